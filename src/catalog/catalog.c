@@ -1,0 +1,261 @@
+#include "catalog/catalog.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "base/strbuf.h"
+#include "load/file.h"
+#include "load/xmldoc.h"
+
+extern const unsigned char ps_catalog_data[];
+extern const size_t ps_catalog_size;
+
+#define CATALOG_NAME "catalog.xml"
+
+/* Decodes the five predefined entities and character references. */
+static char *decode(const char *s, size_t n)
+{
+    ps_strbuf b = PS_STRBUF_INIT;
+    static const struct {
+        const char *ent;
+        char c;
+    } ents[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    for (size_t i = 0; i < n;) {
+        if (s[i] == '&') {
+            int done = 0;
+            for (size_t k = 0; k < sizeof ents / sizeof ents[0] && !done; k++) {
+                size_t el = strlen(ents[k].ent);
+                if (i + el <= n && memcmp(s + i, ents[k].ent, el) == 0) {
+                    ps_strbuf_add(&b, &ents[k].c, 1);
+                    i += el;
+                    done = 1;
+                }
+            }
+            if (!done && i + 2 < n && s[i + 1] == '#') {
+                char *end;
+                long cp = s[i + 2] == 'x' ? strtol(s + i + 3, &end, 16) : strtol(s + i + 2, &end, 10);
+                if (*end == ';' && cp > 0 && cp < 128) {
+                    char c = (char)cp;
+                    ps_strbuf_add(&b, &c, 1);
+                    i = (size_t)(end - s) + 1;
+                    done = 1;
+                }
+            }
+            if (done)
+                continue;
+        }
+        ps_strbuf_add(&b, s + i, 1);
+        i++;
+    }
+    return ps_strbuf_detach(&b, NULL);
+}
+
+static char *attr(const ps_xmldoc *doc, const char *data, int elem, const char *name)
+{
+    const ps_xelem *e = &doc->elems[elem];
+    for (size_t i = 0; i < e->nattrs; i++) {
+        const ps_xattr *a = &doc->attrs[e->first_attr + i];
+        if (strcmp(a->name, name) == 0)
+            return decode(data + a->value.start, a->value.end - a->value.start);
+    }
+    return NULL;
+}
+
+static void split_words(ps_strlist *l, char *s)
+{
+    l->items = NULL;
+    l->count = 0;
+    if (!s)
+        return;
+    size_t cap = 0;
+    for (char *tok = strtok(s, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n"))
+        *PS_PUSH(l->items, l->count, cap) = ps_xstrdup(tok);
+    free(s);
+}
+
+static void strlist_free(ps_strlist *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        free(l->items[i]);
+    free(l->items);
+}
+
+int ps_strlist_has(const ps_strlist *l, const char *s)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (strcmp(l->items[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    ps_rule_kind kind;
+} kinds[] = {{"offset", PS_RULE_OFFSET},       {"hostname", PS_RULE_HOSTNAME},
+             {"listener", PS_RULE_LISTENER},   {"reference", PS_RULE_REFERENCE},
+             {"role", PS_RULE_ROLE},           {"builtin", PS_RULE_BUILTIN}};
+
+static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int elem,
+                     const ps_lines *lines, ps_error *err)
+{
+    int col;
+    ps_lines_pos(lines, doc->elems[elem].tag.start, &r->line, &col);
+    split_words(&r->products, attr(doc, data, elem, "products"));
+    r->since = attr(doc, data, elem, "since");
+    r->before = attr(doc, data, elem, "before");
+    r->source = attr(doc, data, elem, "source");
+    char *root = attr(doc, data, elem, "root");
+    r->root = root && strcmp(root, "deployment") == 0 ? PS_ROOT_DEPLOYMENT : PS_ROOT_CONF;
+    free(root);
+    r->file = attr(doc, data, elem, "file");
+    r->match = attr(doc, data, elem, "match");
+    r->key = attr(doc, data, elem, "key");
+    char *shift = attr(doc, data, elem, "shift");
+    r->shift = !shift                      ? PS_SHIFT_AUTO
+               : strcmp(shift, "manual") == 0 ? PS_SHIFT_MANUAL
+               : strcmp(shift, "fixed") == 0  ? PS_SHIFT_FIXED
+                                              : PS_SHIFT_AUTO;
+    free(shift);
+    char *active = attr(doc, data, elem, "active");
+    r->active = !active || strcmp(active, "false") != 0;
+    free(active);
+    r->active_file = attr(doc, data, elem, "active-file");
+    r->active_if = attr(doc, data, elem, "active-if");
+    r->what = attr(doc, data, elem, "what");
+    r->role = attr(doc, data, elem, "name");
+    char *port = attr(doc, data, elem, "port");
+    r->port = port ? strtol(port, NULL, 10) : 0;
+    free(port);
+    r->unless_file = attr(doc, data, elem, "unless-file");
+    r->unless_match = attr(doc, data, elem, "unless-match");
+
+    if (!r->source)
+        return ps_error_set(err, CATALOG_NAME, r->line, col, "rule without a source");
+    if (r->kind != PS_RULE_BUILTIN && (!r->file || (!r->match && !r->key)))
+        return ps_error_set(err, CATALOG_NAME, r->line, col, "rule needs file and match or key");
+    if (r->kind == PS_RULE_BUILTIN && (r->port < 1 || r->port > 65535))
+        return ps_error_set(err, CATALOG_NAME, r->line, col, "builtin needs a port");
+    if ((r->kind == PS_RULE_LISTENER || r->kind == PS_RULE_BUILTIN ||
+         r->kind == PS_RULE_REFERENCE) && !r->what)
+        r->what = ps_xstrdup("");
+    return 0;
+}
+
+int ps_catalog_load(ps_catalog **out, const char *data, size_t len, ps_error *err)
+{
+    ps_xmldoc *doc = NULL;
+    if (ps_xmldoc_parse(&doc, CATALOG_NAME, data, len, err) < 0)
+        return -1;
+    ps_catalog *cat = ps_xcalloc(1, sizeof *cat);
+    size_t pcap = 0, rcap = 0;
+    ps_lines lines;
+    ps_lines_build(&lines, data, len);
+    int rc = 0;
+    for (size_t i = 0; i < doc->nelems && rc == 0; i++) {
+        const ps_xelem *e = &doc->elems[i];
+        int parent = e->parent;
+        const char *pname = parent >= 0 ? doc->elems[parent].name : "";
+        if (strcmp(e->name, "product") == 0 && strcmp(pname, "products") == 0) {
+            ps_product *p = PS_PUSH(cat->products, cat->nproducts, pcap);
+            memset(p, 0, sizeof *p);
+            p->id = attr(doc, data, (int)i, "id");
+            p->name = attr(doc, data, (int)i, "name");
+            split_words(&p->dir_prefix, attr(doc, data, (int)i, "dir-prefix"));
+            split_words(&p->roles, attr(doc, data, (int)i, "roles"));
+            if (!p->id || !p->name)
+                rc = ps_error_set(err, CATALOG_NAME, 0, 0, "product without id or name");
+        } else if (strcmp(e->name, "marker") == 0 && cat->nproducts) {
+            ps_product *p = &cat->products[cat->nproducts - 1];
+            size_t cap = p->markers.count;
+            char *path = attr(doc, data, (int)i, "path");
+            if (path)
+                *PS_PUSH(p->markers.items, p->markers.count, cap) = path;
+        } else if (strcmp(pname, "rules") == 0) {
+            size_t k = 0;
+            while (k < sizeof kinds / sizeof kinds[0] && strcmp(kinds[k].name, e->name) != 0)
+                k++;
+            if (k == sizeof kinds / sizeof kinds[0]) {
+                int line, col;
+                ps_lines_pos(&lines, e->tag.start, &line, &col);
+                rc = ps_error_set(err, CATALOG_NAME, line, col, "unknown rule <%s>", e->name);
+                break;
+            }
+            ps_rule *r = PS_PUSH(cat->rules, cat->nrules, rcap);
+            memset(r, 0, sizeof *r);
+            r->kind = kinds[k].kind;
+            rc = load_rule(r, doc, data, (int)i, &lines, err);
+        }
+    }
+    ps_lines_free(&lines);
+    ps_xmldoc_free(doc);
+    if (rc < 0) {
+        ps_catalog_free(cat);
+        return -1;
+    }
+    *out = cat;
+    return 0;
+}
+
+int ps_catalog_builtin(ps_catalog **out, ps_error *err)
+{
+    return ps_catalog_load(out, (const char *)ps_catalog_data, ps_catalog_size, err);
+}
+
+void ps_catalog_free(ps_catalog *cat)
+{
+    if (!cat)
+        return;
+    for (size_t i = 0; i < cat->nproducts; i++) {
+        ps_product *p = &cat->products[i];
+        free(p->id);
+        free(p->name);
+        strlist_free(&p->markers);
+        strlist_free(&p->dir_prefix);
+        strlist_free(&p->roles);
+    }
+    for (size_t i = 0; i < cat->nrules; i++) {
+        ps_rule *r = &cat->rules[i];
+        strlist_free(&r->products);
+        char *strs[] = {r->since,     r->before,    r->source, r->file,        r->match,
+                        r->key,       r->active_file, r->active_if, r->what, r->role,
+                        r->unless_file, r->unless_match};
+        for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++)
+            free(strs[k]);
+    }
+    free(cat->products);
+    free(cat->rules);
+    free(cat);
+}
+
+int ps_version_cmp(const char *a, const char *b)
+{
+    while (*a || *b) {
+        long x = strtol(a, (char **)&a, 10), y = strtol(b, (char **)&b, 10);
+        if (x != y)
+            return x < y ? -1 : 1;
+        if (*a == '.')
+            a++;
+        if (*b == '.')
+            b++;
+        if (!isdigit((unsigned char)*a) && !isdigit((unsigned char)*b))
+            break;
+    }
+    return 0;
+}
+
+int ps_rule_applies(const ps_rule *rule, const char *product, const char *version)
+{
+    if (rule->products.count && !ps_strlist_has(&rule->products, product))
+        return 0;
+    if (rule->since || rule->before) {
+        if (!version || !*version)
+            return 0;
+        if (rule->since && ps_version_cmp(version, rule->since) < 0)
+            return 0;
+        if (rule->before && ps_version_cmp(version, rule->before) >= 0)
+            return 0;
+    }
+    return 1;
+}

@@ -1,0 +1,86 @@
+/*
+ * The port catalog: products (how to recognise them) and rules (which file
+ * and node holds which kind of port), loaded from catalog/catalog.xml, which
+ * the build embeds in the binary.
+ */
+#ifndef PS_CATALOG_CATALOG_H
+#define PS_CATALOG_CATALOG_H
+
+#include <stddef.h>
+
+#include <portshift/portshift.h>
+
+typedef enum ps_rule_kind {
+    PS_RULE_OFFSET,
+    PS_RULE_HOSTNAME,
+    PS_RULE_LISTENER,
+    PS_RULE_REFERENCE,
+    PS_RULE_ROLE,
+    PS_RULE_BUILTIN
+} ps_rule_kind;
+
+/* How a listener's port relates to the offset (DESIGN §1). */
+typedef enum ps_shift {
+    PS_SHIFT_AUTO,   /* Carbon adds the offset at runtime: the file holds the base */
+    PS_SHIFT_MANUAL, /* written literally as base + offset: portshift moves it */
+    PS_SHIFT_FIXED   /* never offset */
+} ps_shift;
+
+/* Which folder of a runtime a rule's file glob is relative to. */
+typedef enum ps_root { PS_ROOT_CONF, PS_ROOT_DEPLOYMENT } ps_root;
+
+typedef struct ps_strlist {
+    char **items;
+    size_t count;
+} ps_strlist;
+
+typedef struct ps_product {
+    char *id;
+    char *name;
+    ps_strlist markers;    /* paths relative to the home; any one present identifies it */
+    ps_strlist dir_prefix; /* zip folder names: "wso2am" for wso2am-2.6.0 */
+    ps_strlist roles;      /* roles this product plays for references (e.g. analytics) */
+} ps_product;
+
+typedef struct ps_rule {
+    ps_rule_kind kind;
+    int line; /* in the catalog, for messages */
+    ps_strlist products; /* empty: every product */
+    char *since, *before; /* version bounds, [since, before); NULL: open */
+    char *source;
+    ps_root root;
+    char *file;  /* glob relative to the root */
+    char *match; /* XPath, for XML files */
+    char *key;   /* key glob, for .properties files */
+    ps_shift shift;
+    int active;
+    char *active_file, *active_if;
+    char *what;
+    char *role;
+    long port; /* builtin */
+    char *unless_file, *unless_match;
+} ps_rule;
+
+typedef struct ps_catalog {
+    ps_product *products; /* in priority order: the first whose marker exists wins */
+    size_t nproducts;
+    ps_rule *rules; /* in priority order: for one port occurrence the first match wins */
+    size_t nrules;
+} ps_catalog;
+
+/* Loads a catalog from XML bytes. */
+int ps_catalog_load(ps_catalog **out, const char *data, size_t len, ps_error *err);
+/* Loads the catalog built into the binary. */
+int ps_catalog_builtin(ps_catalog **out, ps_error *err);
+void ps_catalog_free(ps_catalog *cat);
+
+/* 1 when `rule` holds for this product and version ("" = unknown version:
+ * then only rules without version bounds hold). */
+int ps_rule_applies(const ps_rule *rule, const char *product, const char *version);
+
+/* Compares dotted version strings numerically ("2.10" > "2.9"). */
+int ps_version_cmp(const char *a, const char *b);
+
+int ps_strlist_has(const ps_strlist *l, const char *s);
+
+#endif

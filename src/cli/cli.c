@@ -1,0 +1,330 @@
+/*
+ * The command line: parses arguments, runs the pipeline
+ * (detect -> load -> sites -> plan -> render -> diff | apply | report)
+ * and maps the outcome to an exit status. All state lives in one `run`
+ * so the CLI can be called again and again in-process (tests do).
+ */
+#include <portshift/portshift.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "base/strbuf.h"
+#include "catalog/catalog.h"
+#include "detect/detect.h"
+#include "load/config.h"
+#include "output/apply.h"
+#include "output/diff.h"
+#include "output/report.h"
+#include "plan/plan.h"
+#include "render/render.h"
+#include "sites/sites.h"
+
+#define OFFSET_MAX 65535L
+
+static const char usage_text[] =
+    "usage: portshift plan  [--offset N] [--json] HOME[=N]...\n"
+    "       portshift diff  [--offset N] HOME[=N]...\n"
+    "       portshift apply [--offset N] [--backup] [--force] HOME[=N]...\n"
+    "       portshift ports [--offset N] [--json] HOME[=N]...\n"
+    "\n"
+    "Exit status: 0 nothing to change (apply: done), 1 changes pending (diff),\n"
+    "2 usage or input error (nothing written).\n";
+
+typedef enum command { CMD_PLAN, CMD_DIFF, CMD_APPLY, CMD_PORTS } command;
+
+typedef struct home_arg {
+    char *path;
+    int has_target;
+    long target;
+} home_arg;
+
+typedef struct run {
+    command cmd;
+    int json, backup, force;
+    int has_offset;
+    long offset;
+    home_arg *args;
+    size_t nargs;
+    ps_catalog *cat;
+    ps_home **homes;
+    ps_config *configs; /* per unit */
+    ps_sites *sites;    /* per unit */
+    ps_unit *units;
+    size_t nunits;
+    ps_plan *plan;
+    FILE *out, *err;
+} run;
+
+static int parse_offset(const char *s, long *v, ps_error *err)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(s, &end, 10);
+    if (!*s || *end || errno)
+        return ps_error_set(err, NULL, 0, 0, "offset '%s' is not a number", s);
+    if (n < 0)
+        return ps_error_set(err, NULL, 0, 0, "offset %ld is negative", n);
+    if (n > OFFSET_MAX)
+        return ps_error_set(err, NULL, 0, 0, "offset %ld is larger than %ld", n, OFFSET_MAX);
+    *v = n;
+    return 0;
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* HOME=N: the last '=' starts the offset, unless the whole word names a folder. */
+static int parse_home(const char *word, home_arg *h, ps_error *err)
+{
+    const char *eq = strrchr(word, '=');
+    memset(h, 0, sizeof *h);
+    if (!eq || is_dir(word)) {
+        h->path = ps_xstrdup(word);
+        return 0;
+    }
+    h->path = ps_xstrndup(word, (size_t)(eq - word));
+    h->has_target = 1;
+    return parse_offset(eq + 1, &h->target, err);
+}
+
+static int parse_args(run *r, int argc, char **argv, ps_error *err)
+{
+    if (argc < 2)
+        return ps_error_set(err, NULL, 0, 0, "no command given");
+    static const char *const names[] = {"plan", "diff", "apply", "ports"};
+    size_t c = 0;
+    while (c < 4 && strcmp(argv[1], names[c]) != 0)
+        c++;
+    if (c == 4) {
+        if (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "batch") == 0)
+            return ps_error_set(err, NULL, 0, 0, "'%s' is not implemented yet", argv[1]);
+        return ps_error_set(err, NULL, 0, 0, "unknown command '%s'", argv[1]);
+    }
+    r->cmd = (command)c;
+    size_t cap = 0;
+    int only_homes = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_homes && strcmp(a, "--") == 0) {
+            only_homes = 1;
+        } else if (!only_homes && strcmp(a, "--offset") == 0) {
+            if (i + 1 >= argc)
+                return ps_error_set(err, NULL, 0, 0, "--offset needs a value");
+            if (parse_offset(argv[++i], &r->offset, err) < 0)
+                return -1;
+            r->has_offset = 1;
+        } else if (!only_homes && strncmp(a, "--offset=", 9) == 0) {
+            if (parse_offset(a + 9, &r->offset, err) < 0)
+                return -1;
+            r->has_offset = 1;
+        } else if (!only_homes && strcmp(a, "--json") == 0 &&
+                   (r->cmd == CMD_PLAN || r->cmd == CMD_PORTS)) {
+            r->json = 1;
+        } else if (!only_homes && strcmp(a, "--backup") == 0 && r->cmd == CMD_APPLY) {
+            r->backup = 1;
+        } else if (!only_homes && strcmp(a, "--force") == 0 && r->cmd == CMD_APPLY) {
+            r->force = 1;
+        } else if (!only_homes && a[0] == '-' && a[1]) {
+            return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s", a, argv[1]);
+        } else {
+            home_arg *h = PS_PUSH(r->args, r->nargs, cap);
+            if (parse_home(a, h, err) < 0)
+                return -1;
+        }
+    }
+    if (!r->nargs)
+        return ps_error_set(err, NULL, 0, 0, "no HOME given");
+    return 0;
+}
+
+/* detect -> load -> sites for every runtime of every home. */
+static int load_all(run *r, ps_error *err)
+{
+    if (ps_catalog_builtin(&r->cat, err) < 0)
+        return -1;
+    r->homes = ps_xcalloc(r->nargs, sizeof *r->homes);
+    size_t total = 0;
+    for (size_t i = 0; i < r->nargs; i++) {
+        if (ps_detect(&r->homes[i], r->cat, r->args[i].path, err) < 0)
+            return -1;
+        if (r->homes[i]->mode == PS_MODE_TOML)
+            return ps_error_set(err, r->homes[i]->path, 0, 0,
+                                "deployment.toml homes are not supported yet");
+        total += r->homes[i]->nruntimes;
+    }
+    r->configs = ps_xcalloc(total, sizeof *r->configs);
+    r->sites = ps_xcalloc(total, sizeof *r->sites);
+    r->units = ps_xcalloc(total, sizeof *r->units);
+    for (size_t i = 0; i < r->nargs; i++) {
+        const ps_home *h = r->homes[i];
+        for (size_t k = 0; k < h->nruntimes; k++) {
+            size_t u = r->nunits;
+            if (ps_config_load(&r->configs[u], h, &h->runtimes[k], err) < 0)
+                return -1;
+            if (ps_sites_find(&r->sites[u], r->cat, &h->runtimes[k], &r->configs[u], err) < 0)
+                return -1;
+            ps_unit *unit = &r->units[u];
+            unit->home = h;
+            unit->rt = &h->runtimes[k];
+            unit->cfg = &r->configs[u];
+            unit->sites = &r->sites[u];
+            unit->has_target = r->args[i].has_target || r->has_offset;
+            unit->target = r->args[i].has_target ? r->args[i].target : r->offset;
+            r->nunits++;
+        }
+    }
+    return 0;
+}
+
+/* The path a diff shows for a file: relative to the current directory when
+ * the file lies under it, so `patch -p1` and `git apply` work from there. */
+static char *display_path(const char *path)
+{
+    char cwd[PATH_MAX], real[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) && realpath(path, real)) {
+        size_t n = strlen(cwd);
+        if (strcmp(cwd, "/") == 0)
+            return ps_xstrdup(real + 1);
+        if (strncmp(real, cwd, n) == 0 && real[n] == '/')
+            return ps_xstrdup(real + n + 1);
+        return ps_xstrdup(real + 1);
+    }
+    while (path[0] == '.' && path[1] == '/')
+        path += 2;
+    return ps_xstrdup(path[0] == '/' ? path + 1 : path);
+}
+
+static int do_diff(run *r, ps_rendered *files, size_t n)
+{
+    ps_strbuf b = PS_STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        char *shown = display_path(files[i].file->path);
+        ps_diff_unified(&b, shown, files[i].file->data, files[i].file->len, files[i].data,
+                        files[i].len);
+        free(shown);
+    }
+    if (b.len)
+        fwrite(b.data, 1, b.len, r->out);
+    ps_strbuf_free(&b);
+    return n ? PS_EXIT_PENDING : PS_EXIT_OK;
+}
+
+static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
+{
+    int rc = -1;
+    int *locks = ps_xcalloc(r->nargs, sizeof *locks);
+    size_t nlocks = 0;
+    for (size_t i = 0; i < r->nargs; i++) {
+        if (ps_home_lock(r->homes[i]->path, &locks[nlocks], err) < 0)
+            goto done;
+        nlocks++;
+        long pid;
+        if (!r->force && ps_home_running(r->homes[i]->path, &pid)) {
+            ps_error_set(err, r->homes[i]->path, 0, 0,
+                         "the server is running (wso2carbon.pid: process %ld); stop it or use "
+                         "--force",
+                         pid);
+            goto done;
+        }
+    }
+    ps_write *w = ps_xcalloc(n, sizeof *w);
+    for (size_t i = 0; i < n; i++) {
+        w[i].path = files[i].file->path;
+        w[i].data = files[i].data;
+        w[i].len = files[i].len;
+        w[i].expect = files[i].file->data;
+        w[i].expect_len = files[i].file->len;
+    }
+    rc = ps_apply_files(w, n, r->backup ? PS_APPLY_BACKUP : 0, err);
+    free(w);
+    if (rc == 0)
+        for (size_t i = 0; i < n; i++)
+            fprintf(r->out, "updated %s\n", files[i].file->path);
+done:
+    for (size_t i = 0; i < nlocks; i++)
+        ps_home_unlock(locks[i]);
+    free(locks);
+    return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
+}
+
+static int execute(run *r, ps_error *err)
+{
+    if (load_all(r, err) < 0)
+        return PS_EXIT_ERROR;
+    if (ps_plan_make(&r->plan, r->units, r->nunits, err) < 0)
+        return PS_EXIT_ERROR;
+    for (size_t i = 0; i < r->plan->warnings.count && r->cmd != CMD_PLAN; i++)
+        fprintf(r->err, "portshift: warning: %s\n", r->plan->warnings.items[i]);
+
+    if (r->cmd == CMD_PLAN || r->cmd == CMD_PORTS) {
+        ps_strbuf b = PS_STRBUF_INIT;
+        if (r->json)
+            ps_report_json(&b, r->plan, r->cmd == CMD_PLAN);
+        else if (r->cmd == CMD_PLAN)
+            ps_report_plan_text(&b, r->plan);
+        else
+            ps_report_ports_text(&b, r->plan);
+        fwrite(b.data, 1, b.len, r->out);
+        ps_strbuf_free(&b);
+        return PS_EXIT_OK;
+    }
+    ps_rendered *files;
+    size_t n;
+    if (ps_render(r->plan, &files, &n, err) < 0)
+        return PS_EXIT_ERROR;
+    int status = r->cmd == CMD_DIFF ? do_diff(r, files, n) : do_apply(r, files, n, err);
+    ps_rendered_free(files, n);
+    return status;
+}
+
+static void run_free(run *r)
+{
+    ps_plan_free(r->plan);
+    for (size_t u = 0; u < r->nunits; u++) {
+        ps_sites_free(&r->sites[u]);
+        ps_config_free(&r->configs[u]);
+    }
+    free(r->units);
+    free(r->sites);
+    free(r->configs);
+    for (size_t i = 0; i < r->nargs; i++) {
+        if (r->homes)
+            ps_home_free(r->homes[i]);
+        free(r->args[i].path);
+    }
+    free(r->homes);
+    free(r->args);
+    ps_catalog_free(r->cat);
+}
+
+int ps_cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+    run r = {.out = out, .err = err};
+    ps_error e = {{0}, 0, 0, {0}};
+    int status;
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage_text, out);
+        return PS_EXIT_OK;
+    }
+    if (parse_args(&r, argc, argv, &e) < 0) {
+        ps_error_print(err, "error", &e);
+        fputs(usage_text, err);
+        status = PS_EXIT_ERROR;
+    } else {
+        status = execute(&r, &e);
+        if (status == PS_EXIT_ERROR)
+            ps_error_print(err, "error", &e);
+    }
+    fflush(out);
+    run_free(&r);
+    return status;
+}

@@ -1,0 +1,160 @@
+#include "detect/detect.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/error.h"
+#include "base/strbuf.h"
+#include "load/file.h"
+#include "load/xmldoc.h"
+
+char *ps_path_join(const char *a, const char *b)
+{
+    if (!*b)
+        return ps_xstrdup(a);
+    if (!*a)
+        return ps_xstrdup(b);
+    return ps_xasprintf("%s%s%s", a, a[strlen(a) - 1] == '/' ? "" : "/", b);
+}
+
+static int exists(const char *home, const char *rel)
+{
+    char *p = ps_path_join(home, rel);
+    struct stat st;
+    int ok = stat(p, &st) == 0;
+    free(p);
+    return ok;
+}
+
+/* Leading digits and dots of s, e.g. "2.6.0" of "2.6.0_docker-apim...". */
+static char *version_prefix(const char *s)
+{
+    size_t n = 0;
+    while (isdigit((unsigned char)s[n]) || (s[n] == '.' && isdigit((unsigned char)s[n + 1])))
+        n++;
+    return n && isdigit((unsigned char)s[0]) ? ps_xstrndup(s, n) : NULL;
+}
+
+/* carbon.xml <Version> when the build substituted it, else the zip folder name. */
+static char *detect_version(const ps_product *p, const char *home, const char *carbon_xml)
+{
+    char *data = NULL;
+    size_t len;
+    ps_xmldoc *doc = NULL;
+    char *version = NULL;
+    char *path = ps_path_join(home, carbon_xml);
+    if (ps_file_read(path, &data, &len, NULL) == 0 &&
+        ps_xmldoc_parse(&doc, path, data, len, NULL) == 0) {
+        ps_xhit *hits;
+        size_t n;
+        if (ps_xmldoc_select(doc, "/Server/Version", &hits, &n, NULL) == 0) {
+            if (n) {
+                const ps_span *sp = &doc->elems[hits[0].elem].inner;
+                char *text = ps_xstrndup(data + sp->start, sp->end - sp->start);
+                version = version_prefix(text + strspn(text, " \t\r\n"));
+                free(text);
+            }
+            free(hits);
+        }
+    }
+    ps_xmldoc_free(doc);
+    free(data);
+    free(path);
+    if (version)
+        return version;
+
+    const char *base = strrchr(home, '/');
+    base = base ? base + 1 : home;
+    for (size_t i = 0; i < p->dir_prefix.count; i++) {
+        size_t n = strlen(p->dir_prefix.items[i]);
+        if (strncmp(base, p->dir_prefix.items[i], n) == 0 && base[n] == '-') {
+            version = version_prefix(base + n + 1);
+            if (version)
+                return version;
+        }
+    }
+    return ps_xstrdup("");
+}
+
+static const ps_product *detect_product(const ps_catalog *cat, const char *home)
+{
+    for (size_t i = 0; i < cat->nproducts; i++) {
+        const ps_product *p = &cat->products[i];
+        if (!p->markers.count)
+            return p;
+        for (size_t k = 0; k < p->markers.count; k++)
+            if (exists(home, p->markers.items[k]))
+                return p;
+    }
+    return NULL;
+}
+
+int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return ps_error_set(err, path, 0, 0, "cannot open home: %s", strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return ps_error_set(err, path, 0, 0, "not a directory");
+
+    /* Carbon 4 products keep config in repository/conf; EI 6.x and MI in conf/. */
+    static const char *const conf_dirs[] = {"repository/conf", "conf"};
+    const char *conf = NULL;
+    ps_mode mode = PS_MODE_XML;
+    for (size_t i = 0; i < 2 && !conf; i++) {
+        char *toml = ps_path_join(conf_dirs[i], "deployment.toml");
+        char *cxml = ps_path_join(conf_dirs[i], "carbon.xml");
+        if (exists(path, toml)) {
+            conf = conf_dirs[i];
+            mode = PS_MODE_TOML;
+        } else if (exists(path, cxml)) {
+            conf = conf_dirs[i];
+        }
+        free(toml);
+        free(cxml);
+    }
+    if (!conf)
+        return ps_error_set(err, path, 0, 0,
+                            "not a Carbon home: no repository/conf/carbon.xml, conf/carbon.xml "
+                            "or deployment.toml");
+    const ps_product *product = detect_product(cat, path);
+    if (!product)
+        return ps_error_set(err, path, 0, 0, "no product in the catalog matches this home");
+
+    ps_home *h = ps_xcalloc(1, sizeof *h);
+    size_t plen = strlen(path);
+    while (plen > 1 && path[plen - 1] == '/')
+        plen--;
+    h->path = ps_xstrndup(path, plen);
+    h->mode = mode;
+    h->runtimes = ps_xcalloc(1, sizeof *h->runtimes);
+    h->nruntimes = 1;
+    ps_runtime *rt = &h->runtimes[0];
+    rt->name = ps_xstrdup("");
+    rt->conf_rel = ps_xstrdup(conf);
+    rt->deploy_rel = ps_xstrdup("repository/deployment/server");
+    rt->product = product;
+    char *cxml = ps_path_join(conf, "carbon.xml");
+    rt->version = detect_version(product, h->path, cxml);
+    free(cxml);
+    *out = h;
+    return 0;
+}
+
+void ps_home_free(ps_home *home)
+{
+    if (!home)
+        return;
+    for (size_t i = 0; i < home->nruntimes; i++) {
+        free(home->runtimes[i].name);
+        free(home->runtimes[i].conf_rel);
+        free(home->runtimes[i].deploy_rel);
+        free(home->runtimes[i].version);
+    }
+    free(home->runtimes);
+    free(home->path);
+    free(home);
+}

@@ -1,0 +1,105 @@
+#include "load/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "base/strbuf.h"
+
+int ps_file_read(const char *path, char **data, size_t *len, ps_error *err)
+{
+    int rc = -1;
+    char *buf = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ps_error_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        ps_error_set(err, path, 0, 0, "cannot stat: %s", strerror(errno));
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ps_error_set(err, path, 0, 0, "not a regular file");
+        goto done;
+    }
+    if ((size_t)st.st_size > PS_MAX_FILE_SIZE) {
+        ps_error_set(err, path, 0, 0, "file too large (%lld bytes; limit %zu)",
+                     (long long)st.st_size, PS_MAX_FILE_SIZE);
+        goto done;
+    }
+    size_t cap = (size_t)st.st_size, n = 0;
+    buf = ps_xmalloc(cap + 1);
+    for (;;) {
+        if (n == cap) {
+            /* The file grew after fstat; keep reading up to the cap. */
+            if (cap >= PS_MAX_FILE_SIZE) {
+                char probe;
+                ssize_t r = read(fd, &probe, 1);
+                if (r == 0)
+                    break;
+                ps_error_set(err, path, 0, 0, "file too large (limit %zu bytes)",
+                             PS_MAX_FILE_SIZE);
+                goto done;
+            }
+            cap = cap * 2 + 4096;
+            if (cap > PS_MAX_FILE_SIZE)
+                cap = PS_MAX_FILE_SIZE;
+            buf = ps_xrealloc(buf, cap + 1);
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            ps_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
+            goto done;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    buf = NULL;
+    rc = 0;
+done:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+void ps_lines_build(ps_lines *lines, const char *data, size_t len)
+{
+    size_t cap = 0;
+    lines->start = NULL;
+    lines->count = 0;
+    *PS_PUSH(lines->start, lines->count, cap) = 0;
+    for (size_t i = 0; i < len; i++)
+        if (data[i] == '\n' && i + 1 <= len)
+            *PS_PUSH(lines->start, lines->count, cap) = i + 1;
+}
+
+void ps_lines_pos(const ps_lines *lines, size_t offset, int *line, int *col)
+{
+    size_t lo = 0, hi = lines->count;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lines->start[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *line = (int)lo + 1;
+    *col = (int)(offset - lines->start[lo]) + 1;
+}
+
+void ps_lines_free(ps_lines *lines)
+{
+    free(lines->start);
+    lines->start = NULL;
+    lines->count = 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * Reading a config file's bytes, and turning byte offsets into line:col.
+ * Files are read whole, by us, with a size cap: libxml2 only ever parses
+ * memory we hand it.
+ */
+#ifndef PS_LOAD_FILE_H
+#define PS_LOAD_FILE_H
+
+#include <stddef.h>
+
+#include <portshift/portshift.h>
+
+/* WSO2 config files are at most a few hundred KiB; anything past this is not one. */
+#define PS_MAX_FILE_SIZE ((size_t)16 << 20)
+
+/* Reads `path` into a NUL-terminated buffer the caller frees. -1 on error. */
+int ps_file_read(const char *path, char **data, size_t *len, ps_error *err);
+
+/* Start offsets of every line of a buffer, for offset -> line:col lookups. */
+typedef struct ps_lines {
+    size_t *start;
+    size_t count;
+} ps_lines;
+
+void ps_lines_build(ps_lines *lines, const char *data, size_t len);
+/* 1-based line and byte column of `offset`. */
+void ps_lines_pos(const ps_lines *lines, size_t offset, int *line, int *col);
+void ps_lines_free(ps_lines *lines);
+
+#endif

@@ -1,0 +1,86 @@
+#include "load/props.h"
+
+#include <stdlib.h>
+
+#include "base/strbuf.h"
+
+static int blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\f';
+}
+
+/* A line ends in a continuation when it ends in an odd number of backslashes. */
+static int continues(const char *data, size_t line_end)
+{
+    size_t n = 0;
+    while (n < line_end && data[line_end - 1 - n] == '\\')
+        n++;
+    return n % 2 == 1;
+}
+
+static size_t line_end_of(const char *data, size_t len, size_t pos)
+{
+    while (pos < len && data[pos] != '\n' && data[pos] != '\r')
+        pos++;
+    return pos;
+}
+
+static size_t next_line(const char *data, size_t len, size_t end)
+{
+    if (end < len && data[end] == '\r')
+        end++;
+    if (end < len && data[end] == '\n')
+        end++;
+    return end;
+}
+
+void ps_props_parse(ps_props *props, const char *data, size_t len)
+{
+    size_t cap = 0;
+    props->entries = NULL;
+    props->count = 0;
+    size_t pos = 0;
+    while (pos < len) {
+        size_t end = line_end_of(data, len, pos);
+        size_t p = pos;
+        while (p < end && blank(data[p]))
+            p++;
+        if (p == end || data[p] == '#' || data[p] == '!') {
+            pos = next_line(data, len, end);
+            continue;
+        }
+        size_t k0 = p;
+        while (p < end && data[p] != '=' && data[p] != ':' && !blank(data[p])) {
+            if (data[p] == '\\' && p + 1 < end)
+                p++;
+            p++;
+        }
+        size_t k1 = p;
+        while (p < end && blank(data[p]))
+            p++;
+        if (p < end && (data[p] == '=' || data[p] == ':'))
+            p++;
+        while (p < end && blank(data[p]))
+            p++;
+        size_t v0 = p;
+        while (continues(data, end) && end < len) {
+            size_t nl = next_line(data, len, end);
+            if (nl >= len)
+                break;
+            end = line_end_of(data, len, nl);
+        }
+        ps_prop *e = PS_PUSH(props->entries, props->count, cap);
+        e->key.start = k0;
+        e->key.end = k1;
+        e->value.start = v0;
+        e->value.end = end;
+        pos = next_line(data, len, end);
+    }
+}
+
+void ps_props_free(ps_props *props)
+{
+    free(props->entries);
+    props->entries = NULL;
+    props->count = 0;
+}

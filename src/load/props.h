@@ -1,0 +1,27 @@
+/*
+ * A Java .properties file as portshift sees it: the spans of each entry's
+ * key and value. Comment lines ('#' or '!' first) are not entries, so a port
+ * in a comment is never touched; a value continued with a trailing backslash
+ * spans its continuation lines.
+ */
+#ifndef PS_LOAD_PROPS_H
+#define PS_LOAD_PROPS_H
+
+#include <stddef.h>
+
+#include "load/xmldoc.h"
+
+typedef struct ps_prop {
+    ps_span key;
+    ps_span value;
+} ps_prop;
+
+typedef struct ps_props {
+    ps_prop *entries;
+    size_t count;
+} ps_props;
+
+void ps_props_parse(ps_props *props, const char *data, size_t len);
+void ps_props_free(ps_props *props);
+
+#endif

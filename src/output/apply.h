@@ -1,0 +1,74 @@
+/*
+ * Writing planned changes to disk: all files or none, each one replaced by
+ * a temp file renamed over it, so a reader (or a crash) sees either the old
+ * bytes or the new ones, never a mix. Also the per-home lock that keeps two
+ * applies apart, and the "is the server running" test.
+ *
+ * This is the only module of portshift that writes files.
+ */
+#ifndef PS_OUTPUT_APPLY_H
+#define PS_OUTPUT_APPLY_H
+
+#include <stddef.h>
+
+#include <portshift/portshift.h>
+
+/* One file to replace. Every pointer is borrowed for the duration of the call. */
+typedef struct ps_write {
+    const char *path; /* file to replace (may be a symlink: write through to its target) */
+    const char *data; /* new bytes */
+    size_t len;
+    const char *expect; /* the bytes the file had when read (to detect a concurrent change) */
+    size_t expect_len;
+} ps_write;
+
+enum { PS_APPLY_BACKUP = 1 }; /* keep the original of each file as <path>.bak */
+
+/*
+ * Replaces every file in w[0..n) or none.
+ *
+ * For each file: resolve symlinks (realpath), re-read the target and fail if
+ * it no longer equals `expect` (someone changed it since it was planned),
+ * then stage the new bytes in a temp file in the target's own directory
+ * (".<basename>.portshift-XXXXXX"): written, given the original's owner and
+ * mode (an EPERM from fchown is ignored when not root: the file then belongs
+ * to the caller, the group kept when possible), fsynced. Only when every file
+ * is staged are the temp files renamed over their targets, then the
+ * directories fsynced.
+ *
+ * If staging fails anywhere, every temp file is removed and no target has
+ * changed. If a rename fails after others succeeded, the files already
+ * renamed are restored from `expect` (the same temp + rename way) and -1 is
+ * returned; the message says so if a restore failed too.
+ *
+ * With PS_APPLY_BACKUP, <path>.bak (next to `path` as given, not to the
+ * symlink's target) receives the original bytes the same safe way; all
+ * backups are renamed into place before the first target is touched, and
+ * are left in place if the apply then fails (they hold the current bytes).
+ *
+ * Two entries resolving to the same file are accepted when they carry the
+ * same bytes (written once), refused otherwise.
+ *
+ * n == 0 is a no-op. Returns 0, or -1 with err->path naming the file.
+ */
+int ps_apply_files(const ps_write *w, size_t n, unsigned flags, ps_error *err);
+
+/*
+ * Takes an exclusive, non-blocking lock on directory `home` (flock on an
+ * O_RDONLY|O_DIRECTORY fd, so nothing is created in the home). On success
+ * *fd is the lock to pass to ps_home_unlock. When another process (or
+ * another open of the home) holds it: -1 with message "another portshift is
+ * applying to this home".
+ */
+int ps_home_lock(const char *home, int *fd, ps_error *err);
+/* Releases a lock from ps_home_lock; a negative fd is ignored. */
+void ps_home_unlock(int fd);
+
+/*
+ * 1 when `home` has a wso2carbon.pid file (at the home root) naming a live
+ * process (kill(pid, 0) succeeds or fails with EPERM), and then *pid (if not
+ * NULL) is that pid; 0 when not (no file, unparsable, or dead process).
+ */
+int ps_home_running(const char *home, long *pid);
+
+#endif

@@ -1,0 +1,218 @@
+#include "plan/plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "base/strbuf.h"
+
+#define PORT_MAX 65535L
+
+static void warn(ps_plan *p, const char *fmt, const char *a, const char *b)
+{
+    size_t cap = p->warnings.count;
+    *PS_PUSH(p->warnings.items, p->warnings.count, cap) = ps_xasprintf(fmt, a, b);
+}
+
+/* Effective port of a listener now and at the target offset. */
+static void listener_ports(const ps_site *s, long offset, long target, long *now, long *next)
+{
+    switch (s->shift) {
+    case PS_SHIFT_AUTO:
+        *now = s->value + offset;
+        *next = s->value + target;
+        break;
+    case PS_SHIFT_MANUAL:
+        *now = s->value;
+        *next = s->value + (target - offset);
+        break;
+    case PS_SHIFT_FIXED:
+        *now = *next = s->value;
+        break;
+    }
+}
+
+static int plays(const ps_unit *u, const char *role)
+{
+    return ps_strlist_has(&u->rt->product->roles, role);
+}
+
+/* Tier of candidate owner v for a reference in unit u: 0 own runtime,
+ * 1 another runtime of the same home, 2 another home; -1 not a candidate. */
+static int tier(const ps_plan *p, size_t u, size_t v, const char *role)
+{
+    if (role && !plays(&p->units[v], role))
+        return -1;
+    if (u == v)
+        return 0;
+    return p->units[u].home == p->units[v].home ? 1 : 2;
+}
+
+static void resolve_reference(ps_plan *p, size_t u, size_t i)
+{
+    const ps_site *ref = &p->units[u].sites->items[i];
+    ps_decision *d = &p->decisions[u][i];
+    d->now = d->next = ref->value;
+    d->owner_unit = d->owner_site = -1;
+    d->action = PS_ACT_UNOWNED;
+    for (int t = 0; t <= 2; t++) {
+        int found = 0, conflict = 0;
+        for (size_t v = 0; v < p->nunits; v++) {
+            if (tier(p, u, v, ref->role) != t)
+                continue;
+            const ps_sites *ss = p->units[v].sites;
+            for (size_t k = 0; k < ss->count; k++) {
+                const ps_decision *ld = &p->decisions[v][k];
+                if (ss->items[k].kind != PS_SITE_LISTENER || ld->now != ref->value)
+                    continue;
+                if (!found) {
+                    found = 1;
+                    d->next = ld->next;
+                    d->owner_unit = (int)v;
+                    d->owner_site = (int)k;
+                } else if (ld->next != d->next) {
+                    conflict = 1;
+                }
+            }
+        }
+        if (!found)
+            continue;
+        if (conflict) {
+            d->action = PS_ACT_AMBIGUOUS;
+            d->next = ref->value;
+        } else {
+            d->action = d->next == ref->value ? PS_ACT_KEEP : PS_ACT_SET;
+        }
+        return;
+    }
+}
+
+static void add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
+{
+    const ps_site *s = &p->units[u].sites->items[i];
+    ps_edit *e = PS_PUSH(p->edits, p->nedits, *cap);
+    e->file = s->file;
+    e->span = s->span;
+    e->line = s->line;
+    e->col = s->col;
+    e->old_value = s->value;
+    e->new_value = next;
+    e->unit = (int)u;
+    e->site = (int)i;
+}
+
+static int cmp_edits(const void *a, const void *b)
+{
+    const ps_edit *x = a, *y = b;
+    int c = strcmp(x->file->path, y->file->path);
+    if (c)
+        return c;
+    return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
+}
+
+static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
+{
+    const ps_unit *unit = &p->units[u];
+    const ps_sites *ss = unit->sites;
+    for (size_t i = 0; i < ss->count; i++) {
+        const ps_site *s = &ss->items[i];
+        ps_decision *d = &p->decisions[u][i];
+        d->owner_unit = d->owner_site = -1;
+        d->now = d->next = s->value;
+        d->action = PS_ACT_KEEP;
+        if (s->kind == PS_SITE_OFFSET) {
+            d->next = p->target[u];
+            d->action = d->next == s->value ? PS_ACT_KEEP : PS_ACT_SET;
+            continue;
+        }
+        if (s->kind != PS_SITE_LISTENER)
+            continue;
+        listener_ports(s, p->offset[u], p->target[u], &d->now, &d->next);
+        if (d->next > PORT_MAX || d->next < 1) {
+            const char *path = s->file ? s->file->path : unit->home->path;
+            return ps_error_set(err, path, s->line, s->col,
+                                "offset %ld moves %s %ld to %ld, past %ld", p->target[u],
+                                s->what && *s->what ? s->what : "port", s->value, d->next,
+                                PORT_MAX);
+        }
+        if (s->shift == PS_SHIFT_MANUAL && d->next != s->value)
+            d->action = PS_ACT_SET;
+    }
+    return 0;
+}
+
+int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
+{
+    ps_plan *p = ps_xcalloc(1, sizeof *p);
+    p->units = units;
+    p->nunits = n;
+    p->offset = ps_xcalloc(n, sizeof *p->offset);
+    p->target = ps_xcalloc(n, sizeof *p->target);
+    p->decisions = ps_xcalloc(n, sizeof *p->decisions);
+    for (size_t u = 0; u < n; u++) {
+        const ps_unit *unit = &units[u];
+        p->decisions[u] = ps_xcalloc(unit->sites->count, sizeof **p->decisions);
+        p->offset[u] = unit->sites->offset;
+        p->target[u] = unit->has_target ? unit->target : p->offset[u];
+        if (p->target[u] != p->offset[u] && unit->sites->offset_site < 0) {
+            char *carbon = ps_path_join(unit->home->path, unit->rt->conf_rel);
+            ps_error_set(err, carbon, 0, 0, "no offset setting (carbon.xml <Ports><Offset>) to change");
+            free(carbon);
+            goto fail;
+        }
+        if (!*unit->rt->version)
+            warn(p, "%s: %s version unknown: version-specific rules skipped", unit->home->path,
+                 unit->rt->product->name);
+        if (plan_unit_listeners(p, u, err) < 0)
+            goto fail;
+    }
+    size_t cap = 0;
+    for (size_t u = 0; u < n; u++) {
+        const ps_sites *ss = units[u].sites;
+        for (size_t i = 0; i < ss->count; i++) {
+            if (ss->items[i].kind == PS_SITE_REFERENCE)
+                resolve_reference(p, u, i);
+            if (p->decisions[u][i].action == PS_ACT_SET)
+                add_edit(p, &cap, u, i, p->decisions[u][i].next);
+        }
+    }
+    qsort(p->edits, p->nedits, sizeof *p->edits, cmp_edits);
+    *out = p;
+    return 0;
+fail:
+    ps_plan_free(p);
+    return -1;
+}
+
+void ps_plan_free(ps_plan *p)
+{
+    if (!p)
+        return;
+    for (size_t u = 0; u < p->nunits; u++)
+        free(p->decisions[u]);
+    for (size_t i = 0; i < p->warnings.count; i++)
+        free(p->warnings.items[i]);
+    free(p->warnings.items);
+    free(p->decisions);
+    free(p->offset);
+    free(p->target);
+    free(p->edits);
+    free(p);
+}
+
+char *ps_plan_why(const ps_plan *p, const ps_edit *e)
+{
+    const ps_site *s = &p->units[e->unit].sites->items[e->site];
+    const ps_decision *d = &p->decisions[e->unit][e->site];
+    if (s->kind == PS_SITE_OFFSET)
+        return ps_xasprintf("port offset %ld -> %ld", e->old_value, e->new_value);
+    if (s->kind == PS_SITE_LISTENER)
+        return ps_xasprintf("%s: written as base + offset (%s)", s->what, s->source);
+    const ps_unit *owner = &p->units[d->owner_unit];
+    const ps_site *l = &owner->sites->items[d->owner_site];
+    const char *whose = d->owner_unit == e->unit                ? "this runtime"
+                        : owner->home == p->units[e->unit].home ? "another runtime of this home"
+                                                                : owner->home->path;
+    return ps_xasprintf("follows %s %ld -> %ld (%s%s%s)", l->what, d->now, d->next, whose,
+                        *owner->rt->name ? ", " : "", owner->rt->name);
+}

@@ -1,0 +1,71 @@
+/*
+ * The plan: for every runtime in the call, its target offset; for every port
+ * site, what happens to it. Listeners are never edited unless the catalog
+ * says the product expects them written as base + offset (manual). A literal
+ * local reference follows the listener it points at: the runtime that owns
+ * that port now (its own runtime first, then another runtime of its home,
+ * then another home; a role restricts the candidates) decides its new value.
+ */
+#ifndef PS_PLAN_PLAN_H
+#define PS_PLAN_PLAN_H
+
+#include <stddef.h>
+
+#include "catalog/catalog.h"
+#include "detect/detect.h"
+#include "load/config.h"
+#include "sites/sites.h"
+
+/* One runtime of one home, with what the caller asked for it. */
+typedef struct ps_unit {
+    const ps_home *home;
+    const ps_runtime *rt;
+    const ps_config *cfg;
+    const ps_sites *sites;
+    int has_target;
+    long target;
+} ps_unit;
+
+typedef enum ps_action {
+    PS_ACT_KEEP,      /* stays as written */
+    PS_ACT_SET,       /* rewritten to new_value */
+    PS_ACT_UNOWNED,   /* a reference no runtime in the call listens on: left alone */
+    PS_ACT_AMBIGUOUS  /* a reference several other homes listen on: left alone */
+} ps_action;
+
+typedef struct ps_decision {
+    ps_action action;
+    long now;       /* effective port now (listeners), or the value as written */
+    long next;      /* effective port at the target (listeners), or the new value */
+    int owner_unit; /* references: whose listener they follow, -1 when none */
+    int owner_site;
+} ps_decision;
+
+typedef struct ps_edit {
+    const ps_cfile *file;
+    ps_span span;
+    int line, col;
+    long old_value, new_value;
+    int unit, site;
+} ps_edit;
+
+typedef struct ps_plan {
+    const ps_unit *units; /* borrowed */
+    size_t nunits;
+    long *offset;              /* per unit: now */
+    long *target;              /* per unit: after */
+    ps_decision **decisions;   /* per unit, per site */
+    ps_edit *edits;            /* by file, then position */
+    size_t nedits;
+    ps_strlist warnings;
+} ps_plan;
+
+/* Builds the plan. -1 (nothing planned) when a target is out of range or
+ * cannot be set: a port pushed past 65535, no offset setting to change. */
+int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err);
+void ps_plan_free(ps_plan *plan);
+
+/* "why" text of an edit, e.g. "follows servlet transport (Tomcat connector) 9443". */
+char *ps_plan_why(const ps_plan *plan, const ps_edit *edit);
+
+#endif

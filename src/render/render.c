@@ -1,0 +1,94 @@
+#include "render/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "base/strbuf.h"
+
+/* The patched buffer parses as the original did, and each edited span now
+ * reads exactly the planned number, delimited as before. */
+static int verify(const ps_cfile *orig, const char *data, size_t len, const ps_edit *edits,
+                  const size_t *new_start, size_t nedits, ps_error *err)
+{
+    ps_cfile copy = {.rel = orig->rel, .path = orig->path, .root = orig->root,
+                     .root_rel = orig->root_rel, .data = (char *)data, .len = len};
+    int rc = ps_cfile_parse(&copy, err);
+    if (rc == 0 && orig->xml &&
+        (copy.xml->nelems != orig->xml->nelems || copy.xml->nattrs != orig->xml->nattrs)) {
+        rc = ps_error_set(err, orig->path, 0, 0, "internal error: patch changed the structure");
+    }
+    for (size_t i = 0; i < nedits && rc == 0; i++) {
+        char want[24];
+        int wl = snprintf(want, sizeof want, "%ld", edits[i].new_value);
+        size_t s = new_start[i];
+        if (s + (size_t)wl > len || memcmp(data + s, want, (size_t)wl) != 0 ||
+            (s + (size_t)wl < len && data[s + wl] >= '0' && data[s + wl] <= '9') ||
+            (s > 0 && data[s - 1] >= '0' && data[s - 1] <= '9'))
+            rc = ps_error_set(err, orig->path, edits[i].line, edits[i].col,
+                              "internal error: patched value does not read back as %s", want);
+    }
+    ps_xmldoc_free(copy.xml);
+    ps_props_free(&copy.props);
+    ps_lines_free(&copy.lines);
+    return rc;
+}
+
+static int render_file(const ps_cfile *f, const ps_edit *edits, size_t n, ps_rendered *out,
+                       ps_error *err)
+{
+    ps_strbuf b = PS_STRBUF_INIT;
+    size_t *new_start = ps_xcalloc(n, sizeof *new_start);
+    size_t pos = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ps_edit *e = &edits[i];
+        if (e->span.start < pos) {
+            free(new_start);
+            ps_strbuf_free(&b);
+            return ps_error_set(err, f->path, e->line, e->col, "internal error: overlapping edits");
+        }
+        ps_strbuf_add(&b, f->data + pos, e->span.start - pos);
+        new_start[i] = b.len;
+        ps_strbuf_printf(&b, "%ld", e->new_value);
+        pos = e->span.end;
+    }
+    ps_strbuf_add(&b, f->data + pos, f->len - pos);
+    int rc = verify(f, b.data, b.len, edits, new_start, n, err);
+    free(new_start);
+    if (rc < 0) {
+        ps_strbuf_free(&b);
+        return -1;
+    }
+    out->file = f;
+    out->data = ps_strbuf_detach(&b, &out->len);
+    return 0;
+}
+
+int ps_render(const ps_plan *plan, ps_rendered **out, size_t *n, ps_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0;
+    for (size_t i = 0; i < plan->nedits;) {
+        size_t j = i;
+        while (j < plan->nedits && plan->edits[j].file == plan->edits[i].file)
+            j++;
+        ps_rendered r;
+        if (render_file(plan->edits[i].file, plan->edits + i, j - i, &r, err) < 0) {
+            ps_rendered_free(*out, *n);
+            *out = NULL;
+            *n = 0;
+            return -1;
+        }
+        *PS_PUSH(*out, *n, cap) = r;
+        i = j;
+    }
+    return 0;
+}
+
+void ps_rendered_free(ps_rendered *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(r[i].data);
+    free(r);
+}

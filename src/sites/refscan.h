@@ -1,0 +1,30 @@
+/*
+ * Finding literal local references in a run of config text: a host that
+ * means "this machine" followed by ':' and a port, in any of the forms WSO2
+ * files use (scheme://host:port/..., brokerlist='tcp://host:port', a bare
+ * host:port, {tcp://host:port/} groups, comma-separated lists, a regex).
+ * The span of a hit covers only the port digits, so nothing around them
+ * (a '.*' of a regex, a '&amp;' of an e-mail template) is ever touched.
+ */
+#ifndef PS_SITES_REFSCAN_H
+#define PS_SITES_REFSCAN_H
+
+#include <stddef.h>
+
+typedef struct ps_refhit {
+    size_t host_start; /* where the host begins */
+    size_t start, end; /* the port digits, or the ${...} of a placeholder port */
+    long port;         /* 0 for a placeholder */
+    int placeholder;
+} ps_refhit;
+
+/*
+ * Scans data[start, end) for references to a local host. `extra_hosts` (may
+ * be NULL) adds configured host names to localhost, 127.0.0.1, [::1],
+ * ${carbon.local.ip} and ${carbon.host}. Appends hits to *hits / *n
+ * (growing *cap). Returns the number appended.
+ */
+size_t ps_refscan(const char *data, size_t start, size_t end, char *const *extra_hosts,
+                  size_t nextra, ps_refhit **hits, size_t *n, size_t *cap);
+
+#endif

@@ -1,0 +1,349 @@
+#include "sites/sites.h"
+
+#include <ctype.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "base/strbuf.h"
+#include "sites/refscan.h"
+
+typedef struct finder {
+    ps_sites *out;
+    size_t cap;
+    const ps_catalog *cat;
+    const ps_runtime *rt;
+    const ps_config *cfg;
+    ps_error *err;
+    /* Spans a rule has already claimed: the first rule for an occurrence wins. */
+    struct claim {
+        const ps_cfile *file;
+        size_t start;
+    } *claims;
+    size_t nclaims, ccap;
+    /* Where role rules put a role: an element (and its descendants), an attribute or a property. */
+    struct tag {
+        const ps_cfile *file;
+        int elem, attr; /* attr -1: the whole element; elem -1: property `prop` */
+        size_t prop;
+        const char *role;
+    } *tags;
+    size_t ntags, tcap;
+} finder;
+
+int ps_span_number(const char *data, ps_span *span, long *value)
+{
+    while (span->start < span->end && isspace((unsigned char)data[span->start]))
+        span->start++;
+    while (span->end > span->start && isspace((unsigned char)data[span->end - 1]))
+        span->end--;
+    size_t n = span->end - span->start;
+    if (n == 0 || n > 5)
+        return 0;
+    long v = 0;
+    for (size_t i = span->start; i < span->end; i++) {
+        if (!isdigit((unsigned char)data[i]))
+            return 0;
+        v = v * 10 + (data[i] - '0');
+    }
+    *value = v;
+    return 1;
+}
+
+static int claimed(const finder *f, const ps_cfile *file, size_t start)
+{
+    for (size_t i = 0; i < f->nclaims; i++)
+        if (f->claims[i].file == file && f->claims[i].start == start)
+            return 1;
+    return 0;
+}
+
+static void claim(finder *f, const ps_cfile *file, size_t start)
+{
+    struct claim *c = PS_PUSH(f->claims, f->nclaims, f->ccap);
+    c->file = file;
+    c->start = start;
+}
+
+static ps_site *add_site(finder *f, ps_site_kind kind, const ps_cfile *file, ps_span span,
+                         long value)
+{
+    ps_site *s = PS_PUSH(f->out->items, f->out->count, f->cap);
+    memset(s, 0, sizeof *s);
+    s->kind = kind;
+    s->file = file;
+    s->span = span;
+    s->value = value;
+    s->active = 1;
+    if (file)
+        ps_lines_pos(&file->lines, span.start, &s->line, &s->col);
+    return s;
+}
+
+static int file_matches(const ps_rule *r, const ps_cfile *file)
+{
+    return file->root == r->root && fnmatch(r->file, file->root_rel, FNM_PATHNAME) == 0;
+}
+
+/* An element's own text, when it has no child elements (comments allowed). */
+static int element_text(const ps_cfile *file, int elem, ps_span *out)
+{
+    const ps_xmldoc *doc = file->xml;
+    const ps_xelem *e = &doc->elems[elem];
+    if ((size_t)elem + 1 < doc->nelems && doc->elems[elem + 1].parent == elem)
+        return 0;
+    /* The digits sit in one text run; pick the first non-blank run of the element. */
+    for (size_t i = 0; i < doc->ntexts; i++) {
+        const ps_xtext *t = &doc->texts[i];
+        if (t->elem != elem)
+            continue;
+        ps_span sp = t->span;
+        long v;
+        if (ps_span_number(file->data, &sp, &v) || sp.end > sp.start) {
+            *out = t->span;
+            return 1;
+        }
+    }
+    *out = (ps_span){e->inner.start, e->inner.start};
+    return 1;
+}
+
+static int evaluate_active(finder *f, const ps_rule *r, const ps_cfile *file, int elem, int *active)
+{
+    *active = r->active;
+    if (!r->active_if)
+        return 0;
+    const ps_cfile *where = file;
+    int ctx = elem;
+    if (r->active_file) {
+        where = ps_config_find(f->cfg, PS_ROOT_CONF, r->active_file);
+        ctx = -1;
+    }
+    if (!where || !where->xml)
+        return 0;
+    return ps_xmldoc_test(where->xml, ctx, r->active_if, active, f->err);
+}
+
+/* One value a rule selected: record it as the rule's kind says. */
+static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span, int elem)
+{
+    if (claimed(f, file, span.start))
+        return 0;
+    long value;
+    ps_span digits = span;
+    int numeric = ps_span_number(file->data, &digits, &value);
+    if (r->kind == PS_RULE_HOSTNAME) {
+        if (digits.end > digits.start && file->data[digits.start] != '$') {
+            size_t cap = f->out->hostnames.count;
+            *PS_PUSH(f->out->hostnames.items, f->out->hostnames.count, cap) =
+                ps_xstrndup(file->data + digits.start, digits.end - digits.start);
+        }
+        return 0;
+    }
+    if (!numeric) {
+        /* A ${...} template here is resolved (and offset) at runtime. */
+        if (digits.end > digits.start && file->data[digits.start] == '$')
+            claim(f, file, span.start);
+        return 0;
+    }
+    claim(f, file, span.start);
+    if (r->kind == PS_RULE_OFFSET) {
+        if (f->out->offset_site < 0) {
+            f->out->offset_site = (int)f->out->count;
+            f->out->offset = value;
+            ps_site *s = add_site(f, PS_SITE_OFFSET, file, digits, value);
+            s->what = "port offset";
+            s->source = r->source;
+        }
+        return 0;
+    }
+    ps_site *s = add_site(f, r->kind == PS_RULE_LISTENER ? PS_SITE_LISTENER : PS_SITE_REFERENCE,
+                          file, digits, value);
+    s->what = r->what;
+    s->source = r->source;
+    s->shift = r->shift;
+    if (r->kind == PS_RULE_LISTENER) {
+        int active;
+        if (evaluate_active(f, r, file, elem, &active) < 0)
+            return -1;
+        s = &f->out->items[f->out->count - 1];
+        s->active = active;
+    }
+    return 0;
+}
+
+static int apply_rule(finder *f, const ps_rule *r)
+{
+    for (size_t i = 0; i < f->cfg->nfiles; i++) {
+        const ps_cfile *file = &f->cfg->files[i];
+        if (!file_matches(r, file))
+            continue;
+        if (file->xml && r->match) {
+            ps_xhit *hits;
+            size_t n;
+            if (ps_xmldoc_select(file->xml, r->match, &hits, &n, f->err) < 0) {
+                snprintf(f->err->path, sizeof f->err->path, "catalog.xml");
+                f->err->line = r->line;
+                return -1;
+            }
+            int rc = 0;
+            for (size_t k = 0; k < n && rc == 0; k++) {
+                if (r->kind == PS_RULE_ROLE) {
+                    struct tag *t = PS_PUSH(f->tags, f->ntags, f->tcap);
+                    *t = (struct tag){file, hits[k].elem, hits[k].attr, 0, r->role};
+                    continue;
+                }
+                ps_span span;
+                if (hits[k].attr >= 0)
+                    span = file->xml->attrs[hits[k].attr].value;
+                else if (!element_text(file, hits[k].elem, &span))
+                    continue;
+                rc = take(f, r, file, span, hits[k].elem);
+            }
+            free(hits);
+            if (rc < 0)
+                return -1;
+        } else if (!file->xml && r->key) {
+            for (size_t k = 0; k < file->props.count; k++) {
+                const ps_prop *p = &file->props.entries[k];
+                char *key = ps_xstrndup(file->data + p->key.start, p->key.end - p->key.start);
+                int hit = fnmatch(r->key, key, 0) == 0;
+                free(key);
+                if (!hit)
+                    continue;
+                if (r->kind == PS_RULE_ROLE) {
+                    struct tag *t = PS_PUSH(f->tags, f->ntags, f->tcap);
+                    *t = (struct tag){file, -1, -1, k, r->role};
+                } else if (take(f, r, file, p->value, -1) < 0) {
+                    return -1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+static int add_builtin(finder *f, const ps_rule *r)
+{
+    if (r->unless_file && r->unless_match) {
+        const ps_cfile *file = ps_config_find(f->cfg, PS_ROOT_CONF, r->unless_file);
+        if (file && file->xml) {
+            ps_xhit *hits;
+            size_t n;
+            if (ps_xmldoc_select(file->xml, r->unless_match, &hits, &n, f->err) < 0)
+                return -1;
+            free(hits);
+            if (n)
+                return 0;
+        }
+    }
+    ps_site *s = add_site(f, PS_SITE_LISTENER, NULL, (ps_span){0, 0}, r->port);
+    s->shift = r->shift;
+    s->active = r->active;
+    s->what = r->what;
+    s->source = r->source;
+    return 0;
+}
+
+static const char *role_of(const finder *f, const ps_cfile *file, int elem, int attr, size_t prop)
+{
+    for (size_t i = 0; i < f->ntags; i++) {
+        const struct tag *t = &f->tags[i];
+        if (t->file != file)
+            continue;
+        if (!file->xml) {
+            if (t->prop == prop)
+                return t->role;
+        } else if (t->attr >= 0 ? t->attr == attr : ps_xmldoc_within(file->xml, elem, t->elem)) {
+            return t->role;
+        }
+    }
+    return NULL;
+}
+
+static void scan_range(finder *f, const ps_cfile *file, ps_span range, int elem, int attr,
+                       size_t prop)
+{
+    ps_refhit *hits = NULL;
+    size_t n = 0, cap = 0;
+    ps_refscan(file->data, range.start, range.end, f->out->hostnames.items,
+               f->out->hostnames.count, &hits, &n, &cap);
+    for (size_t i = 0; i < n; i++) {
+        if (claimed(f, file, hits[i].start))
+            continue;
+        ps_span sp = {hits[i].start, hits[i].end};
+        ps_site *s = add_site(f, hits[i].placeholder ? PS_SITE_PLACEHOLDER : PS_SITE_REFERENCE,
+                              file, sp, hits[i].port);
+        s->role = role_of(f, file, elem, attr, prop);
+    }
+    free(hits);
+}
+
+static void scan_file(finder *f, const ps_cfile *file)
+{
+    if (file->xml) {
+        const ps_xmldoc *doc = file->xml;
+        for (size_t i = 0; i < doc->ntexts; i++)
+            scan_range(f, file, doc->texts[i].span, doc->texts[i].elem, -1, 0);
+        for (size_t i = 0; i < doc->nattrs; i++)
+            scan_range(f, file, doc->attrs[i].value, doc->attrs[i].elem, (int)i, 0);
+    } else {
+        for (size_t i = 0; i < file->props.count; i++)
+            scan_range(f, file, file->props.entries[i].value, -1, -1, i);
+    }
+}
+
+static int cmp_sites(const void *a, const void *b)
+{
+    const ps_site *x = a, *y = b;
+    if (!x->file || !y->file)
+        return (x->file == NULL) - (y->file == NULL);
+    int c = strcmp(x->file->rel, y->file->rel);
+    if (c)
+        return c;
+    return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
+}
+
+int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt,
+                  const ps_config *cfg, ps_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->offset_site = -1;
+    finder f = {.out = out, .cat = cat, .rt = rt, .cfg = cfg, .err = err};
+    int rc = 0;
+    for (size_t i = 0; i < cat->nrules && rc == 0; i++) {
+        const ps_rule *r = &cat->rules[i];
+        if (!ps_rule_applies(r, rt->product->id, rt->version))
+            continue;
+        rc = r->kind == PS_RULE_BUILTIN ? add_builtin(&f, r) : apply_rule(&f, r);
+    }
+    for (size_t i = 0; i < cfg->nfiles && rc == 0; i++)
+        scan_file(&f, &cfg->files[i]);
+    free(f.claims);
+    free(f.tags);
+    if (rc < 0) {
+        ps_sites_free(out);
+        return -1;
+    }
+    /* Document order per file, files by path, builtins last; the offset site moves too. */
+    const ps_site *off = out->offset_site >= 0 ? &out->items[out->offset_site] : NULL;
+    ps_site key = off ? *off : (ps_site){0};
+    qsort(out->items, out->count, sizeof *out->items, cmp_sites);
+    if (off)
+        for (size_t i = 0; i < out->count; i++)
+            if (out->items[i].kind == PS_SITE_OFFSET && out->items[i].file == key.file &&
+                out->items[i].span.start == key.span.start)
+                out->offset_site = (int)i;
+    return 0;
+}
+
+void ps_sites_free(ps_sites *sites)
+{
+    for (size_t i = 0; i < sites->hostnames.count; i++)
+        free(sites->hostnames.items[i]);
+    free(sites->hostnames.items);
+    free(sites->items);
+    memset(sites, 0, sizeof *sites);
+    sites->offset_site = -1;
+}

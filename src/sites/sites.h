@@ -1,0 +1,53 @@
+/*
+ * Every port occurrence of one runtime, classified: the offset setting,
+ * listeners (with how they shift and whether they are open), literal local
+ * references (with the role of the server they point at, when the catalog
+ * knows it) and placeholder ports. The catalog's rules say where to look;
+ * a scan of all text finds the references no rule names.
+ */
+#ifndef PS_SITES_SITES_H
+#define PS_SITES_SITES_H
+
+#include <stddef.h>
+
+#include "catalog/catalog.h"
+#include "detect/detect.h"
+#include "load/config.h"
+
+typedef enum ps_site_kind {
+    PS_SITE_OFFSET,
+    PS_SITE_LISTENER,
+    PS_SITE_REFERENCE,
+    PS_SITE_PLACEHOLDER
+} ps_site_kind;
+
+typedef struct ps_site {
+    ps_site_kind kind;
+    const ps_cfile *file; /* NULL for a listener the product opens with no config entry */
+    ps_span span;         /* the digits (or the ${...} of a placeholder) */
+    int line, col;
+    long value;           /* the number as written; a builtin's base port */
+    ps_shift shift;       /* listeners */
+    int active;           /* listeners: the feature is switched on */
+    const char *what;     /* from the catalog; NULL for a scanned reference */
+    const char *role;     /* references: the role of the server pointed at, or NULL */
+    const char *source;   /* the catalog rule's citation; NULL for a scanned reference */
+} ps_site;
+
+typedef struct ps_sites {
+    ps_site *items;
+    size_t count;
+    int offset_site; /* index of the offset setting, -1 when the runtime has none */
+    long offset;     /* the current offset (0 when not set) */
+    ps_strlist hostnames;
+} ps_sites;
+
+int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt,
+                  const ps_config *cfg, ps_error *err);
+void ps_sites_free(ps_sites *sites);
+
+/* Trims the span to its non-blank part; 1 when what remains is a port-sized
+ * decimal number (stored in *value), 0 otherwise. */
+int ps_span_number(const char *data, ps_span *span, long *value);
+
+#endif

@@ -1,0 +1,595 @@
+/*
+ * ps_apply_files, the home lock and the running-server test, on real files in
+ * a mkdtemp directory. Each test gets a fresh directory (checked fixture).
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "output/apply.h"
+
+static char root[512]; /* mkdtemp result, well short of PATH_MAX */
+
+/*
+ * Link-time interposition of rename(2): apply.c calls rename, and the
+ * definition in this executable wins over libc's, so a test can make the
+ * Nth call fail and exercise the rollback that no permission setup can
+ * reach once every file is staged. With rename_fail_at == 0 it is a plain
+ * rename.
+ */
+static int rename_calls, rename_fail_at;
+
+int rename(const char *from, const char *to)
+{
+    if (rename_fail_at && ++rename_calls == rename_fail_at) {
+        errno = EXDEV;
+        return -1;
+    }
+    return renameat(AT_FDCWD, from, AT_FDCWD, to);
+}
+
+/* root/rel, in one of a few rotating buffers so a call can hold several. */
+static const char *at(const char *rel)
+{
+    static char bufs[8][PATH_MAX];
+    static int next;
+    char *b = bufs[next++ % 8];
+    snprintf(b, PATH_MAX, "%s/%s", root, rel);
+    return b;
+}
+
+static void put(const char *path, const char *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ck_assert_msg(fd >= 0, "open %s: %s", path, strerror(errno));
+    ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+    ck_assert_int_eq(close(fd), 0);
+}
+
+static void mkdir_at(const char *rel)
+{
+    ck_assert_msg(mkdir(at(rel), 0755) == 0, "mkdir %s: %s", rel, strerror(errno));
+}
+
+/* 1 when the file holds exactly data[0..len). */
+static int holds(const char *path, const char *data, size_t len)
+{
+    char buf[4096];
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return 0;
+    ssize_t r = read(fd, buf, sizeof buf);
+    close(fd);
+    return r >= 0 && (size_t)r == len && memcmp(buf, data, len) == 0;
+}
+
+/* Number of portshift temp files left in a directory. */
+static int temps_in(const char *dir)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "opendir %s: %s", dir, strerror(errno));
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strstr(e->d_name, ".portshift-"))
+            n++;
+    closedir(d);
+    return n;
+}
+
+static int entries_in(const char *dir)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    ck_assert(d != NULL);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+static void remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        chmod(path, 0755); /* a test may have left it read-only */
+        DIR *d = opendir(path);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            char sub[PATH_MAX];
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+            remove_tree(sub);
+        }
+        if (d)
+            closedir(d);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static void setup(void)
+{
+    snprintf(root, sizeof root, "%s/check_apply.XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    ck_assert_msg(mkdtemp(root) != NULL, "mkdtemp: %s", strerror(errno));
+    rename_calls = rename_fail_at = 0;
+}
+
+static void teardown(void)
+{
+    remove_tree(root);
+}
+
+/* A ps_write from array or literal arguments (embedded NULs included). */
+/* clang-format off */
+#define W(p, d, e) {(p), (d), sizeof(d) - 1, (e), sizeof(e) - 1}
+/* clang-format on */
+
+START_TEST(test_empty_is_noop)
+{
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(NULL, 0, 0, &err), 0);
+    ck_assert_int_eq(ps_apply_files(NULL, 0, PS_APPLY_BACKUP, &err), 0);
+    ck_assert_int_eq(entries_in(root), 0);
+}
+END_TEST
+
+START_TEST(test_bytes_replaced_exactly)
+{
+    /* CRLF, a NUL, no final newline: nothing is normalised on the way. */
+    static const char old[] = "<a>\r\n\t<port>9443</port>\0tail";
+    static const char new[] = "<a>\r\n\t<port>9444</port>\0tail\r";
+    const char *f = at("carbon.xml");
+    put(f, old, sizeof old - 1);
+    ps_write w[] = {W(f, new, old)};
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 1, 0, &err), 0);
+    ck_assert(holds(f, new, sizeof new - 1));
+    ck_assert_int_eq(temps_in(root), 0);
+    ck_assert_int_eq(entries_in(root), 1);
+}
+END_TEST
+
+START_TEST(test_empty_contents)
+{
+    const char *f = at("empty.xml");
+    put(f, "", 0);
+    ps_write w[] = {W(f, "x", "")};
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 1, 0, &err), 0);
+    ck_assert(holds(f, "x", 1));
+    ps_write back[] = {W(f, "", "x")};
+    ck_assert_int_eq(ps_apply_files(back, 1, 0, &err), 0);
+    ck_assert(holds(f, "", 0));
+}
+END_TEST
+
+START_TEST(test_mode_kept)
+{
+    const char *f = at("axis2.xml");
+    put(f, "old", 3);
+    ck_assert_int_eq(chmod(f, 0640), 0);
+    ps_write w[] = {W(f, "new", "old")};
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 1, 0, &err), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(f, &st), 0);
+    ck_assert_int_eq(st.st_mode & 07777, 0640);
+    ck_assert(holds(f, "new", 3));
+}
+END_TEST
+
+START_TEST(test_owner_kept)
+{
+    if (geteuid() != 0) {
+        printf("check_apply: skipping owner case: only root can own a file for another user\n");
+        fflush(stdout);
+        return;
+    }
+    const char *f = at("owned.xml");
+    put(f, "old", 3);
+    ck_assert_int_eq(chown(f, 4321, 8765), 0);
+    ps_write w[] = {W(f, "new", "old")};
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 1, 0, &err), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(f, &st), 0);
+    ck_assert_int_eq(st.st_uid, 4321);
+    ck_assert_int_eq(st.st_gid, 8765);
+}
+END_TEST
+
+START_TEST(test_symlink_written_through)
+{
+    mkdir_at("shared");
+    mkdir_at("conf");
+    const char *target = at("shared/master-datasources.xml");
+    const char *link = at("conf/master-datasources.xml");
+    put(target, "old", 3);
+    ck_assert_int_eq(symlink("../shared/master-datasources.xml", link), 0);
+    ps_write w[] = {W(link, "new", "old")};
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 1, 0, &err), 0);
+
+    struct stat st;
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    char buf[PATH_MAX];
+    ssize_t r = readlink(link, buf, sizeof buf - 1);
+    ck_assert_int_ge(r, 0);
+    buf[r] = '\0';
+    ck_assert_str_eq(buf, "../shared/master-datasources.xml");
+    ck_assert(holds(target, "new", 3));
+    ck_assert_int_eq(temps_in(at("shared")), 0);
+    ck_assert_int_eq(temps_in(at("conf")), 0);
+    ck_assert_int_eq(entries_in(at("shared")), 1);
+}
+END_TEST
+
+START_TEST(test_backup_holds_original)
+{
+    const char *f = at("carbon.xml");
+    const char *bak = at("carbon.xml.bak");
+    put(f, "original", 8);
+    ck_assert_int_eq(chmod(f, 0640), 0);
+    ps_write w[] = {W(f, "patched", "original")};
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 1, PS_APPLY_BACKUP, &err), 0);
+    ck_assert(holds(f, "patched", 7));
+    ck_assert(holds(bak, "original", 8));
+    struct stat st;
+    ck_assert_int_eq(stat(bak, &st), 0);
+    ck_assert_int_eq(st.st_mode & 07777, 0640);
+    ck_assert_int_eq(temps_in(root), 0);
+
+    /* A second apply replaces the backup with what the file then held. */
+    ps_write w2[] = {W(f, "again", "patched")};
+    ck_assert_int_eq(ps_apply_files(w2, 1, PS_APPLY_BACKUP, &err), 0);
+    ck_assert(holds(bak, "patched", 7));
+}
+END_TEST
+
+START_TEST(test_concurrent_change_refused)
+{
+    const char *a = at("a.xml"), *b = at("b.xml"), *c = at("c.xml");
+    put(a, "a0", 2);
+    put(b, "b0", 2);
+    put(c, "c0", 2);
+    ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0"), W(c, "c1", "c0")};
+    /* Someone edits b.xml between planning and applying. */
+    put(b, "bX", 2);
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 3, PS_APPLY_BACKUP, &err), -1);
+    ck_assert_str_eq(err.path, b);
+    ck_assert_str_eq(err.message, "changed since it was read");
+    ck_assert(holds(a, "a0", 2));
+    ck_assert(holds(b, "bX", 2));
+    ck_assert(holds(c, "c0", 2));
+    ck_assert_int_eq(temps_in(root), 0);
+    ck_assert_int_eq(entries_in(root), 3); /* and no backups */
+}
+END_TEST
+
+START_TEST(test_grown_file_refused)
+{
+    const char *a = at("a.xml");
+    put(a, "a0 and more", 11);
+    ps_write w[] = {W(a, "a1", "a0")};
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 1, 0, &err), -1);
+    ck_assert(holds(a, "a0 and more", 11));
+}
+END_TEST
+
+START_TEST(test_readonly_dir)
+{
+    if (geteuid() == 0) {
+        printf("check_apply: skipping read-only directory case: root bypasses permissions\n");
+        fflush(stdout);
+        return;
+    }
+    mkdir_at("rw");
+    mkdir_at("ro");
+    const char *a = at("rw/a.xml"), *b = at("ro/b.xml");
+    put(a, "a0", 2);
+    put(b, "b0", 2);
+    ck_assert_int_eq(chmod(at("ro"), 0555), 0);
+    ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0")};
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 2, 0, &err), -1);
+    ck_assert_str_eq(err.path, b);
+    ck_assert(holds(a, "a0", 2));
+    ck_assert(holds(b, "b0", 2));
+    ck_assert_int_eq(temps_in(at("rw")), 0);
+    ck_assert_int_eq(temps_in(at("ro")), 0);
+}
+END_TEST
+
+/* Root-proof staging failure: the second file's directory is gone since planning. */
+START_TEST(test_dir_removed)
+{
+    mkdir_at("one");
+    mkdir_at("two");
+    const char *a = at("one/a.xml"), *b = at("two/b.xml");
+    put(a, "a0", 2);
+    put(b, "b0", 2);
+    ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0")};
+    remove_tree(at("two"));
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 2, PS_APPLY_BACKUP, &err), -1);
+    ck_assert_str_eq(err.path, b);
+    ck_assert(holds(a, "a0", 2));
+    ck_assert_int_eq(entries_in(at("one")), 1);
+}
+END_TEST
+
+START_TEST(test_component_is_file)
+{
+    const char *a = at("a.xml");
+    put(a, "a0", 2);
+    put(at("plain"), "x", 1);
+    const char *b = at("plain/b.xml");
+    ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0")};
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 2, 0, &err), -1);
+    ck_assert_str_eq(err.path, b);
+    ck_assert_str_eq(err.message, "cannot resolve: Not a directory");
+    ck_assert(holds(a, "a0", 2));
+    ck_assert_int_eq(entries_in(root), 2);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+    const char *f = at("nope.xml");
+    ps_write w[] = {W(f, "new", "old")};
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 1, 0, &err), -1);
+    ck_assert_str_eq(err.path, f);
+    ck_assert_str_eq(err.message, "cannot resolve: No such file or directory");
+    ck_assert_int_eq(entries_in(root), 0);
+}
+END_TEST
+
+START_TEST(test_directory_refused)
+{
+    mkdir_at("conf");
+    const char *f = at("conf");
+    ps_write w[] = {W(f, "new", "")};
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 1, 0, &err), -1);
+    ck_assert_str_eq(err.message, "not a regular file");
+}
+END_TEST
+
+/* A rename fails after the first succeeded: the first file gets its bytes back. */
+START_TEST(test_rename_failure_rolls_back)
+{
+    const char *a = at("a.xml"), *b = at("b.xml"), *c = at("c.xml");
+    put(a, "a0", 2);
+    put(b, "b0", 2);
+    put(c, "c0", 2);
+    ck_assert_int_eq(chmod(a, 0640), 0);
+    ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0"), W(c, "c1", "c0")};
+    rename_fail_at = 2;
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 3, 0, &err), -1);
+    ck_assert_str_eq(err.path, b);
+    ck_assert_str_eq(err.message, "cannot replace: Invalid cross-device link");
+    ck_assert(holds(a, "a0", 2));
+    ck_assert(holds(b, "b0", 2));
+    ck_assert(holds(c, "c0", 2));
+    struct stat st;
+    ck_assert_int_eq(stat(a, &st), 0);
+    ck_assert_int_eq(st.st_mode & 07777, 0640);
+    ck_assert_int_eq(temps_in(root), 0);
+    ck_assert_int_eq(entries_in(root), 3);
+}
+END_TEST
+
+/* Renames go backups first (2), then targets: fail the second target. */
+START_TEST(test_rename_failure_with_backup)
+{
+    const char *a = at("a.xml"), *b = at("b.xml");
+    put(a, "a0", 2);
+    put(b, "b0", 2);
+    ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0")};
+    rename_fail_at = 4;
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 2, PS_APPLY_BACKUP, &err), -1);
+    ck_assert_str_eq(err.path, b);
+    ck_assert(holds(a, "a0", 2));
+    ck_assert(holds(b, "b0", 2));
+    ck_assert(holds(at("a.xml.bak"), "a0", 2));
+    ck_assert(holds(at("b.xml.bak"), "b0", 2));
+    ck_assert_int_eq(temps_in(root), 0);
+}
+END_TEST
+
+/* Failing a backup's rename stops before any target is touched. */
+START_TEST(test_backup_rename_failure)
+{
+    const char *a = at("a.xml"), *b = at("b.xml");
+    put(a, "a0", 2);
+    put(b, "b0", 2);
+    ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0")};
+    rename_fail_at = 2;
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 2, PS_APPLY_BACKUP, &err), -1);
+    ck_assert_str_eq(err.path, at("b.xml.bak"));
+    ck_assert(holds(a, "a0", 2));
+    ck_assert(holds(b, "b0", 2));
+    ck_assert_int_eq(temps_in(root), 0);
+}
+END_TEST
+
+/* Two homes sharing one file through symlinks. */
+START_TEST(test_same_target_twice)
+{
+    mkdir_at("h1");
+    mkdir_at("h2");
+    const char *t = at("shared.xml"), *l1 = at("h1/x.xml"), *l2 = at("h2/x.xml");
+    put(t, "v0", 2);
+    ck_assert_int_eq(symlink(t, l1), 0);
+    ck_assert_int_eq(symlink(t, l2), 0);
+    ps_error err = {0};
+
+    ps_write differ[] = {W(l1, "v1", "v0"), W(l2, "v2", "v0")};
+    ck_assert_int_eq(ps_apply_files(differ, 2, 0, &err), -1);
+    ck_assert_str_eq(err.path, l2);
+    ck_assert(holds(t, "v0", 2));
+    ck_assert_int_eq(temps_in(root), 0);
+
+    ps_write agree[] = {W(l1, "v1", "v0"), W(l2, "v1", "v0")};
+    ck_assert_int_eq(ps_apply_files(agree, 2, PS_APPLY_BACKUP, &err), 0);
+    ck_assert(holds(t, "v1", 2));
+    ck_assert(holds(at("h1/x.xml.bak"), "v0", 2));
+    ck_assert(holds(at("h2/x.xml.bak"), "v0", 2));
+    ck_assert_int_eq(temps_in(root), 0);
+}
+END_TEST
+
+START_TEST(test_lock)
+{
+    int fd1 = -1, fd2 = -1;
+    ps_error err = {0};
+    ck_assert_int_eq(ps_home_lock(root, &fd1, &err), 0);
+    ck_assert_int_ge(fd1, 0);
+    /* flock locks belong to the open file description: a second open conflicts. */
+    ck_assert_int_eq(ps_home_lock(root, &fd2, &err), -1);
+    ck_assert_int_eq(fd2, -1);
+    ck_assert_str_eq(err.path, root);
+    ck_assert_str_eq(err.message, "another portshift is applying to this home");
+    ps_home_unlock(fd1);
+    ck_assert_int_eq(ps_home_lock(root, &fd2, &err), 0);
+    ps_home_unlock(fd2);
+    ps_home_unlock(-1);
+    ck_assert_int_eq(entries_in(root), 0); /* nothing created in the home */
+}
+END_TEST
+
+START_TEST(test_lock_missing_home)
+{
+    int fd = 0;
+    ps_error err = {0};
+    ck_assert_int_eq(ps_home_lock(at("nope"), &fd, &err), -1);
+    ck_assert_int_eq(fd, -1);
+    ck_assert_str_eq(err.path, at("nope"));
+}
+END_TEST
+
+static void write_pid(const char *text)
+{
+    put(at("wso2carbon.pid"), text, strlen(text));
+}
+
+START_TEST(test_running_self)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%ld\n", (long)getpid());
+    write_pid(text);
+    long pid = 0;
+    ck_assert_int_eq(ps_home_running(root, &pid), 1);
+    ck_assert_int_eq(pid, (long)getpid());
+    ck_assert_int_eq(ps_home_running(root, NULL), 1);
+}
+END_TEST
+
+START_TEST(test_running_dead)
+{
+    pid_t child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0)
+        _exit(0);
+    int status;
+    /* Reaped: a zombie would still answer kill(pid, 0). */
+    ck_assert_int_eq(waitpid(child, &status, 0), child);
+    char text[32];
+    snprintf(text, sizeof text, "%ld", (long)child);
+    write_pid(text);
+    long pid = -5;
+    ck_assert_int_eq(ps_home_running(root, &pid), 0);
+    ck_assert_int_eq(pid, -5);
+}
+END_TEST
+
+START_TEST(test_running_no_file)
+{
+    long pid = -5;
+    ck_assert_int_eq(ps_home_running(root, &pid), 0);
+    ck_assert_int_eq(ps_home_running(at("nope"), &pid), 0);
+    ck_assert_int_eq(pid, -5);
+}
+END_TEST
+
+START_TEST(test_running_unparsable)
+{
+    /* 0 and negatives would make kill() test a process group. */
+    static const char *bad[] = {"", "\n", "abc", "12abc", "0", "-1", "1 2", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        write_pid(bad[i]);
+        ck_assert_msg(ps_home_running(root, NULL) == 0, "pid file \"%s\"", bad[i]);
+    }
+}
+END_TEST
+
+static Suite *apply_suite(void)
+{
+    Suite *s = suite_create("apply");
+    TCase *tc = tcase_create("apply");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_empty_is_noop);
+    tcase_add_test(tc, test_bytes_replaced_exactly);
+    tcase_add_test(tc, test_empty_contents);
+    tcase_add_test(tc, test_mode_kept);
+    tcase_add_test(tc, test_owner_kept);
+    tcase_add_test(tc, test_symlink_written_through);
+    tcase_add_test(tc, test_backup_holds_original);
+    tcase_add_test(tc, test_concurrent_change_refused);
+    tcase_add_test(tc, test_grown_file_refused);
+    tcase_add_test(tc, test_readonly_dir);
+    tcase_add_test(tc, test_dir_removed);
+    tcase_add_test(tc, test_component_is_file);
+    tcase_add_test(tc, test_missing_file);
+    tcase_add_test(tc, test_directory_refused);
+    tcase_add_test(tc, test_rename_failure_rolls_back);
+    tcase_add_test(tc, test_rename_failure_with_backup);
+    tcase_add_test(tc, test_backup_rename_failure);
+    tcase_add_test(tc, test_same_target_twice);
+    suite_add_tcase(s, tc);
+
+    TCase *home = tcase_create("home");
+    tcase_add_checked_fixture(home, setup, teardown);
+    tcase_add_test(home, test_lock);
+    tcase_add_test(home, test_lock_missing_home);
+    tcase_add_test(home, test_running_self);
+    tcase_add_test(home, test_running_dead);
+    tcase_add_test(home, test_running_no_file);
+    tcase_add_test(home, test_running_unparsable);
+    suite_add_tcase(s, home);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(apply_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
