@@ -17,7 +17,9 @@
  *
  * The buffers are arbitrary bytes. Lines end at '\n' only, so a CRLF file keeps its '\r' in
  * every line and round-trips byte-exactly; a last line without '\n' is followed by
- * "\ No newline at end of file" and never matches a line that has one. */
+ * "\ No newline at end of file" and never matches a line that has one. A path containing a
+ * space is followed by a tab in both headers, as git writes it, so that GNU patch reads the
+ * whole name. */
 int ps_diff_unified(ps_strbuf *out, const char *path, const char *old, size_t old_len,
                     const char *new_, size_t new_len);
 

@@ -1,0 +1,264 @@
+/*
+ * The invariants of DESIGN §2 on every carbon.xml-mode tree of the shared
+ * corpus (../shared/corpus), each tree copied to a scratch folder first:
+ * the diff applies with patch and git; apply then diff is empty; returning
+ * to the original offset restores every byte, also by way of other offsets;
+ * the path taken does not matter; only digit runs ever change, as many as
+ * the plan announced. Skips, saying so, when the corpus is absent.
+ */
+#include <check.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../support/tree.h"
+
+static char *trees[64];
+static int ntrees;
+
+static int exists(const char *dir, const char *rel)
+{
+    char p[4096];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", dir, rel);
+    return stat(p, &st) == 0;
+}
+
+static int xml_mode(const char *dir)
+{
+    return (exists(dir, "repository/conf/carbon.xml") || exists(dir, "conf/carbon.xml")) &&
+           !exists(dir, "repository/conf/deployment.toml") && !exists(dir, "conf/deployment.toml");
+}
+
+static void find_trees(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    for (struct dirent *de; (de = readdir(d)) && ntrees < 64;) {
+        if (de->d_name[0] == '.')
+            continue;
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        struct stat st;
+        if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
+            continue;
+        if (strcmp(de->d_name, "variants") == 0)
+            find_trees(p);
+        else if (xml_mode(p))
+            trees[ntrees++] = strdup(p);
+    }
+    closedir(d);
+}
+
+/* A scratch copy of the tree: scratch/<name>. */
+typedef struct work {
+    char *scratch;
+    char name[256];
+    char home[4096];
+} work;
+
+static void work_open(work *w, int i)
+{
+    w->scratch = tree_scratch();
+    ck_assert_ptr_nonnull(w->scratch);
+    const char *base = strrchr(trees[i], '/') + 1;
+    snprintf(w->name, sizeof w->name, "%s", base);
+    snprintf(w->home, sizeof w->home, "%s/%s", w->scratch, base);
+    ck_assert_int_eq(tree_copy(trees[i], w->home), 0);
+}
+
+static void work_close(work *w)
+{
+    tree_remove(w->scratch);
+    free(w->scratch);
+}
+
+static cli_result cli(const work *w, const char *fmt, long n)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, fmt, n, w->name);
+    return cli_run(w->scratch, cmd);
+}
+
+static void apply_ok(const work *w, long offset)
+{
+    cli_result r = cli(w, "apply --offset %ld %s", offset);
+    ck_assert_msg(r.status == 0, "%s: apply --offset %ld: %s", w->name, offset, r.err);
+    cli_result_free(&r);
+}
+
+static long current_offset(const work *w)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "plan %s", w->name);
+    cli_result r = cli_run(w->scratch, cmd);
+    ck_assert_int_eq(r.status, 0);
+    const char *p = strstr(r.out, "mode): offset ");
+    ck_assert_ptr_nonnull(p);
+    long v = strtol(p + strlen("mode): offset "), NULL, 10);
+    cli_result_free(&r);
+    return v;
+}
+
+static void assert_same(const snapshot *a, const snapshot *b, const char *what)
+{
+    char *msg = snapshot_diff(a, b);
+    ck_assert_msg(msg == NULL, "%s: %s", what, msg);
+}
+
+/* Splits into alternating non-digit / digit runs; equal when only digit runs differ. */
+static int digit_changes(const snap_file *a, const snap_file *b, int *changed)
+{
+    size_t i = 0, j = 0;
+    *changed = 0;
+    while (i < a->len || j < b->len) {
+        int da = i < a->len && isdigit((unsigned char)a->data[i]);
+        int db = j < b->len && isdigit((unsigned char)b->data[j]);
+        if (da != db)
+            return -1;
+        size_t i0 = i, j0 = j;
+        while (i < a->len && (isdigit((unsigned char)a->data[i]) != 0) == da)
+            i++;
+        while (j < b->len && (isdigit((unsigned char)b->data[j]) != 0) == db)
+            j++;
+        if (i - i0 != j - j0 || memcmp(a->data + i0, b->data + j0, i - i0) != 0) {
+            if (!da)
+                return -1; /* a byte outside a number changed */
+            (*changed)++;
+        }
+    }
+    return 0;
+}
+
+START_TEST(diff_applies_and_apply_is_idempotent)
+{
+    work w;
+    work_open(&w, _i);
+    snapshot before, after;
+    snapshot_take(&before, w.home);
+
+    cli_result r = cli(&w, "diff --offset %ld %s", 3);
+    ck_assert_msg(r.status == 1, "%s: diff exit %d: %s", w.name, r.status, r.err);
+    ck_assert_msg(strstr(r.out, "--- a/") && strstr(r.out, "+++ b/"), "%s: no diff", w.name);
+    char patch[4200];
+    snprintf(patch, sizeof patch, "%s/offset3.patch", w.scratch);
+    FILE *fp = fopen(patch, "w");
+    fputs(r.out, fp);
+    fclose(fp);
+    cli_result_free(&r);
+    ck_assert_msg(run_cmd("cd '%s' && patch -p1 --dry-run -s < '%s' >/dev/null", w.scratch, patch) == 0,
+                  "%s: patch rejects the diff", w.name);
+    ck_assert_msg(run_cmd("cd '%s' && git apply --check '%s'", w.scratch, patch) == 0,
+                  "%s: git apply rejects the diff", w.name);
+
+    r = cli(&w, "plan --offset %ld %s", 3);
+    ck_assert_int_eq(r.status, 0);
+    const char *last = strrchr(r.out, '\n');
+    while (last > r.out && last[-1] != '\n')
+        last--;
+    long planned = strtol(last, NULL, 10);
+    cli_result_free(&r);
+
+    apply_ok(&w, 3);
+    snapshot_take(&after, w.home);
+    ck_assert_int_eq(before.count, after.count);
+    int total = 0;
+    for (size_t i = 0; i < before.count; i++) {
+        int changed;
+        ck_assert_msg(digit_changes(&before.files[i], &after.files[i], &changed) == 0,
+                      "%s: %s: bytes outside a number changed", w.name, before.files[i].rel);
+        total += changed;
+    }
+    ck_assert_msg(total == planned, "%s: %d numbers changed, plan announced %ld edits", w.name,
+                  total, planned);
+
+    r = cli(&w, "diff --offset %ld %s", 3);
+    ck_assert_msg(r.status == 0 && r.out[0] == '\0', "%s: second diff not empty (exit %d)",
+                  w.name, r.status);
+    cli_result_free(&r);
+    snapshot_free(&before);
+    snapshot_free(&after);
+    work_close(&w);
+}
+END_TEST
+
+START_TEST(reversible_and_path_independent)
+{
+    work w;
+    work_open(&w, _i);
+    long orig = current_offset(&w);
+    snapshot base, s;
+    snapshot_take(&base, w.home);
+
+    apply_ok(&w, 3);
+    apply_ok(&w, orig);
+    snapshot_take(&s, w.home);
+    assert_same(&base, &s, "original -> 3 -> original");
+    snapshot_free(&s);
+
+    apply_ok(&w, 1);
+    apply_ok(&w, 2);
+    snapshot snap12;
+    snapshot_take(&snap12, w.home);
+    apply_ok(&w, orig);
+    snapshot_take(&s, w.home);
+    assert_same(&base, &s, "original -> 1 -> 2 -> original");
+    snapshot_free(&s);
+
+    apply_ok(&w, 2);
+    snapshot_take(&s, w.home);
+    assert_same(&snap12, &s, "original -> 1 -> 2 against original -> 2");
+    snapshot_free(&s);
+    snapshot_free(&snap12);
+
+    apply_ok(&w, orig);
+    apply_ok(&w, 5);
+    apply_ok(&w, 6);
+    snapshot snap56;
+    snapshot_take(&snap56, w.home);
+    apply_ok(&w, orig);
+    apply_ok(&w, 6);
+    snapshot_take(&s, w.home);
+    assert_same(&snap56, &s, "original -> 5 -> 6 against original -> 6");
+    snapshot_free(&s);
+    snapshot_free(&snap56);
+    apply_ok(&w, orig);
+    snapshot_take(&s, w.home);
+    assert_same(&base, &s, "back to the original");
+    snapshot_free(&s);
+    snapshot_free(&base);
+    work_close(&w);
+}
+END_TEST
+
+int main(void)
+{
+    const char *dir = getenv("PS_CORPUS_DIR");
+    find_trees(dir && *dir ? dir : PS_CORPUS_DIR);
+    if (ntrees == 0) {
+        printf("corpus: %s not found: skipping the corpus conformance suite\n", PS_CORPUS_DIR);
+        return 0;
+    }
+    if (run_cmd("git --version >/dev/null 2>&1 && patch --version >/dev/null 2>&1") != 0) {
+        printf("corpus: git and patch are needed to prove the diff applies\n");
+        return 1;
+    }
+    Suite *s = suite_create("corpus");
+    TCase *tc = tcase_create("invariants");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, diff_applies_and_apply_is_idempotent, 0, ntrees);
+    tcase_add_loop_test(tc, reversible_and_path_independent, 0, ntrees);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    for (int i = 0; i < ntrees; i++)
+        free(trees[i]);
+    return failed ? 1 : 0;
+}
