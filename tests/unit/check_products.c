@@ -1,0 +1,199 @@
+/*
+ * What users of specific products rely on, checked on the real trees of the
+ * shared corpus (copied to a scratch folder): which ports move with
+ * `apply --offset 3` and which stay, read back from the bytes on disk.
+ * Skips, saying so, when the corpus is absent.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../support/tree.h"
+
+static const char *corpus(void)
+{
+    const char *dir = getenv("PS_CORPUS_DIR");
+    return dir && *dir ? dir : PS_CORPUS_DIR;
+}
+
+typedef struct home {
+    char *scratch;
+    char path[4096];
+    snapshot before, after;
+} home;
+
+/* Copies corpus tree `name`, runs `apply --offset N` on it, snapshots before and after. */
+static void applied(home *h, const char *name, long offset)
+{
+    char src[4096], cmd[512];
+    snprintf(src, sizeof src, "%s/%s", corpus(), name);
+    h->scratch = tree_scratch();
+    snprintf(h->path, sizeof h->path, "%s/%s", h->scratch, name);
+    ck_assert_int_eq(tree_copy(src, h->path), 0);
+    snapshot_take(&h->before, h->path);
+    snprintf(cmd, sizeof cmd, "apply --offset %ld %s", offset, name);
+    cli_result r = cli_run(h->scratch, cmd);
+    ck_assert_msg(r.status == 0, "apply failed: %s", r.err);
+    cli_result_free(&r);
+    snapshot_take(&h->after, h->path);
+}
+
+static void home_free(home *h)
+{
+    snapshot_free(&h->before);
+    snapshot_free(&h->after);
+    tree_remove(h->scratch);
+    free(h->scratch);
+}
+
+static const snap_file *file_of(const snapshot *s, const char *rel)
+{
+    for (size_t i = 0; i < s->count; i++)
+        if (strcmp(s->files[i].rel, rel) == 0)
+            return &s->files[i];
+    ck_abort_msg("%s missing", rel);
+    return NULL;
+}
+
+static int count_of(const snap_file *f, const char *needle)
+{
+    int n = 0;
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= f->len; i++)
+        if (memcmp(f->data + i, needle, k) == 0)
+            n++;
+    return n;
+}
+
+static void assert_count(const snapshot *s, const char *rel, const char *needle, int n)
+{
+    int got = count_of(file_of(s, rel), needle);
+    ck_assert_msg(got == n, "%s: '%s' %d times, expected %d", rel, needle, got, n);
+}
+
+static void assert_unchanged(const home *h, const char *rel)
+{
+    const snap_file *a = file_of(&h->before, rel), *b = file_of(&h->after, rel);
+    ck_assert_msg(a->len == b->len && memcmp(a->data, b->data, a->len) == 0, "%s changed", rel);
+}
+
+#define CONF "repository/conf/"
+#define SYNAPSE "repository/deployment/server/synapse-configs/default/"
+
+START_TEST(apim_2_6_manual_exceptions_move)
+{
+    home h;
+    applied(&h, "wso2am-2.6.0", 3);
+    assert_count(&h.after, CONF "carbon.xml", "<Offset>3</Offset>", 1);
+    assert_count(&h.before, CONF "jndi.properties", "tcp://localhost:5672'", 2);
+    assert_count(&h.after, CONF "jndi.properties", "tcp://localhost:5675'", 2);
+    assert_count(&h.after, SYNAPSE "proxy-services/WorkflowCallbackService.xml",
+                 "https://localhost:9446/store/", 1);
+    assert_count(&h.after, CONF "tomcat/catalina-server.xml", "redirectPort=\"9446\"", 1);
+    /* Carbon offsets these at runtime: they keep their base values. */
+    assert_count(&h.after, CONF "tomcat/catalina-server.xml", "port=\"9763\"", 1);
+    assert_count(&h.after, CONF "tomcat/catalina-server.xml", "port=\"9443\"", 1);
+    assert_unchanged(&h, CONF "axis2/axis2.xml");
+    assert_count(&h.after, CONF "carbon.xml", "<RMIRegistryPort>9999</RMIRegistryPort>", 1);
+    assert_count(&h.after, CONF "carbon.xml", "<RMIServerPort>11111</RMIServerPort>", 1);
+    assert_count(&h.after, CONF "carbon.xml", "<LDAPServerPort>10389</LDAPServerPort>", 1);
+    assert_count(&h.after, CONF "carbon.xml", "<KDCServerPort>8000</KDCServerPort>", 1);
+    assert_count(&h.after, CONF "carbon.xml",
+                 "<ThriftEntitlementReceivePort>10500</ThriftEntitlementReceivePort>", 1);
+    /* Analytics receivers are another server's. */
+    assert_unchanged(&h, CONF "log4j.properties");
+    assert_unchanged(&h, CONF "metrics.xml");
+    home_free(&h);
+}
+END_TEST
+
+START_TEST(apim_2_6_plan_lists_the_exceptions)
+{
+    char src[4096];
+    snprintf(src, sizeof src, "%s/wso2am-2.6.0", corpus());
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "plan --offset 3 %s", src);
+    cli_result r = cli_run(NULL, cmd);
+    ck_assert_int_eq(r.status, 0);
+    const char *want[] = {
+        "repository/conf/carbon.xml:127:17: offset 0 -> 3",
+        "repository/conf/jndi.properties:19:107: reference 5672: 5672 -> 5675",
+        "repository/conf/jndi.properties:21:105: reference 5672: 5672 -> 5675",
+        "WorkflowCallbackService.xml:16:48: reference 9443: 9443 -> 9446",
+        "catalina-server.xml:30:34: reference 9443: 9443 -> 9446",
+        "catalina-server.xml:29:26: listener 9763, servlet transport (Tomcat connector), auto: "
+        "listens on 9766, unchanged",
+        "axis2.xml:291:47: listener 8280, Synapse pass-through / NIO transport, auto: listens on "
+        "8283, unchanged",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        ck_assert_msg(strstr(r.out, want[i]), "plan lacks '%s'", want[i]);
+    cli_result_free(&r);
+}
+END_TEST
+
+START_TEST(apim_1_10_thrift_and_self_urls_move)
+{
+    home h;
+    applied(&h, "wso2am-1.10.0", 3);
+    assert_count(&h.after, CONF "api-manager.xml", "<ThriftClientPort>10400</ThriftClientPort>", 1);
+    assert_count(&h.after, CONF "api-manager.xml", "<ThriftServerPort>10400</ThriftServerPort>", 1);
+    assert_count(&h.after, CONF "email/email-admin-config.xml", "https://localhost:9446/", 1);
+    assert_count(&h.after, CONF "email/email-admin-config.xml", "localhost:9443", 0);
+    assert_count(&h.after, CONF "security/authenticators.xml", "https://localhost:9446/", 2);
+    /* Nothing in this home owns the analytics ports; templates and comments stay. */
+    assert_count(&h.after, CONF "api-manager.xml", "<DASServerURL>{tcp://localhost:7612/}", 1);
+    assert_count(&h.after, CONF "api-manager.xml", "<DASRestApiURL>https://localhost:9444<", 1);
+    assert_unchanged(&h, CONF "registry.xml");
+    assert_unchanged(&h, SYNAPSE "api/_TokenAPI_.xml");
+    assert_unchanged(&h, SYNAPSE "api/_RevokeAPI_.xml");
+    assert_unchanged(&h, SYNAPSE "api/_AuthorizeAPI_.xml");
+    home_free(&h);
+}
+END_TEST
+
+START_TEST(esb_task_dispatch_address_is_not_a_self_reference)
+{
+    /* At offset 5 the home's 9443 becomes 9448, the load balancer's port in
+     * tasks-config.xml: its role keeps it from being captured. */
+    home h;
+    applied(&h, "wso2esb-4.9.0", 5);
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd, "apply --offset 6 %s", h.path);
+    cli_result r = cli_run(NULL, cmd);
+    ck_assert_int_eq(r.status, 0);
+    cli_result_free(&r);
+    snapshot now;
+    snapshot_take(&now, h.path);
+    assert_count(&now, CONF "etc/tasks-config.xml", "https://localhost:9448<", 1);
+    assert_count(&now, CONF "etc/tasks-config.xml", "https://localhost:9443<", 1);
+    snapshot_free(&now);
+    home_free(&h);
+}
+END_TEST
+
+int main(void)
+{
+    struct stat st;
+    char probe[4096];
+    snprintf(probe, sizeof probe, "%s/wso2am-2.6.0", corpus());
+    if (stat(probe, &st) < 0) {
+        printf("products: %s not found: skipping the corpus product checks\n", corpus());
+        return 0;
+    }
+    Suite *s = suite_create("products");
+    TCase *tc = tcase_create("corpus");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, apim_2_6_manual_exceptions_move);
+    tcase_add_test(tc, apim_2_6_plan_lists_the_exceptions);
+    tcase_add_test(tc, apim_1_10_thrift_and_self_urls_move);
+    tcase_add_test(tc, esb_task_dispatch_address_is_not_a_self_reference);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
