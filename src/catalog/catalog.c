@@ -128,6 +128,14 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
     char *port = attr(doc, data, elem, "port");
     r->port = port ? strtol(port, NULL, 10) : 0;
     free(port);
+    char *uroot = attr(doc, data, elem, "unless-root");
+    r->unless_root = uroot && strcmp(uroot, "deployment") == 0 ? PS_ROOT_DEPLOYMENT : PS_ROOT_CONF;
+    free(uroot);
+    char *mode = attr(doc, data, elem, "mode");
+    r->mode = !mode                       ? PS_RULE_ANY_MODE
+              : strcmp(mode, "xml") == 0  ? PS_RULE_XML_MODE
+                                          : PS_RULE_TOML_MODE;
+    free(mode);
     r->unless_file = attr(doc, data, elem, "unless-file");
     r->unless_match = attr(doc, data, elem, "unless-match");
 
@@ -164,6 +172,9 @@ int ps_catalog_load(ps_catalog **out, const char *data, size_t len, ps_error *er
             p->name = attr(doc, data, (int)i, "name");
             split_words(&p->dir_prefix, attr(doc, data, (int)i, "dir-prefix"));
             split_words(&p->roles, attr(doc, data, (int)i, "roles"));
+            char *def = attr(doc, data, (int)i, "default-offset");
+            p->default_offset = def ? strtol(def, NULL, 10) : 0;
+            free(def);
             if (!p->id || !p->name)
                 rc = ps_error_set(err, CATALOG_NAME, 0, 0, "product without id or name");
         } else if (strcmp(e->name, "marker") == 0 && cat->nproducts) {

@@ -40,10 +40,15 @@ typedef struct ps_product {
     ps_strlist markers;    /* paths relative to the home; any one present identifies it */
     ps_strlist dir_prefix; /* zip folder names: "wso2am" for wso2am-2.6.0 */
     ps_strlist roles;      /* roles this product plays for references (e.g. analytics) */
+    long default_offset;   /* the offset when none is set (Micro Integrator: 10) */
 } ps_product;
+
+/* Which homes a rule is for: carbon.xml holds the offset, or deployment.toml does. */
+typedef enum ps_rule_mode { PS_RULE_ANY_MODE, PS_RULE_XML_MODE, PS_RULE_TOML_MODE } ps_rule_mode;
 
 typedef struct ps_rule {
     ps_rule_kind kind;
+    ps_rule_mode mode;
     int line; /* in the catalog, for messages */
     ps_strlist products; /* empty: every product */
     char *since, *before; /* version bounds, [since, before); NULL: open */
@@ -51,13 +56,14 @@ typedef struct ps_rule {
     ps_root root;
     char *file;  /* glob relative to the root */
     char *match; /* XPath, for XML files */
-    char *key;   /* key glob, for .properties files */
+    char *key;   /* key glob: .properties keys, or table.key in deployment.toml */
     ps_shift shift;
     int active;
     char *active_file, *active_if;
     char *what;
     char *role;
     long port; /* builtin */
+    ps_root unless_root;
     char *unless_file, *unless_match;
 } ps_rule;
 

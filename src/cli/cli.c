@@ -156,9 +156,6 @@ static int load_all(run *r, ps_error *err)
     for (size_t i = 0; i < r->nargs; i++) {
         if (ps_detect(&r->homes[i], r->cat, r->args[i].path, err) < 0)
             return -1;
-        if (r->homes[i]->mode == PS_MODE_TOML)
-            return ps_error_set(err, r->homes[i]->path, 0, 0,
-                                "deployment.toml homes are not supported yet");
         total += r->homes[i]->nruntimes;
     }
     r->configs = ps_xcalloc(total, sizeof *r->configs);

@@ -29,6 +29,19 @@ static int exists(const char *home, const char *rel)
     return ok;
 }
 
+/* What follows "<prefix>-" in the home's folder name (wso2am-2.6.0 -> 2.6.0), or NULL. */
+static const char *after_dir_prefix(const ps_product *p, const char *home)
+{
+    const char *base = strrchr(home, '/');
+    base = base ? base + 1 : home;
+    for (size_t i = 0; i < p->dir_prefix.count; i++) {
+        size_t n = strlen(p->dir_prefix.items[i]);
+        if (strncmp(base, p->dir_prefix.items[i], n) == 0 && base[n] == '-')
+            return base + n + 1;
+    }
+    return NULL;
+}
+
 /* Leading digits and dots of s, e.g. "2.6.0" of "2.6.0_docker-apim...". */
 static char *version_prefix(const char *s)
 {
@@ -66,29 +79,27 @@ static char *detect_version(const ps_product *p, const char *home, const char *c
     if (version)
         return version;
 
-    const char *base = strrchr(home, '/');
-    base = base ? base + 1 : home;
-    for (size_t i = 0; i < p->dir_prefix.count; i++) {
-        size_t n = strlen(p->dir_prefix.items[i]);
-        if (strncmp(base, p->dir_prefix.items[i], n) == 0 && base[n] == '-') {
-            version = version_prefix(base + n + 1);
-            if (version)
-                return version;
-        }
-    }
-    return ps_xstrdup("");
+    const char *rest = after_dir_prefix(p, home);
+    version = rest ? version_prefix(rest) : NULL;
+    return version ? version : ps_xstrdup("");
 }
 
+/* Marker files first; a partial tree (a docker sample mounting one file) is
+ * recognised by its zip folder name; the product without markers catches the rest. */
 static const ps_product *detect_product(const ps_catalog *cat, const char *home)
 {
     for (size_t i = 0; i < cat->nproducts; i++) {
         const ps_product *p = &cat->products[i];
-        if (!p->markers.count)
-            return p;
         for (size_t k = 0; k < p->markers.count; k++)
             if (exists(home, p->markers.items[k]))
                 return p;
     }
+    for (size_t i = 0; i < cat->nproducts; i++)
+        if (after_dir_prefix(&cat->products[i], home))
+            return &cat->products[i];
+    for (size_t i = 0; i < cat->nproducts; i++)
+        if (!cat->products[i].markers.count)
+            return &cat->products[i];
     return NULL;
 }
 
@@ -137,6 +148,9 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
     rt->conf_rel = ps_xstrdup(conf);
     rt->deploy_rel = ps_xstrdup("repository/deployment/server");
     rt->product = product;
+    rt->mode = mode;
+    if (mode == PS_MODE_TOML && exists(h->path, "repository/resources/conf/templates"))
+        rt->templates_rel = ps_xstrdup("repository/resources/conf/templates");
     char *cxml = ps_path_join(conf, "carbon.xml");
     rt->version = detect_version(product, h->path, cxml);
     free(cxml);
@@ -153,6 +167,7 @@ void ps_home_free(ps_home *home)
         free(home->runtimes[i].conf_rel);
         free(home->runtimes[i].deploy_rel);
         free(home->runtimes[i].version);
+        free(home->runtimes[i].templates_rel);
     }
     free(home->runtimes);
     free(home->path);

@@ -22,6 +22,10 @@ typedef struct ps_runtime {
     char *deploy_rel; /* deployment folder relative to the home */
     const ps_product *product;
     char *version; /* "" when unknown */
+    ps_mode mode;
+    /* Templates the config mapper renders at startup (toml mode), relative to
+     * the home, or NULL: a config file with a template here is generated. */
+    char *templates_rel;
 } ps_runtime;
 
 typedef struct ps_home {

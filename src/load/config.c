@@ -24,10 +24,24 @@ typedef struct walker {
     ps_config *cfg;
     size_t cap;
     const char *home;
+    const ps_runtime *rt;
     ps_root root;
     const char *root_dir; /* relative to the home */
     ps_error *err;
 } walker;
+
+static int is_generated(const walker *w, const ps_cfile *f)
+{
+    if (w->rt->mode != PS_MODE_TOML || f->is_toml)
+        return 0;
+    if (!w->rt->templates_rel) /* a config-only tree: assume the mapper owns conf/ */
+        return f->root == PS_ROOT_CONF;
+    char *tpl = ps_xasprintf("%s/%s/%s.j2", w->home, w->rt->templates_rel, f->rel);
+    struct stat st;
+    int gen = stat(tpl, &st) == 0;
+    free(tpl);
+    return gen;
+}
 
 static int add_file(walker *w, const char *sub)
 {
@@ -37,6 +51,8 @@ static int add_file(walker *w, const char *sub)
     f->path = ps_path_join(w->home, f->rel);
     f->root = w->root;
     f->root_rel = ps_xstrdup(sub);
+    f->is_toml = has_suffix(sub, ".toml");
+    f->generated = is_generated(w, f);
     if (ps_file_read(f->path, &f->data, &f->len, w->err) < 0)
         return -1;
     return ps_cfile_parse(f, w->err);
@@ -89,9 +105,12 @@ int ps_cfile_parse(ps_cfile *f, ps_error *err)
     ps_xmldoc_free(f->xml);
     f->xml = NULL;
     ps_props_free(&f->props);
+    ps_toml_free(&f->toml);
     ps_lines_build(&f->lines, f->data, f->len);
     if (has_suffix(f->rel, ".xml"))
         return ps_xmldoc_parse(&f->xml, f->path, f->data, f->len, err);
+    if (f->is_toml)
+        return ps_toml_parse(&f->toml, f->path, f->data, f->len, err);
     ps_props_parse(&f->props, f->data, f->len);
     return 0;
 }
@@ -104,10 +123,14 @@ static int cmp_files(const void *a, const void *b)
 int ps_config_load(ps_config *cfg, const ps_home *home, const ps_runtime *rt, ps_error *err)
 {
     memset(cfg, 0, sizeof *cfg);
-    walker w = {.cfg = cfg, .home = home->path, .err = err};
+    walker w = {.cfg = cfg, .home = home->path, .rt = rt, .err = err};
     w.root = PS_ROOT_CONF;
     w.root_dir = rt->conf_rel;
-    int rc = walk(&w, "");
+    int rc = 0;
+    if (rt->mode == PS_MODE_TOML)
+        rc = add_file(&w, "deployment.toml");
+    if (rc == 0)
+        rc = walk(&w, "");
     if (rc == 0) {
         w.root = PS_ROOT_DEPLOYMENT;
         w.root_dir = rt->deploy_rel;
@@ -131,6 +154,7 @@ void ps_config_free(ps_config *cfg)
         free(f->data);
         ps_xmldoc_free(f->xml);
         ps_props_free(&f->props);
+        ps_toml_free(&f->toml);
         ps_lines_free(&f->lines);
     }
     free(cfg->files);

@@ -2,7 +2,7 @@
  * The config files of one runtime, read and parsed: every .xml and
  * .properties file under its config folder and under the deployment
  * folder's synapse-configs, since a literal local reference can sit in any
- * of them.
+ * of them, and deployment.toml in toml mode.
  */
 #ifndef PS_LOAD_CONFIG_H
 #define PS_LOAD_CONFIG_H
@@ -13,6 +13,7 @@
 #include "detect/detect.h"
 #include "load/file.h"
 #include "load/props.h"
+#include "load/toml.h"
 #include "load/xmldoc.h"
 
 typedef struct ps_cfile {
@@ -22,8 +23,13 @@ typedef struct ps_cfile {
     char *root_rel; /* relative to that folder: "carbon.xml" */
     char *data;     /* the bytes as read */
     size_t len;
-    ps_xmldoc *xml; /* NULL for .properties */
-    ps_props props;
+    ps_xmldoc *xml; /* .xml files */
+    ps_props props; /* .properties files */
+    ps_toml toml;   /* deployment.toml */
+    int is_toml;
+    /* Rendered from deployment.toml at startup: read for its listeners, never
+     * edited (the config mapper would revert the edit). */
+    int generated;
     ps_lines lines;
 } ps_cfile;
 

@@ -16,7 +16,7 @@ static void unit_header(ps_strbuf *out, const ps_plan *p, size_t u)
     ps_strbuf_printf(out, "%s%s%s (%s%s%s, %s mode): offset %ld", unit->home->path,
                      *unit->rt->name ? " runtime " : "", unit->rt->name, unit->rt->product->name,
                      *unit->rt->version ? " " : "", unit->rt->version,
-                     unit->home->mode == PS_MODE_XML ? "carbon.xml" : "deployment.toml",
+                     unit->rt->mode == PS_MODE_XML ? "carbon.xml" : "deployment.toml",
                      p->offset[u]);
     if (p->target[u] != p->offset[u])
         ps_strbuf_printf(out, " -> %ld", p->target[u]);
@@ -42,7 +42,15 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
             site_place(out, s);
             switch (s->kind) {
             case PS_SITE_OFFSET:
-                if (d->action == PS_ACT_SET)
+                if (s->file->generated)
+                    ps_strbuf_printf(out, "offset %ld in a generated file, not edited\n",
+                                     s->value);
+                else if (s->insert && d->action == PS_ACT_SET)
+                    ps_strbuf_printf(out, "offset not set (default %ld) -> %ld, key added\n",
+                                     s->value, d->next);
+                else if (s->insert)
+                    ps_strbuf_printf(out, "offset not set (default %ld), unchanged\n", s->value);
+                else if (d->action == PS_ACT_SET)
                     ps_strbuf_printf(out, "offset %ld -> %ld\n", s->value, d->next);
                 else
                     ps_strbuf_printf(out, "offset %ld, unchanged\n", s->value);
@@ -64,13 +72,17 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
             case PS_SITE_REFERENCE: {
                 ps_strbuf_printf(out, "reference %ld%s%s: ", s->value, s->role ? ", role " : "",
                                  s->role ? s->role : "");
-                if (d->action == PS_ACT_SET || d->action == PS_ACT_KEEP) {
+                if ((d->action == PS_ACT_SET || d->action == PS_ACT_KEEP) && d->owner_unit >= 0) {
                     const ps_site *l = &p->units[d->owner_unit].sites->items[d->owner_site];
                     if (d->action == PS_ACT_SET)
                         ps_strbuf_printf(out, "%ld -> %ld, follows %s\n", s->value, d->next,
                                          l->what);
                     else
                         ps_strbuf_printf(out, "follows %s, unchanged\n", l->what);
+                } else if (d->action == PS_ACT_GENERATED) {
+                    ps_strbuf_printf(out, "would follow to %ld, but the file is generated from "
+                                          "deployment.toml: not edited\n",
+                                     d->next);
                 } else if (d->action == PS_ACT_AMBIGUOUS) {
                     ps_strbuf_puts(out, "several homes listen on it, left alone\n");
                 } else {
@@ -153,7 +165,7 @@ void ps_report_json(ps_strbuf *b, const ps_plan *p, int with_edits)
         ps_strbuf_puts(b, ",\"version\":");
         ps_json_string(b, *unit->rt->version ? unit->rt->version : NULL);
         ps_strbuf_printf(b, ",\"mode\":\"%s\",\"offset\":%ld,\"current_offset\":%ld,\"ports\":",
-                         unit->home->mode == PS_MODE_XML ? "xml" : "toml", p->target[u],
+                         unit->rt->mode == PS_MODE_XML ? "xml" : "toml", p->target[u],
                          p->offset[u]);
         json_ports(b, p, u);
         ps_strbuf_puts(b, "}");
@@ -166,8 +178,13 @@ void ps_report_json(ps_strbuf *b, const ps_plan *p, int with_edits)
             char *why = ps_plan_why(p, e);
             ps_strbuf_puts(b, i ? ",{\"file\":" : "{\"file\":");
             ps_json_string(b, e->file->path);
-            ps_strbuf_printf(b, ",\"line\":%d,\"col\":%d,\"old\":\"%ld\",\"new\":\"%ld\",\"why\":",
-                             e->line, e->col, e->old_value, e->new_value);
+            ps_strbuf_printf(b, ",\"line\":%d,\"col\":%d,\"old\":", e->line, e->col);
+            char *old = ps_xstrndup(e->file->data + e->span.start, e->span.end - e->span.start);
+            ps_json_string(b, old);
+            free(old);
+            ps_strbuf_puts(b, ",\"new\":");
+            ps_json_string(b, e->text);
+            ps_strbuf_puts(b, ",\"why\":");
             ps_json_string(b, why);
             ps_strbuf_puts(b, "}");
             free(why);

@@ -80,8 +80,10 @@ static void resolve_reference(ps_plan *p, size_t u, size_t i)
         if (conflict) {
             d->action = PS_ACT_AMBIGUOUS;
             d->next = ref->value;
+        } else if (d->next == ref->value) {
+            d->action = PS_ACT_KEEP;
         } else {
-            d->action = d->next == ref->value ? PS_ACT_KEEP : PS_ACT_SET;
+            d->action = ref->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
         }
         return;
     }
@@ -97,6 +99,7 @@ static void add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
     e->col = s->col;
     e->old_value = s->value;
     e->new_value = next;
+    e->text = ps_site_text(s, next);
     e->unit = (int)u;
     e->site = (int)i;
 }
@@ -165,6 +168,14 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
                  unit->rt->product->name);
         if (plan_unit_listeners(p, u, err) < 0)
             goto fail;
+        const ps_site *gen = unit->sites->generated_offset_site;
+        if (gen && gen->value != p->offset[u]) {
+            char *a = ps_xasprintf("%s:%d:%d", gen->file->path, gen->line, gen->col);
+            char *b = ps_xasprintf("%ld, deployment.toml says %ld", gen->value, p->offset[u]);
+            warn(p, "%s: generated <Offset> is %s; the next start renders it again", a, b);
+            free(a);
+            free(b);
+        }
     }
     size_t cap = 0;
     for (size_t u = 0; u < n; u++) {
@@ -190,6 +201,8 @@ void ps_plan_free(ps_plan *p)
         return;
     for (size_t u = 0; u < p->nunits; u++)
         free(p->decisions[u]);
+    for (size_t i = 0; i < p->nedits; i++)
+        free(p->edits[i].text);
     for (size_t i = 0; i < p->warnings.count; i++)
         free(p->warnings.items[i]);
     free(p->warnings.items);
@@ -204,6 +217,9 @@ char *ps_plan_why(const ps_plan *p, const ps_edit *e)
 {
     const ps_site *s = &p->units[e->unit].sites->items[e->site];
     const ps_decision *d = &p->decisions[e->unit][e->site];
+    if (s->kind == PS_SITE_OFFSET && s->insert)
+        return ps_xasprintf("port offset %ld (default) -> %ld: key added", e->old_value,
+                            e->new_value);
     if (s->kind == PS_SITE_OFFSET)
         return ps_xasprintf("port offset %ld -> %ld", e->old_value, e->new_value);
     if (s->kind == PS_SITE_LISTENER)

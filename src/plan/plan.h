@@ -30,7 +30,8 @@ typedef enum ps_action {
     PS_ACT_KEEP,      /* stays as written */
     PS_ACT_SET,       /* rewritten to new_value */
     PS_ACT_UNOWNED,   /* a reference no runtime in the call listens on: left alone */
-    PS_ACT_AMBIGUOUS  /* a reference several other homes listen on: left alone */
+    PS_ACT_AMBIGUOUS, /* a reference several other homes listen on: left alone */
+    PS_ACT_GENERATED  /* would move, but its file is rendered from deployment.toml */
 } ps_action;
 
 typedef struct ps_decision {
@@ -43,9 +44,10 @@ typedef struct ps_decision {
 
 typedef struct ps_edit {
     const ps_cfile *file;
-    ps_span span;
+    ps_span span; /* the bytes replaced; empty for an inserted line */
     int line, col;
     long old_value, new_value;
+    char *text; /* what replaces the span */
     int unit, site;
 } ps_edit;
 

@@ -12,23 +12,37 @@ static int verify(const ps_cfile *orig, const char *data, size_t len, const ps_e
                   const size_t *new_start, size_t nedits, ps_error *err)
 {
     ps_cfile copy = {.rel = orig->rel, .path = orig->path, .root = orig->root,
-                     .root_rel = orig->root_rel, .data = (char *)data, .len = len};
+                     .root_rel = orig->root_rel, .data = (char *)data, .len = len,
+                     .is_toml = orig->is_toml};
     int rc = ps_cfile_parse(&copy, err);
     if (rc == 0 && orig->xml &&
         (copy.xml->nelems != orig->xml->nelems || copy.xml->nattrs != orig->xml->nattrs)) {
         rc = ps_error_set(err, orig->path, 0, 0, "internal error: patch changed the structure");
     }
     for (size_t i = 0; i < nedits && rc == 0; i++) {
-        char want[24];
-        int wl = snprintf(want, sizeof want, "%ld", edits[i].new_value);
-        size_t s = new_start[i];
-        if (s + (size_t)wl > len || memcmp(data + s, want, (size_t)wl) != 0 ||
-            (s + (size_t)wl < len && data[s + wl] >= '0' && data[s + wl] <= '9') ||
-            (s > 0 && data[s - 1] >= '0' && data[s - 1] <= '9'))
+        const char *want = edits[i].text;
+        size_t wl = strlen(want), s = new_start[i];
+        int bad = s + wl > len || memcmp(data + s, want, wl) != 0;
+        if (!bad && edits[i].span.end > edits[i].span.start) /* a number: still delimited */
+            bad = (s + wl < len && data[s + wl] >= '0' && data[s + wl] <= '9') ||
+                  (s > 0 && data[s - 1] >= '0' && data[s - 1] <= '9');
+        if (bad)
             rc = ps_error_set(err, orig->path, edits[i].line, edits[i].col,
-                              "internal error: patched value does not read back as %s", want);
+                              "internal error: patched value does not read back as planned");
+    }
+    if (rc == 0 && orig->is_toml) {
+        /* The offset must read back through a TOML reader as the plan's value. */
+        for (size_t i = 0; i < nedits && rc == 0; i++) {
+            const ps_toml_entry *e = ps_toml_get(&copy.toml, "server", "offset");
+            long v = e ? strtol(data + e->value.start, NULL, 10) : -1;
+            if (edits[i].span.end == edits[i].span.start && v != edits[i].new_value)
+                rc = ps_error_set(err, orig->path, edits[i].line, edits[i].col,
+                                  "internal error: [server] offset does not read back as %ld",
+                                  edits[i].new_value);
+        }
     }
     ps_xmldoc_free(copy.xml);
+    ps_toml_free(&copy.toml);
     ps_props_free(&copy.props);
     ps_lines_free(&copy.lines);
     return rc;
@@ -49,7 +63,7 @@ static int render_file(const ps_cfile *f, const ps_edit *edits, size_t n, ps_ren
         }
         ps_strbuf_add(&b, f->data + pos, e->span.start - pos);
         new_start[i] = b.len;
-        ps_strbuf_printf(&b, "%ld", e->new_value);
+        ps_strbuf_puts(&b, e->text);
         pos = e->span.end;
     }
     ps_strbuf_add(&b, f->data + pos, f->len - pos);

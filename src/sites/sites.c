@@ -149,7 +149,15 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
     }
     claim(f, file, span.start);
     if (r->kind == PS_RULE_OFFSET) {
-        if (f->out->offset_site < 0) {
+        if (file->generated) {
+            if (!f->out->generated_offset_site) {
+                f->out->generated_offset = value;
+                ps_site *g = add_site(f, PS_SITE_OFFSET, file, digits, value);
+                g->what = "port offset (generated from deployment.toml)";
+                g->source = r->source;
+                f->out->generated_offset_site = g; /* re-pointed after sorting */
+            }
+        } else if (f->out->offset_site < 0) {
             f->out->offset_site = (int)f->out->count;
             f->out->offset = value;
             ps_site *s = add_site(f, PS_SITE_OFFSET, file, digits, value);
@@ -204,7 +212,22 @@ static int apply_rule(finder *f, const ps_rule *r)
             free(hits);
             if (rc < 0)
                 return -1;
-        } else if (!file->xml && r->key) {
+        } else if (file->is_toml && r->key) {
+            for (size_t k = 0; k < file->toml.nentries; k++) {
+                const ps_toml_entry *e = &file->toml.entries[k];
+                char *full = *e->table ? ps_xasprintf("%s.%s", e->table, e->key) : ps_xstrdup(e->key);
+                int hit = fnmatch(r->key, full, 0) == 0;
+                free(full);
+                if (!hit)
+                    continue;
+                if (r->kind == PS_RULE_ROLE) {
+                    struct tag *t = PS_PUSH(f->tags, f->ntags, f->tcap);
+                    *t = (struct tag){file, -1, -1, k, r->role};
+                } else if (take(f, r, file, e->value, -1) < 0) {
+                    return -1;
+                }
+            }
+        } else if (!file->xml && !file->is_toml && r->key) {
             for (size_t k = 0; k < file->props.count; k++) {
                 const ps_prop *p = &file->props.entries[k];
                 char *key = ps_xstrndup(file->data + p->key.start, p->key.end - p->key.start);
@@ -288,10 +311,76 @@ static void scan_file(finder *f, const ps_cfile *file)
             scan_range(f, file, doc->texts[i].span, doc->texts[i].elem, -1, 0);
         for (size_t i = 0; i < doc->nattrs; i++)
             scan_range(f, file, doc->attrs[i].value, doc->attrs[i].elem, (int)i, 0);
+    } else if (file->is_toml) {
+        for (size_t i = 0; i < file->toml.nstrings; i++)
+            scan_range(f, file, file->toml.strings[i].inner, -1, -1, file->toml.strings[i].entry);
     } else {
         for (size_t i = 0; i < file->props.count; i++)
             scan_range(f, file, file->props.entries[i].value, -1, -1, i);
     }
+}
+
+static int is_offset_comment(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    if (p == end || *p != '#')
+        return 0;
+    p++;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    if (end - p < 6 || memcmp(p, "offset", 6) != 0)
+        return 0;
+    p += 6;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return p < end && *p == '=';
+}
+
+/* deployment.toml without [server] offset: the key goes right after a
+ * commented "#offset=..." line of [server] (products ship one), else right
+ * after the [server] header, else in a new [server] table at the end. */
+static void offset_insertion(finder *f)
+{
+    const ps_cfile *file = NULL;
+    for (size_t i = 0; i < f->cfg->nfiles && !file; i++)
+        if (f->cfg->files[i].is_toml)
+            file = &f->cfg->files[i];
+    if (!file)
+        return;
+    const ps_toml_table *server = ps_toml_table_get(&file->toml, "server");
+    size_t at = file->len;
+    if (server) {
+        at = server->header_end;
+        for (size_t p = server->header_end; p < server->body_end;) {
+            const char *nl = memchr(file->data + p, '\n', server->body_end - p);
+            size_t end = nl ? (size_t)(nl - file->data) + 1 : server->body_end;
+            if (is_offset_comment(file->data + p, file->data + end)) {
+                at = end;
+                break;
+            }
+            p = end;
+        }
+    }
+    f->out->offset_site = (int)f->out->count;
+    ps_site *s = add_site(f, PS_SITE_OFFSET, file, (ps_span){at, at}, f->out->offset);
+    s->insert = 1;
+    s->what = "port offset (not set: the product default applies)";
+    s->source = "deployment.toml [server] offset, rendered into carbon.xml <Ports><Offset>";
+}
+
+char *ps_site_text(const ps_site *s, long value)
+{
+    if (!s->insert)
+        return ps_xasprintf("%ld", value);
+    const ps_cfile *file = s->file;
+    const char *eol = file->toml.crlf ? "\r\n" : "\n";
+    int has_server = ps_toml_table_get(&file->toml, "server") != NULL;
+    /* At the end of a file without a final newline the line must start on its own. */
+    int need_nl = s->span.start == file->len && file->len && file->data[file->len - 1] != '\n';
+    return ps_xasprintf("%s%s%s%soffset = %ld%s", need_nl ? eol : "",
+                        has_server ? "" : (file->len ? eol : ""), has_server ? "" : "[server]",
+                        has_server ? "" : eol, value, eol);
 }
 
 static int cmp_sites(const void *a, const void *b)
@@ -310,13 +399,22 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt,
 {
     memset(out, 0, sizeof *out);
     out->offset_site = -1;
+    out->generated_offset = -1;
     finder f = {.out = out, .cat = cat, .rt = rt, .cfg = cfg, .err = err};
     int rc = 0;
     for (size_t i = 0; i < cat->nrules && rc == 0; i++) {
         const ps_rule *r = &cat->rules[i];
         if (!ps_rule_applies(r, rt->product->id, rt->version))
             continue;
+        if ((r->mode == PS_RULE_XML_MODE && rt->mode != PS_MODE_XML) ||
+            (r->mode == PS_RULE_TOML_MODE && rt->mode != PS_MODE_TOML))
+            continue;
         rc = r->kind == PS_RULE_BUILTIN ? add_builtin(&f, r) : apply_rule(&f, r);
+    }
+    if (rc == 0 && out->offset_site < 0) {
+        out->offset = rt->product->default_offset;
+        if (rt->mode == PS_MODE_TOML)
+            offset_insertion(&f);
     }
     for (size_t i = 0; i < cfg->nfiles && rc == 0; i++)
         scan_file(&f, &cfg->files[i]);
@@ -326,15 +424,18 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt,
         ps_sites_free(out);
         return -1;
     }
-    /* Document order per file, files by path, builtins last; the offset site moves too. */
-    const ps_site *off = out->offset_site >= 0 ? &out->items[out->offset_site] : NULL;
-    ps_site key = off ? *off : (ps_site){0};
+    /* Document order per file, files by path, builtins last; the offset sites move too. */
     qsort(out->items, out->count, sizeof *out->items, cmp_sites);
-    if (off)
-        for (size_t i = 0; i < out->count; i++)
-            if (out->items[i].kind == PS_SITE_OFFSET && out->items[i].file == key.file &&
-                out->items[i].span.start == key.span.start)
-                out->offset_site = (int)i;
+    out->offset_site = -1;
+    out->generated_offset_site = NULL;
+    for (size_t i = 0; i < out->count; i++) {
+        if (out->items[i].kind != PS_SITE_OFFSET)
+            continue;
+        if (out->items[i].file->generated)
+            out->generated_offset_site = &out->items[i];
+        else
+            out->offset_site = (int)i;
+    }
     return 0;
 }
 

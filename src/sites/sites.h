@@ -32,19 +32,29 @@ typedef struct ps_site {
     const char *what;     /* from the catalog; NULL for a scanned reference */
     const char *role;     /* references: the role of the server pointed at, or NULL */
     const char *source;   /* the catalog rule's citation; NULL for a scanned reference */
+    int insert;           /* offset: not set yet; span is where a key line would go */
 } ps_site;
 
 typedef struct ps_sites {
     ps_site *items;
     size_t count;
     int offset_site; /* index of the offset setting, -1 when the runtime has none */
-    long offset;     /* the current offset (0 when not set) */
+    long offset;     /* the current offset (the product's default when not set) */
+    /* toml mode: the <Offset> of the generated carbon.xml, -1 when there is none;
+     * it should agree with deployment.toml until the next start re-renders it. */
+    long generated_offset;
+    const ps_site *generated_offset_site;
     ps_strlist hostnames;
 } ps_sites;
 
 int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt,
                   const ps_config *cfg, ps_error *err);
 void ps_sites_free(ps_sites *sites);
+
+/* The bytes that set an offset site to `value`: the digits, or for an
+ * offset not set yet, a whole "offset = N" line (and a [server] header when
+ * the file has none), in the file's line-ending style. Caller frees. */
+char *ps_site_text(const ps_site *site, long value);
 
 /* Trims the span to its non-blank part; 1 when what remains is a port-sized
  * decimal number (stored in *value), 0 otherwise. */
