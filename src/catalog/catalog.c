@@ -125,6 +125,9 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
     r->active_if = attr(doc, data, elem, "active-if");
     r->what = attr(doc, data, elem, "what");
     r->role = attr(doc, data, elem, "name");
+    char *owner = attr(doc, data, elem, "owner");
+    r->self_only = owner && strcmp(owner, "self") == 0;
+    free(owner);
     char *port = attr(doc, data, elem, "port");
     r->port = port ? strtol(port, NULL, 10) : 0;
     free(port);
@@ -172,11 +175,21 @@ int ps_catalog_load(ps_catalog **out, const char *data, size_t len, ps_error *er
             p->name = attr(doc, data, (int)i, "name");
             split_words(&p->dir_prefix, attr(doc, data, (int)i, "dir-prefix"));
             split_words(&p->roles, attr(doc, data, (int)i, "roles"));
+            char *prof = attr(doc, data, (int)i, "profile-only");
+            p->profile_only = prof && strcmp(prof, "true") == 0;
+            free(prof);
             char *def = attr(doc, data, (int)i, "default-offset");
             p->default_offset = def ? strtol(def, NULL, 10) : 0;
             free(def);
             if (!p->id || !p->name)
                 rc = ps_error_set(err, CATALOG_NAME, 0, 0, "product without id or name");
+        } else if (strcmp(e->name, "profile") == 0 && cat->nproducts) {
+            ps_product *p = &cat->products[cat->nproducts - 1];
+            size_t cap = p->profile_paths.count, cap2 = cap;
+            *PS_PUSH(p->profile_paths.items, p->profile_paths.count, cap) =
+                attr(doc, data, (int)i, "path");
+            *PS_PUSH(p->profile_products.items, p->profile_products.count, cap2) =
+                attr(doc, data, (int)i, "product");
         } else if (strcmp(e->name, "marker") == 0 && cat->nproducts) {
             ps_product *p = &cat->products[cat->nproducts - 1];
             size_t cap = p->markers.count;
@@ -201,6 +214,12 @@ int ps_catalog_load(ps_catalog **out, const char *data, size_t len, ps_error *er
     }
     ps_lines_free(&lines);
     ps_xmldoc_free(doc);
+    for (size_t i = 0; i < cat->nproducts && rc == 0; i++)
+        for (size_t k = 0; k < cat->products[i].profile_products.count && rc == 0; k++)
+            if (!cat->products[i].profile_paths.items[k] ||
+                !ps_catalog_product(cat, cat->products[i].profile_products.items[k]))
+                rc = ps_error_set(err, CATALOG_NAME, 0, 0, "profile of %s names no product",
+                                  cat->products[i].id);
     if (rc < 0) {
         ps_catalog_free(cat);
         return -1;
@@ -225,6 +244,8 @@ void ps_catalog_free(ps_catalog *cat)
         strlist_free(&p->markers);
         strlist_free(&p->dir_prefix);
         strlist_free(&p->roles);
+        strlist_free(&p->profile_paths);
+        strlist_free(&p->profile_products);
     }
     for (size_t i = 0; i < cat->nrules; i++) {
         ps_rule *r = &cat->rules[i];
@@ -238,6 +259,14 @@ void ps_catalog_free(ps_catalog *cat)
     free(cat->products);
     free(cat->rules);
     free(cat);
+}
+
+const ps_product *ps_catalog_product(const ps_catalog *cat, const char *id)
+{
+    for (size_t i = 0; i < cat->nproducts; i++)
+        if (strcmp(cat->products[i].id, id) == 0)
+            return &cat->products[i];
+    return NULL;
 }
 
 int ps_version_cmp(const char *a, const char *b)

@@ -41,6 +41,10 @@ typedef struct ps_product {
     ps_strlist dir_prefix; /* zip folder names: "wso2am" for wso2am-2.6.0 */
     ps_strlist roles;      /* roles this product plays for references (e.g. analytics) */
     long default_offset;   /* the offset when none is set (Micro Integrator: 10) */
+    int profile_only;      /* a runtime inside another product's home, never a home itself */
+    /* Further runtimes of the home: folder (relative to the home) and product id. */
+    ps_strlist profile_paths;
+    ps_strlist profile_products;
 } ps_product;
 
 /* Which homes a rule is for: carbon.xml holds the offset, or deployment.toml does. */
@@ -62,6 +66,7 @@ typedef struct ps_rule {
     char *active_file, *active_if;
     char *what;
     char *role;
+    int self_only; /* reference: owner="self", only its own runtime may own it */
     long port; /* builtin */
     ps_root unless_root;
     char *unless_file, *unless_match;
@@ -88,5 +93,7 @@ int ps_rule_applies(const ps_rule *rule, const char *product, const char *versio
 int ps_version_cmp(const char *a, const char *b);
 
 int ps_strlist_has(const ps_strlist *l, const char *s);
+
+const ps_product *ps_catalog_product(const ps_catalog *cat, const char *id);
 
 #endif

@@ -42,6 +42,8 @@ typedef struct home_arg {
     char *path;
     int has_target;
     long target;
+    size_t home;   /* index into run.homes once loaded */
+    char *runtime; /* a runtime inside the home (wso2/broker), or NULL for the home */
 } home_arg;
 
 typedef struct run {
@@ -52,7 +54,8 @@ typedef struct run {
     home_arg *args;
     size_t nargs;
     ps_catalog *cat;
-    ps_home **homes;
+    ps_home **homes; /* distinct homes */
+    size_t nhomes;
     ps_config *configs; /* per unit */
     ps_sites *sites;    /* per unit */
     ps_unit *units;
@@ -146,37 +149,106 @@ static int parse_args(run *r, int argc, char **argv, ps_error *err)
     return 0;
 }
 
+/* HOME/wso2/<profile> names a runtime of an EI home: split it into the two. */
+static char *split_runtime(const char *path, char **runtime)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    char *p = ps_xstrndup(path, n);
+    *runtime = NULL;
+    char *last = strrchr(p, '/');
+    if (!last || last == p)
+        return p;
+    *last = '\0';
+    char *prev = strrchr(p, '/');
+    const char *parent = prev ? prev + 1 : p;
+    if (strcmp(parent, "wso2") == 0) {
+        char *home = prev ? ps_xstrndup(p, (size_t)(prev - p)) : ps_xstrdup(".");
+        *runtime = ps_xasprintf("wso2/%s", last + 1);
+        free(p);
+        return home;
+    }
+    *last = '/';
+    return p;
+}
+
+static int same_dir(const char *a, const char *b)
+{
+    struct stat x, y;
+    return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+/* detect: each argument names a home, or a runtime inside one; a home named twice loads once. */
+static int detect_all(run *r, ps_error *err)
+{
+    r->homes = ps_xcalloc(r->nargs, sizeof *r->homes);
+    for (size_t i = 0; i < r->nargs; i++) {
+        home_arg *a = &r->args[i];
+        char *path = split_runtime(a->path, &a->runtime);
+        size_t h = 0;
+        while (h < r->nhomes && !same_dir(r->homes[h]->path, path))
+            h++;
+        if (h == r->nhomes) {
+            if (ps_detect(&r->homes[h], r->cat, path, err) < 0) {
+                free(path);
+                return -1;
+            }
+            r->nhomes++;
+        }
+        free(path);
+        a->home = h;
+        if (a->runtime) {
+            const ps_home *home = r->homes[h];
+            size_t k = 0;
+            while (k < home->nruntimes && strcmp(home->runtimes[k].name, a->runtime) != 0)
+                k++;
+            if (k == home->nruntimes)
+                return ps_error_set(err, a->path, 0, 0, "not a runtime of %s", home->path);
+        }
+    }
+    return 0;
+}
+
 /* detect -> load -> sites for every runtime of every home. */
 static int load_all(run *r, ps_error *err)
 {
-    if (ps_catalog_builtin(&r->cat, err) < 0)
+    if (ps_catalog_builtin(&r->cat, err) < 0 || detect_all(r, err) < 0)
         return -1;
-    r->homes = ps_xcalloc(r->nargs, sizeof *r->homes);
     size_t total = 0;
-    for (size_t i = 0; i < r->nargs; i++) {
-        if (ps_detect(&r->homes[i], r->cat, r->args[i].path, err) < 0)
-            return -1;
-        total += r->homes[i]->nruntimes;
-    }
+    for (size_t h = 0; h < r->nhomes; h++)
+        total += r->homes[h]->nruntimes;
     r->configs = ps_xcalloc(total, sizeof *r->configs);
     r->sites = ps_xcalloc(total, sizeof *r->sites);
     r->units = ps_xcalloc(total, sizeof *r->units);
-    for (size_t i = 0; i < r->nargs; i++) {
-        const ps_home *h = r->homes[i];
-        for (size_t k = 0; k < h->nruntimes; k++) {
+    for (size_t h = 0; h < r->nhomes; h++) {
+        const ps_home *home = r->homes[h];
+        for (size_t k = 0; k < home->nruntimes; k++) {
             size_t u = r->nunits;
-            if (ps_config_load(&r->configs[u], h, &h->runtimes[k], err) < 0)
+            if (ps_config_load(&r->configs[u], home, &home->runtimes[k], err) < 0)
                 return -1;
-            if (ps_sites_find(&r->sites[u], r->cat, &h->runtimes[k], &r->configs[u], err) < 0)
+            if (ps_sites_find(&r->sites[u], r->cat, &home->runtimes[k], &r->configs[u], err) < 0)
                 return -1;
             ps_unit *unit = &r->units[u];
-            unit->home = h;
-            unit->rt = &h->runtimes[k];
+            unit->home = home;
+            unit->rt = &home->runtimes[k];
             unit->cfg = &r->configs[u];
             unit->sites = &r->sites[u];
-            unit->has_target = r->args[i].has_target || r->has_offset;
-            unit->target = r->args[i].has_target ? r->args[i].target : r->offset;
             r->nunits++;
+            for (size_t i = 0; i < r->nargs; i++) {
+                const home_arg *a = &r->args[i];
+                if (a->home != h)
+                    continue;
+                long target = a->has_target ? a->target : r->offset;
+                int wanted = a->has_target || r->has_offset;
+                if (!a->runtime && wanted) {
+                    unit->home_has_target = 1;
+                    unit->home_target = target;
+                } else if (a->runtime && wanted && strcmp(a->runtime, unit->rt->name) == 0) {
+                    unit->has_target = 1;
+                    unit->target = target;
+                }
+            }
         }
     }
     return 0;
@@ -218,9 +290,9 @@ static int do_diff(run *r, ps_rendered *files, size_t n)
 static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
 {
     int rc = -1;
-    int *locks = ps_xcalloc(r->nargs, sizeof *locks);
+    int *locks = ps_xcalloc(r->nhomes, sizeof *locks);
     size_t nlocks = 0;
-    for (size_t i = 0; i < r->nargs; i++) {
+    for (size_t i = 0; i < r->nhomes; i++) {
         if (ps_home_lock(r->homes[i]->path, &locks[nlocks], err) < 0)
             goto done;
         nlocks++;
@@ -293,10 +365,11 @@ static void run_free(run *r)
     free(r->units);
     free(r->sites);
     free(r->configs);
+    for (size_t h = 0; h < r->nhomes; h++)
+        ps_home_free(r->homes[h]);
     for (size_t i = 0; i < r->nargs; i++) {
-        if (r->homes)
-            ps_home_free(r->homes[i]);
         free(r->args[i].path);
+        free(r->args[i].runtime);
     }
     free(r->homes);
     free(r->args);

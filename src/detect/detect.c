@@ -90,17 +90,47 @@ static const ps_product *detect_product(const ps_catalog *cat, const char *home)
 {
     for (size_t i = 0; i < cat->nproducts; i++) {
         const ps_product *p = &cat->products[i];
+        if (p->profile_only)
+            continue;
         for (size_t k = 0; k < p->markers.count; k++)
             if (exists(home, p->markers.items[k]))
                 return p;
     }
     for (size_t i = 0; i < cat->nproducts; i++)
-        if (after_dir_prefix(&cat->products[i], home))
+        if (!cat->products[i].profile_only && after_dir_prefix(&cat->products[i], home))
             return &cat->products[i];
     for (size_t i = 0; i < cat->nproducts; i++)
-        if (!cat->products[i].markers.count)
+        if (!cat->products[i].profile_only && !cat->products[i].markers.count)
             return &cat->products[i];
     return NULL;
+}
+
+/* EI 6.x: each profile under wso2/ with a carbon.xml is a Carbon 4 runtime of
+ * its own; one with a Carbon 5 deployment.yaml has fixed ports. */
+static void add_profiles(const ps_catalog *cat, ps_home *h, const ps_product *product)
+{
+    const char *version = h->runtimes[0].version;
+    for (size_t i = 0; i < product->profile_paths.count; i++) {
+        const char *dir = product->profile_paths.items[i];
+        char *conf = ps_path_join(dir, "conf");
+        char *cxml = ps_path_join(conf, "carbon.xml");
+        char *yaml = ps_path_join(conf, "worker/deployment.yaml");
+        int c4 = exists(h->path, cxml), c5 = !c4 && exists(h->path, yaml);
+        if (c4 || c5) {
+            ps_runtime *rt = &h->runtimes[h->nruntimes++];
+            rt->name = ps_xstrdup(dir);
+            rt->conf_rel = conf;
+            conf = NULL;
+            rt->deploy_rel = ps_path_join(dir, "repository/deployment/server");
+            rt->product = ps_catalog_product(cat, product->profile_products.items[i]);
+            rt->version = ps_xstrdup(version);
+            rt->mode = PS_MODE_XML;
+            rt->carbon5 = c5;
+        }
+        free(conf);
+        free(cxml);
+        free(yaml);
+    }
 }
 
 int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *err)
@@ -141,9 +171,8 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
         plen--;
     h->path = ps_xstrndup(path, plen);
     h->mode = mode;
-    h->runtimes = ps_xcalloc(1, sizeof *h->runtimes);
-    h->nruntimes = 1;
-    ps_runtime *rt = &h->runtimes[0];
+    h->runtimes = ps_xcalloc(1 + product->profile_paths.count, sizeof *h->runtimes);
+    ps_runtime *rt = &h->runtimes[h->nruntimes++];
     rt->name = ps_xstrdup("");
     rt->conf_rel = ps_xstrdup(conf);
     rt->deploy_rel = ps_xstrdup("repository/deployment/server");
@@ -154,6 +183,7 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
     char *cxml = ps_path_join(conf, "carbon.xml");
     rt->version = detect_version(product, h->path, cxml);
     free(cxml);
+    add_profiles(cat, h, product);
     *out = h;
     return 0;
 }

@@ -87,7 +87,8 @@ static int walk(walker *w, const char *sub)
         struct stat st;
         if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
             rc = walk(w, child);
-        else if (has_suffix(names[i], ".xml") || has_suffix(names[i], ".properties"))
+        else if (has_suffix(names[i], ".xml") || has_suffix(names[i], ".properties") ||
+                 (w->rt->carbon5 && has_suffix(names[i], ".yaml")))
             rc = add_file(w, child);
         free(child);
         free(full);
@@ -111,7 +112,10 @@ int ps_cfile_parse(ps_cfile *f, ps_error *err)
         return ps_xmldoc_parse(&f->xml, f->path, f->data, f->len, err);
     if (f->is_toml)
         return ps_toml_parse(&f->toml, f->path, f->data, f->len, err);
-    ps_props_parse(&f->props, f->data, f->len);
+    if (has_suffix(f->rel, ".yaml"))
+        ps_props_parse_yaml(&f->props, f->data, f->len);
+    else
+        ps_props_parse(&f->props, f->data, f->len);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "load/props.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/strbuf.h"
 
@@ -75,6 +76,57 @@ void ps_props_parse(ps_props *props, const char *data, size_t len)
         e->value.start = v0;
         e->value.end = end;
         pos = next_line(data, len, end);
+    }
+}
+
+void ps_props_parse_yaml(ps_props *props, const char *data, size_t len)
+{
+    size_t cap = 0;
+    props->entries = NULL;
+    props->count = 0;
+    for (size_t pos = 0; pos < len;) {
+        size_t end = line_end_of(data, len, pos);
+        size_t p = pos;
+        pos = next_line(data, len, end);
+        while (p < end && blank(data[p]))
+            p++;
+        if (p + 1 < end && data[p] == '-' && data[p + 1] == ' ')
+            p += 2;
+        while (p < end && blank(data[p]))
+            p++;
+        if (p == end || data[p] == '#')
+            continue;
+        size_t k0 = p;
+        while (p < end && data[p] != ':' && !blank(data[p]) && data[p] != '#')
+            p++;
+        if (p == k0 || p >= end || data[p] != ':' || (p + 1 < end && !blank(data[p + 1])))
+            continue;
+        size_t k1 = p++;
+        while (p < end && blank(data[p]))
+            p++;
+        size_t v0 = p, v1 = end;
+        if (v0 < end && (data[v0] == '\'' || data[v0] == '"')) {
+            const char *close = memchr(data + v0 + 1, data[v0], end - v0 - 1);
+            if (!close)
+                continue;
+            v0++;
+            v1 = (size_t)(close - data);
+        } else {
+            for (size_t i = v0; i < end; i++)
+                if (data[i] == '#' && i > v0 && blank(data[i - 1])) {
+                    v1 = i;
+                    break;
+                }
+            while (v1 > v0 && blank(data[v1 - 1]))
+                v1--;
+        }
+        if (v1 == v0)
+            continue;
+        ps_prop *e = PS_PUSH(props->entries, props->count, cap);
+        e->key.start = k0;
+        e->key.end = k1;
+        e->value.start = v0;
+        e->value.end = v1;
     }
 }
 

@@ -22,6 +22,13 @@ typedef struct ps_props {
 } ps_props;
 
 void ps_props_parse(ps_props *props, const char *data, size_t len);
+
+/*
+ * The same view of a Carbon 5 deployment.yaml, line by line: "key: value"
+ * with a scalar value (quotes excluded from the span), comments skipped.
+ * Nesting is not kept; rules name the last key ("port", "tcpPort").
+ */
+void ps_props_parse_yaml(ps_props *props, const char *data, size_t len);
 void ps_props_free(ps_props *props);
 
 #endif

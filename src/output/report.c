@@ -5,6 +5,18 @@
 
 #include "base/json.h"
 
+static const char *mode_name(const ps_runtime *rt)
+{
+    return rt->carbon5 ? "yaml" : rt->mode == PS_MODE_XML ? "xml" : "toml";
+}
+
+static const char *mode_label(const ps_runtime *rt)
+{
+    return rt->carbon5               ? "Carbon 5, fixed ports"
+           : rt->mode == PS_MODE_XML ? "carbon.xml mode"
+                                     : "deployment.toml mode";
+}
+
 static const char *shift_name(ps_shift s)
 {
     return s == PS_SHIFT_AUTO ? "auto" : s == PS_SHIFT_MANUAL ? "manual" : "fixed";
@@ -13,11 +25,10 @@ static const char *shift_name(ps_shift s)
 static void unit_header(ps_strbuf *out, const ps_plan *p, size_t u)
 {
     const ps_unit *unit = &p->units[u];
-    ps_strbuf_printf(out, "%s%s%s (%s%s%s, %s mode): offset %ld", unit->home->path,
+    ps_strbuf_printf(out, "%s%s%s (%s%s%s, %s): offset %ld", unit->home->path,
                      *unit->rt->name ? " runtime " : "", unit->rt->name, unit->rt->product->name,
                      *unit->rt->version ? " " : "", unit->rt->version,
-                     unit->rt->mode == PS_MODE_XML ? "carbon.xml" : "deployment.toml",
-                     p->offset[u]);
+                     mode_label(unit->rt), p->offset[u]);
     if (p->target[u] != p->offset[u])
         ps_strbuf_printf(out, " -> %ld", p->target[u]);
     ps_strbuf_puts(out, "\n");
@@ -84,7 +95,7 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
                                           "deployment.toml: not edited\n",
                                      d->next);
                 } else if (d->action == PS_ACT_AMBIGUOUS) {
-                    ps_strbuf_puts(out, "several homes listen on it, left alone\n");
+                    ps_strbuf_puts(out, "several runtimes listen on it, left alone\n");
                 } else {
                     ps_strbuf_puts(out, "no runtime in this call listens on it, left alone\n");
                 }
@@ -165,8 +176,7 @@ void ps_report_json(ps_strbuf *b, const ps_plan *p, int with_edits)
         ps_strbuf_puts(b, ",\"version\":");
         ps_json_string(b, *unit->rt->version ? unit->rt->version : NULL);
         ps_strbuf_printf(b, ",\"mode\":\"%s\",\"offset\":%ld,\"current_offset\":%ld,\"ports\":",
-                         unit->rt->mode == PS_MODE_XML ? "xml" : "toml", p->target[u],
-                         p->offset[u]);
+                         mode_name(unit->rt), p->target[u], p->offset[u]);
         json_ports(b, p, u);
         ps_strbuf_puts(b, "}");
     }

@@ -39,9 +39,11 @@ static int plays(const ps_unit *u, const char *role)
 
 /* Tier of candidate owner v for a reference in unit u: 0 own runtime,
  * 1 another runtime of the same home, 2 another home; -1 not a candidate. */
-static int tier(const ps_plan *p, size_t u, size_t v, const char *role)
+static int tier(const ps_plan *p, size_t u, size_t v, const ps_site *ref)
 {
-    if (role && !plays(&p->units[v], role))
+    if (ref->self_only && u != v)
+        return -1;
+    if (ref->role && !plays(&p->units[v], ref->role))
         return -1;
     if (u == v)
         return 0;
@@ -58,7 +60,7 @@ static void resolve_reference(ps_plan *p, size_t u, size_t i)
     for (int t = 0; t <= 2; t++) {
         int found = 0, conflict = 0;
         for (size_t v = 0; v < p->nunits; v++) {
-            if (tier(p, u, v, ref->role) != t)
+            if (tier(p, u, v, ref) != t)
                 continue;
             const ps_sites *ss = p->units[v].sites;
             for (size_t k = 0; k < ss->count; k++) {
@@ -72,6 +74,11 @@ static void resolve_reference(ps_plan *p, size_t u, size_t i)
                     d->owner_site = (int)k;
                 } else if (ld->next != d->next) {
                     conflict = 1;
+                } else if (ss->items[k].active &&
+                           !p->units[d->owner_unit].sites->items[d->owner_site].active) {
+                    /* Same port either way; name the listener that really opens it. */
+                    d->owner_unit = (int)v;
+                    d->owner_site = (int)k;
                 }
             }
         }
@@ -152,11 +159,35 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
     p->offset = ps_xcalloc(n, sizeof *p->offset);
     p->target = ps_xcalloc(n, sizeof *p->target);
     p->decisions = ps_xcalloc(n, sizeof *p->decisions);
+    for (size_t u = 0; u < n; u++)
+        p->offset[u] = units[u].sites->offset;
     for (size_t u = 0; u < n; u++) {
         const ps_unit *unit = &units[u];
         p->decisions[u] = ps_xcalloc(unit->sites->count, sizeof **p->decisions);
-        p->offset[u] = unit->sites->offset;
-        p->target[u] = unit->has_target ? unit->target : p->offset[u];
+        if (unit->rt->carbon5 && unit->has_target) {
+            char *where = ps_path_join(unit->home->path, unit->rt->name);
+            ps_error_set(err, where, 0, 0, "a Carbon 5 runtime has no port offset");
+            free(where);
+            goto fail;
+        }
+        p->target[u] = p->offset[u];
+        if (unit->has_target) {
+            p->target[u] = unit->target;
+        } else if (unit->home_has_target && !unit->rt->carbon5) {
+            size_t main = 0; /* the home's first runtime is its main one */
+            while (main < n && !(units[main].home == unit->home && !*units[main].rt->name))
+                main++;
+            long delta = unit->home_target - (main < n ? p->offset[main] : p->offset[u]);
+            p->target[u] = p->offset[u] + delta;
+            if (p->target[u] < 0) {
+                char *where = ps_path_join(unit->home->path, unit->rt->name);
+                ps_error_set(err, where, 0, 0,
+                             "offset %ld moves this runtime below offset 0 (to %ld)",
+                             unit->home_target, p->target[u]);
+                free(where);
+                goto fail;
+            }
+        }
         if (p->target[u] != p->offset[u] && unit->sites->offset_site < 0) {
             char *carbon = ps_path_join(unit->home->path, unit->rt->conf_rel);
             ps_error_set(err, carbon, 0, 0, "no offset setting (carbon.xml <Ports><Offset>) to change");

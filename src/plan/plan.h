@@ -16,14 +16,21 @@
 #include "load/config.h"
 #include "sites/sites.h"
 
-/* One runtime of one home, with what the caller asked for it. */
+/*
+ * One runtime of one home, with what the caller asked for. A target for the
+ * home moves its main runtime there and every other runtime of the home by
+ * the same amount (EI 6.x profiles keep their spacing); a target for the
+ * runtime itself wins over that.
+ */
 typedef struct ps_unit {
     const ps_home *home;
     const ps_runtime *rt;
     const ps_config *cfg;
     const ps_sites *sites;
-    int has_target;
+    int has_target; /* for this runtime */
     long target;
+    int home_has_target; /* for its home */
+    long home_target;
 } ps_unit;
 
 typedef enum ps_action {

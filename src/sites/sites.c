@@ -171,6 +171,7 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
     s->what = r->what;
     s->source = r->source;
     s->shift = r->shift;
+    s->self_only = r->self_only;
     if (r->kind == PS_RULE_LISTENER) {
         int active;
         if (evaluate_active(f, r, file, elem, &active) < 0)
@@ -249,9 +250,13 @@ static int apply_rule(finder *f, const ps_rule *r)
 
 static int add_builtin(finder *f, const ps_rule *r)
 {
-    if (r->unless_file && r->unless_match) {
-        const ps_cfile *file = ps_config_find(f->cfg, PS_ROOT_CONF, r->unless_file);
-        if (file && file->xml) {
+    /* A builtin stands in for a config entry the tree lacks: skip it when the
+     * file is there (for XML, when it holds the entry). */
+    if (r->unless_file) {
+        const ps_cfile *file = ps_config_find(f->cfg, r->unless_root, r->unless_file);
+        if (file && (!file->xml || !r->unless_match))
+            return 0;
+        if (file) {
             ps_xhit *hits;
             size_t n;
             if (ps_xmldoc_select(file->xml, r->unless_match, &hits, &n, f->err) < 0)

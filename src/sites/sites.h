@@ -31,6 +31,7 @@ typedef struct ps_site {
     int active;           /* listeners: the feature is switched on */
     const char *what;     /* from the catalog; NULL for a scanned reference */
     const char *role;     /* references: the role of the server pointed at, or NULL */
+    int self_only;        /* references: only its own runtime may own it */
     const char *source;   /* the catalog rule's citation; NULL for a scanned reference */
     int insert;           /* offset: not set yet; span is where a key line would go */
 } ps_site;
