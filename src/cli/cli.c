@@ -198,6 +198,14 @@ static int detect_all(run *r, ps_error *err)
         }
         free(path);
         a->home = h;
+        for (size_t j = 0; j < i; j++) {
+            const home_arg *b = &r->args[j];
+            int same_rt = (!a->runtime && !b->runtime) ||
+                          (a->runtime && b->runtime && strcmp(a->runtime, b->runtime) == 0);
+            if (b->home == h && same_rt &&
+                (a->has_target != b->has_target || a->target != b->target))
+                return ps_error_set(err, a->path, 0, 0, "named twice with different offsets");
+        }
         if (a->runtime) {
             const ps_home *home = r->homes[h];
             size_t k = 0;

@@ -14,7 +14,8 @@ int ps_file_read(const char *path, char **data, size_t *len, ps_error *err)
 {
     int rc = -1;
     char *buf = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO named like a config file must not hang the open. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return ps_error_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
     struct stat st;

@@ -52,6 +52,14 @@ void ps_props_parse(ps_props *props, const char *data, size_t len)
         }
         size_t k0 = p;
         while (p < end && data[p] != '=' && data[p] != ':' && !blank(data[p])) {
+            if (data[p] == '\\' && p + 1 == end && end < len) {
+                /* A key continued on the next line, after its leading blanks. */
+                p = next_line(data, len, end);
+                end = line_end_of(data, len, p);
+                while (p < end && blank(data[p]))
+                    p++;
+                continue;
+            }
             if (data[p] == '\\' && p + 1 < end)
                 p++;
             p++;

@@ -236,6 +236,27 @@ static void capture_error(void *ctx, xmlErrorPtr e)
         c->msg[--n] = '\0';
 }
 
+static int ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return 0;
+    return 1;
+}
+
+/* The lexer's raw name against libxml2's UTF-8 one. A non-ASCII name in an
+ * ISO-8859-1 file differs in bytes only: then libxml2's spelling is kept. */
+static int same_name(char **lexed, const char *parsed)
+{
+    if (strcmp(*lexed, parsed) == 0)
+        return 1;
+    if (ascii(*lexed) && ascii(parsed))
+        return 0;
+    free(*lexed);
+    *lexed = ps_xstrdup(parsed);
+    return 1;
+}
+
 /* Walks elements in document order, pairing each with the lexer's entry. */
 static int tie(ps_xmldoc *doc, xmlNodePtr *nodes, xmlNodePtr node, size_t *next)
 {
@@ -243,7 +264,7 @@ static int tie(ps_xmldoc *doc, xmlNodePtr *nodes, xmlNodePtr node, size_t *next)
         if (node->type != XML_ELEMENT_NODE)
             continue;
         size_t i = (*next)++;
-        if (i >= doc->nelems || strcmp((const char *)node->name, doc->elems[i].name) != 0)
+        if (i >= doc->nelems || !same_name(&doc->elems[i].name, (const char *)node->name))
             return -1;
         node->_private = (void *)(uintptr_t)(i + 1);
         nodes[i] = node;
@@ -251,7 +272,8 @@ static int tie(ps_xmldoc *doc, xmlNodePtr *nodes, xmlNodePtr node, size_t *next)
         const ps_xelem *e = &doc->elems[i];
         size_t a = 0;
         for (xmlAttrPtr at = node->properties; at; at = at->next, a++) {
-            if (a >= e->nattrs || strcmp((const char *)at->name, doc->attrs[e->first_attr + a].name))
+            if (a >= e->nattrs ||
+                !same_name(&doc->attrs[e->first_attr + a].name, (const char *)at->name))
                 return -1;
             at->_private = (void *)(uintptr_t)(e->first_attr + a + 1);
             at->ns = NULL;
@@ -297,6 +319,10 @@ int ps_xmldoc_parse(ps_xmldoc **out, const char *path, const char *data, size_t 
         goto done;
     }
 
+    /* The loader and error handler are libxml2 globals: ours only for this parse. */
+    xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
+    xmlStructuredErrorFunc old_handler = xmlStructuredError;
+    void *old_handler_ctx = xmlStructuredErrorContext;
     xmlSetExternalEntityLoader(refuse_entity);
     captured cap = {0};
     xmlSetStructuredErrorFunc(&cap, capture_error);
@@ -308,7 +334,7 @@ int ps_xmldoc_parse(ps_xmldoc **out, const char *path, const char *data, size_t 
     /* No NOENT, DTDLOAD, DTDATTR, XINCLUDE, HUGE or RECOVER: see DESIGN §2.6. */
     xmlDocPtr x = xmlCtxtReadMemory(ctxt, data, (int)len, path, NULL,
                                     XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-    if (!x || !ctxt->wellFormed) {
+    if (!x || !ctxt->wellFormed || !ctxt->nsWellFormed) {
         if (x)
             xmlFreeDoc(x);
         if (cap.set)
@@ -332,7 +358,8 @@ int ps_xmldoc_parse(ps_xmldoc **out, const char *path, const char *data, size_t 
     }
     rc = 0;
 restore:
-    xmlSetStructuredErrorFunc(NULL, NULL);
+    xmlSetStructuredErrorFunc(old_handler_ctx, old_handler);
+    xmlSetExternalEntityLoader(old_loader);
 done:
     if (ctxt)
         xmlFreeParserCtxt(ctxt);
@@ -365,6 +392,14 @@ void ps_xmldoc_free(ps_xmldoc *doc)
     free(doc);
 }
 
+/* libxml2's XPath reports some errors (an unknown function) through the
+ * generic handler; the caller gets them as a -1 and a message of ours. */
+static void ignore_generic(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 static xmlXPathObjectPtr eval(const ps_xmldoc *doc, int ctx_elem, const char *xpath,
                                ps_error *err)
 {
@@ -377,9 +412,15 @@ static xmlXPathObjectPtr eval(const ps_xmldoc *doc, int ctx_elem, const char *xp
     if (ctx_elem >= 0 && (size_t)ctx_elem < doc->nelems)
         ctx->node = im->nodes[ctx_elem];
     captured cap = {0};
+    xmlStructuredErrorFunc old_handler = xmlStructuredError;
+    void *old_handler_ctx = xmlStructuredErrorContext;
+    xmlGenericErrorFunc old_generic = xmlGenericError;
+    void *old_generic_ctx = xmlGenericErrorContext;
     xmlSetStructuredErrorFunc(&cap, capture_error);
+    xmlSetGenericErrorFunc(NULL, ignore_generic);
     xmlXPathObjectPtr obj = xmlXPathEvalExpression((const xmlChar *)xpath, ctx);
-    xmlSetStructuredErrorFunc(NULL, NULL);
+    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+    xmlSetStructuredErrorFunc(old_handler_ctx, old_handler);
     xmlXPathFreeContext(ctx);
     if (!obj)
         ps_error_set(err, NULL, 0, 0, "invalid XPath expression '%s'", xpath);

@@ -226,6 +226,20 @@ static void sync_dirs(char **dirs, size_t n)
     }
 }
 
+/* Puts back every target already renamed; appends what could not be restored to err. */
+static void restore_all(const ps_write *w, slot *s, size_t n, ps_error *err)
+{
+    for (size_t j = 0; j < n; j++) {
+        ps_error rerr;
+        if (!s[j].renamed || restore(&w[j], &s[j], &rerr) == 0 || !err)
+            continue;
+        /* Keep the first failure's message; say what is left broken. */
+        size_t used = strlen(err->message);
+        snprintf(err->message + used, sizeof err->message - used,
+                 "; %s could not be restored: %s", w[j].path, rerr.message);
+    }
+}
+
 int ps_apply_files(const ps_write *w, size_t n, unsigned flags, ps_error *err)
 {
     int rc = -1;
@@ -256,43 +270,39 @@ int ps_apply_files(const ps_write *w, size_t n, unsigned flags, ps_error *err)
         }
     }
 
-    /*
-     * Backups first: a failure here has not touched any target yet. A path
-     * sharing its target with an earlier one still gets its own backup.
-     */
-    for (size_t i = 0; i < n; i++) {
-        if (!s[i].bak_tmp)
-            continue;
-        if (rename(s[i].bak_tmp, s[i].bak) < 0) {
-            ps_error_set(err, s[i].bak, 0, 0, "cannot replace: %s", strerror(errno));
-            goto done;
-        }
-        free(s[i].bak_tmp);
-        s[i].bak_tmp = NULL;
-        *PS_PUSH(dirs, ndirs, capdirs) = dir_of(s[i].bak);
-    }
-
     for (size_t i = 0; i < n; i++) {
         if (s[i].skip)
             continue;
         if (rename(s[i].tmp, s[i].real) < 0) {
             ps_error_set(err, w[i].path, 0, 0, "cannot replace: %s", strerror(errno));
-            for (size_t j = 0; j < i; j++) {
-                ps_error rerr;
-                if (!s[j].renamed || restore(&w[j], &s[j], &rerr) == 0 || !err)
-                    continue;
-                /* Keep the first failure's message; say what is left broken. */
-                size_t used = strlen(err->message);
-                snprintf(err->message + used, sizeof err->message - used,
-                         "; %s could not be restored: %s", w[j].path, rerr.message);
-            }
-            sync_dirs(dirs, ndirs); /* the restores and any backups, as on success */
+            restore_all(w, s, n, err);
+            sync_dirs(dirs, ndirs); /* the restores, as on success */
             goto done;
         }
         free(s[i].tmp);
         s[i].tmp = NULL;
         s[i].renamed = 1;
         *PS_PUSH(dirs, ndirs, capdirs) = dir_of(s[i].real);
+    }
+    /*
+     * Backups last, once every target holds its new bytes: a failure before
+     * this point has written no backup at all. If a backup cannot be put in
+     * place, the targets go back to their original bytes; backups already
+     * renamed then hold exactly those bytes. A path sharing its target with
+     * an earlier one still gets its own backup.
+     */
+    for (size_t i = 0; i < n; i++) {
+        if (!s[i].bak_tmp)
+            continue;
+        if (rename(s[i].bak_tmp, s[i].bak) < 0) {
+            ps_error_set(err, s[i].bak, 0, 0, "cannot replace: %s", strerror(errno));
+            restore_all(w, s, n, err);
+            sync_dirs(dirs, ndirs);
+            goto done;
+        }
+        free(s[i].bak_tmp);
+        s[i].bak_tmp = NULL;
+        *PS_PUSH(dirs, ndirs, capdirs) = dir_of(s[i].bak);
     }
     sync_dirs(dirs, ndirs);
     rc = 0;

@@ -42,9 +42,10 @@ enum { PS_APPLY_BACKUP = 1 }; /* keep the original of each file as <path>.bak */
  * returned; the message says so if a restore failed too.
  *
  * With PS_APPLY_BACKUP, <path>.bak (next to `path` as given, not to the
- * symlink's target) receives the original bytes the same safe way; all
- * backups are renamed into place before the first target is touched, and
- * are left in place if the apply then fails (they hold the current bytes).
+ * symlink's target) receives the original bytes the same safe way; backups
+ * are renamed into place only after every target, so a failure before that
+ * writes none. If a backup cannot be put in place the targets are restored;
+ * the backups already renamed then hold exactly the restored bytes.
  *
  * Two entries resolving to the same file are accepted when they carry the
  * same bytes (written once), refused otherwise.

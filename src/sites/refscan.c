@@ -61,14 +61,16 @@ size_t ps_refscan(const char *data, size_t start, size_t end, char *const *extra
     for (size_t pos = start; pos < end; pos++) {
         if (pos > start && hostchar(data[pos - 1]))
             continue;
-        size_t hl = 0;
-        for (size_t k = 0; k < nlocal + nextra && !hl; k++)
-            hl = match_host(data, pos, end, k < nlocal ? local_hosts[k] : extra_hosts[k - nlocal]);
-        if (!hl)
-            continue;
-        size_t colon = pos + hl;
-        /* "localhost.example:80" is not local: the host must end at the colon. */
-        if (colon >= end || data[colon] != ':')
+        /* The host must end at the colon: "localhost.example:80" is not local,
+         * unless "localhost.example" is itself a configured host name. */
+        size_t colon = 0;
+        for (size_t k = 0; k < nlocal + nextra && !colon; k++) {
+            const char *host = k < nlocal ? local_hosts[k] : extra_hosts[k - nlocal];
+            size_t hl = match_host(data, pos, end, host);
+            if (hl && pos + hl < end && data[pos + hl] == ':')
+                colon = pos + hl;
+        }
+        if (!colon)
             continue;
         size_t pend;
         long port;

@@ -402,27 +402,8 @@ START_TEST(test_rename_failure_rolls_back)
 }
 END_TEST
 
-/* Renames go backups first (2), then targets: fail the second target. */
+/* Renames go targets first (2), then backups: a failing target writes no backup. */
 START_TEST(test_rename_failure_with_backup)
-{
-    const char *a = at("a.xml"), *b = at("b.xml");
-    put(a, "a0", 2);
-    put(b, "b0", 2);
-    ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0")};
-    rename_fail_at = 4;
-    ps_error err = {0};
-    ck_assert_int_eq(ps_apply_files(w, 2, PS_APPLY_BACKUP, &err), -1);
-    ck_assert_str_eq(err.path, b);
-    ck_assert(holds(a, "a0", 2));
-    ck_assert(holds(b, "b0", 2));
-    ck_assert(holds(at("a.xml.bak"), "a0", 2));
-    ck_assert(holds(at("b.xml.bak"), "b0", 2));
-    ck_assert_int_eq(temps_in(root), 0);
-}
-END_TEST
-
-/* Failing a backup's rename stops before any target is touched. */
-START_TEST(test_backup_rename_failure)
 {
     const char *a = at("a.xml"), *b = at("b.xml");
     put(a, "a0", 2);
@@ -431,9 +412,31 @@ START_TEST(test_backup_rename_failure)
     rename_fail_at = 2;
     ps_error err = {0};
     ck_assert_int_eq(ps_apply_files(w, 2, PS_APPLY_BACKUP, &err), -1);
+    ck_assert_str_eq(err.path, b);
+    ck_assert(holds(a, "a0", 2));
+    ck_assert(holds(b, "b0", 2));
+    ck_assert_int_eq(access(at("a.xml.bak"), F_OK), -1);
+    ck_assert_int_eq(access(at("b.xml.bak"), F_OK), -1);
+    ck_assert_int_eq(temps_in(root), 0);
+}
+END_TEST
+
+/* A backup that cannot be put in place puts every target back; the backup
+ * already renamed holds exactly the restored bytes. */
+START_TEST(test_backup_rename_failure)
+{
+    const char *a = at("a.xml"), *b = at("b.xml");
+    put(a, "a0", 2);
+    put(b, "b0", 2);
+    ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0")};
+    rename_fail_at = 4;
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 2, PS_APPLY_BACKUP, &err), -1);
     ck_assert_str_eq(err.path, at("b.xml.bak"));
     ck_assert(holds(a, "a0", 2));
     ck_assert(holds(b, "b0", 2));
+    ck_assert(holds(at("a.xml.bak"), "a0", 2));
+    ck_assert_int_eq(access(at("b.xml.bak"), F_OK), -1);
     ck_assert_int_eq(temps_in(root), 0);
 }
 END_TEST
