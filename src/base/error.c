@@ -2,7 +2,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "base/strbuf.h"
 
 int ps_error_set(ps_error *err, const char *path, int line, int col, const char *fmt, ...)
 {
@@ -16,6 +19,40 @@ int ps_error_set(ps_error *err, const char *path, int line, int col, const char 
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+void ps_diag_add(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
+{
+    ps_error *e = PS_PUSH(d->items, d->count, d->cap);
+    snprintf(e->path, sizeof e->path, "%s", path ? path : "");
+    e->line = line;
+    e->col = col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    va_end(ap);
+}
+
+void ps_diags_free(ps_diags *d)
+{
+    free(d->items);
+    d->items = NULL;
+    d->count = d->cap = 0;
+}
+
+char *ps_error_text(const ps_error *err)
+{
+    ps_strbuf b = PS_STRBUF_INIT;
+    if (err->path[0]) {
+        ps_strbuf_puts(&b, err->path);
+        if (err->line > 0)
+            ps_strbuf_printf(&b, ":%d", err->line);
+        if (err->line > 0 && err->col > 0)
+            ps_strbuf_printf(&b, ":%d", err->col);
+        ps_strbuf_puts(&b, ": ");
+    }
+    ps_strbuf_puts(&b, err->message);
+    return ps_strbuf_detach(&b, NULL);
 }
 
 void ps_error_print(FILE *to, const char *severity, const ps_error *err)

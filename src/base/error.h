@@ -11,4 +11,18 @@ int ps_error_set(ps_error *err, const char *path, int line, int col, const char 
 /* Prints "portshift: path:line:col: error: message" (parts omitted when unset). */
 void ps_error_print(FILE *to, const char *severity, const ps_error *err);
 
+/* "path:line:col: message" (parts omitted when unset); the caller frees it. */
+char *ps_error_text(const ps_error *err);
+
+/* A list of positioned diagnostics (warnings). */
+typedef struct ps_diags {
+    ps_error *items;
+    size_t count;
+    size_t cap;
+} ps_diags;
+
+void ps_diag_add(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void ps_diags_free(ps_diags *d);
+
 #endif

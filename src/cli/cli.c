@@ -339,8 +339,8 @@ static int execute(run *r, ps_error *err)
         return PS_EXIT_ERROR;
     if (ps_plan_make(&r->plan, r->units, r->nunits, err) < 0)
         return PS_EXIT_ERROR;
-    for (size_t i = 0; i < r->plan->warnings.count && r->cmd != CMD_PLAN; i++)
-        fprintf(r->err, "portshift: warning: %s\n", r->plan->warnings.items[i]);
+    for (size_t i = 0; i < r->plan->warnings.count && !(r->cmd == CMD_PLAN && !r->json); i++)
+        ps_error_print(r->err, "warning", &r->plan->warnings.items[i]);
 
     if (r->cmd == CMD_PLAN || r->cmd == CMD_PORTS) {
         ps_strbuf b = PS_STRBUF_INIT;

@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "base/strbuf.h"
 #include "load/file.h"
+#include "detect/scripts.h"
 #include "load/xmldoc.h"
 
 char *ps_path_join(const char *a, const char *b)
@@ -184,6 +185,7 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
     rt->version = detect_version(product, h->path, cxml);
     free(cxml);
     add_profiles(cat, h, product);
+    ps_scan_start_scripts(h->path, &h->warnings);
     *out = h;
     return 0;
 }
@@ -199,6 +201,7 @@ void ps_home_free(ps_home *home)
         free(home->runtimes[i].version);
         free(home->runtimes[i].templates_rel);
     }
+    ps_diags_free(&home->warnings);
     free(home->runtimes);
     free(home->path);
     free(home);

@@ -104,8 +104,11 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
             }
         }
     }
-    for (size_t i = 0; i < p->warnings.count; i++)
-        ps_strbuf_printf(out, "warning: %s\n", p->warnings.items[i]);
+    for (size_t i = 0; i < p->warnings.count; i++) {
+        char *text = ps_error_text(&p->warnings.items[i]);
+        ps_strbuf_printf(out, "warning: %s\n", text);
+        free(text);
+    }
     ps_strbuf_printf(out, "%zu edit%s\n", p->nedits, p->nedits == 1 ? "" : "s");
 }
 
@@ -203,7 +206,9 @@ void ps_report_json(ps_strbuf *b, const ps_plan *p, int with_edits)
         for (size_t i = 0; i < p->warnings.count; i++) {
             if (i)
                 ps_strbuf_puts(b, ",");
-            ps_json_string(b, p->warnings.items[i]);
+            char *text = ps_error_text(&p->warnings.items[i]);
+            ps_json_string(b, text);
+            free(text);
         }
         ps_strbuf_puts(b, "]");
     }

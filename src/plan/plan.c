@@ -8,12 +8,6 @@
 
 #define PORT_MAX 65535L
 
-static void warn(ps_plan *p, const char *fmt, const char *a, const char *b)
-{
-    size_t cap = p->warnings.count;
-    *PS_PUSH(p->warnings.items, p->warnings.count, cap) = ps_xasprintf(fmt, a, b);
-}
-
 /* Effective port of a listener now and at the target offset. */
 static void listener_ports(const ps_site *s, long offset, long target, long *now, long *next)
 {
@@ -130,6 +124,8 @@ static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
         d->owner_unit = d->owner_site = -1;
         d->now = d->next = s->value;
         d->action = PS_ACT_KEEP;
+        if (s->kind == PS_SITE_OFFSET && s->file->generated)
+            continue; /* the generated carbon.xml: the next start renders it from the toml */
         if (s->kind == PS_SITE_OFFSET) {
             d->next = p->target[u];
             d->action = d->next == s->value ? PS_ACT_KEEP : PS_ACT_SET;
@@ -194,19 +190,22 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
             free(carbon);
             goto fail;
         }
+        if (!*unit->rt->name) /* once per home: its main runtime comes first */
+            for (size_t k = 0; k < unit->home->warnings.count; k++)
+                *PS_PUSH(p->warnings.items, p->warnings.count, p->warnings.cap) =
+                    unit->home->warnings.items[k];
         if (!*unit->rt->version)
-            warn(p, "%s: %s version unknown: version-specific rules skipped", unit->home->path,
-                 unit->rt->product->name);
+            ps_diag_add(&p->warnings, unit->home->path, 0, 0,
+                        "%s version unknown: version-specific rules skipped",
+                        unit->rt->product->name);
         if (plan_unit_listeners(p, u, err) < 0)
             goto fail;
         const ps_site *gen = unit->sites->generated_offset_site;
-        if (gen && gen->value != p->offset[u]) {
-            char *a = ps_xasprintf("%s:%d:%d", gen->file->path, gen->line, gen->col);
-            char *b = ps_xasprintf("%ld, deployment.toml says %ld", gen->value, p->offset[u]);
-            warn(p, "%s: generated <Offset> is %s; the next start renders it again", a, b);
-            free(a);
-            free(b);
-        }
+        if (gen && gen->value != p->offset[u])
+            ps_diag_add(&p->warnings, gen->file->path, gen->line, gen->col,
+                        "generated <Offset> is %ld, deployment.toml says %ld; the next start "
+                        "renders it again",
+                        gen->value, p->offset[u]);
     }
     size_t cap = 0;
     for (size_t u = 0; u < n; u++) {
@@ -234,9 +233,7 @@ void ps_plan_free(ps_plan *p)
         free(p->decisions[u]);
     for (size_t i = 0; i < p->nedits; i++)
         free(p->edits[i].text);
-    for (size_t i = 0; i < p->warnings.count; i++)
-        free(p->warnings.items[i]);
-    free(p->warnings.items);
+    ps_diags_free(&p->warnings);
     free(p->decisions);
     free(p->offset);
     free(p->target);

@@ -66,7 +66,7 @@ typedef struct ps_plan {
     ps_decision **decisions;   /* per unit, per site */
     ps_edit *edits;            /* by file, then position */
     size_t nedits;
-    ps_strlist warnings;
+    ps_diags warnings;
 } ps_plan;
 
 /* Builds the plan. -1 (nothing planned) when a target is out of range or

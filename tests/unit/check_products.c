@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 /*
  * What users of specific products rely on, checked on the real trees of the
  * shared corpus (copied to a scratch folder): which ports move with
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "../support/tree.h"
+#include "load/toml.h"
 
 static const char *corpus(void)
 {
@@ -174,6 +176,125 @@ START_TEST(esb_task_dispatch_address_is_not_a_self_reference)
 }
 END_TEST
 
+/* The JSON object of port N in `ports --json` output, up to its closing brace. */
+static char *port_object(const char *json, long port)
+{
+    char key[64];
+    snprintf(key, sizeof key, "{\"port\":%ld,", port);
+    const char *p = strstr(json, key);
+    if (!p)
+        return NULL;
+    const char *end = strchr(p, '}');
+    return strndup(p, (size_t)(end - p + 1));
+}
+
+START_TEST(apim_4_2_toml_offset_and_websocket_urls)
+{
+    home h;
+    applied(&h, "wso2am-4.2.0", 2);
+    const snap_file *toml = file_of(&h.after, CONF "deployment.toml");
+    ps_toml t;
+    ps_error err;
+    ck_assert_int_eq(ps_toml_parse(&t, "deployment.toml", toml->data, toml->len, &err), 0);
+    const ps_toml_entry *off = ps_toml_get(&t, "server", "offset");
+    ck_assert_ptr_nonnull(off);
+    ck_assert_int_eq(strtol(toml->data + off->value.start, NULL, 10), 2);
+    ps_toml_free(&t);
+    assert_count(&h.after, CONF "deployment.toml", "#offset=0\n", 1);
+    assert_count(&h.after, CONF "deployment.toml", "ws_endpoint = \"ws://localhost:9101\"", 1);
+    assert_count(&h.after, CONF "deployment.toml", "wss_endpoint = \"wss://localhost:8101\"", 1);
+    assert_count(&h.after, CONF "deployment.toml", "_http_endpoint = \"http://localhost:9023\"", 1);
+    assert_count(&h.after, CONF "deployment.toml", "_https_endpoint = \"https://localhost:8023\"",
+                 1);
+    /* Every commented line and every generated file is as it was. */
+    const snap_file *before = file_of(&h.before, CONF "deployment.toml");
+    for (const char *p = before->data; p < before->data + before->len;) {
+        const char *nl = memchr(p, '\n', (size_t)(before->data + before->len - p));
+        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(before->data + before->len - p);
+        if (*p == '#')
+            ck_assert_msg(memmem(toml->data, toml->len, p, n), "comment changed: %.*s", (int)n, p);
+        p += n;
+    }
+    int generated = 0;
+    for (size_t i = 0; i < h.before.count; i++) {
+        char tpl[8192];
+        struct stat st;
+        snprintf(tpl, sizeof tpl, "%s/repository/resources/conf/templates/%s.j2", h.path,
+                 h.before.files[i].rel);
+        if (stat(tpl, &st) == 0) {
+            assert_unchanged(&h, h.before.files[i].rel);
+            generated++;
+        }
+    }
+    ck_assert_int_gt(generated, 10);
+
+    /* The generated carbon.xml still says 0 until the server re-renders it: said so. */
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd, "diff --offset 2 %s", h.path);
+    cli_result r = cli_run(NULL, cmd);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_msg(strstr(r.err, "carbon.xml:") &&
+                      strstr(r.err, "warning: generated <Offset> is 0, deployment.toml says 2"),
+                  "no warning about the generated carbon.xml: %s", r.err);
+    cli_result_free(&r);
+    home_free(&h);
+}
+END_TEST
+
+START_TEST(mi_internal_offset_is_replaced)
+{
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd, "ports --json %s/wso2mi-1.2.0", corpus());
+    cli_result r = cli_run(NULL, cmd);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_msg(strstr(r.out, "{\"port\":8290,\"base\":8280,\"shift\":\"auto\""), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "{\"port\":8253,\"base\":8243,\"shift\":\"auto\""), "%s", r.out);
+    cli_result_free(&r);
+    snprintf(cmd, sizeof cmd, "ports --offset 3 --json %s/wso2mi-1.2.0", corpus());
+    r = cli_run(NULL, cmd);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_msg(strstr(r.out, "{\"port\":8283,\"base\":8280,"), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "{\"port\":8246,\"base\":8243,"), "%s", r.out);
+    ck_assert_msg(!strstr(r.out, "\"port\":8293,"), "offset added to the internal 10: %s", r.out);
+    cli_result_free(&r);
+}
+END_TEST
+
+START_TEST(ei_profiles_move_together)
+{
+    home h;
+    applied(&h, "wso2ei-6.6.0", 5);
+    assert_count(&h.after, "conf/carbon.xml", "<Offset>5</Offset>", 1);
+    assert_count(&h.after, "wso2/business-process/conf/carbon.xml", "<Offset>7</Offset>", 1);
+    assert_count(&h.after, "wso2/broker/conf/carbon.xml", "<Offset>8</Offset>", 1);
+    assert_count(&h.before, "conf/jndi.properties", "tcp://localhost:5675'", 2);
+    assert_count(&h.after, "conf/jndi.properties", "tcp://localhost:5680'", 2);
+    /* The Carbon 5 analytics profile has no offset: its worker config stays. */
+    assert_unchanged(&h, "wso2/analytics/conf/worker/deployment.yaml");
+    home_free(&h);
+}
+END_TEST
+
+START_TEST(apim_4_2_ports_lists_every_documented_listener)
+{
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd, "ports --json %s/wso2am-4.2.0", corpus());
+    cli_result r = cli_run(NULL, cmd);
+    ck_assert_int_eq(r.status, 0);
+    static const long ports[] = {9443, 9763, 8280, 8243, 5672, 9611, 9711, 9099, 8099,
+                                 9021, 8021, 10389, 9999, 11111, 8000, 4000, 45564};
+    for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
+        char *obj = port_object(r.out, ports[i]);
+        ck_assert_msg(obj != NULL, "port %ld missing", ports[i]);
+        ck_assert_msg(strstr(obj, "\"source\":\""), "port %ld has no source: %s", ports[i], obj);
+        if (ports[i] == 45564 || ports[i] == 4000)
+            ck_assert_msg(strstr(obj, "\"active\":false"), "%ld active: %s", ports[i], obj);
+        free(obj);
+    }
+    cli_result_free(&r);
+}
+END_TEST
+
 int main(void)
 {
     struct stat st;
@@ -190,6 +311,10 @@ int main(void)
     tcase_add_test(tc, apim_2_6_plan_lists_the_exceptions);
     tcase_add_test(tc, apim_1_10_thrift_and_self_urls_move);
     tcase_add_test(tc, esb_task_dispatch_address_is_not_a_self_reference);
+    tcase_add_test(tc, apim_4_2_toml_offset_and_websocket_urls);
+    tcase_add_test(tc, mi_internal_offset_is_replaced);
+    tcase_add_test(tc, ei_profiles_move_together);
+    tcase_add_test(tc, apim_4_2_ports_lists_every_documented_listener);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,212 @@
+/*
+ * The CLI on the project's own homes (examples/ and tests/fixtures/cli/),
+ * each copied to a scratch folder: the quick start's diff, a diff that patch
+ * and git take, a reference that follows another home of the same call, the
+ * warning for a start script that pins -DportOffset, and the JSON plan.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../support/tree.h"
+
+typedef struct scratch {
+    char *dir;
+} scratch;
+
+static void with(scratch *s, const char *src, const char *name)
+{
+    if (!s->dir)
+        s->dir = tree_scratch();
+    char from[4096], to[4200];
+    snprintf(from, sizeof from, "%s/%s", PS_SOURCE_DIR, src);
+    snprintf(to, sizeof to, "%s/%s", s->dir, name);
+    ck_assert_int_eq(tree_copy(from, to), 0);
+}
+
+static void done(scratch *s)
+{
+    tree_remove(s->dir);
+    free(s->dir);
+}
+
+static cli_result run(const scratch *s, const char *cmd)
+{
+    return cli_run(s->dir, cmd);
+}
+
+/* The changed lines of a unified diff, '-' and '+' lines without the headers. */
+static char *changes(const char *diff)
+{
+    size_t n = 0;
+    char *out = NULL;
+    FILE *f = open_memstream(&out, &n);
+    for (const char *p = diff; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        if ((*p == '-' || *p == '+') && strncmp(p, "---", 3) && strncmp(p, "+++", 3))
+            fwrite(p, 1, len, f);
+        p += len;
+    }
+    fclose(f);
+    return out;
+}
+
+START_TEST(quick_start_diff_shows_the_manual_exceptions)
+{
+    scratch s = {0};
+    with(&s, "examples/apim-2.6-home", "home");
+    cli_result r = run(&s, "diff --offset 2 home");
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, "");
+    /* Written from the example's files: the offset, the two broker URLs, the
+     * redirect and the workflow callback move; nothing else. */
+    const char *want =
+        "-        <Offset>0</Offset>\n"
+        "+        <Offset>2</Offset>\n"
+        "-connectionfactory.TopicConnectionFactory = "
+        "amqp://admin:admin@clientid/carbon?brokerlist='tcp://localhost:5672'\n"
+        "-connectionfactory.QueueConnectionFactory = "
+        "amqp://admin:admin@clientID/test?brokerlist='tcp://localhost:5672'\n"
+        "+connectionfactory.TopicConnectionFactory = "
+        "amqp://admin:admin@clientid/carbon?brokerlist='tcp://localhost:5674'\n"
+        "+connectionfactory.QueueConnectionFactory = "
+        "amqp://admin:admin@clientID/test?brokerlist='tcp://localhost:5674'\n"
+        "-                   redirectPort=\"9443\"\n"
+        "+                   redirectPort=\"9445\"\n"
+        "-                    <address "
+        "uri=\"https://localhost:9443/store/site/blocks/workflow/workflow-listener/ajax/"
+        "workflow-listener.jag\"/>\n"
+        "+                    <address "
+        "uri=\"https://localhost:9445/store/site/blocks/workflow/workflow-listener/ajax/"
+        "workflow-listener.jag\"/>\n";
+    char *got = changes(r.out);
+    ck_assert_str_eq(got, want);
+    free(got);
+    ck_assert(strstr(r.out, "--- a/home/repository/conf/carbon.xml\n"
+                            "+++ b/home/repository/conf/carbon.xml\n"));
+
+    char patch[4200];
+    snprintf(patch, sizeof patch, "%s/p.diff", s.dir);
+    FILE *f = fopen(patch, "w");
+    fputs(r.out, f);
+    fclose(f);
+    cli_result_free(&r);
+    ck_assert_int_eq(run_cmd("cd '%s' && patch -s -p1 < p.diff", s.dir), 0);
+    r = run(&s, "diff --offset 2 home");
+    ck_assert_int_eq(r.status, 0); /* the patched home is at offset 2 */
+    ck_assert_str_eq(r.out, "");
+    cli_result_free(&r);
+    done(&s);
+}
+END_TEST
+
+START_TEST(reference_follows_the_home_that_owns_it)
+{
+    scratch s = {0};
+    with(&s, "tests/fixtures/cli/is-km", "is");
+    with(&s, "tests/fixtures/cli/apim-gw", "apim");
+    snapshot before, after;
+    char apim[4200];
+    snprintf(apim, sizeof apim, "%s/apim", s.dir);
+
+    /* Alone, API-M cannot know who listens on 9444: the URL stays. */
+    cli_result r = run(&s, "plan --offset 0 apim");
+    ck_assert(strstr(r.out, "api-manager.xml:4:38: reference 9444: no runtime in this call "
+                            "listens on it, left alone"));
+    cli_result_free(&r);
+
+    snapshot_take(&before, apim);
+    r = run(&s, "apply is=2 apim");
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    cli_result_free(&r);
+    snapshot_take(&after, apim);
+    for (size_t i = 0; i < before.count; i++) {
+        const snap_file *a = &before.files[i], *b = &after.files[i];
+        if (strcmp(a->rel, "repository/conf/api-manager.xml") == 0)
+            ck_assert(memmem(b->data, b->len, "https://localhost:9445/services/", 32));
+        else
+            ck_assert_msg(a->len == b->len && !memcmp(a->data, b->data, a->len), "%s changed",
+                          a->rel);
+    }
+    snapshot_free(&before);
+    snapshot_free(&after);
+
+    /* Two other homes on the same port, moving apart: ambiguous, left alone, said so. */
+    with(&s, "tests/fixtures/cli/is-km", "is2");
+    r = run(&s, "apply is2=2");
+    ck_assert_int_eq(r.status, 0);
+    cli_result_free(&r);
+    r = run(&s, "plan is=3 is2=4 apim");
+    ck_assert(strstr(r.out, "reference 9445: several runtimes listen on it, left alone"));
+    cli_result_free(&r);
+    done(&s);
+}
+END_TEST
+
+START_TEST(start_script_pinning_the_offset_is_reported)
+{
+    scratch s = {0};
+    with(&s, "examples/apim-2.6-home", "home");
+    char bin[4200];
+    snprintf(bin, sizeof bin, "%s/home/bin", s.dir);
+    mkdir(bin, 0755);
+    strcat(bin, "/wso2server.sh");
+    FILE *f = fopen(bin, "w");
+    fputs("#!/bin/sh\n"
+          "# -DportOffset=1 in a comment is not a setting\n"
+          "exec java -DportOffset=$OFFSET \\\n"
+          "    -Dcarbon.home=\"$CARBON_HOME\" -DportOffset=2 org.wso2.carbon.bootstrap.Bootstrap\n",
+          f);
+    fclose(f);
+    cli_result r = run(&s, "diff --offset 1 home");
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, "portshift: home/bin/wso2server.sh:4:34: warning: start script sets "
+                            "-DportOffset=2, which overrides the offset in the config files at "
+                            "runtime\n");
+    cli_result_free(&r);
+    done(&s);
+}
+END_TEST
+
+START_TEST(plan_json_lists_installs_edits_and_ports)
+{
+    scratch s = {0};
+    with(&s, "examples/apim-2.6-home", "home");
+    cli_result r = run(&s, "plan --json --offset 2 home");
+    ck_assert_int_eq(r.status, 0);
+    const char *head = "{\"installs\":[{\"home\":\"home\",\"runtime\":\"\",\"product\":\"apim\","
+                       "\"version\":\"2.6.0\",\"mode\":\"xml\",\"offset\":2,"
+                       "\"current_offset\":0,\"ports\":[";
+    ck_assert(strncmp(r.out, head, strlen(head)) == 0);
+    ck_assert(strstr(r.out, "{\"port\":9445,\"base\":9443,\"shift\":\"auto\",\"active\":true,"
+                            "\"what\":\"servlet transport (Tomcat connector)\","
+                            "\"file\":\"repository/conf/tomcat/catalina-server.xml\",\"line\":10,"));
+    ck_assert(strstr(r.out, "{\"port\":4000,\"base\":4000,\"shift\":\"fixed\",\"active\":false,"));
+    ck_assert(strstr(r.out, "{\"file\":\"home/repository/conf/carbon.xml\",\"line\":14,\"col\":17,"
+                            "\"old\":\"0\",\"new\":\"2\",\"why\":\"port offset 0 -> 2\"}"));
+    ck_assert(strstr(r.out, "],\"warnings\":[]}\n"));
+    cli_result_free(&r);
+    done(&s);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("homes");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, quick_start_diff_shows_the_manual_exceptions);
+    tcase_add_test(tc, reference_follows_the_home_that_owns_it);
+    tcase_add_test(tc, start_script_pinning_the_offset_is_reported);
+    tcase_add_test(tc, plan_json_lists_installs_edits_and_ports);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
