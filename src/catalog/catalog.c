@@ -6,8 +6,8 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
-#include "load/file.h"
-#include "load/xmldoc.h"
+#include "parse/file.h"
+#include "parse/xmldoc.h"
 
 extern const unsigned char ps_catalog_data[];
 extern const size_t ps_catalog_size;

@@ -8,18 +8,9 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
-#include "load/file.h"
+#include "parse/file.h"
 #include "detect/scripts.h"
-#include "load/xmldoc.h"
-
-char *ps_path_join(const char *a, const char *b)
-{
-    if (!*b)
-        return ps_xstrdup(a);
-    if (!*a)
-        return ps_xstrdup(b);
-    return ps_xasprintf("%s%s%s", a, a[strlen(a) - 1] == '/' ? "" : "/", b);
-}
+#include "parse/xmldoc.h"
 
 static int exists(const char *home, const char *rel)
 {

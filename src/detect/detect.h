@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "base/path.h"
 #include "catalog/catalog.h"
 
 typedef enum ps_mode {
@@ -42,8 +43,5 @@ typedef struct ps_home {
  * deployment.toml is not a Carbon home: -1. */
 int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *err);
 void ps_home_free(ps_home *home);
-
-/* Joins a home path and a relative path ("" keeps the home path). */
-char *ps_path_join(const char *a, const char *b);
 
 #endif

@@ -7,8 +7,8 @@
 #include <strings.h>
 
 #include "base/strbuf.h"
-#include "detect/detect.h"
-#include "load/file.h"
+#include "base/path.h"
+#include "parse/file.h"
 
 static int has_suffix(const char *s, const char *suffix)
 {

@@ -11,10 +11,10 @@
 
 #include "catalog/catalog.h"
 #include "detect/detect.h"
-#include "load/file.h"
-#include "load/props.h"
-#include "load/toml.h"
-#include "load/xmldoc.h"
+#include "parse/file.h"
+#include "parse/props.h"
+#include "parse/toml.h"
+#include "parse/xmldoc.h"
 
 typedef struct ps_cfile {
     char *rel;      /* relative to the home: "repository/conf/carbon.xml" */

@@ -18,8 +18,8 @@
 #include <libxml/xpath.h>
 
 #include "base/strbuf.h"
-#include "load/file.h"
-#include "load/xmldoc.h"
+#include "parse/file.h"
+#include "parse/xmldoc.h"
 
 #define CATALOG_XML PS_SOURCE_DIR "/catalog/catalog.xml"
 #define CATALOG_XSD PS_SOURCE_DIR "/schemas/catalog.xsd"

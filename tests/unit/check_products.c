@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "../support/tree.h"
-#include "load/toml.h"
+#include "parse/toml.h"
 
 static const char *corpus(void)
 {

@@ -4,7 +4,7 @@
  * and a continuation. A value span is the raw bytes from the first value
  * character to the end of its last (continued) line, line terminator excluded.
  */
-#include "load/props.h"
+#include "parse/props.h"
 
 #include <check.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * namespace-blind XPath queries. Every input is written inline; expected
  * offsets are byte offsets into that exact buffer.
  */
-#include "load/xmldoc.h"
+#include "parse/xmldoc.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -1,11 +1,11 @@
-#include "load/toml.h"
+#include "parse/toml.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
 #include "base/strbuf.h"
-#include "load/file.h"
+#include "parse/file.h"
 
 typedef struct scanner {
     const char *p;

@@ -1,4 +1,4 @@
-#include "load/props.h"
+#include "parse/props.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "load/xmldoc.h"
+#include "parse/xmldoc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
-#include "load/file.h"
+#include "parse/file.h"
 
 /* ---- the lexer: byte spans of a document libxml2 has found well-formed ---- */
 

@@ -6,14 +6,14 @@
  * dotted and quoted keys, the four string forms, arrays, inline tables and
  * comments, and refuses what it cannot follow with path:line:col.
  */
-#ifndef PS_LOAD_TOML_H
-#define PS_LOAD_TOML_H
+#ifndef PS_PARSE_TOML_H
+#define PS_PARSE_TOML_H
 
 #include <stddef.h>
 
 #include <portshift/portshift.h>
 
-#include "load/xmldoc.h"
+#include "parse/xmldoc.h"
 
 typedef struct ps_toml_entry {
     char *table;      /* "server", "apim.gateway.environment"; "" before any header */

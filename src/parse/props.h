@@ -4,12 +4,12 @@
  * in a comment is never touched; a value continued with a trailing backslash
  * spans its continuation lines.
  */
-#ifndef PS_LOAD_PROPS_H
-#define PS_LOAD_PROPS_H
+#ifndef PS_PARSE_PROPS_H
+#define PS_PARSE_PROPS_H
 
 #include <stddef.h>
 
-#include "load/xmldoc.h"
+#include "parse/xmldoc.h"
 
 typedef struct ps_prop {
     ps_span key;

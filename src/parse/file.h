@@ -3,8 +3,8 @@
  * Files are read whole, by us, with a size cap: libxml2 only ever parses
  * memory we hand it.
  */
-#ifndef PS_LOAD_FILE_H
-#define PS_LOAD_FILE_H
+#ifndef PS_PARSE_FILE_H
+#define PS_PARSE_FILE_H
 
 #include <stddef.h>
 

@@ -9,8 +9,8 @@
  * The two are tied together element by element and must agree, or loading
  * fails. No libxml2 type appears in this header.
  */
-#ifndef PS_LOAD_XMLDOC_H
-#define PS_LOAD_XMLDOC_H
+#ifndef PS_PARSE_XMLDOC_H
+#define PS_PARSE_XMLDOC_H
 
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-#include "load/file.h"
+#include "parse/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
