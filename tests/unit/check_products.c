@@ -275,6 +275,37 @@ START_TEST(ei_profiles_move_together)
 }
 END_TEST
 
+START_TEST(ei_one_profile_targeted_by_its_path)
+{
+    char src[4096];
+    snprintf(src, sizeof src, "%s/wso2ei-6.6.0", corpus());
+    home h = {0};
+    h.scratch = tree_scratch();
+    snprintf(h.path, sizeof h.path, "%s/ei", h.scratch);
+    ck_assert_int_eq(tree_copy(src, h.path), 0);
+    snapshot_take(&h.before, h.path);
+    cli_result r = cli_run(h.scratch, "apply ei/wso2/broker=6");
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    cli_result_free(&r);
+    snapshot_take(&h.after, h.path);
+    assert_count(&h.after, "wso2/broker/conf/carbon.xml", "<Offset>6</Offset>", 1);
+    assert_unchanged(&h, "conf/carbon.xml");
+    assert_unchanged(&h, "wso2/business-process/conf/carbon.xml");
+    /* The integrator's broker URL follows the broker it points at. */
+    assert_count(&h.after, "conf/jndi.properties", "tcp://localhost:5678'", 2);
+
+    r = cli_run(h.scratch, "apply ei/wso2/nosuch=6");
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_msg(strstr(r.err, "not a runtime of"), "%s", r.err);
+    cli_result_free(&r);
+    r = cli_run(h.scratch, "apply ei/wso2/analytics=6");
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_msg(strstr(r.err, "Carbon 5 runtime has no port offset"), "%s", r.err);
+    cli_result_free(&r);
+    home_free(&h);
+}
+END_TEST
+
 START_TEST(apim_4_2_ports_lists_every_documented_listener)
 {
     char cmd[4400];
@@ -314,6 +345,7 @@ int main(void)
     tcase_add_test(tc, apim_4_2_toml_offset_and_websocket_urls);
     tcase_add_test(tc, mi_internal_offset_is_replaced);
     tcase_add_test(tc, ei_profiles_move_together);
+    tcase_add_test(tc, ei_one_profile_targeted_by_its_path);
     tcase_add_test(tc, apim_4_2_ports_lists_every_documented_listener);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
