@@ -7,16 +7,21 @@
 
 #include "base/strbuf.h"
 
+static void fill(ps_error *err, const char *path, int line, int col, const char *fmt, va_list ap)
+{
+    snprintf(err->path, sizeof err->path, "%s", path ? path : "");
+    err->line = line;
+    err->col = col;
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+}
+
 int ps_error_set(ps_error *err, const char *path, int line, int col, const char *fmt, ...)
 {
     if (!err)
         return -1;
-    snprintf(err->path, sizeof err->path, "%s", path ? path : "");
-    err->line = line;
-    err->col = col;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    fill(err, path, line, col, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -24,12 +29,9 @@ int ps_error_set(ps_error *err, const char *path, int line, int col, const char 
 void ps_diag_add(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
 {
     ps_error *e = PS_PUSH(d->items, d->count, d->cap);
-    snprintf(e->path, sizeof e->path, "%s", path ? path : "");
-    e->line = line;
-    e->col = col;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    fill(e, path, line, col, fmt, ap);
     va_end(ap);
 }
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void append_vprintf(ps_strbuf *b, const char *fmt, va_list ap);
+
 static void out_of_memory(void)
 {
     fputs("portshift: error: out of memory\n", stderr);
@@ -53,15 +55,9 @@ char *ps_xasprintf(const char *fmt, ...)
     ps_strbuf b = PS_STRBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    append_vprintf(&b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        out_of_memory();
-    b.data = ps_xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return b.data;
+    return ps_strbuf_detach(&b, NULL);
 }
 
 void ps_grow(void **arr, size_t *cap, size_t need, size_t size)
@@ -86,6 +82,19 @@ static void reserve(ps_strbuf *b, size_t extra)
     }
 }
 
+static void append_vprintf(ps_strbuf *b, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    if (n < 0)
+        out_of_memory();
+    reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+    va_end(again);
+    b->len += (size_t)n;
+}
+
 void ps_strbuf_add(ps_strbuf *b, const void *data, size_t len)
 {
     reserve(b, len);
@@ -104,15 +113,8 @@ void ps_strbuf_printf(ps_strbuf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    append_vprintf(b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        out_of_memory();
-    reserve(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
 }
 
 char *ps_strbuf_detach(ps_strbuf *b, size_t *len)

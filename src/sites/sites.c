@@ -182,6 +182,20 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
     return 0;
 }
 
+/* Entry k of a keyed file (.properties, deployment.toml, deployment.yaml). */
+static int take_keyed(finder *f, const ps_rule *r, const ps_cfile *file, size_t k,
+                      const char *key, ps_span value)
+{
+    if (fnmatch(r->key, key, 0) != 0)
+        return 0;
+    if (r->kind == PS_RULE_ROLE) {
+        struct tag *t = PS_PUSH(f->tags, f->ntags, f->tcap);
+        *t = (struct tag){file, -1, -1, k, r->role};
+        return 0;
+    }
+    return take(f, r, file, value, -1);
+}
+
 static int apply_rule(finder *f, const ps_rule *r)
 {
     for (size_t i = 0; i < f->cfg->nfiles; i++) {
@@ -217,31 +231,19 @@ static int apply_rule(finder *f, const ps_rule *r)
             for (size_t k = 0; k < file->toml.nentries; k++) {
                 const ps_toml_entry *e = &file->toml.entries[k];
                 char *full = *e->table ? ps_xasprintf("%s.%s", e->table, e->key) : ps_xstrdup(e->key);
-                int hit = fnmatch(r->key, full, 0) == 0;
+                int rc = take_keyed(f, r, file, k, full, e->value);
                 free(full);
-                if (!hit)
-                    continue;
-                if (r->kind == PS_RULE_ROLE) {
-                    struct tag *t = PS_PUSH(f->tags, f->ntags, f->tcap);
-                    *t = (struct tag){file, -1, -1, k, r->role};
-                } else if (take(f, r, file, e->value, -1) < 0) {
+                if (rc < 0)
                     return -1;
-                }
             }
         } else if (!file->xml && !file->is_toml && r->key) {
             for (size_t k = 0; k < file->props.count; k++) {
                 const ps_prop *p = &file->props.entries[k];
                 char *key = ps_xstrndup(file->data + p->key.start, p->key.end - p->key.start);
-                int hit = fnmatch(r->key, key, 0) == 0;
+                int rc = take_keyed(f, r, file, k, key, p->value);
                 free(key);
-                if (!hit)
-                    continue;
-                if (r->kind == PS_RULE_ROLE) {
-                    struct tag *t = PS_PUSH(f->tags, f->ntags, f->tcap);
-                    *t = (struct tag){file, -1, -1, k, r->role};
-                } else if (take(f, r, file, p->value, -1) < 0) {
+                if (rc < 0)
                     return -1;
-                }
             }
         }
     }
