@@ -297,6 +297,8 @@ static int do_diff(run *r, ps_rendered *files, size_t n)
 
 static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
 {
+    if (n == 0)
+        return PS_EXIT_OK; /* nothing to write: no lock to take, no server to spare */
     int rc = -1;
     int *locks = ps_xcalloc(r->nhomes, sizeof *locks);
     size_t nlocks = 0;

@@ -763,6 +763,17 @@ START_TEST(running_server_refused)
     cli_result r = cli(&f, "diff --offset 3 home");
     ck_assert_msg(r.status == 1, "diff with a running server: exit %d: %s", r.status, r.err);
     cli_result_free(&r);
+    /* Nothing to change: nothing to refuse either. */
+    snapshot before, after;
+    snapshot_take(&before, f.scratch);
+    r = cli(&f, "apply --offset 0 home");
+    ck_assert_msg(r.status == 0 && r.err[0] == '\0', "apply at the current offset: exit %d: %s",
+                  r.status, r.err);
+    cli_result_free(&r);
+    snapshot_take(&after, f.scratch);
+    assert_same(&before, &after, "apply at the current offset, server running");
+    snapshot_free(&before);
+    snapshot_free(&after);
     /* --force: applies, and the pid file is left alone */
     applies(&f, "--force --offset 3 home", (const char *const[]){"home", NULL}, 3);
     fx_close(&f);
