@@ -292,7 +292,8 @@ START_TEST(test_thrift_rules_partition_versions)
         for (size_t i = 0; i < cat->nrules; i++) {
             const ps_rule *r = &cat->rules[i];
             if (r->kind != PS_RULE_LISTENER || !r->match ||
-                strcmp(r->match, "/APIManager/APIKeyValidator/ThriftServerPort") != 0)
+                !strstr(r->match, "/APIManager/APIKeyValidator/ThriftServerPort") ||
+                !ps_strlist_has(&r->products, "apim"))
                 continue;
             nrules++;
             applying += ps_rule_applies(r, "apim", versions[v]);
