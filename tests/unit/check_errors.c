@@ -32,15 +32,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 #include "../support/tree.h"
 #include "output/apply.h"
 
@@ -148,13 +139,6 @@ static cli_result cli(const fx *f, const char *fmt, ...)
     vsnprintf(cmd, sizeof cmd, fmt, ap);
     va_end(ap);
     return cli_run(f->scratch, cmd);
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int is_root(const char *test)
@@ -454,21 +438,17 @@ END_TEST
 /* ---- 3. billion laughs ---- */
 
 /* laughs/repository/conf/etc/laughs.xml: "<!DOCTYPE lolz [" opens line 2. */
-START_TEST(billion_laughs_refused_quickly)
+START_TEST(billion_laughs_refused)
 {
     fx f;
     fx_open(&f);
     fx_add(&f, "laughs", "home");
-    double limit = RUNNING_ON_VALGRIND ? 20.0 : 1.0;
     for (size_t i = 0; APPLY_DIFF_PLAN[i]; i++) {
         char what[256];
         snprintf(what, sizeof what, "%s --offset 3 home", APPLY_DIFF_PLAN[i]);
         snapshot before, after;
         snapshot_take(&before, f.scratch);
-        double t0 = now();
-        cli_result r = cli(&f, "%s", what);
-        double took = now() - t0;
-        ck_assert_msg(took < limit, "%s: took %.2f s", what, took);
+        cli_result r = cli(&f, "%s", what); /* a hang fails on the test case's timeout */
         expect_error(&r, what, "home/repository/conf/etc/laughs.xml", 2, 1, NULL, 0);
         cli_result_free(&r);
         snapshot_take(&after, f.scratch);
@@ -693,12 +673,10 @@ START_TEST(device_file_refused)
 END_TEST
 
 /*
- * A FIFO named *.xml: refused as not a regular file, at once. A reader that
- * open(2)s a FIFO without O_NONBLOCK waits for a writer forever, so a helper
- * process plays the writer after 2 s (and on, until the run ends): a run
- * that takes that long blocked.
- * (The snapshot helper itself would block on the FIFO: it is taken with the
- * FIFO absent.) Root too.
+ * A FIFO named *.xml: refused as not a regular file. A reader that open(2)s
+ * a FIFO without O_NONBLOCK waits for a writer forever: such a run fails on
+ * the test case's timeout. (The snapshot helper itself would block on the
+ * FIFO: it is taken with the FIFO absent.) Root too.
  */
 START_TEST(fifo_refused_without_blocking)
 {
@@ -708,33 +686,14 @@ START_TEST(fifo_refused_without_blocking)
     const char *fifo = in(&f, "home/repository/conf/pipe.xml");
     char fifo_path[4096];
     snprintf(fifo_path, sizeof fifo_path, "%s", fifo);
-    double limit = RUNNING_ON_VALGRIND ? 1.9 : 1.0;
     for (size_t i = 0; APPLY_DIFF_PLAN[i]; i++) {
         char what[256];
         snprintf(what, sizeof what, "%s --offset 3 home", APPLY_DIFF_PLAN[i]);
         snapshot before, after;
         snapshot_take(&before, f.scratch);
         ck_assert_int_eq(mkfifo(fifo_path, 0644), 0);
-        pid_t writer = fork();
-        ck_assert_int_ge(writer, 0);
-        if (writer == 0) {
-            struct timespec pause = {2, 0}, tick = {0, 50000000};
-            nanosleep(&pause, NULL);
-            for (int k = 0; k < 200; k++) { /* every blocked open, for 10 s */
-                int fd = open(fifo_path, O_WRONLY | O_NONBLOCK);
-                if (fd >= 0)
-                    close(fd);
-                nanosleep(&tick, NULL);
-            }
-            _exit(0);
-        }
-        double t0 = now();
         cli_result r = cli(&f, "%s", what);
-        double took = now() - t0;
-        kill(writer, SIGKILL);
-        waitpid(writer, NULL, 0);
         ck_assert_int_eq(unlink(fifo_path), 0);
-        ck_assert_msg(took < limit, "%s: blocked %.2f s opening a FIFO", what, took);
         expect_error(&r, what, "home/repository/conf/pipe.xml", 0, 0, NULL, 0);
         cli_result_free(&r);
         snapshot_take(&after, f.scratch);
@@ -1128,12 +1087,17 @@ int main(void)
     Suite *s = suite_create("errors");
     TCase *tc = tcase_create("errors");
     tcase_set_timeout(tc, 60);
+    /* Inputs that could make a careless reader hang: a short timeout is the check. */
+    TCase *hang = tcase_create("no hang");
+    tcase_set_timeout(hang, 10);
+    tcase_add_test(hang, billion_laughs_refused);
+    tcase_add_test(hang, fifo_refused_without_blocking);
+    suite_add_tcase(s, hang);
     tcase_add_test(tc, good_home_applies);
     tcase_add_test(tc, not_well_formed_refused);
     tcase_add_test(tc, not_well_formed_control);
     tcase_add_test(tc, xxe_refused);
     tcase_add_test(tc, xxe_control);
-    tcase_add_test(tc, billion_laughs_refused_quickly);
     tcase_add_test(tc, billion_laughs_control);
     tcase_add_test(tc, port_past_65535_refused);
     tcase_add_test(tc, port_at_65535_applies);
@@ -1146,7 +1110,6 @@ int main(void)
     tcase_add_test(tc, dangling_symlink_refused);
     tcase_add_test(tc, folder_named_xml_is_walked);
     tcase_add_test(tc, device_file_refused);
-    tcase_add_test(tc, fifo_refused_without_blocking);
     tcase_add_test(tc, running_server_refused);
     tcase_add_test(tc, stale_pid_file_applies);
     tcase_add_test(tc, locked_home_refused);
