@@ -102,10 +102,12 @@ static int string(scanner *s, size_t entry, int record)
         }
         if (!close)
             return fail(s, start, "unterminated multi-line string");
-        /* Up to two more quotes may belong to the content. */
+        /* Up to two more quotes may belong to the content; a third is an error. */
         size_t end = (size_t)(close - s->p);
-        while (end + 3 < s->len && s->p[end + 3] == q)
+        for (int extra = 0; extra < 2 && end + 3 < s->len && s->p[end + 3] == q; extra++)
             end++;
+        if (end + 3 < s->len && s->p[end + 3] == q)
+            return fail(s, end + 3, "too many quotes before the end of a multi-line string");
         s->pos = end + 3;
         close = s->p + end;
     } else {
@@ -114,6 +116,9 @@ static int string(scanner *s, size_t entry, int record)
         close = NULL;
         for (; i < s->len && s->p[i] != '\n'; i++) {
             if (q == '"' && s->p[i] == '\\') {
+                /* An escape, never of a line end: only multi-line strings continue lines. */
+                if (i + 1 >= s->len || s->p[i + 1] == '\n' || s->p[i + 1] == '\r')
+                    break;
                 i++;
                 continue;
             }
@@ -214,11 +219,13 @@ static int array(scanner *s, size_t entry, int depth)
         if (value(s, entry, depth + 1) < 0)
             return -1;
         skip_ws_nl(s);
-        if (s->pos < s->len && s->p[s->pos] == ',') {
+        if (s->pos >= s->len)
+            return fail(s, open, "unterminated array");
+        if (s->p[s->pos] == ',') {
             s->pos++;
             continue;
         }
-        if (s->pos < s->len && s->p[s->pos] == ']') {
+        if (s->p[s->pos] == ']') {
             s->pos++;
             return 0;
         }
