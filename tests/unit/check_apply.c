@@ -3,6 +3,8 @@
  * a mkdtemp directory. Each test gets a fresh directory (checked fixture).
  */
 #include <check.h>
+
+#include "../support/runner.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -590,9 +592,6 @@ static Suite *apply_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(apply_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite(apply_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -8,6 +8,8 @@
 #include "catalog/catalog.h"
 
 #include <check.h>
+
+#include "../support/runner.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -560,10 +562,7 @@ static Suite *catalog_suite(void)
 int main(void)
 {
     initial_loader = xmlGetExternalEntityLoader();
-    SRunner *sr = srunner_create(catalog_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite(catalog_suite());
     xmlCleanupParser();
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -13,6 +13,8 @@
  * the files that hold them untouched, and `apply --offset 2` really does.
  */
 #include <check.h>
+
+#include "../support/runner.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,9 +402,6 @@ int main(void)
     tcase_add_loop_test(tc, offset_2_leaves_auto_port_files_unchanged, 0, (int)NPRODUCTS);
     tcase_add_test(tc, markers_win_over_shared_files);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite(s);
     return failed ? 1 : 0;
 }

@@ -6,6 +6,8 @@
  */
 #define _GNU_SOURCE
 #include <check.h>
+
+#include "../support/runner.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,9 +206,6 @@ int main(void)
     tcase_add_test(tc, start_script_pinning_the_offset_is_reported);
     tcase_add_test(tc, plan_json_lists_installs_edits_and_ports);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite(s);
     return failed ? 1 : 0;
 }

@@ -10,6 +10,8 @@
  * portshift inserted into [server]. Skips, saying so, when the corpus is absent.
  */
 #include <check.h>
+
+#include "../support/runner.h"
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -331,10 +333,7 @@ int main(void)
     tcase_add_loop_test(tc, diff_applies_and_apply_is_idempotent, 0, ntrees);
     tcase_add_loop_test(tc, reversible_and_path_independent, 0, ntrees);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite(s);
     for (int i = 0; i < ntrees; i++)
         free(trees[i]);
     return failed ? 1 : 0;

@@ -6,6 +6,8 @@
 #include "output/diff.h"
 
 #include <check.h>
+
+#include "../support/runner.h"
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -976,9 +978,6 @@ static Suite *diff_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(diff_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite(diff_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -20,6 +20,8 @@
  * check_apply.c does.
  */
 #include <check.h>
+
+#include "../support/runner.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -1128,10 +1130,7 @@ int main(void)
     tcase_add_test(tc, same_home_twice_same_target_applies);
     tcase_add_test(tc, usage_errors);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite(s);
     tree_remove(root);
     return failed ? 1 : 0;
 }

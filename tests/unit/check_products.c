@@ -6,6 +6,8 @@
  * Skips, saying so, when the corpus is absent.
  */
 #include <check.h>
+
+#include "../support/runner.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,9 +350,6 @@ int main(void)
     tcase_add_test(tc, ei_one_profile_targeted_by_its_path);
     tcase_add_test(tc, apim_4_2_ports_lists_every_documented_listener);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite(s);
     return failed ? 1 : 0;
 }

@@ -7,6 +7,8 @@
 #include "parse/props.h"
 
 #include <check.h>
+
+#include "../support/runner.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,9 +197,6 @@ static Suite *props_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(props_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite(props_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

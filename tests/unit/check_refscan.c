@@ -7,6 +7,8 @@
 #include "sites/refscan.h"
 
 #include <check.h>
+
+#include "../support/runner.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,9 +232,6 @@ static Suite *refscan_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(refscan_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite(refscan_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -9,6 +9,8 @@
 #include "parse/toml.h"
 
 #include <check.h>
+
+#include "../support/runner.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -670,9 +672,6 @@ static Suite *toml_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(toml_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite(toml_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -8,6 +8,8 @@
 #include "parse/xmldoc.h"
 
 #include <check.h>
+
+#include "../support/runner.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1048,9 +1050,6 @@ static Suite *xmldoc_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(xmldoc_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = run_suite(xmldoc_suite());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
