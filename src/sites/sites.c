@@ -134,6 +134,12 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
     ps_span digits = span;
     int numeric = ps_span_number(file->data, &digits, &value);
     if (r->kind == PS_RULE_HOSTNAME) {
+        /* A TOML value keeps its quotes in the span. */
+        char q = digits.end - digits.start >= 2 ? file->data[digits.start] : 0;
+        if ((q == '"' || q == '\'') && file->data[digits.end - 1] == q) {
+            digits.start++;
+            digits.end--;
+        }
         if (digits.end > digits.start && file->data[digits.start] != '$') {
             size_t cap = f->out->hostnames.count;
             *PS_PUSH(f->out->hostnames.items, f->out->hostnames.count, cap) =

@@ -196,6 +196,64 @@ START_TEST(plan_json_lists_installs_edits_and_ports)
 }
 END_TEST
 
+/* Read a whole file into a NUL-terminated buffer (caller frees). */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    char *buf = malloc(1 << 16);
+    *len = fread(buf, 1, (1 << 16) - 1, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+START_TEST(toml_key_inserted_in_the_files_style)
+{
+    scratch s = {0};
+    with(&s, "tests/fixtures/cli/mi-crlf", "mi");
+    char path[4200];
+    snprintf(path, sizeof path, "%s/mi/conf/deployment.toml", s.dir);
+    size_t n0, n1;
+    char *before = slurp(path, &n0);
+    cli_result r = run(&s, "apply --offset 3 mi");
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    cli_result_free(&r);
+    char *after = slurp(path, &n1);
+    /* MI's internal offset 10 is replaced by 3: its own 8253 (8243 + 10) becomes 8246,
+     * 8290 (8280 + 10) becomes 8283; the other host's port stays. The key goes after
+     * the commented one, with the file's CRLF; the missing final newline stays missing. */
+    const char *want = "# A Micro Integrator deployment.toml with CRLF line ends and a host name of "
+                       "its own.\r\n"
+                       "[server]\r\n"
+                       "hostname = \"mi.example.org\"\r\n"
+                       "# offset = 10\r\n"
+                       "offset = 3\r\n"
+                       "\r\n"
+                       "[callbacks]\r\n"
+                       "self = \"https://mi.example.org:8246/api\"\r\n"
+                       "peer = \"https://other.example.org:8253/api\"\r\n"
+                       "last_line = \"no final newline, http://localhost:8283\"";
+    ck_assert_str_eq(after, want);
+    free(after);
+
+    /* Back to the product default: the key stays, set to 10; everything else is as before. */
+    r = run(&s, "apply --offset 10 mi");
+    ck_assert_int_eq(r.status, 0);
+    cli_result_free(&r);
+    after = slurp(path, &n1);
+    ck_assert_uint_eq(n1, n0 + strlen("offset = 10\r\n"));
+    const char *key = strstr(after, "offset = 10\r\n");
+    ck_assert_ptr_nonnull(key);
+    size_t at = (size_t)(key - after);
+    ck_assert(memcmp(after, before, at) == 0);
+    ck_assert(memcmp(after + at + strlen("offset = 10\r\n"), before + at, n0 - at) == 0);
+    free(after);
+    free(before);
+    done(&s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
@@ -205,6 +263,7 @@ int main(void)
     tcase_add_test(tc, reference_follows_the_home_that_owns_it);
     tcase_add_test(tc, start_script_pinning_the_offset_is_reported);
     tcase_add_test(tc, plan_json_lists_installs_edits_and_ports);
+    tcase_add_test(tc, toml_key_inserted_in_the_files_style);
     suite_add_tcase(s, tc);
     int failed = run_suite(s);
     return failed ? 1 : 0;
