@@ -1,0 +1,310 @@
+/*
+ * Scratch homes for the CLI error suites: fixtures copied from
+ * tests/fixtures/errors, the CLI run in-process inside them, and the error
+ * contract (exit 2, one "portshift: path:line:col: error: ..." line, nothing
+ * on stdout, every byte unchanged) checked in one place.
+ */
+#include "fixture.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FIXTURES PS_SOURCE_DIR "/tests/fixtures/errors"
+
+/* ---- rename(2) interposition: make the Nth rename of apply.c fail ---- */
+
+static int rename_calls, rename_fail_at;
+
+int rename(const char *from, const char *to)
+{
+    if (rename_fail_at && ++rename_calls == rename_fail_at) {
+        errno = EACCES;
+        return -1;
+    }
+    return renameat(AT_FDCWD, from, AT_FDCWD, to);
+}
+
+void fail_rename(int nth)
+{
+    rename_calls = 0;
+    rename_fail_at = nth;
+}
+
+/* ---- scratch homes ---- */
+
+/*
+ * The scratch folder of the running test. A failed assertion ends the test
+ * before fx_close (with CK_FORK=no, by a jump back into Check): the next
+ * fx_open removes it. Every scratch folder lives in one suite folder that
+ * main removes at the end, whatever happened (see main).
+ */
+static char *live_scratch;
+
+static void drop_scratch(void)
+{
+    if (live_scratch) {
+        tree_remove(live_scratch);
+        free(live_scratch);
+        live_scratch = NULL;
+    }
+}
+
+void fx_open(fx *f)
+{
+    fail_rename(0);
+    drop_scratch();
+    f->scratch = tree_scratch();
+    ck_assert_ptr_nonnull(f->scratch);
+    live_scratch = f->scratch;
+}
+
+void fx_close(fx *f)
+{
+    fail_rename(0);
+    drop_scratch();
+    f->scratch = NULL;
+}
+
+/* scratch/rel, in one of a few rotating buffers so a call can hold several. */
+const char *in(const fx *f, const char *fmt, ...)
+{
+    static char bufs[8][4096];
+    static int next;
+    char *b = bufs[next++ % 8];
+    char rel[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rel, sizeof rel, fmt, ap);
+    va_end(ap);
+    snprintf(b, 4096, "%s/%s", f->scratch, rel);
+    return b;
+}
+
+/* Copies fixture `fixture` to scratch/<name>. */
+void fx_add(const fx *f, const char *fixture, const char *name)
+{
+    char src[4096];
+    snprintf(src, sizeof src, "%s/%s", FIXTURES, fixture);
+    ck_assert_msg(access(src, R_OK) == 0, "fixture %s missing", src);
+    ck_assert_msg(tree_copy(src, in(f, "%s", name)) == 0, "cannot copy %s", src);
+}
+
+void put(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "wb");
+    ck_assert_msg(fp != NULL, "cannot create %s: %s", path, strerror(errno));
+    fputs(text, fp);
+    ck_assert_int_eq(fclose(fp), 0);
+}
+
+cli_result cli(const fx *f, const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return cli_run(f->scratch, cmd);
+}
+
+int is_root(const char *test)
+{
+    if (geteuid() != 0)
+        return 0;
+    printf("errors: %s: skipped: running as root, who can read and write any file\n", test);
+    return 1;
+}
+
+/* ---- the error contract ---- */
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * Exit 2, nothing on stdout, and stderr's first line exactly
+ * "portshift: <path>:<line>:<col>: error: ..." (the position parts left out
+ * when path is NULL or line is 0; col ANY_COL accepts any column, which is
+ * returned) containing `needle`. With `usage`, the usage text may follow (it
+ * must, in fact); otherwise that line is all of stderr.
+ */
+int expect_error(const cli_result *r, const char *what, const char *path, int line, int col,
+                 const char *needle, int usage)
+{
+    ck_assert_msg(r->status == 2, "%s: exit %d, expected 2; stderr: %s", what, r->status, r->err);
+    ck_assert_msg(r->out[0] == '\0', "%s: wrote to stdout:\n%s", what, r->out);
+    const char *nl = strchr(r->err, '\n');
+    ck_assert_msg(nl != NULL, "%s: no diagnostic line on stderr: '%s'", what, r->err);
+    char first[2048];
+    snprintf(first, sizeof first, "%.*s", (int)(nl - r->err), r->err);
+    if (usage)
+        ck_assert_msg(strstr(nl + 1, "usage:") != NULL, "%s: no usage text after '%s'", what,
+                      first);
+    else
+        ck_assert_msg(nl[1] == '\0', "%s: more than one line on stderr:\n%s", what, r->err);
+    ck_assert_msg(starts_with(first, "portshift: ") && strstr(first, "error:"),
+                  "%s: not a portshift error line: '%s'", what, first);
+
+    char want[1400];
+    int got_col = col;
+    if (!path)
+        snprintf(want, sizeof want, "portshift: error: ");
+    else if (line <= 0)
+        snprintf(want, sizeof want, "portshift: %s: error: ", path);
+    else if (col > 0)
+        snprintf(want, sizeof want, "portshift: %s:%d:%d: error: ", path, line, col);
+    else
+        snprintf(want, sizeof want, "portshift: %s:%d:", path, line);
+    ck_assert_msg(starts_with(first, want), "%s: expected '%s...', got '%s'", what, want, first);
+    if (path && line > 0 && col <= 0) {
+        char *end;
+        got_col = (int)strtol(first + strlen(want), &end, 10);
+        ck_assert_msg(end != first + strlen(want) && got_col > 0 && starts_with(end, ": error: "),
+                      "%s: expected '%s<col>: error: ...', got '%s'", what, want, first);
+    }
+    if (needle)
+        ck_assert_msg(strstr(first, needle) != NULL, "%s: '%s' does not mention '%s'", what, first,
+                      needle);
+    return got_col;
+}
+
+void assert_same(const snapshot *a, const snapshot *b, const char *what)
+{
+    char *msg = snapshot_diff(a, b);
+    ck_assert_msg(msg == NULL, "%s: the scratch folder changed: %s", what, msg);
+}
+
+const char *const APPLY_DIFF_PLAN[] = {"apply", "diff", "plan", NULL};
+const char *const APPLY_DIFF[] = {"apply", "diff", NULL};
+const char *const APPLY[] = {"apply", NULL};
+
+/* Runs each `cmds[i] args` and checks the error contract and an unchanged scratch folder. */
+void refused(const fx *f, const char *const *cmds, const char *args, const char *path, int line,
+             int col, const char *needle)
+{
+    for (size_t i = 0; cmds[i]; i++) {
+        char what[1024];
+        snprintf(what, sizeof what, "%s %s", cmds[i], args);
+        snapshot before, after;
+        snapshot_take(&before, f->scratch);
+        cli_result r = cli(f, "%s", what);
+        expect_error(&r, what, path, line, col, needle, 0);
+        cli_result_free(&r);
+        snapshot_take(&after, f->scratch);
+        assert_same(&before, &after, what);
+        snapshot_free(&before);
+        snapshot_free(&after);
+    }
+}
+
+/* A usage error: exit 2, "portshift: error: ..." mentioning `needle`, then the usage text. */
+void usage_refused(const fx *f, const char *cmdline, const char *needle)
+{
+    snapshot before, after;
+    snapshot_take(&before, f->scratch);
+    cli_result r = cli(f, "%s", cmdline);
+    expect_error(&r, *cmdline ? cmdline : "(no arguments)", NULL, 0, 0, needle, 1);
+    cli_result_free(&r);
+    snapshot_take(&after, f->scratch);
+    assert_same(&before, &after, cmdline);
+    snapshot_free(&before);
+    snapshot_free(&after);
+}
+
+/* ---- positive controls: exactly the offset and the redirect move ---- */
+
+static const char *find_bytes(const char *hay, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    for (size_t i = 0; m <= n && i <= n - m; i++)
+        if (memcmp(hay + i, needle, m) == 0)
+            return hay + i;
+    return NULL;
+}
+
+static void replace_once(snap_file *file, const char *from, const char *to)
+{
+    const char *at = find_bytes(file->data, file->len, from);
+    ck_assert_msg(at != NULL, "%s: '%s' not found", file->rel, from);
+    size_t off = (size_t)(at - file->data), fl = strlen(from), tl = strlen(to);
+    ck_assert_msg(!find_bytes(at + 1, file->len - off - 1, from), "%s: '%s' twice", file->rel,
+                  from);
+    char *data = malloc(file->len - fl + tl + 1);
+    memcpy(data, file->data, off);
+    memcpy(data + off, to, tl);
+    memcpy(data + off + tl, file->data + off + fl, file->len - off - fl);
+    free(file->data);
+    file->data = data;
+    file->len = file->len - fl + tl;
+}
+
+static void snapshot_copy(snapshot *dst, const snapshot *src)
+{
+    dst->count = src->count;
+    dst->files = calloc(src->count ? src->count : 1, sizeof *dst->files);
+    for (size_t i = 0; i < src->count; i++) {
+        dst->files[i].rel = strdup(src->files[i].rel);
+        dst->files[i].len = src->files[i].len;
+        dst->files[i].data = malloc(src->files[i].len + 1);
+        if (src->files[i].len)
+            memcpy(dst->files[i].data, src->files[i].data, src->files[i].len);
+    }
+}
+
+static snap_file *snap_find(snapshot *s, const char *rel)
+{
+    for (size_t i = 0; i < s->count; i++)
+        if (strcmp(s->files[i].rel, rel) == 0)
+            return &s->files[i];
+    ck_abort_msg("%s not in the snapshot", rel);
+    return NULL;
+}
+
+/* What home `name` (offset 0, fixture layout) looks like at offset n. */
+static void expect_shift(snapshot *s, const char *name, long n)
+{
+    char rel[512], from[64], to[64];
+    snprintf(rel, sizeof rel, "%s/%s", name, CARBON);
+    snprintf(to, sizeof to, "<Offset>%ld</Offset>", n);
+    replace_once(snap_find(s, rel), "<Offset>0</Offset>", to);
+    snprintf(rel, sizeof rel, "%s/%s", name, CATALINA);
+    snprintf(from, sizeof from, "redirectPort=\"9443\"");
+    snprintf(to, sizeof to, "redirectPort=\"%ld\"", 9443 + n);
+    replace_once(snap_find(s, rel), from, to);
+}
+
+/* `apply args` succeeds, silently on stderr, and changes exactly the
+ * offset and redirect of each of names[] (moved to n), nothing else. */
+void applies(const fx *f, const char *args, const char *const *names, long n)
+{
+    snapshot before, after, want;
+    snapshot_take(&before, f->scratch);
+    cli_result r = cli(f, "apply %s", args);
+    ck_assert_msg(r.status == 0, "positive control: apply %s: exit %d: %s", args, r.status, r.err);
+    ck_assert_msg(r.err[0] == '\0', "positive control: apply %s: stderr: %s", args, r.err);
+    cli_result_free(&r);
+    snapshot_take(&after, f->scratch);
+    snapshot_copy(&want, &before);
+    for (size_t i = 0; names[i]; i++)
+        expect_shift(&want, names[i], n);
+    char *msg = snapshot_diff(&want, &after);
+    ck_assert_msg(msg == NULL, "positive control: apply %s: %s", args, msg);
+    snapshot_free(&before);
+    snapshot_free(&after);
+    snapshot_free(&want);
+}
+
+void applies_home(const fx *f, const char *name, long n)
+{
+    char args[512];
+    snprintf(args, sizeof args, "--offset %ld %s", n, name);
+    const char *names[] = {name, NULL};
+    applies(f, args, names, n);
+}

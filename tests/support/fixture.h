@@ -1,0 +1,44 @@
+/*
+ * Scratch homes and the error contract for the CLI error suites
+ * (check_input_errors.c, check_write_errors.c). Linking this also interposes
+ * rename(2), so a test can make the Nth rename of an apply fail.
+ */
+#ifndef PS_TESTS_FIXTURE_H
+#define PS_TESTS_FIXTURE_H
+
+#include <check.h>
+
+#include "tree.h"
+
+#define CARBON "repository/conf/carbon.xml"
+#define CATALINA "repository/conf/tomcat/catalina-server.xml"
+
+typedef struct fx {
+    char *scratch; /* the cwd of every CLI run; homes are scratch/<name> */
+} fx;
+
+/* expect_error: accept any column (libxml2 reports where it noticed the error). */
+enum { ANY_COL = -1 };
+
+extern const char *const APPLY_DIFF_PLAN[];
+extern const char *const APPLY_DIFF[];
+extern const char *const APPLY[];
+
+void fail_rename(int nth);
+void fx_open(fx *f);
+void fx_close(fx *f);
+const char *in(const fx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fx_add(const fx *f, const char *fixture, const char *name);
+void put(const char *path, const char *text);
+cli_result cli(const fx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int is_root(const char *test);
+int expect_error(const cli_result *r, const char *what, const char *path, int line, int col,
+                 const char *needle, int usage);
+void assert_same(const snapshot *a, const snapshot *b, const char *what);
+void refused(const fx *f, const char *const *cmds, const char *args, const char *path, int line,
+             int col, const char *needle);
+void usage_refused(const fx *f, const char *cmdline, const char *needle);
+void applies(const fx *f, const char *args, const char *const *names, long n);
+void applies_home(const fx *f, const char *name, long n);
+
+#endif

@@ -1,0 +1,459 @@
+/*
+ * Bad input through the CLI (DESIGN §2.6, §4, §5): not well-formed XML, XXE,
+ * billion laughs, ports past 65535, bad offsets, folders that are not homes,
+ * unreadable files, usage errors. Every refusal exits 2, prints exactly one
+ * "portshift: path:line:col: error: message" line on stderr (usage errors may
+ * follow it with the usage text), writes nothing on stdout and leaves every
+ * byte as it was. Each defective fixture has a positive control (the same home
+ * without the defect applies), so no refusal can pass vacuously. Expected
+ * positions were counted by hand from tests/fixtures/errors; see each case.
+ *
+ * chmod 000 cannot stop root: those cases print a message and pass for root;
+ * the root-proof unreadable inputs are a FIFO, a character device and a
+ * dangling symlink named *.xml.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../support/fixture.h"
+#include "../support/runner.h"
+#include "output/apply.h"
+
+/* ---- the fixture without a defect ---- */
+
+START_TEST(good_home_applies)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    cli_result r = cli(&f, "diff --offset 3 home");
+    ck_assert_msg(r.status == 1, "diff: exit %d: %s", r.status, r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, "--- a/home/" CARBON "\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "+++ b/home/" CATALINA "\n"));
+    cli_result_free(&r);
+    applies_home(&f, "home", 3);
+    r = cli(&f, "diff --offset 3 home");
+    ck_assert_msg(r.status == 0 && r.out[0] == '\0', "diff after apply: exit %d", r.status);
+    cli_result_free(&r);
+    fx_close(&f);
+}
+END_TEST
+
+/* ---- 1. not well-formed XML ---- */
+
+/*
+ * notwf/repository/conf/etc/bad.xml, line 5 (1-based), 47 bytes:
+ *     "        <parameter name=\"port\">8280</transport>"
+ * opens <parameter> at column 9 and closes it with </transport>: the error
+ * is on line 5, at a column between the unclosed tag (9) and the end of the
+ * line (48). libxml2 places the column where it noticed, so only the range
+ * is pinned.
+ */
+START_TEST(not_well_formed_refused)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "notwf", "home");
+    for (size_t i = 0; APPLY_DIFF_PLAN[i]; i++) {
+        char what[256];
+        snprintf(what, sizeof what, "%s --offset 3 home", APPLY_DIFF_PLAN[i]);
+        snapshot before, after;
+        snapshot_take(&before, f.scratch);
+        cli_result r = cli(&f, "%s", what);
+        int col = expect_error(&r, what, "home/repository/conf/etc/bad.xml", 5, ANY_COL,
+                               "not well-formed", 0);
+        ck_assert_msg(col >= 9 && col <= 48, "%s: column %d is not on the bad tag", what, col);
+        cli_result_free(&r);
+        snapshot_take(&after, f.scratch);
+        assert_same(&before, &after, what);
+        snapshot_free(&before);
+        snapshot_free(&after);
+    }
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(not_well_formed_control)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "notwf", "home");
+    ck_assert_int_eq(unlink(in(&f, "home/repository/conf/etc/bad.xml")), 0);
+    applies_home(&f, "home", 3);
+    fx_close(&f);
+}
+END_TEST
+
+/* ---- 2. XXE ---- */
+
+/*
+ * xxe/repository/conf/etc/xxe.xml line 3 is "  <!DOCTYPE x [<!ENTITY e SYSTEM
+ * \"file:///etc/passwd\">]><x>&e;</x>": the DOCTYPE starts at 3:3.
+ */
+START_TEST(xxe_refused)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "xxe", "home");
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/repository/conf/etc/xxe.xml", 3, 3, NULL);
+    /* and nothing of /etc/passwd was read into a diagnostic */
+    cli_result r = cli(&f, "diff --offset 3 home");
+    ck_assert_ptr_null(strstr(r.err, "root:"));
+    cli_result_free(&r);
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(xxe_control)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "xxe", "home");
+    ck_assert_int_eq(unlink(in(&f, "home/repository/conf/etc/xxe.xml")), 0);
+    applies_home(&f, "home", 3);
+    fx_close(&f);
+}
+END_TEST
+
+/* ---- 3. billion laughs ---- */
+
+/* laughs/repository/conf/etc/laughs.xml: "<!DOCTYPE lolz [" opens line 2. */
+START_TEST(billion_laughs_refused)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "laughs", "home");
+    for (size_t i = 0; APPLY_DIFF_PLAN[i]; i++) {
+        char what[256];
+        snprintf(what, sizeof what, "%s --offset 3 home", APPLY_DIFF_PLAN[i]);
+        snapshot before, after;
+        snapshot_take(&before, f.scratch);
+        cli_result r = cli(&f, "%s", what); /* a hang fails on the test case's timeout */
+        expect_error(&r, what, "home/repository/conf/etc/laughs.xml", 2, 1, NULL, 0);
+        cli_result_free(&r);
+        snapshot_take(&after, f.scratch);
+        assert_same(&before, &after, what);
+        snapshot_free(&before);
+        snapshot_free(&after);
+    }
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(billion_laughs_control)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "laughs", "home");
+    ck_assert_int_eq(unlink(in(&f, "home/repository/conf/etc/laughs.xml")), 0);
+    applies_home(&f, "home", 3);
+    fx_close(&f);
+}
+END_TEST
+
+/* ---- 4. a port pushed past 65535 ---- */
+
+/*
+ * overflow/ has no JMX ports, so the first listener an offset can push past
+ * 65535 is the connector on catalina-server.xml line 5,
+ * "                   port=\"9763\"": 19 spaces and port=" (6 bytes), the
+ * digits start at 5:26. (The shutdown port 8005 on line 2 is fixed: never
+ * moved.) 9763 + 55772 = 65535 is still a port; + 55773 is not, and at 55773
+ * the connector 9443 (line 8) stays in range, so 9763 is the only culprit.
+ */
+START_TEST(port_past_65535_refused)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "overflow", "home");
+    const char *cat = "home/" CATALINA;
+    refused(&f, APPLY_DIFF_PLAN, "--offset 60000 home", cat, 5, 26, "past 65535");
+    refused(&f, APPLY_DIFF, "home=60000", cat, 5, 26, "past 65535");
+    refused(&f, APPLY_DIFF, "--offset 55773 home", cat, 5, 26, "past 65535");
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(port_at_65535_applies)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "overflow", "home");
+    applies_home(&f, "home", 55772);
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(port_overflow_control)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "overflow", "home");
+    applies_home(&f, "home", 3);
+    fx_close(&f);
+}
+END_TEST
+
+/* ---- 5. bad offsets ---- */
+
+/* Usage errors: the diagnostic line may be followed by the usage text. */
+START_TEST(bad_offsets_refused)
+{
+    static const struct {
+        const char *args, *needle;
+    } cases[] = {
+        {"--offset -1 home", "-1"},
+        {"--offset=-1 home", "-1"},
+        {"--offset abc home", "abc"},
+        {"--offset 3abc home", "3abc"},
+        {"--offset 0x10 home", "0x10"},
+        {"--offset 65536 home", "65536"},
+        {"--offset 99999999999999999999 home", "99999999999999999999"},
+        {"home --offset", "--offset"},
+        {"home=-2", "-2"},
+        {"home=abc", "abc"},
+        {"home=", "offset"},
+    };
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (size_t c = 0; APPLY_DIFF[c]; c++) {
+            char cmd[256];
+            snprintf(cmd, sizeof cmd, "%s %s", APPLY_DIFF[c], cases[i].args);
+            usage_refused(&f, cmd, cases[i].needle);
+        }
+    applies_home(&f, "home", 3); /* control */
+    fx_close(&f);
+}
+END_TEST
+
+/* ---- 6, 7. not a Carbon home, missing home ---- */
+
+START_TEST(not_a_home_refused)
+{
+    fx f;
+    fx_open(&f);
+    ck_assert_int_eq(mkdir(in(&f, "empty"), 0755), 0);
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 empty", "empty", 0, 0, "not a Carbon home");
+    /* a conf folder without carbon.xml or deployment.toml is no better */
+    ck_assert_int_eq(run_cmd("mkdir -p '%s'", in(&f, "confonly/repository/conf")), 0);
+    refused(&f, APPLY_DIFF, "--offset 3 confonly", "confonly", 0, 0, "not a Carbon home");
+    /* a regular file */
+    put(in(&f, "file"), "<Server/>\n");
+    refused(&f, APPLY_DIFF, "--offset 3 file", "file", 0, 0, NULL);
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(missing_home_refused)
+{
+    fx f;
+    fx_open(&f);
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 nosuch", "nosuch", 0, 0, NULL);
+    refused(&f, APPLY_DIFF, "nosuch=3", "nosuch", 0, 0, NULL);
+    fx_close(&f);
+}
+END_TEST
+
+/* ---- 8. unreadable and missing config files ---- */
+
+START_TEST(unreadable_file_refused)
+{
+    if (is_root("unreadable_file_refused (chmod 000 file)"))
+        return;
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    const char *secret = in(&f, "home/repository/conf/secret.xml");
+    put(secret, "<secret/>\n");
+    snapshot before, after;
+    snapshot_take(&before, f.scratch);
+    ck_assert_int_eq(chmod(secret, 0), 0);
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/repository/conf/secret.xml", 0, 0, NULL);
+    ck_assert_int_eq(chmod(secret, 0644), 0);
+    snapshot_take(&after, f.scratch);
+    assert_same(&before, &after, "chmod 000 file");
+    snapshot_free(&before);
+    snapshot_free(&after);
+    applies_home(&f, "home", 3); /* control: readable again */
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(unreadable_dir_refused)
+{
+    if (is_root("unreadable_dir_refused (chmod 000 folder)"))
+        return;
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    const char *etc = in(&f, "home/repository/conf/etc");
+    ck_assert_int_eq(mkdir(etc, 0755), 0);
+    put(in(&f, "home/repository/conf/etc/x.xml"), "<x/>\n");
+    snapshot before, after;
+    snapshot_take(&before, f.scratch);
+    ck_assert_int_eq(chmod(etc, 0), 0);
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/repository/conf/etc", 0, 0, NULL);
+    ck_assert_int_eq(chmod(etc, 0755), 0);
+    snapshot_take(&after, f.scratch);
+    assert_same(&before, &after, "chmod 000 folder");
+    snapshot_free(&before);
+    snapshot_free(&after);
+    applies_home(&f, "home", 3);
+    fx_close(&f);
+}
+END_TEST
+
+/* A dangling symlink named *.xml is a missing config file. Root too. */
+START_TEST(dangling_symlink_refused)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    const char *gone = in(&f, "home/repository/conf/gone.xml");
+    ck_assert_int_eq(symlink("nowhere.xml", gone), 0);
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/repository/conf/gone.xml", 0, 0, NULL);
+    ck_assert_int_eq(unlink(gone), 0);
+    applies_home(&f, "home", 3);
+    fx_close(&f);
+}
+END_TEST
+
+/* A folder named foo.xml is a folder (walked, not read): no error. */
+START_TEST(folder_named_xml_is_walked)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    ck_assert_int_eq(mkdir(in(&f, "home/repository/conf/foo.xml"), 0755), 0);
+    put(in(&f, "home/repository/conf/foo.xml/inner.xml"), "<inner/>\n");
+    applies_home(&f, "home", 3);
+    fx_close(&f);
+}
+END_TEST
+
+/* A config file that is a character device: not a regular file. Root too. */
+START_TEST(device_file_refused)
+{
+    if (access("/dev/zero", R_OK) != 0) {
+        printf("errors: device_file_refused: skipped: no /dev/zero\n");
+        return;
+    }
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    const char *zero = in(&f, "home/repository/conf/zero.xml");
+    ck_assert_int_eq(symlink("/dev/zero", zero), 0);
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/repository/conf/zero.xml", 0, 0, NULL);
+    ck_assert_int_eq(unlink(zero), 0);
+    applies_home(&f, "home", 3);
+    fx_close(&f);
+}
+END_TEST
+
+/*
+ * A FIFO named *.xml: refused as not a regular file. A reader that open(2)s
+ * a FIFO without O_NONBLOCK waits for a writer forever: such a run fails on
+ * the test case's timeout. (The snapshot helper itself would block on the
+ * FIFO: it is taken with the FIFO absent.) Root too.
+ */
+START_TEST(fifo_refused_without_blocking)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    const char *fifo = in(&f, "home/repository/conf/pipe.xml");
+    char fifo_path[4096];
+    snprintf(fifo_path, sizeof fifo_path, "%s", fifo);
+    for (size_t i = 0; APPLY_DIFF_PLAN[i]; i++) {
+        char what[256];
+        snprintf(what, sizeof what, "%s --offset 3 home", APPLY_DIFF_PLAN[i]);
+        snapshot before, after;
+        snapshot_take(&before, f.scratch);
+        ck_assert_int_eq(mkfifo(fifo_path, 0644), 0);
+        cli_result r = cli(&f, "%s", what);
+        ck_assert_int_eq(unlink(fifo_path), 0);
+        expect_error(&r, what, "home/repository/conf/pipe.xml", 0, 0, NULL, 0);
+        cli_result_free(&r);
+        snapshot_take(&after, f.scratch);
+        assert_same(&before, &after, what);
+        snapshot_free(&before);
+        snapshot_free(&after);
+    }
+    applies_home(&f, "home", 3);
+    fx_close(&f);
+}
+END_TEST
+
+/* ---- 13. unknown command, unknown option ---- */
+
+/* Usage errors: here stderr holds more than one line (the error, then the usage text). */
+START_TEST(usage_errors)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    usage_refused(&f, "frobnicate --offset 3 home", "frobnicate");
+    usage_refused(&f, "apply --frobnicate --offset 3 home", "--frobnicate");
+    usage_refused(&f, "diff --frobnicate --offset 3 home", "--frobnicate");
+    usage_refused(&f, "diff --backup --offset 3 home", "--backup"); /* apply's option */
+    usage_refused(&f, "diff --force --offset 3 home", "--force");
+    usage_refused(&f, "apply --json --offset 3 home", "--json"); /* plan's option */
+    usage_refused(&f, "apply --offset 3", "HOME");
+    usage_refused(&f, "", NULL);
+    applies_home(&f, "home", 3);
+    fx_close(&f);
+}
+END_TEST
+
+int main(void)
+{
+    /* All scratch folders inside one, removed at the end even after failures. */
+    const char *tmp = getenv("TMPDIR");
+    char root[4096];
+    snprintf(root, sizeof root, "%s/portshift-input-errors.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(root) || setenv("TMPDIR", root, 1) != 0) {
+        perror("input_errors: scratch root");
+        return 1;
+    }
+    Suite *s = suite_create("input_errors");
+    TCase *tc = tcase_create("errors");
+    tcase_set_timeout(tc, 60);
+    /* Inputs that could make a careless reader hang: a short timeout is the check. */
+    TCase *hang = tcase_create("no hang");
+    tcase_set_timeout(hang, 10);
+    tcase_add_test(hang, billion_laughs_refused);
+    tcase_add_test(hang, fifo_refused_without_blocking);
+    suite_add_tcase(s, hang);
+    tcase_add_test(tc, good_home_applies);
+    tcase_add_test(tc, not_well_formed_refused);
+    tcase_add_test(tc, not_well_formed_control);
+    tcase_add_test(tc, xxe_refused);
+    tcase_add_test(tc, xxe_control);
+    tcase_add_test(tc, billion_laughs_control);
+    tcase_add_test(tc, port_past_65535_refused);
+    tcase_add_test(tc, port_at_65535_applies);
+    tcase_add_test(tc, port_overflow_control);
+    tcase_add_test(tc, bad_offsets_refused);
+    tcase_add_test(tc, not_a_home_refused);
+    tcase_add_test(tc, missing_home_refused);
+    tcase_add_test(tc, unreadable_file_refused);
+    tcase_add_test(tc, unreadable_dir_refused);
+    tcase_add_test(tc, dangling_symlink_refused);
+    tcase_add_test(tc, folder_named_xml_is_walked);
+    tcase_add_test(tc, device_file_refused);
+    tcase_add_test(tc, usage_errors);
+    suite_add_tcase(s, tc);
+    int failed = run_suite(s);
+    tree_remove(root);
+    return failed ? 1 : 0;
+}
