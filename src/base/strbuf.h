@@ -14,7 +14,10 @@ typedef struct ps_strbuf {
     size_t cap;
 } ps_strbuf;
 
-#define PS_STRBUF_INIT {NULL, 0, 0}
+#define PS_STRBUF_INIT                                                                             \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void ps_strbuf_add(ps_strbuf *b, const void *data, size_t len);
 void ps_strbuf_puts(ps_strbuf *b, const char *s);
@@ -33,7 +36,7 @@ char *ps_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Grows *arr (of *cap elements of `size` bytes) to hold at least `need`. */
 void ps_grow(void **arr, size_t *cap, size_t need, size_t size);
-#define PS_PUSH(arr, n, cap) \
+#define PS_PUSH(arr, n, cap)                                                                       \
     (ps_grow((void **)&(arr), &(cap), (n) + 1, sizeof *(arr)), &(arr)[(n)++])
 
 #endif

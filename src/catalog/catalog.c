@@ -35,7 +35,8 @@ static char *decode(const char *s, size_t n)
             }
             if (!done && i + 2 < n && s[i + 1] == '#') {
                 char *end;
-                long cp = s[i + 2] == 'x' ? strtol(s + i + 3, &end, 16) : strtol(s + i + 2, &end, 10);
+                long cp =
+                    s[i + 2] == 'x' ? strtol(s + i + 3, &end, 16) : strtol(s + i + 2, &end, 10);
                 if (*end == ';' && cp > 0 && cp < 128) {
                     char c = (char)cp;
                     ps_strbuf_add(&b, &c, 1);
@@ -93,9 +94,9 @@ int ps_strlist_has(const ps_strlist *l, const char *s)
 static const struct {
     const char *name;
     ps_rule_kind kind;
-} kinds[] = {{"offset", PS_RULE_OFFSET},       {"hostname", PS_RULE_HOSTNAME},
-             {"listener", PS_RULE_LISTENER},   {"reference", PS_RULE_REFERENCE},
-             {"role", PS_RULE_ROLE},           {"builtin", PS_RULE_BUILTIN}};
+} kinds[] = {{"offset", PS_RULE_OFFSET},     {"hostname", PS_RULE_HOSTNAME},
+             {"listener", PS_RULE_LISTENER}, {"reference", PS_RULE_REFERENCE},
+             {"role", PS_RULE_ROLE},         {"builtin", PS_RULE_BUILTIN}};
 
 static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int elem,
                      const ps_lines *lines, ps_error *err)
@@ -113,7 +114,7 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
     r->match = attr(doc, data, elem, "match");
     r->key = attr(doc, data, elem, "key");
     char *shift = attr(doc, data, elem, "shift");
-    r->shift = !shift                      ? PS_SHIFT_AUTO
+    r->shift = !shift                         ? PS_SHIFT_AUTO
                : strcmp(shift, "manual") == 0 ? PS_SHIFT_MANUAL
                : strcmp(shift, "fixed") == 0  ? PS_SHIFT_FIXED
                                               : PS_SHIFT_AUTO;
@@ -135,9 +136,9 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
     r->unless_root = uroot && strcmp(uroot, "deployment") == 0 ? PS_ROOT_DEPLOYMENT : PS_ROOT_CONF;
     free(uroot);
     char *mode = attr(doc, data, elem, "mode");
-    r->mode = !mode                       ? PS_RULE_ANY_MODE
-              : strcmp(mode, "xml") == 0  ? PS_RULE_XML_MODE
-                                          : PS_RULE_TOML_MODE;
+    r->mode = !mode                      ? PS_RULE_ANY_MODE
+              : strcmp(mode, "xml") == 0 ? PS_RULE_XML_MODE
+                                         : PS_RULE_TOML_MODE;
     free(mode);
     r->unless_file = attr(doc, data, elem, "unless-file");
     r->unless_match = attr(doc, data, elem, "unless-match");
@@ -149,7 +150,8 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
     if (r->kind == PS_RULE_BUILTIN && (r->port < 1 || r->port > 65535))
         return ps_error_set(err, CATALOG_NAME, r->line, col, "builtin needs a port");
     if ((r->kind == PS_RULE_LISTENER || r->kind == PS_RULE_BUILTIN ||
-         r->kind == PS_RULE_REFERENCE) && !r->what)
+         r->kind == PS_RULE_REFERENCE) &&
+        !r->what)
         r->what = ps_xstrdup("");
     return 0;
 }
@@ -250,9 +252,9 @@ void ps_catalog_free(ps_catalog *cat)
     for (size_t i = 0; i < cat->nrules; i++) {
         ps_rule *r = &cat->rules[i];
         strlist_free(&r->products);
-        char *strs[] = {r->since,     r->before,    r->source, r->file,        r->match,
-                        r->key,       r->active_file, r->active_if, r->what, r->role,
-                        r->unless_file, r->unless_match};
+        char *strs[] = {r->since, r->before, r->source,      r->file,
+                        r->match, r->key,    r->active_file, r->active_if,
+                        r->what,  r->role,   r->unless_file, r->unless_match};
         for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++)
             free(strs[k]);
     }

@@ -53,8 +53,8 @@ typedef enum ps_rule_mode { PS_RULE_ANY_MODE, PS_RULE_XML_MODE, PS_RULE_TOML_MOD
 typedef struct ps_rule {
     ps_rule_kind kind;
     ps_rule_mode mode;
-    int line; /* in the catalog, for messages */
-    ps_strlist products; /* empty: every product */
+    int line;             /* in the catalog, for messages */
+    ps_strlist products;  /* empty: every product */
     char *since, *before; /* version bounds, [since, before); NULL: open */
     char *source;
     ps_root root;
@@ -67,7 +67,7 @@ typedef struct ps_rule {
     char *what;
     char *role;
     int self_only; /* reference: owner="self", only its own runtime may own it */
-    long port; /* builtin */
+    long port;     /* builtin */
     ps_root unless_root;
     char *unless_file, *unless_match;
 } ps_rule;

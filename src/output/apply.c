@@ -235,8 +235,8 @@ static void restore_all(const ps_write *w, slot *s, size_t n, ps_error *err)
             continue;
         /* Keep the first failure's message; say what is left broken. */
         size_t used = strlen(err->message);
-        snprintf(err->message + used, sizeof err->message - used,
-                 "; %s could not be restored: %s", w[j].path, rerr.message);
+        snprintf(err->message + used, sizeof err->message - used, "; %s could not be restored: %s",
+                 w[j].path, rerr.message);
     }
 }
 

@@ -27,8 +27,8 @@ static void unit_header(ps_strbuf *out, const ps_plan *p, size_t u)
     const ps_unit *unit = &p->units[u];
     ps_strbuf_printf(out, "%s%s%s (%s%s%s, %s): offset %ld", unit->home->path,
                      *unit->rt->name ? " runtime " : "", unit->rt->name, unit->rt->product->name,
-                     *unit->rt->version ? " " : "", unit->rt->version,
-                     mode_label(unit->rt), p->offset[u]);
+                     *unit->rt->version ? " " : "", unit->rt->version, mode_label(unit->rt),
+                     p->offset[u]);
     if (p->target[u] != p->offset[u])
         ps_strbuf_printf(out, " -> %ld", p->target[u]);
     ps_strbuf_puts(out, "\n");
@@ -54,8 +54,7 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
             switch (s->kind) {
             case PS_SITE_OFFSET:
                 if (s->file->generated)
-                    ps_strbuf_printf(out, "offset %ld in a generated file, not edited\n",
-                                     s->value);
+                    ps_strbuf_printf(out, "offset %ld in a generated file, not edited\n", s->value);
                 else if (s->insert && d->action == PS_ACT_SET)
                     ps_strbuf_printf(out, "offset not set (default %ld) -> %ld, key added\n",
                                      s->value, d->next);
@@ -91,8 +90,9 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
                     else
                         ps_strbuf_printf(out, "follows %s, unchanged\n", l->what);
                 } else if (d->action == PS_ACT_GENERATED) {
-                    ps_strbuf_printf(out, "would follow to %ld, but the file is generated from "
-                                          "deployment.toml: not edited\n",
+                    ps_strbuf_printf(out,
+                                     "would follow to %ld, but the file is generated from "
+                                     "deployment.toml: not edited\n",
                                      d->next);
                 } else if (d->action == PS_ACT_AMBIGUOUS) {
                     ps_strbuf_puts(out, "several runtimes listen on it, left alone\n");
@@ -118,8 +118,8 @@ void ps_report_ports_text(ps_strbuf *out, const ps_plan *p)
         const ps_unit *unit = &p->units[u];
         ps_strbuf_printf(out, "%s%s%s (%s%s%s): offset %ld\n", unit->home->path,
                          *unit->rt->name ? " runtime " : "", unit->rt->name,
-                         unit->rt->product->name, *unit->rt->version ? " " : "",
-                         unit->rt->version, p->target[u]);
+                         unit->rt->product->name, *unit->rt->version ? " " : "", unit->rt->version,
+                         p->target[u]);
         const ps_sites *ss = unit->sites;
         for (size_t i = 0; i < ss->count; i++) {
             const ps_site *s = &ss->items[i];

@@ -42,8 +42,7 @@ int ps_file_read(const char *path, char **data, size_t *len, ps_error *err)
                 ssize_t r = read(fd, &probe, 1);
                 if (r == 0)
                     break;
-                ps_error_set(err, path, 0, 0, "file too large (limit %zu bytes)",
-                             PS_MAX_FILE_SIZE);
+                ps_error_set(err, path, 0, 0, "file too large (limit %zu bytes)", PS_MAX_FILE_SIZE);
                 goto done;
             }
             cap = cap * 2 + 4096;

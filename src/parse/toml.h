@@ -16,9 +16,9 @@
 #include "parse/xmldoc.h"
 
 typedef struct ps_toml_entry {
-    char *table;      /* "server", "apim.gateway.environment"; "" before any header */
-    char *key;        /* the key as written, dotted parts joined by '.' */
-    ps_span value;    /* the raw value */
+    char *table;       /* "server", "apim.gateway.environment"; "" before any header */
+    char *key;         /* the key as written, dotted parts joined by '.' */
+    ps_span value;     /* the raw value */
     size_t line_start; /* where the key's line begins */
     size_t line_end;   /* just past the end of the value's last line (after its newline) */
 } ps_toml_entry;
@@ -30,9 +30,9 @@ typedef struct ps_toml_string {
 
 typedef struct ps_toml_table {
     char *name;
-    int array;          /* [[name]] */
-    size_t header_end;  /* just past the header line (after its newline) */
-    size_t body_end;    /* where the next header starts, or the end of the file */
+    int array;         /* [[name]] */
+    size_t header_end; /* just past the header line (after its newline) */
+    size_t body_end;   /* where the next header starts, or the end of the file */
 } ps_toml_table;
 
 typedef struct ps_toml {

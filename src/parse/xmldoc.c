@@ -296,8 +296,7 @@ static int ascii_compatible(const char *data, size_t len)
     return 1;
 }
 
-int ps_xmldoc_parse(ps_xmldoc **out, const char *path, const char *data, size_t len,
-                    ps_error *err)
+int ps_xmldoc_parse(ps_xmldoc **out, const char *path, const char *data, size_t len, ps_error *err)
 {
     int rc = -1;
     ps_xmldoc *doc = ps_xcalloc(1, sizeof *doc);
@@ -400,8 +399,7 @@ static void ignore_generic(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
-static xmlXPathObjectPtr eval(const ps_xmldoc *doc, int ctx_elem, const char *xpath,
-                               ps_error *err)
+static xmlXPathObjectPtr eval(const ps_xmldoc *doc, int ctx_elem, const char *xpath, ps_error *err)
 {
     const impl *im = doc->impl;
     xmlXPathContextPtr ctx = xmlXPathNewContext(im->doc);

@@ -56,8 +56,7 @@ typedef struct ps_xmldoc {
  * subset (entity declarations: XXE, billion laughs) or that are not in an
  * ASCII-compatible encoding. On error fills err with path:line:col.
  */
-int ps_xmldoc_parse(ps_xmldoc **out, const char *path, const char *data, size_t len,
-                    ps_error *err);
+int ps_xmldoc_parse(ps_xmldoc **out, const char *path, const char *data, size_t len, ps_error *err);
 void ps_xmldoc_free(ps_xmldoc *doc);
 
 /* A node an XPath query selected: an element (attr == -1) or an attribute of it. */

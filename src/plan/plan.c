@@ -136,10 +136,9 @@ static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
         listener_ports(s, p->offset[u], p->target[u], &d->now, &d->next);
         if (d->next > PORT_MAX || d->next < 1) {
             const char *path = s->file ? s->file->path : unit->home->path;
-            return ps_error_set(err, path, s->line, s->col,
-                                "offset %ld moves %s %ld to %ld, past %ld", p->target[u],
-                                s->what && *s->what ? s->what : "port", s->value, d->next,
-                                PORT_MAX);
+            return ps_error_set(
+                err, path, s->line, s->col, "offset %ld moves %s %ld to %ld, past %ld",
+                p->target[u], s->what && *s->what ? s->what : "port", s->value, d->next, PORT_MAX);
         }
         if (s->shift == PS_SHIFT_MANUAL && d->next != s->value)
             d->action = PS_ACT_SET;
@@ -186,7 +185,8 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
         }
         if (p->target[u] != p->offset[u] && unit->sites->offset_site < 0) {
             char *carbon = ps_path_join(unit->home->path, unit->rt->conf_rel);
-            ps_error_set(err, carbon, 0, 0, "no offset setting (carbon.xml <Ports><Offset>) to change");
+            ps_error_set(err, carbon, 0, 0,
+                         "no offset setting (carbon.xml <Ports><Offset>) to change");
             free(carbon);
             goto fail;
         }

@@ -61,10 +61,10 @@ typedef struct ps_edit {
 typedef struct ps_plan {
     const ps_unit *units; /* borrowed */
     size_t nunits;
-    long *offset;              /* per unit: now */
-    long *target;              /* per unit: after */
-    ps_decision **decisions;   /* per unit, per site */
-    ps_edit *edits;            /* by file, then position */
+    long *offset;            /* per unit: now */
+    long *target;            /* per unit: after */
+    ps_decision **decisions; /* per unit, per site */
+    ps_edit *edits;          /* by file, then position */
     size_t nedits;
     ps_diags warnings;
 } ps_plan;

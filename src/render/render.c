@@ -11,8 +11,12 @@
 static int verify(const ps_cfile *orig, const char *data, size_t len, const ps_edit *edits,
                   const size_t *new_start, size_t nedits, ps_error *err)
 {
-    ps_cfile copy = {.rel = orig->rel, .path = orig->path, .root = orig->root,
-                     .root_rel = orig->root_rel, .data = (char *)data, .len = len,
+    ps_cfile copy = {.rel = orig->rel,
+                     .path = orig->path,
+                     .root = orig->root,
+                     .root_rel = orig->root_rel,
+                     .data = (char *)data,
+                     .len = len,
                      .is_toml = orig->is_toml};
     int rc = ps_cfile_parse(&copy, err);
     if (rc == 0 && orig->xml &&

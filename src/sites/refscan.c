@@ -6,8 +6,8 @@
 
 #include "base/strbuf.h"
 
-static const char *const local_hosts[] = {"localhost", "127.0.0.1", "[::1]",
-                                          "${carbon.local.ip}", "${carbon.host}"};
+static const char *const local_hosts[] = {"localhost", "127.0.0.1", "[::1]", "${carbon.local.ip}",
+                                          "${carbon.host}"};
 
 /* A character that may continue a host name: its presence next to a match
  * means the match is part of a longer name (my-localhost, localhost.example). */

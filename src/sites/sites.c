@@ -20,7 +20,7 @@ typedef struct finder {
     struct claim {
         const ps_cfile *file;
         size_t start;
-    } *claims;
+    } * claims;
     size_t nclaims, ccap;
     /* Where role rules put a role: an element (and its descendants), an attribute or a property. */
     struct tag {
@@ -28,7 +28,7 @@ typedef struct finder {
         int elem, attr; /* attr -1: the whole element; elem -1: property `prop` */
         size_t prop;
         const char *role;
-    } *tags;
+    } * tags;
     size_t ntags, tcap;
 } finder;
 
@@ -189,8 +189,8 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
 }
 
 /* Entry k of a keyed file (.properties, deployment.toml, deployment.yaml). */
-static int take_keyed(finder *f, const ps_rule *r, const ps_cfile *file, size_t k,
-                      const char *key, ps_span value)
+static int take_keyed(finder *f, const ps_rule *r, const ps_cfile *file, size_t k, const char *key,
+                      ps_span value)
 {
     if (fnmatch(r->key, key, 0) != 0)
         return 0;
@@ -236,7 +236,8 @@ static int apply_rule(finder *f, const ps_rule *r)
         } else if (file->is_toml && r->key) {
             for (size_t k = 0; k < file->toml.nentries; k++) {
                 const ps_toml_entry *e = &file->toml.entries[k];
-                char *full = *e->table ? ps_xasprintf("%s.%s", e->table, e->key) : ps_xstrdup(e->key);
+                char *full =
+                    *e->table ? ps_xasprintf("%s.%s", e->table, e->key) : ps_xstrdup(e->key);
                 int rc = take_keyed(f, r, file, k, full, e->value);
                 free(full);
                 if (rc < 0)
@@ -303,8 +304,8 @@ static void scan_range(finder *f, const ps_cfile *file, ps_span range, int elem,
 {
     ps_refhit *hits = NULL;
     size_t n = 0, cap = 0;
-    ps_refscan(file->data, range.start, range.end, f->out->hostnames.items,
-               f->out->hostnames.count, &hits, &n, &cap);
+    ps_refscan(file->data, range.start, range.end, f->out->hostnames.items, f->out->hostnames.count,
+               &hits, &n, &cap);
     for (size_t i = 0; i < n; i++) {
         if (claimed(f, file, hits[i].start))
             continue;
@@ -407,8 +408,8 @@ static int cmp_sites(const void *a, const void *b)
     return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
 }
 
-int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt,
-                  const ps_config *cfg, ps_error *err)
+int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
+                  ps_error *err)
 {
     memset(out, 0, sizeof *out);
     out->offset_site = -1;

@@ -26,14 +26,14 @@ typedef struct ps_site {
     const ps_cfile *file; /* NULL for a listener the product opens with no config entry */
     ps_span span;         /* the digits (or the ${...} of a placeholder) */
     int line, col;
-    long value;           /* the number as written; a builtin's base port */
-    ps_shift shift;       /* listeners */
-    int active;           /* listeners: the feature is switched on */
-    const char *what;     /* from the catalog; NULL for a scanned reference */
-    const char *role;     /* references: the role of the server pointed at, or NULL */
-    int self_only;        /* references: only its own runtime may own it */
-    const char *source;   /* the catalog rule's citation; NULL for a scanned reference */
-    int insert;           /* offset: not set yet; span is where a key line would go */
+    long value;         /* the number as written; a builtin's base port */
+    ps_shift shift;     /* listeners */
+    int active;         /* listeners: the feature is switched on */
+    const char *what;   /* from the catalog; NULL for a scanned reference */
+    const char *role;   /* references: the role of the server pointed at, or NULL */
+    int self_only;      /* references: only its own runtime may own it */
+    const char *source; /* the catalog rule's citation; NULL for a scanned reference */
+    int insert;         /* offset: not set yet; span is where a key line would go */
 } ps_site;
 
 typedef struct ps_sites {
@@ -48,8 +48,8 @@ typedef struct ps_sites {
     ps_strlist hostnames;
 } ps_sites;
 
-int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt,
-                  const ps_config *cfg, ps_error *err);
+int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
+                  ps_error *err);
 void ps_sites_free(ps_sites *sites);
 
 /* The bytes that set an offset site to `value`: the digits, or for an

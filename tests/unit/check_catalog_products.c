@@ -43,17 +43,20 @@ typedef struct product {
 
 /* Ports every fixture home writes: the JMX pair (labels from carbon.xml, which the
  * page swaps) and the two Tomcat connectors. */
-#define CARBON_PORTS                                                                   \
-    {9999, "auto", 1, "JMX RMI registry", CONF "carbon.xml"},                          \
-        {11111, "auto", 1, "JMX RMI server", CONF "carbon.xml"},                       \
-        {9763, "auto", 1, "servlet transport (Tomcat connector)",                      \
-         CONF "tomcat/catalina-server.xml"},                                           \
-        {9443, "auto", 1, "servlet transport (Tomcat connector)",                      \
-         CONF "tomcat/catalina-server.xml"}
+#define CARBON_PORTS                                                                               \
+    {9999, "auto", 1, "JMX RMI registry", CONF "carbon.xml"},                                      \
+        {11111, "auto", 1, "JMX RMI server", CONF "carbon.xml"},                                   \
+        {9763, "auto", 1, "servlet transport (Tomcat connector)",                                  \
+         CONF "tomcat/catalina-server.xml"},                                                       \
+    {                                                                                              \
+        9443, "auto", 1, "servlet transport (Tomcat connector)", CONF "tomcat/catalina-server.xml" \
+    }
 
-#define PT_PORTS                                                                       \
-    {8280, "auto", 1, "Synapse pass-through / NIO transport", CONF "axis2/axis2.xml"}, \
-        {8243, "auto", 1, "Synapse pass-through / NIO transport", CONF "axis2/axis2.xml"}
+#define PT_PORTS                                                                                   \
+    {8280, "auto", 1, "Synapse pass-through / NIO transport", CONF "axis2/axis2.xml"},             \
+    {                                                                                              \
+        8243, "auto", 1, "Synapse pass-through / NIO transport", CONF "axis2/axis2.xml"            \
+    }
 
 static const port bam_ports[] = {
     {9160, "auto", 1, "Cassandra Thrift clients (embedded Cassandra)", NULL},
@@ -135,21 +138,30 @@ static const port bps_ports[] = {
 #define PORTS(a) a, sizeof a / sizeof a[0]
 
 static const product products[] = {
-    {"bam", "bam", "WSO2 Business Activity Monitor", "2.5.0", PORTS(bam_ports),
+    {"bam",
+     "bam",
+     "WSO2 Business Activity Monitor",
+     "2.5.0",
+     PORTS(bam_ports),
      {CONF "carbon.xml"}},
-    {"cep", "cep", "WSO2 Complex Event Processor", "3.1.0", PORTS(cep_ports),
-     {CONF "carbon.xml"}},
-    {"das", "analytics", "WSO2 Analytics (DAS / API-M Analytics)", "3.1.0", PORTS(das_ports),
+    {"cep", "cep", "WSO2 Complex Event Processor", "3.1.0", PORTS(cep_ports), {CONF "carbon.xml"}},
+    {"das",
+     "analytics",
+     "WSO2 Analytics (DAS / API-M Analytics)",
+     "3.1.0",
+     PORTS(das_ports),
      {CONF "carbon.xml"}},
     {"ml", "ml", "WSO2 Machine Learner", "1.1.0", PORTS(ml_ports), {CONF "carbon.xml"}},
     {"ss", "ss", "WSO2 Storage Server", "1.1.0", PORTS(ss_ports), {CONF "carbon.xml"}},
-    {"elb", "elb", "WSO2 Elastic Load Balancer", "2.1.1", PORTS(elb_ports),
-     {CONF "carbon.xml"}},
+    {"elb", "elb", "WSO2 Elastic Load Balancer", "2.1.1", PORTS(elb_ports), {CONF "carbon.xml"}},
     /* 10397 is written literally and documented as base + offset by hand. */
-    {"emm", "emm", "WSO2 Enterprise Mobility Manager", "2.0.0", PORTS(emm_ports),
+    {"emm",
+     "emm",
+     "WSO2 Enterprise Mobility Manager",
+     "2.0.0",
+     PORTS(emm_ports),
      {CONF "carbon.xml", CONF "api-manager.xml"}},
-    {"bps", "bps", "WSO2 Business Process Server", "3.5.1", PORTS(bps_ports),
-     {CONF "carbon.xml"}},
+    {"bps", "bps", "WSO2 Business Process Server", "3.5.1", PORTS(bps_ports), {CONF "carbon.xml"}},
 };
 
 #define NPRODUCTS (sizeof products / sizeof products[0])

@@ -184,9 +184,10 @@ START_TEST(plan_json_lists_installs_edits_and_ports)
                        "\"version\":\"2.6.0\",\"mode\":\"xml\",\"offset\":2,"
                        "\"current_offset\":0,\"ports\":[";
     ck_assert(strncmp(r.out, head, strlen(head)) == 0);
-    ck_assert(strstr(r.out, "{\"port\":9445,\"base\":9443,\"shift\":\"auto\",\"active\":true,"
-                            "\"what\":\"servlet transport (Tomcat connector)\","
-                            "\"file\":\"repository/conf/tomcat/catalina-server.xml\",\"line\":10,"));
+    ck_assert(strstr(r.out,
+                     "{\"port\":9445,\"base\":9443,\"shift\":\"auto\",\"active\":true,"
+                     "\"what\":\"servlet transport (Tomcat connector)\","
+                     "\"file\":\"repository/conf/tomcat/catalina-server.xml\",\"line\":10,"));
     ck_assert(strstr(r.out, "{\"port\":4000,\"base\":4000,\"shift\":\"fixed\",\"active\":false,"));
     ck_assert(strstr(r.out, "{\"file\":\"home/repository/conf/carbon.xml\",\"line\":14,\"col\":17,"
                             "\"old\":\"0\",\"new\":\"2\",\"why\":\"port offset 0 -> 2\"}"));
@@ -223,17 +224,18 @@ START_TEST(toml_key_inserted_in_the_files_style)
     /* MI's internal offset 10 is replaced by 3: its own 8253 (8243 + 10) becomes 8246,
      * 8290 (8280 + 10) becomes 8283; the other host's port stays. The key goes after
      * the commented one, with the file's CRLF; the missing final newline stays missing. */
-    const char *want = "# A Micro Integrator deployment.toml with CRLF line ends and a host name of "
-                       "its own.\r\n"
-                       "[server]\r\n"
-                       "hostname = \"mi.example.org\"\r\n"
-                       "# offset = 10\r\n"
-                       "offset = 3\r\n"
-                       "\r\n"
-                       "[callbacks]\r\n"
-                       "self = \"https://mi.example.org:8246/api\"\r\n"
-                       "peer = \"https://other.example.org:8253/api\"\r\n"
-                       "last_line = \"no final newline, http://localhost:8283\"";
+    const char *want =
+        "# A Micro Integrator deployment.toml with CRLF line ends and a host name of "
+        "its own.\r\n"
+        "[server]\r\n"
+        "hostname = \"mi.example.org\"\r\n"
+        "# offset = 10\r\n"
+        "offset = 3\r\n"
+        "\r\n"
+        "[callbacks]\r\n"
+        "self = \"https://mi.example.org:8246/api\"\r\n"
+        "peer = \"https://other.example.org:8253/api\"\r\n"
+        "last_line = \"no final newline, http://localhost:8283\"";
     ck_assert_str_eq(after, want);
     free(after);
 

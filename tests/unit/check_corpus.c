@@ -216,8 +216,9 @@ START_TEST(diff_applies_and_apply_is_idempotent)
     fputs(r.out, fp);
     fclose(fp);
     cli_result_free(&r);
-    ck_assert_msg(run_cmd("cd '%s' && patch -p1 --dry-run -s < '%s' >/dev/null", w.scratch, patch) == 0,
-                  "%s: patch rejects the diff", w.name);
+    ck_assert_msg(
+        run_cmd("cd '%s' && patch -p1 --dry-run -s < '%s' >/dev/null", w.scratch, patch) == 0,
+        "%s: patch rejects the diff", w.name);
     ck_assert_msg(run_cmd("cd '%s' && git apply --check '%s'", w.scratch, patch) == 0,
                   "%s: git apply rejects the diff", w.name);
 
@@ -248,8 +249,8 @@ START_TEST(diff_applies_and_apply_is_idempotent)
                   total, planned);
 
     r = cli(&w, "diff --offset %ld %s", 3);
-    ck_assert_msg(r.status == 0 && r.out[0] == '\0', "%s: second diff not empty (exit %d)",
-                  w.name, r.status);
+    ck_assert_msg(r.status == 0 && r.out[0] == '\0', "%s: second diff not empty (exit %d)", w.name,
+                  r.status);
     cli_result_free(&r);
     snapshot_free(&before);
     snapshot_free(&after);

@@ -314,7 +314,7 @@ START_TEST(apim_4_2_ports_lists_every_documented_listener)
     snprintf(cmd, sizeof cmd, "ports --json %s/wso2am-4.2.0", corpus());
     cli_result r = cli_run(NULL, cmd);
     ck_assert_int_eq(r.status, 0);
-    static const long ports[] = {9443, 9763, 8280, 8243, 5672, 9611, 9711, 9099, 8099,
+    static const long ports[] = {9443, 9763, 8280,  8243, 5672,  9611, 9711, 9099, 8099,
                                  9021, 8021, 10389, 9999, 11111, 8000, 4000, 45564};
     for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
         char *obj = port_object(r.out, ports[i]);
