@@ -70,6 +70,10 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
                                  shift_name(s->shift), s->active ? "" : ", inactive");
                 if (d->action == PS_ACT_SET)
                     ps_strbuf_printf(out, "%ld -> %ld\n", s->value, d->next);
+                else if (d->action == PS_ACT_GENERATED)
+                    ps_strbuf_printf(out, "should be %ld, but the file is generated from "
+                                          "deployment.toml: not edited\n",
+                                     d->next);
                 else
                     ps_strbuf_printf(out, "listens on %ld, unchanged\n", d->next);
                 break;

@@ -141,7 +141,7 @@ static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
                 p->target[u], s->what && *s->what ? s->what : "port", s->value, d->next, PORT_MAX);
         }
         if (s->shift == PS_SHIFT_MANUAL && d->next != s->value)
-            d->action = PS_ACT_SET;
+            d->action = s->file && s->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
     }
     return 0;
 }

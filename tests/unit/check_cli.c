@@ -256,6 +256,48 @@ START_TEST(toml_key_inserted_in_the_files_style)
 }
 END_TEST
 
+static void write_file(const char *dir, const char *rel, const char *text)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    ck_assert_int_eq(run_cmd("mkdir -p \"$(dirname '%s')\"", path), 0);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A port the catalog says to write by hand, in a file the config mapper
+ * renders at startup: reported, never edited (the edit would be reverted). */
+START_TEST(manual_port_in_a_generated_file_is_not_edited)
+{
+    scratch s = {0};
+    s.dir = tree_scratch();
+    char home[4200];
+    snprintf(home, sizeof home, "%s/wso2emm-2.0.0", s.dir);
+    write_file(home, "repository/conf/deployment.toml", "[server]\nhostname = \"localhost\"\n");
+    write_file(home, "repository/conf/emm-config.xml", "<EMM/>\n");
+    write_file(home, "repository/conf/api-manager.xml",
+               "<APIManager>\n  <APIKeyValidator>\n    <ThriftServerPort>10397</ThriftServerPort>\n"
+               "  </APIKeyValidator>\n</APIManager>\n");
+    write_file(home, "repository/resources/conf/templates/repository/conf/api-manager.xml.j2",
+               "<APIManager/>\n");
+    cli_result r = run(&s, "plan --offset 2 wso2emm-2.0.0");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_msg(strstr(r.out, "api-manager.xml:3:23: listener 10397") &&
+                      strstr(r.out, "should be 10399, but the file is generated from "
+                                    "deployment.toml: not edited"),
+                  "%s", r.out);
+    cli_result_free(&r);
+    r = run(&s, "diff --offset 2 wso2emm-2.0.0");
+    ck_assert_int_eq(r.status, 1);
+    ck_assert(strstr(r.out, "+++ b/wso2emm-2.0.0/repository/conf/deployment.toml\n"));
+    ck_assert(!strstr(r.out, "api-manager.xml"));
+    cli_result_free(&r);
+    done(&s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
@@ -266,6 +308,7 @@ int main(void)
     tcase_add_test(tc, start_script_pinning_the_offset_is_reported);
     tcase_add_test(tc, plan_json_lists_installs_edits_and_ports);
     tcase_add_test(tc, toml_key_inserted_in_the_files_style);
+    tcase_add_test(tc, manual_port_in_a_generated_file_is_not_edited);
     suite_add_tcase(s, tc);
     int failed = run_suite(s);
     return failed ? 1 : 0;
