@@ -1,8 +1,9 @@
 #define _GNU_SOURCE
 /*
- * The products of WSO2's Carbon 4 default-ports page that have no tree in the
- * corpus (BAM, CEP, DAS, Machine Learner, Storage Server, ELB, EMM, BPS), each
- * shown by a small home written for this suite (tests/fixtures/products/<p>).
+ * The products of WSO2's Carbon 4 default-ports page (BAM, CEP, DAS, Machine
+ * Learner, Storage Server, ELB, EMM, BPS, and ESB, MB, IS, API Manager and the
+ * bare kernel, which the corpus also has), each shown by a small home written
+ * for this suite (tests/fixtures/products/<p>).
  * Every home is copied to a scratch folder named "home", so detection can only
  * come from the product's marker files, never from a zip folder name.
  *
@@ -135,6 +136,40 @@ static const port bps_ports[] = {
     CARBON_PORTS,
 };
 
+static const port esb_ports[] = {
+    PT_PORTS,
+    CARBON_PORTS,
+};
+
+/* broker.xml: every *_PORT is offset by Andes; the disabled MQTT SSL port opens nothing. */
+static const port mb_ports[] = {
+    {5672, "auto", 1, "broker transport (AMQP/MQTT)", CONF "broker.xml"},
+    {8672, "auto", 1, "broker transport (AMQP/MQTT)", CONF "broker.xml"},
+    {1883, "auto", 1, "broker transport (AMQP/MQTT)", CONF "broker.xml"},
+    {8833, "auto", 0, "broker transport (AMQP/MQTT)", CONF "broker.xml"},
+    {7611, "auto", 1, "broker coordination Thrift server", CONF "broker.xml"},
+    CARBON_PORTS,
+};
+
+/* The page's "additional IS ports": offset through the ${Ports.*} templates. */
+static const port is_ports[] = {
+    {10389, "auto", 1, "embedded LDAP server", CONF "carbon.xml"},
+    {8000, "auto", 1, "Kerberos KDC", CONF "carbon.xml"},
+    {10500, "auto", 1, "Thrift entitlement service", CONF "carbon.xml"},
+    CARBON_PORTS,
+};
+
+/* API Manager 1.x: 10397 written literally, documented as base + offset by hand. */
+static const port apim_ports[] = {
+    {10397, "manual", 1, "Thrift key validation server", CONF "api-manager.xml"},
+    PT_PORTS,
+    CARBON_PORTS,
+};
+
+static const port carbon_ports[] = {
+    CARBON_PORTS,
+};
+
 #define PORTS(a) a, sizeof a / sizeof a[0]
 
 static const product products[] = {
@@ -162,6 +197,17 @@ static const product products[] = {
      PORTS(emm_ports),
      {CONF "carbon.xml", CONF "api-manager.xml"}},
     {"bps", "bps", "WSO2 Business Process Server", "3.5.1", PORTS(bps_ports), {CONF "carbon.xml"}},
+    {"esb", "esb", "WSO2 Enterprise Service Bus", "4.9.0", PORTS(esb_ports), {CONF "carbon.xml"}},
+    {"mb", "mb", "WSO2 Message Broker", "3.2.0", PORTS(mb_ports), {CONF "carbon.xml"}},
+    {"is", "is", "WSO2 Identity Server", "5.3.0", PORTS(is_ports), {CONF "carbon.xml"}},
+    {"apim",
+     "apim",
+     "WSO2 API Manager",
+     "1.10.0",
+     PORTS(apim_ports),
+     {CONF "carbon.xml", CONF "api-manager.xml"}},
+    /* No marker: any other Carbon 4 home is the kernel. */
+    {"carbon", "carbon", "WSO2 Carbon", "4.4.9", PORTS(carbon_ports), {CONF "carbon.xml"}},
 };
 
 #define NPRODUCTS (sizeof products / sizeof products[0])

@@ -298,6 +298,42 @@ START_TEST(manual_port_in_a_generated_file_is_not_edited)
 }
 END_TEST
 
+/* An EI 6.x home: every profile moves by the home's delta; the integrator's
+ * broker URL follows the broker profile; the Carbon 5 worker has fixed ports. */
+START_TEST(ei_profiles_keep_their_spacing)
+{
+    scratch s = {0};
+    with(&s, "tests/fixtures/cli/ei-mini", "ei");
+    cli_result r = run(&s, "apply --offset 1 ei");
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    cli_result_free(&r);
+    static const struct {
+        const char *file, *text;
+    } want[] = {
+        {"conf/carbon.xml", "<Offset>1</Offset>"},
+        {"wso2/business-process/conf/carbon.xml", "<Offset>3</Offset>"},
+        {"wso2/broker/conf/carbon.xml", "<Offset>4</Offset>"},
+        {"conf/jndi.properties", "brokerlist='tcp://localhost:5676'"},
+        {"wso2/business-process/conf/process-cleanup.properties", "https://localhost:9446\n"},
+        {"wso2/analytics/conf/worker/deployment.yaml", "      port: 9444\n"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char path[4400];
+        size_t n;
+        snprintf(path, sizeof path, "%s/ei/%s", s.dir, want[i].file);
+        char *text = slurp(path, &n);
+        ck_assert_msg(strstr(text, want[i].text), "%s lacks '%s'", want[i].file, want[i].text);
+        free(text);
+    }
+    r = run(&s, "ports --json ei");
+    ck_assert(strstr(r.out, "\"runtime\":\"wso2/analytics\",\"product\":\"ei-analytics\","
+                            "\"version\":\"6.5.0\",\"mode\":\"yaml\",\"offset\":0,"));
+    ck_assert(strstr(r.out, "{\"port\":7612,\"base\":7612,\"shift\":\"fixed\",\"active\":true,"));
+    cli_result_free(&r);
+    done(&s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
@@ -309,6 +345,7 @@ int main(void)
     tcase_add_test(tc, plan_json_lists_installs_edits_and_ports);
     tcase_add_test(tc, toml_key_inserted_in_the_files_style);
     tcase_add_test(tc, manual_port_in_a_generated_file_is_not_edited);
+    tcase_add_test(tc, ei_profiles_keep_their_spacing);
     suite_add_tcase(s, tc);
     int failed = run_suite(s);
     return failed ? 1 : 0;
