@@ -329,6 +329,10 @@ START_TEST(ei_profiles_keep_their_spacing)
     ck_assert(strstr(r.out, "\"runtime\":\"wso2/analytics\",\"product\":\"ei-analytics\","
                             "\"version\":\"6.5.0\",\"mode\":\"yaml\",\"offset\":0,"));
     ck_assert(strstr(r.out, "{\"port\":7612,\"base\":7612,\"shift\":\"fixed\",\"active\":true,"));
+    /* The Carbon 5 runtime (listed last) has fixed ports only: no Carbon 4 receiver defaults. */
+    const char *c5 = strstr(r.out, "\"runtime\":\"wso2/analytics\"");
+    ck_assert_ptr_nonnull(c5);
+    ck_assert_msg(!strstr(c5, "\"shift\":\"auto\""), "auto port in a Carbon 5 runtime: %s", c5);
     cli_result_free(&r);
     done(&s);
 }
