@@ -12,8 +12,6 @@
 typedef struct finder {
     ps_sites *out;
     size_t cap;
-    const ps_catalog *cat;
-    const ps_runtime *rt;
     const ps_config *cfg;
     ps_error *err;
     /* Spans a rule has already claimed: the first rule for an occurrence wins. */
@@ -100,7 +98,8 @@ static int element_text(const ps_cfile *file, int elem, ps_span *out)
             continue;
         ps_span sp = t->span;
         long v;
-        if (ps_span_number(file->data, &sp, &v) || sp.end > sp.start) {
+        (void)ps_span_number(file->data, &sp, &v); /* trims sp, number or not */
+        if (sp.end > sp.start) {
             *out = t->span;
             return 1;
         }
@@ -414,7 +413,7 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, co
     memset(out, 0, sizeof *out);
     out->offset_site = -1;
     out->generated_offset = -1;
-    finder f = {.out = out, .cat = cat, .rt = rt, .cfg = cfg, .err = err};
+    finder f = {.out = out, .cfg = cfg, .err = err};
     int rc = 0;
     for (size_t i = 0; i < cat->nrules && rc == 0; i++) {
         const ps_rule *r = &cat->rules[i];
