@@ -94,9 +94,10 @@ int ps_strlist_has(const ps_strlist *l, const char *s)
 static const struct {
     const char *name;
     ps_rule_kind kind;
-} kinds[] = {{"offset", PS_RULE_OFFSET},     {"hostname", PS_RULE_HOSTNAME},
-             {"listener", PS_RULE_LISTENER}, {"reference", PS_RULE_REFERENCE},
-             {"role", PS_RULE_ROLE},         {"builtin", PS_RULE_BUILTIN}};
+} kinds[] = {{"version", PS_RULE_VERSION},     {"offset", PS_RULE_OFFSET},
+             {"hostname", PS_RULE_HOSTNAME},   {"listener", PS_RULE_LISTENER},
+             {"reference", PS_RULE_REFERENCE}, {"role", PS_RULE_ROLE},
+             {"builtin", PS_RULE_BUILTIN}};
 
 static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int elem,
                      const ps_lines *lines, ps_error *err)
@@ -194,10 +195,13 @@ int ps_catalog_load(ps_catalog **out, const char *data, size_t len, ps_error *er
                 attr(doc, data, (int)i, "product");
         } else if (strcmp(e->name, "marker") == 0 && cat->nproducts) {
             ps_product *p = &cat->products[cat->nproducts - 1];
-            size_t cap = p->markers.count;
+            char *weak = attr(doc, data, (int)i, "weak");
+            ps_strlist *l = weak && strcmp(weak, "true") == 0 ? &p->weak_markers : &p->markers;
+            free(weak);
+            size_t cap = l->count;
             char *path = attr(doc, data, (int)i, "path");
             if (path)
-                *PS_PUSH(p->markers.items, p->markers.count, cap) = path;
+                *PS_PUSH(l->items, l->count, cap) = path;
         } else if (strcmp(pname, "rules") == 0) {
             size_t k = 0;
             while (k < sizeof kinds / sizeof kinds[0] && strcmp(kinds[k].name, e->name) != 0)
@@ -244,6 +248,7 @@ void ps_catalog_free(ps_catalog *cat)
         free(p->id);
         free(p->name);
         strlist_free(&p->markers);
+        strlist_free(&p->weak_markers);
         strlist_free(&p->dir_prefix);
         strlist_free(&p->roles);
         strlist_free(&p->profile_paths);
@@ -269,6 +274,14 @@ const ps_product *ps_catalog_product(const ps_catalog *cat, const char *id)
         if (strcmp(cat->products[i].id, id) == 0)
             return &cat->products[i];
     return NULL;
+}
+
+char *ps_version_prefix(const char *s)
+{
+    size_t n = 0;
+    while (isdigit((unsigned char)s[n]) || (s[n] == '.' && isdigit((unsigned char)s[n + 1])))
+        n++;
+    return n && isdigit((unsigned char)s[0]) ? ps_xstrndup(s, n) : NULL;
 }
 
 int ps_version_cmp(const char *a, const char *b)

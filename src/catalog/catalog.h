@@ -11,6 +11,7 @@
 #include <portshift/portshift.h>
 
 typedef enum ps_rule_kind {
+    PS_RULE_VERSION,
     PS_RULE_OFFSET,
     PS_RULE_HOSTNAME,
     PS_RULE_LISTENER,
@@ -37,11 +38,12 @@ typedef struct ps_strlist {
 typedef struct ps_product {
     char *id;
     char *name;
-    ps_strlist markers;    /* paths relative to the home; any one present identifies it */
-    ps_strlist dir_prefix; /* zip folder names: "wso2am" for wso2am-2.6.0 */
-    ps_strlist roles;      /* roles this product plays for references (e.g. analytics) */
-    long default_offset;   /* the offset when none is set (Micro Integrator: 10) */
-    int profile_only;      /* a runtime inside another product's home, never a home itself */
+    ps_strlist markers;      /* paths relative to the home; any one present identifies it */
+    ps_strlist weak_markers; /* shared with another product: weighed after the folder name */
+    ps_strlist dir_prefix;   /* zip folder names: "wso2am" for wso2am-2.6.0 */
+    ps_strlist roles;        /* roles this product plays for references (e.g. analytics) */
+    long default_offset;     /* the offset when none is set (Micro Integrator: 10) */
+    int profile_only;        /* a runtime inside another product's home, never a home itself */
     /* Further runtimes of the home: folder (relative to the home) and product id. */
     ps_strlist profile_paths;
     ps_strlist profile_products;
@@ -88,6 +90,10 @@ void ps_catalog_free(ps_catalog *cat);
 /* 1 when `rule` holds for this product and version ("" = unknown version:
  * then only rules without version bounds hold). */
 int ps_rule_applies(const ps_rule *rule, const char *product, const char *version);
+
+/* The leading version of s ("2.6.0" of "2.6.0_docker" or of "2.6.0-SNAPSHOT"), or
+ * NULL when s does not start with a digit (a build token: "${product.version}"). */
+char *ps_version_prefix(const char *s);
 
 /* Compares dotted version strings numerically ("2.10" > "2.9"). */
 int ps_version_cmp(const char *a, const char *b);

@@ -235,7 +235,10 @@ static int load_all(run *r, ps_error *err)
             size_t u = r->nunits;
             if (ps_config_load(&r->configs[u], home, &home->runtimes[k], err) < 0)
                 return -1;
-            if (ps_sites_find(&r->sites[u], r->cat, &home->runtimes[k], &r->configs[u], err) < 0)
+            /* The main runtime comes first; its profiles share its version. */
+            const char *home_version = k ? r->sites[u - k].version : NULL;
+            if (ps_sites_find(&r->sites[u], r->cat, &home->runtimes[k], &r->configs[u],
+                              home_version, err) < 0)
                 return -1;
             ps_unit *unit = &r->units[u];
             unit->home = home;

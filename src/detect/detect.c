@@ -1,6 +1,5 @@
 #include "detect/detect.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,9 +7,7 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
-#include "parse/file.h"
 #include "detect/scripts.h"
-#include "parse/xmldoc.h"
 
 static int exists(const char *home, const char *rel)
 {
@@ -34,65 +31,41 @@ static const char *after_dir_prefix(const ps_product *p, const char *home)
     return NULL;
 }
 
-/* Leading digits and dots of s, e.g. "2.6.0" of "2.6.0_docker-apim...". */
-static char *version_prefix(const char *s)
+/* The version the zip folder's name carries (wso2am-2.6.0), or "". The
+ * version a config file states (carbon.xml <Version>) is read with the other
+ * sites, from the loaded file, and wins over this. */
+static char *folder_version(const ps_product *p, const char *home)
 {
-    size_t n = 0;
-    while (isdigit((unsigned char)s[n]) || (s[n] == '.' && isdigit((unsigned char)s[n + 1])))
-        n++;
-    return n && isdigit((unsigned char)s[0]) ? ps_xstrndup(s, n) : NULL;
-}
-
-/* carbon.xml <Version> when the build substituted it, else the zip folder name. */
-static char *detect_version(const ps_product *p, const char *home, const char *carbon_xml)
-{
-    char *data = NULL;
-    size_t len;
-    ps_xmldoc *doc = NULL;
-    char *version = NULL;
-    char *path = ps_path_join(home, carbon_xml);
-    if (ps_file_read(path, &data, &len, NULL) == 0 &&
-        ps_xmldoc_parse(&doc, path, data, len, NULL) == 0) {
-        ps_xhit *hits;
-        size_t n;
-        if (ps_xmldoc_select(doc, "/Server/Version", &hits, &n, NULL) == 0) {
-            if (n) {
-                const ps_span *sp = &doc->elems[hits[0].elem].inner;
-                char *text = ps_xstrndup(data + sp->start, sp->end - sp->start);
-                version = version_prefix(text + strspn(text, " \t\r\n"));
-                free(text);
-            }
-            free(hits);
-        }
-    }
-    ps_xmldoc_free(doc);
-    free(data);
-    free(path);
-    if (version)
-        return version;
-
     const char *rest = after_dir_prefix(p, home);
-    version = rest ? version_prefix(rest) : NULL;
+    char *version = rest ? ps_version_prefix(rest) : NULL;
     return version ? version : ps_xstrdup("");
 }
 
-/* Marker files first; a partial tree (a docker sample mounting one file) is
- * recognised by its zip folder name; the product without markers catches the rest. */
+static int has_marker(const ps_strlist *markers, const char *home)
+{
+    for (size_t k = 0; k < markers->count; k++)
+        if (exists(home, markers->items[k]))
+            return 1;
+    return 0;
+}
+
+/* Marker files first; then the zip folder name (a partial tree, a docker sample
+ * mounting one file, is recognised by it); then markers other products ship
+ * too; the product without markers catches the rest. */
 static const ps_product *detect_product(const ps_catalog *cat, const char *home)
 {
-    for (size_t i = 0; i < cat->nproducts; i++) {
-        const ps_product *p = &cat->products[i];
-        if (p->profile_only)
-            continue;
-        for (size_t k = 0; k < p->markers.count; k++)
-            if (exists(home, p->markers.items[k]))
-                return p;
-    }
+    for (size_t i = 0; i < cat->nproducts; i++)
+        if (!cat->products[i].profile_only && has_marker(&cat->products[i].markers, home))
+            return &cat->products[i];
     for (size_t i = 0; i < cat->nproducts; i++)
         if (!cat->products[i].profile_only && after_dir_prefix(&cat->products[i], home))
             return &cat->products[i];
     for (size_t i = 0; i < cat->nproducts; i++)
-        if (!cat->products[i].profile_only && !cat->products[i].markers.count)
+        if (!cat->products[i].profile_only && has_marker(&cat->products[i].weak_markers, home))
+            return &cat->products[i];
+    for (size_t i = 0; i < cat->nproducts; i++)
+        if (!cat->products[i].profile_only && !cat->products[i].markers.count &&
+            !cat->products[i].weak_markers.count)
             return &cat->products[i];
     return NULL;
 }
@@ -172,9 +145,7 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
     rt->mode = mode;
     if (mode == PS_MODE_TOML && exists(h->path, "repository/resources/conf/templates"))
         rt->templates_rel = ps_xstrdup("repository/resources/conf/templates");
-    char *cxml = ps_path_join(conf, "carbon.xml");
-    rt->version = detect_version(product, h->path, cxml);
-    free(cxml);
+    rt->version = folder_version(product, h->path);
     add_profiles(cat, h, product);
     ps_scan_start_scripts(h->path, &h->warnings);
     *out = h;

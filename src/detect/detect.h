@@ -23,7 +23,7 @@ typedef struct ps_runtime {
     char *conf_rel;   /* config folder relative to the home: "repository/conf" */
     char *deploy_rel; /* deployment folder relative to the home */
     const ps_product *product;
-    char *version; /* "" when unknown */
+    char *version; /* from the home's folder name; "" when it carries none */
     ps_mode mode;
     int carbon5; /* a Carbon 5 runtime (deployment.yaml): no offset, fixed ports */
     /* Templates the config mapper renders at startup (toml mode), relative to

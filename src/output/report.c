@@ -27,7 +27,7 @@ static void unit_header(ps_strbuf *out, const ps_plan *p, size_t u)
     const ps_unit *unit = &p->units[u];
     ps_strbuf_printf(out, "%s%s%s (%s%s%s, %s): offset %ld", unit->home->path,
                      *unit->rt->name ? " runtime " : "", unit->rt->name, unit->rt->product->name,
-                     *unit->rt->version ? " " : "", unit->rt->version, mode_label(unit->rt),
+                     *unit->sites->version ? " " : "", unit->sites->version, mode_label(unit->rt),
                      p->offset[u]);
     if (p->target[u] != p->offset[u])
         ps_strbuf_printf(out, " -> %ld", p->target[u]);
@@ -71,8 +71,9 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
                 if (d->action == PS_ACT_SET)
                     ps_strbuf_printf(out, "%ld -> %ld\n", s->value, d->next);
                 else if (d->action == PS_ACT_GENERATED)
-                    ps_strbuf_printf(out, "should be %ld, but the file is generated from "
-                                          "deployment.toml: not edited\n",
+                    ps_strbuf_printf(out,
+                                     "should be %ld, but the file is generated from "
+                                     "deployment.toml: not edited\n",
                                      d->next);
                 else
                     ps_strbuf_printf(out, "listens on %ld, unchanged\n", d->next);
@@ -122,8 +123,8 @@ void ps_report_ports_text(ps_strbuf *out, const ps_plan *p)
         const ps_unit *unit = &p->units[u];
         ps_strbuf_printf(out, "%s%s%s (%s%s%s): offset %ld\n", unit->home->path,
                          *unit->rt->name ? " runtime " : "", unit->rt->name,
-                         unit->rt->product->name, *unit->rt->version ? " " : "", unit->rt->version,
-                         p->target[u]);
+                         unit->rt->product->name, *unit->sites->version ? " " : "",
+                         unit->sites->version, p->target[u]);
         const ps_sites *ss = unit->sites;
         for (size_t i = 0; i < ss->count; i++) {
             const ps_site *s = &ss->items[i];
@@ -181,7 +182,7 @@ void ps_report_json(ps_strbuf *b, const ps_plan *p, int with_edits)
         ps_strbuf_puts(b, ",\"product\":");
         ps_json_string(b, unit->rt->product->id);
         ps_strbuf_puts(b, ",\"version\":");
-        ps_json_string(b, *unit->rt->version ? unit->rt->version : NULL);
+        ps_json_string(b, *unit->sites->version ? unit->sites->version : NULL);
         ps_strbuf_printf(b, ",\"mode\":\"%s\",\"offset\":%ld,\"current_offset\":%ld,\"ports\":",
                          mode_name(unit->rt), p->target[u], p->offset[u]);
         json_ports(b, p, u);

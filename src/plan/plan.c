@@ -194,7 +194,7 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
             for (size_t k = 0; k < unit->home->warnings.count; k++)
                 *PS_PUSH(p->warnings.items, p->warnings.count, p->warnings.cap) =
                     unit->home->warnings.items[k];
-        if (!*unit->rt->version)
+        if (!*unit->sites->version)
             ps_diag_add(&p->warnings, unit->home->path, 0, 0,
                         "%s version unknown: version-specific rules skipped",
                         unit->rt->product->name);

@@ -407,17 +407,49 @@ static int cmp_sites(const void *a, const void *b)
     return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
 }
 
+/* The version a config file states (the catalog's version rules), else the
+ * one the home's folder name carries. Rules are chosen by it, so it comes first. */
+static char *stated_version(const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
+                            const char *home_version)
+{
+    for (size_t i = 0; i < cat->nrules; i++) {
+        const ps_rule *r = &cat->rules[i];
+        if (r->kind != PS_RULE_VERSION || !ps_rule_applies(r, rt->product->id, "") || !r->match)
+            continue;
+        for (size_t k = 0; k < cfg->nfiles; k++) {
+            const ps_cfile *file = &cfg->files[k];
+            ps_xhit *hits;
+            size_t n;
+            if (!file->xml || !file_matches(r, file) ||
+                ps_xmldoc_select(file->xml, r->match, &hits, &n, NULL) < 0)
+                continue;
+            ps_span span;
+            char *version = NULL;
+            if (n && hits[0].attr < 0 && element_text(file, hits[0].elem, &span)) {
+                char *text = ps_xstrndup(file->data + span.start, span.end - span.start);
+                version = ps_version_prefix(text + strspn(text, " \t\r\n"));
+                free(text);
+            }
+            free(hits);
+            if (version)
+                return version;
+        }
+    }
+    return ps_xstrdup(home_version && *home_version ? home_version : rt->version);
+}
+
 int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
-                  ps_error *err)
+                  const char *home_version, ps_error *err)
 {
     memset(out, 0, sizeof *out);
     out->offset_site = -1;
     out->generated_offset = -1;
     finder f = {.out = out, .cfg = cfg, .err = err};
+    out->version = stated_version(cat, rt, cfg, home_version);
     int rc = 0;
     for (size_t i = 0; i < cat->nrules && rc == 0; i++) {
         const ps_rule *r = &cat->rules[i];
-        if (!ps_rule_applies(r, rt->product->id, rt->version))
+        if (r->kind == PS_RULE_VERSION || !ps_rule_applies(r, rt->product->id, out->version))
             continue;
         if ((r->mode == PS_RULE_XML_MODE && rt->mode != PS_MODE_XML) ||
             (r->mode == PS_RULE_TOML_MODE && rt->mode != PS_MODE_TOML))
@@ -454,6 +486,7 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, co
 
 void ps_sites_free(ps_sites *sites)
 {
+    free(sites->version);
     for (size_t i = 0; i < sites->hostnames.count; i++)
         free(sites->hostnames.items[i]);
     free(sites->hostnames.items);

@@ -308,6 +308,45 @@ START_TEST(ei_one_profile_targeted_by_its_path)
 }
 END_TEST
 
+/* Which product and version each corpus tree is, as its README (INDEX.md) says. */
+static const struct {
+    const char *tree, *product, *version;
+} detected[] = {
+    {"wso2am-1.10.0", "apim", "1.10.0"},
+    {"wso2am-2.6.0", "apim", "2.6.0"},
+    {"wso2am-4.2.0", "apim", "4.2.0"},
+    {"wso2carbon-kernel-4.10.126", "carbon", "4.10.126"},
+    {"wso2carbon-kernel-4.4.40", "carbon", "4.4.40"},
+    {"wso2carbon-kernel-4.4.9", "carbon", "4.4.9"},
+    {"wso2carbon-kernel-4.6.3", "carbon", "4.6.3"},
+    {"wso2ei-6.1.1", "ei", "6.1.1"},
+    {"wso2ei-6.6.0", "ei", "6.6.0"},
+    {"wso2esb-4.9.0", "esb", "4.9.0"},
+    /* ships bps.xml and, in this trimmed tree, no identity/ folder: the name decides */
+    {"wso2is-5.10.0", "is", "5.10.0"},
+    {"wso2is-5.3.0", "is", "5.3.0"},
+    {"wso2is-7.1.0", "is", "7.1.0"},
+    {"wso2mb-3.2.0", "mb", "3.2.0"},
+    {"wso2mi-1.2.0", "mi", "1.2.0"},
+    {"variants/wso2am-2.1.0_docker-apim_pattern-3_am-analytics", "analytics", "2.1.0"},
+    {"variants/wso2am-2.1.0_docker-apim_pattern-3_gateway-manager", "apim", "2.1.0"},
+    {"variants/wso2am-4.7.0_docker-apim_apim-with-mi", "apim", "4.7.0"},
+    {"variants/wso2mi-4.2.0_docker-apim_apim-with-mi", "mi", "4.2.0"},
+};
+
+START_TEST(each_tree_is_recognised)
+{
+    char cmd[4400], want[256];
+    snprintf(cmd, sizeof cmd, "ports --json %s/%s", corpus(), detected[_i].tree);
+    cli_result r = cli_run(NULL, cmd);
+    ck_assert_int_eq(r.status, 0);
+    snprintf(want, sizeof want, "\"runtime\":\"\",\"product\":\"%s\",\"version\":\"%s\",",
+             detected[_i].product, detected[_i].version);
+    ck_assert_msg(strstr(r.out, want), "%s: not %s", detected[_i].tree, want);
+    cli_result_free(&r);
+}
+END_TEST
+
 START_TEST(apim_4_2_ports_lists_every_documented_listener)
 {
     char cmd[4400];
@@ -349,6 +388,7 @@ int main(void)
     tcase_add_test(tc, ei_profiles_move_together);
     tcase_add_test(tc, ei_one_profile_targeted_by_its_path);
     tcase_add_test(tc, apim_4_2_ports_lists_every_documented_listener);
+    tcase_add_loop_test(tc, each_tree_is_recognised, 0, sizeof detected / sizeof detected[0]);
     suite_add_tcase(s, tc);
     int failed = run_suite(s);
     return failed ? 1 : 0;
