@@ -186,22 +186,50 @@ const char *const APPLY_DIFF[] = {"apply", "diff", NULL};
 const char *const APPLY[] = {"apply", NULL};
 
 /* Runs each `cmds[i] args` and checks the error contract and an unchanged scratch folder. */
-void refused(const fx *f, const char *const *cmds, const char *args, const char *path, int line,
-             int col, const char *needle)
+int refused(const fx *f, const char *const *cmds, const char *args, const char *path, int line,
+            int col, const char *needle)
 {
+    int got = col;
     for (size_t i = 0; cmds[i]; i++) {
         char what[1024];
         snprintf(what, sizeof what, "%s %s", cmds[i], args);
         snapshot before, after;
         snapshot_take(&before, f->scratch);
         cli_result r = cli(f, "%s", what);
-        expect_error(&r, what, path, line, col, needle, 0);
+        got = expect_error(&r, what, path, line, col, needle, 0);
         cli_result_free(&r);
         snapshot_take(&after, f->scratch);
         assert_same(&before, &after, what);
         snapshot_free(&before);
         snapshot_free(&after);
     }
+    return got;
+}
+
+void diff_pending(const fx *f, const char *args, const char *why)
+{
+    cli_result r = cli(f, "diff %s", args);
+    ck_assert_msg(r.status == 1, "diff %s (%s): exit %d: %s", args, why, r.status, r.err);
+    cli_result_free(&r);
+}
+
+int fx_suite_root(const char *name)
+{
+    const char *tmp = getenv("TMPDIR");
+    static char root[4096];
+    snprintf(root, sizeof root, "%s/portshift-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+    if (!mkdtemp(root) || setenv("TMPDIR", root, 1) != 0) {
+        perror(name);
+        return -1;
+    }
+    return 0;
+}
+
+void fx_suite_done(void)
+{
+    const char *root = getenv("TMPDIR");
+    if (root)
+        tree_remove(root);
 }
 
 /* A usage error: exit 2, "portshift: error: ..." mentioning `needle`, then the usage text. */

@@ -35,8 +35,16 @@ int is_root(const char *test);
 int expect_error(const cli_result *r, const char *what, const char *path, int line, int col,
                  const char *needle, int usage);
 void assert_same(const snapshot *a, const snapshot *b, const char *what);
-void refused(const fx *f, const char *const *cmds, const char *args, const char *path, int line,
-             int col, const char *needle);
+/* Runs each `cmds[i] args`: the error contract and an unchanged scratch folder.
+ * Returns the column the (last) diagnostic gave. */
+int refused(const fx *f, const char *const *cmds, const char *args, const char *path, int line,
+            int col, const char *needle);
+/* `diff args` still works and has changes pending (exit 1): reading needs nothing `why` stops. */
+void diff_pending(const fx *f, const char *args, const char *why);
+/* One folder holding every scratch folder of the suite (it becomes TMPDIR);
+ * fx_suite_done removes it, whatever the tests left behind. */
+int fx_suite_root(const char *name);
+void fx_suite_done(void);
 void usage_refused(const fx *f, const char *cmdline, const char *needle);
 void applies(const fx *f, const char *args, const char *const *names, long n);
 void applies_home(const fx *f, const char *name, long n);

@@ -62,32 +62,9 @@ START_TEST(not_well_formed_refused)
     fx f;
     fx_open(&f);
     fx_add(&f, "notwf", "home");
-    for (size_t i = 0; APPLY_DIFF_PLAN[i]; i++) {
-        char what[256];
-        snprintf(what, sizeof what, "%s --offset 3 home", APPLY_DIFF_PLAN[i]);
-        snapshot before, after;
-        snapshot_take(&before, f.scratch);
-        cli_result r = cli(&f, "%s", what);
-        int col = expect_error(&r, what, "home/repository/conf/etc/bad.xml", 5, ANY_COL,
-                               "not well-formed", 0);
-        ck_assert_msg(col >= 9 && col <= 48, "%s: column %d is not on the bad tag", what, col);
-        cli_result_free(&r);
-        snapshot_take(&after, f.scratch);
-        assert_same(&before, &after, what);
-        snapshot_free(&before);
-        snapshot_free(&after);
-    }
-    fx_close(&f);
-}
-END_TEST
-
-START_TEST(not_well_formed_control)
-{
-    fx f;
-    fx_open(&f);
-    fx_add(&f, "notwf", "home");
-    ck_assert_int_eq(unlink(in(&f, "home/repository/conf/etc/bad.xml")), 0);
-    applies_home(&f, "home", 3);
+    int col = refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/repository/conf/etc/bad.xml", 5,
+                      ANY_COL, "not well-formed");
+    ck_assert_msg(col >= 9 && col <= 48, "column %d is not on the bad tag", col);
     fx_close(&f);
 }
 END_TEST
@@ -112,17 +89,6 @@ START_TEST(xxe_refused)
 }
 END_TEST
 
-START_TEST(xxe_control)
-{
-    fx f;
-    fx_open(&f);
-    fx_add(&f, "xxe", "home");
-    ck_assert_int_eq(unlink(in(&f, "home/repository/conf/etc/xxe.xml")), 0);
-    applies_home(&f, "home", 3);
-    fx_close(&f);
-}
-END_TEST
-
 /* ---- 3. billion laughs ---- */
 
 /* laughs/repository/conf/etc/laughs.xml: "<!DOCTYPE lolz [" opens line 2. */
@@ -131,29 +97,29 @@ START_TEST(billion_laughs_refused)
     fx f;
     fx_open(&f);
     fx_add(&f, "laughs", "home");
-    for (size_t i = 0; APPLY_DIFF_PLAN[i]; i++) {
-        char what[256];
-        snprintf(what, sizeof what, "%s --offset 3 home", APPLY_DIFF_PLAN[i]);
-        snapshot before, after;
-        snapshot_take(&before, f.scratch);
-        cli_result r = cli(&f, "%s", what); /* a hang fails on the test case's timeout */
-        expect_error(&r, what, "home/repository/conf/etc/laughs.xml", 2, 1, NULL, 0);
-        cli_result_free(&r);
-        snapshot_take(&after, f.scratch);
-        assert_same(&before, &after, what);
-        snapshot_free(&before);
-        snapshot_free(&after);
-    }
+    /* a hang fails on the test case's timeout */
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/repository/conf/etc/laughs.xml", 2, 1,
+            NULL);
     fx_close(&f);
 }
 END_TEST
 
-START_TEST(billion_laughs_control)
+/* ---- positive controls: each defective home applies once its defect is gone ---- */
+
+static const struct {
+    const char *fixture, *defect;
+} controls[] = {
+    {"notwf", "home/repository/conf/etc/bad.xml"},
+    {"xxe", "home/repository/conf/etc/xxe.xml"},
+    {"laughs", "home/repository/conf/etc/laughs.xml"},
+};
+
+START_TEST(defect_removed_applies)
 {
     fx f;
     fx_open(&f);
-    fx_add(&f, "laughs", "home");
-    ck_assert_int_eq(unlink(in(&f, "home/repository/conf/etc/laughs.xml")), 0);
+    fx_add(&f, controls[_i].fixture, "home");
+    ck_assert_int_eq(unlink(in(&f, "%s", controls[_i].defect)), 0);
     applies_home(&f, "home", 3);
     fx_close(&f);
 }
@@ -417,14 +383,8 @@ END_TEST
 
 int main(void)
 {
-    /* All scratch folders inside one, removed at the end even after failures. */
-    const char *tmp = getenv("TMPDIR");
-    char root[4096];
-    snprintf(root, sizeof root, "%s/portshift-input-errors.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(root) || setenv("TMPDIR", root, 1) != 0) {
-        perror("input_errors: scratch root");
+    if (fx_suite_root("input-errors") < 0)
         return 1;
-    }
     Suite *s = suite_create("input_errors");
     TCase *tc = tcase_create("errors");
     tcase_set_timeout(tc, 60);
@@ -436,10 +396,8 @@ int main(void)
     suite_add_tcase(s, hang);
     tcase_add_test(tc, good_home_applies);
     tcase_add_test(tc, not_well_formed_refused);
-    tcase_add_test(tc, not_well_formed_control);
+    tcase_add_loop_test(tc, defect_removed_applies, 0, sizeof controls / sizeof controls[0]);
     tcase_add_test(tc, xxe_refused);
-    tcase_add_test(tc, xxe_control);
-    tcase_add_test(tc, billion_laughs_control);
     tcase_add_test(tc, port_past_65535_refused);
     tcase_add_test(tc, port_at_65535_applies);
     tcase_add_test(tc, port_overflow_control);
@@ -454,6 +412,6 @@ int main(void)
     tcase_add_test(tc, usage_errors);
     suite_add_tcase(s, tc);
     int failed = run_suite(s);
-    tree_remove(root);
+    fx_suite_done();
     return failed ? 1 : 0;
 }

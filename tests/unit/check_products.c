@@ -243,18 +243,23 @@ START_TEST(apim_4_2_toml_offset_and_websocket_urls)
 }
 END_TEST
 
-START_TEST(mi_internal_offset_is_replaced)
+/* `ports --json [opts] <corpus>/<tree>`, which must succeed. */
+static cli_result ports_json(const char *opts, const char *tree)
 {
     char cmd[4400];
-    snprintf(cmd, sizeof cmd, "ports --json %s/wso2mi-1.2.0", corpus());
+    snprintf(cmd, sizeof cmd, "ports --json %s %s/%s", opts, corpus(), tree);
     cli_result r = cli_run(NULL, cmd);
-    ck_assert_int_eq(r.status, 0);
+    ck_assert_msg(r.status == 0, "%s: %s", cmd, r.err);
+    return r;
+}
+
+START_TEST(mi_internal_offset_is_replaced)
+{
+    cli_result r = ports_json("", "wso2mi-1.2.0");
     ck_assert_msg(strstr(r.out, "{\"port\":8290,\"base\":8280,\"shift\":\"auto\""), "%s", r.out);
     ck_assert_msg(strstr(r.out, "{\"port\":8253,\"base\":8243,\"shift\":\"auto\""), "%s", r.out);
     cli_result_free(&r);
-    snprintf(cmd, sizeof cmd, "ports --offset 3 --json %s/wso2mi-1.2.0", corpus());
-    r = cli_run(NULL, cmd);
-    ck_assert_int_eq(r.status, 0);
+    r = ports_json("--offset 3", "wso2mi-1.2.0");
     ck_assert_msg(strstr(r.out, "{\"port\":8283,\"base\":8280,"), "%s", r.out);
     ck_assert_msg(strstr(r.out, "{\"port\":8246,\"base\":8243,"), "%s", r.out);
     ck_assert_msg(!strstr(r.out, "\"port\":8293,"), "offset added to the internal 10: %s", r.out);
@@ -336,10 +341,8 @@ static const struct {
 
 START_TEST(each_tree_is_recognised)
 {
-    char cmd[4400], want[256];
-    snprintf(cmd, sizeof cmd, "ports --json %s/%s", corpus(), detected[_i].tree);
-    cli_result r = cli_run(NULL, cmd);
-    ck_assert_int_eq(r.status, 0);
+    char want[256];
+    cli_result r = ports_json("", detected[_i].tree);
     snprintf(want, sizeof want, "\"runtime\":\"\",\"product\":\"%s\",\"version\":\"%s\",",
              detected[_i].product, detected[_i].version);
     ck_assert_msg(strstr(r.out, want), "%s: not %s", detected[_i].tree, want);
@@ -349,10 +352,7 @@ END_TEST
 
 START_TEST(apim_4_2_ports_lists_every_documented_listener)
 {
-    char cmd[4400];
-    snprintf(cmd, sizeof cmd, "ports --json %s/wso2am-4.2.0", corpus());
-    cli_result r = cli_run(NULL, cmd);
-    ck_assert_int_eq(r.status, 0);
+    cli_result r = ports_json("", "wso2am-4.2.0");
     static const long ports[] = {9443, 9763, 8280,  8243, 5672,  9611, 9711, 9099, 8099,
                                  9021, 8021, 10389, 9999, 11111, 8000, 4000, 45564};
     for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
