@@ -322,7 +322,7 @@ int main(void)
     find_trees(dir && *dir ? dir : PS_CORPUS_DIR);
     if (ntrees == 0) {
         printf("corpus: %s not found: skipping the corpus conformance suite\n", PS_CORPUS_DIR);
-        return 0;
+        return PS_SKIPPED;
     }
     if (run_cmd("git --version >/dev/null 2>&1 && patch --version >/dev/null 2>&1") != 0) {
         printf("corpus: git and patch are needed to prove the diff applies\n");
