@@ -1,6 +1,7 @@
 #include "detect/detect.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -98,6 +99,66 @@ static void add_profiles(const ps_catalog *cat, ps_home *h, const ps_product *pr
     }
 }
 
+/* What marks a folder as a Carbon home (DESIGN §4): repository/conf, or conf/
+ * holding carbon.xml or deployment.toml (EI 6.x, MI). */
+static int looks_like_home(const char *dir)
+{
+    struct stat st;
+    char *p = ps_path_join(dir, "repository/conf");
+    int yes = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+    free(p);
+    return yes || exists(dir, "conf/carbon.xml") || exists(dir, "conf/deployment.toml");
+}
+
+/*
+ * The outermost folder above `path` that is a Carbon home, or NULL. Naming
+ * am/repository would otherwise pass for a home of its own (it holds
+ * conf/carbon.xml) and patch only part of am. The answer is `path` with its
+ * last components dropped when that names the same folder, else absolute.
+ */
+static char *enclosing_home(const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (!real)
+        return NULL;
+    char *found = NULL;
+    size_t up = 0, found_up = 0;
+    for (char *slash; (slash = strrchr(real, '/')) != NULL;) {
+        *(slash == real ? slash + 1 : slash) = '\0';
+        up++;
+        if (looks_like_home(real)) {
+            free(found);
+            found = ps_xstrdup(real);
+            found_up = up;
+        }
+        if (slash == real)
+            break;
+    }
+    free(real);
+    if (!found)
+        return NULL;
+    /* The same folder as the user spelled it: am/repository -> am. */
+    char *shown = ps_xstrdup(path);
+    size_t n = strlen(shown);
+    for (size_t k = 0; k < found_up; k++) {
+        while (n > 1 && shown[n - 1] == '/')
+            n--;
+        while (n > 0 && shown[n - 1] != '/')
+            n--;
+    }
+    while (n > 1 && shown[n - 1] == '/')
+        n--;
+    shown[n] = '\0';
+    char *check = realpath(n ? shown : ".", NULL);
+    if (check && strcmp(check, found) == 0) {
+        free(found);
+        found = ps_xstrdup(n ? shown : ".");
+    }
+    free(check);
+    free(shown);
+    return found;
+}
+
 int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *err)
 {
     struct stat st;
@@ -105,6 +166,14 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
         return ps_error_set(err, path, 0, 0, "cannot open home: %s", strerror(errno));
     if (!S_ISDIR(st.st_mode))
         return ps_error_set(err, path, 0, 0, "not a directory");
+    char *outer = enclosing_home(path);
+    if (outer) {
+        ps_error_set(err, path, 0, 0,
+                     "inside the Carbon home %s: name the home (or an EI profile under wso2/)",
+                     outer);
+        free(outer);
+        return -1;
+    }
 
     /* Carbon 4 products keep config in repository/conf; EI 6.x and MI in conf/. */
     static const char *const conf_dirs[] = {"repository/conf", "conf"};
