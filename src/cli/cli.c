@@ -62,7 +62,16 @@ typedef struct run {
     size_t nunits;
     ps_plan *plan;
     FILE *out, *err;
+    int out_errno; /* the first failed write to `out` */
 } run;
+
+/* Writes a finished report to `out`, keeping the errno of a short write:
+ * by the time the stream is flushed at exit, errno says nothing any more. */
+static void emit(run *r, const ps_strbuf *b)
+{
+    if (b->len && fwrite(b->data, 1, b->len, r->out) < b->len && !r->out_errno)
+        r->out_errno = errno ? errno : EIO;
+}
 
 static int parse_offset(const char *s, long *v, ps_error *err)
 {
@@ -292,8 +301,7 @@ static int do_diff(run *r, ps_rendered *files, size_t n)
                         files[i].len);
         free(shown);
     }
-    if (b.len)
-        fwrite(b.data, 1, b.len, r->out);
+    emit(r, &b);
     ps_strbuf_free(&b);
     return n ? PS_EXIT_PENDING : PS_EXIT_OK;
 }
@@ -328,9 +336,13 @@ static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
     }
     rc = ps_apply_files(w, n, r->backup ? PS_APPLY_BACKUP : 0, err);
     free(w);
-    if (rc == 0)
+    if (rc == 0) {
+        ps_strbuf b = PS_STRBUF_INIT;
         for (size_t i = 0; i < n; i++)
-            fprintf(r->out, "updated %s\n", files[i].file->path);
+            ps_strbuf_printf(&b, "updated %s\n", files[i].file->path);
+        emit(r, &b);
+        ps_strbuf_free(&b);
+    }
 done:
     for (size_t i = 0; i < nlocks; i++)
         ps_home_unlock(locks[i]);
@@ -355,7 +367,7 @@ static int execute(run *r, ps_error *err)
             ps_report_plan_text(&b, r->plan);
         else
             ps_report_ports_text(&b, r->plan);
-        fwrite(b.data, 1, b.len, r->out);
+        emit(r, &b);
         ps_strbuf_free(&b);
         return PS_EXIT_OK;
     }
@@ -389,6 +401,37 @@ static void run_free(run *r)
     ps_catalog_free(r->cat);
 }
 
+/* Flushes `f`: 0, or the errno of the failed write (`kept` when an earlier
+ * write failed, EIO when nothing says why). */
+static int flush_failed(FILE *f, int kept)
+{
+    errno = 0;
+    if (fflush(f) == 0 && !ferror(f) && !kept)
+        return 0;
+    return kept ? kept : errno ? errno : EIO;
+}
+
+/*
+ * Output that did not reach its file is a failure: a CI job that saves
+ * `plan --json` or a diff as an artefact must not pass with an empty one.
+ * After a successful apply the files are written, so exit 2 ("nothing was
+ * written") would be false: the lost output is then only reported.
+ */
+static int check_output(const run *r, int status, FILE *out, FILE *err)
+{
+    int e = flush_failed(out, r->out_errno);
+    if (e) {
+        int applied = r->cmd == CMD_APPLY && status == PS_EXIT_OK;
+        fprintf(err, "portshift: %s: cannot write output: %s\n", applied ? "warning" : "error",
+                strerror(e));
+        if (!applied)
+            status = PS_EXIT_ERROR;
+    }
+    if (flush_failed(err, 0) && !(r->cmd == CMD_APPLY && status == PS_EXIT_OK))
+        status = PS_EXIT_ERROR; /* nowhere left to say so */
+    return status;
+}
+
 int ps_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
     run r = {.out = out, .err = err};
@@ -396,7 +439,7 @@ int ps_cli_main(int argc, char **argv, FILE *out, FILE *err)
     int status;
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(usage_text, out);
-        return PS_EXIT_OK;
+        return check_output(&r, PS_EXIT_OK, out, err);
     }
     if (parse_args(&r, argc, argv, &e) < 0) {
         ps_error_print(err, "error", &e);
@@ -407,7 +450,7 @@ int ps_cli_main(int argc, char **argv, FILE *out, FILE *err)
         if (status == PS_EXIT_ERROR)
             ps_error_print(err, "error", &e);
     }
-    fflush(out);
+    status = check_output(&r, status, out, err);
     run_free(&r);
     return status;
 }
