@@ -30,11 +30,13 @@ enum { PS_APPLY_BACKUP = 1 }; /* keep the original of each file as <path>.bak */
  * For each file: resolve symlinks (realpath), re-read the target and fail if
  * it no longer equals `expect` (someone changed it since it was planned),
  * then stage the new bytes in a temp file in the target's own directory
- * (".<basename>.portshift-XXXXXX"): written, given the original's owner and
- * mode (an EPERM from fchown is ignored when not root: the file then belongs
- * to the caller, the group kept when possible), fsynced. Only when every file
- * is staged are the temp files renamed over their targets, then the
- * directories fsynced.
+ * (".<basename>.portshift-XXXXXX"): written, given the original's owner,
+ * group, mode and extended attributes (SELinux label, POSIX ACLs, user.*,
+ * trusted.* as root: src/output/meta.h), fsynced. A file whose owner or
+ * group the caller cannot give (not root, and not theirs), or an attribute
+ * that cannot be copied, fails staging with a message saying what cannot be
+ * kept. Only when every file is staged are the temp files renamed over their
+ * targets, then the directories fsynced.
  *
  * If staging fails anywhere, every temp file is removed and no target has
  * changed. If a rename fails after others succeeded, the files already
@@ -42,10 +44,10 @@ enum { PS_APPLY_BACKUP = 1 }; /* keep the original of each file as <path>.bak */
  * returned; the message says so if a restore failed too.
  *
  * With PS_APPLY_BACKUP, <path>.bak (next to `path` as given, not to the
- * symlink's target) receives the original bytes the same safe way; backups
- * are renamed into place only after every target, so a failure before that
- * writes none. If a backup cannot be put in place the targets are restored;
- * the backups already renamed then hold exactly the restored bytes.
+ * symlink's target) receives the original bytes and metadata the same safe
+ * way; backups are renamed into place only after every target, so a failure
+ * before that writes none. If a backup cannot be put in place the targets are
+ * restored; the backups already renamed then hold exactly the restored bytes.
  *
  * Two entries resolving to the same file are accepted when they carry the
  * same bytes (written once), refused otherwise.

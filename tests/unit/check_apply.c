@@ -1,6 +1,8 @@
 /*
  * ps_apply_files, the home lock and the running-server test, on real files in
  * a mkdtemp directory. Each test gets a fresh directory (checked fixture).
+ * What a replaced file keeps of the original (owner, extended attributes) is
+ * in check_apply_meta.c and check_apply_owner.c.
  */
 #include <check.h>
 
@@ -194,26 +196,6 @@ START_TEST(test_mode_kept)
     ck_assert_int_eq(stat(f, &st), 0);
     ck_assert_int_eq(st.st_mode & 07777, 0640);
     ck_assert(holds(f, "new", 3));
-}
-END_TEST
-
-START_TEST(test_owner_kept)
-{
-    if (geteuid() != 0) {
-        printf("check_apply: skipping owner case: only root can own a file for another user\n");
-        fflush(stdout);
-        return;
-    }
-    const char *f = at("owned.xml");
-    put(f, "old", 3);
-    ck_assert_int_eq(chown(f, 4321, 8765), 0);
-    ps_write w[] = {W(f, "new", "old")};
-    ps_error err = {0};
-    ck_assert_int_eq(ps_apply_files(w, 1, 0, &err), 0);
-    struct stat st;
-    ck_assert_int_eq(stat(f, &st), 0);
-    ck_assert_int_eq(st.st_uid, 4321);
-    ck_assert_int_eq(st.st_gid, 8765);
 }
 END_TEST
 
@@ -561,7 +543,6 @@ static Suite *apply_suite(void)
     tcase_add_test(tc, test_bytes_replaced_exactly);
     tcase_add_test(tc, test_empty_contents);
     tcase_add_test(tc, test_mode_kept);
-    tcase_add_test(tc, test_owner_kept);
     tcase_add_test(tc, test_symlink_written_through);
     tcase_add_test(tc, test_backup_holds_original);
     tcase_add_test(tc, test_concurrent_change_refused);
