@@ -22,8 +22,8 @@
 typedef struct slot {
     char *real;     /* the target, symlinks resolved */
     char *tmp;      /* staged new bytes, renamed over `real` */
-    char *bak;      /* <path>.bak (PS_APPLY_BACKUP) */
-    char *bak_tmp;  /* staged original bytes, renamed over `bak` */
+    char *bak;      /* <path>.bak (PS_APPLY_BACKUP, when there is none yet) */
+    char *bak_tmp;  /* staged original bytes, renamed to `bak` */
     ps_meta origin; /* the original's owner, mode and extended attributes */
     int skip;       /* same target and bytes as an earlier entry */
     int renamed;    /* `real` now holds the new bytes */
@@ -137,6 +137,21 @@ done:
     return rc;
 }
 
+char *ps_backup_name(const char *path)
+{
+    return ps_xasprintf("%s.bak", path);
+}
+
+int ps_backup_exists(const char *path)
+{
+    struct stat st;
+    char *bak = ps_backup_name(path);
+    /* lstat: a symlink there, even a dangling one, is somebody's backup too. */
+    int exists = lstat(bak, &st) == 0;
+    free(bak);
+    return exists;
+}
+
 /* Resolves, re-checks and stages one entry (and its backup). */
 static int stage_one(const ps_write *w, slot *s, unsigned flags, ps_error *err)
 {
@@ -169,8 +184,9 @@ static int stage_one(const ps_write *w, slot *s, unsigned flags, ps_error *err)
         goto done;
     if (stage(s->real, w->data, w->len, &s->origin, &s->tmp, w->path, err) < 0)
         goto done;
-    if (flags & PS_APPLY_BACKUP) {
-        s->bak = ps_xasprintf("%s.bak", w->path);
+    /* An existing backup holds an earlier original: never replaced. */
+    if ((flags & PS_APPLY_BACKUP) && !ps_backup_exists(w->path)) {
+        s->bak = ps_backup_name(w->path);
         if (stage(s->bak, w->expect, w->expect_len, &s->origin, &s->bak_tmp, s->bak, err) < 0)
             goto done;
     }

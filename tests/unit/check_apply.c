@@ -242,10 +242,43 @@ START_TEST(test_backup_holds_original)
     ck_assert_int_eq(st.st_mode & 07777, 0640);
     ck_assert_int_eq(temps_in(root), 0);
 
-    /* A second apply replaces the backup with what the file then held. */
+    /* A second apply leaves the backup alone: it still holds the first original. */
     ps_write w2[] = {W(f, "again", "patched")};
     ck_assert_int_eq(ps_apply_files(w2, 1, PS_APPLY_BACKUP, &err), 0);
-    ck_assert(holds(bak, "patched", 7));
+    ck_assert(holds(f, "again", 5));
+    ck_assert(holds(bak, "original", 8));
+    ck_assert_int_eq(temps_in(root), 0);
+    ck_assert_int_eq(entries_in(root), 2);
+}
+END_TEST
+
+/* Whatever is at <file>.bak is somebody's backup, even a dangling symlink. */
+START_TEST(test_backup_never_replaced)
+{
+    const char *a = at("a.xml"), *b = at("b.xml");
+    put(a, "a0", 2);
+    put(b, "b0", 2);
+    put(at("a.xml.bak"), "mine", 4);
+    ck_assert_int_eq(symlink("nowhere", at("b.xml.bak")), 0);
+    ck_assert_int_eq(ps_backup_exists(a), 1);
+    ck_assert_int_eq(ps_backup_exists(b), 1);
+    ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0")};
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 2, PS_APPLY_BACKUP, &err), 0);
+    ck_assert(holds(a, "a1", 2));
+    ck_assert(holds(b, "b1", 2));
+    ck_assert(holds(at("a.xml.bak"), "mine", 4));
+    char buf[16];
+    ck_assert_int_eq(readlink(at("b.xml.bak"), buf, sizeof buf), 7);
+    ck_assert_int_eq(memcmp(buf, "nowhere", 7), 0);
+    ck_assert_int_eq(temps_in(root), 0);
+    ck_assert_int_eq(entries_in(root), 4);
+
+    unlink(at("a.xml.bak"));
+    ck_assert_int_eq(ps_backup_exists(a), 0);
+    char *name = ps_backup_name(a);
+    ck_assert_str_eq(name, at("a.xml.bak"));
+    free(name);
 }
 END_TEST
 
@@ -545,6 +578,7 @@ static Suite *apply_suite(void)
     tcase_add_test(tc, test_mode_kept);
     tcase_add_test(tc, test_symlink_written_through);
     tcase_add_test(tc, test_backup_holds_original);
+    tcase_add_test(tc, test_backup_never_replaced);
     tcase_add_test(tc, test_concurrent_change_refused);
     tcase_add_test(tc, test_grown_file_refused);
     tcase_add_test(tc, test_readonly_dir);

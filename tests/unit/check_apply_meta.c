@@ -1,13 +1,14 @@
 /*
  * What a replaced file keeps of the original (DESIGN §2.5), for any user:
  * mode, user.* extended attributes and POSIX ACLs, on the new file and on its
- * backup. Owner, group,
+ * backup; and --backup never replacing an earlier backup. Owner, group,
  * trusted.* and security.* need root to set up: check_apply_owner.c.
  *
  * The xattr calls of apply are interposed the way fixture.c interposes
  * rename(2): a case can make flistxattr answer ENOTSUP (a file system
  * without extended attributes) or fsetxattr refuse one attribute.
  */
+#define _GNU_SOURCE /* memmem */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
@@ -189,6 +190,52 @@ START_TEST(no_xattr_support_applies)
 }
 END_TEST
 
+/*
+ * apply --backup 0 -> 2, then 2 -> 3: each .bak still holds the very first
+ * original, byte for byte, and the output says which backups were saved and
+ * which were kept.
+ */
+START_TEST(second_backup_keeps_first)
+{
+    fx f;
+    open_case(&f);
+    fx_add(&f, "good", "home");
+    snapshot original;
+    snapshot_take(&original, PS_SOURCE_DIR "/tests/fixtures/errors/good");
+
+    cli_result r = cli(&f, "apply --backup --offset 2 home");
+    ck_assert_msg(r.status == 0, "apply 0 -> 2: exit %d: %s", r.status, r.err);
+    ck_assert_str_eq(r.out, "updated home/" CARBON "\n"
+                            "saved the original as home/" CARBON ".bak\n"
+                            "updated home/" CATALINA "\n"
+                            "saved the original as home/" CATALINA ".bak\n");
+    cli_result_free(&r);
+    r = cli(&f, "apply --backup --offset 3 home");
+    ck_assert_msg(r.status == 0, "apply 2 -> 3: exit %d: %s", r.status, r.err);
+    ck_assert_str_eq(r.out, "updated home/" CARBON "\n"
+                            "kept home/" CARBON ".bak, an earlier backup\n"
+                            "updated home/" CATALINA "\n"
+                            "kept home/" CATALINA ".bak, an earlier backup\n");
+    cli_result_free(&r);
+
+    snapshot home;
+    snapshot_take(&home, in(&f, "home"));
+    const char *rels[] = {CARBON, CATALINA};
+    for (size_t i = 0; i < 2; i++) {
+        char bak[512];
+        snprintf(bak, sizeof bak, "%s.bak", rels[i]);
+        const snap_file *first = snap_find(&original, rels[i]), *kept = snap_find(&home, bak);
+        ck_assert_msg(kept->len == first->len && memcmp(kept->data, first->data, first->len) == 0,
+                      "%s does not hold the first original", bak);
+    }
+    const snap_file *now = snap_find(&home, CARBON);
+    ck_assert(memmem(now->data, now->len, "<Offset>3</Offset>", 18) != NULL);
+    snapshot_free(&home);
+    snapshot_free(&original);
+    fx_close(&f);
+}
+END_TEST
+
 int main(void)
 {
     if (fx_suite_root("apply-meta") < 0)
@@ -199,6 +246,7 @@ int main(void)
     tcase_add_test(tc, default_acl_not_inherited);
     tcase_add_test(tc, xattr_copy_refused);
     tcase_add_test(tc, no_xattr_support_applies);
+    tcase_add_test(tc, second_backup_keeps_first);
     suite_add_tcase(s, tc);
     int status = run_suite_status(s);
     fx_suite_done();
