@@ -7,6 +7,7 @@
 #include <check.h>
 
 #include "../support/runner.h"
+#include "../support/tree.h"
 #include "../support/unpriv.h"
 #include <dirent.h>
 #include <errno.h>
@@ -103,30 +104,6 @@ static int entries_in(const char *dir)
     return n;
 }
 
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) < 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        chmod(path, 0755); /* a test may have left it read-only */
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char sub[PATH_MAX];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            remove_tree(sub);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static void setup(void)
 {
     snprintf(root, sizeof root, "%s/check_apply.XXXXXX",
@@ -137,7 +114,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    remove_tree(root);
+    tree_remove(root);
 }
 
 /* A ps_write from array or literal arguments (embedded NULs included). */
@@ -345,7 +322,7 @@ START_TEST(test_dir_removed)
     put(a, "a0", 2);
     put(b, "b0", 2);
     ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0")};
-    remove_tree(at("two"));
+    tree_remove(at("two"));
     ps_error err = {0};
     ck_assert_int_eq(ps_apply_files(w, 2, PS_APPLY_BACKUP, &err), -1);
     ck_assert_str_eq(err.path, b);
