@@ -238,9 +238,9 @@ static cli_result run(const home *h, const char *cmd)
     return cli_run(h->scratch, cmd);
 }
 
-/* The JSON object of `p` as the CLI writes it, up to its "file" member. The JSON
- * contract knows "auto" and "fixed" only: a manual port is written as base + offset
- * by hand, so at any offset it reads as an auto port with its offset-0 base. */
+/* The JSON object of `p` as the CLI writes it, up to its "file" member. A manual
+ * port is written as base + offset by hand: at any offset it listens where an auto
+ * port would, with its offset-0 base, and says "manual" (DESIGN §4). */
 static void json_prefix(char *buf, size_t n, const port *p, long offset)
 {
     char file[512];
@@ -252,8 +252,7 @@ static void json_prefix(char *buf, size_t n, const port *p, long offset)
     snprintf(buf, n,
              "{\"port\":%ld,\"base\":%ld,\"shift\":\"%s\",\"active\":%s,\"what\":\"%s\","
              "\"file\":%s,",
-             effective, p->port, strcmp(p->shift, "fixed") == 0 ? "fixed" : "auto",
-             p->active ? "true" : "false", p->what, file);
+             effective, p->port, p->shift, p->active ? "true" : "false", p->what, file);
 }
 
 static int count_of(const char *hay, const char *needle)
@@ -414,6 +413,46 @@ START_TEST(offset_2_leaves_auto_port_files_unchanged)
 }
 END_TEST
 
+/* The "shift" enum of schemas/plan.schema.json, as its JSON text ("[...]"). */
+static char *schema_shift_enum(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/schemas/plan.schema.json", PS_SOURCE_DIR);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    const char *at = strstr(text, "\"shift\": {\"enum\": [");
+    ck_assert_msg(at != NULL, "no shift enum in %s", path);
+    at = strchr(at, '[');
+    return strndup(at, (size_t)(strchr(at, ']') - at + 1));
+}
+
+/* Every shift `ports --json` prints is one the JSON Schema allows (a manual
+ * listener is "manual", DESIGN §4). */
+START_TEST(json_shift_is_in_the_schema)
+{
+    const product *p = &products[_i];
+    home h;
+    home_make(&h, p);
+    cli_result r = run(&h, "ports --json home");
+    ck_assert_int_eq(r.status, 0);
+    char *allowed = schema_shift_enum();
+    for (const char *s = strstr(r.out, "\"shift\":\""); s; s = strstr(s + 1, "\"shift\":\"")) {
+        const char *v = s + strlen("\"shift\":");
+        char *value = strndup(v, (size_t)(strchr(v + 1, '"') - v + 1));
+        ck_assert_msg(strstr(allowed, value), "%s: shift %s is not in the schema's %s", p->fixture,
+                      value, allowed);
+        free(value);
+    }
+    free(allowed);
+    cli_result_free(&r);
+    home_free(&h);
+}
+END_TEST
+
 /* Marker order: a home that ships another product's marker files too. */
 START_TEST(markers_win_over_shared_files)
 {
@@ -458,6 +497,7 @@ int main(void)
     tcase_add_loop_test(tc, detects_product_and_lists_documented_ports, 0, (int)NPRODUCTS);
     tcase_add_loop_test(tc, jmx_ports_come_from_carbon_xml, 0, (int)NPRODUCTS);
     tcase_add_loop_test(tc, offset_2_leaves_auto_port_files_unchanged, 0, (int)NPRODUCTS);
+    tcase_add_loop_test(tc, json_shift_is_in_the_schema, 0, (int)NPRODUCTS);
     tcase_add_test(tc, markers_win_over_shared_files);
     suite_add_tcase(s, tc);
     int failed = run_suite(s);
