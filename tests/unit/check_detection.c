@@ -105,6 +105,32 @@ START_TEST(config_only_node_is_api_manager_4)
 }
 END_TEST
 
+/* An IS node mounting deployment.toml alone is an IS with its built-in listeners. */
+START_TEST(config_only_node_is_identity_server)
+{
+    char *dir = tree_scratch();
+    ck_assert_ptr_nonnull(dir);
+    char path[4200], src[4200];
+    snprintf(path, sizeof path, "%s/node2/repository/conf", dir);
+    ck_assert_int_eq(run_cmd("mkdir -p '%s'", path), 0);
+    snprintf(src, sizeof src, "%s/wso2is-5.10.0/%s", corpus_dir(), TOML);
+    ck_assert_int_eq(run_cmd("cp '%s' '%s/'", src, path), 0);
+    cli_result r = ok(dir, "ports node2");
+    ck_assert_msg(strncmp(r.out, "node2 (WSO2 Identity Server 5.10.0 or later): offset 0\n", 54) ==
+                      0,
+                  "%.1500s", r.out);
+    static const long listed[] = {9443, 9763, 10389, 8000, 10500, 9999, 11111};
+    for (size_t i = 0; i < sizeof listed / sizeof listed[0]; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "\n  %5ld  auto   active ", listed[i]);
+        ck_assert_msg(strstr(r.out, want), "node2: %ld not listed:\n%.1500s", listed[i], r.out);
+    }
+    cli_result_free(&r);
+    tree_remove(dir);
+    free(dir);
+}
+END_TEST
+
 /* An IS key manager's api-manager.xml (IS-KM packs ship one; no gateway). */
 #define IS_KM_APIM_XML                                                                             \
     "<APIManager>\n"                                                                               \
@@ -243,6 +269,7 @@ int main(void)
     TCase *tc = tcase_create("content");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, config_only_node_is_api_manager_4);
+    tcase_add_test(tc, config_only_node_is_identity_server);
     tcase_add_test(tc, identity_server_as_key_manager_is_an_identity_server);
     tcase_add_test(tc, identity_server_in_a_folder_named_is);
     tcase_add_test(tc, version_from_the_files_then_the_folder_name);
