@@ -313,6 +313,17 @@ END_TEST
 
 /* ---- the loader ------------------------------------------------------------------- */
 
+/* The catalog `xml` describes; the test fails when it does not load. */
+static ps_catalog *load_ok(const char *xml)
+{
+    ps_catalog *cat = NULL;
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    ck_assert_msg(ps_catalog_load(&cat, xml, strlen(xml), &err) == 0, "%d:%d: %s", err.line,
+                  err.col, err.message);
+    return cat;
+}
+
 START_TEST(test_load_fields)
 {
     const char *xml =
@@ -337,11 +348,7 @@ START_TEST(test_load_fields)
         "source=\"S3\"/>\n"
         "  </rules>\n"
         "</catalog>\n";
-    ps_catalog *cat = NULL;
-    ps_error err;
-    memset(&err, 0, sizeof err);
-    ck_assert_msg(ps_catalog_load(&cat, xml, strlen(xml), &err) == 0, "%d:%d: %s", err.line,
-                  err.col, err.message);
+    ps_catalog *cat = load_ok(xml);
     ck_assert_uint_eq(cat->nproducts, 2);
     const ps_product *p = &cat->products[0];
     ck_assert_str_eq(p->id, "apim");
@@ -408,11 +415,7 @@ START_TEST(test_load_content_markers)
                       "key=\"user_store.type\" value=\"*unique_id*\" source=\"S\"/>\n"
                       "  </rules>\n"
                       "</catalog>\n";
-    ps_catalog *cat = NULL;
-    ps_error err;
-    memset(&err, 0, sizeof err);
-    ck_assert_msg(ps_catalog_load(&cat, xml, strlen(xml), &err) == 0, "%d:%d: %s", err.line,
-                  err.col, err.message);
+    ps_catalog *cat = load_ok(xml);
     const ps_product *p = &cat->products[0];
     ck_assert_uint_eq(p->markers.count, 1);
     ck_assert_str_eq(p->markers.items[0], "a.xml b.xml");

@@ -68,27 +68,41 @@ static char *hunks_of(const char *diff, const char *rel)
     return strndup(s, e ? (size_t)(e - s) + 1 : strlen(s));
 }
 
+/* dir/<node>/repository/conf holding only the deployment.toml of corpus tree `tree`. */
+static void config_only_node(const char *dir, const char *node, const char *tree)
+{
+    char path[4200], src[4200];
+    snprintf(path, sizeof path, "%s/%s/repository/conf", dir, node);
+    ck_assert_int_eq(run_cmd("mkdir -p '%s'", path), 0);
+    snprintf(src, sizeof src, "%s/%s/%s", corpus_dir(), tree, TOML);
+    ck_assert_int_eq(run_cmd("cp '%s' '%s/'", src, path), 0);
+}
+
+/* `ports node` starts with `header` and lists each of ports[] as an active auto listener. */
+static void assert_listed(const char *dir, const char *node, const char *header, const long *ports,
+                          size_t n)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ports %s", node);
+    cli_result r = ok(dir, cmd);
+    ck_assert_msg(starts_with(r.out, header), "%.1500s", r.out);
+    for (size_t i = 0; i < n; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "\n  %5ld  auto   active ", ports[i]);
+        ck_assert_msg(strstr(r.out, want), "%s: %ld not listed:\n%.1500s", node, ports[i], r.out);
+    }
+    cli_result_free(&r);
+}
+
 START_TEST(config_only_node_is_api_manager_4)
 {
     char *dir = tree_scratch();
     ck_assert_ptr_nonnull(dir);
-    char path[4200], src[4200];
-    snprintf(path, sizeof path, "%s/node1/repository/conf", dir);
-    ck_assert_int_eq(run_cmd("mkdir -p '%s'", path), 0);
-    snprintf(src, sizeof src, "%s/%s/%s", corpus_dir(), AM42, TOML);
-    ck_assert_int_eq(run_cmd("cp '%s' '%s/'", src, path), 0);
+    config_only_node(dir, "node1", AM42);
     corpus_copy(AM42, dir, AM42);
-
-    cli_result r = ok(dir, "ports node1");
-    ck_assert_msg(starts_with(r.out, "node1 (WSO2 API Manager 4.0.0 or later): offset 0\n"),
-                  "%.1500s", r.out);
     static const long listed[] = {9443, 9763, 8280, 8243, 9099, 8099, 9021, 8021};
-    for (size_t i = 0; i < sizeof listed / sizeof listed[0]; i++) {
-        char want[64];
-        snprintf(want, sizeof want, "\n  %5ld  auto   active ", listed[i]);
-        ck_assert_msg(strstr(r.out, want), "node1: %ld not listed:\n%.1500s", listed[i], r.out);
-    }
-    cli_result_free(&r);
+    assert_listed(dir, "node1", "node1 (WSO2 API Manager 4.0.0 or later): offset 0\n", listed,
+                  sizeof listed / sizeof listed[0]);
 
     /* The same references move as in the full home: the deployment.toml hunks agree. */
     cli_result node = cli_run(dir, "diff --offset 2 node1");
@@ -115,21 +129,10 @@ START_TEST(config_only_node_is_identity_server)
 {
     char *dir = tree_scratch();
     ck_assert_ptr_nonnull(dir);
-    char path[4200], src[4200];
-    snprintf(path, sizeof path, "%s/node2/repository/conf", dir);
-    ck_assert_int_eq(run_cmd("mkdir -p '%s'", path), 0);
-    snprintf(src, sizeof src, "%s/wso2is-5.10.0/%s", corpus_dir(), TOML);
-    ck_assert_int_eq(run_cmd("cp '%s' '%s/'", src, path), 0);
-    cli_result r = ok(dir, "ports node2");
-    ck_assert_msg(starts_with(r.out, "node2 (WSO2 Identity Server 5.10.0 or later): offset 0\n"),
-                  "%.1500s", r.out);
+    config_only_node(dir, "node2", "wso2is-5.10.0");
     static const long listed[] = {9443, 9763, 10389, 8000, 10500, 9999, 11111};
-    for (size_t i = 0; i < sizeof listed / sizeof listed[0]; i++) {
-        char want[64];
-        snprintf(want, sizeof want, "\n  %5ld  auto   active ", listed[i]);
-        ck_assert_msg(strstr(r.out, want), "node2: %ld not listed:\n%.1500s", listed[i], r.out);
-    }
-    cli_result_free(&r);
+    assert_listed(dir, "node2", "node2 (WSO2 Identity Server 5.10.0 or later): offset 0\n", listed,
+                  sizeof listed / sizeof listed[0]);
     tree_remove(dir);
     free(dir);
 }
