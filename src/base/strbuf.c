@@ -71,6 +71,12 @@ void ps_grow(void **arr, size_t *cap, size_t need, size_t size)
     *cap = ncap;
 }
 
+void ps_sort(void *arr, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(arr, n, size, cmp);
+}
+
 static void reserve(ps_strbuf *b, size_t extra)
 {
     if (b->len + extra + 1 > b->cap) {

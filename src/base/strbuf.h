@@ -39,4 +39,8 @@ void ps_grow(void **arr, size_t *cap, size_t need, size_t size);
 #define PS_PUSH(arr, n, cap)                                                                       \
     (ps_grow((void **)&(arr), &(cap), (n) + 1, sizeof *(arr)), &(arr)[(n)++])
 
+/* qsort for arrays grown with PS_PUSH, which stay NULL while empty: qsort's
+ * array must not be NULL even for 0 elements (C11 7.22.5). */
+void ps_sort(void *arr, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 #endif

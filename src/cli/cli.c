@@ -327,22 +327,35 @@ static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
         }
     }
     ps_write *w = ps_xcalloc(n, sizeof *w);
+    /* Asked under the lock, so it is what ps_apply_files will find. */
+    int *had_backup = ps_xcalloc(n, sizeof *had_backup);
     for (size_t i = 0; i < n; i++) {
         w[i].path = files[i].file->path;
         w[i].data = files[i].data;
         w[i].len = files[i].len;
         w[i].expect = files[i].file->data;
         w[i].expect_len = files[i].file->len;
+        had_backup[i] = r->backup && ps_backup_exists(w[i].path);
     }
     rc = ps_apply_files(w, n, r->backup ? PS_APPLY_BACKUP : 0, err);
     free(w);
     if (rc == 0) {
         ps_strbuf b = PS_STRBUF_INIT;
-        for (size_t i = 0; i < n; i++)
-            ps_strbuf_printf(&b, "updated %s\n", files[i].file->path);
+        for (size_t i = 0; i < n; i++) {
+            const char *path = files[i].file->path;
+            ps_strbuf_printf(&b, "updated %s\n", path);
+            if (!r->backup)
+                continue;
+            char *bak = ps_backup_name(path);
+            ps_strbuf_printf(
+                &b, had_backup[i] ? "kept %s, an earlier backup\n" : "saved the original as %s\n",
+                bak);
+            free(bak);
+        }
         emit(r, &b);
         ps_strbuf_free(&b);
     }
+    free(had_backup);
 done:
     for (size_t i = 0; i < nlocks; i++)
         ps_home_unlock(locks[i]);

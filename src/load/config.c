@@ -79,7 +79,7 @@ static int walk(walker *w, const char *sub)
         *PS_PUSH(names, n, cap) = ps_xstrdup(de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
+    ps_sort(names, n, sizeof *names, cmp_names);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         char *child = ps_path_join(sub, names[i]);
@@ -144,7 +144,7 @@ int ps_config_load(ps_config *cfg, const ps_home *home, const ps_runtime *rt, ps
         ps_config_free(cfg);
         return -1;
     }
-    qsort(cfg->files, cfg->nfiles, sizeof *cfg->files, cmp_files);
+    ps_sort(cfg->files, cfg->nfiles, sizeof *cfg->files, cmp_files);
     return 0;
 }
 

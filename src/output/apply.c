@@ -12,6 +12,7 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
+#include "output/meta.h"
 
 /*
  * What ps_apply_files knows about one entry between staging and commit. A
@@ -21,9 +22,9 @@
 typedef struct slot {
     char *real;     /* the target, symlinks resolved */
     char *tmp;      /* staged new bytes, renamed over `real` */
-    char *bak;      /* <path>.bak (PS_APPLY_BACKUP) */
-    char *bak_tmp;  /* staged original bytes, renamed over `bak` */
-    struct stat st; /* the original's mode and owner */
+    char *bak;      /* <path>.bak (PS_APPLY_BACKUP, when there is none yet) */
+    char *bak_tmp;  /* staged original bytes, renamed to `bak` */
+    ps_meta origin; /* the original's owner, mode and extended attributes */
     int skip;       /* same target and bytes as an earlier entry */
     int renamed;    /* `real` now holds the new bytes */
 } slot;
@@ -88,12 +89,13 @@ static int same_bytes(int fd, const char *expect, size_t len, int *same)
 }
 
 /*
- * Writes data[0..len) to a new temp file next to `target`, with st's owner
- * and mode, fsynced. *tmp receives its name (the caller unlinks and frees it).
- * Errors are reported against `errpath`, the name the caller knows.
+ * Writes data[0..len) to a new temp file next to `target`, with the
+ * original's metadata (or an error saying what it cannot keep), fsynced.
+ * *tmp receives its name (the caller unlinks and frees it). Errors are
+ * reported against `errpath`, the name the caller knows.
  */
-static int stage(const char *target, const char *data, size_t len, const struct stat *st,
-                 char **tmp, const char *errpath, ps_error *err)
+static int stage(const char *target, const char *data, size_t len, const ps_meta *meta, char **tmp,
+                 const char *errpath, ps_error *err)
 {
     int rc = -1;
     char *dir = dir_of(target);
@@ -112,22 +114,9 @@ static int stage(const char *target, const char *data, size_t len, const struct 
         ps_error_set(err, errpath, 0, 0, "cannot write: %s", strerror(errno));
         goto done;
     }
-    /*
-     * Owner before mode: a chown by a non-root caller clears set-id bits.
-     * A non-root caller cannot give the file away, so it becomes theirs; the
-     * group alone may still be allowed (they belong to it).
-     */
-    if (fchown(fd, st->st_uid, st->st_gid) < 0) {
-        if (errno != EPERM || geteuid() == 0) {
-            ps_error_set(err, errpath, 0, 0, "cannot set owner: %s", strerror(errno));
-            goto done;
-        }
-        (void)fchown(fd, (uid_t)-1, st->st_gid);
-    }
-    if (fchmod(fd, st->st_mode & 07777) < 0) {
-        ps_error_set(err, errpath, 0, 0, "cannot set mode: %s", strerror(errno));
+    /* After the bytes: a write clears set-id bits and security.capability. */
+    if (ps_meta_apply(fd, meta, errpath, err) < 0)
         goto done;
-    }
     if (fsync(fd) < 0) {
         ps_error_set(err, errpath, 0, 0, "cannot sync: %s", strerror(errno));
         goto done;
@@ -148,22 +137,38 @@ done:
     return rc;
 }
 
+char *ps_backup_name(const char *path)
+{
+    return ps_xasprintf("%s.bak", path);
+}
+
+int ps_backup_exists(const char *path)
+{
+    struct stat st;
+    char *bak = ps_backup_name(path);
+    /* lstat: a symlink there, even a dangling one, is somebody's backup too. */
+    int exists = lstat(bak, &st) == 0;
+    free(bak);
+    return exists;
+}
+
 /* Resolves, re-checks and stages one entry (and its backup). */
 static int stage_one(const ps_write *w, slot *s, unsigned flags, ps_error *err)
 {
     int rc = -1;
     int same;
+    struct stat st;
     s->real = realpath(w->path, NULL);
     if (!s->real)
         return ps_error_set(err, w->path, 0, 0, "cannot resolve: %s", strerror(errno));
     int fd = open(s->real, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return ps_error_set(err, w->path, 0, 0, "cannot open: %s", strerror(errno));
-    if (fstat(fd, &s->st) < 0) {
+    if (fstat(fd, &st) < 0) {
         ps_error_set(err, w->path, 0, 0, "cannot stat: %s", strerror(errno));
         goto done;
     }
-    if (!S_ISREG(s->st.st_mode)) {
+    if (!S_ISREG(st.st_mode)) {
         ps_error_set(err, w->path, 0, 0, "not a regular file");
         goto done;
     }
@@ -175,11 +180,14 @@ static int stage_one(const ps_write *w, slot *s, unsigned flags, ps_error *err)
         ps_error_set(err, w->path, 0, 0, "changed since it was read");
         goto done;
     }
-    if (stage(s->real, w->data, w->len, &s->st, &s->tmp, w->path, err) < 0)
+    if (ps_meta_read(&s->origin, fd, &st, w->path, err) < 0)
         goto done;
-    if (flags & PS_APPLY_BACKUP) {
-        s->bak = ps_xasprintf("%s.bak", w->path);
-        if (stage(s->bak, w->expect, w->expect_len, &s->st, &s->bak_tmp, s->bak, err) < 0)
+    if (stage(s->real, w->data, w->len, &s->origin, &s->tmp, w->path, err) < 0)
+        goto done;
+    /* An existing backup holds an earlier original: never replaced. */
+    if ((flags & PS_APPLY_BACKUP) && !ps_backup_exists(w->path)) {
+        s->bak = ps_backup_name(w->path);
+        if (stage(s->bak, w->expect, w->expect_len, &s->origin, &s->bak_tmp, s->bak, err) < 0)
             goto done;
     }
     rc = 0;
@@ -192,7 +200,7 @@ done:
 static int restore(const ps_write *w, slot *s, ps_error *err)
 {
     char *tmp = NULL;
-    if (stage(s->real, w->expect, w->expect_len, &s->st, &tmp, w->path, err) < 0)
+    if (stage(s->real, w->expect, w->expect_len, &s->origin, &tmp, w->path, err) < 0)
         return -1;
     if (rename(tmp, s->real) < 0) {
         ps_error_set(err, w->path, 0, 0, "cannot replace: %s", strerror(errno));
@@ -316,6 +324,7 @@ done:
         free(s[i].bak_tmp);
         free(s[i].bak);
         free(s[i].real);
+        ps_meta_free(&s[i].origin);
     }
     for (size_t i = 0; i < ndirs; i++)
         free(dirs[i]);

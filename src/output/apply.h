@@ -22,7 +22,8 @@ typedef struct ps_write {
     size_t expect_len;
 } ps_write;
 
-enum { PS_APPLY_BACKUP = 1 }; /* keep the original of each file as <path>.bak */
+/* Keep the original of each file as <path>.bak, unless that backup exists already. */
+enum { PS_APPLY_BACKUP = 1 };
 
 /*
  * Replaces every file in w[0..n) or none.
@@ -30,11 +31,13 @@ enum { PS_APPLY_BACKUP = 1 }; /* keep the original of each file as <path>.bak */
  * For each file: resolve symlinks (realpath), re-read the target and fail if
  * it no longer equals `expect` (someone changed it since it was planned),
  * then stage the new bytes in a temp file in the target's own directory
- * (".<basename>.portshift-XXXXXX"): written, given the original's owner and
- * mode (an EPERM from fchown is ignored when not root: the file then belongs
- * to the caller, the group kept when possible), fsynced. Only when every file
- * is staged are the temp files renamed over their targets, then the
- * directories fsynced.
+ * (".<basename>.portshift-XXXXXX"): written, given the original's owner,
+ * group, mode and extended attributes (SELinux label, POSIX ACLs, user.*,
+ * trusted.* as root: src/output/meta.h), fsynced. A file whose owner or
+ * group the caller cannot give (not root, and not theirs), or an attribute
+ * that cannot be copied, fails staging with a message saying what cannot be
+ * kept. Only when every file is staged are the temp files renamed over their
+ * targets, then the directories fsynced.
  *
  * If staging fails anywhere, every temp file is removed and no target has
  * changed. If a rename fails after others succeeded, the files already
@@ -42,10 +45,12 @@ enum { PS_APPLY_BACKUP = 1 }; /* keep the original of each file as <path>.bak */
  * returned; the message says so if a restore failed too.
  *
  * With PS_APPLY_BACKUP, <path>.bak (next to `path` as given, not to the
- * symlink's target) receives the original bytes the same safe way; backups
- * are renamed into place only after every target, so a failure before that
- * writes none. If a backup cannot be put in place the targets are restored;
- * the backups already renamed then hold exactly the restored bytes.
+ * symlink's target) receives the original bytes and metadata the same safe
+ * way, unless something is already there (ps_backup_exists): a backup is
+ * never replaced, so it keeps the oldest original. Backups are renamed into
+ * place only after every target, so a failure before that writes none. If a
+ * backup cannot be put in place the targets are restored; the backups
+ * already renamed then hold exactly the restored bytes.
  *
  * Two entries resolving to the same file are accepted when they carry the
  * same bytes (written once), refused otherwise.
@@ -53,6 +58,16 @@ enum { PS_APPLY_BACKUP = 1 }; /* keep the original of each file as <path>.bak */
  * n == 0 is a no-op. Returns 0, or -1 with err->path naming the file.
  */
 int ps_apply_files(const ps_write *w, size_t n, unsigned flags, ps_error *err);
+
+/* "<path>.bak": where PS_APPLY_BACKUP keeps path's original. The caller frees it. */
+char *ps_backup_name(const char *path);
+
+/*
+ * 1 when something (a file, even a dangling symlink) is at path's backup
+ * name: PS_APPLY_BACKUP then leaves it as it is and writes no backup of
+ * `path`. The CLI asks under the home lock, to say which it did.
+ */
+int ps_backup_exists(const char *path);
 
 /*
  * Takes an exclusive, non-blocking lock on directory `home` (flock on an

@@ -310,6 +310,14 @@ int ps_xmldoc_parse(ps_xmldoc **out, const char *path, const char *data, size_t 
         ps_error_set(err, path, 1, 1, "not an ASCII-compatible encoding (UTF-16 is not supported)");
         goto done;
     }
+    /* libxml2 2.9 takes a NUL after the root element for the end of the input and
+     * never reads what follows; no XML document holds one anywhere. */
+    const char *nul = memchr(data, '\0', len);
+    if (nul) {
+        ps_lines_pos(&lines, (size_t)(nul - data), &line, &col);
+        ps_error_set(err, path, line, col, "not well-formed XML: Char 0x0 out of allowed range");
+        goto done;
+    }
     int lexed = lex(&lx);
     if (lx.subset_at != SIZE_MAX) {
         ps_lines_pos(&lines, lx.subset_at, &line, &col);

@@ -220,7 +220,7 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
                 add_edit(p, &cap, u, i, p->decisions[u][i].next);
         }
     }
-    qsort(p->edits, p->nedits, sizeof *p->edits, cmp_edits);
+    ps_sort(p->edits, p->nedits, sizeof *p->edits, cmp_edits);
     *out = p;
     return 0;
 fail:

@@ -541,7 +541,7 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, co
         return -1;
     }
     /* Document order per file, files by path, builtins last; the offset sites move too. */
-    qsort(out->items, out->count, sizeof *out->items, cmp_sites);
+    ps_sort(out->items, out->count, sizeof *out->items, cmp_sites);
     out->offset_site = -1;
     out->generated_offset_site = NULL;
     for (size_t i = 0; i < out->count; i++) {

@@ -15,6 +15,7 @@
 
 typedef struct fx {
     char *scratch; /* the cwd of every CLI run; homes are scratch/<name> */
+    int as_nobody; /* cli() runs as nobody (fx_unprivileged, as root) */
 } fx;
 
 /* expect_error: accept any column (libxml2 reports where it noticed the error). */
@@ -31,10 +32,20 @@ const char *in(const fx *f, const char *fmt, ...) __attribute__((format(printf, 
 void fx_add(const fx *f, const char *fixture, const char *name);
 void put(const char *path, const char *text);
 cli_result cli(const fx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int is_root(const char *test);
+/*
+ * For a case that needs an unprivileged user (permissions must stop it): as
+ * root, gives the scratch folder to nobody and makes every later cli() call
+ * run as nobody in a forked child (call it once the files are in place);
+ * as anyone else, changes nothing. Returns 0 when nobody cannot reach the
+ * scratch folder: the case is then skipped (said so, see case_skipped) and
+ * `f` closed.
+ */
+int fx_unprivileged(fx *f, const char *test);
 int expect_error(const cli_result *r, const char *what, const char *path, int line, int col,
                  const char *needle, int usage);
 void assert_same(const snapshot *a, const snapshot *b, const char *what);
+/* The file `rel` of snapshot s; fails the case when there is none. */
+snap_file *snap_find(snapshot *s, const char *rel);
 /* Runs each `cmds[i] args`: the error contract and an unchanged scratch folder.
  * Returns the column the (last) diagnostic gave. */
 int refused(const fx *f, const char *const *cmds, const char *args, const char *path, int line,

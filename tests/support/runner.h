@@ -12,4 +12,16 @@
 /* Runs every test of `s` (fork mode unless CK_FORK=no) and returns how many failed. */
 int run_suite(Suite *s);
 
+/*
+ * Says why the running case cannot run its checks (one line on stdout); the
+ * case then returns. Check has no "skipped" result, so run_suite_status
+ * remembers it across Check's fork and reports the whole program as skipped:
+ * a case that did not run is never counted as passed.
+ */
+void case_skipped(const char *test, const char *why);
+
+/* Runs `s` and returns main's exit status: EXIT_FAILURE when a case failed,
+ * PS_SKIPPED when none failed but one called case_skipped, else EXIT_SUCCESS. */
+int run_suite_status(Suite *s);
+
 #endif

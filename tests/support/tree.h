@@ -23,7 +23,9 @@ typedef struct snapshot {
 char *tree_scratch(void);
 /* cp -a src dst; 0 on success. */
 int tree_copy(const char *src, const char *dst);
-int tree_remove(const char *dir);
+/* rm -rf, in-process (fuzz targets call it per input): symlinks are removed, never
+ * followed; read-only folders are opened up first. 0 when nothing is left. */
+int tree_remove(const char *path);
 int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void snapshot_take(snapshot *s, const char *dir);

@@ -1,10 +1,14 @@
 /*
  * ps_apply_files, the home lock and the running-server test, on real files in
  * a mkdtemp directory. Each test gets a fresh directory (checked fixture).
+ * What a replaced file keeps of the original (owner, extended attributes) is
+ * in check_apply_meta.c and check_apply_owner.c.
  */
 #include <check.h>
 
 #include "../support/runner.h"
+#include "../support/tree.h"
+#include "../support/unpriv.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -100,30 +104,6 @@ static int entries_in(const char *dir)
     return n;
 }
 
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) < 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        chmod(path, 0755); /* a test may have left it read-only */
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char sub[PATH_MAX];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            remove_tree(sub);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static void setup(void)
 {
     snprintf(root, sizeof root, "%s/check_apply.XXXXXX",
@@ -134,7 +114,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    remove_tree(root);
+    tree_remove(root);
 }
 
 /* A ps_write from array or literal arguments (embedded NULs included). */
@@ -196,26 +176,6 @@ START_TEST(test_mode_kept)
 }
 END_TEST
 
-START_TEST(test_owner_kept)
-{
-    if (geteuid() != 0) {
-        printf("check_apply: skipping owner case: only root can own a file for another user\n");
-        fflush(stdout);
-        return;
-    }
-    const char *f = at("owned.xml");
-    put(f, "old", 3);
-    ck_assert_int_eq(chown(f, 4321, 8765), 0);
-    ps_write w[] = {W(f, "new", "old")};
-    ps_error err = {0};
-    ck_assert_int_eq(ps_apply_files(w, 1, 0, &err), 0);
-    struct stat st;
-    ck_assert_int_eq(stat(f, &st), 0);
-    ck_assert_int_eq(st.st_uid, 4321);
-    ck_assert_int_eq(st.st_gid, 8765);
-}
-END_TEST
-
 START_TEST(test_symlink_written_through)
 {
     mkdir_at("shared");
@@ -259,10 +219,43 @@ START_TEST(test_backup_holds_original)
     ck_assert_int_eq(st.st_mode & 07777, 0640);
     ck_assert_int_eq(temps_in(root), 0);
 
-    /* A second apply replaces the backup with what the file then held. */
+    /* A second apply leaves the backup alone: it still holds the first original. */
     ps_write w2[] = {W(f, "again", "patched")};
     ck_assert_int_eq(ps_apply_files(w2, 1, PS_APPLY_BACKUP, &err), 0);
-    ck_assert(holds(bak, "patched", 7));
+    ck_assert(holds(f, "again", 5));
+    ck_assert(holds(bak, "original", 8));
+    ck_assert_int_eq(temps_in(root), 0);
+    ck_assert_int_eq(entries_in(root), 2);
+}
+END_TEST
+
+/* Whatever is at <file>.bak is somebody's backup, even a dangling symlink. */
+START_TEST(test_backup_never_replaced)
+{
+    const char *a = at("a.xml"), *b = at("b.xml");
+    put(a, "a0", 2);
+    put(b, "b0", 2);
+    put(at("a.xml.bak"), "mine", 4);
+    ck_assert_int_eq(symlink("nowhere", at("b.xml.bak")), 0);
+    ck_assert_int_eq(ps_backup_exists(a), 1);
+    ck_assert_int_eq(ps_backup_exists(b), 1);
+    ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0")};
+    ps_error err = {0};
+    ck_assert_int_eq(ps_apply_files(w, 2, PS_APPLY_BACKUP, &err), 0);
+    ck_assert(holds(a, "a1", 2));
+    ck_assert(holds(b, "b1", 2));
+    ck_assert(holds(at("a.xml.bak"), "mine", 4));
+    char buf[16];
+    ck_assert_int_eq(readlink(at("b.xml.bak"), buf, sizeof buf), 7);
+    ck_assert_int_eq(memcmp(buf, "nowhere", 7), 0);
+    ck_assert_int_eq(temps_in(root), 0);
+    ck_assert_int_eq(entries_in(root), 4);
+
+    unlink(at("a.xml.bak"));
+    ck_assert_int_eq(ps_backup_exists(a), 0);
+    char *name = ps_backup_name(a);
+    ck_assert_str_eq(name, at("a.xml.bak"));
+    free(name);
 }
 END_TEST
 
@@ -298,22 +291,20 @@ START_TEST(test_grown_file_refused)
 }
 END_TEST
 
+/* Root is not stopped by a read-only folder: as root, the apply runs as nobody. */
 START_TEST(test_readonly_dir)
 {
-    if (geteuid() == 0) {
-        printf("check_apply: skipping read-only directory case: root bypasses permissions\n");
-        fflush(stdout);
-        return;
-    }
     mkdir_at("rw");
     mkdir_at("ro");
     const char *a = at("rw/a.xml"), *b = at("ro/b.xml");
     put(a, "a0", 2);
     put(b, "b0", 2);
+    if (!unprivileged_dir(root, "test_readonly_dir"))
+        return;
     ck_assert_int_eq(chmod(at("ro"), 0555), 0);
     ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0")};
     ps_error err = {0};
-    ck_assert_int_eq(ps_apply_files(w, 2, 0, &err), -1);
+    ck_assert_int_eq(apply_unprivileged(w, 2, 0, &err), -1);
     ck_assert_str_eq(err.path, b);
     ck_assert(holds(a, "a0", 2));
     ck_assert(holds(b, "b0", 2));
@@ -331,7 +322,7 @@ START_TEST(test_dir_removed)
     put(a, "a0", 2);
     put(b, "b0", 2);
     ps_write w[] = {W(a, "a1", "a0"), W(b, "b1", "b0")};
-    remove_tree(at("two"));
+    tree_remove(at("two"));
     ps_error err = {0};
     ck_assert_int_eq(ps_apply_files(w, 2, PS_APPLY_BACKUP, &err), -1);
     ck_assert_str_eq(err.path, b);
@@ -562,9 +553,9 @@ static Suite *apply_suite(void)
     tcase_add_test(tc, test_bytes_replaced_exactly);
     tcase_add_test(tc, test_empty_contents);
     tcase_add_test(tc, test_mode_kept);
-    tcase_add_test(tc, test_owner_kept);
     tcase_add_test(tc, test_symlink_written_through);
     tcase_add_test(tc, test_backup_holds_original);
+    tcase_add_test(tc, test_backup_never_replaced);
     tcase_add_test(tc, test_concurrent_change_refused);
     tcase_add_test(tc, test_grown_file_refused);
     tcase_add_test(tc, test_readonly_dir);
@@ -592,6 +583,5 @@ static Suite *apply_suite(void)
 
 int main(void)
 {
-    int failed = run_suite(apply_suite());
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite_status(apply_suite());
 }
