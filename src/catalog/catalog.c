@@ -141,6 +141,8 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
               : strcmp(mode, "xml") == 0 ? PS_RULE_XML_MODE
                                          : PS_RULE_TOML_MODE;
     free(mode);
+    r->shows = attr(doc, data, elem, "shows");
+    r->value = attr(doc, data, elem, "value");
     r->unless_file = attr(doc, data, elem, "unless-file");
     r->unless_match = attr(doc, data, elem, "unless-match");
 
@@ -196,12 +198,15 @@ int ps_catalog_load(ps_catalog **out, const char *data, size_t len, ps_error *er
         } else if (strcmp(e->name, "marker") == 0 && cat->nproducts) {
             ps_product *p = &cat->products[cat->nproducts - 1];
             char *weak = attr(doc, data, (int)i, "weak");
-            ps_strlist *l = weak && strcmp(weak, "true") == 0 ? &p->weak_markers : &p->markers;
+            char *path = attr(doc, data, (int)i, "path");
+            char *toml = path ? NULL : attr(doc, data, (int)i, "toml");
+            ps_strlist *l = toml                                ? &p->toml_markers
+                            : weak && strcmp(weak, "true") == 0 ? &p->weak_markers
+                                                                : &p->markers;
             free(weak);
             size_t cap = l->count;
-            char *path = attr(doc, data, (int)i, "path");
-            if (path)
-                *PS_PUSH(l->items, l->count, cap) = path;
+            if (path || toml)
+                *PS_PUSH(l->items, l->count, cap) = path ? path : toml;
         } else if (strcmp(pname, "rules") == 0) {
             size_t k = 0;
             while (k < sizeof kinds / sizeof kinds[0] && strcmp(kinds[k].name, e->name) != 0)
@@ -249,6 +254,7 @@ void ps_catalog_free(ps_catalog *cat)
         free(p->name);
         strlist_free(&p->markers);
         strlist_free(&p->weak_markers);
+        strlist_free(&p->toml_markers);
         strlist_free(&p->dir_prefix);
         strlist_free(&p->roles);
         strlist_free(&p->profile_paths);
@@ -257,9 +263,9 @@ void ps_catalog_free(ps_catalog *cat)
     for (size_t i = 0; i < cat->nrules; i++) {
         ps_rule *r = &cat->rules[i];
         strlist_free(&r->products);
-        char *strs[] = {r->since, r->before, r->source,      r->file,
-                        r->match, r->key,    r->active_file, r->active_if,
-                        r->what,  r->role,   r->unless_file, r->unless_match};
+        char *strs[] = {r->since,       r->before,       r->source,    r->file, r->match,
+                        r->key,         r->active_file,  r->active_if, r->what, r->role,
+                        r->unless_file, r->unless_match, r->shows,     r->value};
         for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++)
             free(strs[k]);
     }

@@ -38,8 +38,11 @@ typedef struct ps_strlist {
 typedef struct ps_product {
     char *id;
     char *name;
-    ps_strlist markers;      /* paths relative to the home; any one present identifies it */
-    ps_strlist weak_markers; /* shared with another product: weighed after the folder name */
+    /* Paths relative to the home; any one marker present identifies it (a marker
+     * naming several paths, space-separated, needs all of them). */
+    ps_strlist markers;
+    ps_strlist weak_markers; /* shared with another product: weighed after strong markers */
+    ps_strlist toml_markers; /* globs over the tables of the home's deployment.toml */
     ps_strlist dir_prefix;   /* zip folder names: "wso2am" for wso2am-2.6.0 */
     ps_strlist roles;        /* roles this product plays for references (e.g. analytics) */
     long default_offset;     /* the offset when none is set (Micro Integrator: 10) */
@@ -70,6 +73,8 @@ typedef struct ps_rule {
     char *role;
     int self_only; /* reference: owner="self", only its own runtime may own it */
     long port;     /* builtin */
+    char *shows;   /* version: the earliest version whose files hold this entry */
+    char *value;   /* version: a glob the entry's (unquoted) value must match */
     ps_root unless_root;
     char *unless_file, *unless_match;
 } ps_rule;

@@ -1,6 +1,7 @@
 #include "detect/detect.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 #include "base/error.h"
 #include "base/strbuf.h"
 #include "detect/scripts.h"
+#include "parse/file.h"
+#include "parse/toml.h"
 
 static int exists(const char *home, const char *rel)
 {
@@ -42,33 +45,87 @@ static char *folder_version(const ps_product *p, const char *home)
     return version ? version : ps_xstrdup("");
 }
 
+/* A marker names one path, or several (space-separated) that must all exist. */
+static int marker_present(const char *marker, const char *home)
+{
+    char *copy = ps_xstrdup(marker), *save = NULL;
+    int all = 1;
+    for (char *p = strtok_r(copy, " ", &save); p && all; p = strtok_r(NULL, " ", &save))
+        all = exists(home, p);
+    free(copy);
+    return all;
+}
+
 static int has_marker(const ps_strlist *markers, const char *home)
 {
     for (size_t k = 0; k < markers->count; k++)
-        if (exists(home, markers->items[k]))
+        if (marker_present(markers->items[k], home))
             return 1;
     return 0;
 }
 
-/* Marker files first; then the zip folder name (a partial tree, a docker sample
- * mounting one file, is recognised by it); then markers other products ship
- * too; the product without markers catches the rest. */
-static const ps_product *detect_product(const ps_catalog *cat, const char *home)
+/* 1 when a table of the home's deployment.toml matches one of the marker's globs. */
+static int has_toml_marker(const ps_strlist *markers, const ps_toml *toml)
 {
+    for (size_t k = 0; k < markers->count; k++) {
+        char *copy = ps_xstrdup(markers->items[k]), *save = NULL;
+        int hit = 0;
+        for (char *g = strtok_r(copy, " ", &save); g && !hit; g = strtok_r(NULL, " ", &save))
+            for (size_t t = 0; t < toml->ntables && !hit; t++)
+                hit = fnmatch(g, toml->tables[t].name, 0) == 0;
+        free(copy);
+        if (hit)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * What the content says first: marker files and the tables of deployment.toml
+ * (an IS configured as key manager ships api-manager.xml, so that file alone
+ * is a weak API-M marker); then markers other products ship too; then the zip
+ * folder's name, the last hint (a partial tree, a docker sample mounting one
+ * file, may carry nothing else); the product without markers catches the rest.
+ */
+static const ps_product *detect_product(const ps_catalog *cat, const char *home,
+                                        const ps_toml *toml)
+{
+    for (size_t i = 0; i < cat->nproducts; i++) {
+        const ps_product *p = &cat->products[i];
+        if (!p->profile_only &&
+            (has_marker(&p->markers, home) || (toml && has_toml_marker(&p->toml_markers, toml))))
+            return p;
+    }
     for (size_t i = 0; i < cat->nproducts; i++)
-        if (!cat->products[i].profile_only && has_marker(&cat->products[i].markers, home))
+        if (!cat->products[i].profile_only && has_marker(&cat->products[i].weak_markers, home))
             return &cat->products[i];
     for (size_t i = 0; i < cat->nproducts; i++)
         if (!cat->products[i].profile_only && after_dir_prefix(&cat->products[i], home))
             return &cat->products[i];
     for (size_t i = 0; i < cat->nproducts; i++)
-        if (!cat->products[i].profile_only && has_marker(&cat->products[i].weak_markers, home))
-            return &cat->products[i];
-    for (size_t i = 0; i < cat->nproducts; i++)
         if (!cat->products[i].profile_only && !cat->products[i].markers.count &&
-            !cat->products[i].weak_markers.count)
+            !cat->products[i].weak_markers.count && !cat->products[i].toml_markers.count)
             return &cat->products[i];
     return NULL;
+}
+
+/* The home's deployment.toml, parsed for detection only: a file the strict
+ * reader refuses proves nothing here (NULL), and the loader reports it. */
+static ps_toml *read_toml(const char *home, const char *rel)
+{
+    char *path = ps_path_join(home, rel);
+    char *data = NULL;
+    size_t len = 0;
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    ps_toml *t = ps_xcalloc(1, sizeof *t);
+    if (ps_file_read(path, &data, &len, &err) < 0 || ps_toml_parse(t, path, data, len, &err) < 0) {
+        free(t);
+        t = NULL;
+    }
+    free(data);
+    free(path);
+    return t;
 }
 
 /* EI 6.x: each profile under wso2/ with a carbon.xml is a Carbon 4 runtime of
@@ -195,7 +252,16 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
         return ps_error_set(err, path, 0, 0,
                             "not a Carbon home: no repository/conf/carbon.xml, conf/carbon.xml "
                             "or deployment.toml");
-    const ps_product *product = detect_product(cat, path);
+    ps_toml *toml = NULL;
+    if (mode == PS_MODE_TOML) {
+        char *rel = ps_path_join(conf, "deployment.toml");
+        toml = read_toml(path, rel);
+        free(rel);
+    }
+    const ps_product *product = detect_product(cat, path, toml);
+    if (toml)
+        ps_toml_free(toml);
+    free(toml);
     if (!product)
         return ps_error_set(err, path, 0, 0, "no product in the catalog matches this home");
 

@@ -22,13 +22,19 @@ static const char *shift_name(ps_shift s)
     return s == PS_SHIFT_AUTO ? "auto" : s == PS_SHIFT_MANUAL ? "manual" : "fixed";
 }
 
+/* A version the files show is the earliest they fit: said so. */
+static const char *version_qualifier(const ps_sites *sites)
+{
+    return sites->version_at_least ? " or later" : "";
+}
+
 static void unit_header(ps_strbuf *out, const ps_plan *p, size_t u)
 {
     const ps_unit *unit = &p->units[u];
-    ps_strbuf_printf(out, "%s%s%s (%s%s%s, %s): offset %ld", unit->home->path,
+    ps_strbuf_printf(out, "%s%s%s (%s%s%s%s, %s): offset %ld", unit->home->path,
                      *unit->rt->name ? " runtime " : "", unit->rt->name, unit->rt->product->name,
-                     *unit->sites->version ? " " : "", unit->sites->version, mode_label(unit->rt),
-                     p->offset[u]);
+                     *unit->sites->version ? " " : "", unit->sites->version,
+                     version_qualifier(unit->sites), mode_label(unit->rt), p->offset[u]);
     if (p->target[u] != p->offset[u])
         ps_strbuf_printf(out, " -> %ld", p->target[u]);
     ps_strbuf_puts(out, "\n");
@@ -121,10 +127,10 @@ void ps_report_ports_text(ps_strbuf *out, const ps_plan *p)
 {
     for (size_t u = 0; u < p->nunits; u++) {
         const ps_unit *unit = &p->units[u];
-        ps_strbuf_printf(out, "%s%s%s (%s%s%s): offset %ld\n", unit->home->path,
+        ps_strbuf_printf(out, "%s%s%s (%s%s%s%s): offset %ld\n", unit->home->path,
                          *unit->rt->name ? " runtime " : "", unit->rt->name,
                          unit->rt->product->name, *unit->sites->version ? " " : "",
-                         unit->sites->version, p->target[u]);
+                         unit->sites->version, version_qualifier(unit->sites), p->target[u]);
         const ps_sites *ss = unit->sites;
         for (size_t i = 0; i < ss->count; i++) {
             const ps_site *s = &ss->items[i];
@@ -152,8 +158,7 @@ static void json_ports(ps_strbuf *b, const ps_plan *p, size_t u)
         const ps_decision *d = &p->decisions[u][i];
         long base = s->shift == PS_SHIFT_MANUAL ? s->value - p->offset[u] : s->value;
         ps_strbuf_printf(b, "%s{\"port\":%ld,\"base\":%ld,\"shift\":\"%s\",\"active\":%s,\"what\":",
-                         first ? "" : ",", d->next, base,
-                         s->shift == PS_SHIFT_FIXED ? "fixed" : "auto",
+                         first ? "" : ",", d->next, base, shift_name(s->shift),
                          s->active ? "true" : "false");
         ps_json_string(b, s->what);
         ps_strbuf_puts(b, ",\"file\":");

@@ -32,12 +32,15 @@ static int plays(const ps_unit *u, const char *role)
 }
 
 /* Tier of candidate owner v for a reference in unit u: 0 own runtime,
- * 1 another runtime of the same home, 2 another home; -1 not a candidate. */
+ * 1 another runtime of the same home, 2 another home; -1 not a candidate.
+ * A reference with a role names another server: its own runtime is never a
+ * candidate, even when it plays that role (an API-M is a key manager too),
+ * or its ports would capture the reference as they pass over it. */
 static int tier(const ps_plan *p, size_t u, size_t v, const ps_site *ref)
 {
     if (ref->self_only && u != v)
         return -1;
-    if (ref->role && !plays(&p->units[v], ref->role))
+    if (ref->role && (u == v || !plays(&p->units[v], ref->role)))
         return -1;
     if (u == v)
         return 0;

@@ -201,6 +201,12 @@ static int take_keyed(finder *f, const ps_rule *r, const ps_cfile *file, size_t 
     return take(f, r, file, value, -1);
 }
 
+/* "table.key" of a deployment.toml entry, as rules name it. Caller frees. */
+static char *full_key(const ps_toml_entry *e)
+{
+    return *e->table ? ps_xasprintf("%s.%s", e->table, e->key) : ps_xstrdup(e->key);
+}
+
 static int apply_rule(finder *f, const ps_rule *r)
 {
     for (size_t i = 0; i < f->cfg->nfiles; i++) {
@@ -235,8 +241,7 @@ static int apply_rule(finder *f, const ps_rule *r)
         } else if (file->is_toml && r->key) {
             for (size_t k = 0; k < file->toml.nentries; k++) {
                 const ps_toml_entry *e = &file->toml.entries[k];
-                char *full =
-                    *e->table ? ps_xasprintf("%s.%s", e->table, e->key) : ps_xstrdup(e->key);
+                char *full = full_key(e);
                 int rc = take_keyed(f, r, file, k, full, e->value);
                 free(full);
                 if (rc < 0)
@@ -407,14 +412,73 @@ static int cmp_sites(const void *a, const void *b)
     return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
 }
 
-/* The version a config file states (the catalog's version rules), else the
- * one the home's folder name carries. Rules are chosen by it, so it comes first. */
-static char *stated_version(const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
-                            const char *home_version)
+/* 1 when `file` holds what version rule `r` looks for: an XPath hit, or a
+ * key (deployment.toml: table.key) whose value, unquoted, matches r->value. */
+static int holds_entry(const ps_rule *r, const ps_cfile *file)
 {
+    if (file->xml && r->match) {
+        ps_xhit *hits;
+        size_t n;
+        if (ps_xmldoc_select(file->xml, r->match, &hits, &n, NULL) < 0)
+            return 0;
+        free(hits);
+        return n > 0;
+    }
+    if (!file->is_toml || !r->key)
+        return 0;
+    for (size_t k = 0; k < file->toml.nentries; k++) {
+        const ps_toml_entry *e = &file->toml.entries[k];
+        char *key = full_key(e);
+        int hit = fnmatch(r->key, key, 0) == 0;
+        free(key);
+        if (hit && r->value) {
+            ps_span v = e->value;
+            if (v.end - v.start >= 2 && (file->data[v.start] == '"' || file->data[v.start] == '\''))
+                v = (ps_span){v.start + 1, v.end - 1};
+            char *text = ps_xstrndup(file->data + v.start, v.end - v.start);
+            hit = fnmatch(r->value, text, 0) == 0;
+            free(text);
+        }
+        if (hit)
+            return 1;
+    }
+    return 0;
+}
+
+/* The earliest version the files of the runtime show (the catalog's version
+ * rules with `shows`: API-M keeps deployment.toml from 3.0 on, its WebSub
+ * endpoints from 4.0 on), or NULL when nothing shows one. */
+static const char *shown_version(const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg)
+{
+    const char *best = NULL;
     for (size_t i = 0; i < cat->nrules; i++) {
         const ps_rule *r = &cat->rules[i];
-        if (r->kind != PS_RULE_VERSION || !ps_rule_applies(r, rt->product->id, "") || !r->match)
+        if (r->kind != PS_RULE_VERSION || !r->shows || !ps_rule_applies(r, rt->product->id, "") ||
+            (best && ps_version_cmp(r->shows, best) <= 0))
+            continue;
+        for (size_t k = 0; k < cfg->nfiles; k++)
+            if (file_matches(r, &cfg->files[k]) && holds_entry(r, &cfg->files[k])) {
+                best = r->shows;
+                break;
+            }
+    }
+    return best;
+}
+
+/*
+ * The version rules are chosen by, which therefore comes first: the one
+ * carbon.xml states; for a profile, its home's; else what the files show
+ * (the earliest version they fit), refined by the home's folder name when that
+ * agrees with them; else the folder name.
+ */
+static char *stated_version(const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
+                            const char *home_version, int *at_least)
+{
+    *at_least = 0;
+    for (size_t i = 0; i < cat->nrules; i++) {
+        const ps_rule *r = &cat->rules[i];
+        if (r->kind != PS_RULE_VERSION || r->shows || !ps_rule_applies(r, rt->product->id, "") ||
+            !r->match)
             continue;
         for (size_t k = 0; k < cfg->nfiles; k++) {
             const ps_cfile *file = &cfg->files[k];
@@ -435,7 +499,14 @@ static char *stated_version(const ps_catalog *cat, const ps_runtime *rt, const p
                 return version;
         }
     }
-    return ps_xstrdup(home_version && *home_version ? home_version : rt->version);
+    if (home_version && *home_version)
+        return ps_xstrdup(home_version);
+    const char *shown = shown_version(cat, rt, cfg);
+    if (shown && !(*rt->version && ps_version_cmp(rt->version, shown) >= 0)) {
+        *at_least = 1;
+        return ps_xstrdup(shown);
+    }
+    return ps_xstrdup(rt->version);
 }
 
 int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
@@ -445,7 +516,7 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, co
     out->offset_site = -1;
     out->generated_offset = -1;
     finder f = {.out = out, .cfg = cfg, .err = err};
-    out->version = stated_version(cat, rt, cfg, home_version);
+    out->version = stated_version(cat, rt, cfg, home_version, &out->version_at_least);
     int rc = 0;
     for (size_t i = 0; i < cat->nrules && rc == 0; i++) {
         const ps_rule *r = &cat->rules[i];

@@ -46,13 +46,15 @@ typedef struct ps_sites {
     long generated_offset;
     const ps_site *generated_offset_site;
     ps_strlist hostnames;
-    char *version; /* the product version the rules were chosen by; "" when unknown */
+    char *version;        /* the product version the rules were chosen by; "" when unknown */
+    int version_at_least; /* inferred from the files: the earliest version they fit */
 } ps_sites;
 
 /*
  * Classifies every port occurrence of runtime `rt`. The product version the
  * rules are chosen by is the one its config states, else `home_version` (a
- * profile of an EI home takes its home's), else its folder's name.
+ * profile of an EI home takes its home's), else what its files show, refined
+ * by its folder's name.
  */
 int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
                   const char *home_version, ps_error *err);

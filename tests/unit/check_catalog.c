@@ -313,6 +313,17 @@ END_TEST
 
 /* ---- the loader ------------------------------------------------------------------- */
 
+/* The catalog `xml` describes; the test fails when it does not load. */
+static ps_catalog *load_ok(const char *xml)
+{
+    ps_catalog *cat = NULL;
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    ck_assert_msg(ps_catalog_load(&cat, xml, strlen(xml), &err) == 0, "%d:%d: %s", err.line,
+                  err.col, err.message);
+    return cat;
+}
+
 START_TEST(test_load_fields)
 {
     const char *xml =
@@ -337,11 +348,7 @@ START_TEST(test_load_fields)
         "source=\"S3\"/>\n"
         "  </rules>\n"
         "</catalog>\n";
-    ps_catalog *cat = NULL;
-    ps_error err;
-    memset(&err, 0, sizeof err);
-    ck_assert_msg(ps_catalog_load(&cat, xml, strlen(xml), &err) == 0, "%d:%d: %s", err.line,
-                  err.col, err.message);
+    ps_catalog *cat = load_ok(xml);
     ck_assert_uint_eq(cat->nproducts, 2);
     const ps_product *p = &cat->products[0];
     ck_assert_str_eq(p->id, "apim");
@@ -387,6 +394,40 @@ START_TEST(test_load_fields)
     ck_assert_str_eq(r->key, "log4j.*.url");
     ck_assert_ptr_null(r->match);
     ck_assert_int_eq(r->shift, PS_SHIFT_AUTO);
+    ps_catalog_free(cat);
+}
+END_TEST
+
+/* Markers of content (deployment.toml tables; several paths that must all be
+ * there) and version rules that read the version off the files. */
+START_TEST(test_load_content_markers)
+{
+    const char *xml = "<catalog xmlns=\"urn:portshift:catalog:1\">\n"
+                      "  <products>\n"
+                      "    <product id=\"is\" name=\"IS\" dir-prefix=\"wso2is\">\n"
+                      "      <marker path=\"a.xml b.xml\"/>\n"
+                      "      <marker toml=\"database.identity_db x.*\"/>\n"
+                      "      <marker path=\"w.xml\" weak=\"true\"/>\n"
+                      "    </product>\n"
+                      "  </products>\n"
+                      "  <rules>\n"
+                      "    <version products=\"is\" shows=\"5.10.0\" file=\"deployment.toml\" "
+                      "key=\"user_store.type\" value=\"*unique_id*\" source=\"S\"/>\n"
+                      "  </rules>\n"
+                      "</catalog>\n";
+    ps_catalog *cat = load_ok(xml);
+    const ps_product *p = &cat->products[0];
+    ck_assert_uint_eq(p->markers.count, 1);
+    ck_assert_str_eq(p->markers.items[0], "a.xml b.xml");
+    ck_assert_uint_eq(p->toml_markers.count, 1);
+    ck_assert_str_eq(p->toml_markers.items[0], "database.identity_db x.*");
+    ck_assert_uint_eq(p->weak_markers.count, 1);
+    ck_assert_str_eq(p->weak_markers.items[0], "w.xml");
+    const ps_rule *v = &cat->rules[0];
+    ck_assert_int_eq(v->kind, PS_RULE_VERSION);
+    ck_assert_str_eq(v->shows, "5.10.0");
+    ck_assert_str_eq(v->value, "*unique_id*");
+    ck_assert_str_eq(v->key, "user_store.type");
     ps_catalog_free(cat);
 }
 END_TEST
@@ -549,6 +590,7 @@ static Suite *catalog_suite(void)
 
     TCase *load = tcase_create("load");
     tcase_add_test(load, test_load_fields);
+    tcase_add_test(load, test_load_content_markers);
     tcase_add_loop_test(load, test_load_errors, 0, N(load_error_cases));
     suite_add_tcase(s, load);
 

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../support/corpus.h"
 #include "../support/tree.h"
 
 #define CONF "repository/conf/"
@@ -238,9 +239,9 @@ static cli_result run(const home *h, const char *cmd)
     return cli_run(h->scratch, cmd);
 }
 
-/* The JSON object of `p` as the CLI writes it, up to its "file" member. The JSON
- * contract knows "auto" and "fixed" only: a manual port is written as base + offset
- * by hand, so at any offset it reads as an auto port with its offset-0 base. */
+/* The JSON object of `p` as the CLI writes it, up to its "file" member. A manual
+ * port is written as base + offset by hand: at any offset it listens where an auto
+ * port would, with its offset-0 base, and says "manual" (DESIGN §4). */
 static void json_prefix(char *buf, size_t n, const port *p, long offset)
 {
     char file[512];
@@ -252,8 +253,7 @@ static void json_prefix(char *buf, size_t n, const port *p, long offset)
     snprintf(buf, n,
              "{\"port\":%ld,\"base\":%ld,\"shift\":\"%s\",\"active\":%s,\"what\":\"%s\","
              "\"file\":%s,",
-             effective, p->port, strcmp(p->shift, "fixed") == 0 ? "fixed" : "auto",
-             p->active ? "true" : "false", p->what, file);
+             effective, p->port, p->shift, p->active ? "true" : "false", p->what, file);
 }
 
 static int count_of(const char *hay, const char *needle)
@@ -264,11 +264,32 @@ static int count_of(const char *hay, const char *needle)
     return n;
 }
 
-/* Checks `ports --json` of a home whose offset is `offset`. */
+/* Every "shift" of a `ports --json` output is one schemas/plan.schema.json allows. */
+static void assert_shifts_in_schema(const char *json, const char *what)
+{
+    char *schema = file_text(PS_SOURCE_DIR "/schemas/plan.schema.json");
+    const char *at = strstr(schema, "\"shift\": {\"enum\": [");
+    ck_assert_msg(at != NULL, "plan.schema.json has no shift enum");
+    char *allowed = strndup(at, (size_t)(strchr(at, ']') - at + 1));
+    for (const char *s = strstr(json, "\"shift\":\""); s; s = strstr(s + 1, "\"shift\":\"")) {
+        const char *v = s + strlen("\"shift\":");
+        char *value = strndup(v, (size_t)(strchr(v + 1, '"') - v + 1));
+        ck_assert_msg(strstr(allowed, value), "%s: shift %s is not in the schema's %s", what, value,
+                      allowed);
+        free(value);
+    }
+    free(allowed);
+    free(schema);
+}
+
+/* Checks `ports --json` of a home whose offset is `offset`: every documented
+ * port, with the shift the JSON Schema names it by (a manual listener is
+ * "manual", DESIGN §4). */
 static void assert_json_ports(const home *h, const product *p, long offset)
 {
     cli_result r = run(h, "ports --json home");
     ck_assert_msg(r.status == 0, "%s: ports --json: %d %s", p->fixture, r.status, r.err);
+    assert_shifts_in_schema(r.out, p->fixture);
     char want[1024];
     snprintf(want, sizeof want, "\"product\":\"%s\",\"version\":\"%s\"", p->id, p->version);
     ck_assert_msg(strstr(r.out, want), "%s: no %s in %s", p->fixture, want, r.out);

@@ -117,8 +117,8 @@ START_TEST(reference_follows_the_home_that_owns_it)
 
     /* Alone, API-M cannot know who listens on 9444: the URL stays. */
     cli_result r = run(&s, "plan --offset 0 apim");
-    ck_assert(strstr(r.out, "api-manager.xml:4:38: reference 9444: no runtime in this call "
-                            "listens on it, left alone"));
+    ck_assert(strstr(r.out, "api-manager.xml:4:38: reference 9444, role key-manager: no runtime "
+                            "in this call listens on it, left alone"));
     cli_result_free(&r);
 
     snapshot_take(&before, apim);
@@ -143,7 +143,8 @@ START_TEST(reference_follows_the_home_that_owns_it)
     ck_assert_int_eq(r.status, 0);
     cli_result_free(&r);
     r = run(&s, "plan is=3 is2=4 apim");
-    ck_assert(strstr(r.out, "reference 9445: several runtimes listen on it, left alone"));
+    ck_assert(strstr(
+        r.out, "reference 9445, role key-manager: several runtimes listen on it, left alone"));
     cli_result_free(&r);
     done(&s);
 }

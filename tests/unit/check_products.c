@@ -13,14 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../support/corpus.h"
 #include "../support/tree.h"
 #include "parse/toml.h"
-
-static const char *corpus(void)
-{
-    const char *dir = getenv("PS_CORPUS_DIR");
-    return dir && *dir ? dir : PS_CORPUS_DIR;
-}
 
 typedef struct home {
     char *scratch;
@@ -32,7 +27,7 @@ typedef struct home {
 static void applied(home *h, const char *name, long offset)
 {
     char src[4096], cmd[512];
-    snprintf(src, sizeof src, "%s/%s", corpus(), name);
+    snprintf(src, sizeof src, "%s/%s", corpus_dir(), name);
     h->scratch = tree_scratch();
     snprintf(h->path, sizeof h->path, "%s/%s", h->scratch, name);
     ck_assert_int_eq(tree_copy(src, h->path), 0);
@@ -116,7 +111,7 @@ END_TEST
 START_TEST(apim_2_6_plan_lists_the_exceptions)
 {
     char src[4096];
-    snprintf(src, sizeof src, "%s/wso2am-2.6.0", corpus());
+    snprintf(src, sizeof src, "%s/wso2am-2.6.0", corpus_dir());
     char cmd[4200];
     snprintf(cmd, sizeof cmd, "plan --offset 3 %s", src);
     cli_result r = cli_run(NULL, cmd);
@@ -247,7 +242,7 @@ END_TEST
 static cli_result ports_json(const char *opts, const char *tree)
 {
     char cmd[4400];
-    snprintf(cmd, sizeof cmd, "ports --json %s %s/%s", opts, corpus(), tree);
+    snprintf(cmd, sizeof cmd, "ports --json %s %s/%s", opts, corpus_dir(), tree);
     cli_result r = cli_run(NULL, cmd);
     ck_assert_msg(r.status == 0, "%s: %s", cmd, r.err);
     return r;
@@ -285,7 +280,7 @@ END_TEST
 START_TEST(ei_one_profile_targeted_by_its_path)
 {
     char src[4096];
-    snprintf(src, sizeof src, "%s/wso2ei-6.6.0", corpus());
+    snprintf(src, sizeof src, "%s/wso2ei-6.6.0", corpus_dir());
     home h = {0};
     h.scratch = tree_scratch();
     snprintf(h.path, sizeof h.path, "%s/ei", h.scratch);
@@ -371,9 +366,9 @@ int main(void)
 {
     struct stat st;
     char probe[4096];
-    snprintf(probe, sizeof probe, "%s/wso2am-2.6.0", corpus());
+    snprintf(probe, sizeof probe, "%s/wso2am-2.6.0", corpus_dir());
     if (stat(probe, &st) < 0) {
-        printf("products: %s not found: skipping the corpus product checks\n", corpus());
+        printf("products: %s not found: skipping the corpus product checks\n", corpus_dir());
         return PS_SKIPPED;
     }
     Suite *s = suite_create("products");
