@@ -48,6 +48,25 @@ static void site_place(ps_strbuf *out, const ps_site *s)
         ps_strbuf_puts(out, "  (built in): ");
 }
 
+/* A stale self reference: the listener it means, and what becomes of it. */
+static void stale_text(ps_strbuf *out, const ps_plan *p, const ps_decision *d, const ps_site *s)
+{
+    const ps_site *l = &p->units[d->owner_unit].sites->items[d->owner_site];
+    long now = p->decisions[d->owner_unit][d->owner_site].now;
+    ps_strbuf_printf(out, "stale: means %s, which listens on %ld; ", l->what, now);
+    if (d->action == PS_ACT_SET)
+        ps_strbuf_printf(out, "%ld -> %ld, repaired\n", s->value, d->next);
+    else if (d->action == PS_ACT_GENERATED)
+        ps_strbuf_printf(out,
+                         "should be %ld, but the file is generated from deployment.toml: "
+                         "not edited\n",
+                         d->next);
+    else if (d->action == PS_ACT_KEEP)
+        ps_strbuf_puts(out, "right at the target, unchanged\n");
+    else
+        ps_strbuf_puts(out, "left alone (--repair sets it)\n");
+}
+
 void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
 {
     for (size_t u = 0; u < p->nunits; u++) {
@@ -93,7 +112,10 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
             case PS_SITE_REFERENCE: {
                 ps_strbuf_printf(out, "reference %ld%s%s: ", s->value, s->role ? ", role " : "",
                                  s->role ? s->role : "");
-                if ((d->action == PS_ACT_SET || d->action == PS_ACT_KEEP) && d->owner_unit >= 0) {
+                if (d->stale) {
+                    stale_text(out, p, d, s);
+                } else if ((d->action == PS_ACT_SET || d->action == PS_ACT_KEEP) &&
+                           d->owner_unit >= 0) {
                     const ps_site *l = &p->units[d->owner_unit].sites->items[d->owner_site];
                     if (d->action == PS_ACT_SET)
                         ps_strbuf_printf(out, "%ld -> %ld, follows %s\n", s->value, d->next,

@@ -6,26 +6,6 @@
 #include "base/error.h"
 #include "base/strbuf.h"
 
-#define PORT_MAX 65535L
-
-/* Effective port of a listener now and at the target offset. */
-static void listener_ports(const ps_site *s, long offset, long target, long *now, long *next)
-{
-    switch (s->shift) {
-    case PS_SHIFT_AUTO:
-        *now = s->value + offset;
-        *next = s->value + target;
-        break;
-    case PS_SHIFT_MANUAL:
-        *now = s->value;
-        *next = s->value + (target - offset);
-        break;
-    case PS_SHIFT_FIXED:
-        *now = *next = s->value;
-        break;
-    }
-}
-
 static int plays(const ps_unit *u, const char *role)
 {
     return ps_strlist_has(&u->rt->product->roles, role);
@@ -45,6 +25,50 @@ static int tier(const ps_plan *p, size_t u, size_t v, const ps_site *ref)
     if (u == v)
         return 0;
     return p->units[u].home == p->units[v].home ? 1 : 2;
+}
+
+/*
+ * A reference no runtime of the call owns now may still be a stale self
+ * reference (DESIGN §1 "Findings of check"), exactly two kinds: (a) an
+ * owner="self" element whose value is one of its runtime's listener ports
+ * at offset 0 or at the product's default (the redirectPort="9443" WSO2
+ * ships in EI profiles that run at offset 3), and (b) a reference with no
+ * role equal to one of its runtime's listener ports at the product's default
+ * offset while the runtime runs at another (<Offset> edited by hand,
+ * jndi.properties left at 5672). Nothing else: a value that some other
+ * offset would explain says nothing certain. Returns the listener meant, or -1.
+ */
+static int stale_meaning(const ps_plan *p, size_t u, const ps_site *ref)
+{
+    const ps_unit *unit = &p->units[u];
+    long dflt = unit->rt->product->default_offset;
+    if (ref->self_only) {
+        const long offsets[] = {0, dflt};
+        return ps_listener_meant(unit->sites, ref->value, offsets, 2);
+    }
+    if (ref->role || p->offset[u] == dflt)
+        return -1;
+    return ps_listener_meant(unit->sites, ref->value, &dflt, 1);
+}
+
+static void resolve_stale(ps_plan *p, size_t u, size_t i)
+{
+    const ps_site *ref = &p->units[u].sites->items[i];
+    ps_decision *d = &p->decisions[u][i];
+    int meant = stale_meaning(p, u, ref);
+    if (meant < 0)
+        return;
+    d->stale = 1;
+    d->owner_unit = (int)u;
+    d->owner_site = meant;
+    d->action = PS_ACT_STALE;
+    if (!p->units[u].repair)
+        return;
+    d->next = p->decisions[u][meant].next;
+    if (d->next == ref->value) /* repaired by the move itself: the target brings it back */
+        d->action = PS_ACT_KEEP;
+    else
+        d->action = ref->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
 }
 
 static void resolve_reference(ps_plan *p, size_t u, size_t i)
@@ -91,6 +115,7 @@ static void resolve_reference(ps_plan *p, size_t u, size_t i)
         }
         return;
     }
+    resolve_stale(p, u, i);
 }
 
 static void add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
@@ -136,12 +161,14 @@ static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
         }
         if (s->kind != PS_SITE_LISTENER)
             continue;
-        listener_ports(s, p->offset[u], p->target[u], &d->now, &d->next);
-        if (d->next > PORT_MAX || d->next < 1) {
+        d->now = ps_listener_port(s, p->offset[u], p->offset[u]);
+        d->next = ps_listener_port(s, p->offset[u], p->target[u]);
+        if (!ps_port_usable(d->next)) {
             const char *path = s->file ? s->file->path : unit->home->path;
-            return ps_error_set(
-                err, path, s->line, s->col, "offset %ld moves %s %ld to %ld, past %ld",
-                p->target[u], s->what && *s->what ? s->what : "port", s->value, d->next, PORT_MAX);
+            return ps_error_set(err, path, s->line, s->col,
+                                "offset %ld moves %s %ld to %ld, past %ld", p->target[u],
+                                s->what && *s->what ? s->what : "port", s->value, d->next,
+                                PS_PORT_MAX);
         }
         if (s->shift == PS_SHIFT_MANUAL && d->next != s->value)
             d->action = s->file && s->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
@@ -257,6 +284,9 @@ char *ps_plan_why(const ps_plan *p, const ps_edit *e)
         return ps_xasprintf("%s: written as base + offset (%s)", s->what, s->source);
     const ps_unit *owner = &p->units[d->owner_unit];
     const ps_site *l = &owner->sites->items[d->owner_site];
+    if (d->stale)
+        return ps_xasprintf("stale: means %s, which listens on %ld (--repair)", l->what,
+                            p->decisions[d->owner_unit][d->owner_site].now);
     const char *whose = d->owner_unit == e->unit                ? "this runtime"
                         : owner->home == p->units[e->unit].home ? "another runtime of this home"
                                                                 : owner->home->path;
