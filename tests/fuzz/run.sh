@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-60}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-srcs=(base/strbuf.c base/error.c parse/file.c parse/xmldoc.c parse/props.c parse/toml.c sites/refscan.c)
+srcs=(base/strbuf.c base/error.c parse/file.c parse/xmldoc.c parse/props.c parse/toml.c parse/toml_value.c sites/refscan.c)
 clang -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -I"$top/src" -I"$top/include" $(pkg-config --cflags libxml-2.0) \
