@@ -648,19 +648,3 @@ const char *ps_toml_type_name(ps_toml_type type)
 {
     return type_names[type].tag;
 }
-
-const ps_toml_entry *ps_toml_get(const ps_toml *t, const char *table, const char *key)
-{
-    for (size_t i = 0; i < t->nentries; i++)
-        if (strcmp(t->entries[i].table, table) == 0 && strcmp(t->entries[i].key, key) == 0)
-            return &t->entries[i];
-    return NULL;
-}
-
-const ps_toml_table *ps_toml_table_get(const ps_toml *t, const char *name)
-{
-    for (size_t i = 0; i < t->ntables; i++)
-        if (!t->tables[i].array && strcmp(t->tables[i].name, name) == 0)
-            return &t->tables[i];
-    return NULL;
-}

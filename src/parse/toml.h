@@ -101,11 +101,6 @@ typedef struct ps_toml {
 int ps_toml_parse(ps_toml *t, const char *path, const char *data, size_t len, ps_error *err);
 void ps_toml_free(ps_toml *t);
 
-/* The byte view's first entry `key` of table `table` (joined names), or NULL. */
-const ps_toml_entry *ps_toml_get(const ps_toml *t, const char *table, const char *key);
-/* The first [name] table header (not [[name]]), or NULL. */
-const ps_toml_table *ps_toml_table_get(const ps_toml *t, const char *name);
-
 /* The child `key` (`len` bytes) of table node `parent`, or NULL. */
 const ps_toml_node *ps_toml_child(const ps_toml *t, const ps_toml_node *parent, const char *key,
                                   size_t len);
