@@ -247,8 +247,10 @@ static int load_all(run *r, ps_error *err)
             /* The main runtime comes first; its profiles share its version. */
             const char *home_version = k ? r->sites[u - k].version : NULL;
             if (ps_sites_find(&r->sites[u], r->cat, &home->runtimes[k], &r->configs[u],
-                              home_version, err) < 0)
+                              home_version, err) < 0) {
+                ps_config_free(&r->configs[u]); /* not a unit yet: the cleanup skips it */
                 return -1;
+            }
             ps_unit *unit = &r->units[u];
             unit->home = home;
             unit->rt = &home->runtimes[k];
