@@ -90,7 +90,8 @@ void snapshot_take(snapshot *s, const char *dir)
     s->files = NULL;
     s->count = 0;
     walk(s, &cap, dir, "");
-    qsort(s->files, s->count, sizeof *s->files, cmp_rel);
+    if (s->count > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(s->files, s->count, sizeof *s->files, cmp_rel);
 }
 
 void snapshot_free(snapshot *s)
@@ -116,7 +117,7 @@ char *snapshot_diff(const snapshot *a, const snapshot *b)
             asprintf(&msg, "%s only after", b->files[j].rel);
         } else {
             const snap_file *x = &a->files[i], *y = &b->files[j];
-            if (x->len != y->len || memcmp(x->data, y->data, x->len) != 0)
+            if (x->len != y->len || (x->len && memcmp(x->data, y->data, x->len) != 0))
                 asprintf(&msg, "%s differs", x->rel);
             i++;
             j++;
