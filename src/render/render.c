@@ -35,10 +35,11 @@ static int verify(const ps_cfile *orig, const char *data, size_t len, const ps_e
                               "internal error: patched value does not read back as planned");
     }
     if (rc == 0 && orig->is_toml) {
-        /* The offset must read back through a TOML reader as the plan's value. */
+        /* The offset must read back through a TOML reader as the plan's value
+         * (looked up once: a file can carry thousands of edited references). */
+        const ps_toml_entry *e = ps_toml_get(&copy.toml, "server", "offset");
+        long v = e ? strtol(data + e->value.start, NULL, 10) : -1;
         for (size_t i = 0; i < nedits && rc == 0; i++) {
-            const ps_toml_entry *e = ps_toml_get(&copy.toml, "server", "offset");
-            long v = e ? strtol(data + e->value.start, NULL, 10) : -1;
             if (edits[i].span.end == edits[i].span.start && v != edits[i].new_value)
                 rc = ps_error_set(err, orig->path, edits[i].line, edits[i].col,
                                   "internal error: [server] offset does not read back as %ld",

@@ -78,6 +78,7 @@ static const struct scan_case {
     {"other host", "https://wso2.com:9443/", {NULL}, 0, {{0}}},
     {"unconfigured host name", "https://wso2.example.org:9443/", {NULL}, 0, {{0}}},
     {"unterminated placeholder", "localhost:${https.port", {NULL}, 0, {{0}}},
+    {"two unterminated placeholders", "localhost:${a localhost:${b", {NULL}, 0, {{0}}},
 
     /* ---- placeholder ports ---- */
     {"placeholder port", "localhost:${mgt.transport.https.port}", {NULL}, 1, {{0, 10, 37, 0}}},
@@ -85,6 +86,11 @@ static const struct scan_case {
      {{0, 23, 36, 8}}},
     {"literal then placeholder", "localhost:9443,localhost:${p}", {NULL}, 2,
      {{9443, 10, 0, 0}, {0, 25, 29, 15}}},
+    /* The '}' found for one placeholder is remembered: the next must find its own. */
+    {"two placeholders", "localhost:${a} localhost:${b}", {NULL}, 2,
+     {{0, 10, 14, 0}, {0, 25, 29, 15}}},
+    {"placeholder open until a later one closes", "localhost:${a localhost:${b}", {NULL}, 1,
+     {{0, 10, 28, 0}}},
 
     /* ---- configured host names ---- */
     {"extra host", "https://wso2.example.org:9443/", {"wso2.example.org"}, 1,
