@@ -34,14 +34,17 @@ int ps_span_number(const char *data, ps_span *span, long *value)
     while (span->end > span->start && isspace((unsigned char)data[span->end - 1]))
         span->end--;
     size_t n = span->end - span->start;
-    if (n == 0 || n > 5)
+    if (n == 0)
         return 0;
     long v = 0;
     for (size_t i = span->start; i < span->end; i++) {
         if (!isdigit((unsigned char)data[i]))
             return 0;
-        v = v * 10 + (data[i] - '0');
+        if (n <= PS_PORT_DIGITS)
+            v = v * 10 + (data[i] - '0');
     }
+    if (n > PS_PORT_DIGITS)
+        return -1;
     *value = v;
     return 1;
 }
@@ -147,6 +150,16 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
                 ps_xstrndup(file->data + digits.start, digits.end - digits.start);
         }
         return 0;
+    }
+    if (numeric < 0) {
+        /* Never skipped as "not a number": the product reads it, so a plan
+         * that ignored it would be wrong about this listener or offset. */
+        int line, col, n = (int)(digits.end - digits.start);
+        ps_lines_pos(&file->lines, digits.start, &line, &col);
+        return ps_error_set(f->err, file->path, line, col,
+                            "%s %.*s%s is out of range (at most 65535)",
+                            r->kind == PS_RULE_OFFSET ? "offset" : "port", n > 24 ? 24 : n,
+                            file->data + digits.start, n > 24 ? "..." : "");
     }
     if (!numeric) {
         /* A ${...} template here is resolved (and offset) at runtime. */

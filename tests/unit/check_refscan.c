@@ -65,6 +65,7 @@ static const struct scan_case {
     {"port too large", "localhost:99999", {NULL}, 0, {{0}}},
     {"port just too large", "localhost:65536", {NULL}, 0, {{0}}},
     {"six digits", "localhost:123456", {NULL}, 0, {{0}}},
+    {"twenty digits", "https://localhost:12345678901234567890/x", {NULL}, 0, {{0}}},
     {"port zero", "localhost:0", {NULL}, 0, {{0}}},
     {"port 00000", "localhost:00000", {NULL}, 0, {{0}}},
     {"digits run into letters", "localhost:9443abc", {NULL}, 0, {{0}}},
