@@ -240,15 +240,16 @@ static int load_all(run *r, ps_error *err)
     r->units = ps_xcalloc(total, sizeof *r->units);
     for (size_t h = 0; h < r->nhomes; h++) {
         const ps_home *home = r->homes[h];
+        if (ps_config_load_home(&r->configs[r->nunits], home, err) < 0)
+            return -1;
         for (size_t k = 0; k < home->nruntimes; k++) {
             size_t u = r->nunits;
-            if (ps_config_load(&r->configs[u], home, &home->runtimes[k], err) < 0)
-                return -1;
             /* The main runtime comes first; its profiles share its version. */
             const char *home_version = k ? r->sites[u - k].version : NULL;
             if (ps_sites_find(&r->sites[u], r->cat, &home->runtimes[k], &r->configs[u],
                               home_version, err) < 0) {
-                ps_config_free(&r->configs[u]); /* not a unit yet: the cleanup skips it */
+                for (size_t j = k; j < home->nruntimes; j++) /* not a unit's yet */
+                    ps_config_free(&r->configs[u - k + j]);
                 return -1;
             }
             ps_unit *unit = &r->units[u];

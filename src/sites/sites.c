@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/keyset.h"
 #include "base/strbuf.h"
 #include "sites/refscan.h"
 
@@ -14,12 +15,8 @@ typedef struct finder {
     size_t cap;
     const ps_config *cfg;
     ps_error *err;
-    /* Spans a rule has already claimed: the first rule for an occurrence wins. */
-    struct claim {
-        const ps_cfile *file;
-        size_t start;
-    } * claims;
-    size_t nclaims, ccap;
+    /* Spans a rule has already claimed, by (file, start): the first rule for an occurrence wins. */
+    ps_keyset claims;
     /* Where role rules put a role: an element (and its descendants), an attribute or a property. */
     struct tag {
         const ps_cfile *file;
@@ -43,31 +40,29 @@ int ps_span_number(const char *data, ps_span *span, long *value)
     while (span->end > span->start && isspace((unsigned char)data[span->end - 1]))
         span->end--;
     size_t n = span->end - span->start;
-    if (n == 0 || n > 5)
+    if (n == 0)
         return 0;
     long v = 0;
     for (size_t i = span->start; i < span->end; i++) {
         if (!isdigit((unsigned char)data[i]))
             return 0;
-        v = v * 10 + (data[i] - '0');
+        if (n <= PS_PORT_DIGITS)
+            v = v * 10 + (data[i] - '0');
     }
+    if (n > PS_PORT_DIGITS)
+        return -1;
     *value = v;
     return 1;
 }
 
 static int claimed(const finder *f, const ps_cfile *file, size_t start)
 {
-    for (size_t i = 0; i < f->nclaims; i++)
-        if (f->claims[i].file == file && f->claims[i].start == start)
-            return 1;
-    return 0;
+    return ps_keyset_has(&f->claims, (uintptr_t)file, start);
 }
 
 static void claim(finder *f, const ps_cfile *file, size_t start)
 {
-    struct claim *c = PS_PUSH(f->claims, f->nclaims, f->ccap);
-    c->file = file;
-    c->start = start;
+    ps_keyset_add(&f->claims, (uintptr_t)file, start);
 }
 
 static ps_site *add_site(finder *f, ps_site_kind kind, const ps_cfile *file, ps_span span,
@@ -97,8 +92,18 @@ static int element_text(const ps_cfile *file, int elem, ps_span *out)
     const ps_xelem *e = &doc->elems[elem];
     if ((size_t)elem + 1 < doc->nelems && doc->elems[elem + 1].parent == elem)
         return 0;
-    /* The digits sit in one text run; pick the first non-blank run of the element. */
-    for (size_t i = 0; i < doc->ntexts; i++) {
+    /* The digits sit in one text run; pick the first non-blank run of the element.
+     * Runs are in document order and a leaf's all lie inside it: find the
+     * first by binary search, not by a scan per element. */
+    size_t lo = 0, hi = doc->ntexts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc->texts[mid].span.start < e->inner.start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < doc->ntexts && doc->texts[i].span.start < e->inner.end; i++) {
         const ps_xtext *t = &doc->texts[i];
         if (t->elem != elem)
             continue;
@@ -151,6 +156,16 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
                 ps_xstrndup(file->data + digits.start, digits.end - digits.start);
         }
         return 0;
+    }
+    if (numeric < 0) {
+        /* Never skipped as "not a number": the product reads it, so a plan
+         * that ignored it would be wrong about this listener or offset. */
+        int line, col, n = (int)(digits.end - digits.start);
+        ps_lines_pos(&file->lines, digits.start, &line, &col);
+        return ps_error_set(f->err, file->path, line, col,
+                            "%s %.*s%s is out of range (at most 65535)",
+                            r->kind == PS_RULE_OFFSET ? "offset" : "port", n > 24 ? 24 : n,
+                            file->data + digits.start, n > 24 ? "..." : "");
     }
     if (!numeric) {
         /* A ${...} template here is resolved (and offset) at runtime. */
@@ -380,24 +395,83 @@ static int add_builtin(finder *f, const ps_rule *r)
     return 0;
 }
 
-static const char *role_of(const finder *f, const ps_cfile *file, int elem, int attr, size_t prop)
+/*
+ * The role tags of one file, by node: the first tag (in rule order) on each
+ * attribute and property, and on each element or any of its ancestors (a
+ * tag covers the element's whole content). Built once per file, so a scan
+ * hit finds its role without going through every tag.
+ */
+#define NO_TAG SIZE_MAX
+
+typedef struct roles {
+    size_t *elem, *attr, *prop; /* index into finder.tags, or NO_TAG */
+    size_t nelem, nattr, nprop;
+} roles;
+
+static void first_tag(size_t **slots, size_t *n, size_t at, size_t tag)
 {
-    for (size_t i = 0; i < f->ntags; i++) {
-        const struct tag *t = &f->tags[i];
-        if (t->file != file)
-            continue;
-        if (!file->xml) {
-            if (t->prop == prop)
-                return t->role;
-        } else if (t->attr >= 0 ? t->attr == attr : ps_xmldoc_within(file->xml, elem, t->elem)) {
-            return t->role;
-        }
+    if (at >= *n) {
+        size_t old = *n;
+        ps_grow((void **)slots, n, at + 1, sizeof **slots);
+        for (size_t i = old; i < *n; i++)
+            (*slots)[i] = NO_TAG;
     }
-    return NULL;
+    if (tag < (*slots)[at])
+        (*slots)[at] = tag;
 }
 
-static void scan_range(finder *f, const ps_cfile *file, ps_span range, int elem, int attr,
-                       size_t prop)
+/* roles[i] for cfg->files[i]; a file without tags has none. */
+static roles *roles_build(const finder *f)
+{
+    roles *all = ps_xcalloc(f->cfg->nfiles, sizeof *all);
+    for (size_t i = 0; i < f->ntags; i++) {
+        const struct tag *t = &f->tags[i];
+        roles *r = &all[t->file - f->cfg->files];
+        if (!t->file->xml)
+            first_tag(&r->prop, &r->nprop, t->prop, i);
+        else if (t->attr >= 0)
+            first_tag(&r->attr, &r->nattr, (size_t)t->attr, i);
+        else
+            first_tag(&r->elem, &r->nelem, (size_t)t->elem, i);
+    }
+    for (size_t k = 0; k < f->cfg->nfiles; k++) {
+        const ps_xmldoc *doc = f->cfg->files[k].xml;
+        roles *r = &all[k];
+        if (!doc || !r->nelem)
+            continue;
+        first_tag(&r->elem, &r->nelem, doc->nelems - 1, NO_TAG); /* one slot per element */
+        for (size_t e = 0; e < doc->nelems; e++) /* parents come before their children */
+            if (doc->elems[e].parent >= 0)
+                first_tag(&r->elem, &r->nelem, e, r->elem[doc->elems[e].parent]);
+    }
+    return all;
+}
+
+static void roles_free(roles *all, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(all[i].elem);
+        free(all[i].attr);
+        free(all[i].prop);
+    }
+    free(all);
+}
+
+static const char *role_of(const finder *f, const roles *r, int elem, int attr, size_t prop)
+{
+    size_t t = NO_TAG;
+    if (elem < 0) {
+        t = prop < r->nprop ? r->prop[prop] : NO_TAG;
+    } else {
+        t = (size_t)elem < r->nelem ? r->elem[elem] : NO_TAG;
+        if (attr >= 0 && (size_t)attr < r->nattr && r->attr[attr] < t)
+            t = r->attr[attr];
+    }
+    return t == NO_TAG ? NULL : f->tags[t].role;
+}
+
+static void scan_range(finder *f, const ps_cfile *file, const roles *r, ps_span range, int elem,
+                       int attr, size_t prop)
 {
     ps_refhit *hits = NULL;
     size_t n = 0, cap = 0;
@@ -409,25 +483,26 @@ static void scan_range(finder *f, const ps_cfile *file, ps_span range, int elem,
         ps_span sp = {hits[i].start, hits[i].end};
         ps_site *s = add_site(f, hits[i].placeholder ? PS_SITE_PLACEHOLDER : PS_SITE_REFERENCE,
                               file, sp, hits[i].port);
-        s->role = role_of(f, file, elem, attr, prop);
+        s->role = role_of(f, r, elem, attr, prop);
     }
     free(hits);
 }
 
-static void scan_file(finder *f, const ps_cfile *file)
+static void scan_file(finder *f, const ps_cfile *file, const roles *r)
 {
     if (file->xml) {
         const ps_xmldoc *doc = file->xml;
         for (size_t i = 0; i < doc->ntexts; i++)
-            scan_range(f, file, doc->texts[i].span, doc->texts[i].elem, -1, 0);
+            scan_range(f, file, r, doc->texts[i].span, doc->texts[i].elem, -1, 0);
         for (size_t i = 0; i < doc->nattrs; i++)
-            scan_range(f, file, doc->attrs[i].value, doc->attrs[i].elem, (int)i, 0);
+            scan_range(f, file, r, doc->attrs[i].value, doc->attrs[i].elem, (int)i, 0);
     } else if (file->is_toml) {
         for (size_t i = 0; i < file->toml.nstrings; i++)
-            scan_range(f, file, file->toml.strings[i].inner, -1, -1, file->toml.strings[i].entry);
+            scan_range(f, file, r, file->toml.strings[i].inner, -1, -1,
+                       file->toml.strings[i].entry);
     } else {
         for (size_t i = 0; i < file->props.count; i++)
-            scan_range(f, file, file->props.entries[i].value, -1, -1, i);
+            scan_range(f, file, r, file->props.entries[i].value, -1, -1, i);
     }
 }
 
@@ -666,9 +741,13 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, co
         if (rt->mode == PS_MODE_TOML)
             rc = offset_insertion(&f);
     }
-    for (size_t i = 0; i < cfg->nfiles && rc == 0; i++)
-        scan_file(&f, &cfg->files[i]);
-    free(f.claims);
+    if (rc == 0) {
+        roles *r = roles_build(&f);
+        for (size_t i = 0; i < cfg->nfiles; i++)
+            scan_file(&f, &cfg->files[i], &r[i]);
+        roles_free(r, cfg->nfiles);
+    }
+    ps_keyset_free(&f.claims);
     free(f.tags);
     if (rc < 0) {
         ps_sites_free(out);

@@ -75,6 +75,9 @@ void ps_sites_free(ps_sites *sites);
  * has none), in the file's line-ending style. Caller frees. */
 char *ps_site_text(const ps_site *site, long value);
 
+/* Ports and offsets have at most 5 digits (65535). */
+#define PS_PORT_DIGITS 5
+
 /*
  * The offset key `key` ("server.offset") of a deployment.toml, read by
  * TOML's rules however it is written ([server] offset, server.offset at the
@@ -86,7 +89,8 @@ int ps_sites_toml_offset(const ps_cfile *file, const char *key, const ps_toml_no
                          ps_error *err);
 
 /* Trims the span to its non-blank part; 1 when what remains is a port-sized
- * decimal number (stored in *value), 0 otherwise. */
+ * decimal number (stored in *value), -1 when it is a decimal number with more
+ * digits than any port or offset has, 0 when it is not a decimal number. */
 int ps_span_number(const char *data, ps_span *span, long *value);
 
 #endif

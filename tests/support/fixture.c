@@ -327,6 +327,24 @@ static void replace_once(snap_file *file, const char *from, const char *to)
     file->len = file->len - fl + tl;
 }
 
+void fx_replace(const char *path, const char *from, const char *to)
+{
+    snap_file file = {(char *)path, NULL, 0};
+    FILE *fp = fopen(path, "rb");
+    ck_assert_msg(fp != NULL, "cannot open %s: %s", path, strerror(errno));
+    struct stat st;
+    ck_assert_int_eq(fstat(fileno(fp), &st), 0);
+    file.data = malloc((size_t)st.st_size + 1);
+    file.len = fread(file.data, 1, (size_t)st.st_size, fp);
+    fclose(fp);
+    replace_once(&file, from, to);
+    fp = fopen(path, "wb");
+    ck_assert_msg(fp != NULL, "cannot write %s: %s", path, strerror(errno));
+    ck_assert_uint_eq(fwrite(file.data, 1, file.len, fp), file.len);
+    ck_assert_int_eq(fclose(fp), 0);
+    free(file.data);
+}
+
 static void snapshot_copy(snapshot *dst, const snapshot *src)
 {
     dst->count = src->count;

@@ -31,6 +31,8 @@ void fx_close(fx *f);
 const char *in(const fx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fx_add(const fx *f, const char *fixture, const char *name);
 void put(const char *path, const char *text);
+/* Replaces the one occurrence of `from` in the file at `path` with `to`. */
+void fx_replace(const char *path, const char *from, const char *to);
 cli_result cli(const fx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /*
  * For a case that needs an unprivileged user (permissions must stop it): as
