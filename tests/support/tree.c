@@ -90,7 +90,8 @@ void snapshot_take(snapshot *s, const char *dir)
     s->files = NULL;
     s->count = 0;
     walk(s, &cap, dir, "");
-    qsort(s->files, s->count, sizeof *s->files, cmp_rel);
+    if (s->count > 1) /* an empty folder leaves files NULL, which qsort may not take */
+        qsort(s->files, s->count, sizeof *s->files, cmp_rel);
 }
 
 void snapshot_free(snapshot *s)
