@@ -8,6 +8,10 @@
 int ps_error_set(ps_error *err, const char *path, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* Adds text to the end of err's message (if err is not NULL): context that
+ * only the caller knows, after the callee's own words. */
+void ps_error_append(ps_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Prints "portshift: path:line:col: error: message" (parts omitted when unset). */
 void ps_error_print(FILE *to, const char *severity, const ps_error *err);
 
