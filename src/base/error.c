@@ -33,6 +33,17 @@ int ps_error_vset(ps_error *err, const char *path, int line, int col, const char
     return -1;
 }
 
+void ps_error_append(ps_error *err, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    size_t used = strlen(err->message);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message + used, sizeof err->message - used, fmt, ap);
+    va_end(ap);
+}
+
 void ps_diag_add(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
 {
     ps_error *e = PS_PUSH(d->items, d->count, d->cap);
