@@ -26,6 +26,24 @@ int ps_error_set(ps_error *err, const char *path, int line, int col, const char 
     return -1;
 }
 
+int ps_error_vset(ps_error *err, const char *path, int line, int col, const char *fmt, va_list ap)
+{
+    if (err)
+        fill(err, path, line, col, fmt, ap);
+    return -1;
+}
+
+void ps_error_append(ps_error *err, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    size_t used = strlen(err->message);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message + used, sizeof err->message - used, fmt, ap);
+    va_end(ap);
+}
+
 void ps_diag_add(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
 {
     ps_error *e = PS_PUSH(d->items, d->count, d->cap);

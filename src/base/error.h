@@ -2,11 +2,19 @@
 #ifndef PS_BASE_ERROR_H
 #define PS_BASE_ERROR_H
 
+#include <stdarg.h>
+
 #include <portshift/portshift.h>
 
 /* Sets err (if not NULL) to path:line:col message. Always returns -1. */
 int ps_error_set(ps_error *err, const char *path, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+int ps_error_vset(ps_error *err, const char *path, int line, int col, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+/* Adds text to the end of err's message (if err is not NULL): context that
+ * only the caller knows, after the callee's own words. */
+void ps_error_append(ps_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prints "portshift: path:line:col: error: message" (parts omitted when unset). */
 void ps_error_print(FILE *to, const char *severity, const ps_error *err);

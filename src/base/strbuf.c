@@ -141,3 +141,10 @@ void ps_strbuf_free(ps_strbuf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+void ps_free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}

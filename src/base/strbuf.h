@@ -34,6 +34,9 @@ char *ps_xstrdup(const char *s);
 char *ps_xstrndup(const char *s, size_t n);
 char *ps_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Frees v[0..n) and v itself. */
+void ps_free_strings(char **v, size_t n);
+
 /* Grows *arr (of *cap elements of `size` bytes) to hold at least `need`. */
 void ps_grow(void **arr, size_t *cap, size_t need, size_t size);
 #define PS_PUSH(arr, n, cap)                                                                       \

@@ -20,6 +20,8 @@
 #include "load/config.h"
 #include "output/apply.h"
 #include "output/diff.h"
+#include "output/lock.h"
+#include "output/recover.h"
 #include "output/report.h"
 #include "plan/plan.h"
 #include "render/render.h"
@@ -61,6 +63,7 @@ typedef struct run {
     ps_unit *units;
     size_t nunits;
     ps_plan *plan;
+    ps_locks locks; /* every home, held from before it is read until the output is out */
     FILE *out, *err;
     int out_errno; /* the first failed write to `out` */
 } run;
@@ -227,10 +230,46 @@ static int detect_all(run *r, ps_error *err)
     return 0;
 }
 
+/*
+ * Locks every home before anything in it is read (DESIGN §2.5): apply
+ * exclusively, and it first finishes any apply a crash cut short; the
+ * commands that only read share the lock, and refuse a home where such an
+ * apply waits to be finished (they never write).
+ */
+static int hold_homes(run *r, ps_error *err)
+{
+    int rc = -1;
+    int apply = r->cmd == CMD_APPLY;
+    char **paths = ps_xcalloc(r->nargs, sizeof *paths);
+    for (size_t i = 0; i < r->nargs; i++) {
+        char *runtime;
+        paths[i] = split_runtime(r->args[i].path, &runtime);
+        free(runtime);
+    }
+    if (ps_locks_take(&r->locks, (const char *const *)paths, r->nargs,
+                      apply ? PS_LOCK_EXCLUSIVE : PS_LOCK_SHARED, PS_LOCK_WAIT_MS, err) < 0)
+        goto done;
+    if (apply) {
+        ps_strbuf report = PS_STRBUF_INIT;
+        rc = ps_recover(&r->locks, r->force, &report, err);
+        if (report.len)
+            fwrite(report.data, 1, report.len, r->out);
+        ps_strbuf_free(&report);
+        goto done;
+    }
+    for (size_t i = 0; i < r->nargs; i++)
+        if (ps_recover_refuse(paths[i], err) < 0)
+            goto done;
+    rc = 0;
+done:
+    ps_free_strings(paths, r->nargs);
+    return rc;
+}
+
 /* detect -> load -> sites for every runtime of every home. */
 static int load_all(run *r, ps_error *err)
 {
-    if (ps_catalog_builtin(&r->cat, err) < 0 || detect_all(r, err) < 0)
+    if (detect_all(r, err) < 0)
         return -1;
     size_t total = 0;
     for (size_t h = 0; h < r->nhomes; h++)
@@ -240,15 +279,18 @@ static int load_all(run *r, ps_error *err)
     r->units = ps_xcalloc(total, sizeof *r->units);
     for (size_t h = 0; h < r->nhomes; h++) {
         const ps_home *home = r->homes[h];
+        if (ps_config_load_home(&r->configs[r->nunits], home, err) < 0)
+            return -1;
         for (size_t k = 0; k < home->nruntimes; k++) {
             size_t u = r->nunits;
-            if (ps_config_load(&r->configs[u], home, &home->runtimes[k], err) < 0)
-                return -1;
             /* The main runtime comes first; its profiles share its version. */
             const char *home_version = k ? r->sites[u - k].version : NULL;
             if (ps_sites_find(&r->sites[u], r->cat, &home->runtimes[k], &r->configs[u],
-                              home_version, err) < 0)
+                              home_version, err) < 0) {
+                for (size_t j = k; j < home->nruntimes; j++) /* not a unit's yet */
+                    ps_config_free(&r->configs[u - k + j]);
                 return -1;
+            }
             ps_unit *unit = &r->units[u];
             unit->home = home;
             unit->rt = &home->runtimes[k];
@@ -306,24 +348,44 @@ static int do_diff(run *r, ps_rendered *files, size_t n)
     return n ? PS_EXIT_PENDING : PS_EXIT_OK;
 }
 
+/* The home a loaded file belongs to. */
+static const char *home_of(const run *r, const ps_cfile *file)
+{
+    for (size_t u = 0; u < r->nunits; u++) {
+        const ps_config *cfg = &r->configs[u];
+        if (file >= cfg->files && file < cfg->files + cfg->nfiles)
+            return r->units[u].home->path;
+    }
+    return NULL;
+}
+
+/* Staged files of an apply killed while staging (no record names them) go. */
+static int remove_staged(const run *r, ps_error *err)
+{
+    const char **paths = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t u = 0; u < r->nunits; u++)
+        for (size_t i = 0; i < r->configs[u].nfiles; i++)
+            *PS_PUSH(paths, n, cap) = r->configs[u].files[i].path;
+    int rc = ps_recover_staged(paths, n, &r->locks, err);
+    free(paths);
+    return rc;
+}
+
 static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
 {
+    if (remove_staged(r, err) < 0)
+        return PS_EXIT_ERROR;
     if (n == 0)
-        return PS_EXIT_OK; /* nothing to write: no lock to take, no server to spare */
-    int rc = -1;
-    int *locks = ps_xcalloc(r->nhomes, sizeof *locks);
-    size_t nlocks = 0;
+        return PS_EXIT_OK; /* nothing to write: no server to spare */
     for (size_t i = 0; i < r->nhomes; i++) {
-        if (ps_home_lock(r->homes[i]->path, &locks[nlocks], err) < 0)
-            goto done;
-        nlocks++;
         long pid;
         if (!r->force && ps_home_running(r->homes[i]->path, &pid)) {
             ps_error_set(err, r->homes[i]->path, 0, 0,
                          "the server is running (wso2carbon.pid: process %ld); stop it or use "
                          "--force",
                          pid);
-            goto done;
+            return PS_EXIT_ERROR;
         }
     }
     ps_write *w = ps_xcalloc(n, sizeof *w);
@@ -336,8 +398,9 @@ static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
         w[i].expect = files[i].file->data;
         w[i].expect_len = files[i].file->len;
         had_backup[i] = r->backup && ps_backup_exists(w[i].path);
+        w[i].home = home_of(r, files[i].file);
     }
-    rc = ps_apply_files(w, n, r->backup ? PS_APPLY_BACKUP : 0, err);
+    int rc = ps_apply_files(w, n, r->backup ? PS_APPLY_BACKUP : 0, err);
     free(w);
     if (rc == 0) {
         ps_strbuf b = PS_STRBUF_INIT;
@@ -356,16 +419,13 @@ static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
         ps_strbuf_free(&b);
     }
     free(had_backup);
-done:
-    for (size_t i = 0; i < nlocks; i++)
-        ps_home_unlock(locks[i]);
-    free(locks);
     return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
 }
 
 static int execute(run *r, ps_error *err)
 {
-    if (load_all(r, err) < 0)
+    /* The catalog first: the homes are held no longer than needed. */
+    if (ps_catalog_builtin(&r->cat, err) < 0 || hold_homes(r, err) < 0 || load_all(r, err) < 0)
         return PS_EXIT_ERROR;
     if (ps_plan_make(&r->plan, r->units, r->nunits, err) < 0)
         return PS_EXIT_ERROR;
@@ -412,6 +472,7 @@ static void run_free(run *r)
     free(r->homes);
     free(r->args);
     ps_catalog_free(r->cat);
+    ps_locks_release(&r->locks);
 }
 
 /* Flushes `f`: 0, or the errno of the failed write (`kept` when an earlier

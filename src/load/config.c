@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "base/error.h"
+#include "base/keyset.h"
 #include "base/strbuf.h"
 
 static int has_suffix(const char *s, const char *suffix)
@@ -20,15 +21,191 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* What one home may hold in scope, summed over its runtimes. */
+typedef struct budget {
+    const char *home;
+    size_t entries, bytes;
+} budget;
+
+/* A place under one of a runtime's two roots (its config folder, its deployment folder). */
+typedef struct place {
+    ps_root root;
+    const char *root_dir; /* relative to the home; borrowed from the runtime */
+    char *sub;            /* relative to root_dir */
+} place;
+
+/*
+ * The walk of one runtime's folders. Every real folder and every config file
+ * is taken once: the walk remembers (st_dev, st_ino) of each, so a symlink
+ * loop (conf/x -> .) ends and an alias of a folder or file already taken is
+ * skipped. Real paths are walked first and symlinks followed only after, so
+ * a file reachable both ways keeps its real name, the one catalog rules know
+ * it by (conf/aaa -> tomcat must not turn tomcat/catalina-server.xml into
+ * aaa/catalina-server.xml). Skipping is silent: nothing is lost, the file is
+ * read and planned once, and apply writes through a symlink, so the alias
+ * sees the new bytes too.
+ */
 typedef struct walker {
-    ps_config *cfg;
-    size_t cap;
     const char *home;
     const ps_runtime *rt;
-    ps_root root;
-    const char *root_dir; /* relative to the home */
+    budget *budget;
+    ps_keyset seen;  /* folders walked, config files taken */
+    ps_keyset above; /* the folders above each root: a symlink to one is a loop */
+    place *files;    /* to read, in walk order */
+    size_t nfiles, fcap;
+    place *links; /* symlinks met, followed once every real path is walked */
+    size_t nlinks, lcap;
     ps_error *err;
 } walker;
+
+static int is_config_name(const walker *w, const char *name)
+{
+    return has_suffix(name, ".xml") || has_suffix(name, ".properties") ||
+           (w->rt->carbon5 && has_suffix(name, ".yaml"));
+}
+
+static char *place_path(const walker *w, const place *p)
+{
+    char *rel = ps_path_join(p->root_dir, p->sub);
+    char *path = ps_path_join(w->home, rel);
+    free(rel);
+    return path;
+}
+
+static void push_place(place **arr, size_t *n, size_t *cap, const place *at, const char *sub)
+{
+    place *p = PS_PUSH(*arr, *n, *cap);
+    *p = (place){at->root, at->root_dir, ps_xstrdup(sub)};
+}
+
+/* Takes a config file; `st` is NULL when it cannot be stat'ed (reading it reports why). */
+static int take_file(walker *w, const place *at, const struct stat *st)
+{
+    if (st) {
+        w->budget->bytes += (size_t)st->st_size;
+        if (w->budget->bytes > PS_MAX_HOME_BYTES)
+            return ps_error_set(w->err, w->budget->home, 0, 0,
+                                "too much config: more than %zu MiB of config files",
+                                PS_MAX_HOME_BYTES >> 20);
+    }
+    push_place(&w->files, &w->nfiles, &w->fcap, at, at->sub);
+    return 0;
+}
+
+/* Walks a folder in name order; a folder that does not exist is empty. */
+static int walk(walker *w, const place *at)
+{
+    char *dir = place_path(w, at);
+    DIR *d = opendir(dir);
+    if (!d) {
+        int missing = errno == ENOENT || errno == ENOTDIR;
+        int rc = missing ? 0 : ps_error_set(w->err, dir, 0, 0, "cannot open: %s", strerror(errno));
+        free(dir);
+        return rc;
+    }
+    struct stat st;
+    if (fstat(dirfd(d), &st) < 0 || !ps_keyset_add(&w->seen, st.st_dev, st.st_ino)) {
+        closedir(d); /* walked already: a loop or an alias */
+        free(dir);
+        return 0;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (struct dirent *de; rc == 0 && (de = readdir(d));) {
+        if (de->d_name[0] == '.')
+            continue; /* ., .., and our own .name.portshift-XXXXXX temp files */
+        if (++w->budget->entries > PS_MAX_HOME_ENTRIES)
+            rc = ps_error_set(w->err, w->budget->home, 0, 0,
+                              "too many files: more than %d files and folders in the config "
+                              "folders",
+                              PS_MAX_HOME_ENTRIES);
+        *PS_PUSH(names, n, cap) = ps_xstrdup(de->d_name);
+    }
+    closedir(d);
+    ps_sort(names, n, sizeof *names, cmp_names);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        place child = {at->root, at->root_dir, ps_path_join(at->sub, names[i])};
+        char *full = ps_path_join(dir, names[i]);
+        if (lstat(full, &st) < 0) /* gone since readdir: reading it says so */
+            rc = is_config_name(w, names[i]) ? take_file(w, &child, NULL) : 0;
+        else if (S_ISLNK(st.st_mode))
+            push_place(&w->links, &w->nlinks, &w->lcap, &child, child.sub);
+        else if (S_ISDIR(st.st_mode))
+            rc = walk(w, &child);
+        else if (is_config_name(w, names[i])) {
+            /* A second hard link is taken too: apply replaces each name by
+             * rename, so a name left out would keep the old bytes. */
+            ps_keyset_add(&w->seen, st.st_dev, st.st_ino);
+            rc = take_file(w, &child, &st);
+        }
+        free(child.sub);
+        free(full);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    free(dir);
+    return rc;
+}
+
+/* The symlinks met, in the order met; walking a linked folder may add more. */
+static int follow_links(walker *w)
+{
+    int rc = 0;
+    for (size_t i = 0; i < w->nlinks && rc == 0; i++) {
+        place link = w->links[i]; /* a copy: walk() may move the array */
+        char *full = place_path(w, &link);
+        const char *name = strrchr(link.sub, '/') ? strrchr(link.sub, '/') + 1 : link.sub;
+        struct stat st;
+        if (stat(full, &st) < 0) /* dangling: a missing config file, if it is named like one */
+            rc = is_config_name(w, name) ? take_file(w, &link, NULL) : 0;
+        else if (S_ISDIR(st.st_mode)) {
+            if (!ps_keyset_has(&w->above, st.st_dev, st.st_ino))
+                rc = walk(w, &link);
+        } else if (is_config_name(w, name) && ps_keyset_add(&w->seen, st.st_dev, st.st_ino)) {
+            rc = take_file(w, &link, &st);
+        }
+        free(full);
+    }
+    return rc;
+}
+
+static void note_folder(walker *w, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        ps_keyset_add(&w->above, st.st_dev, st.st_ino);
+}
+
+/* Remembers every folder above the root `at`: the home and the folders
+ * between it and the root as named, and every parent up to the file system's
+ * root as the kernel resolves "..", which differ when the root is a symlink. */
+static void note_above(walker *w, const place *at)
+{
+    note_folder(w, w->home);
+    char *root = ps_path_join(at->root_dir, at->sub);
+    for (const char *slash = strchr(root, '/'); slash; slash = strchr(slash + 1, '/')) {
+        char *rel = ps_xstrndup(root, (size_t)(slash - root));
+        char *path = ps_path_join(w->home, rel);
+        note_folder(w, path);
+        free(path);
+        free(rel);
+    }
+    free(root);
+    char *dir = place_path(w, at);
+    struct stat st, prev = {0};
+    for (int depth = 0; depth < 4096; depth++) {
+        char *up = ps_path_join(dir, "..");
+        free(dir);
+        dir = up;
+        if (stat(dir, &st) < 0 || (depth && st.st_dev == prev.st_dev && st.st_ino == prev.st_ino))
+            break;
+        ps_keyset_add(&w->above, st.st_dev, st.st_ino);
+        prev = st;
+    }
+    free(dir);
+}
 
 static int is_generated(const walker *w, const ps_cfile *f)
 {
@@ -43,61 +220,45 @@ static int is_generated(const walker *w, const ps_cfile *f)
     return gen;
 }
 
-static int add_file(walker *w, const char *sub)
+static int walk_runtime(walker *w)
 {
-    ps_cfile *f = PS_PUSH(w->cfg->files, w->cfg->nfiles, w->cap);
-    memset(f, 0, sizeof *f);
-    f->rel = ps_path_join(w->root_dir, sub);
-    f->path = ps_path_join(w->home, f->rel);
-    f->root = w->root;
-    f->root_rel = ps_xstrdup(sub);
-    f->is_toml = has_suffix(sub, ".toml");
-    f->generated = is_generated(w, f);
-    if (ps_file_read(f->path, &f->data, &f->len, w->err) < 0)
-        return -1;
-    return ps_cfile_parse(f, w->err);
+    place conf = {PS_ROOT_CONF, w->rt->conf_rel, ps_xstrdup("")};
+    place synapse = {PS_ROOT_DEPLOYMENT, w->rt->deploy_rel, ps_xstrdup("synapse-configs")};
+    note_above(w, &conf);
+    note_above(w, &synapse);
+    int rc = 0;
+    if (w->rt->mode == PS_MODE_TOML) {
+        place toml = {PS_ROOT_CONF, w->rt->conf_rel, ps_xstrdup("deployment.toml")};
+        char *path = place_path(w, &toml);
+        struct stat st;
+        int found = stat(path, &st) == 0;
+        if (found)
+            ps_keyset_add(&w->seen, st.st_dev, st.st_ino);
+        rc = take_file(w, &toml, found ? &st : NULL);
+        free(path);
+        free(toml.sub);
+    }
+    if (rc == 0)
+        rc = walk(w, &conf);
+    if (rc == 0)
+        rc = walk(w, &synapse);
+    if (rc == 0)
+        rc = follow_links(w);
+    free(conf.sub);
+    free(synapse.sub);
+    return rc;
 }
 
-/* Walks root_dir/sub in name order; a folder that does not exist is empty. */
-static int walk(walker *w, const char *sub)
+static void walker_free(walker *w)
 {
-    char *rel = ps_path_join(w->root_dir, sub);
-    char *dir = ps_path_join(w->home, rel);
-    free(rel);
-    DIR *d = opendir(dir);
-    if (!d) {
-        int missing = errno == ENOENT || errno == ENOTDIR;
-        int rc = missing ? 0 : ps_error_set(w->err, dir, 0, 0, "cannot open: %s", strerror(errno));
-        free(dir);
-        return rc;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    for (struct dirent *de; (de = readdir(d));) {
-        if (de->d_name[0] == '.')
-            continue; /* ., .., and our own .name.portshift-XXXXXX temp files */
-        *PS_PUSH(names, n, cap) = ps_xstrdup(de->d_name);
-    }
-    closedir(d);
-    ps_sort(names, n, sizeof *names, cmp_names);
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        char *child = ps_path_join(sub, names[i]);
-        char *full = ps_path_join(dir, names[i]);
-        struct stat st;
-        if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
-            rc = walk(w, child);
-        else if (has_suffix(names[i], ".xml") || has_suffix(names[i], ".properties") ||
-                 (w->rt->carbon5 && has_suffix(names[i], ".yaml")))
-            rc = add_file(w, child);
-        free(child);
-        free(full);
-    }
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    free(dir);
-    return rc;
+    for (size_t i = 0; i < w->nfiles; i++)
+        free(w->files[i].sub);
+    for (size_t i = 0; i < w->nlinks; i++)
+        free(w->links[i].sub);
+    free(w->files);
+    free(w->links);
+    ps_keyset_free(&w->seen);
+    ps_keyset_free(&w->above);
 }
 
 int ps_cfile_parse(ps_cfile *f, ps_error *err)
@@ -124,28 +285,48 @@ static int cmp_files(const void *a, const void *b)
     return strcmp(((const ps_cfile *)a)->rel, ((const ps_cfile *)b)->rel);
 }
 
-int ps_config_load(ps_config *cfg, const ps_home *home, const ps_runtime *rt, ps_error *err)
+/* Reads and parses the files the walk took, in the order it took them. */
+static int read_runtime(walker *w, ps_config *cfg)
 {
-    memset(cfg, 0, sizeof *cfg);
-    walker w = {.cfg = cfg, .home = home->path, .rt = rt, .err = err};
-    w.root = PS_ROOT_CONF;
-    w.root_dir = rt->conf_rel;
-    int rc = 0;
-    if (rt->mode == PS_MODE_TOML)
-        rc = add_file(&w, "deployment.toml");
-    if (rc == 0)
-        rc = walk(&w, "");
-    if (rc == 0) {
-        w.root = PS_ROOT_DEPLOYMENT;
-        w.root_dir = rt->deploy_rel;
-        rc = walk(&w, "synapse-configs");
-    }
-    if (rc < 0) {
-        ps_config_free(cfg);
-        return -1;
+    size_t cap = 0;
+    for (size_t i = 0; i < w->nfiles; i++) {
+        const place *p = &w->files[i];
+        ps_cfile *f = PS_PUSH(cfg->files, cfg->nfiles, cap);
+        memset(f, 0, sizeof *f);
+        f->rel = ps_path_join(p->root_dir, p->sub);
+        f->path = ps_path_join(w->home, f->rel);
+        f->root = p->root;
+        f->root_rel = ps_xstrdup(p->sub);
+        f->is_toml = has_suffix(p->sub, ".toml");
+        f->generated = is_generated(w, f);
+        if (ps_file_read(f->path, &f->data, &f->len, w->err) < 0 || ps_cfile_parse(f, w->err) < 0)
+            return -1;
     }
     ps_sort(cfg->files, cfg->nfiles, sizeof *cfg->files, cmp_files);
     return 0;
+}
+
+int ps_config_load_home(ps_config *cfgs, const ps_home *home, ps_error *err)
+{
+    budget b = {.home = home->path};
+    walker *ws = ps_xcalloc(home->nruntimes, sizeof *ws);
+    for (size_t k = 0; k < home->nruntimes; k++) {
+        memset(&cfgs[k], 0, sizeof cfgs[k]);
+        ws[k] = (walker){.home = home->path, .rt = &home->runtimes[k], .budget = &b, .err = err};
+    }
+    /* Every folder first, so a home over a limit is refused before any file is read. */
+    int rc = 0;
+    for (size_t k = 0; k < home->nruntimes && rc == 0; k++)
+        rc = walk_runtime(&ws[k]);
+    for (size_t k = 0; k < home->nruntimes && rc == 0; k++)
+        rc = read_runtime(&ws[k], &cfgs[k]);
+    for (size_t k = 0; k < home->nruntimes; k++) {
+        walker_free(&ws[k]);
+        if (rc < 0)
+            ps_config_free(&cfgs[k]);
+    }
+    free(ws);
+    return rc;
 }
 
 void ps_config_free(ps_config *cfg)

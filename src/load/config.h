@@ -38,9 +38,27 @@ typedef struct ps_config {
     size_t nfiles;
 } ps_config;
 
-/* Reads and parses every file in scope; any file that cannot be read or is
- * not well-formed fails the whole load with its path:line:col. */
-int ps_config_load(ps_config *cfg, const ps_home *home, const ps_runtime *rt, ps_error *err);
+/*
+ * What one home may hold in the folders portshift reads (summed over its
+ * runtimes): every name under them counts towards the entries, every config
+ * file's size towards the bytes. The largest corpus tree (API Manager 4.2)
+ * has under 200 entries and 1.2 MB; a gateway with thousands of synapse
+ * artefacts stays far below both. A home past either is refused before any
+ * of its files is read: it is not a config tree (a symlink to / or to a
+ * data folder), and loading it would take the memory of the machine.
+ */
+#define PS_MAX_HOME_ENTRIES 50000
+#define PS_MAX_HOME_BYTES ((size_t)256 << 20)
+
+/*
+ * Loads every runtime of `home` into cfgs[0 .. home->nruntimes): reads and
+ * parses every file in scope, each real folder and file once (a symlink loop
+ * ends, an alias of a folder or file already taken is skipped; a symlinked
+ * config file is read through its link). Any file that cannot be read or is
+ * not well-formed, or a home over a limit above, fails the whole load with
+ * its path:line:col; cfgs then holds nothing.
+ */
+int ps_config_load_home(ps_config *cfgs, const ps_home *home, ps_error *err);
 void ps_config_free(ps_config *cfg);
 
 /* Parses one buffer the way ps_config_load parses a file of that name

@@ -6,13 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/path.h"
 #include "base/strbuf.h"
 #include "output/meta.h"
+#include "output/durable.h"
+#include "output/journal.h"
 
 /*
  * What ps_apply_files knows about one entry between staging and commit. A
@@ -28,38 +30,6 @@ typedef struct slot {
     int skip;       /* same target and bytes as an earlier entry */
     int renamed;    /* `real` now holds the new bytes */
 } slot;
-
-/* Directory part of `path`: "." when there is none, "/" for a file at the root. */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return ps_xstrdup(".");
-    if (slash == path)
-        return ps_xstrdup("/");
-    return ps_xstrndup(path, (size_t)(slash - path));
-}
-
-static const char *base_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t r = write(fd, data, len);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += r;
-        len -= (size_t)r;
-    }
-    return 0;
-}
 
 /*
  * Compares the file behind `fd` with expect[0..len) without loading it: a
@@ -98,10 +68,7 @@ static int stage(const char *target, const char *data, size_t len, const ps_meta
                  const char *errpath, ps_error *err)
 {
     int rc = -1;
-    char *dir = dir_of(target);
-    /* Same directory as the target: rename(2) is only atomic within one filesystem. */
-    char *name =
-        ps_xasprintf("%s%s.%s.portshift-XXXXXX", dir, strcmp(dir, "/") ? "/" : "", base_of(target));
+    char *name = ps_staged_template(target);
     int fd = mkstemp(name);
     if (fd < 0) {
         ps_error_set(err, errpath, 0, 0, "cannot create temporary file: %s", strerror(errno));
@@ -110,7 +77,7 @@ static int stage(const char *target, const char *data, size_t len, const ps_meta
         goto done;
     }
     (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-    if (len > 0 && write_all(fd, data, len) < 0) {
+    if (len > 0 && ps_write_all(fd, data, len) < 0) {
         ps_error_set(err, errpath, 0, 0, "cannot write: %s", strerror(errno));
         goto done;
     }
@@ -133,7 +100,6 @@ done:
         name = NULL;
     }
     *tmp = name;
-    free(dir);
     return rc;
 }
 
@@ -196,64 +162,163 @@ done:
     return rc;
 }
 
-/* Puts the original bytes back after the new ones were renamed into place. */
-static int restore(const ps_write *w, slot *s, ps_error *err)
+/* `path` made absolute, for a record that another process (in another folder) reads. */
+static int absolute(const char *path, char **out, ps_error *err)
 {
-    char *tmp = NULL;
-    if (stage(s->real, w->expect, w->expect_len, &s->origin, &tmp, w->path, err) < 0)
-        return -1;
-    if (rename(tmp, s->real) < 0) {
-        ps_error_set(err, w->path, 0, 0, "cannot replace: %s", strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return -1;
-    }
-    free(tmp);
+    *out = ps_path_absolute(path);
+    if (!*out)
+        return ps_error_set(err, path, 0, 0, "cannot read the current folder: %s", strerror(errno));
     return 0;
 }
 
 /*
- * Makes the renames durable. By now every file already holds its new bytes,
- * visibly; undoing them because the directory could not be synced would be
- * worse than the (crash-only) risk of losing the rename, so failures are
- * ignored. Each directory is synced once.
+ * The record of this apply (journal.h): its homes (each once, resolved) and
+ * every rename in the order it is made: targets first, then backups.
  */
-static void sync_dirs(char **dirs, size_t n)
+static int record_of(const ps_write *w, const slot *s, size_t n, ps_journal *rec, ps_error *err)
 {
+    ps_journal_new_id(rec);
     for (size_t i = 0; i < n; i++) {
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = strcmp(dirs[i], dirs[j]) == 0;
-        if (seen)
+        if (!w[i].home)
             continue;
-        int fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        (void)fsync(fd);
-        close(fd);
+        char *home = realpath(w[i].home, NULL);
+        if (!home)
+            return ps_error_set(err, w[i].home, 0, 0, "cannot resolve: %s", strerror(errno));
+        size_t h = 0;
+        while (h < rec->nhomes && strcmp(rec->homes[h], home) != 0)
+            h++;
+        if (h == rec->nhomes)
+            ps_journal_add_home(rec, home);
+        free(home);
     }
+    for (size_t i = 0; i < n; i++)
+        if (!s[i].skip)
+            ps_journal_add_rename(rec, s[i].tmp, s[i].real); /* both absolute: from realpath */
+    /* A second entry for one file was staged too, but is never renamed. */
+    for (size_t i = 0; i < n; i++)
+        if (s[i].skip)
+            ps_journal_add_drop(rec, s[i].tmp);
+    for (size_t i = 0; i < n; i++) {
+        char *from, *to;
+        if (!s[i].bak_tmp)
+            continue;
+        if (absolute(s[i].bak_tmp, &from, err) < 0)
+            return -1;
+        if (absolute(s[i].bak, &to, err) < 0) {
+            free(from);
+            return -1;
+        }
+        ps_journal_add_rename(rec, from, to);
+        free(from);
+        free(to);
+    }
+    return 0;
 }
 
-/* Puts back every target already renamed; appends what could not be restored to err. */
-static void restore_all(const ps_write *w, slot *s, size_t n, ps_error *err)
+/*
+ * Puts the original bytes back in every target already renamed, after a
+ * rename or a folder sync failed. It is an apply of its own, and recorded
+ * like one: the originals are staged, a record of the undo replaces the
+ * apply's in every home (homes[0] last: until then a crash finishes the
+ * apply; from then on it finishes the undo), renamed, synced, and the record
+ * removed. Backups already renamed stay: they hold the original bytes.
+ *
+ * Returns 1 when staged files of the apply must stay because a record still
+ * names them (the undo could not be completed; the message says how the next
+ * apply finishes), 0 when they can go.
+ */
+static int undo(const ps_write *w, slot *s, size_t n, const ps_journal *rec, ps_error *err)
 {
-    for (size_t j = 0; j < n; j++) {
-        ps_error rerr;
-        if (!s[j].renamed || restore(&w[j], &s[j], &rerr) == 0 || !err)
+    ps_journal back = {0};
+    char **orig = ps_xcalloc(n, sizeof *orig);
+    char **dirs = NULL;
+    size_t ndirs = 0, cap = 0;
+    ps_error uerr = {{0}, 0, 0, {0}};
+    int recorded = 0, failed = 0;
+
+    ps_journal_new_id(&back);
+    for (size_t h = 0; h < rec->nhomes; h++)
+        ps_journal_add_home(&back, rec->homes[h]);
+    for (size_t j = 0; j < n && !failed; j++) {
+        if (!s[j].renamed)
             continue;
-        /* Keep the first failure's message; say what is left broken. */
-        size_t used = strlen(err->message);
-        snprintf(err->message + used, sizeof err->message - used, "; %s could not be restored: %s",
-                 w[j].path, rerr.message);
+        failed = stage(s[j].real, w[j].expect, w[j].expect_len, &s[j].origin, &orig[j], w[j].path,
+                       &uerr) < 0;
+        if (!failed)
+            ps_journal_add_rename(&back, orig[j], s[j].real);
     }
+    /* The apply's staged files that were never renamed go once the undo counts. */
+    for (size_t j = 0; j < n && !failed; j++) {
+        char *abs = NULL;
+        if (s[j].tmp)
+            ps_journal_add_drop(&back, s[j].tmp);
+        if (s[j].bak_tmp && absolute(s[j].bak_tmp, &abs, &uerr) < 0)
+            failed = 1;
+        else if (abs)
+            ps_journal_add_drop(&back, abs);
+        free(abs);
+    }
+    if (!failed && back.nhomes) {
+        int wrote = ps_journal_write(&back, &uerr);
+        recorded = wrote != -1;
+        failed = wrote < 0;
+    }
+    if (failed) {
+        /* Not a single original is back. Unrecorded, the apply's own record
+         * still counts: its staged files stay for the next apply. Recorded
+         * (homes[0] holds the undo but its folder could not be synced), the
+         * staged originals stay for the next apply. */
+        for (size_t j = 0; j < n && !recorded; j++)
+            if (orig[j])
+                unlink(orig[j]);
+        ps_error_append(err, "; the originals could not be restored: %s%s%s", uerr.path,
+                        uerr.path[0] ? ": " : "", uerr.message);
+        if (rec->nhomes)
+            ps_error_append(err, "; 'portshift apply %s' finishes the %s", rec->homes[0],
+                            recorded ? "restore" : "apply");
+        recorded = rec->nhomes > 0;
+        goto done;
+    }
+    /* Every file gets its chance, even after one fails. */
+    for (size_t j = 0; j < n; j++) {
+        if (!orig[j])
+            continue;
+        if (rename(orig[j], s[j].real) < 0) {
+            ps_error_append(err, "; %s could not be restored: cannot replace: %s", w[j].path,
+                            strerror(errno));
+            failed = 1;
+            if (!recorded)
+                unlink(orig[j]); /* unrecorded: no one would ever rename it */
+            continue;
+        }
+        *PS_PUSH(dirs, ndirs, cap) = ps_path_dir(s[j].real);
+    }
+    if (ps_sync_dirs(dirs, ndirs, &uerr) < 0) {
+        ps_error_append(err, "; the restored files may not survive a crash: %s: %s", uerr.path,
+                        uerr.message);
+        failed = 1;
+    }
+    if (failed && recorded) {
+        ps_error_append(err, "; 'portshift apply %s' finishes the restore", rec->homes[0]);
+        goto done;
+    }
+    if (back.nhomes && ps_journal_erase(&back, &uerr) < 0)
+        ps_error_append(err, "; the originals are back, but %s: %s", uerr.path, uerr.message);
+    recorded = 0;
+done:
+    ps_free_strings(orig, n);
+    ps_free_strings(dirs, ndirs);
+    ps_journal_free(&back);
+    return recorded;
 }
 
 int ps_apply_files(const ps_write *w, size_t n, unsigned flags, ps_error *err)
 {
-    int rc = -1;
+    int rc = -1, keep = 0;
     slot *s;
     char **dirs = NULL;
     size_t ndirs = 0, capdirs = 0;
+    ps_journal rec = {0};
     if (n == 0)
         return 0;
     s = ps_xcalloc(n, sizeof *s);
@@ -278,19 +343,24 @@ int ps_apply_files(const ps_write *w, size_t n, unsigned flags, ps_error *err)
         }
     }
 
+    /* Every file is staged and synced: record what follows before the first rename. */
+    if (record_of(w, s, n, &rec, err) < 0)
+        goto done;
+    if (rec.nhomes && ps_journal_write(&rec, err) < 0) {
+        (void)ps_journal_erase(&rec, NULL); /* nothing renamed yet: the record goes */
+        goto done;
+    }
     for (size_t i = 0; i < n; i++) {
         if (s[i].skip)
             continue;
         if (rename(s[i].tmp, s[i].real) < 0) {
             ps_error_set(err, w[i].path, 0, 0, "cannot replace: %s", strerror(errno));
-            restore_all(w, s, n, err);
-            sync_dirs(dirs, ndirs); /* the restores, as on success */
-            goto done;
+            goto undo;
         }
         free(s[i].tmp);
         s[i].tmp = NULL;
         s[i].renamed = 1;
-        *PS_PUSH(dirs, ndirs, capdirs) = dir_of(s[i].real);
+        *PS_PUSH(dirs, ndirs, capdirs) = ps_path_dir(s[i].real);
     }
     /*
      * Backups last, once every target holds its new bytes: a failure before
@@ -304,21 +374,29 @@ int ps_apply_files(const ps_write *w, size_t n, unsigned flags, ps_error *err)
             continue;
         if (rename(s[i].bak_tmp, s[i].bak) < 0) {
             ps_error_set(err, s[i].bak, 0, 0, "cannot replace: %s", strerror(errno));
-            restore_all(w, s, n, err);
-            sync_dirs(dirs, ndirs);
-            goto done;
+            goto undo;
         }
         free(s[i].bak_tmp);
         s[i].bak_tmp = NULL;
-        *PS_PUSH(dirs, ndirs, capdirs) = dir_of(s[i].bak);
+        *PS_PUSH(dirs, ndirs, capdirs) = ps_path_dir(s[i].bak);
     }
-    sync_dirs(dirs, ndirs);
+    /* Until the folders are synced the renames may not survive a crash:
+     * a failure here is a failed apply, undone like a failed rename. */
+    if (ps_sync_dirs(dirs, ndirs, err) < 0)
+        goto undo;
+    if (rec.nhomes && ps_journal_erase(&rec, err) < 0) {
+        ps_error_append(err, "; every file is updated, and the next apply removes the record");
+        goto done;
+    }
     rc = 0;
+    goto done;
+undo:
+    keep = undo(w, s, n, &rec, err);
 done:
     for (size_t i = 0; i < n; i++) {
-        if (s[i].tmp)
+        if (s[i].tmp && !keep)
             unlink(s[i].tmp);
-        if (s[i].bak_tmp)
+        if (s[i].bak_tmp && !keep)
             unlink(s[i].bak_tmp);
         free(s[i].tmp);
         free(s[i].bak_tmp);
@@ -326,39 +404,10 @@ done:
         free(s[i].real);
         ps_meta_free(&s[i].origin);
     }
-    for (size_t i = 0; i < ndirs; i++)
-        free(dirs[i]);
-    free(dirs);
+    ps_free_strings(dirs, ndirs);
     free(s);
+    ps_journal_free(&rec);
     return rc;
-}
-
-int ps_home_lock(const char *home, int *fd, ps_error *err)
-{
-    *fd = -1;
-    int d = open(home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (d < 0)
-        return ps_error_set(err, home, 0, 0, "cannot open: %s", strerror(errno));
-    while (flock(d, LOCK_EX | LOCK_NB) < 0) {
-        int e = errno;
-        if (e == EINTR)
-            continue;
-        close(d);
-        if (e == EWOULDBLOCK)
-            return ps_error_set(err, home, 0, 0, "another portshift is applying to this home");
-        return ps_error_set(err, home, 0, 0, "cannot lock: %s", strerror(e));
-    }
-    *fd = d;
-    return 0;
-}
-
-void ps_home_unlock(int fd)
-{
-    if (fd < 0)
-        return;
-    /* Explicitly: a child that inherited the descriptor would otherwise keep the lock. */
-    (void)flock(fd, LOCK_UN);
-    close(fd);
 }
 
 int ps_home_running(const char *home, long *pid)

@@ -1,10 +1,11 @@
 /*
  * Writing planned changes to disk: all files or none, each one replaced by
  * a temp file renamed over it, so a reader (or a crash) sees either the old
- * bytes or the new ones, never a mix. Also the per-home lock that keeps two
- * applies apart, and the "is the server running" test.
+ * bytes or the new ones of each file; a record in every home of the apply
+ * (journal.h) lets the next apply finish one that a crash cut short. Also
+ * the "is the server running" test. Locks are in lock.h.
  *
- * This is the only module of portshift that writes files.
+ * This module, journal.c and recover.c are the only ones that write files.
  */
 #ifndef PS_OUTPUT_APPLY_H
 #define PS_OUTPUT_APPLY_H
@@ -20,13 +21,17 @@ typedef struct ps_write {
     size_t len;
     const char *expect; /* the bytes the file had when read (to detect a concurrent change) */
     size_t expect_len;
+    /* The home the file belongs to, locked exclusively by the caller: each
+     * distinct home receives the apply's record. NULL for a file of no home
+     * (when no entry names a home, a crash between renames is not recorded). */
+    const char *home;
 } ps_write;
 
 /* Keep the original of each file as <path>.bak, unless that backup exists already. */
 enum { PS_APPLY_BACKUP = 1 };
 
 /*
- * Replaces every file in w[0..n) or none.
+ * Replaces every file in w[0..n) or none, even across a crash.
  *
  * For each file: resolve symlinks (realpath), re-read the target and fail if
  * it no longer equals `expect` (someone changed it since it was planned),
@@ -39,10 +44,19 @@ enum { PS_APPLY_BACKUP = 1 };
  * kept. Only when every file is staged are the temp files renamed over their
  * targets, then the directories fsynced.
  *
- * If staging fails anywhere, every temp file is removed and no target has
- * changed. If a rename fails after others succeeded, the files already
- * renamed are restored from `expect` (the same temp + rename way) and -1 is
- * returned; the message says so if a restore failed too.
+ * Only when every file is staged: the record of the apply (every staged
+ * file and its target, backups included) is written into each home of the
+ * entries, then the temp files are renamed over their targets, the
+ * directories fsynced, and the records removed. A process killed at any
+ * point in between leaves the records, and the next apply finishes the
+ * renames (recover.h): finish, not undo, because every new byte is already
+ * on disk while the originals of the files renamed so far are not.
+ *
+ * If staging or recording fails, every temp file (and record) is removed
+ * and no target has changed. If a rename or a directory fsync fails, the
+ * files already renamed are restored from `expect` (staged, recorded the
+ * same way, renamed, synced) and -1 is returned; if even that fails, the
+ * message says so and which command finishes the job from the record left.
  *
  * With PS_APPLY_BACKUP, <path>.bak (next to `path` as given, not to the
  * symlink's target) receives the original bytes and metadata the same safe
@@ -55,7 +69,8 @@ enum { PS_APPLY_BACKUP = 1 };
  * Two entries resolving to the same file are accepted when they carry the
  * same bytes (written once), refused otherwise.
  *
- * n == 0 is a no-op. Returns 0, or -1 with err->path naming the file.
+ * n == 0 is a no-op. Returns 0, or -1 with err->path naming the file (or
+ * the directory that could not be synced).
  */
 int ps_apply_files(const ps_write *w, size_t n, unsigned flags, ps_error *err);
 
@@ -68,17 +83,6 @@ char *ps_backup_name(const char *path);
  * `path`. The CLI asks under the home lock, to say which it did.
  */
 int ps_backup_exists(const char *path);
-
-/*
- * Takes an exclusive, non-blocking lock on directory `home` (flock on an
- * O_RDONLY|O_DIRECTORY fd, so nothing is created in the home). On success
- * *fd is the lock to pass to ps_home_unlock. When another process (or
- * another open of the home) holds it: -1 with message "another portshift is
- * applying to this home".
- */
-int ps_home_lock(const char *home, int *fd, ps_error *err);
-/* Releases a lock from ps_home_lock; a negative fd is ignored. */
-void ps_home_unlock(int fd);
 
 /*
  * 1 when `home` has a wso2carbon.pid file (at the home root) naming a live

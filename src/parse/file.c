@@ -1,6 +1,7 @@
 #include "parse/file.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,18 @@ void ps_lines_pos(const ps_lines *lines, size_t offset, int *line, int *col)
     }
     *line = (int)lo + 1;
     *col = (int)(offset - lines->start[lo]) + 1;
+}
+
+int ps_lines_error(const ps_lines *lines, ps_error *err, const char *path, size_t offset,
+                   const char *fmt, ...)
+{
+    int line, col;
+    ps_lines_pos(lines, offset, &line, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    ps_error_vset(err, path, line, col, fmt, ap);
+    va_end(ap);
+    return -1;
 }
 
 void ps_lines_free(ps_lines *lines)

@@ -26,5 +26,8 @@ void ps_lines_build(ps_lines *lines, const char *data, size_t len);
 /* 1-based line and byte column of `offset`. */
 void ps_lines_pos(const ps_lines *lines, size_t offset, int *line, int *col);
 void ps_lines_free(ps_lines *lines);
+/* ps_error_set at the line:col of byte `offset`. Always returns -1. */
+int ps_lines_error(const ps_lines *lines, ps_error *err, const char *path, size_t offset,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -1,74 +1,206 @@
 #include "parse/toml.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
 #include "base/strbuf.h"
 #include "parse/file.h"
+#include "parse/toml_value.h"
 
-typedef struct scanner {
+/* Arrays and inline tables deeper than this are refused, not recursed into. */
+#define MAX_DEPTH 32
+/* A shipped deployment.toml holds about a hundred keys and values; a document
+ * with this many is refused before its tree can take much memory. */
+#define MAX_NODES 100000
+
+typedef struct reader {
     const char *p;
     size_t len, pos;
     const char *path;
     ps_error *err;
     ps_toml *t;
-    size_t ecap, scap, tcap;
+    size_t ecap, scap, tcap, ncap;
+    size_t *last; /* per node: its last child, to append in order */
+    size_t nlast, lcap;
     ps_lines lines;
-    char *table;
-} scanner;
+    size_t table;     /* the node keys are added to: the root, or the last header's table */
+    char *table_name; /* its name, for entries */
+    size_t entry;     /* the top-level key/value being read, PS_TOML_NONE between them */
+    int depth;
+} reader;
 
-static int fail(scanner *s, size_t at, const char *msg)
+/* One part of a dotted key, decoded. */
+typedef struct key_part {
+    char *s;
+    size_t n;
+    size_t at;
+} key_part;
+
+typedef struct key_path {
+    key_part *parts;
+    size_t n, cap;
+} key_path;
+
+static int fail(reader *r, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(reader *r, size_t at, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return ps_lines_error(&r->lines, r->err, r->path, at < r->len ? at : r->len, "invalid TOML: %s",
+                          msg);
+}
+
+static int too_many(reader *r)
+{
+    return fail(r, r->pos, "more than %d keys and values: too large for a deployment.toml",
+                MAX_NODES);
+}
+
+static int lexed(reader *r, const ps_toml__fault *f)
+{
+    return fail(r, f->at, "%s", f->why);
+}
+
+/* "3:1": where node n was written, for messages about a second definition. */
+static const char *where(const reader *r, size_t n, char *buf, size_t size)
 {
     int line, col;
-    ps_lines_pos(&s->lines, at < s->len ? at : s->len, &line, &col);
-    return ps_error_set(s->err, s->path, line, col, "malformed TOML: %s", msg);
+    ps_lines_pos(&r->lines, r->t->nodes[n].at, &line, &col);
+    snprintf(buf, size, "%d:%d", line, col);
+    return buf;
 }
 
-static int at_eol(const scanner *s)
+/* ---- nodes and the (parent, key) hash ----------------------------------- */
+
+static size_t hash_key(size_t parent, const char *s, size_t n)
 {
-    return s->pos >= s->len || s->p[s->pos] == '\n' ||
-           (s->p[s->pos] == '\r' && s->pos + 1 < s->len && s->p[s->pos + 1] == '\n');
+    uint64_t h = 1469598103934665603ULL ^ parent;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return (size_t)h;
 }
 
-static void skip_blank(scanner *s)
+static int node_is(const ps_toml *t, size_t n, size_t parent, const char *s, size_t len)
 {
-    while (s->pos < s->len && (s->p[s->pos] == ' ' || s->p[s->pos] == '\t'))
-        s->pos++;
+    const ps_toml_node *x = &t->nodes[n];
+    return x->parent == parent && x->key && x->key_len == len && memcmp(x->key, s, len) == 0;
 }
 
-static void skip_comment(scanner *s)
+/* The slot of (parent, key): its node + 1, or the empty slot where it would go. */
+static size_t *slot(const ps_toml *t, size_t parent, const char *s, size_t n)
 {
-    if (s->pos < s->len && s->p[s->pos] == '#')
-        while (!at_eol(s))
-            s->pos++;
+    size_t mask = t->nslots - 1;
+    for (size_t i = hash_key(parent, s, n) & mask;; i = (i + 1) & mask)
+        if (!t->slots[i] || node_is(t, t->slots[i] - 1, parent, s, n))
+            return &t->slots[i];
 }
 
-static void skip_newline(scanner *s)
+static void rehash(ps_toml *t)
 {
-    if (s->pos < s->len && s->p[s->pos] == '\r')
-        s->pos++;
-    if (s->pos < s->len && s->p[s->pos] == '\n')
-        s->pos++;
+    free(t->slots);
+    t->nslots = t->nslots ? t->nslots * 2 : 64;
+    t->slots = ps_xcalloc(t->nslots, sizeof *t->slots);
+    for (size_t i = 1; i < t->nnodes; i++)
+        if (t->nodes[i].key)
+            *slot(t, t->nodes[i].parent, t->nodes[i].key, t->nodes[i].key_len) = i + 1;
 }
 
-/* Blank space, newlines and comments, as allowed inside arrays. */
-static void skip_ws_nl(scanner *s)
+static size_t child(const reader *r, size_t parent, const key_part *k)
+{
+    size_t s = *slot(r->t, parent, k->s, k->n);
+    return s ? s - 1 : PS_TOML_NONE;
+}
+
+/* A new node under `parent`, keyed by `k` (NULL for an array element). */
+static size_t add_node(reader *r, size_t parent, ps_toml_type type, ps_toml_origin origin,
+                       const key_part *k, size_t at)
+{
+    ps_toml *t = r->t;
+    size_t n = t->nnodes;
+    ps_toml_node *x = PS_PUSH(t->nodes, t->nnodes, r->ncap);
+    memset(x, 0, sizeof *x);
+    x->type = type;
+    x->origin = origin;
+    x->parent = parent;
+    x->at = at;
+    x->entry = r->entry;
+    x->table = PS_TOML_NONE;
+    *PS_PUSH(r->last, r->nlast, r->lcap) = 0;
+    if (n != parent) {
+        if (r->last[parent])
+            t->nodes[r->last[parent]].next = n;
+        else
+            t->nodes[parent].first = n;
+        r->last[parent] = n;
+    }
+    if (k) {
+        x->key = ps_xstrndup(k->s, k->n); /* may hold a NUL: key_len is its length */
+        x->key_len = k->n;
+        if (2 * t->nnodes >= t->nslots)
+            rehash(t);
+        else
+            *slot(t, parent, k->s, k->n) = n + 1;
+    }
+    return n;
+}
+
+/* ---- lexical helpers ------------------------------------------------------ */
+
+static int at_eol(const reader *r)
+{
+    return r->pos >= r->len || r->p[r->pos] == '\n' || r->p[r->pos] == '\r';
+}
+
+static void skip_blank(reader *r)
+{
+    while (r->pos < r->len && (r->p[r->pos] == ' ' || r->p[r->pos] == '\t'))
+        r->pos++;
+}
+
+/* A comment runs to the line end (ps_toml__check_bytes has vetted its bytes). */
+static void skip_comment(reader *r)
+{
+    if (r->pos < r->len && r->p[r->pos] == '#')
+        while (!at_eol(r))
+            r->pos++;
+}
+
+static void skip_newline(reader *r)
+{
+    if (r->pos < r->len && r->p[r->pos] == '\r')
+        r->pos++; /* always followed by \n: checked up front */
+    if (r->pos < r->len && r->p[r->pos] == '\n')
+        r->pos++;
+}
+
+/* Blanks, line ends and comments, as arrays allow between their values. */
+static void skip_space(reader *r)
 {
     for (;;) {
-        skip_blank(s);
-        skip_comment(s);
-        if (s->pos < s->len && (s->p[s->pos] == '\n' || s->p[s->pos] == '\r'))
-            s->pos++;
+        skip_blank(r);
+        skip_comment(r);
+        if (r->pos < r->len && (r->p[r->pos] == '\n' || r->p[r->pos] == '\r'))
+            skip_newline(r);
         else
             return;
     }
 }
 
-static int starts(const scanner *s, const char *lit)
+/* Blanks and a comment, then the line must end. */
+static int end_of_line(reader *r, const char *after)
 {
-    size_t n = strlen(lit);
-    return s->pos + n <= s->len && memcmp(s->p + s->pos, lit, n) == 0;
+    skip_blank(r);
+    skip_comment(r);
+    if (!at_eol(r))
+        return fail(r, r->pos, "unexpected text after %s", after);
+    skip_newline(r);
+    return 0;
 }
 
 static int bare_char(char c)
@@ -77,275 +209,367 @@ static int bare_char(char c)
            c == '-';
 }
 
-/* A string literal at pos; records its inner span for entry `entry`. */
-static int string(scanner *s, size_t entry, int record)
+/* ---- keys ----------------------------------------------------------------- */
+
+static void key_free(key_path *k)
 {
-    size_t start = s->pos;
-    const char *close;
-    size_t inner0;
-    int multi = starts(s, "\"\"\"") || starts(s, "'''");
-    char q = s->p[s->pos];
-    if (multi) {
-        inner0 = s->pos + 3;
-        const char *delim = q == '"' ? "\"\"\"" : "'''";
-        size_t i = inner0;
-        close = NULL;
-        for (; i + 3 <= s->len; i++) {
-            if (q == '"' && s->p[i] == '\\') {
-                i++;
-                continue;
-            }
-            if (memcmp(s->p + i, delim, 3) == 0) {
-                close = s->p + i;
-                break;
-            }
-        }
-        if (!close)
-            return fail(s, start, "unterminated multi-line string");
-        /* Up to two more quotes may belong to the content; a third is an error. */
-        size_t end = (size_t)(close - s->p);
-        for (int extra = 0; extra < 2 && end + 3 < s->len && s->p[end + 3] == q; extra++)
-            end++;
-        if (end + 3 < s->len && s->p[end + 3] == q)
-            return fail(s, end + 3, "too many quotes before the end of a multi-line string");
-        s->pos = end + 3;
-        close = s->p + end;
-    } else {
-        inner0 = s->pos + 1;
-        size_t i = inner0;
-        close = NULL;
-        for (; i < s->len && s->p[i] != '\n'; i++) {
-            if (q == '"' && s->p[i] == '\\') {
-                /* An escape, never of a line end: only multi-line strings continue lines. */
-                if (i + 1 >= s->len || s->p[i + 1] == '\n' || s->p[i + 1] == '\r')
-                    break;
-                i++;
-                continue;
-            }
-            if (s->p[i] == q) {
-                close = s->p + i;
-                break;
-            }
-        }
-        if (!close)
-            return fail(s, start, "unterminated string");
-        s->pos = (size_t)(close - s->p) + 1;
-    }
-    if (record) {
-        ps_toml_string *str = PS_PUSH(s->t->strings, s->t->nstrings, s->scap);
-        str->inner.start = inner0;
-        str->inner.end = (size_t)(close - s->p);
-        str->entry = entry;
-    }
-    return 0;
+    for (size_t i = 0; i < k->n; i++)
+        free(k->parts[i].s);
+    free(k->parts);
+    memset(k, 0, sizeof *k);
 }
 
-static int key(scanner *s, ps_strbuf *out)
+/* A key, dotted or not; blanks after it are skipped. */
+static int read_key(reader *r, key_path *k)
 {
     for (;;) {
-        skip_blank(s);
-        if (s->pos >= s->len)
-            return fail(s, s->pos, "expected a key");
-        char c = s->p[s->pos];
+        skip_blank(r);
+        size_t at = r->pos;
+        char c = at < r->len ? r->p[at] : '\0';
+        ps_strbuf b = PS_STRBUF_INIT;
         if (c == '"' || c == '\'') {
-            size_t q0 = s->pos;
-            if (string(s, 0, 0) < 0)
-                return -1;
-            ps_strbuf_add(out, s->p + q0 + 1, s->pos - q0 - 2);
-        } else if (bare_char(c)) {
-            size_t k0 = s->pos;
-            while (s->pos < s->len && bare_char(s->p[s->pos]))
-                s->pos++;
-            ps_strbuf_add(out, s->p + k0, s->pos - k0);
+            ps_span inner;
+            ps_toml__fault f;
+            if (ps_toml__string(r->p, r->len, at, 0, &inner, &r->pos, &b, &f) < 0) {
+                ps_strbuf_free(&b);
+                return lexed(r, &f);
+            }
+        } else if (at < r->len && bare_char(c)) {
+            while (r->pos < r->len && bare_char(r->p[r->pos]))
+                r->pos++;
+            ps_strbuf_add(&b, r->p + at, r->pos - at);
         } else {
-            return fail(s, s->pos, "expected a key");
+            return fail(r, at, "expected a key");
         }
-        skip_blank(s);
-        if (s->pos < s->len && s->p[s->pos] == '.') {
-            s->pos++;
-            ps_strbuf_add(out, ".", 1);
+        if (k->n >= MAX_NODES) {
+            ps_strbuf_free(&b);
+            return too_many(r);
+        }
+        key_part *part = PS_PUSH(k->parts, k->n, k->cap);
+        part->at = at;
+        part->s = ps_strbuf_detach(&b, &part->n);
+        skip_blank(r);
+        if (r->pos < r->len && r->p[r->pos] == '.') {
+            r->pos++;
             continue;
         }
         return 0;
     }
 }
 
-static int value(scanner *s, size_t entry, int depth);
-
-static int inline_table(scanner *s, size_t entry, int depth)
+static char *key_join(const key_path *k)
 {
-    s->pos++; /* { */
-    skip_blank(s);
-    if (s->pos < s->len && s->p[s->pos] == '}') {
-        s->pos++;
+    ps_strbuf b = PS_STRBUF_INIT;
+    ps_strbuf_add(&b, "", 0);
+    for (size_t i = 0; i < k->n; i++) {
+        if (i)
+            ps_strbuf_add(&b, ".", 1);
+        ps_strbuf_add(&b, k->parts[i].s, k->parts[i].n);
+    }
+    return ps_strbuf_detach(&b, NULL);
+}
+
+/* ---- values --------------------------------------------------------------- */
+
+static int keyval(reader *r, size_t table, int in_inline);
+
+/* Once an inline table is closed, nothing may be added to it or to the
+ * tables its dotted keys made: they all become INLINE. Every node made
+ * since it opened is one of its own (a loop, not a recursion: a dotted key
+ * may have any number of parts). */
+static void close_inline(ps_toml *t, size_t n)
+{
+    for (size_t i = n + 1; i < t->nnodes; i++)
+        if (t->nodes[i].type == PS_TOML_TABLE && t->nodes[i].origin == PS_TOML_DOTTED)
+            t->nodes[i].origin = PS_TOML_INLINE;
+}
+
+static int value(reader *r, size_t node);
+
+static int array(reader *r, size_t node)
+{
+    size_t open = r->pos++;
+    for (;;) {
+        skip_space(r);
+        if (r->pos >= r->len)
+            return fail(r, open, "unterminated array");
+        if (r->p[r->pos] == ']') {
+            r->pos++;
+            return 0;
+        }
+        size_t elem = add_node(r, node, PS_TOML_STRING, PS_TOML_HEADER, NULL, r->pos);
+        if (value(r, elem) < 0)
+            return -1;
+        skip_space(r);
+        if (r->pos >= r->len)
+            return fail(r, open, "unterminated array");
+        if (r->p[r->pos] == ',') {
+            r->pos++;
+            continue;
+        }
+        if (r->p[r->pos] == ']') {
+            r->pos++;
+            return 0;
+        }
+        return fail(r, r->pos, "expected ',' or ']' in an array");
+    }
+}
+
+/* { k = v, ... } on one line, no trailing comma. */
+static int inline_table(reader *r, size_t node)
+{
+    r->pos++;
+    skip_blank(r);
+    if (r->pos < r->len && r->p[r->pos] == '}') {
+        r->pos++;
         return 0;
     }
     for (;;) {
-        ps_strbuf k = PS_STRBUF_INIT;
-        int rc = key(s, &k);
-        ps_strbuf_free(&k);
-        if (rc < 0)
+        if (keyval(r, node, 1) < 0)
             return -1;
-        if (s->pos >= s->len || s->p[s->pos] != '=')
-            return fail(s, s->pos, "expected '=' in inline table");
-        s->pos++;
-        skip_blank(s);
-        if (value(s, entry, depth + 1) < 0)
-            return -1;
-        skip_blank(s);
-        if (s->pos < s->len && s->p[s->pos] == ',') {
-            s->pos++;
+        skip_blank(r);
+        if (r->pos < r->len && r->p[r->pos] == ',') {
+            r->pos++;
             continue;
         }
-        if (s->pos < s->len && s->p[s->pos] == '}') {
-            s->pos++;
+        if (r->pos < r->len && r->p[r->pos] == '}') {
+            r->pos++;
+            close_inline(r->t, node);
             return 0;
         }
-        return fail(s, s->pos, "expected ',' or '}' in inline table");
+        return fail(r, r->pos, "expected ',' or '}' in an inline table");
     }
 }
 
-static int array(scanner *s, size_t entry, int depth)
+/* The value at pos, into `node` (made by the caller; this sets its type). */
+static int value(reader *r, size_t node)
 {
-    size_t open = s->pos++;
-    for (;;) {
-        skip_ws_nl(s);
-        if (s->pos >= s->len)
-            return fail(s, open, "unterminated array");
-        if (s->p[s->pos] == ']') {
-            s->pos++;
-            return 0;
+    if (r->t->nnodes > MAX_NODES)
+        return too_many(r);
+    if (++r->depth > MAX_DEPTH)
+        return fail(r, r->pos, "values nested too deeply");
+    size_t start = r->pos;
+    int rc = 0;
+    char c = r->pos < r->len ? r->p[r->pos] : '\0';
+    ps_toml_node *x = &r->t->nodes[node];
+    if (at_eol(r) || c == '#') {
+        rc = fail(r, r->pos, "expected a value");
+    } else if (c == '"' || c == '\'') {
+        ps_strbuf b = PS_STRBUF_INIT;
+        ps_span inner;
+        ps_toml__fault f;
+        x->type = PS_TOML_STRING;
+        if (ps_toml__string(r->p, r->len, r->pos, 1, &inner, &r->pos, &b, &f) < 0) {
+            ps_strbuf_free(&b);
+            rc = lexed(r, &f);
+        } else {
+            x->text = ps_strbuf_detach(&b, &x->text_len);
+            ps_toml_string *s = PS_PUSH(r->t->strings, r->t->nstrings, r->scap);
+            s->inner = inner;
+            s->entry = r->entry;
         }
-        if (value(s, entry, depth + 1) < 0)
-            return -1;
-        skip_ws_nl(s);
-        if (s->pos >= s->len)
-            return fail(s, open, "unterminated array");
-        if (s->p[s->pos] == ',') {
-            s->pos++;
-            continue;
+    } else if (c == '[') {
+        x->type = PS_TOML_ARRAY;
+        rc = array(r, node);
+    } else if (c == '{') {
+        x->type = PS_TOML_TABLE;
+        x->origin = PS_TOML_INLINE;
+        rc = inline_table(r, node);
+    } else {
+        ps_toml__fault f;
+        ps_toml_type type;
+        int64_t integer = 0;
+        if (ps_toml__scalar(r->p, r->len, r->pos, &r->pos, &type, &integer, &f) < 0) {
+            rc = lexed(r, &f);
+        } else {
+            x->type = type;
+            x->integer = integer;
         }
-        if (s->p[s->pos] == ']') {
-            s->pos++;
-            return 0;
-        }
-        return fail(s, s->pos, "expected ',' or ']' in array");
     }
+    r->t->nodes[node].value = (ps_span){start, r->pos};
+    r->depth--;
+    return rc;
 }
 
-static int value(scanner *s, size_t entry, int depth)
+/*
+ * key = value, into table node `table`. The tables a dotted key runs through
+ * are made DOTTED here; it may run on through such tables (made by this
+ * header's section or this inline table), never into a table a header
+ * defined or named, an inline table, or an array.
+ */
+static int keyval(reader *r, size_t table, int in_inline)
 {
-    if (depth > 32)
-        return fail(s, s->pos, "values nested too deeply");
-    if (s->pos >= s->len || at_eol(s))
-        return fail(s, s->pos, "expected a value");
-    char c = s->p[s->pos];
-    if (c == '"' || c == '\'')
-        return string(s, entry, 1);
-    if (c == '[')
-        return array(s, entry, depth);
-    if (c == '{')
-        return inline_table(s, entry, depth);
-    size_t v0 = s->pos;
-    while (s->pos < s->len && !at_eol(s) && s->p[s->pos] != ',' && s->p[s->pos] != ']' &&
-           s->p[s->pos] != '}' && s->p[s->pos] != '#' && s->p[s->pos] != ' ' &&
-           s->p[s->pos] != '\t')
-        s->pos++;
-    if (s->pos == v0)
-        return fail(s, v0, "expected a value");
+    key_path k = {0};
+    char buf[32];
+    if (!in_inline) {
+        r->entry = r->t->nentries;
+        ps_toml_entry *e = PS_PUSH(r->t->entries, r->t->nentries, r->ecap);
+        memset(e, 0, sizeof *e);
+        e->table = ps_xstrdup(r->table_name);
+    }
+    int rc = read_key(r, &k);
+    if (rc == 0 && !in_inline)
+        r->t->entries[r->entry].key = key_join(&k);
+    if (rc == 0 && (r->pos >= r->len || r->p[r->pos] != '='))
+        rc = fail(r, r->pos, "expected '=' after a key");
+    size_t cur = table;
+    for (size_t i = 0; rc == 0 && i + 1 < k.n; i++) {
+        size_t c = child(r, cur, &k.parts[i]);
+        if (c == PS_TOML_NONE) {
+            c = add_node(r, cur, PS_TOML_TABLE, PS_TOML_DOTTED, &k.parts[i], k.parts[i].at);
+        } else {
+            const ps_toml_node *x = &r->t->nodes[c];
+            if (x->type != PS_TOML_TABLE || x->origin != PS_TOML_DOTTED)
+                rc =
+                    fail(r, k.parts[i].at, "'%s' is already %s (%s): a dotted key cannot add to it",
+                         x->key, ps_toml_kind_name(x), where(r, c, buf, sizeof buf));
+        }
+        cur = c;
+    }
+    key_part *last = k.n ? &k.parts[k.n - 1] : NULL;
+    if (rc == 0) {
+        size_t dup = child(r, cur, last);
+        if (dup != PS_TOML_NONE)
+            rc = fail(r, last->at, "key '%s' is already defined (%s)", last->s,
+                      where(r, dup, buf, sizeof buf));
+    }
+    if (rc == 0) {
+        r->pos++; /* = */
+        skip_blank(r);
+        size_t n = add_node(r, cur, PS_TOML_STRING, PS_TOML_HEADER, last, last->at);
+        rc = value(r, n);
+        if (rc == 0 && !in_inline)
+            r->t->entries[r->entry].value = r->t->nodes[n].value;
+    }
+    key_free(&k);
+    return rc;
+}
+
+/* ---- lines ---------------------------------------------------------------- */
+
+static int top_keyval(reader *r, size_t line_start)
+{
+    if (keyval(r, r->table, 0) < 0)
+        return -1;
+    size_t e = r->entry;
+    if (end_of_line(r, "a value") < 0)
+        return -1;
+    r->t->entries[e].line_start = line_start;
+    r->t->entries[e].line_end = r->pos;
+    r->entry = PS_TOML_NONE;
     return 0;
 }
 
-static int header(scanner *s, size_t line_start)
+/*
+ * [a.b.c] or [[a.b.c]]. The parents a header names are made IMPLICIT when
+ * new; it may pass through tables made by headers or dotted keys and into
+ * the last table of an array of tables, not into inline tables or values.
+ * The last part must be new, or an IMPLICIT table it now defines; for [[ ]],
+ * new or an array of tables, which gets one more table.
+ */
+static int header(reader *r, size_t line_start)
 {
-    int arr = starts(s, "[[");
-    s->pos += arr ? 2 : 1;
-    ps_strbuf name = PS_STRBUF_INIT;
-    if (key(s, &name) < 0) {
-        ps_strbuf_free(&name);
-        return -1;
+    size_t open = r->pos;
+    if (r->t->nnodes > MAX_NODES)
+        return too_many(r);
+    int arr = r->pos + 1 < r->len && r->p[r->pos + 1] == '[';
+    r->pos += arr ? 2 : 1;
+    key_path k = {0};
+    char buf[32];
+    int rc = read_key(r, &k);
+    if (rc == 0) {
+        const char *close = arr ? "]]" : "]";
+        if (r->pos + strlen(close) > r->len || memcmp(r->p + r->pos, close, strlen(close)) != 0)
+            rc = fail(r, r->pos, "expected '%s'", close);
+        else
+            r->pos += strlen(close);
     }
-    if (!(arr ? starts(s, "]]") : starts(s, "]"))) {
-        ps_strbuf_free(&name);
-        return fail(s, s->pos, arr ? "expected ']]'" : "expected ']'");
+    if (rc == 0)
+        rc = end_of_line(r, "a table header");
+    size_t cur = 0;
+    for (size_t i = 0; rc == 0 && i + 1 < k.n; i++) {
+        size_t c = child(r, cur, &k.parts[i]);
+        if (c == PS_TOML_NONE)
+            c = add_node(r, cur, PS_TOML_TABLE, PS_TOML_IMPLICIT, &k.parts[i], k.parts[i].at);
+        const ps_toml_node *x = &r->t->nodes[c];
+        if (x->type == PS_TOML_TABLE_ARRAY)
+            c = r->last[c];
+        else if (x->type != PS_TOML_TABLE || x->origin == PS_TOML_INLINE)
+            rc = fail(r, k.parts[i].at, "'%s' is already %s (%s): a header cannot add to it",
+                      x->key, ps_toml_kind_name(x), where(r, c, buf, sizeof buf));
+        cur = c;
     }
-    s->pos += arr ? 2 : 1;
-    skip_blank(s);
-    skip_comment(s);
-    if (!at_eol(s)) {
-        ps_strbuf_free(&name);
-        return fail(s, s->pos, "unexpected text after a table header");
+    if (rc == 0) {
+        key_part *last = &k.parts[k.n - 1];
+        size_t c = child(r, cur, last);
+        ps_toml_node *x = c == PS_TOML_NONE ? NULL : &r->t->nodes[c];
+        if (arr && !x) {
+            c = add_node(r, cur, PS_TOML_TABLE_ARRAY, PS_TOML_HEADER, last, last->at);
+        } else if (!arr && x && x->type == PS_TOML_TABLE && x->origin == PS_TOML_IMPLICIT) {
+            x->origin = PS_TOML_HEADER;
+            x->at = last->at;
+        } else if (!arr && x && x->type == PS_TOML_TABLE && x->origin != PS_TOML_INLINE) {
+            char *name = key_join(&k);
+            rc = fail(r, last->at, "table [%s] is defined twice (first at %s)", name,
+                      where(r, c, buf, sizeof buf));
+            free(name);
+        } else if (x && !(arr && x->type == PS_TOML_TABLE_ARRAY)) {
+            rc = fail(r, last->at, "'%s' is already %s (%s)", last->s, ps_toml_kind_name(x),
+                      where(r, c, buf, sizeof buf));
+        } else if (!x) {
+            c = add_node(r, cur, PS_TOML_TABLE, PS_TOML_HEADER, last, last->at);
+        }
+        if (rc == 0 && arr)
+            c = add_node(r, c, PS_TOML_TABLE, PS_TOML_HEADER, NULL, open);
+        cur = c;
     }
-    skip_newline(s);
-    if (s->t->ntables)
-        s->t->tables[s->t->ntables - 1].body_end = line_start;
-    ps_toml_table *tb = PS_PUSH(s->t->tables, s->t->ntables, s->tcap);
-    tb->name = ps_strbuf_detach(&name, NULL);
-    tb->array = arr;
-    tb->header_end = s->pos;
-    tb->body_end = s->len;
-    free(s->table);
-    s->table = ps_xstrdup(tb->name);
-    return 0;
-}
-
-static int keyval(scanner *s, size_t line_start)
-{
-    ps_strbuf k = PS_STRBUF_INIT;
-    if (key(s, &k) < 0) {
-        ps_strbuf_free(&k);
-        return -1;
+    if (rc == 0) {
+        ps_toml *t = r->t;
+        if (t->ntables)
+            t->tables[t->ntables - 1].body_end = line_start;
+        t->nodes[cur].table = t->ntables;
+        ps_toml_table *tb = PS_PUSH(t->tables, t->ntables, r->tcap);
+        tb->name = key_join(&k);
+        tb->array = arr;
+        tb->header_end = r->pos;
+        tb->body_end = r->len;
+        free(r->table_name);
+        r->table_name = ps_xstrdup(tb->name);
+        r->table = cur;
     }
-    if (s->pos >= s->len || s->p[s->pos] != '=') {
-        ps_strbuf_free(&k);
-        return fail(s, s->pos, "expected '=' after a key");
-    }
-    s->pos++;
-    skip_blank(s);
-    size_t idx = s->t->nentries;
-    ps_toml_entry *e = PS_PUSH(s->t->entries, s->t->nentries, s->ecap);
-    memset(e, 0, sizeof *e);
-    e->table = ps_xstrdup(s->table);
-    e->key = ps_strbuf_detach(&k, NULL);
-    e->line_start = line_start;
-    size_t v0 = s->pos;
-    if (value(s, idx, 0) < 0)
-        return -1;
-    e = &s->t->entries[idx];
-    e->value.start = v0;
-    e->value.end = s->pos;
-    skip_blank(s);
-    skip_comment(s);
-    if (!at_eol(s))
-        return fail(s, s->pos, "unexpected text after a value");
-    skip_newline(s);
-    e->line_end = s->pos;
-    return 0;
+    key_free(&k);
+    return rc;
 }
 
 int ps_toml_parse(ps_toml *t, const char *path, const char *data, size_t len, ps_error *err)
 {
     memset(t, 0, sizeof *t);
-    scanner s = {.p = data, .len = len, .path = path, .err = err, .t = t};
-    s.table = ps_xstrdup("");
-    ps_lines_build(&s.lines, data, len);
+    reader r = {.p = data, .len = len, .path = path, .err = err, .t = t};
+    r.entry = PS_TOML_NONE;
+    r.table_name = ps_xstrdup("");
+    ps_lines_build(&r.lines, data, len);
     const char *nl = memchr(data, '\n', len);
     t->crlf = nl && nl > data && nl[-1] == '\r';
-    int rc = 0;
-    if (memchr(data, '\0', len))
-        rc = fail(&s, (size_t)((const char *)memchr(data, '\0', len) - data), "NUL byte");
-    while (rc == 0 && s.pos < len) {
-        size_t line_start = s.pos;
-        skip_blank(&s);
-        skip_comment(&s);
-        if (at_eol(&s)) {
-            skip_newline(&s);
-            continue;
-        }
-        rc = s.p[s.pos] == '[' ? header(&s, line_start) : keyval(&s, line_start);
+    add_node(&r, 0, PS_TOML_TABLE, PS_TOML_HEADER, NULL, 0); /* the root */
+    rehash(t);
+    ps_toml__fault f;
+    int rc = ps_toml__check_bytes(data, len, &f) < 0 ? lexed(&r, &f) : 0;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        r.pos = 3; /* a byte order mark */
+    while (rc == 0 && r.pos < len) {
+        size_t line_start = r.pos;
+        skip_blank(&r);
+        skip_comment(&r);
+        if (at_eol(&r))
+            skip_newline(&r);
+        else if (r.p[r.pos] == '[')
+            rc = header(&r, line_start);
+        else
+            rc = top_keyval(&r, line_start);
     }
-    ps_lines_free(&s.lines);
-    free(s.table);
+    ps_lines_free(&r.lines);
+    free(r.table_name);
+    free(r.last);
     if (rc < 0)
         ps_toml_free(t);
     return rc;
@@ -359,24 +583,68 @@ void ps_toml_free(ps_toml *t)
     }
     for (size_t i = 0; i < t->ntables; i++)
         free(t->tables[i].name);
+    for (size_t i = 0; i < t->nnodes; i++) {
+        free(t->nodes[i].key);
+        free(t->nodes[i].text);
+    }
     free(t->entries);
     free(t->strings);
     free(t->tables);
+    free(t->nodes);
+    free(t->slots);
     memset(t, 0, sizeof *t);
 }
 
-const ps_toml_entry *ps_toml_get(const ps_toml *t, const char *table, const char *key)
+const ps_toml_node *ps_toml_child(const ps_toml *t, const ps_toml_node *parent, const char *key,
+                                  size_t len)
 {
-    for (size_t i = 0; i < t->nentries; i++)
-        if (strcmp(t->entries[i].table, table) == 0 && strcmp(t->entries[i].key, key) == 0)
-            return &t->entries[i];
+    if (!t->nslots || !parent)
+        return NULL;
+    size_t s = *slot(t, (size_t)(parent - t->nodes), key, len);
+    return s ? &t->nodes[s - 1] : NULL;
+}
+
+const ps_toml_node *ps_toml_find(const ps_toml *t, const char *path)
+{
+    const ps_toml_node *n = t->nnodes ? &t->nodes[0] : NULL;
+    while (n) {
+        const char *dot = strchr(path, '.');
+        size_t len = dot ? (size_t)(dot - path) : strlen(path);
+        if (n->type != PS_TOML_TABLE)
+            return NULL;
+        n = ps_toml_child(t, n, path, len);
+        if (!dot)
+            return n;
+        path = dot + 1;
+    }
     return NULL;
 }
 
-const ps_toml_table *ps_toml_table_get(const ps_toml *t, const char *name)
+/* Per type: toml-test's tag, and what a message calls it. */
+static const struct type_name {
+    const char *tag, *kind;
+} type_names[] = {
+    [PS_TOML_TABLE] = {"table", "a table"},
+    [PS_TOML_TABLE_ARRAY] = {"array", "an array of tables"},
+    [PS_TOML_ARRAY] = {"array", "an array"},
+    [PS_TOML_STRING] = {"string", "a string"},
+    [PS_TOML_INTEGER] = {"integer", "an integer"},
+    [PS_TOML_FLOAT] = {"float", "a float"},
+    [PS_TOML_BOOL] = {"bool", "a boolean"},
+    [PS_TOML_DATETIME] = {"datetime", "a date-time"},
+    [PS_TOML_DATETIME_LOCAL] = {"datetime-local", "a local date-time"},
+    [PS_TOML_DATE_LOCAL] = {"date-local", "a local date"},
+    [PS_TOML_TIME_LOCAL] = {"time-local", "a local time"},
+};
+
+const char *ps_toml_kind_name(const ps_toml_node *n)
 {
-    for (size_t i = 0; i < t->ntables; i++)
-        if (!t->tables[i].array && strcmp(t->tables[i].name, name) == 0)
-            return &t->tables[i];
-    return NULL;
+    if (n->type == PS_TOML_TABLE && n->origin == PS_TOML_INLINE)
+        return "an inline table";
+    return type_names[n->type].kind;
+}
+
+const char *ps_toml_type_name(ps_toml_type type)
+{
+    return type_names[type].tag;
 }

@@ -71,51 +71,89 @@ static void resolve_stale(ps_plan *p, size_t u, size_t i)
         d->action = ref->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
 }
 
-static void resolve_reference(ps_plan *p, size_t u, size_t i)
+/*
+ * The owner chosen for the last reference that looked at a port, with what
+ * the choice depended on: the referring unit, its role and self_only. The
+ * references of one file mostly point at a few ports, so the candidates of a
+ * port are read once per (unit, role), not once per reference.
+ */
+typedef struct owner_choice {
+    int valid;
+    size_t unit;
+    const char *role;
+    int self_only;
+    int found, conflict;
+    long next;
+    int owner_unit, owner_site;
+} owner_choice;
+
+static int same_role(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Picks the owner among listeners items[lo, hi) for a reference in unit u:
+ * the first tier with a candidate decides; candidates of that tier that
+ * disagree on the new port make it ambiguous. */
+static void choose_owner(const ps_plan *p, const ps_port_index *ix, size_t lo, size_t hi, size_t u,
+                         const ps_site *ref, owner_choice *c)
+{
+    *c = (owner_choice){.valid = 1, .unit = u, .role = ref->role, .self_only = ref->self_only};
+    for (int t = 0; t <= 2 && !c->found; t++) {
+        for (size_t j = lo; j < hi; j++) {
+            size_t v = (size_t)ix->items[j].unit;
+            int k = ix->items[j].site;
+            if (tier(p, u, v, ref) != t)
+                continue;
+            const ps_decision *ld = &p->decisions[v][k];
+            const ps_site *l = &p->units[v].sites->items[k];
+            if (!c->found) {
+                c->found = 1;
+                c->next = ld->next;
+                c->owner_unit = (int)v;
+                c->owner_site = k;
+            } else if (ld->next != c->next) {
+                c->conflict = 1;
+            } else if (l->active && !p->units[c->owner_unit].sites->items[c->owner_site].active) {
+                /* Same port either way; name the listener that really opens it. */
+                c->owner_unit = (int)v;
+                c->owner_site = k;
+            }
+        }
+    }
+}
+
+static void resolve_reference(ps_plan *p, const ps_port_index *ix, owner_choice *choice, size_t u,
+                              size_t i)
 {
     const ps_site *ref = &p->units[u].sites->items[i];
     ps_decision *d = &p->decisions[u][i];
     d->now = d->next = ref->value;
     d->owner_unit = d->owner_site = -1;
     d->action = PS_ACT_UNOWNED;
-    for (int t = 0; t <= 2; t++) {
-        int found = 0, conflict = 0;
-        for (size_t v = 0; v < p->nunits; v++) {
-            if (tier(p, u, v, ref) != t)
-                continue;
-            const ps_sites *ss = p->units[v].sites;
-            for (size_t k = 0; k < ss->count; k++) {
-                const ps_decision *ld = &p->decisions[v][k];
-                if (ss->items[k].kind != PS_SITE_LISTENER || ld->now != ref->value)
-                    continue;
-                if (!found) {
-                    found = 1;
-                    d->next = ld->next;
-                    d->owner_unit = (int)v;
-                    d->owner_site = (int)k;
-                } else if (ld->next != d->next) {
-                    conflict = 1;
-                } else if (ss->items[k].active &&
-                           !p->units[d->owner_unit].sites->items[d->owner_site].active) {
-                    /* Same port either way; name the listener that really opens it. */
-                    d->owner_unit = (int)v;
-                    d->owner_site = (int)k;
-                }
-            }
-        }
-        if (!found)
-            continue;
-        if (conflict) {
-            d->action = PS_ACT_AMBIGUOUS;
-            d->next = ref->value;
-        } else if (d->next == ref->value) {
-            d->action = PS_ACT_KEEP;
-        } else {
-            d->action = ref->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
-        }
+    /* The listeners at its port: items[lo, hi). Both ends by binary search,
+     * so a port that thousands of listeners share costs no more per reference. */
+    size_t lo, hi;
+    ps_port_index_find(ix, ref->value, &lo, &hi);
+    owner_choice *c = &choice[lo];
+    if (lo < hi && (!c->valid || c->unit != u || c->self_only != ref->self_only ||
+                    !same_role(c->role, ref->role)))
+        choose_owner(p, ix, lo, hi, u, ref, c);
+    if (lo == hi || !c->found) {
+        resolve_stale(p, u, i);
         return;
     }
-    resolve_stale(p, u, i);
+    d->owner_unit = c->owner_unit;
+    d->owner_site = c->owner_site;
+    if (c->conflict) {
+        d->action = PS_ACT_AMBIGUOUS;
+    } else {
+        d->next = c->next;
+        if (d->next == ref->value)
+            d->action = PS_ACT_KEEP;
+        else
+            d->action = ref->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
+    }
 }
 
 static void add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
@@ -238,15 +276,23 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
                         gen->value, p->offset[u]);
     }
     size_t cap = 0;
+    /* Every listener of the call by its port now: a reference's candidate
+     * owners by binary search, not a scan of every site of every runtime. */
+    ps_port_index ix;
+    ps_port_index_build(&ix, units, n, p->offset, 0);
+    /* One cached choice per index entry, used at the first entry of each port. */
+    owner_choice *choice = ps_xcalloc(ix.count + 1, sizeof *choice);
     for (size_t u = 0; u < n; u++) {
         const ps_sites *ss = units[u].sites;
         for (size_t i = 0; i < ss->count; i++) {
             if (ss->items[i].kind == PS_SITE_REFERENCE)
-                resolve_reference(p, u, i);
+                resolve_reference(p, &ix, choice, u, i);
             if (p->decisions[u][i].action == PS_ACT_SET)
                 add_edit(p, &cap, u, i, p->decisions[u][i].next);
         }
     }
+    ps_port_index_free(&ix);
+    free(choice);
     ps_sort(p->edits, p->nedits, sizeof *p->edits, cmp_edits);
     *out = p;
     return 0;

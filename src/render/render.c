@@ -6,10 +6,34 @@
 #include "base/error.h"
 #include "base/strbuf.h"
 
+/* A patched deployment.toml holds its runtime's target offset, read the way
+ * sites read it: a patch that TOML reads otherwise is never written. */
+static int offset_reads_back(const ps_plan *plan, const ps_cfile *copy, const ps_edit *edits,
+                             ps_error *err)
+{
+    size_t u = (size_t)edits[0].unit;
+    const ps_sites *ss = plan->units[u].sites;
+    const ps_site *site = ss->offset_site >= 0 ? &ss->items[ss->offset_site] : NULL;
+    const ps_toml_node *n = NULL;
+    if (!site || !site->key || strcmp(site->file->path, copy->path) != 0)
+        return ps_error_set(err, copy->path, 0, 0, "internal error: no offset site in this file");
+    if (ps_sites_toml_offset(copy, site->key, &n, err) < 0)
+        return -1;
+    long want = plan->target[u];
+    /* Absent is right only when it was and stays at the product default. */
+    int line = site->line, col = site->col;
+    if (n)
+        ps_lines_pos(&copy->lines, n->value.start, &line, &col);
+    if (n ? n->integer != want : !(site->insert && site->value == want))
+        return ps_error_set(err, copy->path, line, col,
+                            "internal error: %s does not read back as %ld", site->key, want);
+    return 0;
+}
+
 /* The patched buffer parses as the original did, and each edited span now
  * reads exactly the planned number, delimited as before. */
-static int verify(const ps_cfile *orig, const char *data, size_t len, const ps_edit *edits,
-                  const size_t *new_start, size_t nedits, ps_error *err)
+static int verify(const ps_plan *plan, const ps_cfile *orig, const char *data, size_t len,
+                  const ps_edit *edits, const size_t *new_start, size_t nedits, ps_error *err)
 {
     ps_cfile copy = {.rel = orig->rel,
                      .path = orig->path,
@@ -34,17 +58,8 @@ static int verify(const ps_cfile *orig, const char *data, size_t len, const ps_e
             rc = ps_error_set(err, orig->path, edits[i].line, edits[i].col,
                               "internal error: patched value does not read back as planned");
     }
-    if (rc == 0 && orig->is_toml) {
-        /* The offset must read back through a TOML reader as the plan's value. */
-        for (size_t i = 0; i < nedits && rc == 0; i++) {
-            const ps_toml_entry *e = ps_toml_get(&copy.toml, "server", "offset");
-            long v = e ? strtol(data + e->value.start, NULL, 10) : -1;
-            if (edits[i].span.end == edits[i].span.start && v != edits[i].new_value)
-                rc = ps_error_set(err, orig->path, edits[i].line, edits[i].col,
-                                  "internal error: [server] offset does not read back as %ld",
-                                  edits[i].new_value);
-        }
-    }
+    if (rc == 0 && orig->is_toml)
+        rc = offset_reads_back(plan, &copy, edits, err);
     ps_xmldoc_free(copy.xml);
     ps_toml_free(&copy.toml);
     ps_props_free(&copy.props);
@@ -52,8 +67,8 @@ static int verify(const ps_cfile *orig, const char *data, size_t len, const ps_e
     return rc;
 }
 
-static int render_file(const ps_cfile *f, const ps_edit *edits, size_t n, ps_rendered *out,
-                       ps_error *err)
+static int render_file(const ps_plan *plan, const ps_cfile *f, const ps_edit *edits, size_t n,
+                       ps_rendered *out, ps_error *err)
 {
     ps_strbuf b = PS_STRBUF_INIT;
     size_t *new_start = ps_xcalloc(n, sizeof *new_start);
@@ -71,7 +86,7 @@ static int render_file(const ps_cfile *f, const ps_edit *edits, size_t n, ps_ren
         pos = e->span.end;
     }
     ps_strbuf_add(&b, f->data + pos, f->len - pos);
-    int rc = verify(f, b.data, b.len, edits, new_start, n, err);
+    int rc = verify(plan, f, b.data, b.len, edits, new_start, n, err);
     free(new_start);
     if (rc < 0) {
         ps_strbuf_free(&b);
@@ -92,7 +107,7 @@ int ps_render(const ps_plan *plan, ps_rendered **out, size_t *n, ps_error *err)
         while (j < plan->nedits && plan->edits[j].file == plan->edits[i].file)
             j++;
         ps_rendered r;
-        if (render_file(plan->edits[i].file, plan->edits + i, j - i, &r, err) < 0) {
+        if (render_file(plan, plan->edits[i].file, plan->edits + i, j - i, &r, err) < 0) {
             ps_rendered_free(*out, *n);
             *out = NULL;
             *n = 0;

@@ -42,21 +42,26 @@ static int port_at(const char *data, size_t pos, size_t end, size_t *pend, long 
     return 1;
 }
 
-static int placeholder_at(const char *data, size_t pos, size_t end, size_t *pend)
+/* *close caches the first '}' at or after the last search (end: none), so a
+ * run of "localhost:${" with no '}' costs one search, not one per occurrence. */
+static int placeholder_at(const char *data, size_t pos, size_t end, size_t *close, size_t *pend)
 {
     if (pos + 3 > end || data[pos] != '$' || data[pos + 1] != '{')
         return 0;
-    const char *close = memchr(data + pos, '}', end - pos);
-    if (!close)
+    if (*close < pos) {
+        const char *c = memchr(data + pos, '}', end - pos);
+        *close = c ? (size_t)(c - data) : end;
+    }
+    if (*close == end)
         return 0;
-    *pend = (size_t)(close - data) + 1;
+    *pend = *close + 1;
     return 1;
 }
 
 size_t ps_refscan(const char *data, size_t start, size_t end, char *const *extra_hosts,
                   size_t nextra, ps_refhit **hits, size_t *n, size_t *cap)
 {
-    size_t found = 0;
+    size_t found = 0, close = 0;
     size_t nlocal = sizeof local_hosts / sizeof local_hosts[0];
     for (size_t pos = start; pos < end; pos++) {
         if (pos > start && hostchar(data[pos - 1]))
@@ -79,7 +84,7 @@ size_t ps_refscan(const char *data, size_t start, size_t end, char *const *extra
             h.start = colon + 1;
             h.end = pend;
             h.port = port;
-        } else if (placeholder_at(data, colon + 1, end, &pend)) {
+        } else if (placeholder_at(data, colon + 1, end, &close, &pend)) {
             h.start = colon + 1;
             h.end = pend;
             h.placeholder = 1;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/keyset.h"
 #include "base/strbuf.h"
 #include "sites/refscan.h"
 
@@ -14,12 +15,8 @@ typedef struct finder {
     size_t cap;
     const ps_config *cfg;
     ps_error *err;
-    /* Spans a rule has already claimed: the first rule for an occurrence wins. */
-    struct claim {
-        const ps_cfile *file;
-        size_t start;
-    } * claims;
-    size_t nclaims, ccap;
+    /* Spans a rule has already claimed, by (file, start): the first rule for an occurrence wins. */
+    ps_keyset claims;
     /* Where role rules put a role: an element (and its descendants), an attribute or a property. */
     struct tag {
         const ps_cfile *file;
@@ -28,7 +25,13 @@ typedef struct finder {
         const char *role;
     } * tags;
     size_t ntags, tcap;
+    /* The deployment.toml offset rule, when its key is absent: where to add it. */
+    const ps_rule *toml_offset_rule;
+    const ps_cfile *toml_offset_file;
 } finder;
+
+/* The largest offset (the CLI's bound): a port offset past the port range is no offset. */
+#define OFFSET_MAX 65535
 
 int ps_span_number(const char *data, ps_span *span, long *value)
 {
@@ -37,31 +40,29 @@ int ps_span_number(const char *data, ps_span *span, long *value)
     while (span->end > span->start && isspace((unsigned char)data[span->end - 1]))
         span->end--;
     size_t n = span->end - span->start;
-    if (n == 0 || n > 5)
+    if (n == 0)
         return 0;
     long v = 0;
     for (size_t i = span->start; i < span->end; i++) {
         if (!isdigit((unsigned char)data[i]))
             return 0;
-        v = v * 10 + (data[i] - '0');
+        if (n <= PS_PORT_DIGITS)
+            v = v * 10 + (data[i] - '0');
     }
+    if (n > PS_PORT_DIGITS)
+        return -1;
     *value = v;
     return 1;
 }
 
 static int claimed(const finder *f, const ps_cfile *file, size_t start)
 {
-    for (size_t i = 0; i < f->nclaims; i++)
-        if (f->claims[i].file == file && f->claims[i].start == start)
-            return 1;
-    return 0;
+    return ps_keyset_has(&f->claims, (uintptr_t)file, start);
 }
 
 static void claim(finder *f, const ps_cfile *file, size_t start)
 {
-    struct claim *c = PS_PUSH(f->claims, f->nclaims, f->ccap);
-    c->file = file;
-    c->start = start;
+    ps_keyset_add(&f->claims, (uintptr_t)file, start);
 }
 
 static ps_site *add_site(finder *f, ps_site_kind kind, const ps_cfile *file, ps_span span,
@@ -91,8 +92,18 @@ static int element_text(const ps_cfile *file, int elem, ps_span *out)
     const ps_xelem *e = &doc->elems[elem];
     if ((size_t)elem + 1 < doc->nelems && doc->elems[elem + 1].parent == elem)
         return 0;
-    /* The digits sit in one text run; pick the first non-blank run of the element. */
-    for (size_t i = 0; i < doc->ntexts; i++) {
+    /* The digits sit in one text run; pick the first non-blank run of the element.
+     * Runs are in document order and a leaf's all lie inside it: find the
+     * first by binary search, not by a scan per element. */
+    size_t lo = 0, hi = doc->ntexts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc->texts[mid].span.start < e->inner.start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < doc->ntexts && doc->texts[i].span.start < e->inner.end; i++) {
         const ps_xtext *t = &doc->texts[i];
         if (t->elem != elem)
             continue;
@@ -145,6 +156,16 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
                 ps_xstrndup(file->data + digits.start, digits.end - digits.start);
         }
         return 0;
+    }
+    if (numeric < 0) {
+        /* Never skipped as "not a number": the product reads it, so a plan
+         * that ignored it would be wrong about this listener or offset. */
+        int line, col, n = (int)(digits.end - digits.start);
+        ps_lines_pos(&file->lines, digits.start, &line, &col);
+        return ps_error_set(f->err, file->path, line, col,
+                            "%s %.*s%s is out of range (at most 65535)",
+                            r->kind == PS_RULE_OFFSET ? "offset" : "port", n > 24 ? 24 : n,
+                            file->data + digits.start, n > 24 ? "..." : "");
     }
     if (!numeric) {
         /* A ${...} template here is resolved (and offset) at runtime. */
@@ -207,6 +228,90 @@ static char *full_key(const ps_toml_entry *e)
     return *e->table ? ps_xasprintf("%s.%s", e->table, e->key) : ps_xstrdup(e->key);
 }
 
+/* The table that holds (or would hold) `key`: the node of its table part, NULL when
+ * that table does not exist; -1 when a part of it is not a plain table. */
+static int toml_offset_table(const ps_cfile *file, const char *key, const ps_toml_node **table,
+                             ps_error *err)
+{
+    const ps_toml *t = &file->toml;
+    const ps_toml_node *n = &t->nodes[0];
+    const char *leaf = strrchr(key, '.');
+    for (const char *part = key; leaf && part <= leaf;) {
+        const char *dot = strchr(part, '.');
+        const ps_toml_node *c = ps_toml_child(t, n, part, (size_t)(dot - part));
+        if (!c) {
+            *table = NULL;
+            return 0;
+        }
+        if (c->type != PS_TOML_TABLE || c->origin == PS_TOML_INLINE)
+            return ps_lines_error(&file->lines, err, file->path, c->at,
+                                  "'%.*s' is %s: portshift sets the offset only in a plain [%.*s] "
+                                  "table",
+                                  (int)(dot - key), key, ps_toml_kind_name(c), (int)(leaf - key),
+                                  key);
+        n = c;
+        part = dot + 1;
+    }
+    *table = n;
+    return 0;
+}
+
+int ps_sites_toml_offset(const ps_cfile *file, const char *key, const ps_toml_node **node,
+                         ps_error *err)
+{
+    const ps_toml_node *table;
+    *node = NULL;
+    if (toml_offset_table(file, key, &table, err) < 0)
+        return -1;
+    const char *leaf = strrchr(key, '.');
+    int table_len = leaf ? (int)(leaf - key) : 0;
+    leaf = leaf ? leaf + 1 : key;
+    const ps_toml_node *n = table ? ps_toml_child(&file->toml, table, leaf, strlen(leaf)) : NULL;
+    if (!n)
+        return 0;
+    /* The offending byte: the value, or the key of a table that has none. */
+    int has_value =
+        n->type != PS_TOML_TABLE_ARRAY && (n->type != PS_TOML_TABLE || n->origin == PS_TOML_INLINE);
+    size_t at = has_value ? n->value.start : n->at;
+    if (n->type != PS_TOML_INTEGER)
+        return ps_lines_error(&file->lines, err, file->path, at, "[%.*s] %s is %s, not an integer",
+                              table_len, key, leaf, ps_toml_kind_name(n));
+    if (n->integer < 0 || n->integer > OFFSET_MAX)
+        return ps_lines_error(&file->lines, err, file->path, at,
+                              "[%.*s] %s %lld is not an offset from 0 to %d", table_len, key, leaf,
+                              (long long)n->integer, OFFSET_MAX);
+    *node = n;
+    return 0;
+}
+
+/*
+ * The offset of a deployment.toml, read by TOML's own rules: an offset
+ * written in a form a digit scanner misses (0x10, 1_0, +5) is still the
+ * offset, so it is replaced where it stands, never added a second time; one
+ * that is no integer, or a `server` that is no plain table, is refused.
+ */
+static int toml_offset(finder *f, const ps_rule *r, const ps_cfile *file)
+{
+    const ps_toml_node *n;
+    if (ps_sites_toml_offset(file, r->key, &n, f->err) < 0)
+        return -1;
+    if (!n) {
+        f->toml_offset_rule = r;
+        f->toml_offset_file = file;
+        return 0;
+    }
+    if (f->out->offset_site >= 0)
+        return 0;
+    claim(f, file, n->value.start);
+    f->out->offset_site = (int)f->out->count;
+    f->out->offset = (long)n->integer;
+    ps_site *s = add_site(f, PS_SITE_OFFSET, file, n->value, (long)n->integer);
+    s->what = "port offset";
+    s->source = r->source;
+    s->key = r->key;
+    return 0;
+}
+
 static int apply_rule(finder *f, const ps_rule *r)
 {
     for (size_t i = 0; i < f->cfg->nfiles; i++) {
@@ -237,6 +342,9 @@ static int apply_rule(finder *f, const ps_rule *r)
             }
             free(hits);
             if (rc < 0)
+                return -1;
+        } else if (file->is_toml && r->key && r->kind == PS_RULE_OFFSET) {
+            if (toml_offset(f, r, file) < 0)
                 return -1;
         } else if (file->is_toml && r->key) {
             for (size_t k = 0; k < file->toml.nentries; k++) {
@@ -287,24 +395,83 @@ static int add_builtin(finder *f, const ps_rule *r)
     return 0;
 }
 
-static const char *role_of(const finder *f, const ps_cfile *file, int elem, int attr, size_t prop)
+/*
+ * The role tags of one file, by node: the first tag (in rule order) on each
+ * attribute and property, and on each element or any of its ancestors (a
+ * tag covers the element's whole content). Built once per file, so a scan
+ * hit finds its role without going through every tag.
+ */
+#define NO_TAG SIZE_MAX
+
+typedef struct roles {
+    size_t *elem, *attr, *prop; /* index into finder.tags, or NO_TAG */
+    size_t nelem, nattr, nprop;
+} roles;
+
+static void first_tag(size_t **slots, size_t *n, size_t at, size_t tag)
 {
-    for (size_t i = 0; i < f->ntags; i++) {
-        const struct tag *t = &f->tags[i];
-        if (t->file != file)
-            continue;
-        if (!file->xml) {
-            if (t->prop == prop)
-                return t->role;
-        } else if (t->attr >= 0 ? t->attr == attr : ps_xmldoc_within(file->xml, elem, t->elem)) {
-            return t->role;
-        }
+    if (at >= *n) {
+        size_t old = *n;
+        ps_grow((void **)slots, n, at + 1, sizeof **slots);
+        for (size_t i = old; i < *n; i++)
+            (*slots)[i] = NO_TAG;
     }
-    return NULL;
+    if (tag < (*slots)[at])
+        (*slots)[at] = tag;
 }
 
-static void scan_range(finder *f, const ps_cfile *file, ps_span range, int elem, int attr,
-                       size_t prop)
+/* roles[i] for cfg->files[i]; a file without tags has none. */
+static roles *roles_build(const finder *f)
+{
+    roles *all = ps_xcalloc(f->cfg->nfiles, sizeof *all);
+    for (size_t i = 0; i < f->ntags; i++) {
+        const struct tag *t = &f->tags[i];
+        roles *r = &all[t->file - f->cfg->files];
+        if (!t->file->xml)
+            first_tag(&r->prop, &r->nprop, t->prop, i);
+        else if (t->attr >= 0)
+            first_tag(&r->attr, &r->nattr, (size_t)t->attr, i);
+        else
+            first_tag(&r->elem, &r->nelem, (size_t)t->elem, i);
+    }
+    for (size_t k = 0; k < f->cfg->nfiles; k++) {
+        const ps_xmldoc *doc = f->cfg->files[k].xml;
+        roles *r = &all[k];
+        if (!doc || !r->nelem)
+            continue;
+        first_tag(&r->elem, &r->nelem, doc->nelems - 1, NO_TAG); /* one slot per element */
+        for (size_t e = 0; e < doc->nelems; e++) /* parents come before their children */
+            if (doc->elems[e].parent >= 0)
+                first_tag(&r->elem, &r->nelem, e, r->elem[doc->elems[e].parent]);
+    }
+    return all;
+}
+
+static void roles_free(roles *all, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(all[i].elem);
+        free(all[i].attr);
+        free(all[i].prop);
+    }
+    free(all);
+}
+
+static const char *role_of(const finder *f, const roles *r, int elem, int attr, size_t prop)
+{
+    size_t t = NO_TAG;
+    if (elem < 0) {
+        t = prop < r->nprop ? r->prop[prop] : NO_TAG;
+    } else {
+        t = (size_t)elem < r->nelem ? r->elem[elem] : NO_TAG;
+        if (attr >= 0 && (size_t)attr < r->nattr && r->attr[attr] < t)
+            t = r->attr[attr];
+    }
+    return t == NO_TAG ? NULL : f->tags[t].role;
+}
+
+static void scan_range(finder *f, const ps_cfile *file, const roles *r, ps_span range, int elem,
+                       int attr, size_t prop)
 {
     ps_refhit *hits = NULL;
     size_t n = 0, cap = 0;
@@ -316,25 +483,26 @@ static void scan_range(finder *f, const ps_cfile *file, ps_span range, int elem,
         ps_span sp = {hits[i].start, hits[i].end};
         ps_site *s = add_site(f, hits[i].placeholder ? PS_SITE_PLACEHOLDER : PS_SITE_REFERENCE,
                               file, sp, hits[i].port);
-        s->role = role_of(f, file, elem, attr, prop);
+        s->role = role_of(f, r, elem, attr, prop);
     }
     free(hits);
 }
 
-static void scan_file(finder *f, const ps_cfile *file)
+static void scan_file(finder *f, const ps_cfile *file, const roles *r)
 {
     if (file->xml) {
         const ps_xmldoc *doc = file->xml;
         for (size_t i = 0; i < doc->ntexts; i++)
-            scan_range(f, file, doc->texts[i].span, doc->texts[i].elem, -1, 0);
+            scan_range(f, file, r, doc->texts[i].span, doc->texts[i].elem, -1, 0);
         for (size_t i = 0; i < doc->nattrs; i++)
-            scan_range(f, file, doc->attrs[i].value, doc->attrs[i].elem, (int)i, 0);
+            scan_range(f, file, r, doc->attrs[i].value, doc->attrs[i].elem, (int)i, 0);
     } else if (file->is_toml) {
         for (size_t i = 0; i < file->toml.nstrings; i++)
-            scan_range(f, file, file->toml.strings[i].inner, -1, -1, file->toml.strings[i].entry);
+            scan_range(f, file, r, file->toml.strings[i].inner, -1, -1,
+                       file->toml.strings[i].entry);
     } else {
         for (size_t i = 0; i < file->props.count; i++)
-            scan_range(f, file, file->props.entries[i].value, -1, -1, i);
+            scan_range(f, file, r, file->props.entries[i].value, -1, -1, i);
     }
 }
 
@@ -355,24 +523,56 @@ static int is_offset_comment(const char *p, const char *end)
     return p < end && *p == '=';
 }
 
-/* deployment.toml without [server] offset: the key goes right after a
- * commented "#offset=..." line of [server] (products ship one), else right
- * after the [server] header, else in a new [server] table at the end. */
-static void offset_insertion(finder *f)
+/* The end of the last line that sets a key under table node `table`, made by
+ * dotted keys at the root: lines of that section, not of a [server.sub]
+ * header's. A node's parent comes before it, so one pass in order finds
+ * every node under the table that no header made. */
+static size_t after_last_key(const ps_toml *t, const ps_toml_node *table)
 {
-    const ps_cfile *file = NULL;
-    for (size_t i = 0; i < f->cfg->nfiles && !file; i++)
-        if (f->cfg->files[i].is_toml)
-            file = &f->cfg->files[i];
+    size_t at = 0, top = (size_t)(table - t->nodes);
+    char *under = ps_xcalloc(t->nnodes, 1);
+    under[top] = 1;
+    for (size_t i = top + 1; i < t->nnodes; i++) {
+        size_t e = t->nodes[i].entry;
+        under[i] = under[t->nodes[i].parent] && e != PS_TOML_NONE;
+        if (under[i] && t->entries[e].line_end > at)
+            at = t->entries[e].line_end;
+    }
+    free(under);
+    return at;
+}
+
+/*
+ * deployment.toml without the offset key: in a [server] table the key goes
+ * right after a commented "#offset=..." line (products ship one), else right
+ * after the header; next to the root's server.* keys when dotted keys made
+ * the table; else in a new [server] table at the end of the file.
+ */
+static int offset_insertion(finder *f)
+{
+    const ps_cfile *file = f->toml_offset_file;
     if (!file)
-        return;
-    const ps_toml_table *server = ps_toml_table_get(&file->toml, "server");
+        return 0;
+    const ps_toml *t = &file->toml;
+    const ps_toml_node *table;
+    if (toml_offset_table(file, f->toml_offset_rule->key, &table, f->err) < 0)
+        return -1;
     size_t at = file->len;
-    if (server) {
-        at = server->header_end;
-        for (size_t p = server->header_end; p < server->body_end;) {
-            const char *nl = memchr(file->data + p, '\n', server->body_end - p);
-            size_t end = nl ? (size_t)(nl - file->data) + 1 : server->body_end;
+    ps_insert how = PS_INSERT_TABLE;
+    if (table && table->origin == PS_TOML_DOTTED) {
+        at = after_last_key(t, table);
+        how = PS_INSERT_DOTTED;
+    } else if (table && table->origin == PS_TOML_HEADER) {
+        size_t body_end = file->len;
+        at = 0; /* the root table has no header */
+        if (table->table != PS_TOML_NONE) {
+            at = t->tables[table->table].header_end;
+            body_end = t->tables[table->table].body_end;
+        }
+        how = PS_INSERT_KEY;
+        for (size_t p = at; p < body_end;) {
+            const char *nl = memchr(file->data + p, '\n', body_end - p);
+            size_t end = nl ? (size_t)(nl - file->data) + 1 : body_end;
             if (is_offset_comment(file->data + p, file->data + end)) {
                 at = end;
                 break;
@@ -382,23 +582,32 @@ static void offset_insertion(finder *f)
     }
     f->out->offset_site = (int)f->out->count;
     ps_site *s = add_site(f, PS_SITE_OFFSET, file, (ps_span){at, at}, f->out->offset);
-    s->insert = 1;
+    s->insert = how;
+    s->key = f->toml_offset_rule->key;
     s->what = "port offset (not set: the product default applies)";
     s->source = "deployment.toml [server] offset, rendered into carbon.xml <Ports><Offset>";
+    return 0;
 }
 
 char *ps_site_text(const ps_site *s, long value)
 {
+    const ps_cfile *file = s->file;
+    if (s->kind == PS_SITE_OFFSET && !s->insert && file && file->is_toml)
+        return ps_toml_int_format(file->data + s->span.start, s->span.end - s->span.start, value);
     if (!s->insert)
         return ps_xasprintf("%ld", value);
-    const ps_cfile *file = s->file;
     const char *eol = file->toml.crlf ? "\r\n" : "\n";
-    int has_server = ps_toml_table_get(&file->toml, "server") != NULL;
+    const char *leaf = strrchr(s->key, '.');
+    int table_len = leaf ? (int)(leaf - s->key) : 0;
+    leaf = leaf ? leaf + 1 : s->key;
     /* At the end of a file without a final newline the line must start on its own. */
     int need_nl = s->span.start == file->len && file->len && file->data[file->len - 1] != '\n';
-    return ps_xasprintf("%s%s%s%soffset = %ld%s", need_nl ? eol : "",
-                        has_server ? "" : (file->len ? eol : ""), has_server ? "" : "[server]",
-                        has_server ? "" : eol, value, eol);
+    if (s->insert == PS_INSERT_KEY)
+        return ps_xasprintf("%s%s = %ld%s", need_nl ? eol : "", leaf, value, eol);
+    if (s->insert == PS_INSERT_DOTTED)
+        return ps_xasprintf("%s%s = %ld%s", need_nl ? eol : "", s->key, value, eol);
+    return ps_xasprintf("%s%s[%.*s]%s%s = %ld%s", need_nl ? eol : "", file->len ? eol : "",
+                        table_len, s->key, eol, leaf, value, eol);
 }
 
 static int cmp_sites(const void *a, const void *b)
@@ -530,11 +739,15 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, co
     if (rc == 0 && out->offset_site < 0) {
         out->offset = rt->product->default_offset;
         if (rt->mode == PS_MODE_TOML)
-            offset_insertion(&f);
+            rc = offset_insertion(&f);
     }
-    for (size_t i = 0; i < cfg->nfiles && rc == 0; i++)
-        scan_file(&f, &cfg->files[i]);
-    free(f.claims);
+    if (rc == 0) {
+        roles *r = roles_build(&f);
+        for (size_t i = 0; i < cfg->nfiles; i++)
+            scan_file(&f, &cfg->files[i], &r[i]);
+        roles_free(r, cfg->nfiles);
+    }
+    ps_keyset_free(&f.claims);
     free(f.tags);
     if (rc < 0) {
         ps_sites_free(out);

@@ -21,6 +21,14 @@ typedef enum ps_site_kind {
     PS_SITE_PLACEHOLDER
 } ps_site_kind;
 
+/* How a deployment.toml offset that is not set yet would be written. */
+typedef enum ps_insert {
+    PS_INSERT_NONE,   /* it is set: its digits are replaced where they stand */
+    PS_INSERT_KEY,    /* an "offset = N" line in the [server] table */
+    PS_INSERT_DOTTED, /* a "server.offset = N" line next to the root's other server.* keys */
+    PS_INSERT_TABLE   /* a "[server]" header and the key line, at the end of the file */
+} ps_insert;
+
 typedef struct ps_site {
     ps_site_kind kind;
     const ps_cfile *file; /* NULL for a listener the product opens with no config entry */
@@ -33,7 +41,8 @@ typedef struct ps_site {
     const char *role;   /* references: the role of the server pointed at, or NULL */
     int self_only;      /* references: only its own runtime may own it */
     const char *source; /* the catalog rule's citation; NULL for a scanned reference */
-    int insert;         /* offset: not set yet; span is where a key line would go */
+    ps_insert insert;   /* offset: not set yet; span is where the key would go */
+    const char *key;    /* a deployment.toml offset: the catalog's key, "server.offset" */
 } ps_site;
 
 typedef struct ps_sites {
@@ -60,13 +69,28 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, co
                   const char *home_version, ps_error *err);
 void ps_sites_free(ps_sites *sites);
 
-/* The bytes that set an offset site to `value`: the digits, or for an
- * offset not set yet, a whole "offset = N" line (and a [server] header when
- * the file has none), in the file's line-ending style. Caller frees. */
+/* The bytes that set an offset site to `value`: the number (in a
+ * deployment.toml, in the form it was written: 0x10 becomes 0x13), or for an
+ * offset not set yet, a whole key line (and a [server] header when the file
+ * has none), in the file's line-ending style. Caller frees. */
 char *ps_site_text(const ps_site *site, long value);
 
+/* Ports and offsets have at most 5 digits (65535). */
+#define PS_PORT_DIGITS 5
+
+/*
+ * The offset key `key` ("server.offset") of a deployment.toml, read by
+ * TOML's rules however it is written ([server] offset, server.offset at the
+ * root, quoted keys): *node is the integer, NULL when the key is absent.
+ * -1 with path:line:col when its table is not a plain table (an inline
+ * table, [[server]], a value) or the key is not an integer from 0 to 65535.
+ */
+int ps_sites_toml_offset(const ps_cfile *file, const char *key, const ps_toml_node **node,
+                         ps_error *err);
+
 /* Trims the span to its non-blank part; 1 when what remains is a port-sized
- * decimal number (stored in *value), 0 otherwise. */
+ * decimal number (stored in *value), -1 when it is a decimal number with more
+ * digits than any port or offset has, 0 when it is not a decimal number. */
 int ps_span_number(const char *data, ps_span *span, long *value);
 
 #endif

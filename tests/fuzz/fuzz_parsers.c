@@ -1,8 +1,9 @@
 /*
  * libFuzzer target for the parsers that read untrusted bytes: the XML span
- * lexer (which runs before libxml2 has judged the input), the TOML scanner,
+ * lexer (which runs before libxml2 has judged the input), the TOML reader
+ * (every integer it accepts is rewritten in its own form and must read back),
  * the .properties and deployment.yaml line scanners and the reference
- * scanner. Any crash, leak or out-of-bounds read is a bug.
+ * scanner. Any crash, leak, out-of-bounds read or abort is a bug.
  *
  *   tests/fuzz/run.sh [SECONDS]
  */
@@ -34,8 +35,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     ps_toml toml;
-    if (ps_toml_parse(&toml, "fuzz.toml", buf, size, &err) == 0)
+    if (ps_toml_parse(&toml, "fuzz.toml", buf, size, &err) == 0) {
+        for (size_t i = 0; i < toml.nnodes; i++) {
+            const ps_toml_node *n = &toml.nodes[i];
+            if (n->type != PS_TOML_INTEGER || n->integer < 0)
+                continue;
+            const char *s = buf + n->value.start;
+            size_t len = n->value.end - n->value.start;
+            int64_t v;
+            char *again = ps_toml_int_format(s, len, n->integer / 2);
+            if (ps_toml_int(again, strlen(again), &v) < 0 || v != n->integer / 2)
+                abort();
+            free(again);
+        }
         ps_toml_free(&toml);
+    }
 
     ps_props props;
     ps_props_parse(&props, buf, size);

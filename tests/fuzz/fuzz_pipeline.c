@@ -237,13 +237,14 @@ static int load(pass *p, const char *path, long target, unsigned flags)
     p->sites = ps_xcalloc(n, sizeof *p->sites);
     p->units = ps_xcalloc(n, sizeof *p->units);
     int profile = (flags & TARGET_PROFILE) && n > 1;
+    if (ps_config_load_home(p->configs, p->home, &p->err) < 0)
+        return refused(p);
     for (size_t k = 0; k < n; k++) {
         const ps_runtime *rt = &p->home->runtimes[k];
-        if (ps_config_load(&p->configs[k], p->home, rt, &p->err) < 0)
-            return refused(p);
         const char *home_version = k ? p->sites[0].version : NULL;
         if (ps_sites_find(&p->sites[k], catalog, rt, &p->configs[k], home_version, &p->err) < 0) {
-            ps_config_free(&p->configs[k]);
+            for (size_t j = k; j < n; j++) /* not a unit's yet */
+                ps_config_free(&p->configs[j]);
             return refused(p);
         }
         ps_unit *u = &p->units[k];

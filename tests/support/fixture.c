@@ -5,27 +5,41 @@
  * on stdout, every byte unchanged) checked in one place.
  */
 #include "fixture.h"
+#include "runner.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "unpriv.h"
 
 #define FIXTURES PS_SOURCE_DIR "/tests/fixtures/errors"
 
-/* ---- rename(2) interposition: make the Nth rename of apply.c fail ---- */
+/*
+ * ---- rename(2) and fsync(2) interposition ----
+ *
+ * The test binaries link the core statically, so these definitions replace
+ * libc's for apply.c: a test can make the Nth call fail, or (rename) kill
+ * the process there as a power cut or the OOM killer would. The calls are
+ * counted even when nothing is armed, so a clean run tells how many there are.
+ */
 
-static int rename_calls, rename_fail_at;
+static int rename_calls, rename_fail_at, rename_fail_too, rename_kill_at;
 
 int rename(const char *from, const char *to)
 {
-    if (rename_fail_at && ++rename_calls == rename_fail_at) {
+    rename_calls++;
+    if (rename_kill_at && rename_calls == rename_kill_at)
+        raise(SIGKILL);
+    if ((rename_fail_at && rename_calls == rename_fail_at) ||
+        (rename_fail_too && rename_calls == rename_fail_too)) {
         errno = EACCES;
         return -1;
     }
@@ -34,8 +48,71 @@ int rename(const char *from, const char *to)
 
 void fail_rename(int nth)
 {
+    fail_renames(nth, 0);
+}
+
+void fail_renames(int nth, int mth)
+{
     rename_calls = 0;
     rename_fail_at = nth;
+    rename_fail_too = mth;
+    rename_kill_at = 0;
+}
+
+void kill_at_rename(int nth)
+{
+    fail_rename_then_kill(0, nth);
+}
+
+void fail_rename_then_kill(int fail_nth, int kill_nth)
+{
+    fail_renames(fail_nth, 0);
+    rename_kill_at = kill_nth;
+}
+
+int renames(void)
+{
+    return rename_calls;
+}
+
+static int fsync_calls, fsync_fail_at;
+static int fsync_dir_armed;
+static struct stat fsync_dir;
+
+int fsync(int fd)
+{
+    fsync_calls++;
+    if (fsync_fail_at && fsync_calls == fsync_fail_at) {
+        errno = EIO;
+        return -1;
+    }
+    struct stat st;
+    if (fsync_dir_armed && fstat(fd, &st) == 0 && st.st_dev == fsync_dir.st_dev &&
+        st.st_ino == fsync_dir.st_ino) {
+        fsync_dir_armed = 0;
+        errno = EIO;
+        return -1;
+    }
+    return (int)syscall(SYS_fsync, fd);
+}
+
+void fail_fsync(int nth)
+{
+    fsync_calls = 0;
+    fsync_fail_at = nth;
+    fsync_dir_armed = 0;
+}
+
+void fail_fsync_of(const char *dir)
+{
+    fail_fsync(0);
+    ck_assert_msg(stat(dir, &fsync_dir) == 0, "stat %s: %s", dir, strerror(errno));
+    fsync_dir_armed = 1;
+}
+
+int fsyncs(void)
+{
+    return fsync_calls;
 }
 
 /* ---- scratch homes ---- */
@@ -60,6 +137,7 @@ static void drop_scratch(void)
 void fx_open(fx *f)
 {
     fail_rename(0);
+    fail_fsync(0);
     drop_scratch();
     f->scratch = tree_scratch();
     f->as_nobody = 0;
@@ -70,6 +148,7 @@ void fx_open(fx *f)
 void fx_close(fx *f)
 {
     fail_rename(0);
+    fail_fsync(0);
     drop_scratch();
     f->scratch = NULL;
 }
@@ -286,6 +365,32 @@ void fx_suite_done(void)
         tree_remove(root);
 }
 
+int fx_run_suite(const char *name, Suite *s)
+{
+    if (fx_suite_root(name) < 0)
+        return 1;
+    int status = run_suite_status(s);
+    fx_suite_done();
+    return status;
+}
+
+fx fx_current;
+
+void fx_setup(void)
+{
+    fx_open(&fx_current);
+}
+
+void fx_teardown(void)
+{
+    fx_close(&fx_current);
+}
+
+const char *fx_at(const char *rel)
+{
+    return in(&fx_current, "%s", rel);
+}
+
 /* A usage error: exit 2, "portshift: error: ..." mentioning `needle`, then the usage text. */
 void usage_refused(const fx *f, const char *cmdline, const char *needle)
 {
@@ -325,6 +430,24 @@ static void replace_once(snap_file *file, const char *from, const char *to)
     free(file->data);
     file->data = data;
     file->len = file->len - fl + tl;
+}
+
+void fx_replace(const char *path, const char *from, const char *to)
+{
+    snap_file file = {(char *)path, NULL, 0};
+    FILE *fp = fopen(path, "rb");
+    ck_assert_msg(fp != NULL, "cannot open %s: %s", path, strerror(errno));
+    struct stat st;
+    ck_assert_int_eq(fstat(fileno(fp), &st), 0);
+    file.data = malloc((size_t)st.st_size + 1);
+    file.len = fread(file.data, 1, (size_t)st.st_size, fp);
+    fclose(fp);
+    replace_once(&file, from, to);
+    fp = fopen(path, "wb");
+    ck_assert_msg(fp != NULL, "cannot write %s: %s", path, strerror(errno));
+    ck_assert_uint_eq(fwrite(file.data, 1, file.len, fp), file.len);
+    ck_assert_int_eq(fclose(fp), 0);
+    free(file.data);
 }
 
 static void snapshot_copy(snapshot *dst, const snapshot *src)

@@ -1,7 +1,8 @@
 /*
  * Scratch homes and the error contract for the CLI error suites
- * (check_input_errors.c, check_write_errors.c). Linking this also interposes
- * rename(2), so a test can make the Nth rename of an apply fail.
+ * (check_input_errors.c, check_write_errors.c, check_recovery.c). Linking
+ * this also interposes rename(2) and fsync(2), so a test can make the Nth
+ * call of an apply fail, or kill the process at the Nth rename.
  */
 #ifndef PS_TESTS_FIXTURE_H
 #define PS_TESTS_FIXTURE_H
@@ -25,12 +26,29 @@ extern const char *const APPLY_DIFF_PLAN[];
 extern const char *const APPLY_DIFF[];
 extern const char *const APPLY[];
 
+/* The Nth rename from now fails with EACCES (0: none). Resets the count. */
 void fail_rename(int nth);
+/* The Nth and the Mth renames from now fail (0: none). Resets the count. */
+void fail_renames(int nth, int mth);
+/* The Nth rename from now raises SIGKILL instead (0: none). Resets the count. */
+void kill_at_rename(int nth);
+/* Both: the Nth rename fails, the Mth raises SIGKILL. Resets the count. */
+void fail_rename_then_kill(int fail_nth, int kill_nth);
+/* Renames since the last fail_rename or kill_at_rename. */
+int renames(void);
+/* The Nth fsync from now fails with EIO (0: none). Resets the count. */
+void fail_fsync(int nth);
+/* The next fsync of folder `dir` fails with EIO, once. */
+void fail_fsync_of(const char *dir);
+/* fsyncs since the last fail_fsync. */
+int fsyncs(void);
 void fx_open(fx *f);
 void fx_close(fx *f);
 const char *in(const fx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fx_add(const fx *f, const char *fixture, const char *name);
 void put(const char *path, const char *text);
+/* Replaces the one occurrence of `from` in the file at `path` with `to`. */
+void fx_replace(const char *path, const char *from, const char *to);
 cli_result cli(const fx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /*
  * For a case that needs an unprivileged user (permissions must stop it): as
@@ -56,6 +74,15 @@ void diff_pending(const fx *f, const char *args, const char *why);
  * fx_suite_done removes it, whatever the tests left behind. */
 int fx_suite_root(const char *name);
 void fx_suite_done(void);
+/* fx_suite_root, run_suite_status, fx_suite_done: main's exit status (77 when a case was skipped).
+ */
+int fx_run_suite(const char *name, Suite *s);
+/* A checked fixture (tcase_add_checked_fixture(tc, fx_setup, fx_teardown)):
+ * each test gets fx_current, a fresh scratch folder; fx_at(rel) is a path in it. */
+extern fx fx_current;
+void fx_setup(void);
+void fx_teardown(void);
+const char *fx_at(const char *rel);
 void usage_refused(const fx *f, const char *cmdline, const char *needle);
 void applies(const fx *f, const char *args, const char *const *names, long n);
 void applies_home(const fx *f, const char *name, long n);

@@ -1,8 +1,9 @@
 /*
- * ps_apply_files, the home lock and the running-server test, on real files in
- * a mkdtemp directory. Each test gets a fresh directory (checked fixture).
- * What a replaced file keeps of the original (owner, extended attributes) is
- * in check_apply_meta.c and check_apply_owner.c.
+ * ps_apply_files and the running-server test, on real files in a mkdtemp
+ * directory. Each test gets a fresh directory (checked fixture). What a
+ * replaced file keeps of the original (owner, extended attributes) is in
+ * check_apply_meta.c and check_apply_owner.c; the record of an apply and its
+ * locks are check_journal's, check_lock's and check_recovery's.
  */
 #include <check.h>
 
@@ -29,13 +30,13 @@ static char root[512]; /* mkdtemp result, well short of PATH_MAX */
  * definition in this executable wins over libc's, so a test can make the
  * Nth call fail and exercise the rollback that no permission setup can
  * reach once every file is staged. With rename_fail_at == 0 it is a plain
- * rename.
+ * rename (counted all the same).
  */
 static int rename_calls, rename_fail_at;
 
 int rename(const char *from, const char *to)
 {
-    if (rename_fail_at && ++rename_calls == rename_fail_at) {
+    if (++rename_calls == rename_fail_at) {
         errno = EXDEV;
         return -1;
     }
@@ -117,9 +118,10 @@ static void teardown(void)
     tree_remove(root);
 }
 
-/* A ps_write from array or literal arguments (embedded NULs included). */
+/* A ps_write from array or literal arguments (embedded NULs included), of no
+ * home: these cases are about the files (the record is check_journal's). */
 /* clang-format off */
-#define W(p, d, e) {(p), (d), sizeof(d) - 1, (e), sizeof(e) - 1}
+#define W(p, d, e) {(p), (d), sizeof(d) - 1, (e), sizeof(e) - 1, NULL}
 /* clang-format on */
 
 START_TEST(test_empty_is_noop)
@@ -460,32 +462,50 @@ START_TEST(test_same_target_twice)
 }
 END_TEST
 
-START_TEST(test_lock)
+/* conf/a.xml and conf/b.xml of the home `root`, to be moved from *0 to *1. */
+static void two_files_of_a_home(ps_write w[2])
 {
-    int fd1 = -1, fd2 = -1;
+    mkdir_at("conf");
+    const char *a = at("conf/a.xml"), *b = at("conf/b.xml");
+    put(a, "a0", 2);
+    put(b, "b0", 2);
+    w[0] = (ps_write){a, "a1", 2, "a0", 2, root};
+    w[1] = (ps_write){b, "b1", 2, "b0", 2, root};
+}
+
+/* With a home: the record is written before the first rename and gone after. */
+START_TEST(test_record_removed)
+{
+    ps_write w[2];
+    two_files_of_a_home(w);
+    const char *a = w[0].path, *b = w[1].path;
     ps_error err = {0};
-    ck_assert_int_eq(ps_home_lock(root, &fd1, &err), 0);
-    ck_assert_int_ge(fd1, 0);
-    /* flock locks belong to the open file description: a second open conflicts. */
-    ck_assert_int_eq(ps_home_lock(root, &fd2, &err), -1);
-    ck_assert_int_eq(fd2, -1);
-    ck_assert_str_eq(err.path, root);
-    ck_assert_str_eq(err.message, "another portshift is applying to this home");
-    ps_home_unlock(fd1);
-    ck_assert_int_eq(ps_home_lock(root, &fd2, &err), 0);
-    ps_home_unlock(fd2);
-    ps_home_unlock(-1);
-    ck_assert_int_eq(entries_in(root), 0); /* nothing created in the home */
+    ck_assert_int_eq(ps_apply_files(w, 2, PS_APPLY_BACKUP, &err), 0);
+    ck_assert_int_eq(rename_calls, 5); /* the record, then 2 files and 2 backups */
+    ck_assert(holds(a, "a1", 2));
+    ck_assert(holds(b, "b1", 2));
+    ck_assert_int_eq(access(at(".portshift-journal"), F_OK), -1);
+    ck_assert_int_eq(entries_in(root), 1);
+    ck_assert_int_eq(entries_in(at("conf")), 4); /* the files and their backups */
 }
 END_TEST
 
-START_TEST(test_lock_missing_home)
+/* Renames: the record, a.xml, then b.xml fails: a.xml is put back (an undo,
+ * recorded too), and no record or temp file stays. */
+START_TEST(test_record_removed_after_undo)
 {
-    int fd = 0;
+    ps_write w[2];
+    two_files_of_a_home(w);
+    const char *a = w[0].path, *b = w[1].path;
+    rename_fail_at = 3;
     ps_error err = {0};
-    ck_assert_int_eq(ps_home_lock(at("nope"), &fd, &err), -1);
-    ck_assert_int_eq(fd, -1);
-    ck_assert_str_eq(err.path, at("nope"));
+    ck_assert_int_eq(ps_apply_files(w, 2, 0, &err), -1);
+    ck_assert_str_eq(err.path, b);
+    ck_assert_str_eq(err.message, "cannot replace: Invalid cross-device link");
+    ck_assert(holds(a, "a0", 2));
+    ck_assert(holds(b, "b0", 2));
+    ck_assert_int_eq(entries_in(root), 1);
+    ck_assert_int_eq(entries_in(at("conf")), 2);
 }
 END_TEST
 
@@ -567,12 +587,12 @@ static Suite *apply_suite(void)
     tcase_add_test(tc, test_rename_failure_with_backup);
     tcase_add_test(tc, test_backup_rename_failure);
     tcase_add_test(tc, test_same_target_twice);
+    tcase_add_test(tc, test_record_removed);
+    tcase_add_test(tc, test_record_removed_after_undo);
     suite_add_tcase(s, tc);
 
     TCase *home = tcase_create("home");
     tcase_add_checked_fixture(home, setup, teardown);
-    tcase_add_test(home, test_lock);
-    tcase_add_test(home, test_lock_missing_home);
     tcase_add_test(home, test_running_self);
     tcase_add_test(home, test_running_dead);
     tcase_add_test(home, test_running_no_file);

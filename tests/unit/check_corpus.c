@@ -7,20 +7,24 @@
  * offsets, and `ports` reports what it did before; the path taken does not
  * matter; only digit runs ever change, as many as the plan announced. In a
  * deployment.toml home the one difference allowed is the `offset = N` line
- * portshift inserted into [server]. Skips, saying so, when the corpus is absent.
+ * portshift inserted into [server]. Every live deployment.toml of the corpus
+ * is read by the strict TOML reader. Skips, saying so, when the corpus is absent.
  */
 #include <check.h>
 
 #include "../support/runner.h"
 #include <ctype.h>
 #include <dirent.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../support/tomlcase.h"
 #include "../support/tree.h"
+#include "base/strbuf.h"
 
 static char *trees[64];
 static int ntrees;
@@ -316,6 +320,32 @@ START_TEST(reversible_and_path_independent)
 }
 END_TEST
 
+/* ---- every live deployment.toml is TOML 1.0 ---- */
+
+static char **tomls;
+static size_t ntomls, ctomls;
+
+static int collect_toml(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    if (flag == FTW_F && strcmp(path + ftw->base, "deployment.toml") == 0)
+        *PS_PUSH(tomls, ntomls, ctomls) = strdup(path);
+    return 0;
+}
+
+/* The strict reader takes every deployment.toml the products ship (the file
+ * portshift reads; deployment-full.toml is WSO2's reference text, never read). */
+START_TEST(live_deployment_toml_is_strict_toml)
+{
+    const char *path = tomls[_i];
+    ps_toml t;
+    ps_error err;
+    int rc = toml_parse_file(&t, path, &err);
+    ps_toml_free(&t);
+    ck_assert_msg(rc == 0, "%s:%d:%d: %s", path, err.line, err.col, err.message);
+}
+END_TEST
+
 int main(void)
 {
     const char *dir = getenv("PS_CORPUS_DIR");
@@ -334,8 +364,20 @@ int main(void)
     tcase_add_loop_test(tc, diff_applies_and_apply_is_idempotent, 0, ntrees);
     tcase_add_loop_test(tc, reversible_and_path_independent, 0, ntrees);
     suite_add_tcase(s, tc);
+    nftw(dir && *dir ? dir : PS_CORPUS_DIR, collect_toml, 16, FTW_PHYS);
+    printf("corpus: %d trees, %zu deployment.toml files\n", ntrees, ntomls);
+    if (ntomls == 0) {
+        printf("corpus: no deployment.toml under %s\n", dir && *dir ? dir : PS_CORPUS_DIR);
+        return 1;
+    }
+    tc = tcase_create("deployment.toml");
+    tcase_add_loop_test(tc, live_deployment_toml_is_strict_toml, 0, (int)ntomls);
+    suite_add_tcase(s, tc);
     int failed = run_suite(s);
     for (int i = 0; i < ntrees; i++)
         free(trees[i]);
+    for (size_t i = 0; i < ntomls; i++)
+        free(tomls[i]);
+    free(tomls);
     return failed ? 1 : 0;
 }

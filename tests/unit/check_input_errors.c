@@ -168,6 +168,89 @@ START_TEST(port_overflow_control)
 }
 END_TEST
 
+/* ---- 4b. a port or offset with more digits than any port has ---- */
+
+/*
+ * A number the catalog names (listener, reference, offset) is read whole:
+ * 20 digits fit no port or offset, so they are refused at their position
+ * like 70000 above, never skipped as "not a number" (which left the home
+ * planned as if the connector or the offset were not there). Positions in
+ * good/, counted by hand: catalina-server.xml line 5 is 19 spaces and
+ * port=" (6 bytes), the digits start at 5:26; line 6 is 19 spaces and
+ * redirectPort=" (14), 6:34. carbon.xml line 6 is 8 spaces and <Offset>
+ * (8), 6:17; line 8 is 12 spaces and <RMIRegistryPort> (17), 8:30.
+ */
+static const struct long_number {
+    const char *file, *from, *to;
+    int line, col;
+    const char *needle;
+} long_numbers[] = {
+    {CATALINA, "port=\"9763\"", "port=\"12345678901234567890\"", 5, 26,
+     "port 12345678901234567890 is out of range"},
+    {CATALINA, "redirectPort=\"9443\"", "redirectPort=\"12345678901234567890\"", 6, 34,
+     "port 12345678901234567890 is out of range"},
+    {CARBON, "<Offset>0<", "<Offset>12345678901234567890<", 6, 17,
+     "offset 12345678901234567890 is out of range"},
+    {CARBON, ">9999<", ">123456<", 8, 30, "port 123456 is out of range"},
+};
+
+START_TEST(long_number_refused)
+{
+    const struct long_number *c = &long_numbers[_i];
+    static const char *const plan_only[] = {"plan", NULL};
+    char path[256];
+    snprintf(path, sizeof path, "home/%s", c->file);
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    fx_replace(in(&f, "%s", path), c->from, c->to);
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", path, c->line, c->col, c->needle);
+    refused(&f, plan_only, "home", path, c->line, c->col, c->needle); /* no target: still read */
+    fx_replace(in(&f, "%s", path), c->to, c->from);
+    applies_home(&f, "home", 3); /* control */
+    fx_close(&f);
+}
+END_TEST
+
+/* deployment.toml line 3 is "offset = " (9 bytes): the digits start at 3:10. */
+START_TEST(long_toml_offset_refused)
+{
+    fx f;
+    fx_open(&f);
+    ck_assert_int_eq(run_cmd("mkdir -p '%s'", in(&f, "home/conf")), 0);
+    const char *toml = in(&f, "home/conf/deployment.toml");
+    put(toml, "[server]\nhostname = \"localhost\"\noffset = 12345678901234567890\n");
+    /* Past 64 bits the TOML reader refuses it; within, the offset range does. */
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/conf/deployment.toml", 3, 10,
+            "integer does not fit in 64 bits");
+    fx_replace(toml, "12345678901234567890", "1234567890123");
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/conf/deployment.toml", 3, 10,
+            "offset 1234567890123 is not an offset from 0 to 65535");
+    fx_replace(toml, "1234567890123", "2");
+    diff_pending(&f, "--offset 3 home", "offset 2"); /* control */
+    fx_close(&f);
+}
+END_TEST
+
+/*
+ * In free text, "localhost:" and a number that is no port (70000, 20
+ * digits) is not a reference: it points at no listener, so it is left alone,
+ * as 70000 always was there. Only the offset and the redirect move.
+ */
+START_TEST(long_port_in_free_text_left_alone)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    ck_assert_int_eq(mkdir(in(&f, "home/repository/conf/etc"), 0755), 0);
+    put(in(&f, "home/repository/conf/etc/refs.xml"),
+        "<refs>\n  <u>https://localhost:12345678901234567890/x</u>\n"
+        "  <u a=\"http://localhost:70000/y\"/>\n</refs>\n");
+    applies_home(&f, "home", 3);
+    fx_close(&f);
+}
+END_TEST
+
 /* ---- 5. bad offsets ---- */
 
 /* Usage errors: the diagnostic line may be followed by the usage text. */
@@ -401,6 +484,9 @@ int main(void)
     tcase_add_test(tc, port_past_65535_refused);
     tcase_add_test(tc, port_at_65535_applies);
     tcase_add_test(tc, port_overflow_control);
+    tcase_add_loop_test(tc, long_number_refused, 0, sizeof long_numbers / sizeof long_numbers[0]);
+    tcase_add_test(tc, long_toml_offset_refused);
+    tcase_add_test(tc, long_port_in_free_text_left_alone);
     tcase_add_test(tc, bad_offsets_refused);
     tcase_add_test(tc, not_a_home_refused);
     tcase_add_test(tc, missing_home_refused);

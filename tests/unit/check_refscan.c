@@ -65,6 +65,7 @@ static const struct scan_case {
     {"port too large", "localhost:99999", {NULL}, 0, {{0}}},
     {"port just too large", "localhost:65536", {NULL}, 0, {{0}}},
     {"six digits", "localhost:123456", {NULL}, 0, {{0}}},
+    {"twenty digits", "https://localhost:12345678901234567890/x", {NULL}, 0, {{0}}},
     {"port zero", "localhost:0", {NULL}, 0, {{0}}},
     {"port 00000", "localhost:00000", {NULL}, 0, {{0}}},
     {"digits run into letters", "localhost:9443abc", {NULL}, 0, {{0}}},
@@ -78,6 +79,7 @@ static const struct scan_case {
     {"other host", "https://wso2.com:9443/", {NULL}, 0, {{0}}},
     {"unconfigured host name", "https://wso2.example.org:9443/", {NULL}, 0, {{0}}},
     {"unterminated placeholder", "localhost:${https.port", {NULL}, 0, {{0}}},
+    {"two unterminated placeholders", "localhost:${a localhost:${b", {NULL}, 0, {{0}}},
 
     /* ---- placeholder ports ---- */
     {"placeholder port", "localhost:${mgt.transport.https.port}", {NULL}, 1, {{0, 10, 37, 0}}},
@@ -85,6 +87,11 @@ static const struct scan_case {
      {{0, 23, 36, 8}}},
     {"literal then placeholder", "localhost:9443,localhost:${p}", {NULL}, 2,
      {{9443, 10, 0, 0}, {0, 25, 29, 15}}},
+    /* The '}' found for one placeholder is remembered: the next must find its own. */
+    {"two placeholders", "localhost:${a} localhost:${b}", {NULL}, 2,
+     {{0, 10, 14, 0}, {0, 25, 29, 15}}},
+    {"placeholder open until a later one closes", "localhost:${a localhost:${b}", {NULL}, 1,
+     {{0, 10, 28, 0}}},
 
     /* ---- configured host names ---- */
     {"extra host", "https://wso2.example.org:9443/", {"wso2.example.org"}, 1,

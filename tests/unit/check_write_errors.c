@@ -21,6 +21,7 @@
 #include "../support/fixture.h"
 #include "../support/runner.h"
 #include "output/apply.h"
+#include "output/lock.h"
 
 /* ---- 9. a running server ---- */
 
@@ -95,9 +96,13 @@ START_TEST(locked_home_refused)
     fx_add(&f, "good", "home");
     int lock;
     ps_error err;
-    ck_assert_msg(ps_home_lock(in(&f, "home"), &lock, &err) == 0, "lock: %s", err.message);
+    ck_assert_msg(ps_home_lock(in(&f, "home"), PS_LOCK_EXCLUSIVE, 0, &lock, &err) == 0, "lock: %s",
+                  err.message);
     refused(&f, APPLY, "--offset 3 home", "home", 0, 0, "another portshift");
-    diff_pending(&f, "--offset 3 home", "a held lock");
+    /* A reader waits for the apply to end rather than report half of it; one
+     * that never ends makes it give up (after PS_LOCK_WAIT_MS). */
+    refused(&f, (const char *const[]){"diff", NULL}, "--offset 3 home", "home", 0, 0,
+            "another portshift is applying");
     ps_home_unlock(lock);
     applies_home(&f, "home", 3);
     fx_close(&f);
@@ -171,9 +176,10 @@ START_TEST(readonly_file_applies_keeping_mode)
 END_TEST
 
 /*
- * The target becomes unwritable between staging and commit: the second
- * rename (catalina-server.xml) fails after carbon.xml was renamed into
- * place. carbon.xml must be put back.
+ * The target becomes unwritable between staging and commit: the third
+ * rename (the home's record, carbon.xml, then catalina-server.xml) fails
+ * after carbon.xml was renamed into place. carbon.xml must be put back, and
+ * the record removed.
  */
 START_TEST(commit_failure_rolls_back)
 {
@@ -182,13 +188,13 @@ START_TEST(commit_failure_rolls_back)
     fx_add(&f, "good", "home");
     snapshot before, after;
     snapshot_take(&before, f.scratch);
-    fail_rename(2);
+    fail_rename(3);
     cli_result r = cli(&f, "apply --offset 3 home");
     fail_rename(0);
-    expect_error(&r, "apply (2nd rename fails)", "home/" CATALINA, 0, 0, NULL, 0);
+    expect_error(&r, "apply (3rd rename fails)", "home/" CATALINA, 0, 0, NULL, 0);
     cli_result_free(&r);
     snapshot_take(&after, f.scratch);
-    assert_same(&before, &after, "apply (2nd rename fails)");
+    assert_same(&before, &after, "apply (3rd rename fails)");
     snapshot_free(&before);
     snapshot_free(&after);
     applies_home(&f, "home", 3);
@@ -209,13 +215,14 @@ START_TEST(commit_failure_with_backup_writes_nothing)
     put(in(&f, "home/" CARBON ".bak"), "an earlier backup of carbon.xml\n");
     snapshot before, after;
     snapshot_take(&before, f.scratch);
-    fail_rename(2); /* renames: carbon.xml, then catalina-server.xml fails; backups come last */
+    /* renames: the record, carbon.xml, then catalina-server.xml fails; backups come last */
+    fail_rename(3);
     cli_result r = cli(&f, "apply --backup --offset 3 home");
     fail_rename(0);
-    expect_error(&r, "apply --backup (2nd rename fails)", "home/" CATALINA, 0, 0, NULL, 0);
+    expect_error(&r, "apply --backup (3rd rename fails)", "home/" CATALINA, 0, 0, NULL, 0);
     cli_result_free(&r);
     snapshot_take(&after, f.scratch);
-    assert_same(&before, &after, "apply --backup (2nd rename fails)");
+    assert_same(&before, &after, "apply --backup (3rd rename fails)");
     snapshot_free(&before);
     snapshot_free(&after);
     fx_close(&f);
@@ -302,7 +309,8 @@ START_TEST(two_homes_one_readonly_refused)
 }
 END_TEST
 
-/* Commit order a/carbon, a/catalina, b/carbon, b/catalina: the 3rd fails. */
+/* Rename order: the records of b and a, then a/carbon, a/catalina, b/carbon
+ * (the 5th, which fails), b/catalina. */
 START_TEST(two_homes_commit_failure_rolls_back)
 {
     fx f;
@@ -311,13 +319,13 @@ START_TEST(two_homes_commit_failure_rolls_back)
     fx_add(&f, "good", "b");
     snapshot before, after;
     snapshot_take(&before, f.scratch);
-    fail_rename(3);
+    fail_rename(5);
     cli_result r = cli(&f, "apply a=3 b=3");
     fail_rename(0);
-    expect_error(&r, "apply a=3 b=3 (3rd rename fails)", "b/" CARBON, 0, 0, NULL, 0);
+    expect_error(&r, "apply a=3 b=3 (5th rename fails)", "b/" CARBON, 0, 0, NULL, 0);
     cli_result_free(&r);
     snapshot_take(&after, f.scratch);
-    assert_same(&before, &after, "apply a=3 b=3 (3rd rename fails)");
+    assert_same(&before, &after, "apply a=3 b=3 (5th rename fails)");
     snapshot_free(&before);
     snapshot_free(&after);
     applies(&f, "a=3 b=3", (const char *const[]){"a", "b", NULL}, 3); /* control */
@@ -366,8 +374,6 @@ END_TEST
 
 int main(void)
 {
-    if (fx_suite_root("write-errors") < 0)
-        return 1;
     Suite *s = suite_create("write_errors");
     TCase *tc = tcase_create("errors");
     tcase_set_timeout(tc, 60);
@@ -388,7 +394,5 @@ int main(void)
     tcase_add_loop_test(tc, same_home_twice_refused, 0, 2); /* apply, diff */
     tcase_add_test(tc, same_home_twice_same_target_applies);
     suite_add_tcase(s, tc);
-    int status = run_suite_status(s);
-    fx_suite_done();
-    return status;
+    return fx_run_suite("write-errors", s);
 }

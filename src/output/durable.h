@@ -1,0 +1,37 @@
+/*
+ * What every write of portshift is built from: all bytes written, folders
+ * synced so that a rename survives a crash, and the names of staged files.
+ *
+ * A staged file is ".NAME.portshift-XXXXXX" (mkstemp's six characters) in
+ * the folder of the NAME it is about to replace: rename(2) is atomic only
+ * within one file system. One naming rule for config files, backups and
+ * journals alike, so that the files a dead apply staged can be recognised.
+ */
+#ifndef PS_OUTPUT_DURABLE_H
+#define PS_OUTPUT_DURABLE_H
+
+#include <stddef.h>
+
+#include <portshift/portshift.h>
+
+/* Writes data[0..len) to fd, retrying short writes. -1 with errno set. */
+int ps_write_all(int fd, const char *data, size_t len);
+
+/* fsyncs folder `dir`, so that the renames and unlinks in it are durable.
+ * -1 with err naming the folder. */
+int ps_sync_dir(const char *dir, ps_error *err);
+
+/* Syncs each distinct folder of dirs[0..n) once; stops at the first failure (-1). */
+int ps_sync_dirs(char *const *dirs, size_t n, ps_error *err);
+
+/* The mkstemp template that stages a replacement for `target`. Caller frees. */
+char *ps_staged_template(const char *target);
+
+/* 1 when `name` (a file name, no folder) has the form of a staged file. */
+int ps_is_staged_name(const char *name);
+
+/* 1 when `tmp` is a name ps_staged_template(target) can produce: the same
+ * folder, spelled the same way, and ".<base of target>.portshift-XXXXXX". */
+int ps_is_staged_for(const char *tmp, const char *target);
+
+#endif

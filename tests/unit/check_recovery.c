@@ -1,0 +1,730 @@
+/*
+ * All or nothing, even across a crash (DESIGN §2.5), through the CLI:
+ * an apply killed at each of its renames is finished by the next apply;
+ * readers never report half an apply, and refuse (writing nothing) a home
+ * that a killed apply left; a failed fsync undoes the apply.
+ *
+ * Two homes: an EI 6.x home (tests/fixtures/cli/ei-mini: integrator 0,
+ * business-process 2, broker 3) and a Carbon 4.4.9 home that is a client of
+ * its broker and business-process console, so that re-planning from a half
+ * applied state moves the client's references differently from a clean apply.
+ * Kills and failures come from the rename/fsync interposition of
+ * tests/support/fixture.c, in a forked child for kills.
+ */
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../support/fixture.h"
+#include "../support/runner.h"
+#include "output/lock.h"
+
+#define EI_MINI "../cli/ei-mini"
+#define CLIENT_JNDI                                                                                \
+    "# A client of the EI home next door: its broker (5672 + 3) and its business-process\n"        \
+    "# console (9443 + 2).\n"                                                                      \
+    "connectionfactory.QueueConnectionFactory = "                                                  \
+    "amqp://admin:admin@clientID/carbon?brokerlist='tcp://localhost:5675'\n"                       \
+    "bps.url=https://localhost:9445/services/\n"
+
+/* scratch/<dir>/ei and scratch/<dir>/b, as described above. */
+static void two_homes(const fx *f, const char *dir)
+{
+    ck_assert_int_eq(mkdir(in(f, "%s", dir), 0755), 0);
+    char name[256];
+    snprintf(name, sizeof name, "%s/ei", dir);
+    fx_add(f, EI_MINI, name);
+    snprintf(name, sizeof name, "%s/b", dir);
+    fx_add(f, "good", name);
+    put(in(f, "%s/b/repository/conf/jndi.properties", dir), CLIENT_JNDI);
+}
+
+static void snap(snapshot *s, const fx *f, const char *dir)
+{
+    snapshot_take(s, in(f, "%s", dir));
+}
+
+/* What an apply leaves only while it runs: staged files and records. */
+static int is_leftover(const char *rel)
+{
+    const char *slash = strrchr(rel, '/');
+    return strstr(slash ? slash + 1 : rel, ".portshift-") != NULL;
+}
+
+/* Drops the leftovers from s; returns how many there were. */
+static size_t drop_leftovers(snapshot *s)
+{
+    size_t kept = 0, n = s->count;
+    for (size_t i = 0; i < n; i++) {
+        if (is_leftover(s->files[i].rel)) {
+            free(s->files[i].rel);
+            free(s->files[i].data);
+            continue;
+        }
+        s->files[kept++] = s->files[i];
+    }
+    s->count = kept;
+    return n - kept;
+}
+
+static int same(const snapshot *a, const snapshot *b)
+{
+    char *msg = snapshot_diff(a, b);
+    free(msg);
+    return msg == NULL;
+}
+
+static void expect_same(const snapshot *want, const snapshot *got, const char *what)
+{
+    char *msg = snapshot_diff(want, got);
+    ck_assert_msg(msg == NULL, "%s: %s", what, msg);
+}
+
+/* scratch/<got> holds exactly the bytes of scratch/<want>, leftovers included. */
+static void expect_tree(const fx *f, const char *want, const char *got, const char *what)
+{
+    snapshot a, b;
+    snap(&a, f, want);
+    snap(&b, f, got);
+    expect_same(&a, &b, what);
+    snapshot_free(&a);
+    snapshot_free(&b);
+}
+
+/* Runs `cmd` in a child killed at its kill_nth rename (after failing its
+ * fail_nth one, if not 0); asserts it died there, as a crash would. */
+static void killed(const fx *f, int fail_nth, int kill_nth, const char *cmd)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        fail_rename_then_kill(fail_nth, kill_nth);
+        cli_result r = cli(f, "%s", cmd);
+        _exit(r.status == 0 ? 10 : 11);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                  "%s: not killed at rename %d (exit %d)", cmd, kill_nth,
+                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* `cmd` succeeds; returns how many renames it made. */
+static int succeeds(const fx *f, const char *cmd)
+{
+    fail_rename(0);
+    cli_result r = cli(f, "%s", cmd);
+    ck_assert_msg(r.status == 0, "%s: exit %d: %s", cmd, r.status, r.err);
+    cli_result_free(&r);
+    return renames();
+}
+
+/*
+ * A reader after a crash: exit 2 naming the command that recovers, or (when
+ * the apply died before its record counted) exit 1 on a tree that, staged
+ * files aside, is exactly the original. Never 0, never a half state.
+ */
+static void diff_after_crash(const fx *f, const char *dir, const snapshot *original,
+                             const char *what)
+{
+    snapshot now;
+    cli_result r = cli(f, "diff %s/ei=7 %s/b=4", dir, dir);
+    if (r.status == 2) {
+        ck_assert_msg(strstr(r.err, "'portshift apply ") && strstr(r.err, "' finishes it"),
+                      "%s: diff: %s", what, r.err);
+    } else {
+        ck_assert_msg(r.status == 1, "%s: diff exit %d: %s", what, r.status, r.err);
+        snap(&now, f, dir);
+        drop_leftovers(&now);
+        char *msg = snapshot_diff(original, &now);
+        ck_assert_msg(msg == NULL, "%s: diff exits 1 on a state that is not the original: %s", what,
+                      msg);
+        snapshot_free(&now);
+    }
+    cli_result_free(&r);
+}
+
+/* ---- done-when 2: killed at each rename, finished by the next apply ---- */
+
+/*
+ * _i: bit 0 --backup; bit 1 the next apply names only the client home (no
+ * offset): it must finish the apply for the EI home too, or leave both
+ * exactly as they were.
+ */
+START_TEST(killed_apply_is_finished)
+{
+    const char *backup = _i & 1 ? "--backup " : "";
+    int other_first = _i & 2;
+    fx f;
+    fx_open(&f);
+    two_homes(&f, "clean");
+    snapshot original, clean;
+    snap(&original, &f, "clean");
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "apply %sclean/ei=7 clean/b=4", backup);
+    int n = succeeds(&f, cmd);
+    snap(&clean, &f, "clean");
+    /* 2 records and 9 files (+ 9 backups): every one of them is a place to die */
+    ck_assert_int_eq(n, backup[0] ? 20 : 11);
+
+    for (int k = 1; k <= n; k++) {
+        char dir[32], what[600];
+        snprintf(dir, sizeof dir, "k%d", k);
+        snprintf(cmd, sizeof cmd, "apply %s%s/ei=7 %s/b=4", backup, dir, dir);
+        snprintf(what, sizeof what, "%s, killed at rename %d", cmd, k);
+        two_homes(&f, dir);
+        killed(&f, 0, k, cmd);
+        diff_after_crash(&f, dir, &original, what);
+
+        if (other_first) {
+            char other[64];
+            snprintf(other, sizeof other, "apply %s/b", dir);
+            succeeds(&f, other);
+            snapshot now;
+            snap(&now, &f, dir);
+            ck_assert_msg(access(in(&f, "%s/b/.portshift-journal", dir), F_OK) < 0,
+                          "%s: %s left b's record", what, other);
+            if (!same(&clean, &now)) {
+                drop_leftovers(&now);
+                ck_assert_msg(same(&original, &now),
+                              "%s: after %s, neither the original nor a clean apply", what, other);
+            }
+            snapshot_free(&now);
+        }
+        succeeds(&f, cmd);
+        expect_tree(&f, "clean", dir, what);
+        tree_remove(in(&f, "%s", dir));
+    }
+    snapshot_free(&original);
+    snapshot_free(&clean);
+    fx_close(&f);
+}
+END_TEST
+
+/*
+ * Both homes' jndi.properties are symlinks to one file outside them: two
+ * entries, one file, staged twice and renamed once. Killed at each rename,
+ * the next apply still ends at a clean apply, leaving nothing staged beside
+ * the shared file: no home's sweep reaches that folder, the record does.
+ * The one exception, documented: killed before any record (at the first
+ * rename), the two files staged beside the shared file stay, since a
+ * folder outside every home may hold a live apply's staged files.
+ */
+static void two_homes_sharing(const fx *f, const char *dir)
+{
+    two_homes(f, dir);
+    ck_assert_int_eq(mkdir(in(f, "%s/shared", dir), 0755), 0);
+    ck_assert_int_eq(
+        rename(in(f, "%s/ei/conf/jndi.properties", dir), in(f, "%s/shared/jndi.properties", dir)),
+        0);
+    ck_assert_int_eq(unlink(in(f, "%s/b/repository/conf/jndi.properties", dir)), 0);
+    ck_assert_int_eq(
+        symlink("../../shared/jndi.properties", in(f, "%s/ei/conf/jndi.properties", dir)), 0);
+    ck_assert_int_eq(symlink("../../../shared/jndi.properties",
+                             in(f, "%s/b/repository/conf/jndi.properties", dir)),
+                     0);
+}
+
+START_TEST(killed_apply_with_a_shared_file_is_finished)
+{
+    fx f;
+    fx_open(&f);
+    two_homes_sharing(&f, "clean");
+    int n = succeeds(&f, "apply clean/ei=7 clean/b=4");
+    ck_assert_int_eq(n, 2 + 8); /* two records, eight files: jndi.properties once */
+    for (int k = 1; k <= n; k++) {
+        char dir[32], cmd[256];
+        snprintf(dir, sizeof dir, "k%d", k);
+        snprintf(cmd, sizeof cmd, "apply %s/ei=7 %s/b=4", dir, dir);
+        two_homes_sharing(&f, dir);
+        killed(&f, 0, k, cmd);
+        succeeds(&f, cmd);
+        if (k == 1) {
+            snapshot want, got;
+            snap(&want, &f, "clean");
+            snap(&got, &f, dir);
+            for (size_t i = 0; i < got.count; i++)
+                ck_assert_msg(!is_leftover(got.files[i].rel) ||
+                                  strncmp(got.files[i].rel, "shared/", 7) == 0,
+                              "%s: %s", cmd, got.files[i].rel);
+            ck_assert_int_eq(drop_leftovers(&got), 2);
+            expect_same(&want, &got, cmd);
+            snapshot_free(&want);
+            snapshot_free(&got);
+            continue;
+        }
+        expect_tree(&f, "clean", dir, cmd);
+    }
+    fx_close(&f);
+}
+END_TEST
+
+/* Killed again while finishing (Ctrl-C twice): the apply after that finishes. */
+START_TEST(killed_recovery_is_finished)
+{
+    fx f;
+    fx_open(&f);
+    two_homes(&f, "clean");
+    succeeds(&f, "apply clean/ei=7 clean/b=4");
+    /* Killed at rename 4: both records and one file in place, eight to go. */
+    two_homes(&f, "count");
+    killed(&f, 0, 4, "apply count/ei=7 count/b=4");
+    int m = succeeds(&f, "apply count/ei=7 count/b=4");
+    ck_assert_int_eq(m, 8);
+    for (int j = 1; j <= m; j++) {
+        char dir[32], cmd[256];
+        snprintf(dir, sizeof dir, "j%d", j);
+        snprintf(cmd, sizeof cmd, "apply %s/ei=7 %s/b=4", dir, dir);
+        two_homes(&f, dir);
+        killed(&f, 0, 4, cmd);
+        killed(&f, 0, j, cmd);
+        succeeds(&f, cmd);
+        expect_tree(&f, "clean", dir, cmd);
+    }
+    fx_close(&f);
+}
+END_TEST
+
+/*
+ * A rename fails (the 5th: two records, then the third file), and the undo
+ * that follows is killed at each of its renames: its two records, then the
+ * two files it puts back. Whichever record counts when it dies, the next
+ * apply finishes it (the restore or the apply) and ends at a clean apply.
+ */
+START_TEST(killed_undo_is_finished)
+{
+    fx f;
+    fx_open(&f);
+    two_homes(&f, "clean");
+    snapshot original;
+    snap(&original, &f, "clean");
+    succeeds(&f, "apply clean/ei=7 clean/b=4");
+    for (int j = 6; j <= 9; j++) {
+        char dir[32], cmd[256];
+        snprintf(dir, sizeof dir, "u%d", j);
+        snprintf(cmd, sizeof cmd, "apply %s/ei=7 %s/b=4", dir, dir);
+        two_homes(&f, dir);
+        killed(&f, 5, j, cmd);
+        diff_after_crash(&f, dir, &original, cmd);
+        succeeds(&f, cmd);
+        expect_tree(&f, "clean", dir, cmd);
+    }
+    snapshot_free(&original);
+    fx_close(&f);
+}
+END_TEST
+
+/*
+ * A rename fails (the 5th), and so does one of the undo's: the record of
+ * the undo in the first home (the 7th: the undo does not count, the apply
+ * does) or the restore of the first file (the 8th: the undo counts). Exit 2,
+ * saying which the next apply finishes; readers refuse the homes until
+ * then; that apply ends at a clean apply.
+ */
+START_TEST(failed_undo_is_finished)
+{
+    static const struct {
+        int second;
+        const char *finishes;
+    } cases[] = {{7, "finishes the apply"}, {8, "finishes the restore"}};
+    fx f;
+    fx_open(&f);
+    two_homes(&f, "clean");
+    succeeds(&f, "apply clean/ei=7 clean/b=4");
+    two_homes(&f, "h");
+    char *b = realpath(in(&f, "h/b"), NULL);
+    char want[4200];
+    snprintf(want, sizeof want, "'portshift apply %s' %s", b, cases[_i].finishes);
+    fail_renames(5, cases[_i].second);
+    cli_result r = cli(&f, "apply h/ei=7 h/b=4");
+    fail_rename(0);
+    expect_error(&r, "apply (a rename and an undo fail)", "h/b/" CATALINA, 0, 0, want, 0);
+    cli_result_free(&r);
+    refused(&f, (const char *const[]){"diff", NULL}, "h/ei=7 h/b=4", "h/ei", 0, 0,
+            "'portshift apply h/ei' finishes it");
+    succeeds(&f, "apply h/ei=7 h/b=4");
+    expect_tree(&f, "clean", "h", "apply after a failed undo");
+    free(b);
+    fx_close(&f);
+}
+END_TEST
+
+/* ---- readers and writers ---- */
+
+static int pipe_closed(int fd)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    return poll(&p, 1, 0) > 0;
+}
+
+/*
+ * A diff loops while another process applies offsets 3 and 0 in turn: every
+ * diff shows the change from one of the two states, never a third (without
+ * the shared lock, about one diff in ten did). The diff names the homes in
+ * the other order than the applies: the lock order alone keeps them from
+ * waiting for each other in a circle.
+ */
+enum { DIFFS = 100 };
+START_TEST(readers_see_before_or_after)
+{
+    fx f;
+    fx_open(&f);
+    two_homes(&f, "h");
+    const char *diff = "diff h/b=5 h/ei=5";
+    cli_result r0 = cli(&f, "%s", diff);
+    ck_assert_int_eq(r0.status, 1);
+    succeeds(&f, "apply h/ei=3 h/b=3");
+    cli_result r3 = cli(&f, "%s", diff);
+    ck_assert_int_eq(r3.status, 1);
+    succeeds(&f, "apply h/ei=0 h/b=0");
+    ck_assert_str_ne(r0.out, r3.out);
+
+    int stop[2];
+    ck_assert_int_eq(pipe(stop), 0);
+    fflush(stdout);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        close(stop[1]);
+        /* Until the reader is done (its end of the pipe closes), bounded. */
+        for (int i = 0; i < 5000 && !pipe_closed(stop[0]); i++) {
+            cli_result r = cli(&f, i % 2 ? "apply h/ei=0 h/b=0" : "apply h/ei=3 h/b=3");
+            if (r.status != 0) {
+                fprintf(stderr, "apply %d: %s", i, r.err);
+                _exit(1);
+            }
+            cli_result_free(&r);
+        }
+        _exit(0);
+    }
+    close(stop[0]);
+    int seen0 = 0, seen3 = 0;
+    for (int i = 0; i < DIFFS; i++) {
+        cli_result r = cli(&f, "%s", diff);
+        ck_assert_msg(r.status == 1, "diff %d: exit %d: %s", i, r.status, r.err);
+        seen0 += strcmp(r.out, r0.out) == 0;
+        seen3 += strcmp(r.out, r3.out) == 0;
+        ck_assert_msg(strcmp(r.out, r0.out) == 0 || strcmp(r.out, r3.out) == 0,
+                      "diff %d saw a third state:\n%s", i, r.out);
+        cli_result_free(&r);
+    }
+    close(stop[1]);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the applying process failed");
+    printf("recovery: %d diffs during applies: %d before, %d after\n", DIFFS, seen0, seen3);
+    cli_result_free(&r0);
+    cli_result_free(&r3);
+    fx_close(&f);
+}
+END_TEST
+
+/* Replaces `from` in file `path` with `to`, of the same length, in place. */
+static void edit(const char *path, const char *from, const char *to)
+{
+    char buf[4096];
+    FILE *fp = fopen(path, "r+b");
+    ck_assert_msg(fp != NULL, "%s: %s", path, strerror(errno));
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    buf[n] = '\0';
+    char *at = strstr(buf, from);
+    ck_assert_msg(at && strlen(from) == strlen(to), "%s: no '%s'", path, from);
+    ck_assert_int_eq(fseek(fp, at - buf, SEEK_SET), 0);
+    ck_assert_int_eq(fwrite(to, 1, strlen(to), fp), strlen(to));
+    ck_assert_int_eq(fclose(fp), 0);
+}
+
+/*
+ * A child takes `mode` on scratch/home and returns once it holds it; then,
+ * with `moves`, it moves the home to offset 1 the way an apply does (one file,
+ * then the other) 300 ms apart, and lets go.
+ */
+static pid_t hold_lock(const fx *f, ps_lock_mode mode, int moves)
+{
+    int ready[2];
+    ck_assert_int_eq(pipe(ready), 0);
+    fflush(stdout);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int fd;
+        ps_error err;
+        if (ps_home_lock(in(f, "home"), mode, 0, &fd, &err) < 0)
+            _exit(1);
+        if (write(ready[1], "x", 1) != 1)
+            _exit(1);
+        if (moves)
+            edit(in(f, "home/" CARBON), "<Offset>0<", "<Offset>1<");
+        struct timespec t = {0, 300 * 1000000L};
+        nanosleep(&t, NULL);
+        if (moves)
+            edit(in(f, "home/" CATALINA), "redirectPort=\"9443\"", "redirectPort=\"9444\"");
+        _exit(0);
+    }
+    char c;
+    ck_assert_int_eq(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    close(ready[1]);
+    return pid;
+}
+
+static void reap(pid_t pid)
+{
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* The lock is held, and the home half moved, when the diff starts: it waits
+ * and shows the change from where the apply ends, as a diff run afterwards. */
+START_TEST(reader_waits_for_an_apply)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    pid_t pid = hold_lock(&f, PS_LOCK_EXCLUSIVE, 1);
+    cli_result during = cli(&f, "diff --offset 3 home");
+    reap(pid);
+    cli_result after = cli(&f, "diff --offset 3 home");
+    ck_assert_msg(during.status == 1, "diff: exit %d: %s", during.status, during.err);
+    ck_assert_int_eq(after.status, 1);
+    ck_assert_str_eq(during.out, after.out);
+    ck_assert(strstr(after.out, "-        <Offset>1</Offset>\n+        <Offset>3</Offset>\n"));
+    cli_result_free(&during);
+    cli_result_free(&after);
+    fx_close(&f);
+}
+END_TEST
+
+/* A reader holds the lock when the apply starts: the apply waits, then applies. */
+START_TEST(apply_waits_for_a_reader)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    pid_t pid = hold_lock(&f, PS_LOCK_SHARED, 0);
+    applies_home(&f, "home", 3);
+    reap(pid);
+    fx_close(&f);
+}
+END_TEST
+
+/* ---- readers refuse a home a killed apply left, and write nothing ---- */
+
+/* scratch/clean after a clean apply; scratch/h after the same apply was
+ * killed at rename 4 (both records and one file in place). */
+static void crashed(const fx *f)
+{
+    two_homes(f, "clean");
+    succeeds(f, "apply clean/ei=7 clean/b=4");
+    two_homes(f, "h");
+    killed(f, 0, 4, "apply h/ei=7 h/b=4");
+}
+
+static const char *const READERS[] = {"diff", "plan", "ports", NULL};
+
+START_TEST(reader_refuses_an_interrupted_home)
+{
+    fx f;
+    fx_open(&f);
+    crashed(&f);
+    refused(&f, READERS, "h/ei=7 h/b=4", "h/ei", 0, 0, "'portshift apply h/ei' finishes it");
+    refused(&f, READERS, "h/b", "h/b", 0, 0, "'portshift apply h/b' finishes it");
+    refused(&f, READERS, "--offset 1 h/ei/wso2/broker", "h/ei", 0, 0,
+            "an apply was interrupted here (.portshift-journal)");
+    refused(&f, (const char *const[]){"plan", "ports", NULL}, "--json h/b", "h/b", 0, 0,
+            "interrupted");
+
+    /* The command it names finishes the apply, for both homes. */
+    cli_result r = cli(&f, "apply h/b");
+    ck_assert_msg(r.status == 0, "apply h/b: exit %d: %s", r.status, r.err);
+    ck_assert_msg(strstr(r.out, "finished the interrupted apply of "), "apply h/b: %s", r.out);
+    cli_result_free(&r);
+    expect_tree(&f, "clean", "h", "apply h/b after a crash");
+    fx_close(&f);
+}
+END_TEST
+
+/* A record that cannot be read stops apply (positioned) and the readers. */
+START_TEST(unreadable_record_refused)
+{
+    fx f;
+    fx_open(&f);
+    two_homes(&f, "h");
+    put(in(&f, "h/ei/.portshift-journal"), "portshift journal 1\nid 1f\nhome 3:abc\nend\n");
+    refused(&f, APPLY, "h/ei=7 h/b=4", "h/ei/.portshift-journal", 3, 8, "not an absolute path");
+    refused(&f, READERS, "h/ei=7 h/b=4", "h/ei", 0, 0, "'portshift apply h/ei' finishes it");
+    fx_close(&f);
+}
+END_TEST
+
+/* A forged record cannot make apply rename a file over another. */
+START_TEST(forged_record_refused)
+{
+    fx f;
+    fx_open(&f);
+    two_homes(&f, "h");
+    char *carbon = realpath(in(&f, "h/ei/conf/carbon.xml"), NULL);
+    char *jndi = realpath(in(&f, "h/ei/conf/jndi.properties"), NULL);
+    char *home = realpath(in(&f, "h/ei"), NULL);
+    char text[8192];
+    snprintf(text, sizeof text,
+             "portshift journal 1\nid 1f\nhome %zu:%s\nrename %zu:%s %zu:%s\nend\n", strlen(home),
+             home, strlen(jndi), jndi, strlen(carbon), carbon);
+    put(in(&f, "h/ei/.portshift-journal"), text);
+    refused(&f, APPLY, "h/ei=7", "h/ei/.portshift-journal", 4, 8,
+            "not a file staged beside the one it replaces");
+    free(carbon);
+    free(jndi);
+    free(home);
+    fx_close(&f);
+}
+END_TEST
+
+/* A home of the record is gone (moved since the crash): apply says which, and why it looked. */
+START_TEST(record_naming_a_missing_home_refused)
+{
+    fx f;
+    fx_open(&f);
+    crashed(&f);
+    char *b = realpath(in(&f, "h/b"), NULL);
+    ck_assert_int_eq(rename(b, in(&f, "h/b-moved")), 0);
+    refused(&f, APPLY, "h/ei", b, 0, 0,
+            "cannot open home: No such file or directory (a home of an interrupted apply, named "
+            "by its .portshift-journal)");
+    free(b);
+    fx_close(&f);
+}
+END_TEST
+
+/* Finishing an apply writes config files: not under a running server, unless --force. */
+START_TEST(recovery_spares_a_running_server)
+{
+    fx f;
+    fx_open(&f);
+    crashed(&f);
+    char pid[32];
+    snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    put(in(&f, "h/b/wso2carbon.pid"), pid);
+    char *b = realpath(in(&f, "h/b"), NULL);
+    /* Reached from the EI home alone: the record names the client home too. */
+    refused(&f, APPLY, "h/ei", b, 0, 0, "the server is running");
+    succeeds(&f, "apply --force h/ei");
+    ck_assert_int_eq(unlink(in(&f, "h/b/wso2carbon.pid")), 0);
+    expect_tree(&f, "clean", "h", "apply --force after a crash");
+    free(b);
+    fx_close(&f);
+}
+END_TEST
+
+/* ---- durability: a failed fsync undoes the apply ---- */
+
+START_TEST(failed_folder_sync_undoes_the_apply)
+{
+    fx f;
+    fx_open(&f);
+    two_homes(&f, "h");
+    snapshot before, after;
+    snapshot_take(&before, f.scratch);
+    char *conf = realpath(in(&f, "h/ei/conf"), NULL);
+    fail_fsync_of(conf);
+    cli_result r = cli(&f, "apply h/ei=7 h/b=4");
+    fail_fsync(0);
+    expect_error(&r, "apply (the sync of ei/conf fails)", conf, 0, 0,
+                 "cannot sync: Input/output error", 0);
+    cli_result_free(&r);
+    snapshot_take(&after, f.scratch);
+    assert_same(&before, &after, "apply (the sync of ei/conf fails)");
+    snapshot_free(&before);
+    snapshot_free(&after);
+    free(conf);
+    fx_close(&f);
+}
+END_TEST
+
+/*
+ * Each fsync of an apply fails in turn. Up to the folder syncs after the
+ * renames, the apply is undone: exit 2 and every byte as before. The syncs
+ * after the records are removed cannot undo anything (every file is durable
+ * by then): the apply stands, exactly as a clean one.
+ */
+START_TEST(every_failed_fsync_undoes_or_lands)
+{
+    fx f;
+    fx_open(&f);
+    two_homes(&f, "clean");
+    fail_fsync(0);
+    succeeds(&f, "apply clean/ei=7 clean/b=4");
+    int n = fsyncs();
+    /* 9 files, 2 records (file and folder each), 6 folders, 2 homes after the records go */
+    ck_assert_int_eq(n, 9 + 4 + 6 + 2);
+    for (int k = 1; k <= n; k++) {
+        char dir[32], what[128];
+        snprintf(dir, sizeof dir, "s%d", k);
+        snprintf(what, sizeof what, "apply, fsync %d of %d fails", k, n);
+        two_homes(&f, dir);
+        snapshot before, after;
+        snap(&before, &f, dir);
+        fail_fsync(k);
+        cli_result r = cli(&f, "apply %s/ei=7 %s/b=4", dir, dir);
+        fail_fsync(0);
+        snap(&after, &f, dir);
+        if (k <= n - 2) {
+            ck_assert_msg(r.status == 2 && strstr(r.err, "error: cannot") &&
+                              strchr(r.err, '\n') == r.err + strlen(r.err) - 1,
+                          "%s: exit %d: %s", what, r.status, r.err);
+            expect_same(&before, &after, what);
+        } else {
+            ck_assert_msg(r.status == 0, "%s: exit %d: %s", what, r.status, r.err);
+            expect_tree(&f, "clean", dir, what);
+        }
+        cli_result_free(&r);
+        snapshot_free(&before);
+        snapshot_free(&after);
+    }
+    fx_close(&f);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("recovery");
+    TCase *crash = tcase_create("crash");
+    tcase_set_timeout(crash, 120);
+    tcase_add_loop_test(crash, killed_apply_is_finished, 0, 4);
+    tcase_add_test(crash, killed_apply_with_a_shared_file_is_finished);
+    tcase_add_test(crash, killed_recovery_is_finished);
+    tcase_add_test(crash, killed_undo_is_finished);
+    tcase_add_loop_test(crash, failed_undo_is_finished, 0, 2);
+    suite_add_tcase(s, crash);
+
+    TCase *readers = tcase_create("readers");
+    tcase_set_timeout(readers, 120);
+    tcase_add_test(readers, readers_see_before_or_after);
+    tcase_add_test(readers, reader_waits_for_an_apply);
+    tcase_add_test(readers, apply_waits_for_a_reader);
+    tcase_add_test(readers, reader_refuses_an_interrupted_home);
+    tcase_add_test(readers, unreadable_record_refused);
+    tcase_add_test(readers, forged_record_refused);
+    tcase_add_test(readers, recovery_spares_a_running_server);
+    tcase_add_test(readers, record_naming_a_missing_home_refused);
+    suite_add_tcase(s, readers);
+
+    TCase *sync = tcase_create("durability");
+    tcase_set_timeout(sync, 120);
+    tcase_add_test(sync, failed_folder_sync_undoes_the_apply);
+    tcase_add_test(sync, every_failed_fsync_undoes_or_lands);
+    suite_add_tcase(s, sync);
+    return fx_run_suite("recovery", s);
+}

@@ -1,0 +1,149 @@
+/*
+ * ps_render on a deployment.toml: the patched bytes are read again by the
+ * strict TOML reader, and `[server] offset`, read the way sites reads it,
+ * must be the runtime's target, or nothing is rendered (DESIGN §2.4, §2.7).
+ * Each case is one file and a hand-made plan of one or two edits, so a
+ * splice that a real plan would never make can show the check refusing it.
+ */
+#include "render/render.h"
+
+#include <check.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support/runner.h"
+
+#define PATH "home/repository/conf/deployment.toml"
+
+/* clang-format off */
+static const struct render_case {
+    const char *label;
+    const char *data;
+    const char *offset_at; /* the offset's value; NULL: not set (a key would go at the end) */
+    long offset, target;
+    const char *edit_at;   /* the bytes an edit replaces; "" inserts at the end */
+    const char *edit_text;
+    const char *ref_at;    /* a second edit, of a reference, or NULL */
+    const char *ref_text;
+    const char *want;      /* the rendered bytes, or NULL when refused */
+    const char *error;     /* a part of the message when refused */
+} render_cases[] = {
+    {"an offset replaced in its own form", "[server]\noffset = 0x10\n", "0x10", 16, 3,
+     "0x10", "0x3", NULL, NULL, "[server]\noffset = 0x3\n", NULL},
+    {"a key added", "[server]\nhostname = \"h\"\n", NULL, 0, 3, "", "offset = 3\n", NULL, NULL,
+     "[server]\nhostname = \"h\"\noffset = 3\n", NULL},
+    {"a reference moved, the offset left at the product default",
+     "[server]\nurl = \"http://localhost:9443\"\n", NULL, 0, 0, NULL, NULL, "9443", "9446",
+     "[server]\nurl = \"http://localhost:9446\"\n", NULL},
+    {"a reference moved beside an offset that stays",
+     "[server]\noffset = +3\nurl = \"http://localhost:9446\"\n", "+3", 3, 3, NULL, NULL, "9446",
+     "9447", "[server]\noffset = +3\nurl = \"http://localhost:9447\"\n", NULL},
+    /* refused */
+    {"the offset written as another number", "[server]\noffset = 0x10\n", "0x10", 16, 3,
+     "0x10", "0x4", NULL, NULL, NULL, "internal error: server.offset does not read back as 3"},
+    {"the offset left alone while the target moves", "[server]\noffset = 7\nurl = \"h:9450\"\n",
+     "7", 7, 3, NULL, NULL, "9450", "9446", NULL, "does not read back as 3"},
+    {"no key while the target is not the default", "[server]\nurl = \"http://localhost:9443\"\n",
+     NULL, 0, 3, NULL, NULL, "9443", "9446", NULL, "does not read back as 3"},
+    {"a key added a second time", "[server]\noffset = 1\n", NULL, 0, 3, "", "offset = 3\n",
+     NULL, NULL, NULL, "invalid TOML: key 'offset' is already defined (2:1)"},
+    {"a splice that breaks the document", "[server]\noffset = 16\n", "16", 16, 3, "16", "3 3",
+     NULL, NULL, NULL, "invalid TOML: unexpected text after a value"},
+    {"the offset turned into a string", "[server]\noffset = 16\n", "16", 16, 3, "16", "\"3\"",
+     NULL, NULL, NULL, "[server] offset is a string, not an integer"},
+};
+/* clang-format on */
+
+static ps_span span_of(const char *data, const char *what)
+{
+    if (!*what)
+        return (ps_span){strlen(data), strlen(data)};
+    const char *at = strstr(data, what);
+    ck_assert_ptr_nonnull(at);
+    size_t start = (size_t)(at - data);
+    return (ps_span){start, start + strlen(what)};
+}
+
+START_TEST(test_render_toml)
+{
+    const struct render_case *c = &render_cases[_i];
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    ps_cfile file = {.rel = "repository/conf/deployment.toml",
+                     .path = PATH,
+                     .data = strdup(c->data),
+                     .len = strlen(c->data),
+                     .is_toml = 1};
+    ck_assert_int_eq(ps_cfile_parse(&file, &err), 0);
+
+    ps_site site[2] = {{.kind = PS_SITE_OFFSET,
+                        .file = &file,
+                        .span = span_of(c->data, c->offset_at ? c->offset_at : ""),
+                        .value = c->offset,
+                        .insert = c->offset_at ? PS_INSERT_NONE : PS_INSERT_KEY,
+                        .key = "server.offset",
+                        .line = 2,
+                        .col = 1},
+                       {.kind = PS_SITE_REFERENCE, .file = &file}};
+    ps_sites sites = {.items = site, .count = 2, .offset_site = 0, .offset = c->offset};
+    ps_unit unit = {.sites = &sites};
+    long offset = c->offset, target = c->target;
+    ps_edit edits[2];
+    size_t n = 0;
+    if (c->edit_at)
+        edits[n++] = (ps_edit){.file = &file,
+                               .span = span_of(c->data, c->edit_at),
+                               .line = 2,
+                               .col = 1,
+                               .old_value = c->offset,
+                               .new_value = c->target,
+                               .text = (char *)c->edit_text};
+    if (c->ref_at)
+        edits[n++] = (ps_edit){.file = &file,
+                               .span = span_of(c->data, c->ref_at),
+                               .line = 3,
+                               .col = 1,
+                               .text = (char *)c->ref_text,
+                               .site = 1};
+    ps_plan plan = {.units = &unit,
+                    .nunits = 1,
+                    .offset = &offset,
+                    .target = &target,
+                    .edits = edits,
+                    .nedits = n};
+    ps_rendered *out = NULL;
+    size_t nout = 0;
+    int rc = ps_render(&plan, &out, &nout, &err);
+    int same = rc == 0 && nout == 1 && c->want && out[0].len == strlen(c->want) &&
+               memcmp(out[0].data, c->want, out[0].len) == 0;
+    char got[256];
+    snprintf(got, sizeof got, "%.*s", rc == 0 && nout ? (int)out[0].len : 0,
+             rc == 0 && nout ? out[0].data : "");
+    ps_rendered_free(out, nout);
+    ps_toml_free(&file.toml);
+    ps_lines_free(&file.lines);
+    free(file.data);
+    if (c->want) {
+        ck_assert_msg(rc == 0, "[%s] refused: %d:%d %s", c->label, err.line, err.col, err.message);
+        ck_assert_msg(same, "[%s] rendered:\n%s\nwant:\n%s", c->label, got, c->want);
+    } else {
+        ck_assert_msg(rc == -1, "[%s] rendered:\n%s", c->label, got);
+        ck_assert_msg(nout == 0 && out == NULL, "[%s] a refusal leaves output", c->label);
+        ck_assert_str_eq(err.path, PATH);
+        ck_assert_msg(err.line > 0 && strstr(err.message, c->error), "[%s] %d:%d '%s', want '%s'",
+                      c->label, err.line, err.col, err.message, c->error);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("render");
+    TCase *tc = tcase_create("toml");
+    tcase_add_loop_test(tc, test_render_toml, 0,
+                        (int)(sizeof render_cases / sizeof render_cases[0]));
+    suite_add_tcase(s, tc);
+    int failed = run_suite(s);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
