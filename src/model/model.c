@@ -17,6 +17,16 @@ long ps_listener_port(const ps_site *l, long current, long offset)
     return l->value;
 }
 
+const char *ps_shift_name(ps_shift s)
+{
+    return s == PS_SHIFT_AUTO ? "auto" : s == PS_SHIFT_MANUAL ? "manual" : "fixed";
+}
+
+const char *ps_mode_name(const ps_runtime *rt)
+{
+    return rt->carbon5 ? "yaml" : rt->mode == PS_MODE_XML ? "xml" : "toml";
+}
+
 int ps_port_usable(long port)
 {
     return port >= 1 && port <= PS_PORT_MAX;

@@ -48,6 +48,11 @@ typedef struct ps_unit {
  */
 long ps_listener_port(const ps_site *l, long current, long offset);
 
+/* The names reports and the public API give: "auto", "manual", "fixed";
+ * "xml", "toml", or "yaml" for a Carbon 5 runtime (no offset). */
+const char *ps_shift_name(ps_shift shift);
+const char *ps_mode_name(const ps_runtime *rt);
+
 /* 1 when `port` is a TCP port a server can listen on (1..65535). */
 int ps_port_usable(long port);
 

@@ -11,12 +11,10 @@ static int plays(const ps_unit *u, const char *role)
     return ps_strlist_has(&u->rt->product->roles, role);
 }
 
-/* Tier of candidate owner v for a reference in unit u: 0 own runtime,
- * 1 another runtime of the same home, 2 another home; -1 not a candidate.
- * A reference with a role names another server: its own runtime is never a
+/* A reference with a role names another server: its own runtime is never a
  * candidate, even when it plays that role (an API-M is a key manager too),
  * or its ports would capture the reference as they pass over it. */
-static int tier(const ps_plan *p, size_t u, size_t v, const ps_site *ref)
+int ps_plan_tier(const ps_plan *p, size_t u, size_t v, const ps_site *ref)
 {
     if (ref->self_only && u != v)
         return -1;
@@ -103,7 +101,7 @@ static void choose_owner(const ps_plan *p, const ps_port_index *ix, size_t lo, s
         for (size_t j = lo; j < hi; j++) {
             size_t v = (size_t)ix->items[j].unit;
             int k = ix->items[j].site;
-            if (tier(p, u, v, ref) != t)
+            if (ps_plan_tier(p, u, v, ref) != t)
                 continue;
             const ps_decision *ld = &p->decisions[v][k];
             const ps_site *l = &p->units[v].sites->items[k];

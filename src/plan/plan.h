@@ -65,6 +65,13 @@ typedef struct ps_plan {
 int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err);
 void ps_plan_free(ps_plan *plan);
 
+/* Tier of runtime v as a candidate owner of reference `ref` of unit u: 0 its
+ * own runtime, 1 another runtime of its home, 2 another home; -1 not a
+ * candidate (a role or owner="self" rules it out). The first tier with a
+ * listener at the port decides; listeners of that tier that move
+ * differently make the reference ambiguous. */
+int ps_plan_tier(const ps_plan *plan, size_t u, size_t v, const ps_site *ref);
+
 /* "why" text of an edit, e.g. "follows servlet transport (Tomcat connector) 9443". */
 char *ps_plan_why(const ps_plan *plan, const ps_edit *edit);
 
