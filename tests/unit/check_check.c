@@ -131,6 +131,42 @@ START_TEST(two_copies_clash_on_9443)
 }
 END_TEST
 
+/* Fixed listeners clash too: Hazelcast with clustering switched on in two
+ * API-M homes, and EI 6.6's Carbon 5 analytics worker (no offset at all). */
+START_TEST(fixed_listeners_clash)
+{
+    char *dir = tree_scratch();
+    ck_assert_int_eq(run_cmd("mkdir '%s/x' '%s/y'", dir, dir), 0);
+    const char *const names[] = {"x/" AM26, "y/" AM26};
+    for (int i = 0; i < 2; i++) {
+        corpus_copy(AM26, dir, names[i]);
+        char axis2[4400];
+        snprintf(axis2, sizeof axis2, "%s/%s/repository/conf/axis2/axis2.xml", dir, names[i]);
+        file_replace(axis2, "<clustering class=", "enable=\"false\"", "enable=\"true\"");
+    }
+    corpus_copy("wso2ei-6.6.0", dir, "ei1");
+    corpus_copy("wso2ei-6.6.0", dir, "ei2");
+    cli_result r = cli_run(dir, "check x/" AM26 " y/" AM26);
+    expect_status(&r, 1, "check, clustering on");
+    LINE_WITH(r.out, "x/" AM26 "/repository/conf/axis2/axis2.xml:", ": clash: port 4000 ");
+    LINE_WITH(r.out, "  y/" AM26 "/repository/conf/axis2/axis2.xml:", ": Hazelcast member port");
+    LINE_WITH(r.out, ": clash: port 45564 ");
+    cli_result_free(&r);
+    r = cli_run(dir, "check ei1 ei2");
+    expect_status(&r, 1, "check, two EI 6.6");
+    char yaml[4200];
+    snprintf(yaml, sizeof yaml, "%s/ei1/wso2/analytics/conf/worker/deployment.yaml", dir);
+    char at[256];
+    snprintf(at, sizeof at,
+             "  ei2/wso2/analytics/conf/worker/deployment.yaml:%d: ", line_of(yaml, "9091"));
+    LINE_WITH(r.out, "ei1/wso2/analytics/conf/worker/deployment.yaml:", ": clash: port 9091 ");
+    LINE_WITH(r.out, at, "analytics worker transport");
+    cli_result_free(&r);
+    tree_remove(dir);
+    free(dir);
+}
+END_TEST
+
 /* The command on the output's "to repair ..." line, without "portshift ". */
 static char *repair_command(const char *out)
 {
@@ -401,7 +437,7 @@ START_TEST(whole_corpus_in_one_call)
 {
     char cmd[8192] = "check";
     size_t len = strlen(cmd);
-    for (size_t i = 0; i < sizeof trees / sizeof trees[0]; i++)
+    for (int i = 0; i < N(trees); i++)
         if (corpus_has(trees[i].tree))
             len += (size_t)snprintf(cmd + len, sizeof cmd - len, " %s/%s", corpus_dir(),
                                     trees[i].tree);
@@ -508,19 +544,21 @@ END_TEST
 
 int main(void)
 {
-    if (!corpus_has(AM26) || !corpus_has("wso2ei-6.1.1") || !corpus_has("wso2am-4.2.0")) {
-        printf("check: %s holds no %s, wso2ei-6.1.1 or wso2am-4.2.0: skipping\n", corpus_dir(),
-               AM26);
+    if (!corpus_has(AM26) || !corpus_has("wso2ei-6.1.1") || !corpus_has("wso2ei-6.6.0") ||
+        !corpus_has("wso2am-4.2.0")) {
+        printf("check: %s lacks %s, wso2ei-6.1.1, wso2ei-6.6.0 or wso2am-4.2.0: skipping\n",
+               corpus_dir(), AM26);
         return PS_SKIPPED;
     }
     Suite *s = suite_create("check");
     TCase *tc = tcase_create("check");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, two_copies_clash_on_9443);
+    tcase_add_test(tc, fixed_listeners_clash);
     tcase_add_test(tc, offset_set_by_hand_is_repaired);
     tcase_add_test(tc, diff_repair_shows_it);
     tcase_add_test(tc, listening_names_the_socket);
-    tcase_add_loop_test(tc, every_tree, 0, (int)(sizeof trees / sizeof trees[0]));
+    tcase_add_loop_test(tc, every_tree, 0, N(trees));
     tcase_add_test(tc, whole_corpus_in_one_call);
     tcase_add_test(tc, json_validates);
     suite_add_tcase(s, tc);

@@ -22,8 +22,6 @@
 #include "../support/tree.h"
 #include "check/bound.h"
 
-#define N(a) (int)(sizeof(a) / sizeof((a)[0]))
-
 static ps_check *judge(synth *s, const char *proc)
 {
     size_t n;

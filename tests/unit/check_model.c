@@ -12,8 +12,6 @@
 #include "../support/runner.h"
 #include "../support/synth.h"
 
-#define N(a) (int)(sizeof(a) / sizeof((a)[0]))
-
 /* clang-format off */
 static const struct port_case {
     const char *label;

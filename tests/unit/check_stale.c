@@ -17,8 +17,6 @@
 #include "../support/runner.h"
 #include "../support/synth.h"
 
-#define N(a) (int)(sizeof(a) / sizeof((a)[0]))
-
 /* What becomes of the reference under test. */
 typedef struct want {
     ps_action action;
