@@ -123,6 +123,9 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
     char *active = attr(doc, data, elem, "active");
     r->active = !active || strcmp(active, "false") != 0;
     free(active);
+    char *shared = attr(doc, data, elem, "shared");
+    r->shared = shared && strcmp(shared, "true") == 0;
+    free(shared);
     r->active_file = attr(doc, data, elem, "active-file");
     r->active_if = attr(doc, data, elem, "active-if");
     r->what = attr(doc, data, elem, "what");

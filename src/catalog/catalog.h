@@ -68,6 +68,9 @@ typedef struct ps_rule {
     char *key;   /* key glob: .properties keys, or table.key in deployment.toml */
     ps_shift shift;
     int active;
+    /* listener: a port the servers of one host open together (a multicast
+     * group's port, bound with SO_REUSEADDR): never a clash */
+    int shared;
     char *active_file, *active_if;
     char *what;
     char *role;

@@ -185,7 +185,7 @@ static int listening(builder *b, const char *proc, ps_error *err)
             h++;
         for (size_t k = 0; k < ss->count; k++) {
             const ps_site *s = &ss->items[k];
-            if (s->kind != PS_SITE_LISTENER || !s->active)
+            if (!ps_listener_exclusive(s))
                 continue;
             long port = c->now->decisions[u][k].now;
             bound_hit hit = {.unit = u, .site = k};

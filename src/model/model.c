@@ -32,6 +32,11 @@ int ps_port_usable(long port)
     return port >= 1 && port <= PS_PORT_MAX;
 }
 
+int ps_listener_exclusive(const ps_site *s)
+{
+    return s->kind == PS_SITE_LISTENER && s->active && !s->shared;
+}
+
 void ps_listeners_at(ps_listeners *out, const ps_sites *sites, long offset)
 {
     size_t cap = 0;
@@ -109,7 +114,8 @@ void ps_port_index_build(ps_port_index *ix, const ps_unit *units, size_t n, cons
         const ps_sites *ss = units[u].sites;
         for (size_t k = 0; k < ss->count; k++) {
             const ps_site *s = &ss->items[k];
-            if (s->kind != PS_SITE_LISTENER || ((flags & PS_INDEX_ACTIVE) && !s->active))
+            if (s->kind != PS_SITE_LISTENER ||
+                ((flags & PS_INDEX_ACTIVE) && !ps_listener_exclusive(s)))
                 continue;
             *PS_PUSH(ix->items, ix->count, cap) =
                 (ps_port_entry){ps_listener_port(s, ss->offset, offsets[u]), (int)u, (int)k};

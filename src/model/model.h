@@ -56,6 +56,11 @@ const char *ps_mode_name(const ps_runtime *rt);
 /* 1 when `port` is a TCP port a server can listen on (1..65535). */
 int ps_port_usable(long port);
 
+/* 1 when listener site `s` opens a port no other server may open: active,
+ * and not a port the servers of a host share (a multicast group's). Only
+ * these clash, and only these `batch` keeps apart. */
+int ps_listener_exclusive(const ps_site *s);
+
 /* One listener at a candidate offset. */
 typedef struct ps_listener_at {
     size_t site; /* index into the runtime's sites */
@@ -104,7 +109,7 @@ typedef struct ps_port_index {
     size_t count;
 } ps_port_index;
 
-enum { PS_INDEX_ACTIVE = 1 }; /* only listeners that open a socket (clashes) */
+enum { PS_INDEX_ACTIVE = 1 }; /* only exclusive listeners (ps_listener_exclusive): clashes */
 
 /* Indexes the listeners of units[0..n), unit u at offsets[u]. */
 void ps_port_index_build(ps_port_index *ix, const ps_unit *units, size_t n, const long *offsets,

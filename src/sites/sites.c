@@ -205,6 +205,7 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
             return -1;
         s = &f->out->items[f->out->count - 1];
         s->active = active;
+        s->shared = r->shared;
     }
     return 0;
 }
@@ -391,6 +392,7 @@ static int add_builtin(finder *f, const ps_rule *r)
     ps_site *s = add_site(f, PS_SITE_LISTENER, NULL, (ps_span){0, 0}, r->port);
     s->shift = r->shift;
     s->active = r->active;
+    s->shared = r->shared;
     s->what = r->what;
     s->source = r->source;
     return 0;

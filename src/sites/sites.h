@@ -37,6 +37,7 @@ typedef struct ps_site {
     long value;           /* the number as written; a builtin's base port */
     ps_shift shift;       /* listeners */
     int active;           /* listeners: the feature is switched on */
+    int shared;           /* listeners: opened together by the servers of a host (multicast) */
     const char *what;     /* from the catalog; NULL for a scanned reference */
     const char *role;     /* references: the role of the server pointed at, or NULL */
     int self_only;        /* references: only its own runtime may own it */

@@ -11,7 +11,7 @@ typedef struct site_spec {
     ps_site_kind kind;
     long value;
     ps_shift shift;
-    int active, built_in, self_only, generated;
+    int active, built_in, self_only, generated, shared;
     const char *what, *role;
 } site_spec;
 
@@ -82,6 +82,12 @@ size_t synth_listener(synth *s, size_t u, long value, ps_shift shift, int active
                            .active = active,
                            .built_in = built_in,
                            .what = what});
+}
+
+void synth_shared(synth *s, size_t u, size_t site)
+{
+    ck_assert_msg(site >= 1 && site <= s->rts[u].nsites, "no site %zu", site);
+    s->rts[u].sites[site - 1].shared = 1;
 }
 
 size_t synth_reference(synth *s, size_t u, long value, const char *role, int self_only)
@@ -191,6 +197,7 @@ const ps_unit *synth_units(synth *s, size_t *n)
                               .value = sp->value,
                               .shift = sp->shift,
                               .active = sp->active,
+                              .shared = sp->shared,
                               .what = sp->what,
                               .role = sp->role,
                               .self_only = sp->self_only,

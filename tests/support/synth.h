@@ -28,6 +28,8 @@ void synth_role(synth *s, size_t u, const char *role);
 /* A listener of unit u; built_in: no config entry (file NULL). Returns its site index. */
 size_t synth_listener(synth *s, size_t u, long value, ps_shift shift, int active, int built_in,
                       const char *what);
+/* Listener `site` of unit u is one the servers of a host share (multicast). */
+void synth_shared(synth *s, size_t u, size_t site);
 /* A literal local reference of unit u, with its role (or NULL) and owner="self". */
 size_t synth_reference(synth *s, size_t u, long value, const char *role, int self_only);
 /* The next sites of unit u are in a file rendered from deployment.toml. */

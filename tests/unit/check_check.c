@@ -132,7 +132,8 @@ START_TEST(two_copies_clash_on_9443)
 END_TEST
 
 /* Fixed listeners clash too: Hazelcast with clustering switched on in two
- * API-M homes, and EI 6.6's Carbon 5 analytics worker (no offset at all). */
+ * API-M homes (its member port; not the multicast port, which the members
+ * of a host share), and EI 6.6's Carbon 5 analytics worker (no offset at all). */
 START_TEST(fixed_listeners_clash)
 {
     char *dir = tree_scratch();
@@ -150,7 +151,8 @@ START_TEST(fixed_listeners_clash)
     expect_status(&r, 1, "check, clustering on");
     LINE_WITH(r.out, "x/" AM26 "/repository/conf/axis2/axis2.xml:", ": clash: port 4000 ");
     LINE_WITH(r.out, "  y/" AM26 "/repository/conf/axis2/axis2.xml:", ": Hazelcast member port");
-    LINE_WITH(r.out, ": clash: port 45564 ");
+    /* The multicast port is the cluster's meeting point: every member binds it. */
+    ck_assert_msg(strstr(r.out, ": clash: port 45564 ") == NULL, "45564 is shared");
     cli_result_free(&r);
     r = cli_run(dir, "check ei1 ei2");
     expect_status(&r, 1, "check, two EI 6.6");

@@ -176,12 +176,16 @@ START_TEST(port_index_by_port_then_unit)
     size_t b = synth_runtime(s, "b", "", "is", 1, 0);
     synth_listener(s, b, 9442, PS_SHIFT_AUTO, 1, 0, "https at 9443");
     synth_listener(s, b, 4000, PS_SHIFT_FIXED, 1, 0, "hazelcast on");
+    size_t mcast_a = synth_listener(s, a, 45564, PS_SHIFT_FIXED, 1, 0, "multicast");
+    synth_shared(s, a, mcast_a);
+    size_t mcast_b = synth_listener(s, b, 45564, PS_SHIFT_FIXED, 1, 0, "multicast");
+    synth_shared(s, b, mcast_b);
     size_t n;
     const ps_unit *units = synth_units(s, &n);
     const long offsets[] = {0, 1};
     ps_port_index ix;
     ps_port_index_build(&ix, units, n, offsets, 0);
-    ck_assert_uint_eq(ix.count, 4);
+    ck_assert_uint_eq(ix.count, 6);
     size_t lo, hi;
     ps_port_index_find(&ix, 9443, &lo, &hi);
     ck_assert_uint_eq(hi - lo, 2);
@@ -189,12 +193,18 @@ START_TEST(port_index_by_port_then_unit)
     ck_assert_int_eq(ix.items[lo + 1].unit, 1);
     ps_port_index_find(&ix, 9444, &lo, &hi);
     ck_assert_uint_eq(hi - lo, 0);
+    ps_port_index_find(&ix, 45564, &lo, &hi); /* a shared port owns references as any */
+    ck_assert_uint_eq(hi - lo, 2);
     ps_port_index_free(&ix);
-    /* Only what opens a socket: the inactive Hazelcast of `a` is left out. */
+    /* Only what opens a port of its own: the inactive Hazelcast of `a` is
+     * left out, and so is the multicast port both share. */
     ps_port_index_build(&ix, units, n, offsets, PS_INDEX_ACTIVE);
     ps_port_index_find(&ix, 4000, &lo, &hi);
     ck_assert_uint_eq(hi - lo, 1);
     ck_assert_int_eq(ix.items[lo].unit, 1);
+    ps_port_index_find(&ix, 45564, &lo, &hi);
+    ck_assert_uint_eq(hi - lo, 0);
+    ck_assert_uint_eq(ix.count, 3);
     ps_port_index_free(&ix);
     /* The same runtimes at other offsets: the index follows the offsets given. */
     const long moved[] = {2, 1};
