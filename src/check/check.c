@@ -91,17 +91,7 @@ static void clashes(builder *b)
     ps_port_index_free(&ix);
 }
 
-/* The sockets of a home's own running servers (a pid file at the home's
- * root, or in a runtime's folder for an EI profile started on its own). */
-typedef struct server_sockets {
-    const ps_home *home;
-    long pid;       /* a running server's pid, 0 when none runs */
-    int unreadable; /* a running server whose open files cannot be read */
-    unsigned long *inodes;
-    size_t ninodes;
-} server_sockets;
-
-static void add_server(server_sockets *s, const char *dir, const char *proc)
+static void add_server(ps_home_server *s, const char *dir, const char *proc)
 {
     long pid;
     if (!ps_home_running(dir, &pid))
@@ -126,26 +116,44 @@ static int cmp_ulong(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static server_sockets *servers_of(const ps_check *c, const char *proc)
+ps_home_server *ps_home_servers(const ps_unit *units, size_t n, const char *proc, size_t *count)
 {
-    server_sockets *sv = ps_xcalloc(c->nunits + 1, sizeof *sv);
-    for (size_t u = 0; u < c->nunits; u++) {
-        const ps_unit *unit = &c->units[u];
+    ps_home_server *sv = ps_xcalloc(n + 1, sizeof *sv);
+    *count = 0;
+    for (size_t u = 0; u < n; u++) {
+        const ps_unit *unit = &units[u];
         size_t h = 0;
-        while (h < u && sv[h].home != unit->home)
+        while (h < *count && sv[h].home != unit->home)
             h++;
-        sv[h].home = unit->home;
-        if (h == u && !*unit->rt->name)
-            add_server(&sv[h], unit->home->path, proc);
+        if (h == *count) {
+            sv[(*count)++].home = unit->home;
+            if (!*unit->rt->name)
+                add_server(&sv[h], unit->home->path, proc);
+        }
         if (*unit->rt->name) {
             char *dir = ps_path_join(unit->home->path, unit->rt->name);
             add_server(&sv[h], dir, proc);
             free(dir);
         }
     }
-    for (size_t h = 0; h < c->nunits; h++)
+    for (size_t h = 0; h < *count; h++)
         ps_sort(sv[h].inodes, sv[h].ninodes, sizeof *sv[h].inodes, cmp_ulong);
     return sv;
+}
+
+const ps_home_server *ps_home_server_of(const ps_home_server *sv, size_t count, const ps_home *home)
+{
+    for (size_t h = 0; h < count; h++)
+        if (sv[h].home == home)
+            return &sv[h];
+    return NULL;
+}
+
+void ps_home_servers_free(ps_home_server *sv, size_t count)
+{
+    for (size_t h = 0; h < count; h++)
+        free(sv[h].inodes);
+    free(sv);
 }
 
 /* A listener whose port some socket of this host listens on. */
@@ -174,15 +182,14 @@ static int listening(builder *b, const char *proc, ps_error *err)
     ps_sockets socks = {0};
     if (ps_sockets_read(&socks, proc, err) < 0)
         return -1;
-    server_sockets *sv = servers_of(c, proc);
+    size_t nsv;
+    ps_home_server *sv = ps_home_servers(c->units, c->nunits, proc, &nsv);
     bound_hit *hits = NULL;
     size_t nhits = 0, hcap = 0;
     size_t *foreign = NULL, nforeign = 0, fcap = 0;
     for (size_t u = 0; u < c->nunits; u++) {
         const ps_sites *ss = c->units[u].sites;
-        size_t h = 0;
-        while (sv[h].home != c->units[u].home)
-            h++;
+        const ps_home_server *own = ps_home_server_of(sv, nsv, c->units[u].home);
         for (size_t k = 0; k < ss->count; k++) {
             const ps_site *s = &ss->items[k];
             if (!ps_listener_exclusive(s))
@@ -191,10 +198,10 @@ static int listening(builder *b, const char *proc, ps_error *err)
             bound_hit hit = {.unit = u, .site = k};
             for (size_t i = 0; i < socks.count; i++) {
                 if (socks.items[i].port != port ||
-                    ps_inode_in(sv[h].inodes, sv[h].ninodes, socks.items[i].inode))
+                    ps_inode_in(own->inodes, own->ninodes, socks.items[i].inode))
                     continue;
-                if (sv[h].unreadable) {
-                    hit.unknown_pid = sv[h].pid;
+                if (own->unreadable) {
+                    hit.unknown_pid = own->pid;
                     continue;
                 }
                 *PS_PUSH(hit.sockets, hit.nsockets, hit.cap) = i;
@@ -225,9 +232,7 @@ static int listening(builder *b, const char *proc, ps_error *err)
     }
     free(hits);
     free(foreign);
-    for (size_t h = 0; h < c->nunits; h++)
-        free(sv[h].inodes);
-    free(sv);
+    ps_home_servers_free(sv, nsv);
     ps_sockets_free(&socks);
     return 0;
 }
@@ -281,8 +286,7 @@ static char *element_of(const ps_site *s)
     return NULL;
 }
 
-/* A stale reference in a file the config mapper renders: what to set in deployment.toml. */
-static char *generated_message(const ps_site *ref, long should)
+char *ps_generated_fix(const ps_site *ref, long should)
 {
     const char *file = ref->file->rel;
     if (ref->toml_key) {
@@ -347,7 +351,7 @@ static void references(builder *b)
                 f->f.should = should;
                 f->f.toml_key = generated ? ref->toml_key : NULL;
                 const ps_site *l = &ss->items[d->owner_site];
-                f->f.message = own(c, generated ? generated_message(ref, should)
+                f->f.message = own(c, generated ? ps_generated_fix(ref, should)
                                                 : ps_xasprintf("%ld should be %ld: its runtime "
                                                                "listens there for %s",
                                                                ref->value, should, l->what));

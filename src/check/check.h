@@ -42,4 +42,30 @@ struct ps_check {
  */
 int ps_check_make(ps_check **out, const ps_unit *units, size_t n, const char *proc, ps_error *err);
 
+/*
+ * The sockets of the running servers of one home (wso2carbon.pid naming a
+ * live process, at the home's root or in a runtime's folder for an EI
+ * profile started on its own): a port they hold is no finding for that
+ * home, and no obstacle to it in `batch --listening`.
+ */
+typedef struct ps_home_server {
+    const ps_home *home;
+    long pid;              /* a running server's pid, 0 when none runs */
+    int unreadable;        /* a running server whose open files cannot be read */
+    unsigned long *inodes; /* its sockets, sorted */
+    size_t ninodes;
+} ps_home_server;
+
+/* One per home of units[0..n) (read under `proc`), in the order first
+ * named; *count of them. Free with ps_home_servers_free. */
+ps_home_server *ps_home_servers(const ps_unit *units, size_t n, const char *proc, size_t *count);
+const ps_home_server *ps_home_server_of(const ps_home_server *sv, size_t count,
+                                        const ps_home *home);
+void ps_home_servers_free(ps_home_server *sv, size_t count);
+
+/* A port site in a file rendered from deployment.toml that should be
+ * `should`: what to set in deployment.toml instead (the catalog's toml key
+ * when it has one, else the element that the key renders). Caller frees. */
+char *ps_generated_fix(const ps_site *site, long should);
+
 #endif

@@ -23,15 +23,12 @@
  */
 #include <check.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
+#include "../support/clitext.h"
 #include "../support/corpus.h"
 #include "../support/runner.h"
 #include "../support/tree.h"
@@ -39,57 +36,6 @@
 #define AM26 "wso2am-2.6.0"
 #define CATALINA "repository/conf/tomcat/catalina-server.xml"
 #define CARBON "repository/conf/carbon.xml"
-
-/* 1 when some line of `text` holds every one of needles[0..n). */
-static int line_with(const char *text, const char *const *needles, size_t n)
-{
-    for (const char *line = text; line && *line;) {
-        const char *end = strchr(line, '\n');
-        size_t len = end ? (size_t)(end - line) : strlen(line);
-        size_t k = 0;
-        while (k < n && memmem(line, len, needles[k], strlen(needles[k])))
-            k++;
-        if (k == n)
-            return 1;
-        line = end ? end + 1 : NULL;
-    }
-    return 0;
-}
-
-#define LINE_WITH(text, ...)                                                                       \
-    ck_assert_msg(line_with(text, (const char *const[]){__VA_ARGS__},                              \
-                            sizeof((const char *const[]){__VA_ARGS__}) / sizeof(char *)),          \
-                  "no line with " #__VA_ARGS__ " in:\n%s", text)
-
-/* The 1-based line of `path` where `needle` first occurs (the test fails when it does not). */
-static int line_of(const char *path, const char *needle)
-{
-    char *text = file_text(path);
-    char *at = strstr(text, needle);
-    ck_assert_msg(at != NULL, "%s holds no %s", path, needle);
-    int line = 1;
-    for (char *p = text; p < at; p++)
-        line += *p == '\n';
-    free(text);
-    return line;
-}
-
-static cli_result run(const char *cwd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static cli_result run(const char *cwd, const char *fmt, ...)
-{
-    char cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return cli_run(cwd, cmd);
-}
-
-static void expect_status(const cli_result *r, int status, const char *what)
-{
-    ck_assert_msg(r->status == status, "%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", what,
-                  r->status, status, r->out, r->err);
-}
 
 START_TEST(two_copies_clash_on_9443)
 {
@@ -270,26 +216,6 @@ START_TEST(diff_repair_shows_it)
 }
 END_TEST
 
-/* A socket on 127.0.0.1 at the first port from 9443 + 10 on that nobody
- * uses; its offset from 9443, or -1 (the fd in *fd) when none is free. */
-static long listen_free(int *fd, long *port)
-{
-    for (long off = 10; off < 400; off++) {
-        int s = socket(AF_INET, SOCK_STREAM, 0);
-        if (s < 0)
-            return -1;
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)(9443 + off))};
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (bind(s, (struct sockaddr *)&a, sizeof a) == 0 && listen(s, 1) == 0) {
-            *fd = s;
-            *port = 9443 + off;
-            return off;
-        }
-        close(s);
-    }
-    return -1;
-}
-
 START_TEST(listening_names_the_socket)
 {
     if (access("/proc/net/tcp", R_OK) < 0) {
@@ -308,7 +234,7 @@ START_TEST(listening_names_the_socket)
         return;
     }
     /* Where the home's HTTPS connector will listen: a consistent home, no stale reference. */
-    cli_result r = run(dir, "apply --offset %ld am", off);
+    cli_result r = cli_runf(dir, "apply --offset %ld am", off);
     expect_status(&r, 0, "apply");
     cli_result_free(&r);
     r = cli_run(dir, "check am");
@@ -453,32 +379,6 @@ END_TEST
 
 /* ---- JSON against the schemas ---- */
 
-static int have_validator(void)
-{
-    return run_cmd("python3 -c 'import jsonschema, jsonschema.validators as v; "
-                   "v.Draft202012Validator' >/dev/null 2>&1") == 0;
-}
-
-/* Validates `json` against schemas/<schema> (and the schema itself); the
- * case fails, naming the error, when it does not hold. */
-static void validate(const char *dir, const char *json, const char *schema, const char *what)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/doc.json", dir);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(json, f);
-    ck_assert_int_eq(fclose(f), 0);
-    int rc = run_cmd("python3 -c '"
-                     "import json, sys, jsonschema.validators as v\n"
-                     "schema = json.load(open(sys.argv[1]))\n"
-                     "v.Draft202012Validator.check_schema(schema)\n"
-                     "v.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))\n"
-                     "' '%s/schemas/%s' '%s' >&2",
-                     PS_SOURCE_DIR, schema, path);
-    ck_assert_msg(rc == 0, "%s: %s does not validate against %s:\n%s", what, path, schema, json);
-}
-
 START_TEST(json_validates)
 {
     if (!have_validator()) {
@@ -519,7 +419,7 @@ START_TEST(json_validates)
     long port;
     long off = listen_free(&fd, &port);
     if (off >= 0 && access("/proc/net/tcp", R_OK) == 0) {
-        r = run(dir, "apply --offset %ld x/" AM26, off);
+        r = cli_runf(dir, "apply --offset %ld x/" AM26, off);
         expect_status(&r, 0, "apply");
         cli_result_free(&r);
         r = cli_run(dir, "check --listening --json x/" AM26);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../support/fakeproc.h"
 #include "../support/runner.h"
 #include "../support/synth.h"
 #include "../support/tree.h"
@@ -230,16 +231,9 @@ END_TEST
 
 /* ---- /proc/net/tcp ---- */
 
-#define HEADER                                                                                     \
-    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "  \
-    "inode\n"
-#define LINE(port, state, inode)                                                                   \
-    "   0: 0100007F:" port " 00000000:0000 " state " 00000000:00000000 00:00000000 00000000  "     \
-    "1000        0 " inode " 1 0000000000000000 100 0 0 10 0\n"
-#define LINE6(port, state, inode)                                                                  \
-    "   1: 00000000000000000000000000000000:" port " 00000000000000000000000000000000:0000 " state \
-    " 00000000:00000000 00:00000000 00000000  1000        0 " inode " 1 0000000000000000 100 0 0 " \
-    "10 0\n"
+#define HEADER PROC_TCP_HEADER
+#define LINE PROC_TCP_LINE
+#define LINE6 PROC_TCP_LINE6
 
 /* clang-format off */
 static const struct table_case {
@@ -282,31 +276,6 @@ START_TEST(socket_tables)
     ps_sockets_free(&s);
 }
 END_TEST
-
-/* A folder laid out like /proc: net/tcp, and per process fd/ links and comm. */
-static void fake_file(const char *root, const char *rel, const char *text)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    ck_assert_int_eq(run_cmd("mkdir -p '%s'", path), 0);
-    *slash = '/';
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    ck_assert_int_eq(fclose(f), 0);
-}
-
-static void fake_socket_fd(const char *root, long pid, int fd, unsigned long inode)
-{
-    char dir[4096], link[4096], target[64];
-    snprintf(dir, sizeof dir, "%s/%ld/fd", root, pid);
-    ck_assert_int_eq(run_cmd("mkdir -p '%s'", dir), 0);
-    snprintf(link, sizeof link, "%s/%d", dir, fd);
-    snprintf(target, sizeof target, "socket:[%lu]", inode);
-    ck_assert_int_eq(symlink(target, link), 0);
-}
 
 /* Ports 9443 (inode 100) and 9444 (inode 200) listening; 9445 (300) too. */
 #define TABLE HEADER LINE("24E3", "0A", "100") LINE("24E4", "0A", "200") LINE("24E5", "0A", "300")
