@@ -220,6 +220,82 @@ size_t ps_check_findings(const ps_check *check);
 /* Finding i, borrowed from the check; NULL when there is none. */
 const ps_finding *ps_check_get(const ps_check *check, size_t i);
 
+/*
+ * Batch (DESIGN §4): an offset for every home of the host such that the
+ * ports their runtimes open are pairwise disjoint and avoid the ports asked
+ * for. Homes are placed in the order they were named: a home keeps its
+ * offset when it fits among the homes before it (so adding a home at the
+ * end moves no other), else it gets the smallest offset from `first` on
+ * that fits. Fixed listeners that still collide get the smallest free port
+ * above their own (a rewrite). The same host and options give the same
+ * answer.
+ */
+typedef struct ps_batch ps_batch;
+
+typedef struct ps_port_range {
+    long from, to; /* 1 <= from <= to <= 65535 */
+} ps_port_range;
+
+enum ps_batch_flags {
+    /* Also avoid the TCP ports listening on this host (/proc/net/tcp,
+     * /proc/net/tcp6), except, for each home, those of its own running
+     * server (wso2carbon.pid naming a live process). */
+    PS_BATCH_LISTENING = 1
+};
+
+typedef struct ps_batch_options {
+    long first;                 /* the smallest offset a home that must move may get (0..65535) */
+    const ps_port_range *avoid; /* ports no listener may open; borrowed for the call */
+    size_t navoid;
+    unsigned flags; /* PS_BATCH_* */
+} ps_batch_options;
+
+/*
+ * Chooses the offsets. -1 when a home fits at no offset (err names the home
+ * and what it meets), or the options are out of range. Free *out with
+ * ps_batch_free, before the host.
+ */
+int ps_host_batch(ps_batch **out, ps_host *host, const ps_batch_options *opts, ps_error *err);
+void ps_batch_free(ps_batch *batch);
+
+/* One home's offset. */
+typedef struct ps_assignment {
+    const char *home;    /* as named */
+    long current_offset; /* its main runtime's offset now */
+    long offset;         /* the offset it gets; its other runtimes move by the same amount */
+    int kept;            /* 1: its current offset fits, it stays */
+    const char *reason;  /* why it moves: what its current offset meets; NULL when kept */
+} ps_assignment;
+
+/* The homes, in the order named. */
+size_t ps_batch_home_count(const ps_batch *batch);
+/* Home i; -1 when there is none. */
+int ps_batch_assignment(ps_assignment *out, const ps_batch *batch, size_t i, ps_error *err);
+/* The offset runtime i of the host (ps_host_runtime) gets; -1 when there is none. */
+long ps_batch_runtime_offset(const ps_batch *batch, size_t i);
+
+/* A fixed listener given another port so that no two listeners share one. */
+typedef struct ps_rewrite {
+    ps_party listener; /* the fixed listener, at its port now */
+    long new_port;
+    /* 1: its file is rendered from deployment.toml, so it is not edited:
+     * `message` names the key to set instead. */
+    int note;
+    const char *message; /* why (what else opens its port), or the note */
+} ps_rewrite;
+
+size_t ps_batch_rewrite_count(const ps_batch *batch);
+/* Rewrite i, borrowed from the batch; NULL when there is none. */
+const ps_rewrite *ps_batch_rewrite(const ps_batch *batch, size_t i);
+
+/*
+ * Plans the assignment: every home at its offset, every rewrite, the
+ * references between the homes following their owners, and with
+ * PS_PLAN_REPAIR every stale self reference set right (what `batch --apply`
+ * writes). Free *out with ps_plan_free, before the batch.
+ */
+int ps_batch_plan(ps_plan **out, ps_batch *batch, unsigned flags, ps_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,6 +6,7 @@
 
 #include "base/error.h"
 #include "base/path.h"
+#include "batch/batch.h"
 #include "check/check.h"
 #include "detect/detect.h"
 #include "load/config.h"
@@ -363,6 +364,12 @@ int ps_host_check(ps_check **out, ps_host *h, unsigned flags, ps_error *err)
 {
     return ps_check_make(out, h->units, h->nunits, (flags & PS_CHECK_LISTENING) ? "/proc" : NULL,
                          err);
+}
+
+int ps_host_batch(ps_batch **out, ps_host *h, const ps_batch_options *opts, ps_error *err)
+{
+    return ps_batch_make(out, h->units, h->nunits, opts,
+                         (opts->flags & PS_BATCH_LISTENING) ? "/proc" : NULL, err);
 }
 
 size_t ps_check_count(const ps_check *c)

@@ -38,6 +38,9 @@ typedef struct ps_unit {
     long home_target;
     /* Set each stale self reference to the port it means (`--repair`). */
     int repair;
+    /* batch's rewrites: per site, the port a fixed listener is given
+     * instead of its own, or -1; NULL when none. */
+    const long *fixed_port;
 } ps_unit;
 
 /*

@@ -206,7 +206,9 @@ static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
                                 s->what && *s->what ? s->what : "port", s->value, d->next,
                                 PS_PORT_MAX);
         }
-        if (s->shift == PS_SHIFT_MANUAL && d->next != s->value)
+        if (unit->fixed_port && unit->fixed_port[i] >= 0 && s->shift == PS_SHIFT_FIXED)
+            d->next = unit->fixed_port[i]; /* a rewrite batch reports */
+        if (s->shift != PS_SHIFT_AUTO && d->next != s->value)
             d->action = s->file && s->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
     }
     return 0;
@@ -324,6 +326,9 @@ char *ps_plan_why(const ps_plan *p, const ps_edit *e)
                             e->new_value);
     if (s->kind == PS_SITE_OFFSET)
         return ps_xasprintf("port offset %ld -> %ld", e->old_value, e->new_value);
+    if (s->kind == PS_SITE_LISTENER && s->shift == PS_SHIFT_FIXED)
+        return ps_xasprintf("%s: a fixed port, moved so that no two homes open it (batch)",
+                            s->what);
     if (s->kind == PS_SITE_LISTENER)
         return ps_xasprintf("%s: written as base + offset (%s)", s->what, s->source);
     const ps_unit *owner = &p->units[d->owner_unit];

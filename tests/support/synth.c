@@ -22,6 +22,7 @@ typedef struct rt_spec {
     site_spec *sites;
     size_t nsites, cap;
     int generated; /* the next sites go to the generated file */
+    int carbon5, no_offset;
     int has_target, home_has_target, repair;
     long target, home_target;
 } rt_spec;
@@ -106,6 +107,17 @@ void synth_generated(synth *s, size_t u)
     s->rts[u].generated = 1;
 }
 
+void synth_carbon5(synth *s, size_t u)
+{
+    s->rts[u].carbon5 = 1;
+    s->rts[u].no_offset = 1;
+}
+
+void synth_no_offset(synth *s, size_t u)
+{
+    s->rts[u].no_offset = 1;
+}
+
 void synth_home_target(synth *s, size_t u, long target)
 {
     s->rts[u].home_has_target = 1;
@@ -171,6 +183,7 @@ const ps_unit *synth_units(synth *s, size_t *n)
         rt->deploy_rel = ps_xstrdup("deployment");
         rt->version = ps_xstrdup("1.0.0");
         rt->product = &r->product;
+        rt->carbon5 = r->carbon5;
         ps_config *cfg = &s->configs[u];
         cfg->files = ps_xcalloc(2, sizeof *cfg->files);
         cfg->nfiles = 2;
@@ -180,7 +193,7 @@ const ps_unit *synth_units(synth *s, size_t *n)
         ss->items = ps_xcalloc(r->nsites + 1, sizeof *ss->items);
         ss->count = r->nsites + 1;
         ss->offset = r->offset;
-        ss->offset_site = 0;
+        ss->offset_site = r->no_offset ? -1 : 0;
         ss->generated_offset = -1;
         ss->version = ps_xstrdup("1.0.0");
         ss->items[0] = (ps_site){.kind = PS_SITE_OFFSET,

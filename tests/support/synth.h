@@ -32,6 +32,10 @@ size_t synth_listener(synth *s, size_t u, long value, ps_shift shift, int active
 void synth_shared(synth *s, size_t u, size_t site);
 /* A literal local reference of unit u, with its role (or NULL) and owner="self". */
 size_t synth_reference(synth *s, size_t u, long value, const char *role, int self_only);
+/* Unit u is a Carbon 5 runtime (no offset setting; its ports are fixed). */
+void synth_carbon5(synth *s, size_t u);
+/* Unit u has no offset setting (a partial tree: no carbon.xml). */
+void synth_no_offset(synth *s, size_t u);
 /* The next sites of unit u are in a file rendered from deployment.toml. */
 void synth_generated(synth *s, size_t u);
 /* Asks for target offsets, as HOME=N and HOME/runtime=N do. */

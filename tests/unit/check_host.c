@@ -225,6 +225,78 @@ START_TEST(findings_and_their_repair)
 }
 END_TEST
 
+/* Offsets for every home through the API: the first kept, the others moved,
+ * an EI home's profiles by the same amount; the plan of the answer. */
+START_TEST(batch_an_assignment)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, KERNEL, "k1");
+    fx_add(&f, KERNEL, "k2");
+    ck_assert_int_eq(tree_copy(EI_MINI, in(&f, "ei")), 0);
+    ps_home_spec specs[] = {{in(&f, "k1"), 0, 0}, {in(&f, "k2"), 0, 0}, {in(&f, "ei"), 0, 0}};
+    ps_host *h = open_ok(specs, 3);
+    ps_batch *b;
+    ps_error err = {{0}, 0, 0, {0}};
+    ps_batch_options o = {.first = 0};
+    ck_assert_int_eq(ps_host_batch(&b, h, &o, &err), 0);
+    ck_assert_uint_eq(ps_batch_home_count(b), 3);
+    ps_assignment a;
+    ck_assert_int_eq(ps_batch_assignment(&a, b, 0, &err), 0);
+    ck_assert_str_eq(a.home, in(&f, "k1"));
+    ck_assert(a.kept);
+    ck_assert_ptr_null(a.reason);
+    /* k2: not 1, where it would open the EI analytics worker's fixed 9444. */
+    ck_assert_int_eq(ps_batch_assignment(&a, b, 1, &err), 0);
+    ck_assert(!a.kept);
+    ck_assert_int_eq(a.current_offset, 0);
+    ck_assert_int_eq(a.offset, 2);
+    ck_assert_ptr_nonnull(strstr(a.reason, "but "));
+    /* The EI home: integrator 0, business process 2, broker 3, the Carbon 5 analytics fixed. */
+    ck_assert_int_eq(ps_batch_assignment(&a, b, 2, &err), 0);
+    long delta = a.offset - a.current_offset;
+    ck_assert_int_gt(delta, 0);
+    ck_assert_int_eq(ps_batch_runtime_offset(b, 2), a.offset); /* the integrator */
+    ck_assert_int_eq(ps_batch_runtime_offset(b, 3), 2 + delta);
+    ck_assert_int_eq(ps_batch_runtime_offset(b, 4), 3 + delta);
+    ck_assert_int_eq(ps_batch_runtime_offset(b, 5), 0);
+    ck_assert_int_eq(ps_batch_assignment(&a, b, 3, &err), -1);
+    ck_assert_uint_eq(ps_batch_rewrite_count(b), 0);
+    ck_assert_ptr_null(ps_batch_rewrite(b, 0));
+
+    /* Its plan moves k2 and the EI home; with repair, the profiles' redirectPorts too. */
+    ps_plan *p;
+    ck_assert_int_eq(ps_batch_plan(&p, b, 0, &err), 0);
+    size_t plain = ps_plan_change_count(p);
+    int k2_moved = 0;
+    for (size_t i = 0; i < plain; i++) {
+        ps_change c;
+        ck_assert_int_eq(ps_plan_change(&c, p, i, &err), 0);
+        ck_assert(strstr(c.path, "/k1/") == NULL); /* kept */
+        if (strstr(c.path, "/k2/repository/conf/carbon.xml"))
+            k2_moved = c.old_value == 0 && c.new_value == 2;
+        free(c.why);
+    }
+    ck_assert(k2_moved);
+    ps_plan_free(p);
+    ck_assert_int_eq(ps_batch_plan(&p, b, PS_PLAN_REPAIR, &err), 0);
+    ck_assert_uint_eq(ps_plan_change_count(p), plain + 2);
+    ps_plan_free(p);
+    ps_batch_free(b);
+
+    /* No answer: the error names the home. */
+    ps_port_range all = {1, 65535};
+    o = (ps_batch_options){.avoid = &all, .navoid = 1};
+    b = (ps_batch *)&f; /* must be overwritten */
+    ck_assert_int_eq(ps_host_batch(&b, h, &o, &err), -1);
+    ck_assert_ptr_null(b);
+    ck_assert_str_eq(err.path, in(&f, "k1"));
+    ck_assert(strstr(err.message, "no offset from 0 on fits: ") == err.message);
+    ps_host_free(h);
+    fx_close(&f);
+}
+END_TEST
+
 START_TEST(errors_say_where)
 {
     fx f;
@@ -257,6 +329,7 @@ int main(void)
     tcase_add_test(tc, owners_of_a_port);
     tcase_add_test(tc, plan_a_target);
     tcase_add_test(tc, findings_and_their_repair);
+    tcase_add_test(tc, batch_an_assignment);
     tcase_add_test(tc, errors_say_where);
     suite_add_tcase(s, tc);
     int status = run_suite_status(s);
