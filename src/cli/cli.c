@@ -6,6 +6,7 @@
  */
 #include <portshift/portshift.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -31,15 +32,27 @@ static const char usage_text[] =
     "       portshift apply [--offset N] [--repair] [--backup] [--force] HOME[=N]...\n"
     "       portshift ports [--offset N] [--json] HOME[=N]...\n"
     "       portshift check [--listening] [--json] HOME...\n"
+    "       portshift batch [--first N] [--avoid PORT[-PORT],...] [--listening]\n"
+    "                       [--diff|--apply [--force]] [--json] HOME...\n"
     "\n"
     "--repair also sets each stale self reference that check reports to the\n"
     "port its own runtime listens on for it (at the target offset).\n"
     "\n"
-    "Exit status: 0 nothing to change (apply: done; check: no findings),\n"
-    "1 changes pending (diff) or findings (check), 2 usage or input error\n"
-    "(nothing written).\n";
+    "batch gives every home an offset such that no two listeners of the homes\n"
+    "open one port, none opens an --avoid port and, with --listening, none\n"
+    "opens a port already listening on this host. Homes are placed in the\n"
+    "order named: a home keeps its offset when it fits among those before it,\n"
+    "else it gets the smallest offset from --first (default 0) that fits. A\n"
+    "fixed listener that still collides gets the next free port (a rewrite).\n"
+    "It prints the assignment; --diff shows, --apply writes the change, with\n"
+    "the references between the homes following and every stale self\n"
+    "reference repaired.\n"
+    "\n"
+    "Exit status: 0 nothing to change (apply: done; check: no findings;\n"
+    "batch: assignment found), 1 changes pending (diff, batch --diff) or\n"
+    "findings (check), 2 usage or input error (nothing written).\n";
 
-typedef enum command { CMD_PLAN, CMD_DIFF, CMD_APPLY, CMD_PORTS, CMD_CHECK } command;
+typedef enum command { CMD_PLAN, CMD_DIFF, CMD_APPLY, CMD_PORTS, CMD_CHECK, CMD_BATCH } command;
 
 typedef struct home_arg {
     char *path;
@@ -52,11 +65,16 @@ typedef struct run {
     int json, backup, force, repair, listening;
     int has_offset;
     long offset;
+    long first;           /* batch --first */
+    ps_port_range *avoid; /* batch --avoid */
+    size_t navoid, avoid_cap;
+    int batch_diff, batch_apply; /* batch --diff, --apply */
     home_arg *args;
     size_t nargs;
     ps_host *host; /* the homes, held from before they are read until the output is out */
     ps_plan *plan;
     ps_check *check;
+    ps_batch *batch;
     FILE *out, *err;
     int out_errno; /* the first failed write to `out` */
 } run;
@@ -89,6 +107,47 @@ static int parse_offset(const char *s, long *v, ps_error *err)
     return 0;
 }
 
+/* One PORT or PORT-PORT of --avoid. */
+static int parse_range(const char *item, ps_port_range *out)
+{
+    char *end;
+    errno = 0;
+    if (!isdigit((unsigned char)item[0]))
+        return -1;
+    long from = strtol(item, &end, 10), to = from;
+    if (*end == '-') {
+        if (!isdigit((unsigned char)end[1]))
+            return -1;
+        to = strtol(end + 1, &end, 10);
+    }
+    if (*end || errno || from < 1 || to > OFFSET_MAX || from > to)
+        return -1;
+    *out = (ps_port_range){from, to};
+    return 0;
+}
+
+/* PORT or PORT-PORT, comma-separated; --avoid may be given again. */
+static int parse_avoid(run *r, const char *list, ps_error *err)
+{
+    for (const char *p = list;; p++) {
+        size_t len = strcspn(p, ",");
+        char *item = ps_xstrndup(p, len);
+        ps_port_range range;
+        int rc = parse_range(item, &range);
+        if (rc < 0)
+            ps_error_set(err, NULL, 0, 0,
+                         "--avoid '%s' is not a port (1-%ld) or a range of them (PORT-PORT)", item,
+                         OFFSET_MAX);
+        free(item);
+        if (rc < 0)
+            return -1;
+        *PS_PUSH(r->avoid, r->navoid, r->avoid_cap) = range;
+        p += len;
+        if (!*p)
+            return 0;
+    }
+}
+
 static int is_dir(const char *p)
 {
     struct stat st;
@@ -113,25 +172,46 @@ static int parse_args(run *r, int argc, char **argv, ps_error *err)
 {
     if (argc < 2)
         return ps_error_set(err, NULL, 0, 0, "no command given");
-    static const char *const names[] = {"plan", "diff", "apply", "ports", "check"};
+    static const char *const names[] = {"plan", "diff", "apply", "ports", "check", "batch"};
     size_t c = 0, ncommands = sizeof names / sizeof names[0];
     while (c < ncommands && strcmp(argv[1], names[c]) != 0)
         c++;
-    if (c == ncommands) {
-        if (strcmp(argv[1], "batch") == 0)
-            return ps_error_set(err, NULL, 0, 0, "'%s' is not implemented yet", argv[1]);
+    if (c == ncommands)
         return ps_error_set(err, NULL, 0, 0, "unknown command '%s'", argv[1]);
-    }
     r->cmd = (command)c;
+    /* check judges the homes as they are; batch chooses their offsets. */
+    const char *no_offset = r->cmd == CMD_CHECK
+                                ? "check takes no offset: it judges the homes as they are"
+                            : r->cmd == CMD_BATCH ? "batch takes no offset: it chooses them"
+                                                  : NULL;
     size_t cap = 0;
     int only_homes = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (!only_homes && strcmp(a, "--") == 0) {
             only_homes = 1;
-        } else if (!only_homes && strncmp(a, "--offset", 8) == 0 && r->cmd == CMD_CHECK) {
-            return ps_error_set(err, NULL, 0, 0,
-                                "check takes no offset: it judges the homes as they are");
+        } else if (!only_homes && strncmp(a, "--offset", 8) == 0 && no_offset) {
+            return ps_error_set(err, NULL, 0, 0, "%s", no_offset);
+        } else if (!only_homes && r->cmd == CMD_BATCH && strcmp(a, "--first") == 0) {
+            if (i + 1 >= argc)
+                return ps_error_set(err, NULL, 0, 0, "--first needs a value");
+            if (parse_offset(argv[++i], &r->first, err) < 0)
+                return -1;
+        } else if (!only_homes && r->cmd == CMD_BATCH && strncmp(a, "--first=", 8) == 0) {
+            if (parse_offset(a + 8, &r->first, err) < 0)
+                return -1;
+        } else if (!only_homes && r->cmd == CMD_BATCH && strcmp(a, "--avoid") == 0) {
+            if (i + 1 >= argc)
+                return ps_error_set(err, NULL, 0, 0, "--avoid needs a value");
+            if (parse_avoid(r, argv[++i], err) < 0)
+                return -1;
+        } else if (!only_homes && r->cmd == CMD_BATCH && strncmp(a, "--avoid=", 8) == 0) {
+            if (parse_avoid(r, a + 8, err) < 0)
+                return -1;
+        } else if (!only_homes && r->cmd == CMD_BATCH && strcmp(a, "--diff") == 0) {
+            r->batch_diff = 1;
+        } else if (!only_homes && r->cmd == CMD_BATCH && strcmp(a, "--apply") == 0) {
+            r->batch_apply = 1;
         } else if (!only_homes && strcmp(a, "--offset") == 0) {
             if (i + 1 >= argc)
                 return ps_error_set(err, NULL, 0, 0, "--offset needs a value");
@@ -143,16 +223,19 @@ static int parse_args(run *r, int argc, char **argv, ps_error *err)
                 return -1;
             r->has_offset = 1;
         } else if (!only_homes && strcmp(a, "--json") == 0 &&
-                   (r->cmd == CMD_PLAN || r->cmd == CMD_PORTS || r->cmd == CMD_CHECK)) {
+                   (r->cmd == CMD_PLAN || r->cmd == CMD_PORTS || r->cmd == CMD_CHECK ||
+                    r->cmd == CMD_BATCH)) {
             r->json = 1;
         } else if (!only_homes && strcmp(a, "--repair") == 0 &&
                    (r->cmd == CMD_PLAN || r->cmd == CMD_DIFF || r->cmd == CMD_APPLY)) {
             r->repair = 1;
-        } else if (!only_homes && strcmp(a, "--listening") == 0 && r->cmd == CMD_CHECK) {
+        } else if (!only_homes && strcmp(a, "--listening") == 0 &&
+                   (r->cmd == CMD_CHECK || r->cmd == CMD_BATCH)) {
             r->listening = 1;
         } else if (!only_homes && strcmp(a, "--backup") == 0 && r->cmd == CMD_APPLY) {
             r->backup = 1;
-        } else if (!only_homes && strcmp(a, "--force") == 0 && r->cmd == CMD_APPLY) {
+        } else if (!only_homes && strcmp(a, "--force") == 0 &&
+                   (r->cmd == CMD_APPLY || r->cmd == CMD_BATCH)) {
             r->force = 1;
         } else if (!only_homes && a[0] == '-' && a[1]) {
             return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s", a, argv[1]);
@@ -160,11 +243,14 @@ static int parse_args(run *r, int argc, char **argv, ps_error *err)
             home_arg *h = PS_PUSH(r->args, r->nargs, cap);
             if (parse_home(a, h, err) < 0)
                 return -1;
-            if (h->has_target && r->cmd == CMD_CHECK)
-                return ps_error_set(err, NULL, 0, 0,
-                                    "check takes no offset: it judges the homes as they are");
+            if (h->has_target && no_offset)
+                return ps_error_set(err, NULL, 0, 0, "%s", no_offset);
         }
     }
+    if (r->batch_diff && r->batch_apply)
+        return ps_error_set(err, NULL, 0, 0, "batch takes --diff or --apply, not both");
+    if (r->cmd == CMD_BATCH && r->force && !r->batch_apply)
+        return ps_error_set(err, NULL, 0, 0, "--force goes with batch --apply");
     if (!r->nargs)
         return ps_error_set(err, NULL, 0, 0, "no HOME given");
     return 0;
@@ -233,6 +319,52 @@ static int do_check(run *r, ps_error *err)
     return r->check->nfindings ? PS_EXIT_PENDING : PS_EXIT_OK;
 }
 
+/*
+ * batch: the assignment, then its plan (references following, stale self
+ * references repaired), shown, diffed or applied. The assignment comes
+ * first in every form, so a diff's reader sees why each file changes (patch
+ * and git apply skip the lines before the first "---").
+ */
+static int do_batch(run *r, ps_error *err)
+{
+    ps_batch_options o = {.first = r->first,
+                          .avoid = r->avoid,
+                          .navoid = r->navoid,
+                          .flags = r->listening ? PS_BATCH_LISTENING : 0};
+    if (ps_host_batch(&r->batch, r->host, &o, err) < 0 ||
+        ps_batch_plan(&r->plan, r->batch, PS_PLAN_REPAIR, err) < 0)
+        return PS_EXIT_ERROR;
+    print_warnings(r, &r->plan->warnings);
+    ps_rendered *files = NULL;
+    size_t n = 0;
+    if ((r->batch_diff || r->batch_apply) && ps_render(r->plan, &files, &n, err) < 0)
+        return PS_EXIT_ERROR;
+    int status = PS_EXIT_OK;
+    ps_strbuf b = PS_STRBUF_INIT, written = PS_STRBUF_INIT;
+    ps_batch_step step = r->batch_apply  ? PS_BATCH_APPLIED
+                         : r->batch_diff ? PS_BATCH_DIFFED
+                                         : PS_BATCH_SHOWN;
+    if (r->batch_apply &&
+        ps_host_apply(r->host, files, n, r->force ? PS_HOST_FORCE : 0, 0, &written, err) < 0) {
+        status = PS_EXIT_ERROR;
+        goto done;
+    }
+    if (r->json) {
+        ps_report_batch_json(&b, r->batch, r->plan, step);
+    } else {
+        ps_strbuf_add(&b, written.data, written.len);
+        ps_report_batch_text(&b, r->batch, r->plan, step);
+    }
+    emit(r, &b);
+    if (r->batch_diff)
+        status = r->json ? (n ? PS_EXIT_PENDING : PS_EXIT_OK) : do_diff(r, files, n);
+done:
+    ps_strbuf_free(&b);
+    ps_strbuf_free(&written);
+    ps_rendered_free(files, n);
+    return status;
+}
+
 /* The homes as the host takes them: --offset fills in a target for each home without one. */
 static int open_host(run *r, ps_error *err)
 {
@@ -243,7 +375,8 @@ static int open_host(run *r, ps_error *err)
                                   .has_target = a->has_target || r->has_offset,
                                   .target = a->has_target ? a->target : r->offset};
     }
-    unsigned flags = r->cmd == CMD_APPLY ? PS_HOST_WRITE | (r->force ? PS_HOST_FORCE : 0) : 0;
+    int write = r->cmd == CMD_APPLY || r->batch_apply;
+    unsigned flags = write ? PS_HOST_WRITE | (r->force ? PS_HOST_FORCE : 0) : 0;
     int rc = ps_host_open(&r->host, specs, r->nargs, flags, err);
     free(specs);
     if (rc == 0) {
@@ -260,6 +393,8 @@ static int execute(run *r, ps_error *err)
         return PS_EXIT_ERROR;
     if (r->cmd == CMD_CHECK)
         return do_check(r, err);
+    if (r->cmd == CMD_BATCH)
+        return do_batch(r, err);
     if (ps_host_plan(&r->plan, r->host, r->repair ? PS_PLAN_REPAIR : 0, err) < 0)
         return PS_EXIT_ERROR;
     if (!(r->cmd == CMD_PLAN && !r->json))
@@ -290,10 +425,12 @@ static void run_free(run *r)
 {
     ps_check_free(r->check);
     ps_plan_free(r->plan);
+    ps_batch_free(r->batch);
     ps_host_free(r->host); /* releases the locks, once the output is out */
     for (size_t i = 0; i < r->nargs; i++)
         free(r->args[i].path);
     free(r->args);
+    free(r->avoid);
 }
 
 /* Flushes `f`: 0, or the errno of the failed write (`kept` when an earlier
@@ -316,13 +453,13 @@ static int check_output(const run *r, int status, FILE *out, FILE *err)
 {
     int e = flush_failed(out, r->out_errno);
     if (e) {
-        int applied = r->cmd == CMD_APPLY && status == PS_EXIT_OK;
+        int applied = (r->cmd == CMD_APPLY || r->batch_apply) && status == PS_EXIT_OK;
         fprintf(err, "portshift: %s: cannot write output: %s\n", applied ? "warning" : "error",
                 strerror(e));
         if (!applied)
             status = PS_EXIT_ERROR;
     }
-    if (flush_failed(err, 0) && !(r->cmd == CMD_APPLY && status == PS_EXIT_OK))
+    if (flush_failed(err, 0) && !((r->cmd == CMD_APPLY || r->batch_apply) && status == PS_EXIT_OK))
         status = PS_EXIT_ERROR; /* nowhere left to say so */
     return status;
 }

@@ -201,6 +201,38 @@ static void json_install(ps_strbuf *b, const ps_unit *unit, int first)
     ps_strbuf_printf(b, ",\"mode\":\"%s\"", ps_mode_name(unit->rt));
 }
 
+static const char *edit_kind(const ps_plan *p, const ps_edit *e)
+{
+    const ps_site *s = &p->units[e->unit].sites->items[e->site];
+    if (s->kind == PS_SITE_OFFSET)
+        return "offset";
+    if (s->kind == PS_SITE_LISTENER)
+        return s->shift == PS_SHIFT_FIXED ? "rewrite" : "listener";
+    return p->decisions[e->unit][e->site].stale ? "repair" : "reference";
+}
+
+static void json_edits(ps_strbuf *b, const ps_plan *p, int with_kind)
+{
+    for (size_t i = 0; i < p->nedits; i++) {
+        const ps_edit *e = &p->edits[i];
+        char *why = ps_plan_why(p, e);
+        ps_strbuf_puts(b, i ? ",{\"file\":" : "{\"file\":");
+        ps_json_string(b, e->file->path);
+        ps_strbuf_printf(b, ",\"line\":%d,\"col\":%d,\"old\":", e->line, e->col);
+        char *old = ps_xstrndup(e->file->data + e->span.start, e->span.end - e->span.start);
+        ps_json_string(b, old);
+        free(old);
+        ps_strbuf_puts(b, ",\"new\":");
+        ps_json_string(b, e->text);
+        ps_strbuf_puts(b, ",\"why\":");
+        ps_json_string(b, why);
+        if (with_kind)
+            ps_strbuf_printf(b, ",\"kind\":\"%s\"", edit_kind(p, e));
+        ps_strbuf_puts(b, "}");
+        free(why);
+    }
+}
+
 void ps_report_json(ps_strbuf *b, const ps_plan *p, int with_edits)
 {
     ps_strbuf_printf(b, "{\"format\":%d,\"installs\":[", PS_JSON_FORMAT);
@@ -214,22 +246,7 @@ void ps_report_json(ps_strbuf *b, const ps_plan *p, int with_edits)
     ps_strbuf_puts(b, "]");
     if (with_edits) {
         ps_strbuf_puts(b, ",\"edits\":[");
-        for (size_t i = 0; i < p->nedits; i++) {
-            const ps_edit *e = &p->edits[i];
-            char *why = ps_plan_why(p, e);
-            ps_strbuf_puts(b, i ? ",{\"file\":" : "{\"file\":");
-            ps_json_string(b, e->file->path);
-            ps_strbuf_printf(b, ",\"line\":%d,\"col\":%d,\"old\":", e->line, e->col);
-            char *old = ps_xstrndup(e->file->data + e->span.start, e->span.end - e->span.start);
-            ps_json_string(b, old);
-            free(old);
-            ps_strbuf_puts(b, ",\"new\":");
-            ps_json_string(b, e->text);
-            ps_strbuf_puts(b, ",\"why\":");
-            ps_json_string(b, why);
-            ps_strbuf_puts(b, "}");
-            free(why);
-        }
+        json_edits(b, p, 0);
         ps_strbuf_puts(b, "],\"warnings\":[");
         for (size_t i = 0; i < p->warnings.count; i++) {
             if (i)
@@ -413,4 +430,112 @@ void ps_report_check_json(ps_strbuf *b, const ps_check *c)
         ps_strbuf_puts(b, "null");
     }
     ps_strbuf_puts(b, "}\n");
+}
+
+/* ---- batch ---- */
+
+static size_t count_stale(const ps_plan *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->nedits; i++)
+        n += p->decisions[p->edits[i].unit][p->edits[i].site].stale;
+    return n;
+}
+
+static void batch_home_text(ps_strbuf *out, const ps_batch *b, const ps_batch_home *h)
+{
+    ps_strbuf_printf(out, "%s: offset %ld", h->home->path, h->current);
+    if (h->reason)
+        ps_strbuf_printf(out, " -> %ld: %s\n", h->offset, h->reason);
+    else
+        ps_strbuf_puts(out, ", kept\n");
+    for (size_t u = h->first + 1; u < h->first + h->count; u++) {
+        const ps_unit *unit = &b->units[u];
+        ps_strbuf_printf(out, "  runtime %s: ", unit->rt->name);
+        if (unit->rt->carbon5)
+            ps_strbuf_puts(out, "Carbon 5, fixed ports\n");
+        else if (b->offset[u] != unit->sites->offset)
+            ps_strbuf_printf(out, "offset %ld -> %ld\n", unit->sites->offset, b->offset[u]);
+        else
+            ps_strbuf_printf(out, "offset %ld\n", b->offset[u]);
+    }
+}
+
+void ps_report_batch_text(ps_strbuf *out, const ps_batch *b, const ps_plan *p, ps_batch_step step)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < b->nhomes; i++) {
+        batch_home_text(out, b, &b->homes[i]);
+        kept += b->homes[i].reason == NULL;
+    }
+    for (size_t i = 0; i < b->nrewrites; i++) {
+        const ps_rewrite *r = &b->rewrites[i];
+        party_place(out, &r->listener, 1);
+        ps_strbuf_printf(out, ": %s: %s %ld -> %ld%s (%s)\n", r->note ? "note" : "rewrite",
+                         r->listener.what, r->listener.port, r->new_port,
+                         r->note ? ", not written" : "", r->message);
+    }
+    for (size_t i = 0; i < p->nedits; i++) {
+        const ps_edit *e = &p->edits[i];
+        const ps_decision *d = &p->decisions[e->unit][e->site];
+        if (!d->stale)
+            continue;
+        const ps_site *l = &p->units[d->owner_unit].sites->items[d->owner_site];
+        ps_strbuf_printf(out,
+                         "%s:%d:%d: repair: %ld -> %ld (stale: means %s, which listens on %ld)\n",
+                         e->file->path, e->line, e->col, e->old_value, e->new_value, l->what,
+                         p->decisions[d->owner_unit][d->owner_site].next);
+    }
+    size_t stale = count_stale(p);
+    ps_strbuf_printf(
+        out,
+        "%zu home%s: %zu kept, %zu moved; %zu rewrite%s; %zu stale self reference%s %s; %zu edit%s",
+        b->nhomes, b->nhomes == 1 ? "" : "s", kept, b->nhomes - kept, b->nrewrites,
+        b->nrewrites == 1 ? "" : "s", stale, stale == 1 ? "" : "s",
+        step == PS_BATCH_APPLIED ? "repaired" : "to repair", p->nedits, p->nedits == 1 ? "" : "s");
+    if (step == PS_BATCH_APPLIED)
+        ps_strbuf_puts(out, " written\n");
+    else if (step == PS_BATCH_SHOWN && p->nedits)
+        ps_strbuf_puts(out, " (--diff shows them, --apply writes them)\n");
+    else
+        ps_strbuf_puts(out, "\n");
+}
+
+void ps_report_batch_json(ps_strbuf *out, const ps_batch *b, const ps_plan *p, ps_batch_step step)
+{
+    ps_strbuf_printf(out, "{\"format\":%d,\"first\":%ld,\"avoid\":[", PS_JSON_FORMAT, b->first);
+    for (size_t i = 0; i < b->navoid; i++)
+        ps_strbuf_printf(out, "%s{\"from\":%ld,\"to\":%ld}", i ? "," : "", b->avoid[i].from,
+                         b->avoid[i].to);
+    ps_strbuf_printf(out, "],\"listening\":%s,\"assignments\":[", b->listening ? "true" : "false");
+    for (size_t i = 0; i < b->nhomes; i++) {
+        const ps_batch_home *h = &b->homes[i];
+        ps_strbuf_puts(out, i ? ",{\"home\":" : "{\"home\":");
+        ps_json_string(out, h->home->path);
+        ps_strbuf_printf(out, ",\"current_offset\":%ld,\"offset\":%ld,\"kept\":%s,\"reason\":",
+                         h->current, h->offset, h->reason ? "false" : "true");
+        ps_json_string(out, h->reason);
+        ps_strbuf_puts(out, ",\"runtimes\":[");
+        for (size_t u = h->first; u < h->first + h->count; u++) {
+            json_install(out, &b->units[u], u == h->first);
+            ps_strbuf_printf(out, ",\"current_offset\":%ld,\"offset\":%ld}",
+                             b->units[u].sites->offset, b->offset[u]);
+        }
+        ps_strbuf_puts(out, "]}");
+    }
+    ps_strbuf_puts(out, "],\"rewrites\":[");
+    for (size_t i = 0; i < b->nrewrites; i++) {
+        const ps_rewrite *r = &b->rewrites[i];
+        ps_strbuf_puts(out, i ? "," : "");
+        ps_strbuf_puts(out, "{\"listener\":");
+        json_party(out, &r->listener);
+        ps_strbuf_printf(out,
+                         ",\"old\":%ld,\"new\":%ld,\"written\":%s,\"message\":", r->listener.port,
+                         r->new_port, r->note ? "false" : "true");
+        ps_json_string(out, r->message);
+        ps_strbuf_puts(out, "}");
+    }
+    ps_strbuf_printf(out, "],\"stale_repaired\":%zu,\"edits\":[", count_stale(p));
+    json_edits(out, p, 1);
+    ps_strbuf_printf(out, "],\"applied\":%s}\n", step == PS_BATCH_APPLIED ? "true" : "false");
 }

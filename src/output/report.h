@@ -1,7 +1,8 @@
 /*
- * What `plan`, `ports` and `check` print: lines for people, or the JSON
- * documented by schemas/plan.schema.json and schemas/check.schema.json
- * for programs. Each report is data (a plan, a check) rendered here.
+ * What `plan`, `ports`, `check` and `batch` print: lines for people, or the
+ * JSON documented by schemas/plan.schema.json, schemas/check.schema.json
+ * and schemas/batch.schema.json for programs. Each report is data (a plan,
+ * a check, a batch) rendered here.
  */
 #ifndef PS_OUTPUT_REPORT_H
 #define PS_OUTPUT_REPORT_H
@@ -9,6 +10,7 @@
 #include <stdio.h>
 
 #include "base/strbuf.h"
+#include "batch/batch.h"
 #include "check/check.h"
 #include "plan/plan.h"
 
@@ -29,5 +31,21 @@ void ps_report_check_text(ps_strbuf *out, const ps_check *check);
 void ps_report_check_json(ps_strbuf *out, const ps_check *check);
 /* "portshift apply --repair HOME...": the homes of the check, shell-quoted. */
 void ps_report_repair_command(ps_strbuf *out, const ps_check *check);
+
+/* What `batch` did with the plan of its assignment. */
+typedef enum ps_batch_step {
+    PS_BATCH_SHOWN,  /* printed the assignment only */
+    PS_BATCH_DIFFED, /* a diff follows */
+    PS_BATCH_APPLIED /* written */
+} ps_batch_step;
+
+/* `batch`: each home's offset (kept, or moved and why, with its other
+ * runtimes), each rewrite of a fixed listener (or the note that replaces
+ * it), each stale self reference the plan repairs, and the counts. */
+void ps_report_batch_text(ps_strbuf *out, const ps_batch *batch, const ps_plan *plan,
+                          ps_batch_step step);
+/* `batch --json`: schemas/batch.schema.json. */
+void ps_report_batch_json(ps_strbuf *out, const ps_batch *batch, const ps_plan *plan,
+                          ps_batch_step step);
 
 #endif

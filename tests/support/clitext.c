@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "corpus.h"
+#include "fixture.h"
 
 int line_with(const char *text, const char *const *needles, size_t n)
 {
@@ -65,10 +66,7 @@ void validate(const char *dir, const char *json, const char *schema, const char 
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/doc.json", dir);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(json, f);
-    ck_assert_int_eq(fclose(f), 0);
+    put(path, json);
     int rc = run_cmd("python3 -c '"
                      "import json, sys, jsonschema.validators as v\n"
                      "schema = json.load(open(sys.argv[1]))\n"

@@ -52,6 +52,7 @@ static outcome run_to(const char *cwd, const char *cmdline, int full_out, int fu
     return o;
 }
 
+/* clang-format off */
 /* Commands that only read, with the status they have when output works (each
  * prints something: a diff with nothing to change writes nothing to lose). */
 static const struct {
@@ -66,8 +67,12 @@ static const struct {
     {"ports --json am", 0},
     {"check am", 0},
     {"check --json am", 0},
+    {"batch am", 0},
+    {"batch --json am", 0},
+    {"batch --diff am", 0},
     {"--help", 0},
 };
+/* clang-format on */
 
 START_TEST(reader_with_full_stdout_fails)
 {

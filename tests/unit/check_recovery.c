@@ -548,6 +548,9 @@ START_TEST(reader_refuses_an_interrupted_home)
     /* check only reads too, and takes no offset. */
     refused(&f, (const char *const[]){"check", "check --json", "check --listening", NULL},
             "h/ei h/b", "h/ei", 0, 0, "'portshift apply h/ei' finishes it");
+    /* batch reads unless it applies. */
+    refused(&f, (const char *const[]){"batch", "batch --json", "batch --diff", NULL}, "h/b h/ei",
+            "h/b", 0, 0, "'portshift apply h/b' finishes it");
 
     /* The command it names finishes the apply, for both homes. */
     cli_result r = cli(&f, "apply h/b");
@@ -555,6 +558,23 @@ START_TEST(reader_refuses_an_interrupted_home)
     ck_assert_msg(strstr(r.out, "finished the interrupted apply of "), "apply h/b: %s", r.out);
     cli_result_free(&r);
     expect_tree(&f, "clean", "h", "apply h/b after a crash");
+    fx_close(&f);
+}
+END_TEST
+
+/* batch --apply finishes a killed apply first, as apply does, then batches
+ * the homes as that apply left them. */
+START_TEST(batch_apply_finishes_an_interrupted_home)
+{
+    fx f;
+    fx_open(&f);
+    crashed(&f);
+    cli_result r = cli(&f, "batch --apply h/b h/ei");
+    ck_assert_msg(r.status == 0, "batch --apply: exit %d: %s", r.status, r.err);
+    ck_assert_msg(strstr(r.out, "finished the interrupted apply of ") == r.out, "%s", r.out);
+    cli_result_free(&r);
+    ck_assert(succeeds(&f, "batch --apply clean/b clean/ei"));
+    expect_tree(&f, "clean", "h", "batch --apply after a crash");
     fx_close(&f);
 }
 END_TEST
@@ -718,6 +738,7 @@ int main(void)
     tcase_add_test(readers, reader_waits_for_an_apply);
     tcase_add_test(readers, apply_waits_for_a_reader);
     tcase_add_test(readers, reader_refuses_an_interrupted_home);
+    tcase_add_test(readers, batch_apply_finishes_an_interrupted_home);
     tcase_add_test(readers, unreadable_record_refused);
     tcase_add_test(readers, forged_record_refused);
     tcase_add_test(readers, recovery_spares_a_running_server);
