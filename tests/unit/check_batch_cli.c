@@ -171,6 +171,7 @@ START_TEST(seven_products_then_an_eighth)
     ck_assert_str_eq(once.err, twice.err);
     snapshot_take(&after, dir);
     expect_same(&before, &after, "batch without --apply");
+    snapshot_free(&before);
     snapshot_free(&after);
     cli_result_free(&twice);
 
