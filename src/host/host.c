@@ -8,6 +8,7 @@
 #include "base/path.h"
 #include "check/check.h"
 #include "detect/detect.h"
+#include "detect/running.h"
 #include "load/config.h"
 #include "model/model.h"
 #include "output/apply.h"
