@@ -9,9 +9,10 @@ _portshift_options()
 {
     local common="--help --quiet"
     case $1 in
-    plan | ports) echo "--offset --json --format $common" ;;
-    diff) echo "--offset --color $common" ;;
-    apply) echo "--offset --backup --force $common" ;;
+    plan) echo "--offset --repair --json --format $common" ;;
+    ports) echo "--offset --json --format $common" ;;
+    diff) echo "--offset --repair --color $common" ;;
+    apply) echo "--offset --repair --backup --force $common" ;;
     check) echo "--listening --json --format $common" ;;
     batch) echo "--first --avoid --listening --diff --apply --color --json --format $common" ;;
     esac

@@ -35,7 +35,7 @@ cd "$scratch"
 expect "apply batch check diff help plan ports" ""
 expect "plan ports" p
 expect "--help --version" --
-expect "--color --help --offset --quiet" diff --
+expect "--color --help --offset --quiet --repair" diff --
 expect "--backup" apply --b
 expect "--format" plan --f
 expect "" diff --j

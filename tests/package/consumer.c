@@ -54,7 +54,7 @@ static const char *ports_json(const char *home)
         why = "exit status is not PS_EXIT_OK";
     else if (r.err_len)
         why = "something was printed on the error stream";
-    else if (strncmp(r.out, "{\"installs\":[", 13) != 0)
+    else if (r.out[0] != '{' || !strstr(r.out, "\"installs\":["))
         why = "the output is not a ports document";
     else if (!strstr(r.out, "\"product\":\"apim\""))
         why = "the home is not reported as API Manager";
