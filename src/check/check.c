@@ -7,7 +7,7 @@
 #include "base/path.h"
 #include "base/strbuf.h"
 #include "check/bound.h"
-#include "output/apply.h"
+#include "detect/running.h"
 
 /* A finding while the check is built, with where it is reported: findings
  * before notes, then in the order the homes were named, then by position. */

@@ -9,6 +9,7 @@
 #include "batch/batch.h"
 #include "check/check.h"
 #include "detect/detect.h"
+#include "detect/running.h"
 #include "load/config.h"
 #include "model/model.h"
 #include "output/apply.h"

@@ -517,3 +517,33 @@ int ps_diff_unified(ps_strbuf *out, const char *path, const char *old, size_t ol
     free(fb.chg_buf);
     return hunks;
 }
+
+void ps_diff_colorize(ps_strbuf *out, const char *diff, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        const char *nl = memchr(diff + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - diff) : len;
+        const char *line = diff + i;
+        size_t n = end - i;
+        const char *color = NULL;
+        if (n >= 4 && (memcmp(line, "--- ", 4) == 0 || memcmp(line, "+++ ", 4) == 0))
+            color = "\033[1m";
+        else if (n >= 2 && memcmp(line, "@@", 2) == 0)
+            color = "\033[36m";
+        else if (n && line[0] == '-')
+            color = "\033[31m";
+        else if (n && line[0] == '+')
+            color = "\033[32m";
+        if (color && n) {
+            ps_strbuf_puts(out, color);
+            ps_strbuf_add(out, line, n);
+            ps_strbuf_puts(out, "\033[m");
+        } else {
+            ps_strbuf_add(out, line, n);
+        }
+        if (nl)
+            ps_strbuf_add(out, "\n", 1);
+        i = end + (nl ? 1 : 0);
+    }
+}

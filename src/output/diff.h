@@ -23,4 +23,9 @@
 int ps_diff_unified(ps_strbuf *out, const char *path, const char *old, size_t old_len,
                     const char *new_, size_t new_len);
 
+/* Appends diff[0..len) to `out` with the colours git uses on a terminal: bold
+ * file headers, cyan hunk headers, red removed and green added lines. Each
+ * code is closed before the line's '\n', so a pager never carries it over. */
+void ps_diff_colorize(ps_strbuf *out, const char *diff, size_t len);
+
 #endif

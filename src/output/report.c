@@ -263,7 +263,7 @@ void ps_report_json(ps_strbuf *b, const ps_plan *p, int with_edits)
 /* Where a party is: path:line (with :col for the one a finding is reported
  * at), "HOME (built in)" for a listener with no config entry, "this host"
  * for a socket outside the call. */
-static void party_place(ps_strbuf *out, const ps_party *p, int col)
+void ps__party_place(ps_strbuf *out, const ps_party *p, int col)
 {
     if (p->path && col)
         ps_strbuf_printf(out, "%s:%d:%d", p->path, p->line, p->col);
@@ -276,7 +276,7 @@ static void party_place(ps_strbuf *out, const ps_party *p, int col)
         ps_strbuf_puts(out, "this host");
 }
 
-static const char *kind_name(const ps_finding *f)
+const char *ps__finding_kind(const ps_finding *f)
 {
     if (f->note)
         return "note";
@@ -335,11 +335,11 @@ void ps_report_check_text(ps_strbuf *out, const ps_check *c)
 {
     for (size_t i = 0; i < c->count; i++) {
         const ps_finding *f = &c->items[i];
-        party_place(out, &f->parties[0], 1);
-        ps_strbuf_printf(out, ": %s: %s\n", kind_name(f), f->message);
+        ps__party_place(out, &f->parties[0], 1);
+        ps_strbuf_printf(out, ": %s: %s\n", ps__finding_kind(f), f->message);
         for (size_t k = 0; k < f->nparties; k++) {
             ps_strbuf_puts(out, "  ");
-            party_place(out, &f->parties[k], 0);
+            ps__party_place(out, &f->parties[k], 0);
             ps_strbuf_printf(out, ": %s\n", f->parties[k].what);
         }
     }
@@ -470,7 +470,7 @@ void ps_report_batch_text(ps_strbuf *out, const ps_batch *b, const ps_plan *p, p
     }
     for (size_t i = 0; i < b->nrewrites; i++) {
         const ps_rewrite *r = &b->rewrites[i];
-        party_place(out, &r->listener, 1);
+        ps__party_place(out, &r->listener, 1);
         ps_strbuf_printf(out, ": %s: %s %ld -> %ld%s (%s)\n", r->note ? "note" : "rewrite",
                          r->listener.what, r->listener.port, r->new_port,
                          r->note ? ", not written" : "", r->message);

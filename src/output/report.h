@@ -32,6 +32,21 @@ void ps_report_check_json(ps_strbuf *out, const ps_check *check);
 /* "portshift apply --repair HOME...": the homes of the check, shell-quoted. */
 void ps_report_repair_command(ps_strbuf *out, const ps_check *check);
 
+/*
+ * Markdown, for a CI job summary or a pull-request comment: a table of the
+ * homes, then one of the edits (`plan`), the listeners (`ports`) or the
+ * findings and notes (`check`), every path as the user named the home.
+ */
+void ps_report_plan_markdown(ps_strbuf *out, const ps_plan *plan);
+void ps_report_ports_markdown(ps_strbuf *out, const ps_plan *plan);
+void ps_report_check_markdown(ps_strbuf *out, const ps_check *check);
+
+/* Shared by the text and markdown reports of check. */
+/* Where a party is: path:line(:col), "HOME (built in)", or "this host". */
+void ps__party_place(ps_strbuf *out, const ps_party *p, int col);
+/* "clash", "listening", "stale", "ambiguous", "unowned", or "note". */
+const char *ps__finding_kind(const ps_finding *f);
+
 /* What `batch` did with the plan of its assignment. */
 typedef enum ps_batch_step {
     PS_BATCH_SHOWN,  /* printed the assignment only */

@@ -1,0 +1,152 @@
+#include "cli/help.h"
+
+#include <string.h>
+
+const char *const ps_cli_commands[] = {"plan", "diff", "apply", "ports", "check", "batch", "help"};
+const size_t ps_cli_ncommands = sizeof ps_cli_commands / sizeof ps_cli_commands[0];
+
+static const char homes_text[] =
+    "HOME is a product folder (it holds repository/conf, or conf/ with carbon.xml or\n"
+    "deployment.toml); an EI profile may be named by its path (HOME/wso2/broker).\n"
+    "HOME=N sets that home's target offset, -o/--offset N the target of every home\n"
+    "without one; a home with neither keeps its offset. The homes of one call are one\n"
+    "host: references between them follow their owners.\n";
+
+static const char exit_text[] =
+    "Exit status: 0 nothing to change, done, or no findings; 1 changes pending (diff,\n"
+    "batch --diff) or findings (check); 2 usage or input error (nothing written).\n";
+
+typedef struct help {
+    const char *name;
+    const char *synopsis;
+    const char *what;
+    const char *options;
+    const char *example;
+} help;
+
+static const help helps[] = {
+    {"plan", "portshift plan [-o N] [--repair] [--format text|json|markdown] HOME[=N]...",
+     "Lists every port site of the homes and what would happen to it at the target.",
+     "  -o, --offset N    target offset of the homes named without =N\n"
+     "      --repair      also set each stale self reference (see check)\n"
+     "      --json        the same as --format json\n"
+     "      --format F    text (default), json (schemas/plan.schema.json) or markdown\n",
+     "portshift plan --format markdown -o 2 wso2am-2.6.0 >> \"$GITHUB_STEP_SUMMARY\""},
+    {"diff", "portshift diff [-o N] [--repair] [--color=WHEN] [-q] HOME[=N]...",
+     "Prints the change as a unified diff (paths relative to the current folder, for\n"
+     "patch -p1 and git apply); nothing is written. Exit 1 when changes are pending.",
+     "  -o, --offset N    target offset of the homes named without =N\n"
+     "      --repair      also set each stale self reference (see check)\n"
+     "      --color=WHEN  auto (default: on a terminal, unless NO_COLOR is set), always, never\n"
+     "  -q, --quiet       no summary line on stderr\n",
+     "portshift diff -o 3 wso2am-2.6.0 wso2is-5.10.0=4"},
+    {"apply", "portshift apply [-o N] [--repair] [--backup] [--force] [-q] HOME[=N]...",
+     "Writes the change in place, every file or none (a crash is finished by the next\n"
+     "apply). Refuses a running server unless --force.",
+     "  -o, --offset N    target offset of the homes named without =N\n"
+     "      --repair      also set each stale self reference (see check)\n"
+     "      --backup      keep each original as FILE.bak (an existing one is kept)\n"
+     "      --force       patch even when wso2carbon.pid names a live process\n"
+     "  -q, --quiet       print nothing on success\n",
+     "portshift apply --backup -o 1 /opt/wso2am-2.6.0"},
+    {"ports", "portshift ports [-o N] [--format text|json|markdown] HOME[=N]...",
+     "Lists the listening ports of each runtime at the target (active or not, auto,\n"
+     "manual or fixed, and where each is configured).",
+     "  -o, --offset N    show the ports at this offset instead of the current one\n"
+     "      --json        the same as --format json\n"
+     "      --format F    text (default), json (schemas/plan.schema.json) or markdown\n",
+     "portshift ports --json wso2ei-6.6.0"},
+    {"check", "portshift check [--listening] [--format text|json|markdown] HOME...",
+     "Judges the homes as they are: clashing listeners, ports already listening on this\n"
+     "host, stale self references and ambiguous ones. Exit 1 with findings; the output\n"
+     "names the command that repairs the stale references.",
+     "      --listening   also the ports bound on this host (/proc/net/tcp, tcp6)\n"
+     "      --json        the same as --format json\n"
+     "      --format F    text (default), json (schemas/check.schema.json) or markdown\n",
+     "portshift check --listening wso2am-2.6.0 wso2is-5.3.0"},
+    {"batch",
+     "portshift batch [--first N] [--avoid PORT[-PORT],...] [--listening]\n"
+     "                [--diff|--apply [--force]] [--format text|json] HOME...",
+     "Chooses offsets so that the active ports of all homes are pairwise disjoint: in the\n"
+     "order named, a home keeps its offset when it fits among those before it; the others\n"
+     "get the smallest that fits from --first. A fixed port that still collides gets the\n"
+     "next free one (a rewrite). Prints the assignment, or its diff, or applies it.",
+     "      --first N     the smallest offset to give a home that must move (default 0)\n"
+     "      --avoid LIST  ports or ranges no listener may take (8080,9000-9100)\n"
+     "      --listening   also avoid the ports bound on this host\n"
+     "      --diff        print the diff of the assignment (exit 1 when pending)\n"
+     "      --apply       apply it, repairing stale self references too\n"
+     "      --force       with --apply: patch even when wso2carbon.pid names a live process\n"
+     "      --json        the same as --format json\n"
+     "      --format F    text (default) or json (schemas/batch.schema.json)\n",
+     "portshift batch --apply am1 am2 is"},
+    {"help", "portshift help [COMMAND]", "Prints the help of a command, or the synopsis of all.",
+     "", "portshift help diff"},
+};
+
+void ps_cli_usage(ps_strbuf *out)
+{
+    for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++)
+        ps_strbuf_printf(out, "%s %s\n", i ? "      " : "usage:", helps[i].synopsis);
+    ps_strbuf_puts(out, "       portshift COMMAND --help       portshift --version\n\n");
+    ps_strbuf_puts(out, homes_text);
+    ps_strbuf_puts(out, "\n");
+    ps_strbuf_puts(out, exit_text);
+}
+
+int ps_cli_command_help(ps_strbuf *out, const char *command)
+{
+    for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++) {
+        const help *h = &helps[i];
+        if (strcmp(h->name, command) != 0)
+            continue;
+        ps_strbuf_printf(out, "usage: %s\n\n%s\n", h->synopsis, h->what);
+        if (*h->options)
+            ps_strbuf_printf(out, "\nOptions:\n%s", h->options);
+        if (strcmp(h->name, "help") != 0)
+            ps_strbuf_printf(out, "\n%s", homes_text);
+        ps_strbuf_printf(out, "\nExample:\n  %s\n\n%s", h->example, exit_text);
+        return 0;
+    }
+    return -1;
+}
+
+/* Levenshtein distance, capped: only "close enough" matters. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 32 || lb > 32)
+        return 99;
+    size_t row[33];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *ps_cli_suggest(const char *word)
+{
+    const char *best = NULL;
+    size_t best_d = 3; /* more than two edits away is another word */
+    for (size_t i = 0; i < ps_cli_ncommands; i++) {
+        size_t d = distance(word, ps_cli_commands[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = ps_cli_commands[i];
+        }
+    }
+    return best;
+}
