@@ -54,6 +54,14 @@ static long offset_of(const ps_batch *b, size_t home)
     return a.offset;
 }
 
+/* A home of one runtime at `offset`, with an active auto listener at base `port`. */
+static size_t home_at(synth *s, const char *name, long offset, long port, const char *what)
+{
+    size_t u = synth_runtime(s, name, "", "carbon", offset, 0);
+    synth_listener(s, u, port, PS_SHIFT_AUTO, 1, 0, what);
+    return u;
+}
+
 /* ---- where each home goes ---- */
 
 #define MAX_HOMES 3
@@ -139,12 +147,9 @@ END_TEST
 START_TEST(reasons)
 {
     synth *s = synth_new();
-    size_t a = synth_runtime(s, "a", "", "carbon", 0, 0);
-    synth_listener(s, a, 9443, PS_SHIFT_AUTO, 1, 0, "https");
-    size_t b = synth_runtime(s, "b", "", "carbon", 0, 0);
-    synth_listener(s, b, 9443, PS_SHIFT_AUTO, 1, 0, "https");
-    size_t c = synth_runtime(s, "c", "", "carbon", 2, 0);
-    synth_listener(s, c, 9443, PS_SHIFT_AUTO, 1, 0, "https");
+    home_at(s, "a", 0, 9443, "https");
+    home_at(s, "b", 0, 9443, "https");
+    size_t c = home_at(s, "c", 2, 9443, "https");
     synth_listener(s, c, 9444, PS_SHIFT_AUTO, 1, 0, "second https");
     ps_port_range avoid = {9445, 9445};
     ps_batch_options o = {.avoid = &avoid, .navoid = 1};
@@ -198,10 +203,8 @@ END_TEST
 START_TEST(unusable_offsets_are_skipped)
 {
     synth *s = synth_new();
-    size_t a = synth_runtime(s, "a", "", "carbon", 0, 0);
-    synth_listener(s, a, 65530, PS_SHIFT_AUTO, 1, 0, "high");
-    size_t b = synth_runtime(s, "b", "", "carbon", 0, 0);
-    synth_listener(s, b, 65530, PS_SHIFT_AUTO, 1, 0, "high");
+    home_at(s, "a", 0, 65530, "high");
+    size_t b = home_at(s, "b", 0, 65530, "high");
     synth_listener(s, b, 65534, PS_SHIFT_AUTO, 0, 0, "inactive, but it must fit too");
     ps_batch_options o = {0};
     ps_batch *k = choose_ok(s, &o, NULL);
@@ -211,10 +214,8 @@ START_TEST(unusable_offsets_are_skipped)
 
     /* b: 65531 is avoided, and offset 2 pushes the inactive one past 65535. */
     s = synth_new();
-    a = synth_runtime(s, "a", "", "carbon", 0, 0);
-    synth_listener(s, a, 65530, PS_SHIFT_AUTO, 1, 0, "high");
-    b = synth_runtime(s, "b", "", "carbon", 0, 0);
-    synth_listener(s, b, 65530, PS_SHIFT_AUTO, 1, 0, "high");
+    home_at(s, "a", 0, 65530, "high");
+    b = home_at(s, "b", 0, 65530, "high");
     synth_listener(s, b, 65534, PS_SHIFT_AUTO, 0, 0, "inactive, but it must fit too");
     ps_port_range avoid = {65531, 65531};
     o = (ps_batch_options){.avoid = &avoid, .navoid = 1};
@@ -230,8 +231,7 @@ START_TEST(unusable_offsets_are_skipped)
 
     /* A profile below its main runtime cannot follow it below 0. */
     s = synth_new();
-    a = synth_runtime(s, "a", "", "carbon", 0, 0);
-    synth_listener(s, a, 9448, PS_SHIFT_AUTO, 1, 0, "https");
+    home_at(s, "a", 0, 9448, "https");
     size_t main = synth_runtime(s, "ei", "", "ei", 5, 0);
     synth_listener(s, main, 9443, PS_SHIFT_AUTO, 1, 0, "integrator https");
     size_t low = synth_runtime(s, "ei", "wso2/low", "ei-broker", 2, 0);
@@ -248,8 +248,7 @@ END_TEST
 START_TEST(no_offset_fits)
 {
     synth *s = synth_new();
-    size_t a = synth_runtime(s, "a", "", "carbon", 0, 0);
-    synth_listener(s, a, 9443, PS_SHIFT_AUTO, 1, 0, "https");
+    size_t a = home_at(s, "a", 0, 9443, "https");
     ps_port_range all = {1, 65535};
     ps_batch_options o = {.avoid = &all, .navoid = 1};
     ps_error err = choose_fails(s, &o);
@@ -263,8 +262,7 @@ START_TEST(no_offset_fits)
 
     /* Two of its own listeners on one port at every offset. */
     s = synth_new();
-    a = synth_runtime(s, "a", "", "carbon", 0, 0);
-    synth_listener(s, a, 9443, PS_SHIFT_AUTO, 1, 0, "https");
+    a = home_at(s, "a", 0, 9443, "https");
     synth_listener(s, a, 9443, PS_SHIFT_AUTO, 1, 0, "https again");
     err = choose_fails(s, &(ps_batch_options){0});
     ck_assert_msg(strstr(err.message, "at offset 0 its https again (main.xml:3) would open 9443, "
@@ -274,8 +272,7 @@ START_TEST(no_offset_fits)
 
     /* A home with no offset setting fits where it is, or nowhere. */
     s = synth_new();
-    a = synth_runtime(s, "a", "", "carbon", 0, 0);
-    synth_listener(s, a, 9443, PS_SHIFT_AUTO, 1, 0, "https");
+    a = home_at(s, "a", 0, 9443, "https");
     size_t b = synth_runtime(s, "b", "", "carbon", 0, 0);
     synth_no_offset(s, b);
     synth_listener(s, b, 9763, PS_SHIFT_AUTO, 1, 0, "http");
@@ -284,8 +281,7 @@ START_TEST(no_offset_fits)
     ps_batch_free(k);
     synth_free(s);
     s = synth_new();
-    a = synth_runtime(s, "a", "", "carbon", 0, 0);
-    synth_listener(s, a, 9443, PS_SHIFT_AUTO, 1, 0, "https");
+    a = home_at(s, "a", 0, 9443, "https");
     b = synth_runtime(s, "b", "", "carbon", 0, 0);
     synth_no_offset(s, b);
     synth_listener(s, b, 9443, PS_SHIFT_AUTO, 1, 0, "https");
@@ -374,10 +370,8 @@ END_TEST
 START_TEST(fixed_and_moving_listeners)
 {
     synth *s = synth_new();
-    size_t a = synth_runtime(s, "a", "", "carbon", 0, 0);
-    synth_listener(s, a, 9443, PS_SHIFT_AUTO, 1, 0, "https");
-    size_t b = synth_runtime(s, "b", "", "carbon", 0, 0);
-    synth_listener(s, b, 9443, PS_SHIFT_AUTO, 1, 0, "https");
+    home_at(s, "a", 0, 9443, "https");
+    size_t b = home_at(s, "b", 0, 9443, "https");
     synth_listener(s, b, 9444, PS_SHIFT_FIXED, 1, 0, "pinned");
     size_t c = synth_runtime(s, "c", "", "carbon", 0, 0);
     synth_listener(s, c, 9443, PS_SHIFT_FIXED, 1, 0, "pinned at a's");
@@ -401,10 +395,8 @@ START_TEST(movers_spare_later_fixed_ports)
 {
     for (int cornered = 0; cornered < 2; cornered++) {
         synth *s = synth_new();
-        size_t a = synth_runtime(s, "a", "", "carbon", 0, 0);
-        synth_listener(s, a, 9443, PS_SHIFT_AUTO, 1, 0, "https");
-        size_t b = synth_runtime(s, "b", "", "carbon", 0, 0);
-        synth_listener(s, b, 9443, PS_SHIFT_AUTO, 1, 0, "https");
+        home_at(s, "a", 0, 9443, "https");
+        size_t b = home_at(s, "b", 0, 9443, "https");
         synth_listener(s, b, 7999, PS_SHIFT_AUTO, 1, 0, "something");
         size_t c = synth_runtime(s, "c", "", "ei-analytics", 0, 0);
         synth_carbon5(s, c);
@@ -545,8 +537,7 @@ START_TEST(listening_ports_are_avoided)
 
         /* Behind a home that opens 8280 it must move: not to 1 (9444 is nc's). */
         s = synth_new();
-        size_t a = synth_runtime(s, "a", "", "carbon", 0, 0);
-        synth_listener(s, a, 8280, PS_SHIFT_AUTO, 1, 0, "http");
+        home_at(s, "a", 0, 8280, "http");
         b = synth_runtime(s, home, "", "carbon", 0, 0);
         synth_listener(s, b, 9443, PS_SHIFT_AUTO, 1, 0, "https");
         synth_listener(s, b, 8280, PS_SHIFT_AUTO, 1, 0, "http");
@@ -561,8 +552,7 @@ START_TEST(listening_ports_are_avoided)
 
     /* Another home moves off both sockets, and says whose they are. */
     synth *s = synth_new();
-    size_t a = synth_runtime(s, "a", "", "carbon", 0, 0);
-    synth_listener(s, a, 9443, PS_SHIFT_AUTO, 1, 0, "https");
+    home_at(s, "a", 0, 9443, "https");
     ps_batch *k = choose_ok(s, &listening, proc);
     ck_assert_int_eq(offset_of(k, 0), 2);
     ps_assignment as;
