@@ -39,6 +39,9 @@ hyperfine --warmup 3 --runs 30 --export-markdown "$scratch/speed.md" \
   -n "diff, all ${#homes[@]} trees in one call" "$bin diff --offset 3 ${homes[*]} || true" \
   -n "check, all ${#homes[@]} trees in one call" "$bin check ${homes[*]} || true" \
   -n "check --listening, all ${#homes[@]} trees" "$bin check --listening ${homes[*]} || true" \
+  -n "batch, all ${#homes[@]} trees in one call" "$bin batch ${homes[*]}" \
+  -n "batch --avoid 1-65535 (no offset fits: every candidate tried), largest tree" \
+     "$bin batch --avoid 1-65535 $big 2>/dev/null || true" \
   -n "apply 3 then 0, largest tree (copy)" "$bin apply --offset 3 $scratch/home && $bin apply --offset 0 $scratch/home" \
   -n "xmlstarlet: <Offset> only, one carbon.xml" \
      "xmlstarlet ed -N c=http://wso2.org/projects/carbon/carbon.xml -u /c:Server/c:Ports/c:Offset -v 3 $carbon >/dev/null"
@@ -46,7 +49,8 @@ cat "$scratch/speed.md"
 
 echo
 echo "peak memory (maximum resident set size):"
-for cmd in "plan --offset 3 $big" "plan --offset 3 $multi" "diff --offset 3 ${homes[*]}"; do
+for cmd in "plan --offset 3 $big" "plan --offset 3 $multi" "diff --offset 3 ${homes[*]}" \
+           "batch ${homes[*]}"; do
   # diff exits 1 when changes are pending; only the memory figure matters here.
   kb=$( (/usr/bin/time -v "$bin" $cmd >/dev/null 2>"$scratch/time.txt") 2>/dev/null || true
         awk -F': ' '/Maximum resident/ {print $2}' "$scratch/time.txt")

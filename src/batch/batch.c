@@ -61,7 +61,7 @@ typedef struct placer {
     unsigned clock;
     /* Per port, the fixed listeners of the homes not placed yet; with
      * `strict`, a candidate keeps clear of them too. */
-    unsigned *ahead;
+    int *ahead;
     int strict;
 } placer;
 
@@ -411,7 +411,7 @@ static void count_ahead(placer *p, const ps_batch_home *h, int by)
             const ps_site *s = &ss->items[k];
             if (ps_listener_exclusive(s) && is_fixed(&p->b->units[u], s) &&
                 ps_port_usable(s->value))
-                p->ahead[s->value] += (unsigned)by;
+                p->ahead[s->value] += by;
         }
     }
 }
