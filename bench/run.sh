@@ -37,6 +37,8 @@ hyperfine --warmup 3 --runs 30 --export-markdown "$scratch/speed.md" \
   -n "diff, largest tree" "$bin diff --offset 3 $big || true" \
   -n "diff, EI home with 4 runtimes" "$bin diff --offset 3 $multi || true" \
   -n "diff, all ${#homes[@]} trees in one call" "$bin diff --offset 3 ${homes[*]} || true" \
+  -n "check, all ${#homes[@]} trees in one call" "$bin check ${homes[*]} || true" \
+  -n "check --listening, all ${#homes[@]} trees" "$bin check --listening ${homes[*]} || true" \
   -n "apply 3 then 0, largest tree (copy)" "$bin apply --offset 3 $scratch/home && $bin apply --offset 0 $scratch/home" \
   -n "xmlstarlet: <Offset> only, one carbon.xml" \
      "xmlstarlet ed -N c=http://wso2.org/projects/carbon/carbon.xml -u /c:Server/c:Ports/c:Offset -v 3 $carbon >/dev/null"

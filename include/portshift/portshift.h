@@ -2,11 +2,13 @@
  * portshift: apply a port offset to WSO2 Carbon product installs.
  *
  * The one public header. Everything a program (or a test) needs to run
- * portshift in-process: the error record and the CLI entry point.
+ * portshift in-process: the error record, the CLI entry point, and the
+ * library the CLI calls (homes, their ports, a plan, the findings of check).
  */
 #ifndef PORTSHIFT_PORTSHIFT_H
 #define PORTSHIFT_PORTSHIFT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -39,6 +41,184 @@ typedef struct ps_error {
  * (PS_EXIT_*). Holds no global state between calls.
  */
 int ps_cli_main(int argc, char **argv, FILE *out, FILE *err);
+
+/*
+ * The library below the CLI (DESIGN §3 "One port model, one host"): a set
+ * of homes loaded once, their listening ports at any offset, who owns a
+ * port, a plan for target offsets, and the findings of `check`. Every
+ * function returns 0 (or a count) on success and -1 with `err` filled on
+ * failure; what comes back through an `out` pointer belongs to the caller
+ * and is freed with the matching _free function, and `const char *` fields
+ * are borrowed from the object they came from (valid until it is freed).
+ */
+
+/* Homes loaded and held: their config read, parsed and classified, and a
+ * lock on each home kept until ps_host_free. */
+typedef struct ps_host ps_host;
+/* What the target offsets change. Borrows from its host. */
+typedef struct ps_plan ps_plan;
+/* The findings about the homes as they are. Borrows from its host. */
+typedef struct ps_check ps_check;
+
+/* One home of a host, as a command line names it. */
+typedef struct ps_home_spec {
+    const char *path; /* a home, or a runtime inside one: HOME/wso2/broker */
+    int has_target;   /* 1: plan it at `target` (HOME=N); 0: it keeps its offset */
+    long target;
+} ps_home_spec;
+
+enum ps_host_flags {
+    /* For an apply: exclusive locks, and an apply a crash cut short in any
+     * of the homes is finished first (ps_host_recovered says what was done).
+     * Without it the locks are shared, and a home holding such a record is
+     * refused with a message naming the command that finishes it. */
+    PS_HOST_WRITE = 1,
+    /* With PS_HOST_WRITE: that finishing may write to a home whose server runs. */
+    PS_HOST_FORCE = 2
+};
+
+/*
+ * Loads homes[0..n) as one host (the homes of one call see each other:
+ * references follow listeners across them). A home named twice is loaded
+ * once; naming it twice with different targets is an error. Each home is
+ * locked before anything in it is read. On success *out is freed with
+ * ps_host_free, which releases the locks.
+ */
+int ps_host_open(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags, ps_error *err);
+void ps_host_free(ps_host *host);
+/* One line per crashed apply that ps_host_open finished; "" when none. */
+const char *ps_host_recovered(const ps_host *host);
+
+/* The runtimes of the host (a home has one, an EI 6.x home several), in
+ * the order the homes were named, each home's main runtime first. */
+size_t ps_host_runtime_count(const ps_host *host);
+
+typedef struct ps_runtime_info {
+    const char *home;    /* as named */
+    const char *runtime; /* "" for the home's main runtime, else its folder: "wso2/broker" */
+    const char *product; /* catalog product id: "apim", "is", "ei-broker", ... */
+    const char *product_name;
+    const char *version; /* "" when unknown */
+    const char *mode;    /* "xml", "toml", or "yaml" (Carbon 5: no offset, fixed ports) */
+    long offset;         /* as its files say now (the product default when unset) */
+} ps_runtime_info;
+
+/* Facts of runtime i; -1 when there is no runtime i. */
+int ps_host_runtime(ps_runtime_info *out, const ps_host *host, size_t i, ps_error *err);
+
+/* One listener of a runtime at some offset. */
+typedef struct ps_port {
+    long port; /* the port it opens at that offset */
+    long base; /* at offset 0 */
+    const char
+        *shift; /* "auto" (Carbon adds the offset), "manual" (written as base + offset), "fixed" */
+    int active; /* 0: its feature is switched off, it opens nothing */
+    const char *what;
+    const char *file; /* relative to the home; NULL for a listener with no config entry */
+    int line;         /* 0 when file is NULL */
+} ps_port;
+
+typedef struct ps_ports {
+    ps_port *items;
+    size_t count;
+    long offset;
+    /* 0 when the offset pushes a port outside 1..65535: the runtime cannot
+     * run there. Not an error: every port is still listed. */
+    int usable;
+} ps_ports;
+
+/* Pass as `offset` for the offset a runtime is at now. */
+#define PS_OFFSET_CURRENT (-1L)
+
+/* The listeners of runtime i (active or not, built in or not) at `offset`;
+ * *out is freed with ps_ports_free. -1 when there is no runtime i or the
+ * offset is negative. */
+int ps_host_ports(ps_ports *out, const ps_host *host, size_t i, long offset, ps_error *err);
+void ps_ports_free(ps_ports *ports);
+
+/* One party of a finding, or one owner of a port. */
+typedef struct ps_party {
+    const char *home;    /* as named; NULL for a socket of this host outside the call */
+    const char *runtime; /* "" for the main runtime; NULL with home */
+    const char *file;    /* relative to the home; NULL when built in, or a socket */
+    const char *path;    /* the home as named joined with file, for messages; NULL with file */
+    int line, col;       /* 0 when file is NULL */
+    const char *what;    /* the listener, reference or process */
+    long port;           /* its port now */
+    long pid;            /* a socket's process, -1 when unknown or not a socket */
+} ps_party;
+
+/* Every listener (active or not) that listens on `port` now, as an array the
+ * caller frees with free(); the strings are borrowed from the host. */
+int ps_host_owners(ps_party **out, size_t *n, const ps_host *host, long port, ps_error *err);
+
+enum ps_plan_flags {
+    /* Also set every stale self reference (ps_finding) to the port its
+     * listener has at the target: what `apply --repair` writes. */
+    PS_PLAN_REPAIR = 1
+};
+
+/*
+ * Plans the targets the homes were opened with. -1 when one cannot be
+ * reached: a port pushed past 65535, a runtime with no offset setting, a
+ * Carbon 5 runtime given an offset. Free *out with ps_plan_free, before
+ * the host.
+ */
+int ps_host_plan(ps_plan **out, ps_host *host, unsigned flags, ps_error *err);
+void ps_plan_free(ps_plan *plan);
+
+/* One planned change of a file. */
+typedef struct ps_change {
+    const char *path; /* the home as named joined with the file */
+    int line, col;
+    long old_value, new_value; /* a port, or the offset */
+    char *why;                 /* allocated: free() it */
+} ps_change;
+
+size_t ps_plan_change_count(const ps_plan *plan);
+/* Change i, in file then position order; -1 when there is none. */
+int ps_plan_change(ps_change *out, const ps_plan *plan, size_t i, ps_error *err);
+
+typedef enum ps_finding_kind {
+    PS_FINDING_CLASH,     /* two active listeners open one port */
+    PS_FINDING_LISTENING, /* an active listener's port is already bound on this host */
+    PS_FINDING_STALE,     /* a stale self reference (DESIGN §1): `should` says its value */
+    PS_FINDING_AMBIGUOUS, /* a reference that several homes of the call could own */
+    PS_FINDING_UNOWNED    /* a reference no runtime of the call listens on (a note) */
+} ps_finding_kind;
+
+typedef struct ps_finding {
+    ps_finding_kind kind;
+    /* 1: a note (an unowned reference, a stale one in a file generated from
+     * deployment.toml, a port bound maybe by the home's own server), not a
+     * finding: reported, but it does not fail `check`. */
+    int note;
+    long port;
+    long should; /* PS_FINDING_STALE: the value it should have; else -1 */
+    const char *
+        toml_key; /* a stale note: the deployment.toml key ("table.key") that renders it, or NULL */
+    const char *message;     /* one line for people */
+    const ps_party *parties; /* the first is the one reported at: the listener or reference */
+    size_t nparties;
+} ps_finding;
+
+enum ps_check_flags {
+    /* Also compare the listeners with the TCP ports listening on this host
+     * (/proc/net/tcp, /proc/net/tcp6), except the sockets of the home's own
+     * running server (wso2carbon.pid naming a live process). */
+    PS_CHECK_LISTENING = 1
+};
+
+/* Judges the homes as they are, whatever targets they were opened with.
+ * Free *out with ps_check_free, before the host. */
+int ps_host_check(ps_check **out, ps_host *host, unsigned flags, ps_error *err);
+void ps_check_free(ps_check *check);
+/* Findings first, then notes, each in the order the homes were named. */
+size_t ps_check_count(const ps_check *check);
+/* How many of them are findings (not notes): `check` exits 1 when any. */
+size_t ps_check_findings(const ps_check *check);
+/* Finding i, borrowed from the check; NULL when there is none. */
+const ps_finding *ps_check_get(const ps_check *check, size_t i);
 
 #ifdef __cplusplus
 }

@@ -134,6 +134,7 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
     r->active_file = attr(doc, data, elem, "active-file");
     r->active_if = attr(doc, data, elem, "active-if");
     r->what = attr(doc, data, elem, "what");
+    r->toml_key = attr(doc, data, elem, "toml-key");
     r->role = attr(doc, data, elem, "name");
     char *owner = attr(doc, data, elem, "owner");
     r->self_only = owner && strcmp(owner, "self") == 0;
@@ -275,9 +276,9 @@ void ps_catalog_free(ps_catalog *cat)
     for (size_t i = 0; i < cat->nrules; i++) {
         ps_rule *r = &cat->rules[i];
         strlist_free(&r->products);
-        char *strs[] = {r->since,       r->before,       r->source,    r->file, r->match,
-                        r->key,         r->active_file,  r->active_if, r->what, r->role,
-                        r->unless_file, r->unless_match, r->shows,     r->value};
+        char *strs[] = {r->since,       r->before,       r->source,    r->file,  r->match,
+                        r->key,         r->active_file,  r->active_if, r->what,  r->role,
+                        r->unless_file, r->unless_match, r->shows,     r->value, r->toml_key};
         for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++)
             free(strs[k]);
         ps_xpath_free(r->xpath.match);

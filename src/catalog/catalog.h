@@ -74,9 +74,12 @@ typedef struct ps_rule {
     char *what;
     char *role;
     int self_only; /* reference: owner="self", only its own runtime may own it */
-    long port;     /* builtin */
-    char *shows;   /* version: the earliest version whose files hold this entry */
-    char *value;   /* version: a glob the entry's (unquoted) value must match */
+    /* reference: the deployment.toml key that renders it where its file is
+     * generated (toml mode), "table.key"; NULL when unknown */
+    char *toml_key;
+    long port;   /* builtin */
+    char *shows; /* version: the earliest version whose files hold this entry */
+    char *value; /* version: a glob the entry's (unquoted) value must match */
     ps_root unless_root;
     char *unless_file, *unless_match;
     /* match, active_if and unless_match compiled when the catalog is loaded

@@ -1,8 +1,8 @@
 /*
- * The command line: parses arguments, runs the pipeline
- * (detect -> load -> sites -> plan -> render -> diff | apply | report)
- * and maps the outcome to an exit status. All state lives in one `run`
- * so the CLI can be called again and again in-process (tests do).
+ * The command line: parses arguments, asks the host (src/host: the homes
+ * of the call, loaded and held) for a plan or the findings of check,
+ * prints them, and maps the outcome to an exit status. All state lives in
+ * one `run` so the CLI can be called again and again in-process (tests do).
  */
 #include <portshift/portshift.h>
 
@@ -15,65 +15,63 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
-#include "catalog/catalog.h"
-#include "detect/detect.h"
-#include "load/config.h"
+#include "check/check.h"
+#include "host/host.h"
 #include "output/apply.h"
 #include "output/diff.h"
-#include "output/lock.h"
-#include "output/recover.h"
 #include "output/report.h"
 #include "plan/plan.h"
 #include "render/render.h"
-#include "sites/sites.h"
 
 #define OFFSET_MAX 65535L
 
 static const char usage_text[] =
-    "usage: portshift plan  [--offset N] [--json] HOME[=N]...\n"
-    "       portshift diff  [--offset N] HOME[=N]...\n"
-    "       portshift apply [--offset N] [--backup] [--force] HOME[=N]...\n"
+    "usage: portshift plan  [--offset N] [--repair] [--json] HOME[=N]...\n"
+    "       portshift diff  [--offset N] [--repair] HOME[=N]...\n"
+    "       portshift apply [--offset N] [--repair] [--backup] [--force] HOME[=N]...\n"
     "       portshift ports [--offset N] [--json] HOME[=N]...\n"
+    "       portshift check [--listening] [--json] HOME...\n"
     "\n"
-    "Exit status: 0 nothing to change (apply: done), 1 changes pending (diff),\n"
-    "2 usage or input error (nothing written).\n";
+    "--repair also sets each stale self reference that check reports to the\n"
+    "port its own runtime listens on for it (at the target offset).\n"
+    "\n"
+    "Exit status: 0 nothing to change (apply: done; check: no findings),\n"
+    "1 changes pending (diff) or findings (check), 2 usage or input error\n"
+    "(nothing written).\n";
 
-typedef enum command { CMD_PLAN, CMD_DIFF, CMD_APPLY, CMD_PORTS } command;
+typedef enum command { CMD_PLAN, CMD_DIFF, CMD_APPLY, CMD_PORTS, CMD_CHECK } command;
 
 typedef struct home_arg {
     char *path;
     int has_target;
     long target;
-    size_t home;   /* index into run.homes once loaded */
-    char *runtime; /* a runtime inside the home (wso2/broker), or NULL for the home */
 } home_arg;
 
 typedef struct run {
     command cmd;
-    int json, backup, force;
+    int json, backup, force, repair, listening;
     int has_offset;
     long offset;
     home_arg *args;
     size_t nargs;
-    ps_catalog *cat;
-    ps_home **homes; /* distinct homes */
-    size_t nhomes;
-    ps_config *configs; /* per unit */
-    ps_sites *sites;    /* per unit */
-    ps_unit *units;
-    size_t nunits;
+    ps_host *host; /* the homes, held from before they are read until the output is out */
     ps_plan *plan;
-    ps_locks locks; /* every home, held from before it is read until the output is out */
+    ps_check *check;
     FILE *out, *err;
     int out_errno; /* the first failed write to `out` */
 } run;
 
-/* Writes a finished report to `out`, keeping the errno of a short write:
- * by the time the stream is flushed at exit, errno says nothing any more. */
+/* Writes finished output to `out`, keeping the errno of a short write: by
+ * the time the stream is flushed at exit, errno says nothing any more. */
+static void emit_bytes(run *r, const char *data, size_t len)
+{
+    if (len && fwrite(data, 1, len, r->out) < len && !r->out_errno)
+        r->out_errno = errno ? errno : EIO;
+}
+
 static void emit(run *r, const ps_strbuf *b)
 {
-    if (b->len && fwrite(b->data, 1, b->len, r->out) < b->len && !r->out_errno)
-        r->out_errno = errno ? errno : EIO;
+    emit_bytes(r, b->data, b->len);
 }
 
 static int parse_offset(const char *s, long *v, ps_error *err)
@@ -115,12 +113,12 @@ static int parse_args(run *r, int argc, char **argv, ps_error *err)
 {
     if (argc < 2)
         return ps_error_set(err, NULL, 0, 0, "no command given");
-    static const char *const names[] = {"plan", "diff", "apply", "ports"};
-    size_t c = 0;
-    while (c < 4 && strcmp(argv[1], names[c]) != 0)
+    static const char *const names[] = {"plan", "diff", "apply", "ports", "check"};
+    size_t c = 0, ncommands = sizeof names / sizeof names[0];
+    while (c < ncommands && strcmp(argv[1], names[c]) != 0)
         c++;
-    if (c == 4) {
-        if (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "batch") == 0)
+    if (c == ncommands) {
+        if (strcmp(argv[1], "batch") == 0)
             return ps_error_set(err, NULL, 0, 0, "'%s' is not implemented yet", argv[1]);
         return ps_error_set(err, NULL, 0, 0, "unknown command '%s'", argv[1]);
     }
@@ -131,6 +129,9 @@ static int parse_args(run *r, int argc, char **argv, ps_error *err)
         const char *a = argv[i];
         if (!only_homes && strcmp(a, "--") == 0) {
             only_homes = 1;
+        } else if (!only_homes && strncmp(a, "--offset", 8) == 0 && r->cmd == CMD_CHECK) {
+            return ps_error_set(err, NULL, 0, 0,
+                                "check takes no offset: it judges the homes as they are");
         } else if (!only_homes && strcmp(a, "--offset") == 0) {
             if (i + 1 >= argc)
                 return ps_error_set(err, NULL, 0, 0, "--offset needs a value");
@@ -142,8 +143,13 @@ static int parse_args(run *r, int argc, char **argv, ps_error *err)
                 return -1;
             r->has_offset = 1;
         } else if (!only_homes && strcmp(a, "--json") == 0 &&
-                   (r->cmd == CMD_PLAN || r->cmd == CMD_PORTS)) {
+                   (r->cmd == CMD_PLAN || r->cmd == CMD_PORTS || r->cmd == CMD_CHECK)) {
             r->json = 1;
+        } else if (!only_homes && strcmp(a, "--repair") == 0 &&
+                   (r->cmd == CMD_PLAN || r->cmd == CMD_DIFF || r->cmd == CMD_APPLY)) {
+            r->repair = 1;
+        } else if (!only_homes && strcmp(a, "--listening") == 0 && r->cmd == CMD_CHECK) {
+            r->listening = 1;
         } else if (!only_homes && strcmp(a, "--backup") == 0 && r->cmd == CMD_APPLY) {
             r->backup = 1;
         } else if (!only_homes && strcmp(a, "--force") == 0 && r->cmd == CMD_APPLY) {
@@ -154,165 +160,13 @@ static int parse_args(run *r, int argc, char **argv, ps_error *err)
             home_arg *h = PS_PUSH(r->args, r->nargs, cap);
             if (parse_home(a, h, err) < 0)
                 return -1;
+            if (h->has_target && r->cmd == CMD_CHECK)
+                return ps_error_set(err, NULL, 0, 0,
+                                    "check takes no offset: it judges the homes as they are");
         }
     }
     if (!r->nargs)
         return ps_error_set(err, NULL, 0, 0, "no HOME given");
-    return 0;
-}
-
-/* HOME/wso2/<profile> names a runtime of an EI home: split it into the two. */
-static char *split_runtime(const char *path, char **runtime)
-{
-    size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/')
-        n--;
-    char *p = ps_xstrndup(path, n);
-    *runtime = NULL;
-    char *last = strrchr(p, '/');
-    if (!last || last == p)
-        return p;
-    *last = '\0';
-    char *prev = strrchr(p, '/');
-    const char *parent = prev ? prev + 1 : p;
-    if (strcmp(parent, "wso2") == 0) {
-        char *home = prev ? ps_xstrndup(p, (size_t)(prev - p)) : ps_xstrdup(".");
-        *runtime = ps_xasprintf("wso2/%s", last + 1);
-        free(p);
-        return home;
-    }
-    *last = '/';
-    return p;
-}
-
-static int same_dir(const char *a, const char *b)
-{
-    struct stat x, y;
-    return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
-}
-
-/* detect: each argument names a home, or a runtime inside one; a home named twice loads once. */
-static int detect_all(run *r, ps_error *err)
-{
-    r->homes = ps_xcalloc(r->nargs, sizeof *r->homes);
-    for (size_t i = 0; i < r->nargs; i++) {
-        home_arg *a = &r->args[i];
-        char *path = split_runtime(a->path, &a->runtime);
-        size_t h = 0;
-        while (h < r->nhomes && !same_dir(r->homes[h]->path, path))
-            h++;
-        if (h == r->nhomes) {
-            if (ps_detect(&r->homes[h], r->cat, path, err) < 0) {
-                free(path);
-                return -1;
-            }
-            r->nhomes++;
-        }
-        free(path);
-        a->home = h;
-        for (size_t j = 0; j < i; j++) {
-            const home_arg *b = &r->args[j];
-            int same_rt = (!a->runtime && !b->runtime) ||
-                          (a->runtime && b->runtime && strcmp(a->runtime, b->runtime) == 0);
-            if (b->home == h && same_rt &&
-                (a->has_target != b->has_target || a->target != b->target))
-                return ps_error_set(err, a->path, 0, 0, "named twice with different offsets");
-        }
-        if (a->runtime) {
-            const ps_home *home = r->homes[h];
-            size_t k = 0;
-            while (k < home->nruntimes && strcmp(home->runtimes[k].name, a->runtime) != 0)
-                k++;
-            if (k == home->nruntimes)
-                return ps_error_set(err, a->path, 0, 0, "not a runtime of %s", home->path);
-        }
-    }
-    return 0;
-}
-
-/*
- * Locks every home before anything in it is read (DESIGN §2.5): apply
- * exclusively, and it first finishes any apply a crash cut short; the
- * commands that only read share the lock, and refuse a home where such an
- * apply waits to be finished (they never write).
- */
-static int hold_homes(run *r, ps_error *err)
-{
-    int rc = -1;
-    int apply = r->cmd == CMD_APPLY;
-    char **paths = ps_xcalloc(r->nargs, sizeof *paths);
-    for (size_t i = 0; i < r->nargs; i++) {
-        char *runtime;
-        paths[i] = split_runtime(r->args[i].path, &runtime);
-        free(runtime);
-    }
-    if (ps_locks_take(&r->locks, (const char *const *)paths, r->nargs,
-                      apply ? PS_LOCK_EXCLUSIVE : PS_LOCK_SHARED, PS_LOCK_WAIT_MS, err) < 0)
-        goto done;
-    if (apply) {
-        ps_strbuf report = PS_STRBUF_INIT;
-        rc = ps_recover(&r->locks, r->force, &report, err);
-        if (report.len)
-            fwrite(report.data, 1, report.len, r->out);
-        ps_strbuf_free(&report);
-        goto done;
-    }
-    for (size_t i = 0; i < r->nargs; i++)
-        if (ps_recover_refuse(paths[i], err) < 0)
-            goto done;
-    rc = 0;
-done:
-    ps_free_strings(paths, r->nargs);
-    return rc;
-}
-
-/* detect -> load -> sites for every runtime of every home. */
-static int load_all(run *r, ps_error *err)
-{
-    if (detect_all(r, err) < 0)
-        return -1;
-    size_t total = 0;
-    for (size_t h = 0; h < r->nhomes; h++)
-        total += r->homes[h]->nruntimes;
-    r->configs = ps_xcalloc(total, sizeof *r->configs);
-    r->sites = ps_xcalloc(total, sizeof *r->sites);
-    r->units = ps_xcalloc(total, sizeof *r->units);
-    for (size_t h = 0; h < r->nhomes; h++) {
-        const ps_home *home = r->homes[h];
-        if (ps_config_load_home(&r->configs[r->nunits], home, err) < 0)
-            return -1;
-        for (size_t k = 0; k < home->nruntimes; k++) {
-            size_t u = r->nunits;
-            /* The main runtime comes first; its profiles share its version. */
-            const char *home_version = k ? r->sites[u - k].version : NULL;
-            if (ps_sites_find(&r->sites[u], r->cat, &home->runtimes[k], &r->configs[u],
-                              home_version, err) < 0) {
-                for (size_t j = k; j < home->nruntimes; j++) /* not a unit's yet */
-                    ps_config_free(&r->configs[u - k + j]);
-                return -1;
-            }
-            ps_unit *unit = &r->units[u];
-            unit->home = home;
-            unit->rt = &home->runtimes[k];
-            unit->cfg = &r->configs[u];
-            unit->sites = &r->sites[u];
-            r->nunits++;
-            for (size_t i = 0; i < r->nargs; i++) {
-                const home_arg *a = &r->args[i];
-                if (a->home != h)
-                    continue;
-                long target = a->has_target ? a->target : r->offset;
-                int wanted = a->has_target || r->has_offset;
-                if (!a->runtime && wanted) {
-                    unit->home_has_target = 1;
-                    unit->home_target = target;
-                } else if (a->runtime && wanted && strcmp(a->runtime, unit->rt->name) == 0) {
-                    unit->has_target = 1;
-                    unit->target = target;
-                }
-            }
-        }
-    }
     return 0;
 }
 
@@ -348,89 +202,68 @@ static int do_diff(run *r, ps_rendered *files, size_t n)
     return n ? PS_EXIT_PENDING : PS_EXIT_OK;
 }
 
-/* The home a loaded file belongs to. */
-static const char *home_of(const run *r, const ps_cfile *file)
-{
-    for (size_t u = 0; u < r->nunits; u++) {
-        const ps_config *cfg = &r->configs[u];
-        if (file >= cfg->files && file < cfg->files + cfg->nfiles)
-            return r->units[u].home->path;
-    }
-    return NULL;
-}
-
-/* Staged files of an apply killed while staging (no record names them) go. */
-static int remove_staged(const run *r, ps_error *err)
-{
-    const char **paths = NULL;
-    size_t n = 0, cap = 0;
-    for (size_t u = 0; u < r->nunits; u++)
-        for (size_t i = 0; i < r->configs[u].nfiles; i++)
-            *PS_PUSH(paths, n, cap) = r->configs[u].files[i].path;
-    int rc = ps_recover_staged(paths, n, &r->locks, err);
-    free(paths);
-    return rc;
-}
-
 static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
 {
-    if (remove_staged(r, err) < 0)
-        return PS_EXIT_ERROR;
-    if (n == 0)
-        return PS_EXIT_OK; /* nothing to write: no server to spare */
-    for (size_t i = 0; i < r->nhomes; i++) {
-        long pid;
-        if (!r->force && ps_home_running(r->homes[i]->path, &pid)) {
-            ps_error_set(err, r->homes[i]->path, 0, 0,
-                         "the server is running (wso2carbon.pid: process %ld); stop it or use "
-                         "--force",
-                         pid);
-            return PS_EXIT_ERROR;
-        }
-    }
-    ps_write *w = ps_xcalloc(n, sizeof *w);
-    /* Asked under the lock, so it is what ps_apply_files will find. */
-    int *had_backup = ps_xcalloc(n, sizeof *had_backup);
-    for (size_t i = 0; i < n; i++) {
-        w[i].path = files[i].file->path;
-        w[i].data = files[i].data;
-        w[i].len = files[i].len;
-        w[i].expect = files[i].file->data;
-        w[i].expect_len = files[i].file->len;
-        had_backup[i] = r->backup && ps_backup_exists(w[i].path);
-        w[i].home = home_of(r, files[i].file);
-    }
-    int rc = ps_apply_files(w, n, r->backup ? PS_APPLY_BACKUP : 0, err);
-    free(w);
-    if (rc == 0) {
-        ps_strbuf b = PS_STRBUF_INIT;
-        for (size_t i = 0; i < n; i++) {
-            const char *path = files[i].file->path;
-            ps_strbuf_printf(&b, "updated %s\n", path);
-            if (!r->backup)
-                continue;
-            char *bak = ps_backup_name(path);
-            ps_strbuf_printf(
-                &b, had_backup[i] ? "kept %s, an earlier backup\n" : "saved the original as %s\n",
-                bak);
-            free(bak);
-        }
-        emit(r, &b);
-        ps_strbuf_free(&b);
-    }
-    free(had_backup);
+    ps_strbuf b = PS_STRBUF_INIT;
+    int rc = ps_host_apply(r->host, files, n, r->force ? PS_HOST_FORCE : 0,
+                           r->backup ? PS_APPLY_BACKUP : 0, &b, err);
+    emit(r, &b);
+    ps_strbuf_free(&b);
     return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
+}
+
+static void print_warnings(run *r, const ps_diags *warnings)
+{
+    for (size_t i = 0; i < warnings->count; i++)
+        ps_error_print(r->err, "warning", &warnings->items[i]);
+}
+
+static int do_check(run *r, ps_error *err)
+{
+    if (ps_host_check(&r->check, r->host, r->listening ? PS_CHECK_LISTENING : 0, err) < 0)
+        return PS_EXIT_ERROR;
+    print_warnings(r, &r->check->now->warnings);
+    ps_strbuf b = PS_STRBUF_INIT;
+    if (r->json)
+        ps_report_check_json(&b, r->check);
+    else
+        ps_report_check_text(&b, r->check);
+    emit(r, &b);
+    ps_strbuf_free(&b);
+    return r->check->nfindings ? PS_EXIT_PENDING : PS_EXIT_OK;
+}
+
+/* The homes as the host takes them: --offset fills in a target for each home without one. */
+static int open_host(run *r, ps_error *err)
+{
+    ps_home_spec *specs = ps_xcalloc(r->nargs, sizeof *specs);
+    for (size_t i = 0; i < r->nargs; i++) {
+        const home_arg *a = &r->args[i];
+        specs[i] = (ps_home_spec){.path = a->path,
+                                  .has_target = a->has_target || r->has_offset,
+                                  .target = a->has_target ? a->target : r->offset};
+    }
+    unsigned flags = r->cmd == CMD_APPLY ? PS_HOST_WRITE | (r->force ? PS_HOST_FORCE : 0) : 0;
+    int rc = ps_host_open(&r->host, specs, r->nargs, flags, err);
+    free(specs);
+    if (rc == 0) {
+        /* What finishing a crashed apply did comes first. */
+        const char *recovered = ps_host_recovered(r->host);
+        emit_bytes(r, recovered, strlen(recovered));
+    }
+    return rc;
 }
 
 static int execute(run *r, ps_error *err)
 {
-    /* The catalog first: the homes are held no longer than needed. */
-    if (ps_catalog_builtin(&r->cat, err) < 0 || hold_homes(r, err) < 0 || load_all(r, err) < 0)
+    if (open_host(r, err) < 0)
         return PS_EXIT_ERROR;
-    if (ps_plan_make(&r->plan, r->units, r->nunits, err) < 0)
+    if (r->cmd == CMD_CHECK)
+        return do_check(r, err);
+    if (ps_host_plan(&r->plan, r->host, r->repair ? PS_PLAN_REPAIR : 0, err) < 0)
         return PS_EXIT_ERROR;
-    for (size_t i = 0; i < r->plan->warnings.count && !(r->cmd == CMD_PLAN && !r->json); i++)
-        ps_error_print(r->err, "warning", &r->plan->warnings.items[i]);
+    if (!(r->cmd == CMD_PLAN && !r->json))
+        print_warnings(r, &r->plan->warnings);
 
     if (r->cmd == CMD_PLAN || r->cmd == CMD_PORTS) {
         ps_strbuf b = PS_STRBUF_INIT;
@@ -455,24 +288,12 @@ static int execute(run *r, ps_error *err)
 
 static void run_free(run *r)
 {
+    ps_check_free(r->check);
     ps_plan_free(r->plan);
-    for (size_t u = 0; u < r->nunits; u++) {
-        ps_sites_free(&r->sites[u]);
-        ps_config_free(&r->configs[u]);
-    }
-    free(r->units);
-    free(r->sites);
-    free(r->configs);
-    for (size_t h = 0; h < r->nhomes; h++)
-        ps_home_free(r->homes[h]);
-    for (size_t i = 0; i < r->nargs; i++) {
+    ps_host_free(r->host); /* releases the locks, once the output is out */
+    for (size_t i = 0; i < r->nargs; i++)
         free(r->args[i].path);
-        free(r->args[i].runtime);
-    }
-    free(r->homes);
     free(r->args);
-    ps_catalog_free(r->cat);
-    ps_locks_release(&r->locks);
 }
 
 /* Flushes `f`: 0, or the errno of the failed write (`kept` when an earlier

@@ -84,11 +84,4 @@ char *ps_backup_name(const char *path);
  */
 int ps_backup_exists(const char *path);
 
-/*
- * 1 when `home` has a wso2carbon.pid file (at the home root) naming a live
- * process (kill(pid, 0) succeeds or fails with EPERM), and then *pid (if not
- * NULL) is that pid; 0 when not (no file, unparsable, or dead process).
- */
-int ps_home_running(const char *home, long *pid);
-
 #endif

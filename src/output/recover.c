@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "base/path.h"
+#include "detect/running.h"
 #include "output/apply.h"
 #include "output/durable.h"
 #include "output/journal.h"

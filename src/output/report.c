@@ -5,21 +5,11 @@
 
 #include "base/json.h"
 
-static const char *mode_name(const ps_runtime *rt)
-{
-    return rt->carbon5 ? "yaml" : rt->mode == PS_MODE_XML ? "xml" : "toml";
-}
-
 static const char *mode_label(const ps_runtime *rt)
 {
     return rt->carbon5               ? "Carbon 5, fixed ports"
            : rt->mode == PS_MODE_XML ? "carbon.xml mode"
                                      : "deployment.toml mode";
-}
-
-static const char *shift_name(ps_shift s)
-{
-    return s == PS_SHIFT_AUTO ? "auto" : s == PS_SHIFT_MANUAL ? "manual" : "fixed";
 }
 
 /* A version the files show is the earliest they fit: said so. */
@@ -48,6 +38,25 @@ static void site_place(ps_strbuf *out, const ps_site *s)
         ps_strbuf_puts(out, "  (built in): ");
 }
 
+/* A stale self reference: the listener it means, and what becomes of it. */
+static void stale_text(ps_strbuf *out, const ps_plan *p, const ps_decision *d, const ps_site *s)
+{
+    const ps_site *l = &p->units[d->owner_unit].sites->items[d->owner_site];
+    long now = p->decisions[d->owner_unit][d->owner_site].now;
+    ps_strbuf_printf(out, "stale: means %s, which listens on %ld; ", l->what, now);
+    if (d->action == PS_ACT_SET)
+        ps_strbuf_printf(out, "%ld -> %ld, repaired\n", s->value, d->next);
+    else if (d->action == PS_ACT_GENERATED)
+        ps_strbuf_printf(out,
+                         "should be %ld, but the file is generated from deployment.toml: "
+                         "not edited\n",
+                         d->next);
+    else if (d->action == PS_ACT_KEEP)
+        ps_strbuf_puts(out, "right at the target, unchanged\n");
+    else
+        ps_strbuf_puts(out, "left alone (--repair sets it)\n");
+}
+
 void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
 {
     for (size_t u = 0; u < p->nunits; u++) {
@@ -73,7 +82,7 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
                 break;
             case PS_SITE_LISTENER:
                 ps_strbuf_printf(out, "listener %ld, %s, %s%s: ", s->value, s->what,
-                                 shift_name(s->shift), s->active ? "" : ", inactive");
+                                 ps_shift_name(s->shift), s->active ? "" : ", inactive");
                 if (d->action == PS_ACT_SET)
                     ps_strbuf_printf(out, "%ld -> %ld\n", s->value, d->next);
                 else if (d->action == PS_ACT_GENERATED)
@@ -93,7 +102,10 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
             case PS_SITE_REFERENCE: {
                 ps_strbuf_printf(out, "reference %ld%s%s: ", s->value, s->role ? ", role " : "",
                                  s->role ? s->role : "");
-                if ((d->action == PS_ACT_SET || d->action == PS_ACT_KEEP) && d->owner_unit >= 0) {
+                if (d->stale) {
+                    stale_text(out, p, d, s);
+                } else if ((d->action == PS_ACT_SET || d->action == PS_ACT_KEEP) &&
+                           d->owner_unit >= 0) {
                     const ps_site *l = &p->units[d->owner_unit].sites->items[d->owner_site];
                     if (d->action == PS_ACT_SET)
                         ps_strbuf_printf(out, "%ld -> %ld, follows %s\n", s->value, d->next,
@@ -137,7 +149,7 @@ void ps_report_ports_text(ps_strbuf *out, const ps_plan *p)
             if (s->kind != PS_SITE_LISTENER)
                 continue;
             ps_strbuf_printf(out, "  %5ld  %-6s %-8s %s", p->decisions[u][i].next,
-                             shift_name(s->shift), s->active ? "active" : "inactive", s->what);
+                             ps_shift_name(s->shift), s->active ? "active" : "inactive", s->what);
             if (s->file)
                 ps_strbuf_printf(out, " (%s:%d)\n", s->file->rel, s->line);
             else
@@ -156,9 +168,9 @@ static void json_ports(ps_strbuf *b, const ps_plan *p, size_t u)
         if (s->kind != PS_SITE_LISTENER)
             continue;
         const ps_decision *d = &p->decisions[u][i];
-        long base = s->shift == PS_SHIFT_MANUAL ? s->value - p->offset[u] : s->value;
+        long base = ps_listener_port(s, p->offset[u], 0);
         ps_strbuf_printf(b, "%s{\"port\":%ld,\"base\":%ld,\"shift\":\"%s\",\"active\":%s,\"what\":",
-                         first ? "" : ",", d->next, base, shift_name(s->shift),
+                         first ? "" : ",", d->next, base, ps_shift_name(s->shift),
                          s->active ? "true" : "false");
         ps_json_string(b, s->what);
         ps_strbuf_puts(b, ",\"file\":");
@@ -175,21 +187,27 @@ static void json_ports(ps_strbuf *b, const ps_plan *p, size_t u)
     ps_strbuf_puts(b, "]");
 }
 
+/* What every JSON document says of a runtime first: {"home":..,..,"mode":.. (left open). */
+static void json_install(ps_strbuf *b, const ps_unit *unit, int first)
+{
+    ps_strbuf_puts(b, first ? "{\"home\":" : ",{\"home\":");
+    ps_json_string(b, unit->home->path);
+    ps_strbuf_puts(b, ",\"runtime\":");
+    ps_json_string(b, unit->rt->name);
+    ps_strbuf_puts(b, ",\"product\":");
+    ps_json_string(b, unit->rt->product->id);
+    ps_strbuf_puts(b, ",\"version\":");
+    ps_json_string(b, *unit->sites->version ? unit->sites->version : NULL);
+    ps_strbuf_printf(b, ",\"mode\":\"%s\"", ps_mode_name(unit->rt));
+}
+
 void ps_report_json(ps_strbuf *b, const ps_plan *p, int with_edits)
 {
-    ps_strbuf_puts(b, "{\"installs\":[");
+    ps_strbuf_printf(b, "{\"format\":%d,\"installs\":[", PS_JSON_FORMAT);
     for (size_t u = 0; u < p->nunits; u++) {
-        const ps_unit *unit = &p->units[u];
-        ps_strbuf_puts(b, u ? ",{\"home\":" : "{\"home\":");
-        ps_json_string(b, unit->home->path);
-        ps_strbuf_puts(b, ",\"runtime\":");
-        ps_json_string(b, unit->rt->name);
-        ps_strbuf_puts(b, ",\"product\":");
-        ps_json_string(b, unit->rt->product->id);
-        ps_strbuf_puts(b, ",\"version\":");
-        ps_json_string(b, *unit->sites->version ? unit->sites->version : NULL);
-        ps_strbuf_printf(b, ",\"mode\":\"%s\",\"offset\":%ld,\"current_offset\":%ld,\"ports\":",
-                         mode_name(unit->rt), p->target[u], p->offset[u]);
+        json_install(b, &p->units[u], u == 0);
+        ps_strbuf_printf(b, ",\"offset\":%ld,\"current_offset\":%ld,\"ports\":", p->target[u],
+                         p->offset[u]);
         json_ports(b, p, u);
         ps_strbuf_puts(b, "}");
     }
@@ -221,6 +239,178 @@ void ps_report_json(ps_strbuf *b, const ps_plan *p, int with_edits)
             free(text);
         }
         ps_strbuf_puts(b, "]");
+    }
+    ps_strbuf_puts(b, "}\n");
+}
+
+/* Where a party is: path:line (with :col for the one a finding is reported
+ * at), "HOME (built in)" for a listener with no config entry, "this host"
+ * for a socket outside the call. */
+void ps__party_place(ps_strbuf *out, const ps_party *p, int col)
+{
+    if (p->path && col)
+        ps_strbuf_printf(out, "%s:%d:%d", p->path, p->line, p->col);
+    else if (p->path)
+        ps_strbuf_printf(out, "%s:%d", p->path, p->line);
+    else if (p->home)
+        ps_strbuf_printf(out, "%s%s%s (built in)", p->home, *p->runtime ? " runtime " : "",
+                         p->runtime);
+    else
+        ps_strbuf_puts(out, "this host");
+}
+
+const char *ps__finding_kind(const ps_finding *f)
+{
+    if (f->note)
+        return "note";
+    switch (f->kind) {
+    case PS_FINDING_CLASH:
+        return "clash";
+    case PS_FINDING_LISTENING:
+        return "listening";
+    case PS_FINDING_STALE:
+        return "stale";
+    case PS_FINDING_AMBIGUOUS:
+        return "ambiguous";
+    case PS_FINDING_UNOWNED:
+        break;
+    }
+    return "unowned";
+}
+
+/* The homes of the check as one shell word each (quoted when they need it). */
+static void shell_word(ps_strbuf *out, const char *s)
+{
+    if (*s &&
+        strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./+,:@%-") ==
+            strlen(s)) {
+        ps_strbuf_puts(out, s);
+        return;
+    }
+    ps_strbuf_puts(out, "'");
+    for (; *s; s++) {
+        if (*s == '\'')
+            ps_strbuf_puts(out, "'\\''"); /* close, an escaped quote, open again */
+        else
+            ps_strbuf_add(out, s, 1);
+    }
+    ps_strbuf_puts(out, "'");
+}
+
+void ps_report_repair_command(ps_strbuf *out, const ps_check *c)
+{
+    ps_strbuf_puts(out, "portshift apply --repair");
+    for (size_t u = 0; u < c->nunits; u++) {
+        size_t v = 0;
+        while (v < u && c->units[v].home != c->units[u].home)
+            v++;
+        if (v < u)
+            continue; /* a home once, however many runtimes */
+        ps_strbuf_puts(out, " ");
+        /* A home named "-x" would read as an option. */
+        if (c->units[u].home->path[0] == '-')
+            ps_strbuf_puts(out, "./");
+        shell_word(out, c->units[u].home->path);
+    }
+}
+
+void ps_report_check_text(ps_strbuf *out, const ps_check *c)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        const ps_finding *f = &c->items[i];
+        ps__party_place(out, &f->parties[0], 1);
+        ps_strbuf_printf(out, ": %s: %s\n", ps__finding_kind(f), f->message);
+        for (size_t k = 0; k < f->nparties; k++) {
+            ps_strbuf_puts(out, "  ");
+            ps__party_place(out, &f->parties[k], 0);
+            ps_strbuf_printf(out, ": %s\n", f->parties[k].what);
+        }
+    }
+    size_t notes = c->count - c->nfindings;
+    ps_strbuf_printf(out, "%zu finding%s, %zu note%s\n", c->nfindings, c->nfindings == 1 ? "" : "s",
+                     notes, notes == 1 ? "" : "s");
+    if (c->nstale) {
+        ps_strbuf_printf(out, "to repair the %zu stale reference%s: ", c->nstale,
+                         c->nstale == 1 ? "" : "s");
+        ps_report_repair_command(out, c);
+        ps_strbuf_puts(out, "\n");
+    }
+}
+
+static void json_long_or_null(ps_strbuf *b, long v, int present)
+{
+    if (present)
+        ps_strbuf_printf(b, "%ld", v);
+    else
+        ps_strbuf_puts(b, "null");
+}
+
+static void json_party(ps_strbuf *b, const ps_party *p)
+{
+    ps_strbuf_puts(b, "{\"home\":");
+    ps_json_string(b, p->home);
+    ps_strbuf_puts(b, ",\"runtime\":");
+    ps_json_string(b, p->runtime);
+    ps_strbuf_puts(b, ",\"file\":");
+    ps_json_string(b, p->file);
+    ps_strbuf_puts(b, ",\"line\":");
+    json_long_or_null(b, p->line, p->file != NULL);
+    ps_strbuf_puts(b, ",\"col\":");
+    json_long_or_null(b, p->col, p->file != NULL);
+    ps_strbuf_puts(b, ",\"what\":");
+    ps_json_string(b, p->what);
+    ps_strbuf_printf(b, ",\"port\":%ld,\"pid\":", p->port);
+    json_long_or_null(b, p->pid, p->pid >= 0);
+    ps_strbuf_puts(b, "}");
+}
+
+static void json_findings(ps_strbuf *b, const ps_check *c, int notes)
+{
+    int first = 1;
+    ps_strbuf_puts(b, "[");
+    for (size_t i = 0; i < c->count; i++) {
+        const ps_finding *f = &c->items[i];
+        if (f->note != notes)
+            continue;
+        static const char *const kinds[] = {"clash", "listening", "stale", "ambiguous", "unowned"};
+        ps_strbuf_printf(b, "%s{\"kind\":\"%s\",\"port\":%ld,\"should\":", first ? "" : ",",
+                         kinds[f->kind], f->port);
+        json_long_or_null(b, f->should, f->should >= 0);
+        ps_strbuf_puts(b, ",\"toml_key\":");
+        ps_json_string(b, f->toml_key);
+        ps_strbuf_puts(b, ",\"message\":");
+        ps_json_string(b, f->message);
+        ps_strbuf_puts(b, ",\"parties\":[");
+        for (size_t k = 0; k < f->nparties; k++) {
+            if (k)
+                ps_strbuf_puts(b, ",");
+            json_party(b, &f->parties[k]);
+        }
+        ps_strbuf_puts(b, "]}");
+        first = 0;
+    }
+    ps_strbuf_puts(b, "]");
+}
+
+void ps_report_check_json(ps_strbuf *b, const ps_check *c)
+{
+    ps_strbuf_printf(b, "{\"format\":%d,\"installs\":[", PS_JSON_FORMAT);
+    for (size_t u = 0; u < c->nunits; u++) {
+        json_install(b, &c->units[u], u == 0);
+        ps_strbuf_printf(b, ",\"offset\":%ld}", c->now->offset[u]);
+    }
+    ps_strbuf_puts(b, "],\"findings\":");
+    json_findings(b, c, 0);
+    ps_strbuf_puts(b, ",\"notes\":");
+    json_findings(b, c, 1);
+    ps_strbuf_puts(b, ",\"repair\":");
+    if (c->nstale) {
+        ps_strbuf cmd = PS_STRBUF_INIT;
+        ps_report_repair_command(&cmd, c);
+        ps_json_string(b, cmd.data);
+        ps_strbuf_free(&cmd);
+    } else {
+        ps_strbuf_puts(b, "null");
     }
     ps_strbuf_puts(b, "}\n");
 }

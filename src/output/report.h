@@ -1,6 +1,7 @@
 /*
- * What `plan` and `ports` print: a line per port site for people, or the
- * JSON documented by schemas/plan.schema.json for programs.
+ * What `plan`, `ports` and `check` print: lines for people, or the JSON
+ * documented by schemas/plan.schema.json and schemas/check.schema.json
+ * for programs. Each report is data (a plan, a check) rendered here.
  */
 #ifndef PS_OUTPUT_REPORT_H
 #define PS_OUTPUT_REPORT_H
@@ -8,11 +9,40 @@
 #include <stdio.h>
 
 #include "base/strbuf.h"
+#include "check/check.h"
 #include "plan/plan.h"
+
+/* The "format" of every JSON document: raised when a document changes in a
+ * way a reader of the old one would misread. */
+#define PS_JSON_FORMAT 1
 
 void ps_report_plan_text(ps_strbuf *out, const ps_plan *plan);
 void ps_report_ports_text(ps_strbuf *out, const ps_plan *plan);
 /* with_edits: the `plan` document (installs, edits, warnings); else the `ports` one. */
 void ps_report_json(ps_strbuf *out, const ps_plan *plan, int with_edits);
+
+/* `check`: each finding, then each note, at its first party with every
+ * party on a line of its own; a count; the command that repairs every stale
+ * reference, when there is one. */
+void ps_report_check_text(ps_strbuf *out, const ps_check *check);
+/* `check --json`: schemas/check.schema.json. */
+void ps_report_check_json(ps_strbuf *out, const ps_check *check);
+/* "portshift apply --repair HOME...": the homes of the check, shell-quoted. */
+void ps_report_repair_command(ps_strbuf *out, const ps_check *check);
+
+/*
+ * Markdown, for a CI job summary or a pull-request comment: a table of the
+ * homes, then one of the edits (`plan`), the listeners (`ports`) or the
+ * findings and notes (`check`), every path as the user named the home.
+ */
+void ps_report_plan_markdown(ps_strbuf *out, const ps_plan *plan);
+void ps_report_ports_markdown(ps_strbuf *out, const ps_plan *plan);
+void ps_report_check_markdown(ps_strbuf *out, const ps_check *check);
+
+/* Shared by the text and markdown reports of check. */
+/* Where a party is: path:line(:col), "HOME (built in)", or "this host". */
+void ps__party_place(ps_strbuf *out, const ps_party *p, int col);
+/* "clash", "listening", "stale", "ambiguous", "unowned", or "note". */
+const char *ps__finding_kind(const ps_finding *f);
 
 #endif

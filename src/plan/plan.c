@@ -6,37 +6,15 @@
 #include "base/error.h"
 #include "base/strbuf.h"
 
-#define PORT_MAX 65535L
-
-/* Effective port of a listener now and at the target offset. */
-static void listener_ports(const ps_site *s, long offset, long target, long *now, long *next)
-{
-    switch (s->shift) {
-    case PS_SHIFT_AUTO:
-        *now = s->value + offset;
-        *next = s->value + target;
-        break;
-    case PS_SHIFT_MANUAL:
-        *now = s->value;
-        *next = s->value + (target - offset);
-        break;
-    case PS_SHIFT_FIXED:
-        *now = *next = s->value;
-        break;
-    }
-}
-
 static int plays(const ps_unit *u, const char *role)
 {
     return ps_strlist_has(&u->rt->product->roles, role);
 }
 
-/* Tier of candidate owner v for a reference in unit u: 0 own runtime,
- * 1 another runtime of the same home, 2 another home; -1 not a candidate.
- * A reference with a role names another server: its own runtime is never a
+/* A reference with a role names another server: its own runtime is never a
  * candidate, even when it plays that role (an API-M is a key manager too),
  * or its ports would capture the reference as they pass over it. */
-static int tier(const ps_plan *p, size_t u, size_t v, const ps_site *ref)
+int ps_plan_tier(const ps_plan *p, size_t u, size_t v, const ps_site *ref)
 {
     if (ref->self_only && u != v)
         return -1;
@@ -48,17 +26,48 @@ static int tier(const ps_plan *p, size_t u, size_t v, const ps_site *ref)
 }
 
 /*
- * Every listener of the call by its effective port now, built once the
- * listeners are planned: a reference's candidate owners are the listeners at
- * its port, found by binary search instead of a scan of every site of every
- * runtime (which made planning quadratic in references). Sorted by (port,
- * unit, site), so the candidates of a port come in the order the ownership
- * rules below were written for.
+ * A reference no runtime of the call owns now may still be a stale self
+ * reference (DESIGN §1 "Findings of check"), exactly two kinds: (a) an
+ * owner="self" element whose value is one of its runtime's listener ports
+ * at offset 0 or at the product's default (the redirectPort="9443" WSO2
+ * ships in EI profiles that run at offset 3), and (b) a reference with no
+ * role equal to one of its runtime's listener ports at the product's default
+ * offset while the runtime runs at another (<Offset> edited by hand,
+ * jndi.properties left at 5672). Nothing else: a value that some other
+ * offset would explain says nothing certain. Returns the listener meant, or -1.
  */
-typedef struct listener_at {
-    long port;
-    int unit, site;
-} listener_at;
+static int stale_meaning(const ps_plan *p, size_t u, const ps_site *ref)
+{
+    const ps_unit *unit = &p->units[u];
+    long dflt = unit->rt->product->default_offset;
+    if (ref->self_only) {
+        const long offsets[] = {0, dflt};
+        return ps_listener_meant(unit->sites, ref->value, offsets, 2);
+    }
+    if (ref->role || p->offset[u] == dflt)
+        return -1;
+    return ps_listener_meant(unit->sites, ref->value, &dflt, 1);
+}
+
+static void resolve_stale(ps_plan *p, size_t u, size_t i)
+{
+    const ps_site *ref = &p->units[u].sites->items[i];
+    ps_decision *d = &p->decisions[u][i];
+    int meant = stale_meaning(p, u, ref);
+    if (meant < 0)
+        return;
+    d->stale = 1;
+    d->owner_unit = (int)u;
+    d->owner_site = meant;
+    d->action = PS_ACT_STALE;
+    if (!p->units[u].repair)
+        return;
+    d->next = p->decisions[u][meant].next;
+    if (d->next == ref->value) /* repaired by the move itself: the target brings it back */
+        d->action = PS_ACT_KEEP;
+    else
+        d->action = ref->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
+}
 
 /*
  * The owner chosen for the last reference that looked at a port, with what
@@ -76,57 +85,6 @@ typedef struct owner_choice {
     int owner_unit, owner_site;
 } owner_choice;
 
-typedef struct port_index {
-    listener_at *items;
-    owner_choice *choice; /* per item; used at the first item of each port */
-    size_t count;
-} port_index;
-
-static int cmp_listener_at(const void *a, const void *b)
-{
-    const listener_at *x = a, *y = b;
-    if (x->port != y->port)
-        return x->port < y->port ? -1 : 1;
-    if (x->unit != y->unit)
-        return x->unit < y->unit ? -1 : 1;
-    return (x->site > y->site) - (x->site < y->site);
-}
-
-static void index_listeners(const ps_plan *p, port_index *ix)
-{
-    size_t cap = 0;
-    *ix = (port_index){0};
-    for (size_t u = 0; u < p->nunits; u++) {
-        const ps_sites *ss = p->units[u].sites;
-        for (size_t k = 0; k < ss->count; k++)
-            if (ss->items[k].kind == PS_SITE_LISTENER)
-                *PS_PUSH(ix->items, ix->count, cap) =
-                    (listener_at){p->decisions[u][k].now, (int)u, (int)k};
-    }
-    ps_sort(ix->items, ix->count, sizeof *ix->items, cmp_listener_at);
-    ix->choice = ps_xcalloc(ix->count, sizeof *ix->choice);
-}
-
-static void port_index_free(port_index *ix)
-{
-    free(ix->items);
-    free(ix->choice);
-}
-
-/* The first item whose port is at least `port`. */
-static size_t first_at_least(const port_index *ix, long port)
-{
-    size_t a = 0, b = ix->count;
-    while (a < b) {
-        size_t mid = a + (b - a) / 2;
-        if (ix->items[mid].port < port)
-            a = mid + 1;
-        else
-            b = mid;
-    }
-    return a;
-}
-
 static int same_role(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);
@@ -135,7 +93,7 @@ static int same_role(const char *a, const char *b)
 /* Picks the owner among listeners items[lo, hi) for a reference in unit u:
  * the first tier with a candidate decides; candidates of that tier that
  * disagree on the new port make it ambiguous. */
-static void choose_owner(const ps_plan *p, const port_index *ix, size_t lo, size_t hi, size_t u,
+static void choose_owner(const ps_plan *p, const ps_port_index *ix, size_t lo, size_t hi, size_t u,
                          const ps_site *ref, owner_choice *c)
 {
     *c = (owner_choice){.valid = 1, .unit = u, .role = ref->role, .self_only = ref->self_only};
@@ -143,7 +101,7 @@ static void choose_owner(const ps_plan *p, const port_index *ix, size_t lo, size
         for (size_t j = lo; j < hi; j++) {
             size_t v = (size_t)ix->items[j].unit;
             int k = ix->items[j].site;
-            if (tier(p, u, v, ref) != t)
+            if (ps_plan_tier(p, u, v, ref) != t)
                 continue;
             const ps_decision *ld = &p->decisions[v][k];
             const ps_site *l = &p->units[v].sites->items[k];
@@ -163,7 +121,8 @@ static void choose_owner(const ps_plan *p, const port_index *ix, size_t lo, size
     }
 }
 
-static void resolve_reference(ps_plan *p, port_index *ix, size_t u, size_t i)
+static void resolve_reference(ps_plan *p, const ps_port_index *ix, owner_choice *choice, size_t u,
+                              size_t i)
 {
     const ps_site *ref = &p->units[u].sites->items[i];
     ps_decision *d = &p->decisions[u][i];
@@ -172,15 +131,16 @@ static void resolve_reference(ps_plan *p, port_index *ix, size_t u, size_t i)
     d->action = PS_ACT_UNOWNED;
     /* The listeners at its port: items[lo, hi). Both ends by binary search,
      * so a port that thousands of listeners share costs no more per reference. */
-    size_t lo = first_at_least(ix, ref->value), hi = first_at_least(ix, ref->value + 1);
-    if (lo == hi)
-        return;
-    owner_choice *c = &ix->choice[lo];
-    if (!c->valid || c->unit != u || c->self_only != ref->self_only ||
-        !same_role(c->role, ref->role))
+    size_t lo, hi;
+    ps_port_index_find(ix, ref->value, &lo, &hi);
+    owner_choice *c = &choice[lo];
+    if (lo < hi && (!c->valid || c->unit != u || c->self_only != ref->self_only ||
+                    !same_role(c->role, ref->role)))
         choose_owner(p, ix, lo, hi, u, ref, c);
-    if (!c->found)
+    if (lo == hi || !c->found) {
+        resolve_stale(p, u, i);
         return;
+    }
     d->owner_unit = c->owner_unit;
     d->owner_site = c->owner_site;
     if (c->conflict) {
@@ -237,12 +197,14 @@ static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
         }
         if (s->kind != PS_SITE_LISTENER)
             continue;
-        listener_ports(s, p->offset[u], p->target[u], &d->now, &d->next);
-        if (d->next > PORT_MAX || d->next < 1) {
+        d->now = ps_listener_port(s, p->offset[u], p->offset[u]);
+        d->next = ps_listener_port(s, p->offset[u], p->target[u]);
+        if (!ps_port_usable(d->next)) {
             const char *path = s->file ? s->file->path : unit->home->path;
-            return ps_error_set(
-                err, path, s->line, s->col, "offset %ld moves %s %ld to %ld, past %ld",
-                p->target[u], s->what && *s->what ? s->what : "port", s->value, d->next, PORT_MAX);
+            return ps_error_set(err, path, s->line, s->col,
+                                "offset %ld moves %s %ld to %ld, past %ld", p->target[u],
+                                s->what && *s->what ? s->what : "port", s->value, d->next,
+                                PS_PORT_MAX);
         }
         if (s->shift == PS_SHIFT_MANUAL && d->next != s->value)
             d->action = s->file && s->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
@@ -312,18 +274,23 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
                         gen->value, p->offset[u]);
     }
     size_t cap = 0;
-    port_index ix;
-    index_listeners(p, &ix);
+    /* Every listener of the call by its port now: a reference's candidate
+     * owners by binary search, not a scan of every site of every runtime. */
+    ps_port_index ix;
+    ps_port_index_build(&ix, units, n, p->offset, 0);
+    /* One cached choice per index entry, used at the first entry of each port. */
+    owner_choice *choice = ps_xcalloc(ix.count + 1, sizeof *choice);
     for (size_t u = 0; u < n; u++) {
         const ps_sites *ss = units[u].sites;
         for (size_t i = 0; i < ss->count; i++) {
             if (ss->items[i].kind == PS_SITE_REFERENCE)
-                resolve_reference(p, &ix, u, i);
+                resolve_reference(p, &ix, choice, u, i);
             if (p->decisions[u][i].action == PS_ACT_SET)
                 add_edit(p, &cap, u, i, p->decisions[u][i].next);
         }
     }
-    port_index_free(&ix);
+    ps_port_index_free(&ix);
+    free(choice);
     ps_sort(p->edits, p->nedits, sizeof *p->edits, cmp_edits);
     *out = p;
     return 0;
@@ -361,6 +328,9 @@ char *ps_plan_why(const ps_plan *p, const ps_edit *e)
         return ps_xasprintf("%s: written as base + offset (%s)", s->what, s->source);
     const ps_unit *owner = &p->units[d->owner_unit];
     const ps_site *l = &owner->sites->items[d->owner_site];
+    if (d->stale)
+        return ps_xasprintf("stale: means %s, which listens on %ld (--repair)", l->what,
+                            p->decisions[d->owner_unit][d->owner_site].now);
     const char *whose = d->owner_unit == e->unit                ? "this runtime"
                         : owner->home == p->units[e->unit].home ? "another runtime of this home"
                                                                 : owner->home->path;

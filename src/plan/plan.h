@@ -5,6 +5,9 @@
  * local reference follows the listener it points at: the runtime that owns
  * that port now (its own runtime first, then another runtime of its home,
  * then another home; a role restricts the candidates) decides its new value.
+ * A reference nobody owns may be a stale self reference (DESIGN §1): it is
+ * left alone, and set to what its own listener needs when its unit asks for
+ * repair.
  */
 #ifndef PS_PLAN_PLAN_H
 #define PS_PLAN_PLAN_H
@@ -14,31 +17,16 @@
 #include "catalog/catalog.h"
 #include "detect/detect.h"
 #include "load/config.h"
+#include "model/model.h"
 #include "sites/sites.h"
-
-/*
- * One runtime of one home, with what the caller asked for. A target for the
- * home moves its main runtime there and every other runtime of the home by
- * the same amount (EI 6.x profiles keep their spacing); a target for the
- * runtime itself wins over that.
- */
-typedef struct ps_unit {
-    const ps_home *home;
-    const ps_runtime *rt;
-    const ps_config *cfg;
-    const ps_sites *sites;
-    int has_target; /* for this runtime */
-    long target;
-    int home_has_target; /* for its home */
-    long home_target;
-} ps_unit;
 
 typedef enum ps_action {
     PS_ACT_KEEP,      /* stays as written */
     PS_ACT_SET,       /* rewritten to new_value */
     PS_ACT_UNOWNED,   /* a reference no runtime in the call listens on: left alone */
     PS_ACT_AMBIGUOUS, /* a reference several other homes listen on: left alone */
-    PS_ACT_GENERATED  /* would move, but its file is rendered from deployment.toml */
+    PS_ACT_GENERATED, /* would move, but its file is rendered from deployment.toml */
+    PS_ACT_STALE      /* a stale self reference (DESIGN §1), left alone without repair */
 } ps_action;
 
 typedef struct ps_decision {
@@ -47,6 +35,9 @@ typedef struct ps_decision {
     long next;      /* effective port at the target (listeners), or the new value */
     int owner_unit; /* references: whose listener they follow, -1 when none */
     int owner_site;
+    /* A stale self reference: it means listener owner_site of its own runtime,
+     * which listens elsewhere now. Repaired (SET) when its unit asks for it. */
+    int stale;
 } ps_decision;
 
 typedef struct ps_edit {
@@ -73,6 +64,13 @@ typedef struct ps_plan {
  * cannot be set: a port pushed past 65535, no offset setting to change. */
 int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err);
 void ps_plan_free(ps_plan *plan);
+
+/* Tier of runtime v as a candidate owner of reference `ref` of unit u: 0 its
+ * own runtime, 1 another runtime of its home, 2 another home; -1 not a
+ * candidate (a role or owner="self" rules it out). The first tier with a
+ * listener at the port decides; listeners of that tier that move
+ * differently make the reference ambiguous. */
+int ps_plan_tier(const ps_plan *plan, size_t u, size_t v, const ps_site *ref);
 
 /* "why" text of an edit, e.g. "follows servlet transport (Tomcat connector) 9443". */
 char *ps_plan_why(const ps_plan *plan, const ps_edit *edit);

@@ -198,6 +198,7 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
     s->source = r->source;
     s->shift = r->shift;
     s->self_only = r->self_only;
+    s->toml_key = r->toml_key;
     if (r->kind == PS_RULE_LISTENER) {
         int active;
         if (evaluate_active(f, r, file, elem, &active) < 0)

@@ -34,15 +34,16 @@ typedef struct ps_site {
     const ps_cfile *file; /* NULL for a listener the product opens with no config entry */
     ps_span span;         /* the digits (or the ${...} of a placeholder) */
     int line, col;
-    long value;         /* the number as written; a builtin's base port */
-    ps_shift shift;     /* listeners */
-    int active;         /* listeners: the feature is switched on */
-    const char *what;   /* from the catalog; NULL for a scanned reference */
-    const char *role;   /* references: the role of the server pointed at, or NULL */
-    int self_only;      /* references: only its own runtime may own it */
-    const char *source; /* the catalog rule's citation; NULL for a scanned reference */
-    ps_insert insert;   /* offset: not set yet; span is where the key would go */
-    const char *key;    /* a deployment.toml offset: the catalog's key, "server.offset" */
+    long value;           /* the number as written; a builtin's base port */
+    ps_shift shift;       /* listeners */
+    int active;           /* listeners: the feature is switched on */
+    const char *what;     /* from the catalog; NULL for a scanned reference */
+    const char *role;     /* references: the role of the server pointed at, or NULL */
+    int self_only;        /* references: only its own runtime may own it */
+    const char *toml_key; /* references: the deployment.toml key that renders it, or NULL */
+    const char *source;   /* the catalog rule's citation; NULL for a scanned reference */
+    ps_insert insert;     /* offset: not set yet; span is where the key would go */
+    const char *key;      /* a deployment.toml offset: the catalog's key, "server.offset" */
 } ps_site;
 
 typedef struct ps_sites {

@@ -37,13 +37,11 @@
 #include "base/path.h"
 #include "base/strbuf.h"
 #include "catalog/catalog.h"
-#include "detect/detect.h"
-#include "load/config.h"
+#include "host/host.h"
 #include "output/diff.h"
 #include "output/report.h"
 #include "plan/plan.h"
 #include "render/render.h"
-#include "sites/sites.h"
 
 #include "../support/tree.h"
 
@@ -193,11 +191,7 @@ static char *build_home(const char *data, size_t size)
 
 /* One pass over the home, holding what every stage returned. */
 typedef struct pass {
-    ps_home *home;
-    ps_config *configs;
-    ps_sites *sites;
-    ps_unit *units;
-    size_t nunits;
+    ps_host *host; /* detect, load and sites, as every command gets them */
     ps_plan *plan;
     ps_rendered *files;
     size_t nfiles;
@@ -208,14 +202,7 @@ static void pass_free(pass *p)
 {
     ps_rendered_free(p->files, p->nfiles);
     ps_plan_free(p->plan);
-    for (size_t u = 0; u < p->nunits; u++) {
-        ps_sites_free(&p->sites[u]);
-        ps_config_free(&p->configs[u]);
-    }
-    free(p->units);
-    free(p->sites);
-    free(p->configs);
-    ps_home_free(p->home);
+    ps_host_free(p->host);
 }
 
 /* A stage that fails on input it should refuse says what is wrong with the
@@ -227,36 +214,18 @@ static int refused(pass *p)
     return -1;
 }
 
-/* detect -> load -> sites for every runtime of the home, each with the target the flags give. */
+/* The host of the one home, each runtime with the target the flags give. */
 static int load(pass *p, const char *path, long target, unsigned flags)
 {
-    if (ps_detect(&p->home, catalog, path, &p->err) < 0)
+    ps_home_spec spec = {path, (flags & TARGET_GIVEN) != 0, target};
+    if (ps_host_load(&p->host, catalog, &spec, 1, 0, &p->err) < 0)
         return refused(p);
-    size_t n = p->home->nruntimes;
-    p->configs = ps_xcalloc(n, sizeof *p->configs);
-    p->sites = ps_xcalloc(n, sizeof *p->sites);
-    p->units = ps_xcalloc(n, sizeof *p->units);
-    int profile = (flags & TARGET_PROFILE) && n > 1;
-    if (ps_config_load_home(p->configs, p->home, &p->err) < 0)
-        return refused(p);
-    for (size_t k = 0; k < n; k++) {
-        const ps_runtime *rt = &p->home->runtimes[k];
-        const char *home_version = k ? p->sites[0].version : NULL;
-        if (ps_sites_find(&p->sites[k], catalog, rt, &p->configs[k], home_version, &p->err) < 0) {
-            for (size_t j = k; j < n; j++) /* not a unit's yet */
-                ps_config_free(&p->configs[j]);
-            return refused(p);
-        }
-        ps_unit *u = &p->units[k];
-        *u = (ps_unit){.home = p->home, .rt = rt, .cfg = &p->configs[k], .sites = &p->sites[k]};
-        if ((flags & TARGET_GIVEN) && !profile) {
-            u->home_has_target = 1;
-            u->home_target = target;
-        } else if ((flags & TARGET_GIVEN) && k == 1) {
-            u->has_target = 1;
-            u->target = target;
-        }
-        p->nunits++;
+    if ((flags & TARGET_GIVEN) && (flags & TARGET_PROFILE) && p->host->nunits > 1) {
+        /* HOME/wso2/<profile>=N: the second runtime's own target, the home's none. */
+        for (size_t k = 0; k < p->host->nunits; k++)
+            p->host->units[k].home_has_target = 0;
+        p->host->units[1].has_target = 1;
+        p->host->units[1].target = target;
     }
     return 0;
 }
@@ -282,7 +251,7 @@ static int run(pass *p, const char *path, long target, unsigned flags)
     memset(p, 0, sizeof *p);
     if (load(p, path, target, flags) < 0)
         return -1;
-    if (ps_plan_make(&p->plan, p->units, p->nunits, &p->err) < 0)
+    if (ps_host_plan(&p->plan, p->host, 0, &p->err) < 0)
         return refused(p);
     for (size_t i = 0; i < p->plan->nedits; i++) {
         const ps_edit *e = &p->plan->edits[i];
@@ -315,12 +284,13 @@ static void check_applied(const pass *first, const char *path, long target, unsi
     if (run(&again, path, target, flags) < 0)
         FINDING("the applied home is refused: %s:%d:%d: %s", again.err.path, again.err.line,
                 again.err.col, again.err.message);
-    if (again.nunits != first->nunits)
-        FINDING("the applied home has %zu runtimes, not %zu", again.nunits, first->nunits);
-    for (size_t u = 0; u < again.nunits; u++)
+    if (again.host->nunits != first->host->nunits)
+        FINDING("the applied home has %zu runtimes, not %zu", again.host->nunits,
+                first->host->nunits);
+    for (size_t u = 0; u < again.host->nunits; u++)
         if (again.plan->offset[u] != first->plan->target[u])
-            FINDING("runtime '%s' reads offset %ld after applying %ld", again.units[u].rt->name,
-                    again.plan->offset[u], first->plan->target[u]);
+            FINDING("runtime '%s' reads offset %ld after applying %ld",
+                    again.host->units[u].rt->name, again.plan->offset[u], first->plan->target[u]);
     if (again.plan->nedits) {
         const ps_edit *e = &again.plan->edits[0];
         FINDING("applying twice edits again: %s:%d:%d: %ld -> %ld", e->file->path, e->line, e->col,

@@ -9,6 +9,9 @@
  * the suite as skipped, not passed. */
 #define PS_SKIPPED 77
 
+/* Rows of a static table, for tcase_add_loop_test (the same as xmlcase.h's). */
+#define N(a) (int)(sizeof(a) / sizeof((a)[0]))
+
 /* Runs every test of `s` (fork mode unless CK_FORK=no) and returns how many failed. */
 int run_suite(Suite *s);
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "output/apply.h"
+#include "detect/running.h"
 
 static char root[512]; /* mkdtemp result, well short of PATH_MAX */
 

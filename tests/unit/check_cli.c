@@ -181,7 +181,8 @@ START_TEST(plan_json_lists_installs_edits_and_ports)
     with(&s, "examples/apim-2.6-home", "home");
     cli_result r = run(&s, "plan --json --offset 2 home");
     ck_assert_int_eq(r.status, 0);
-    const char *head = "{\"installs\":[{\"home\":\"home\",\"runtime\":\"\",\"product\":\"apim\","
+    const char *head = "{\"format\":1,\"installs\":[{\"home\":\"home\",\"runtime\":\"\","
+                       "\"product\":\"apim\","
                        "\"version\":\"2.6.0\",\"mode\":\"xml\",\"offset\":2,"
                        "\"current_offset\":0,\"ports\":[";
     ck_assert(strncmp(r.out, head, strlen(head)) == 0);

@@ -64,6 +64,8 @@ static const struct {
     {"plan --json --offset 3 am", 0},
     {"ports am", 0},
     {"ports --json am", 0},
+    {"check am", 0},
+    {"check --json am", 0},
     {"--help", 0},
 };
 

@@ -545,6 +545,9 @@ START_TEST(reader_refuses_an_interrupted_home)
             "an apply was interrupted here (.portshift-journal)");
     refused(&f, (const char *const[]){"plan", "ports", NULL}, "--json h/b", "h/b", 0, 0,
             "interrupted");
+    /* check only reads too, and takes no offset. */
+    refused(&f, (const char *const[]){"check", "check --json", "check --listening", NULL},
+            "h/ei h/b", "h/ei", 0, 0, "'portshift apply h/ei' finishes it");
 
     /* The command it names finishes the apply, for both homes. */
     cli_result r = cli(&f, "apply h/b");

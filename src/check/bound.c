@@ -1,0 +1,256 @@
+#include "check/bound.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "base/path.h"
+#include "base/strbuf.h"
+#include "parse/file.h"
+
+#define TCP_LISTEN 0x0A
+
+/* Reads one whitespace-separated word of line[*i..end) into [*ws, *we). */
+static int word(const char *line, size_t end, size_t *i, size_t *ws, size_t *we)
+{
+    while (*i < end && isspace((unsigned char)line[*i]))
+        (*i)++;
+    *ws = *i;
+    while (*i < end && !isspace((unsigned char)line[*i]))
+        (*i)++;
+    *we = *i;
+    return *we > *ws;
+}
+
+/* Parses hex digits text[a..b) into *v; 0 when they are not all hex. */
+static int hex(const char *text, size_t a, size_t b, unsigned long *v)
+{
+    if (a == b || b - a > 16)
+        return 0;
+    *v = 0;
+    for (size_t i = a; i < b; i++) {
+        int c = (unsigned char)text[i];
+        if (!isxdigit(c))
+            return 0;
+        *v = *v * 16 + (unsigned long)(isdigit(c) ? c - '0' : tolower(c) - 'a' + 10);
+    }
+    return 1;
+}
+
+static int decimal(const char *text, size_t a, size_t b, unsigned long *v)
+{
+    if (a == b || b - a > 19)
+        return 0;
+    *v = 0;
+    for (size_t i = a; i < b; i++) {
+        if (!isdigit((unsigned char)text[i]))
+            return 0;
+        *v = *v * 10 + (unsigned long)(text[i] - '0');
+    }
+    return 1;
+}
+
+/*
+ * "  0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000
+ * 00000000  1000 0 123456 ...": slot, local address:port (hex), remote,
+ * state (hex), queues, timer, retransmits, uid, timeout, inode.
+ */
+static int parse_line(ps_sockets *s, size_t *cap, const char *text, size_t a, size_t b)
+{
+    size_t i = a, ws[10], we[10];
+    for (int k = 0; k < 10; k++)
+        if (!word(text, b, &i, &ws[k], &we[k]))
+            return -1;
+    const char *colon = memchr(text + ws[1], ':', we[1] - ws[1]);
+    unsigned long port, state, inode, addr_len = colon ? (size_t)(colon - text) - ws[1] : 0;
+    if (text[we[0] - 1] != ':' || !colon || (addr_len != 8 && addr_len != 32) ||
+        !hex(text, (size_t)(colon - text) + 1, we[1], &port) || port > 65535 ||
+        !hex(text, ws[3], we[3], &state) || !decimal(text, ws[9], we[9], &inode))
+        return -1;
+    if (state == TCP_LISTEN)
+        *PS_PUSH(s->items, s->count, *cap) = (ps_socket){(long)port, inode, -1, NULL};
+    return 0;
+}
+
+int ps_sockets_parse(ps_sockets *s, const char *path, const char *text, size_t len, ps_error *err)
+{
+    size_t cap = s->count, line = 0;
+    for (size_t a = 0; a < len;) {
+        const char *nl = memchr(text + a, '\n', len - a);
+        size_t b = nl ? (size_t)(nl - text) : len;
+        line++;
+        /* The first line names the columns. */
+        if (line > 1 && b > a && parse_line(s, &cap, text, a, b) < 0)
+            return ps_error_set(err, path, (int)line, 0, "not a line of a TCP socket table");
+        a = b + 1;
+    }
+    if (line == 0 || len < 3 || strncmp(text + strspn(text, " "), "sl", 2) != 0)
+        return ps_error_set(err, path, 1, 0, "not a TCP socket table");
+    return 0;
+}
+
+static int read_table(ps_sockets *s, const char *proc, const char *name, int optional,
+                      ps_error *err)
+{
+    char *path = ps_path_join(proc, name);
+    char *data = NULL;
+    size_t len;
+    int rc = 0;
+    if (!(optional && access(path, F_OK) < 0 && errno == ENOENT)) {
+        /* ps_file_read reads past st_size, which procfs reports as 0. */
+        rc = ps_file_read(path, &data, &len, err);
+        if (rc == 0)
+            rc = ps_sockets_parse(s, path, data, len, err);
+    }
+    free(data);
+    free(path);
+    return rc;
+}
+
+int ps_sockets_read(ps_sockets *s, const char *proc, ps_error *err)
+{
+    if (read_table(s, proc, "net/tcp", 0, err) < 0 || read_table(s, proc, "net/tcp6", 1, err) < 0) {
+        ps_sockets_free(s);
+        return -1;
+    }
+    return 0;
+}
+
+void ps_sockets_free(ps_sockets *s)
+{
+    for (size_t i = 0; i < s->count; i++)
+        free(s->items[i].comm);
+    free(s->items);
+    *s = (ps_sockets){0};
+}
+
+/* The inode of a "socket:[123]" link at dir/name, or 0. */
+static unsigned long socket_inode(int dirfd, const char *name)
+{
+    char link[64];
+    ssize_t n = readlinkat(dirfd, name, link, sizeof link - 1);
+    if (n <= 0)
+        return 0;
+    link[n] = '\0';
+    unsigned long inode;
+    size_t len = (size_t)n;
+    if (len < 10 || strncmp(link, "socket:[", 8) != 0 || link[len - 1] != ']' ||
+        !decimal(link, 8, len - 1, &inode))
+        return 0;
+    return inode;
+}
+
+/* Calls found(inode, ctx) for each socket process `pid` holds; -1 when its fds cannot be read. */
+static int each_socket(const char *proc, long pid, void (*found)(unsigned long, void *), void *ctx)
+{
+    char *fds = ps_xasprintf("%s/%ld/fd", proc, pid);
+    DIR *d = opendir(fds);
+    free(fds);
+    if (!d)
+        return -1;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        unsigned long inode = e->d_name[0] != '.' ? socket_inode(dirfd(d), e->d_name) : 0;
+        if (inode)
+            found(inode, ctx);
+    }
+    closedir(d);
+    return 0;
+}
+
+typedef struct inode_list {
+    unsigned long *items;
+    size_t count, cap;
+} inode_list;
+
+static void add_inode(unsigned long inode, void *ctx)
+{
+    inode_list *l = ctx;
+    *PS_PUSH(l->items, l->count, l->cap) = inode;
+}
+
+static int cmp_inodes(const void *a, const void *b)
+{
+    unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+    return (x > y) - (x < y);
+}
+
+int ps_process_sockets(unsigned long **inodes, size_t *n, const char *proc, long pid)
+{
+    inode_list l = {0};
+    if (each_socket(proc, pid, add_inode, &l) < 0) {
+        free(l.items);
+        *inodes = NULL;
+        *n = 0;
+        return -1;
+    }
+    ps_sort(l.items, l.count, sizeof *l.items, cmp_inodes);
+    *inodes = l.items;
+    *n = l.count;
+    return 0;
+}
+
+int ps_inode_in(const unsigned long *inodes, size_t n, unsigned long inode)
+{
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (inodes[mid] == inode)
+            return 1;
+        if (inodes[mid] < inode)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return 0;
+}
+
+typedef struct owner_scan {
+    ps_sockets *s;
+    const size_t *want;
+    size_t n;
+    long pid;
+    const char *proc;
+} owner_scan;
+
+static void claim_socket(unsigned long inode, void *ctx)
+{
+    owner_scan *o = ctx;
+    for (size_t i = 0; i < o->n; i++) {
+        ps_socket *k = &o->s->items[o->want[i]];
+        if (k->inode != inode || k->pid >= 0)
+            continue;
+        k->pid = o->pid;
+        char *path = ps_xasprintf("%s/%ld/comm", o->proc, o->pid);
+        char *text;
+        size_t len;
+        if (ps_file_read(path, &text, &len, NULL) == 0) {
+            len = strcspn(text, "\n");
+            k->comm = ps_xstrndup(text, len);
+            free(text);
+        }
+        free(path);
+    }
+}
+
+void ps_sockets_owners(ps_sockets *s, const size_t *want, size_t n, const char *proc)
+{
+    if (n == 0)
+        return;
+    DIR *d = opendir(proc);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        unsigned long pid;
+        if (!decimal(e->d_name, 0, strlen(e->d_name), &pid))
+            continue;
+        owner_scan o = {s, want, n, (long)pid, proc};
+        (void)each_socket(proc, (long)pid, claim_socket, &o); /* unreadable: stays unknown */
+    }
+    closedir(d);
+}

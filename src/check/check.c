@@ -1,0 +1,448 @@
+#include "check/check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "base/path.h"
+#include "base/strbuf.h"
+#include "check/bound.h"
+#include "detect/running.h"
+
+/* A finding while the check is built, with where it is reported: findings
+ * before notes, then in the order the homes were named, then by position. */
+typedef struct draft {
+    ps_finding f;
+    ps_party *parties;
+    size_t nparties, cap;
+    size_t unit, site;
+    int order; /* among findings at one site: clash, listening, stale, ambiguous, unowned */
+} draft;
+
+typedef struct builder {
+    ps_check *c;
+    draft *drafts;
+    size_t count, cap;
+} builder;
+
+static const char *own(ps_check *c, char *s)
+{
+    *PS_PUSH(c->owned, c->nowned, c->owned_cap) = s;
+    return s;
+}
+
+static ps_party site_party(const ps_check *c, size_t u, size_t k)
+{
+    const ps_unit *unit = &c->units[u];
+    const ps_site *s = &unit->sites->items[k];
+    const ps_decision *d = &c->now->decisions[u][k];
+    ps_party p = {.home = unit->home->path,
+                  .runtime = unit->rt->name,
+                  .what = s->what ? s->what : "literal local reference",
+                  .port = s->kind == PS_SITE_LISTENER ? d->now : s->value,
+                  .pid = -1};
+    if (s->file) {
+        p.file = s->file->rel;
+        p.path = s->file->path;
+        p.line = s->line;
+        p.col = s->col;
+    }
+    return p;
+}
+
+static draft *add(builder *b, ps_finding_kind kind, int note, size_t u, size_t k, long port)
+{
+    draft *d = PS_PUSH(b->drafts, b->count, b->cap);
+    memset(d, 0, sizeof *d);
+    d->f.kind = kind;
+    d->f.note = note;
+    d->f.port = port;
+    d->f.should = -1;
+    d->unit = u;
+    d->site = k;
+    d->order = (int)kind;
+    return d;
+}
+
+static void party(draft *d, ps_party p)
+{
+    *PS_PUSH(d->parties, d->nparties, d->cap) = p;
+}
+
+/* Two active listeners on one port, at the current offsets. */
+static void clashes(builder *b)
+{
+    ps_check *c = b->c;
+    ps_port_index ix;
+    ps_port_index_build(&ix, c->units, c->nunits, c->now->offset, PS_INDEX_ACTIVE);
+    for (size_t lo = 0, hi; lo < ix.count; lo = hi) {
+        for (hi = lo + 1; hi < ix.count && ix.items[hi].port == ix.items[lo].port;)
+            hi++;
+        if (hi - lo < 2)
+            continue;
+        const ps_port_entry *first = &ix.items[lo];
+        draft *d =
+            add(b, PS_FINDING_CLASH, 0, (size_t)first->unit, (size_t)first->site, first->port);
+        d->f.message = own(
+            c, ps_xasprintf("port %ld is opened by %zu active listeners", first->port, hi - lo));
+        for (size_t j = lo; j < hi; j++)
+            party(d, site_party(c, (size_t)ix.items[j].unit, (size_t)ix.items[j].site));
+    }
+    ps_port_index_free(&ix);
+}
+
+/* The sockets of a home's own running servers (a pid file at the home's
+ * root, or in a runtime's folder for an EI profile started on its own). */
+typedef struct server_sockets {
+    const ps_home *home;
+    long pid;       /* a running server's pid, 0 when none runs */
+    int unreadable; /* a running server whose open files cannot be read */
+    unsigned long *inodes;
+    size_t ninodes;
+} server_sockets;
+
+static void add_server(server_sockets *s, const char *dir, const char *proc)
+{
+    long pid;
+    if (!ps_home_running(dir, &pid))
+        return;
+    s->pid = pid;
+    unsigned long *inodes;
+    size_t n;
+    if (ps_process_sockets(&inodes, &n, proc, pid) < 0) {
+        s->unreadable = 1;
+        return;
+    }
+    s->inodes = ps_xrealloc(s->inodes, (s->ninodes + n + 1) * sizeof *s->inodes);
+    if (n)
+        memcpy(s->inodes + s->ninodes, inodes, n * sizeof *inodes);
+    s->ninodes += n;
+    free(inodes);
+}
+
+static int cmp_ulong(const void *a, const void *b)
+{
+    unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+    return (x > y) - (x < y);
+}
+
+static server_sockets *servers_of(const ps_check *c, const char *proc)
+{
+    server_sockets *sv = ps_xcalloc(c->nunits + 1, sizeof *sv);
+    for (size_t u = 0; u < c->nunits; u++) {
+        const ps_unit *unit = &c->units[u];
+        size_t h = 0;
+        while (h < u && sv[h].home != unit->home)
+            h++;
+        sv[h].home = unit->home;
+        if (h == u && !*unit->rt->name)
+            add_server(&sv[h], unit->home->path, proc);
+        if (*unit->rt->name) {
+            char *dir = ps_path_join(unit->home->path, unit->rt->name);
+            add_server(&sv[h], dir, proc);
+            free(dir);
+        }
+    }
+    for (size_t h = 0; h < c->nunits; h++)
+        ps_sort(sv[h].inodes, sv[h].ninodes, sizeof *sv[h].inodes, cmp_ulong);
+    return sv;
+}
+
+/* A listener whose port some socket of this host listens on. */
+typedef struct bound_hit {
+    size_t unit, site;
+    size_t *sockets; /* foreign: not its home's server's */
+    size_t nsockets, cap;
+    long unknown_pid; /* >0: the home's server runs, its sockets unreadable */
+} bound_hit;
+
+static void socket_party(draft *d, ps_check *c, const ps_socket *s)
+{
+    char *what =
+        s->pid < 0
+            ? ps_xasprintf("a socket listening on port %ld, held by a process "
+                           "this user cannot look into",
+                           s->port)
+            : ps_xasprintf("a socket listening on port %ld, held by process %ld%s%s%s", s->port,
+                           s->pid, s->comm ? " (" : "", s->comm ? s->comm : "", s->comm ? ")" : "");
+    party(d, (ps_party){.what = own(c, what), .port = s->port, .pid = s->pid});
+}
+
+static int listening(builder *b, const char *proc, ps_error *err)
+{
+    ps_check *c = b->c;
+    ps_sockets socks = {0};
+    if (ps_sockets_read(&socks, proc, err) < 0)
+        return -1;
+    server_sockets *sv = servers_of(c, proc);
+    bound_hit *hits = NULL;
+    size_t nhits = 0, hcap = 0;
+    size_t *foreign = NULL, nforeign = 0, fcap = 0;
+    for (size_t u = 0; u < c->nunits; u++) {
+        const ps_sites *ss = c->units[u].sites;
+        size_t h = 0;
+        while (sv[h].home != c->units[u].home)
+            h++;
+        for (size_t k = 0; k < ss->count; k++) {
+            const ps_site *s = &ss->items[k];
+            if (s->kind != PS_SITE_LISTENER || !s->active)
+                continue;
+            long port = c->now->decisions[u][k].now;
+            bound_hit hit = {.unit = u, .site = k};
+            for (size_t i = 0; i < socks.count; i++) {
+                if (socks.items[i].port != port ||
+                    ps_inode_in(sv[h].inodes, sv[h].ninodes, socks.items[i].inode))
+                    continue;
+                if (sv[h].unreadable) {
+                    hit.unknown_pid = sv[h].pid;
+                    continue;
+                }
+                *PS_PUSH(hit.sockets, hit.nsockets, hit.cap) = i;
+                *PS_PUSH(foreign, nforeign, fcap) = i;
+            }
+            if (hit.nsockets || hit.unknown_pid)
+                *PS_PUSH(hits, nhits, hcap) = hit;
+        }
+    }
+    ps_sockets_owners(&socks, foreign, nforeign, proc);
+    for (size_t i = 0; i < nhits; i++) {
+        bound_hit *hit = &hits[i];
+        ps_party l = site_party(c, hit->unit, hit->site);
+        draft *d = add(b, PS_FINDING_LISTENING, hit->nsockets == 0, hit->unit, hit->site, l.port);
+        party(d, l);
+        if (hit->nsockets)
+            d->f.message =
+                own(c, ps_xasprintf("port %ld is already listening on this host", l.port));
+        else
+            d->f.message = own(
+                c, ps_xasprintf("port %ld is listening on this host, maybe by this home's own "
+                                "server (process %ld of wso2carbon.pid), whose sockets this user "
+                                "cannot read",
+                                l.port, hit->unknown_pid));
+        for (size_t j = 0; j < hit->nsockets; j++)
+            socket_party(d, c, &socks.items[hit->sockets[j]]);
+        free(hit->sockets);
+    }
+    free(hits);
+    free(foreign);
+    for (size_t h = 0; h < c->nunits; h++)
+        free(sv[h].inodes);
+    free(sv);
+    ps_sockets_free(&socks);
+    return 0;
+}
+
+/* The element (or key) a site sits in: "/Server/Service/Connector/@redirectPort". */
+static char *element_of(const ps_site *s)
+{
+    const ps_cfile *f = s->file;
+    if (f->xml) {
+        const ps_xmldoc *doc = f->xml;
+        int elem = -1;
+        const char *attr = NULL;
+        for (size_t i = 0; i < doc->nattrs && elem < 0; i++)
+            if (doc->attrs[i].value.start <= s->span.start &&
+                s->span.end <= doc->attrs[i].value.end) {
+                elem = doc->attrs[i].elem;
+                attr = doc->attrs[i].name;
+            }
+        for (size_t i = 0; i < doc->ntexts && elem < 0; i++)
+            if (doc->texts[i].span.start <= s->span.start && s->span.end <= doc->texts[i].span.end)
+                elem = doc->texts[i].elem;
+        if (elem < 0)
+            return NULL;
+        char *path = attr ? ps_xasprintf("/@%s", attr) : ps_xstrdup("");
+        for (int e = elem; e >= 0; e = doc->elems[e].parent) {
+            char *longer = ps_xasprintf("/%s%s", doc->elems[e].name, path);
+            free(path);
+            path = longer;
+            /* Elements told apart by a name attribute (<Parameter name="...">) say which. */
+            const ps_xelem *x = &doc->elems[e];
+            for (size_t a = x->first_attr; a < x->first_attr + x->nattrs; a++) {
+                const ps_xattr *at = &doc->attrs[a];
+                if (strcmp(at->name, "name") != 0 || at->name == attr)
+                    continue;
+                size_t at_end = strlen(doc->elems[e].name) + 1;
+                longer = ps_xasprintf("%.*s[@name='%.*s']%s", (int)at_end, path,
+                                      (int)(at->value.end - at->value.start),
+                                      f->data + at->value.start, path + at_end);
+                free(path);
+                path = longer;
+            }
+        }
+        return path;
+    }
+    for (size_t i = 0; i < f->props.count; i++) {
+        const ps_prop *p = &f->props.entries[i];
+        if (p->value.start <= s->span.start && s->span.end <= p->value.end)
+            return ps_xasprintf("key %.*s", (int)(p->key.end - p->key.start),
+                                f->data + p->key.start);
+    }
+    return NULL;
+}
+
+/* A stale reference in a file the config mapper renders: what to set in deployment.toml. */
+static char *generated_message(const ps_site *ref, long should)
+{
+    const char *file = ref->file->rel;
+    if (ref->toml_key) {
+        const char *dot = strrchr(ref->toml_key, '.');
+        if (!dot)
+            return ps_xasprintf("%ld should be %ld, but %s is generated from deployment.toml: "
+                                "set %s = %ld at the top of deployment.toml",
+                                ref->value, should, file, ref->toml_key, should);
+        return ps_xasprintf("%ld should be %ld, but %s is generated from deployment.toml: "
+                            "set %s = %ld in its [%.*s] table",
+                            ref->value, should, file, dot + 1, should, (int)(dot - ref->toml_key),
+                            ref->toml_key);
+    }
+    char *where = element_of(ref);
+    char *m = ps_xasprintf("%ld should be %ld, but %s is generated from deployment.toml: set it "
+                           "through the deployment.toml key that renders %s",
+                           ref->value, should, file, where ? where : "it");
+    free(where);
+    return m;
+}
+
+/*
+ * The planner calls a reference ambiguous when its candidate owners move
+ * apart, which only targets can do; the homes as they are have none. So a
+ * reference is ambiguous here when the tier that decides its owner is
+ * "another home" (DESIGN §1: its own runtime and its home win) and listeners
+ * of more than one home are in it: moving either home would split them.
+ */
+static int ambiguous(const ps_check *c, const ps_port_index *ix, size_t u, const ps_site *ref,
+                     const ps_decision *d)
+{
+    if (d->owner_unit < 0 || d->stale || ps_plan_tier(c->now, u, (size_t)d->owner_unit, ref) != 2)
+        return 0;
+    size_t lo, hi;
+    ps_port_index_find(ix, ref->value, &lo, &hi);
+    for (size_t j = lo; j < hi; j++) {
+        const ps_unit *v = &c->units[ix->items[j].unit];
+        if (ps_plan_tier(c->now, u, (size_t)ix->items[j].unit, ref) == 2 &&
+            v->home != c->units[d->owner_unit].home)
+            return 1;
+    }
+    return 0;
+}
+
+static void references(builder *b)
+{
+    ps_check *c = b->c;
+    const ps_plan *p = c->now;
+    ps_port_index ix; /* every listener by its port now: the candidates of an ambiguous one */
+    ps_port_index_build(&ix, c->units, c->nunits, p->offset, 0);
+    for (size_t u = 0; u < c->nunits; u++) {
+        const ps_sites *ss = c->units[u].sites;
+        for (size_t k = 0; k < ss->count; k++) {
+            const ps_site *ref = &ss->items[k];
+            const ps_decision *d = &p->decisions[u][k];
+            if (ref->kind != PS_SITE_REFERENCE)
+                continue;
+            if (d->stale) {
+                long should = p->decisions[d->owner_unit][d->owner_site].now;
+                int generated = ref->file->generated;
+                draft *f = add(b, PS_FINDING_STALE, generated, u, k, ref->value);
+                f->f.should = should;
+                f->f.toml_key = generated ? ref->toml_key : NULL;
+                const ps_site *l = &ss->items[d->owner_site];
+                f->f.message = own(c, generated ? generated_message(ref, should)
+                                                : ps_xasprintf("%ld should be %ld: its runtime "
+                                                               "listens there for %s",
+                                                               ref->value, should, l->what));
+                party(f, site_party(c, u, k));
+                party(f, site_party(c, (size_t)d->owner_unit, (size_t)d->owner_site));
+                if (!generated)
+                    c->nstale++;
+            } else if (d->action == PS_ACT_AMBIGUOUS || ambiguous(c, &ix, u, ref, d)) {
+                draft *f = add(b, PS_FINDING_AMBIGUOUS, 0, u, k, ref->value);
+                f->f.message = own(c, ps_xasprintf("port %ld: runtimes of several homes listen "
+                                                   "on it, so it cannot tell which it means",
+                                                   ref->value));
+                party(f, site_party(c, u, k));
+                size_t lo, hi;
+                ps_port_index_find(&ix, ref->value, &lo, &hi);
+                int tier = ps_plan_tier(p, u, (size_t)d->owner_unit, ref);
+                for (size_t j = lo; j < hi; j++)
+                    if (ps_plan_tier(p, u, (size_t)ix.items[j].unit, ref) == tier)
+                        party(f, site_party(c, (size_t)ix.items[j].unit, (size_t)ix.items[j].site));
+            } else if (d->action == PS_ACT_UNOWNED) {
+                draft *f = add(b, PS_FINDING_UNOWNED, 1, u, k, ref->value);
+                f->f.message = own(c, ref->role ? ps_xasprintf("port %ld: no %s runtime of this "
+                                                               "call listens on it, left alone",
+                                                               ref->value, ref->role)
+                                                : ps_xasprintf("port %ld: no runtime of this call "
+                                                               "listens on it, left alone",
+                                                               ref->value));
+                party(f, site_party(c, u, k));
+            }
+        }
+    }
+    ps_port_index_free(&ix);
+}
+
+static int cmp_drafts(const void *a, const void *b)
+{
+    const draft *x = a, *y = b;
+    if (x->f.note != y->f.note)
+        return x->f.note - y->f.note;
+    if (x->unit != y->unit)
+        return x->unit < y->unit ? -1 : 1;
+    /* Sites are in file then document order, built-in listeners last. */
+    if (x->site != y->site)
+        return x->site < y->site ? -1 : 1;
+    return x->order - y->order;
+}
+
+void ps_check_free(ps_check *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->count; i++)
+        free((void *)c->items[i].parties);
+    free(c->items);
+    for (size_t i = 0; i < c->nowned; i++)
+        free(c->owned[i]);
+    free(c->owned);
+    ps_plan_free(c->now);
+    free(c->units);
+    free(c);
+}
+
+int ps_check_make(ps_check **out, const ps_unit *units, size_t n, const char *proc, ps_error *err)
+{
+    ps_check *c = ps_xcalloc(1, sizeof *c);
+    c->units = ps_xcalloc(n + 1, sizeof *c->units);
+    c->nunits = n;
+    for (size_t u = 0; u < n; u++) {
+        c->units[u] = units[u];
+        c->units[u].has_target = c->units[u].home_has_target = c->units[u].repair = 0;
+    }
+    builder b = {.c = c};
+    if (ps_plan_make(&c->now, c->units, n, err) < 0)
+        goto fail;
+    clashes(&b);
+    if (proc && listening(&b, proc, err) < 0)
+        goto fail;
+    references(&b);
+    ps_sort(b.drafts, b.count, sizeof *b.drafts, cmp_drafts);
+    c->items = ps_xcalloc(b.count + 1, sizeof *c->items);
+    for (size_t i = 0; i < b.count; i++) {
+        c->items[i] = b.drafts[i].f;
+        c->items[i].parties = b.drafts[i].parties;
+        c->items[i].nparties = b.drafts[i].nparties;
+        if (!c->items[i].note)
+            c->nfindings++;
+    }
+    c->count = b.count;
+    free(b.drafts);
+    *out = c;
+    return 0;
+fail:
+    for (size_t i = 0; i < b.count; i++)
+        free(b.drafts[i].parties);
+    free(b.drafts);
+    ps_check_free(c);
+    return -1;
+}

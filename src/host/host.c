@@ -1,0 +1,451 @@
+#include "host/host.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/error.h"
+#include "base/path.h"
+#include "check/check.h"
+#include "detect/detect.h"
+#include "detect/running.h"
+#include "load/config.h"
+#include "model/model.h"
+#include "output/apply.h"
+#include "output/recover.h"
+#include "sites/sites.h"
+
+/* HOME/wso2/<profile> names a runtime of an EI home: split it into the two. */
+static char *split_runtime(const char *path, char **runtime)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    char *p = ps_xstrndup(path, n);
+    *runtime = NULL;
+    char *last = strrchr(p, '/');
+    if (!last || last == p)
+        return p;
+    *last = '\0';
+    char *prev = strrchr(p, '/');
+    const char *parent = prev ? prev + 1 : p;
+    if (strcmp(parent, "wso2") == 0) {
+        char *home = prev ? ps_xstrndup(p, (size_t)(prev - p)) : ps_xstrdup(".");
+        *runtime = ps_xasprintf("wso2/%s", last + 1);
+        free(p);
+        return home;
+    }
+    *last = '/';
+    return p;
+}
+
+static int same_dir(const char *a, const char *b)
+{
+    struct stat x, y;
+    return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+/*
+ * Locks every home before anything in it is read (DESIGN §2.5): an apply
+ * exclusively, and it first finishes any apply a crash cut short; the
+ * commands that only read share the lock, and refuse a home where such an
+ * apply waits to be finished (they never write).
+ */
+static int hold_homes(ps_host *h, unsigned flags, ps_error *err)
+{
+    int rc = -1;
+    int write = (flags & PS_HOST_WRITE) != 0;
+    char **paths = ps_xcalloc(h->nargs + 1, sizeof *paths);
+    for (size_t i = 0; i < h->nargs; i++) {
+        char *runtime;
+        paths[i] = split_runtime(h->args[i].path, &runtime);
+        free(runtime);
+    }
+    if (ps_locks_take(&h->locks, (const char *const *)paths, h->nargs,
+                      write ? PS_LOCK_EXCLUSIVE : PS_LOCK_SHARED, PS_LOCK_WAIT_MS, err) < 0)
+        goto done;
+    if (write) {
+        rc = ps_recover(&h->locks, (flags & PS_HOST_FORCE) != 0, &h->recovered, err);
+        goto done;
+    }
+    for (size_t i = 0; i < h->nargs; i++)
+        if (ps_recover_refuse(paths[i], err) < 0)
+            goto done;
+    rc = 0;
+done:
+    ps_free_strings(paths, h->nargs);
+    return rc;
+}
+
+/* detect: each argument names a home, or a runtime inside one; a home named twice loads once. */
+static int detect_all(ps_host *h, ps_error *err)
+{
+    h->homes = ps_xcalloc(h->nargs + 1, sizeof *h->homes);
+    for (size_t i = 0; i < h->nargs; i++) {
+        ps_host_arg *a = &h->args[i];
+        char *path = split_runtime(a->path, &a->runtime);
+        size_t k = 0;
+        while (k < h->nhomes && !same_dir(h->homes[k]->path, path))
+            k++;
+        if (k == h->nhomes) {
+            if (ps_detect(&h->homes[k], h->cat, path, err) < 0) {
+                free(path);
+                return -1;
+            }
+            h->nhomes++;
+        }
+        free(path);
+        a->home = k;
+        for (size_t j = 0; j < i; j++) {
+            const ps_host_arg *b = &h->args[j];
+            int same_rt = (!a->runtime && !b->runtime) ||
+                          (a->runtime && b->runtime && strcmp(a->runtime, b->runtime) == 0);
+            if (b->home == k && same_rt &&
+                (a->has_target != b->has_target || a->target != b->target))
+                return ps_error_set(err, a->path, 0, 0, "named twice with different offsets");
+        }
+        if (a->runtime) {
+            const ps_home *home = h->homes[k];
+            size_t r = 0;
+            while (r < home->nruntimes && strcmp(home->runtimes[r].name, a->runtime) != 0)
+                r++;
+            if (r == home->nruntimes)
+                return ps_error_set(err, a->path, 0, 0, "not a runtime of %s", home->path);
+        }
+    }
+    return 0;
+}
+
+/* The targets the call asked for, on the unit of home `home`. */
+static void set_targets(ps_host *h, ps_unit *unit, size_t home)
+{
+    for (size_t i = 0; i < h->nargs; i++) {
+        const ps_host_arg *a = &h->args[i];
+        if (a->home != home || !a->has_target)
+            continue;
+        if (!a->runtime) {
+            unit->home_has_target = 1;
+            unit->home_target = a->target;
+        } else if (strcmp(a->runtime, unit->rt->name) == 0) {
+            unit->has_target = 1;
+            unit->target = a->target;
+        }
+    }
+}
+
+/* detect -> load -> sites for every runtime of every home. */
+static int load_all(ps_host *h, ps_error *err)
+{
+    if (detect_all(h, err) < 0)
+        return -1;
+    size_t total = 0;
+    for (size_t k = 0; k < h->nhomes; k++)
+        total += h->homes[k]->nruntimes;
+    h->configs = ps_xcalloc(total + 1, sizeof *h->configs);
+    h->sites = ps_xcalloc(total + 1, sizeof *h->sites);
+    h->units = ps_xcalloc(total + 1, sizeof *h->units);
+    for (size_t k = 0; k < h->nhomes; k++) {
+        const ps_home *home = h->homes[k];
+        if (ps_config_load_home(&h->configs[h->nunits], home, err) < 0)
+            return -1;
+        for (size_t r = 0; r < home->nruntimes; r++) {
+            size_t u = h->nunits;
+            /* The main runtime comes first; its profiles share its version. */
+            const char *home_version = r ? h->sites[u - r].version : NULL;
+            if (ps_sites_find(&h->sites[u], h->cat, &home->runtimes[r], &h->configs[u],
+                              home_version, err) < 0) {
+                for (size_t j = r; j < home->nruntimes; j++) /* not a unit's yet */
+                    ps_config_free(&h->configs[u - r + j]);
+                return -1;
+            }
+            ps_unit *unit = &h->units[u];
+            unit->home = home;
+            unit->rt = &home->runtimes[r];
+            unit->cfg = &h->configs[u];
+            unit->sites = &h->sites[u];
+            h->nunits++;
+            set_targets(h, unit, k);
+        }
+    }
+    return 0;
+}
+
+int ps_host_load(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes, size_t n,
+                 unsigned flags, ps_error *err)
+{
+    ps_host *h = ps_xcalloc(1, sizeof *h);
+    *out = NULL;
+    if (!cat && ps_catalog_builtin(&h->own_cat, err) < 0)
+        goto fail;
+    h->cat = cat ? cat : h->own_cat;
+    if (n == 0) {
+        ps_error_set(err, NULL, 0, 0, "no HOME given");
+        goto fail;
+    }
+    h->args = ps_xcalloc(n, sizeof *h->args);
+    h->nargs = n;
+    for (size_t i = 0; i < n; i++) {
+        if (homes[i].has_target && (homes[i].target < 0 || homes[i].target > PS_PORT_MAX)) {
+            ps_error_set(err, homes[i].path, 0, 0, "offset %ld is not between 0 and %ld",
+                         homes[i].target, PS_PORT_MAX);
+            goto fail;
+        }
+        h->args[i].path = ps_xstrdup(homes[i].path);
+        h->args[i].has_target = homes[i].has_target;
+        h->args[i].target = homes[i].has_target ? homes[i].target : 0;
+    }
+    /* The catalog first: the homes are held no longer than needed. */
+    if (hold_homes(h, flags, err) < 0 || load_all(h, err) < 0)
+        goto fail;
+    *out = h;
+    return 0;
+fail:
+    ps_host_free(h);
+    return -1;
+}
+
+int ps_host_open(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags, ps_error *err)
+{
+    return ps_host_load(out, NULL, homes, n, flags, err);
+}
+
+void ps_host_free(ps_host *h)
+{
+    if (!h)
+        return;
+    for (size_t u = 0; u < h->nunits; u++) {
+        ps_sites_free(&h->sites[u]);
+        ps_config_free(&h->configs[u]);
+    }
+    free(h->units);
+    free(h->sites);
+    free(h->configs);
+    for (size_t k = 0; k < h->nhomes; k++)
+        ps_home_free(h->homes[k]);
+    free(h->homes);
+    for (size_t i = 0; i < h->nargs; i++) {
+        free(h->args[i].path);
+        free(h->args[i].runtime);
+    }
+    free(h->args);
+    ps_catalog_free(h->own_cat);
+    ps_locks_release(&h->locks);
+    ps_strbuf_free(&h->recovered);
+    free(h);
+}
+
+const char *ps_host_recovered(const ps_host *h)
+{
+    return h->recovered.data ? h->recovered.data : "";
+}
+
+size_t ps_host_runtime_count(const ps_host *h)
+{
+    return h->nunits;
+}
+
+static int no_runtime(const ps_host *h, size_t i, ps_error *err)
+{
+    if (i < h->nunits)
+        return 0;
+    return ps_error_set(err, NULL, 0, 0, "no runtime %zu: the host has %zu", i, h->nunits);
+}
+
+int ps_host_runtime(ps_runtime_info *out, const ps_host *h, size_t i, ps_error *err)
+{
+    if (no_runtime(h, i, err) < 0)
+        return -1;
+    const ps_unit *u = &h->units[i];
+    *out = (ps_runtime_info){.home = u->home->path,
+                             .runtime = u->rt->name,
+                             .product = u->rt->product->id,
+                             .product_name = u->rt->product->name,
+                             .version = u->sites->version,
+                             .mode = ps_mode_name(u->rt),
+                             .offset = u->sites->offset};
+    return 0;
+}
+
+int ps_host_ports(ps_ports *out, const ps_host *h, size_t i, long offset, ps_error *err)
+{
+    *out = (ps_ports){0};
+    if (no_runtime(h, i, err) < 0)
+        return -1;
+    const ps_sites *ss = h->units[i].sites;
+    if (offset == PS_OFFSET_CURRENT)
+        offset = ss->offset;
+    if (offset < 0)
+        return ps_error_set(err, NULL, 0, 0, "offset %ld is negative", offset);
+    ps_listeners l;
+    ps_listeners_at(&l, ss, offset);
+    out->items = ps_xcalloc(l.count + 1, sizeof *out->items);
+    out->count = l.count;
+    out->offset = offset;
+    out->usable = l.usable;
+    for (size_t k = 0; k < l.count; k++) {
+        const ps_site *s = &ss->items[l.items[k].site];
+        out->items[k] = (ps_port){
+            .port = l.items[k].port,
+            .base = ps_listener_port(s, ss->offset, 0),
+            .shift = ps_shift_name(s->shift),
+            .active = s->active,
+            .what = s->what,
+            .file = s->file ? s->file->rel : NULL,
+            .line = s->file ? s->line : 0,
+        };
+    }
+    ps_listeners_free(&l);
+    return 0;
+}
+
+void ps_ports_free(ps_ports *ports)
+{
+    free(ports->items);
+    *ports = (ps_ports){0};
+}
+
+int ps_host_owners(ps_party **out, size_t *n, const ps_host *h, long port, ps_error *err)
+{
+    (void)err;
+    long *offsets = ps_xcalloc(h->nunits + 1, sizeof *offsets);
+    for (size_t u = 0; u < h->nunits; u++)
+        offsets[u] = h->units[u].sites->offset;
+    ps_port_index ix;
+    ps_port_index_build(&ix, h->units, h->nunits, offsets, 0);
+    free(offsets);
+    size_t lo, hi;
+    ps_port_index_find(&ix, port, &lo, &hi);
+    *out = ps_xcalloc(hi - lo + 1, sizeof **out);
+    *n = hi - lo;
+    for (size_t j = lo; j < hi; j++) {
+        const ps_unit *unit = &h->units[ix.items[j].unit];
+        const ps_site *s = &unit->sites->items[ix.items[j].site];
+        (*out)[j - lo] = (ps_party){.home = unit->home->path,
+                                    .runtime = unit->rt->name,
+                                    .file = s->file ? s->file->rel : NULL,
+                                    .path = s->file ? s->file->path : NULL,
+                                    .line = s->file ? s->line : 0,
+                                    .col = s->file ? s->col : 0,
+                                    .what = s->what,
+                                    .port = port,
+                                    .pid = -1};
+    }
+    ps_port_index_free(&ix);
+    return 0;
+}
+
+int ps_host_plan(ps_plan **out, ps_host *h, unsigned flags, ps_error *err)
+{
+    for (size_t u = 0; u < h->nunits; u++)
+        h->units[u].repair = (flags & PS_PLAN_REPAIR) != 0;
+    return ps_plan_make(out, h->units, h->nunits, err);
+}
+
+size_t ps_plan_change_count(const ps_plan *p)
+{
+    return p->nedits;
+}
+
+int ps_plan_change(ps_change *out, const ps_plan *p, size_t i, ps_error *err)
+{
+    if (i >= p->nedits)
+        return ps_error_set(err, NULL, 0, 0, "no change %zu: the plan has %zu", i, p->nedits);
+    const ps_edit *e = &p->edits[i];
+    *out = (ps_change){.path = e->file->path,
+                       .line = e->line,
+                       .col = e->col,
+                       .old_value = e->old_value,
+                       .new_value = e->new_value,
+                       .why = ps_plan_why(p, e)};
+    return 0;
+}
+
+int ps_host_check(ps_check **out, ps_host *h, unsigned flags, ps_error *err)
+{
+    return ps_check_make(out, h->units, h->nunits, (flags & PS_CHECK_LISTENING) ? "/proc" : NULL,
+                         err);
+}
+
+size_t ps_check_count(const ps_check *c)
+{
+    return c->count;
+}
+
+size_t ps_check_findings(const ps_check *c)
+{
+    return c->nfindings;
+}
+
+const ps_finding *ps_check_get(const ps_check *c, size_t i)
+{
+    return i < c->count ? &c->items[i] : NULL;
+}
+
+/* The home a loaded file belongs to. */
+static const char *home_of(const ps_host *h, const ps_cfile *file)
+{
+    for (size_t u = 0; u < h->nunits; u++) {
+        const ps_config *cfg = &h->configs[u];
+        if (file >= cfg->files && file < cfg->files + cfg->nfiles)
+            return h->units[u].home->path;
+    }
+    return NULL;
+}
+
+/* Staged files of an apply killed while staging (no record names them) go. */
+static int remove_staged(const ps_host *h, ps_error *err)
+{
+    const char **paths = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t u = 0; u < h->nunits; u++)
+        for (size_t i = 0; i < h->configs[u].nfiles; i++)
+            *PS_PUSH(paths, n, cap) = h->configs[u].files[i].path;
+    int rc = ps_recover_staged(paths, n, &h->locks, err);
+    free(paths);
+    return rc;
+}
+
+int ps_host_apply(ps_host *h, const ps_rendered *files, size_t n, unsigned flags,
+                  unsigned apply_flags, ps_strbuf *report, ps_error *err)
+{
+    if (remove_staged(h, err) < 0)
+        return -1;
+    if (n == 0)
+        return 0; /* nothing to write: no server to spare */
+    for (size_t i = 0; i < h->nhomes; i++) {
+        long pid;
+        if (!(flags & PS_HOST_FORCE) && ps_home_running(h->homes[i]->path, &pid))
+            return ps_error_set(err, h->homes[i]->path, 0, 0,
+                                "the server is running (wso2carbon.pid: process %ld); stop it "
+                                "or use --force",
+                                pid);
+    }
+    int backup = (apply_flags & PS_APPLY_BACKUP) != 0;
+    ps_write *w = ps_xcalloc(n, sizeof *w);
+    /* Asked under the lock, so it is what ps_apply_files will find. */
+    int *had_backup = ps_xcalloc(n, sizeof *had_backup);
+    for (size_t i = 0; i < n; i++) {
+        w[i].path = files[i].file->path;
+        w[i].data = files[i].data;
+        w[i].len = files[i].len;
+        w[i].expect = files[i].file->data;
+        w[i].expect_len = files[i].file->len;
+        had_backup[i] = backup && ps_backup_exists(w[i].path);
+        w[i].home = home_of(h, files[i].file);
+    }
+    int rc = ps_apply_files(w, n, apply_flags, err);
+    free(w);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const char *path = files[i].file->path;
+        ps_strbuf_printf(report, "updated %s\n", path);
+        if (!backup)
+            continue;
+        char *bak = ps_backup_name(path);
+        ps_strbuf_printf(
+            report, had_backup[i] ? "kept %s, an earlier backup\n" : "saved the original as %s\n",
+            bak);
+        free(bak);
+    }
+    free(had_backup);
+    return rc;
+}

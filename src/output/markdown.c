@@ -1,0 +1,177 @@
+/*
+ * The markdown form of the reports: GitHub-flavoured tables that a CI job
+ * posts as its summary or as a pull-request comment. The same data as the
+ * text and JSON forms; only what a reviewer reads in a table is kept.
+ */
+#include "output/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+
+/* Text inside a table cell: a '|' would end the cell, a newline the row. */
+static void cell(ps_strbuf *out, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '|')
+            ps_strbuf_puts(out, "\\|");
+        else if (*s == '\n' || *s == '\r')
+            ps_strbuf_puts(out, " ");
+        else
+            ps_strbuf_add(out, s, 1);
+    }
+}
+
+/* A path or a command in a cell, as code; backticks inside would close it. */
+static void code(ps_strbuf *out, const char *s)
+{
+    ps_strbuf_puts(out, "`");
+    for (; s && *s; s++)
+        ps_strbuf_add(out, *s == '`' ? "'" : s, 1);
+    ps_strbuf_puts(out, "`");
+}
+
+static void homes_table(ps_strbuf *out, const ps_plan *p, int show_target)
+{
+    ps_strbuf_puts(out, "| home | runtime | product | offset |\n|---|---|---|---|\n");
+    for (size_t u = 0; u < p->nunits; u++) {
+        const ps_unit *unit = &p->units[u];
+        ps_strbuf_puts(out, "| ");
+        code(out, unit->home->path);
+        ps_strbuf_puts(out, " | ");
+        cell(out, *unit->rt->name ? unit->rt->name : "(main)");
+        ps_strbuf_puts(out, " | ");
+        cell(out, unit->rt->product->name);
+        if (*unit->sites->version) {
+            ps_strbuf_puts(out, " ");
+            cell(out, unit->sites->version);
+            if (unit->sites->version_at_least)
+                ps_strbuf_puts(out, " or later");
+        }
+        if (show_target && p->target[u] != p->offset[u])
+            ps_strbuf_printf(out, " | %ld → %ld |\n", p->offset[u], p->target[u]);
+        else
+            ps_strbuf_printf(out, " | %ld |\n", show_target ? p->offset[u] : p->target[u]);
+    }
+}
+
+static void warnings_list(ps_strbuf *out, const ps_diags *w)
+{
+    if (!w->count)
+        return;
+    ps_strbuf_puts(out, "\n**Warnings**\n\n");
+    for (size_t i = 0; i < w->count; i++) {
+        char *text = ps_error_text(&w->items[i]);
+        ps_strbuf_puts(out, "- ");
+        cell(out, text);
+        ps_strbuf_puts(out, "\n");
+        free(text);
+    }
+}
+
+void ps_report_plan_markdown(ps_strbuf *out, const ps_plan *p)
+{
+    ps_strbuf_puts(out, "### portshift plan\n\n");
+    homes_table(out, p, 1);
+    if (p->nedits) {
+        ps_strbuf_puts(out, "\n| file | line | old | new | why |\n|---|---:|---:|---:|---|\n");
+        for (size_t i = 0; i < p->nedits; i++) {
+            const ps_edit *e = &p->edits[i];
+            char *why = ps_plan_why(p, e);
+            ps_strbuf_puts(out, "| ");
+            code(out, e->file->path);
+            ps_strbuf_printf(out, " | %d | %ld | %ld | ", e->line, e->old_value, e->new_value);
+            cell(out, why);
+            ps_strbuf_puts(out, " |\n");
+            free(why);
+        }
+    }
+    warnings_list(out, &p->warnings);
+    ps_strbuf_printf(out, "\n%zu edit%s\n", p->nedits, p->nedits == 1 ? "" : "s");
+}
+
+void ps_report_ports_markdown(ps_strbuf *out, const ps_plan *p)
+{
+    ps_strbuf_puts(out, "### portshift ports\n\n");
+    homes_table(out, p, 0);
+    ps_strbuf_puts(out, "\n| home | runtime | port | shift | active | what | where |\n"
+                        "|---|---|---:|---|---|---|---|\n");
+    for (size_t u = 0; u < p->nunits; u++) {
+        const ps_unit *unit = &p->units[u];
+        const ps_sites *ss = unit->sites;
+        for (size_t i = 0; i < ss->count; i++) {
+            const ps_site *s = &ss->items[i];
+            if (s->kind != PS_SITE_LISTENER)
+                continue;
+            ps_strbuf_puts(out, "| ");
+            code(out, unit->home->path);
+            ps_strbuf_puts(out, " | ");
+            cell(out, unit->rt->name);
+            ps_strbuf_printf(out, " | %ld | %s | %s | ", p->decisions[u][i].next,
+                             ps_shift_name(s->shift), s->active ? "yes" : "no");
+            cell(out, s->what);
+            ps_strbuf_puts(out, " | ");
+            if (s->file) {
+                char *where = ps_xasprintf("%s:%d", s->file->path, s->line);
+                code(out, where);
+                free(where);
+            } else {
+                ps_strbuf_puts(out, "built in");
+            }
+            ps_strbuf_puts(out, " |\n");
+        }
+    }
+}
+
+/* One row per party: the first names the finding, the rest are indented. */
+static void finding_rows(ps_strbuf *out, const ps_check *c, int notes)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        const ps_finding *f = &c->items[i];
+        if (f->note != notes)
+            continue;
+        for (size_t k = 0; k < f->nparties; k++) {
+            ps_strbuf b = PS_STRBUF_INIT;
+            ps__party_place(&b, &f->parties[k], k == 0);
+            ps_strbuf_printf(out, "| %s | %ld | ", k ? "" : ps__finding_kind(f), f->port);
+            code(out, b.data);
+            ps_strbuf_puts(out, " | ");
+            cell(out, f->parties[k].what);
+            ps_strbuf_puts(out, " | ");
+            if (k == 0)
+                cell(out, f->message);
+            ps_strbuf_puts(out, " |\n");
+            ps_strbuf_free(&b);
+        }
+    }
+}
+
+void ps_report_check_markdown(ps_strbuf *out, const ps_check *c)
+{
+    size_t notes = c->count - c->nfindings;
+    ps_strbuf_puts(out, "### portshift check\n\n");
+    homes_table(out, c->now, 0);
+    static const char head[] = "| kind | port | where | what | finding |\n"
+                               "|---|---:|---|---|---|\n";
+    if (c->nfindings) {
+        ps_strbuf_printf(out, "\n**%zu finding%s**\n\n%s", c->nfindings,
+                         c->nfindings == 1 ? "" : "s", head);
+        finding_rows(out, c, 0);
+    }
+    if (notes) {
+        ps_strbuf_printf(out, "\n%zu note%s\n\n%s", notes, notes == 1 ? "" : "s", head);
+        finding_rows(out, c, 1);
+    }
+    if (!c->count)
+        ps_strbuf_puts(out, "\nNo findings.\n");
+    if (c->nstale) {
+        ps_strbuf_printf(out, "\nTo repair the %zu stale reference%s: ", c->nstale,
+                         c->nstale == 1 ? "" : "s");
+        ps_strbuf cmd = PS_STRBUF_INIT;
+        ps_report_repair_command(&cmd, c);
+        code(out, cmd.data);
+        ps_strbuf_free(&cmd);
+        ps_strbuf_puts(out, "\n");
+    }
+}

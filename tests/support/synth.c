@@ -1,0 +1,248 @@
+#include "synth.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/path.h"
+#include "base/strbuf.h"
+
+typedef struct site_spec {
+    ps_site_kind kind;
+    long value;
+    ps_shift shift;
+    int active, built_in, self_only, generated;
+    const char *what, *role;
+} site_spec;
+
+typedef struct rt_spec {
+    char *home, *name;
+    ps_product product;
+    long offset;
+    site_spec *sites;
+    size_t nsites, cap;
+    int generated; /* the next sites go to the generated file */
+    int has_target, home_has_target, repair;
+    long target, home_target;
+} rt_spec;
+
+struct synth {
+    rt_spec *rts;
+    size_t nrts, cap;
+    /* Built by synth_units. */
+    ps_home **homes;
+    size_t nhomes;
+    ps_config *configs;
+    ps_sites *sites;
+    ps_unit *units;
+};
+
+synth *synth_new(void)
+{
+    return ps_xcalloc(1, sizeof(synth));
+}
+
+size_t synth_runtime(synth *s, const char *home, const char *runtime, const char *product,
+                     long offset, long dflt)
+{
+    ck_assert_msg(!s->units, "synth_runtime after synth_units");
+    rt_spec *r = PS_PUSH(s->rts, s->nrts, s->cap);
+    memset(r, 0, sizeof *r);
+    r->home = ps_xstrdup(home);
+    r->name = ps_xstrdup(runtime);
+    r->product.id = ps_xstrdup(product);
+    r->product.name = ps_xstrdup(product);
+    r->product.default_offset = dflt;
+    r->offset = offset;
+    return s->nrts - 1;
+}
+
+void synth_role(synth *s, size_t u, const char *role)
+{
+    ps_strlist *l = &s->rts[u].product.roles;
+    l->items = ps_xrealloc(l->items, (l->count + 1) * sizeof *l->items);
+    l->items[l->count++] = ps_xstrdup(role);
+}
+
+static size_t add(synth *s, size_t u, site_spec spec)
+{
+    rt_spec *r = &s->rts[u];
+    spec.generated = r->generated;
+    *PS_PUSH(r->sites, r->nsites, r->cap) = spec;
+    return r->nsites; /* site 0 is the offset setting */
+}
+
+size_t synth_listener(synth *s, size_t u, long value, ps_shift shift, int active, int built_in,
+                      const char *what)
+{
+    return add(s, u,
+               (site_spec){.kind = PS_SITE_LISTENER,
+                           .value = value,
+                           .shift = shift,
+                           .active = active,
+                           .built_in = built_in,
+                           .what = what});
+}
+
+size_t synth_reference(synth *s, size_t u, long value, const char *role, int self_only)
+{
+    return add(s, u,
+               (site_spec){.kind = PS_SITE_REFERENCE,
+                           .value = value,
+                           .role = role,
+                           .self_only = self_only,
+                           .active = 1,
+                           .what = "reference"});
+}
+
+void synth_generated(synth *s, size_t u)
+{
+    s->rts[u].generated = 1;
+}
+
+void synth_home_target(synth *s, size_t u, long target)
+{
+    s->rts[u].home_has_target = 1;
+    s->rts[u].home_target = target;
+}
+
+void synth_target(synth *s, size_t u, long target)
+{
+    s->rts[u].has_target = 1;
+    s->rts[u].target = target;
+}
+
+void synth_repair(synth *s, size_t u)
+{
+    s->rts[u].repair = 1;
+}
+
+static void file_init(ps_cfile *f, const char *home, const char *rt, int generated)
+{
+    f->rel = ps_xasprintf("%s%s.xml", *rt ? rt : "main", generated ? "-generated" : "");
+    f->path = ps_path_join(home, f->rel);
+    f->root_rel = ps_xstrdup(f->rel);
+    f->data = ps_xstrdup("");
+    f->generated = generated;
+}
+
+/* The runtimes of one home are added one after the other, its main one first. */
+static ps_home *home_of(synth *s, size_t u, size_t *k)
+{
+    size_t first = u;
+    while (first > 0 && strcmp(s->rts[first - 1].home, s->rts[u].home) == 0)
+        first--;
+    *k = u - first;
+    if (*k)
+        return s->homes[s->nhomes - 1];
+    size_t n = 1;
+    while (first + n < s->nrts && strcmp(s->rts[first + n].home, s->rts[u].home) == 0)
+        n++;
+    ps_home *h = ps_xcalloc(1, sizeof *h);
+    h->path = ps_xstrdup(s->rts[u].home);
+    h->runtimes = ps_xcalloc(n, sizeof *h->runtimes);
+    h->nruntimes = n;
+    s->homes = ps_xrealloc(s->homes, (s->nhomes + 1) * sizeof *s->homes);
+    s->homes[s->nhomes++] = h;
+    return h;
+}
+
+const ps_unit *synth_units(synth *s, size_t *n)
+{
+    *n = s->nrts;
+    if (s->units)
+        return s->units;
+    s->configs = ps_xcalloc(s->nrts + 1, sizeof *s->configs);
+    s->sites = ps_xcalloc(s->nrts + 1, sizeof *s->sites);
+    s->units = ps_xcalloc(s->nrts + 1, sizeof *s->units);
+    for (size_t u = 0; u < s->nrts; u++) {
+        rt_spec *r = &s->rts[u];
+        size_t k;
+        ps_home *home = home_of(s, u, &k);
+        ps_runtime *rt = &home->runtimes[k];
+        rt->name = ps_xstrdup(r->name);
+        rt->conf_rel = ps_xstrdup("conf");
+        rt->deploy_rel = ps_xstrdup("deployment");
+        rt->version = ps_xstrdup("1.0.0");
+        rt->product = &r->product;
+        ps_config *cfg = &s->configs[u];
+        cfg->files = ps_xcalloc(2, sizeof *cfg->files);
+        cfg->nfiles = 2;
+        file_init(&cfg->files[0], home->path, r->name, 0);
+        file_init(&cfg->files[1], home->path, r->name, 1);
+        ps_sites *ss = &s->sites[u];
+        ss->items = ps_xcalloc(r->nsites + 1, sizeof *ss->items);
+        ss->count = r->nsites + 1;
+        ss->offset = r->offset;
+        ss->offset_site = 0;
+        ss->generated_offset = -1;
+        ss->version = ps_xstrdup("1.0.0");
+        ss->items[0] = (ps_site){.kind = PS_SITE_OFFSET,
+                                 .file = &cfg->files[0],
+                                 .line = 1,
+                                 .col = 1,
+                                 .value = r->offset,
+                                 .active = 1,
+                                 .what = "port offset"};
+        for (size_t i = 0; i < r->nsites; i++) {
+            const site_spec *sp = &r->sites[i];
+            ps_site *site = &ss->items[i + 1];
+            *site = (ps_site){.kind = sp->kind,
+                              .value = sp->value,
+                              .shift = sp->shift,
+                              .active = sp->active,
+                              .what = sp->what,
+                              .role = sp->role,
+                              .self_only = sp->self_only,
+                              .source = "synth",
+                              .line = (int)i + 2,
+                              .col = 1};
+            if (!sp->built_in)
+                site->file = &cfg->files[sp->generated];
+        }
+        s->units[u] = (ps_unit){.home = home,
+                                .rt = rt,
+                                .cfg = cfg,
+                                .sites = ss,
+                                .has_target = r->has_target,
+                                .target = r->target,
+                                .home_has_target = r->home_has_target,
+                                .home_target = r->home_target,
+                                .repair = r->repair};
+    }
+    return s->units;
+}
+
+void synth_free(synth *s)
+{
+    for (size_t u = 0; s->units && u < s->nrts; u++) {
+        ps_sites_free(&s->sites[u]);
+        for (size_t i = 0; i < s->configs[u].nfiles; i++) {
+            ps_cfile *f = &s->configs[u].files[i];
+            free(f->rel);
+            free(f->path);
+            free(f->root_rel);
+            free(f->data);
+        }
+        free(s->configs[u].files);
+    }
+    for (size_t h = 0; h < s->nhomes; h++)
+        ps_home_free(s->homes[h]);
+    for (size_t u = 0; u < s->nrts; u++) {
+        rt_spec *r = &s->rts[u];
+        free(r->home);
+        free(r->name);
+        free(r->product.id);
+        free(r->product.name);
+        for (size_t i = 0; i < r->product.roles.count; i++)
+            free(r->product.roles.items[i]);
+        free(r->product.roles.items);
+        free(r->sites);
+    }
+    free(s->homes);
+    free(s->rts);
+    free(s->configs);
+    free(s->sites);
+    free(s->units);
+    free(s);
+}
