@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Same answers from two builds of portshift: stdout, stderr and exit status of
-# `diff`, `plan --json` and `ports --json` at several offsets, for every
-# corpus tree alone, for all of them in one call, and for the CLI test homes.
+# `diff`, `plan --json` and `ports --json` at several offsets (and `check
+# --json`), for every corpus tree alone, for all of them in one call, and for
+# the CLI test homes.
 # A change meant only to make portshift faster must print nothing here.
 #
 # usage: bench/compare.sh OLD_BINARY NEW_BINARY
@@ -40,5 +41,9 @@ for offset in 0 3 10; do
     check "$cmd --offset $offset, all ${#homes[@]} homes in one call" $cmd --offset "$offset" "${homes[@]}"
   done
 done
+for h in "${homes[@]}"; do
+  check "check --json ${h#"$top"/}" check --json "$h"
+done
+check "check --json, all ${#homes[@]} homes in one call" check --json "${homes[@]}"
 echo "compare: $runs runs over ${#homes[@]} homes, $differ differ"
 [ $differ -eq 0 ]
