@@ -12,7 +12,13 @@ char *ps_path_join(const char *a, const char *b)
         return ps_xstrdup(a);
     if (!*a)
         return ps_xstrdup(b);
-    return ps_xasprintf("%s%s%s", a, a[strlen(a) - 1] == '/' ? "" : "/", b);
+    /* Called for every name a walk meets: no printf machinery. */
+    size_t na = strlen(a), nb = strlen(b), slash = a[na - 1] != '/';
+    char *p = ps_xmalloc(na + slash + nb + 1);
+    memcpy(p, a, na);
+    p[na] = '/';
+    memcpy(p + na + slash, b, nb + 1);
+    return p;
 }
 
 char *ps_path_dir(const char *path)

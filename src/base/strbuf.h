@@ -39,8 +39,10 @@ void ps_free_strings(char **v, size_t n);
 
 /* Grows *arr (of *cap elements of `size` bytes) to hold at least `need`. */
 void ps_grow(void **arr, size_t *cap, size_t need, size_t size);
+/* Appends one element to arr[0, n) and returns it; ps_grow is called only when it is full. */
 #define PS_PUSH(arr, n, cap)                                                                       \
-    (ps_grow((void **)&(arr), &(cap), (n) + 1, sizeof *(arr)), &(arr)[(n)++])
+    ((n) < (cap) ? (void)0 : ps_grow((void **)&(arr), &(cap), (n) + 1, sizeof *(arr)),             \
+     &(arr)[(n)++])
 
 /* qsort for arrays grown with PS_PUSH, which stay NULL while empty: qsort's
  * array must not be NULL even for 0 elements (C11 7.22.5). */

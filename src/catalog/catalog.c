@@ -99,6 +99,14 @@ static const struct {
              {"reference", PS_RULE_REFERENCE}, {"role", PS_RULE_ROLE},
              {"builtin", PS_RULE_BUILTIN}};
 
+/* An expression of the rule, compiled once; NULL stays NULL. */
+static int compile(ps_xpath **out, const char *expr, int line, int col, ps_error *err)
+{
+    if (expr && ps_xpath_compile(out, expr, err) < 0)
+        return ps_error_set(err, CATALOG_NAME, line, col, "invalid XPath expression '%s'", expr);
+    return 0;
+}
+
 static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int elem,
                      const ps_lines *lines, ps_error *err)
 {
@@ -152,6 +160,10 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
 
     if (!r->source)
         return ps_error_set(err, CATALOG_NAME, r->line, col, "rule without a source");
+    if (compile(&r->xpath.match, r->match, r->line, col, err) < 0 ||
+        compile(&r->xpath.active_if, r->active_if, r->line, col, err) < 0 ||
+        compile(&r->xpath.unless_match, r->unless_match, r->line, col, err) < 0)
+        return -1;
     if (r->kind != PS_RULE_BUILTIN && (!r->file || (!r->match && !r->key)))
         return ps_error_set(err, CATALOG_NAME, r->line, col, "rule needs file and match or key");
     if (r->kind == PS_RULE_BUILTIN && (r->port < 1 || r->port > 65535))
@@ -272,6 +284,9 @@ void ps_catalog_free(ps_catalog *cat)
                         r->unless_file, r->unless_match, r->shows,     r->value, r->toml_key};
         for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++)
             free(strs[k]);
+        ps_xpath_free(r->xpath.match);
+        ps_xpath_free(r->xpath.active_if);
+        ps_xpath_free(r->xpath.unless_match);
     }
     free(cat->products);
     free(cat->rules);

@@ -10,6 +10,8 @@
 
 #include <portshift/portshift.h>
 
+#include "parse/xmldoc.h"
+
 typedef enum ps_rule_kind {
     PS_RULE_VERSION,
     PS_RULE_OFFSET,
@@ -83,6 +85,11 @@ typedef struct ps_rule {
     char *value; /* version: a glob the entry's (unquoted) value must match */
     ps_root unless_root;
     char *unless_file, *unless_match;
+    /* match, active_if and unless_match compiled when the catalog is loaded
+     * (NULL where the rule has none), for every file of every home. */
+    struct {
+        ps_xpath *match, *active_if, *unless_match;
+    } xpath;
 } ps_rule;
 
 typedef struct ps_catalog {

@@ -261,6 +261,17 @@ static void walker_free(walker *w)
     ps_keyset_free(&w->above);
 }
 
+int ps_cfile_xml(ps_cfile *f, ps_xml_need need, ps_error *err)
+{
+    if (!f->xml && ps_xmldoc_lex(&f->xml, f->path, f->data, f->len, err) < 0)
+        return -1;
+    if (need == PS_XML_CHECKED)
+        return ps_xmldoc_check(f->xml, f->path, err);
+    if (need == PS_XML_TREE)
+        return ps_xmldoc_tree(f->xml, f->path, err);
+    return 0;
+}
+
 int ps_cfile_parse(ps_cfile *f, ps_error *err)
 {
     ps_lines_free(&f->lines);
@@ -269,8 +280,9 @@ int ps_cfile_parse(ps_cfile *f, ps_error *err)
     ps_props_free(&f->props);
     ps_toml_free(&f->toml);
     ps_lines_build(&f->lines, f->data, f->len);
-    if (has_suffix(f->rel, ".xml"))
-        return ps_xmldoc_parse(&f->xml, f->path, f->data, f->len, err);
+    f->is_xml = has_suffix(f->rel, ".xml");
+    if (f->is_xml)
+        return ps_xmldoc_screen(f->data, f->len) ? ps_cfile_xml(f, PS_XML_CHECKED, err) : 0;
     if (f->is_toml)
         return ps_toml_parse(&f->toml, f->path, f->data, f->len, err);
     if (has_suffix(f->rel, ".yaml"))

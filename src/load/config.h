@@ -3,6 +3,11 @@
  * .properties file under its config folder and under the deployment
  * folder's synapse-configs, since a literal local reference can sit in any
  * of them, and deployment.toml in toml mode.
+ *
+ * An XML file is read only as far as it must be (ps_cfile_xml): most hold no
+ * port site at all (a home of API Manager 2.6 reads 47, of which about 12
+ * can), and libxml2's parse is the largest cost of a run. What decides is
+ * the catalog's rules and the scan for references, downstream in sites.
  */
 #ifndef PS_LOAD_CONFIG_H
 #define PS_LOAD_CONFIG_H
@@ -23,14 +28,15 @@ typedef struct ps_cfile {
     char *root_rel; /* relative to that folder: "carbon.xml" */
     char *data;     /* the bytes as read */
     size_t len;
-    ps_xmldoc *xml; /* .xml files */
+    int is_xml;     /* a .xml file */
+    ps_xmldoc *xml; /* .xml files, once read past the bytes (ps_cfile_xml); NULL before */
     ps_props props; /* .properties files */
     ps_toml toml;   /* deployment.toml */
     int is_toml;
     /* Rendered from deployment.toml at startup: read for its listeners, never
      * edited (the config mapper would revert the edit). */
     int generated;
-    ps_lines lines;
+    ps_lines lines; /* indexed by the first lookup */
 } ps_cfile;
 
 typedef struct ps_config {
@@ -56,7 +62,9 @@ typedef struct ps_config {
  * ends, an alias of a folder or file already taken is skipped; a symlinked
  * config file is read through its link). Any file that cannot be read or is
  * not well-formed, or a home over a limit above, fails the whole load with
- * its path:line:col; cfgs then holds nothing.
+ * its path:line:col; cfgs then holds nothing. An XML file is only screened
+ * here: one whose bytes alone call for a strict reading (a DOCTYPE, a NUL
+ * byte, UTF-16) is checked now, any other when sites need it.
  */
 int ps_config_load_home(ps_config *cfgs, const ps_home *home, ps_error *err);
 void ps_config_free(ps_config *cfg);
@@ -64,6 +72,14 @@ void ps_config_free(ps_config *cfg);
 /* Parses one buffer the way ps_config_load parses a file of that name
  * (used again on patched buffers, to verify them before writing). */
 int ps_cfile_parse(ps_cfile *f, ps_error *err);
+
+/* How far an XML file is read: its spans, those checked strictly by libxml2,
+ * or also its tree for XPath queries (parse/xmldoc.h). */
+typedef enum ps_xml_need { PS_XML_SPANS, PS_XML_CHECKED, PS_XML_TREE } ps_xml_need;
+
+/* Reads the XML file `f` as far as `need`, from as far as it is; -1 with
+ * path:line:col when it is refused. */
+int ps_cfile_xml(ps_cfile *f, ps_xml_need need, ps_error *err);
 
 const ps_cfile *ps_config_find(const ps_config *cfg, ps_root root, const char *root_rel);
 

@@ -205,7 +205,7 @@ static int parse_items(reader *r, ps_journal *j)
 
 int ps_journal_parse(ps_journal *j, const char *data, size_t len, const char *path, ps_error *err)
 {
-    reader r = {data, len, 0, path, {NULL, 0}, err};
+    reader r = {data, len, 0, path, {0}, err};
     memset(j, 0, sizeof *j);
     ps_lines_build(&r.lines, data, len);
     int rc = parse_items(&r, j);

@@ -36,13 +36,12 @@ int ps_file_read(const char *path, char **data, size_t *len, ps_error *err)
     size_t cap = (size_t)st.st_size, n = 0;
     buf = ps_xmalloc(cap + 1);
     for (;;) {
-        if (n == cap) {
-            /* The file grew after fstat; keep reading up to the cap. */
+        char probe;
+        /* Full at the size fstat gave: one byte more says whether the file
+         * grew since, before the buffer does (most files never have). */
+        ssize_t r = n < cap ? read(fd, buf + n, cap - n) : read(fd, &probe, 1);
+        if (r > 0 && n == cap) {
             if (cap >= PS_MAX_FILE_SIZE) {
-                char probe;
-                ssize_t r = read(fd, &probe, 1);
-                if (r == 0)
-                    break;
                 ps_error_set(err, path, 0, 0, "file too large (limit %zu bytes)", PS_MAX_FILE_SIZE);
                 goto done;
             }
@@ -50,8 +49,9 @@ int ps_file_read(const char *path, char **data, size_t *len, ps_error *err)
             if (cap > PS_MAX_FILE_SIZE)
                 cap = PS_MAX_FILE_SIZE;
             buf = ps_xrealloc(buf, cap + 1);
+            buf[n] = probe;
+            r = 1;
         }
-        ssize_t r = read(fd, buf + n, cap - n);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
@@ -75,17 +75,22 @@ done:
 
 void ps_lines_build(ps_lines *lines, const char *data, size_t len)
 {
+    *lines = (ps_lines){.data = data, .len = len};
+}
+
+static void index_lines(ps_lines *lines)
+{
     size_t cap = 0;
-    lines->start = NULL;
-    lines->count = 0;
     *PS_PUSH(lines->start, lines->count, cap) = 0;
-    for (size_t i = 0; i < len; i++)
-        if (data[i] == '\n' && i + 1 <= len)
-            *PS_PUSH(lines->start, lines->count, cap) = i + 1;
+    const char *p = lines->data, *end = lines->data + lines->len;
+    for (const char *nl; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1)
+        *PS_PUSH(lines->start, lines->count, cap) = (size_t)(nl + 1 - lines->data);
 }
 
 void ps_lines_pos(const ps_lines *lines, size_t offset, int *line, int *col)
 {
+    if (!lines->start)
+        index_lines((ps_lines *)lines); /* built once, on demand: see file.h */
     size_t lo = 0, hi = lines->count;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;

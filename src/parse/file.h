@@ -16,12 +16,21 @@
 /* Reads `path` into a NUL-terminated buffer the caller frees. -1 on error. */
 int ps_file_read(const char *path, char **data, size_t *len, ps_error *err);
 
-/* Start offsets of every line of a buffer, for offset -> line:col lookups. */
+/*
+ * Start offsets of every line of a buffer, for offset -> line:col lookups.
+ * Most files never need one (only a file with a port site or an error does),
+ * so the index is built by the first lookup, not by ps_lines_build. That
+ * first lookup writes to the struct: one file's lines are looked up by one
+ * thread at a time.
+ */
 typedef struct ps_lines {
-    size_t *start;
+    const char *data; /* the buffer (borrowed) */
+    size_t len;
+    size_t *start; /* NULL until the first lookup */
     size_t count;
 } ps_lines;
 
+/* Prepares lookups in data[0, len), which must outlive `lines`. */
 void ps_lines_build(ps_lines *lines, const char *data, size_t len);
 /* 1-based line and byte column of `offset`. */
 void ps_lines_pos(const ps_lines *lines, size_t offset, int *line, int *col);

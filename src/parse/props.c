@@ -21,9 +21,10 @@ static int continues(const char *data, size_t line_end)
 
 static size_t line_end_of(const char *data, size_t len, size_t pos)
 {
-    while (pos < len && data[pos] != '\n' && data[pos] != '\r')
-        pos++;
-    return pos;
+    const char *nl = memchr(data + pos, '\n', len - pos);
+    size_t end = nl ? (size_t)(nl - data) : len;
+    const char *cr = memchr(data + pos, '\r', end - pos);
+    return cr ? (size_t)(cr - data) : end;
 }
 
 static size_t next_line(const char *data, size_t len, size_t end)

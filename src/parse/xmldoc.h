@@ -8,6 +8,13 @@
  * bytes records where each value sits, since libxml2 reports no byte offsets.
  * The two are tied together element by element and must agree, or loading
  * fails. No libxml2 type appears in this header.
+ *
+ * A document is read in up to three steps, each only when needed: the spans
+ * (ps_xmldoc_lex, our lexer alone), the check (ps_xmldoc_check: libxml2's
+ * strict parse streamed, tied to the spans, no tree) and the tree
+ * (ps_xmldoc_tree: the strict parse kept for XPath queries). A file that only
+ * holds scanned references needs the first two; one a catalog rule queries,
+ * all three.
  */
 #ifndef PS_PARSE_XMLDOC_H
 #define PS_PARSE_XMLDOC_H
@@ -15,6 +22,8 @@
 #include <stddef.h>
 
 #include <portshift/portshift.h>
+
+#include "base/arena.h"
 
 typedef struct ps_span {
     size_t start, end; /* [start, end) byte offsets in the file */
@@ -47,17 +56,50 @@ typedef struct ps_xmldoc {
     size_t nattrs;
     ps_xtext *texts;
     size_t ntexts;
-    void *impl; /* the libxml2 document, private to xmldoc.c */
+    const char *data; /* the bytes (borrowed) */
+    size_t len;
+    ps_arena names; /* every element and attribute name */
+    int checked;    /* libxml2 found it well-formed, with the elements the spans list */
+    void *impl;     /* the libxml2 tree once ps_xmldoc_tree built it, private to xmldoc.c */
 } ps_xmldoc;
 
 /*
- * Parses `data` (borrowed; must outlive the document) as the file `path`.
- * Refuses documents that are not well-formed, that carry an internal DTD
- * subset (entity declarations: XXE, billion laughs) or that are not in an
- * ASCII-compatible encoding. On error fills err with path:line:col.
+ * Records the spans of `data` (borrowed; must outlive the document) as the
+ * file `path`. Refuses documents that carry an internal DTD subset (entity
+ * declarations: XXE, billion laughs), hold a NUL byte or are not in an
+ * ASCII-compatible encoding, and markup the lexer cannot follow (with
+ * libxml2's position when libxml2 rejects it too). No libxml2 parse when
+ * the lexer follows the document: it is not checked yet.
+ */
+int ps_xmldoc_lex(ps_xmldoc **out, const char *path, const char *data, size_t len, ps_error *err);
+/*
+ * Checks a lexed document strictly, as ps_xmldoc_tree does, by a streaming
+ * parse that builds no tree. Refuses documents that are not well-formed
+ * (namespaces included) and those whose elements and attributes libxml2
+ * reads otherwise than the lexer. Does nothing for a document checked before.
+ */
+int ps_xmldoc_check(ps_xmldoc *doc, const char *path, ps_error *err);
+/* Builds the libxml2 tree of a lexed document, checking it on the way, for
+ * ps_xmldoc_select and ps_xmldoc_test. Does nothing when it is built. The
+ * tree holds no comments: no query sees one, and none holds a site. */
+int ps_xmldoc_tree(ps_xmldoc *doc, const char *path, ps_error *err);
+/* Frees the tree, keeping the spans and the check: queries are done. */
+void ps_xmldoc_drop_tree(ps_xmldoc *doc);
+/*
+ * All three steps: lex, check, tree. Refuses documents that are not
+ * well-formed and everything ps_xmldoc_lex refuses. On error fills err with
+ * path:line:col.
  */
 int ps_xmldoc_parse(ps_xmldoc **out, const char *path, const char *data, size_t len, ps_error *err);
 void ps_xmldoc_free(ps_xmldoc *doc);
+
+/*
+ * 1 when the bytes alone call for a strict reading, whatever the file holds:
+ * a DOCTYPE (where one may stand: in the prolog; an internal subset is
+ * refused), a NUL byte or an encoding that is not ASCII-compatible (the scan
+ * for references could not read it). A fast screen of the raw bytes.
+ */
+int ps_xmldoc_screen(const char *data, size_t len);
 
 /* A node an XPath query selected: an element (attr == -1) or an attribute of it. */
 typedef struct ps_xhit {
@@ -65,11 +107,26 @@ typedef struct ps_xhit {
     int attr;
 } ps_xhit;
 
+/* A compiled XPath 1.0 expression: compiled once, evaluated over any number
+ * of documents (the catalog's rules over every home's files). */
+typedef struct ps_xpath ps_xpath;
+
+/* -1 when `expr` is not XPath 1.0 (function names are only resolved when it
+ * is evaluated). The expression's text stays readable for messages. */
+int ps_xpath_compile(ps_xpath **out, const char *expr, ps_error *err);
+void ps_xpath_free(ps_xpath *xpath);
+/* ps_xmldoc_select and ps_xmldoc_test with a compiled expression. */
+int ps_xpath_select(const ps_xpath *xpath, const ps_xmldoc *doc, ps_xhit **hits, size_t *n,
+                    ps_error *err);
+int ps_xpath_test(const ps_xpath *xpath, const ps_xmldoc *doc, int ctx_elem, int *result,
+                  ps_error *err);
+
 /*
  * Evaluates an XPath 1.0 expression over the document with every namespace
  * ignored (`/Server/Ports/Offset` matches carbon.xml's namespaced elements).
  * Text nodes select their parent element. *hits (caller frees) are in
- * document order. -1 when the expression is invalid.
+ * document order. -1 when the expression is invalid. The document must have
+ * its tree (ps_xmldoc_tree), as for ps_xmldoc_test.
  */
 int ps_xmldoc_select(const ps_xmldoc *doc, const char *xpath, ps_xhit **hits, size_t *n,
                      ps_error *err);

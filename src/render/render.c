@@ -31,7 +31,9 @@ static int offset_reads_back(const ps_plan *plan, const ps_cfile *copy, const ps
 }
 
 /* The patched buffer parses as the original did, and each edited span now
- * reads exactly the planned number, delimited as before. */
+ * reads exactly the planned number, delimited as before. An XML buffer is
+ * checked by libxml2's streaming parse and lexed again, with no tree: the
+ * spans and the well-formedness are all a patch can break (DESIGN §2.4). */
 static int verify(const ps_plan *plan, const ps_cfile *orig, const char *data, size_t len,
                   const ps_edit *edits, const size_t *new_start, size_t nedits, ps_error *err)
 {
@@ -43,9 +45,12 @@ static int verify(const ps_plan *plan, const ps_cfile *orig, const char *data, s
                      .len = len,
                      .is_toml = orig->is_toml};
     int rc = ps_cfile_parse(&copy, err);
-    if (rc == 0 && orig->xml &&
+    if (rc == 0 && copy.is_xml)
+        rc = ps_cfile_xml(&copy, PS_XML_CHECKED, err);
+    if (rc == 0 && orig->xml && copy.xml &&
         (copy.xml->nelems != orig->xml->nelems || copy.xml->nattrs != orig->xml->nattrs)) {
-        rc = ps_error_set(err, orig->path, 0, 0, "internal error: patch changed the structure");
+        rc = ps_error_set(err, orig->path, edits[0].line, edits[0].col,
+                          "internal error: patch changed the structure");
     }
     for (size_t i = 0; i < nedits && rc == 0; i++) {
         const char *want = edits[i].text;

@@ -1,7 +1,8 @@
 /*
  * Splicing a plan's edits into the files' bytes. Only the digits in the
- * planned spans change; the result is parsed again and every planned site
- * re-read before anyone may write or show it.
+ * planned spans change; the result is checked again by the strict reader of
+ * its format (a streaming parse for XML) and every planned site re-read
+ * before anyone may write or show it.
  */
 #ifndef PS_RENDER_RENDER_H
 #define PS_RENDER_RENDER_H

@@ -8,6 +8,12 @@
 
 static const char *const local_hosts[] = {"localhost", "127.0.0.1", "[::1]", "${carbon.local.ip}",
                                           "${carbon.host}"};
+#define NLOCAL (sizeof local_hosts / sizeof local_hosts[0])
+
+static const char *host_at(size_t k, char *const *extra_hosts)
+{
+    return k < NLOCAL ? local_hosts[k] : extra_hosts[k - NLOCAL];
+}
 
 /* A character that may continue a host name: its presence next to a match
  * means the match is part of a longer name (my-localhost, localhost.example). */
@@ -58,43 +64,110 @@ static int placeholder_at(const char *data, size_t pos, size_t end, size_t *clos
     return 1;
 }
 
+/*
+ * Every reference has the form host ':' then a digit or "${", so the scan
+ * goes from one such colon to the next with memchr, and tries a host only at
+ * the few positions from which one could reach the colon: text without such
+ * a colon (nearly all of it) costs a memchr, not a comparison per byte and
+ * host. The answer is the one a test of every position gives.
+ */
+static int port_may_follow(const char *data, size_t c, size_t end)
+{
+    return c + 1 < end && (isdigit((unsigned char)data[c + 1]) || data[c + 1] == '$');
+}
+
+/* The first colon in [from, end) a port may follow, or end. */
+static size_t next_colon(const char *data, size_t from, size_t end)
+{
+    while (from < end) {
+        const char *c = memchr(data + from, ':', end - from);
+        if (!c)
+            return end;
+        size_t at = (size_t)(c - data);
+        if (port_may_follow(data, at, end))
+            return at;
+        from = at + 1;
+    }
+    return end;
+}
+
+static size_t longest_host(char *const *extra_hosts, size_t nextra)
+{
+    size_t longest = 0;
+    for (size_t k = 0; k < NLOCAL + nextra; k++) {
+        size_t n = strlen(host_at(k, extra_hosts));
+        if (n > longest)
+            longest = n;
+    }
+    return longest;
+}
+
+/* The reference starting at `pos`, if one does: a test of one position. */
+static int reference_at(const char *data, size_t start, size_t pos, size_t end,
+                        char *const *extra_hosts, size_t nextra, size_t *close, ps_refhit *h)
+{
+    if (pos > start && hostchar(data[pos - 1]))
+        return 0;
+    /* The host must end at the colon: "localhost.example:80" is not local,
+     * unless "localhost.example" is itself a configured host name. */
+    size_t colon = 0;
+    for (size_t k = 0; k < NLOCAL + nextra && !colon; k++) {
+        size_t hl = match_host(data, pos, end, host_at(k, extra_hosts));
+        if (hl && pos + hl < end && data[pos + hl] == ':')
+            colon = pos + hl;
+    }
+    if (!colon)
+        return 0;
+    size_t pend;
+    long port;
+    *h = (ps_refhit){.host_start = pos, .start = colon + 1};
+    if (port_at(data, colon + 1, end, &pend, &port)) {
+        h->end = pend;
+        h->port = port;
+    } else if (placeholder_at(data, colon + 1, end, close, &pend)) {
+        h->end = pend;
+        h->placeholder = 1;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 size_t ps_refscan(const char *data, size_t start, size_t end, char *const *extra_hosts,
                   size_t nextra, ps_refhit **hits, size_t *n, size_t *cap)
 {
-    size_t found = 0, close = 0;
-    size_t nlocal = sizeof local_hosts / sizeof local_hosts[0];
-    for (size_t pos = start; pos < end; pos++) {
-        if (pos > start && hostchar(data[pos - 1]))
-            continue;
-        /* The host must end at the colon: "localhost.example:80" is not local,
-         * unless "localhost.example" is itself a configured host name. */
-        size_t colon = 0;
-        for (size_t k = 0; k < nlocal + nextra && !colon; k++) {
-            const char *host = k < nlocal ? local_hosts[k] : extra_hosts[k - nlocal];
-            size_t hl = match_host(data, pos, end, host);
-            if (hl && pos + hl < end && data[pos + hl] == ':')
-                colon = pos + hl;
-        }
-        if (!colon)
-            continue;
-        size_t pend;
-        long port;
-        ps_refhit h = {.host_start = pos};
-        if (port_at(data, colon + 1, end, &pend, &port)) {
-            h.start = colon + 1;
-            h.end = pend;
-            h.port = port;
-        } else if (placeholder_at(data, colon + 1, end, &close, &pend)) {
-            h.start = colon + 1;
-            h.end = pend;
-            h.placeholder = 1;
-        } else {
-            continue;
-        }
-        ps_grow((void **)hits, cap, *n + 1, sizeof **hits);
-        (*hits)[(*n)++] = h;
-        found++;
-        pos = h.end - 1;
+    size_t found = 0, close = 0, longest = 0;
+    /* Every position before pos is decided. A reference from p ends its host
+     * at a colon in (p, p + longest]: none before the next such colon c can
+     * start before c - longest. */
+    for (size_t pos = start; pos < end;) {
+        size_t c = next_colon(data, pos + 1, end);
+        if (c == end)
+            break;
+        if (!longest)
+            longest = longest_host(extra_hosts, nextra);
+        size_t p = c - pos > longest ? c - longest : pos, next = c;
+        for (ps_refhit h; p < c; p++)
+            if (reference_at(data, start, p, end, extra_hosts, nextra, &close, &h)) {
+                ps_grow((void **)hits, cap, *n + 1, sizeof **hits);
+                (*hits)[(*n)++] = h;
+                found++;
+                next = h.end; /* a reference is never part of another */
+                break;
+            }
+        pos = next;
     }
     return found;
+}
+
+int ps_refscan_maybe(const char *data, size_t len, char *const *extra_hosts, size_t nextra)
+{
+    for (size_t c = next_colon(data, 0, len); c < len; c = next_colon(data, c + 1, len))
+        for (size_t k = 0; k < NLOCAL + nextra; k++) {
+            const char *host = host_at(k, extra_hosts);
+            size_t hl = strlen(host);
+            if (hl && hl <= c && strncasecmp(data + c - hl, host, hl) == 0)
+                return 1;
+        }
+    return 0;
 }

@@ -27,4 +27,12 @@ typedef struct ps_refhit {
 size_t ps_refscan(const char *data, size_t start, size_t end, char *const *extra_hosts,
                   size_t nextra, ps_refhit **hits, size_t *n, size_t *cap);
 
+/*
+ * 0 when no range of data[0, len) can hold a reference ps_refscan would find
+ * with these hosts (no host is followed by ':' and a digit or "${" anywhere,
+ * comments and markup included); 1 when one may. A file answered 0 needs no
+ * further reading to know it holds no reference.
+ */
+int ps_refscan_maybe(const char *data, size_t len, char *const *extra_hosts, size_t nextra);
+
 #endif

@@ -13,7 +13,7 @@
 typedef struct finder {
     ps_sites *out;
     size_t cap;
-    const ps_config *cfg;
+    ps_config *cfg;
     ps_error *err;
     /* Spans a rule has already claimed, by (file, start): the first rule for an occurrence wins. */
     ps_keyset claims;
@@ -132,7 +132,7 @@ static int evaluate_active(finder *f, const ps_rule *r, const ps_cfile *file, in
     }
     if (!where || !where->xml)
         return 0;
-    return ps_xmldoc_test(where->xml, ctx, r->active_if, active, f->err);
+    return ps_xpath_test(r->xpath.active_if, where->xml, ctx, active, f->err);
 }
 
 /* One value a rule selected: record it as the rule's kind says. */
@@ -323,7 +323,7 @@ static int apply_rule(finder *f, const ps_rule *r)
         if (file->xml && r->match) {
             ps_xhit *hits;
             size_t n;
-            if (ps_xmldoc_select(file->xml, r->match, &hits, &n, f->err) < 0) {
+            if (ps_xpath_select(r->xpath.match, file->xml, &hits, &n, f->err) < 0) {
                 snprintf(f->err->path, sizeof f->err->path, "catalog.xml");
                 f->err->line = r->line;
                 return -1;
@@ -382,7 +382,7 @@ static int add_builtin(finder *f, const ps_rule *r)
         if (file) {
             ps_xhit *hits;
             size_t n;
-            if (ps_xmldoc_select(file->xml, r->unless_match, &hits, &n, f->err) < 0)
+            if (ps_xpath_select(r->xpath.unless_match, file->xml, &hits, &n, f->err) < 0)
                 return -1;
             free(hits);
             if (n)
@@ -491,15 +491,25 @@ static void scan_range(finder *f, const ps_cfile *file, const roles *r, ps_span 
     free(hits);
 }
 
-static void scan_file(finder *f, const ps_cfile *file, const roles *r)
+static int scan_file(finder *f, ps_cfile *file, const roles *r)
 {
-    if (file->xml) {
+    if (file->is_xml) {
+        /* Most files hold no reference: their bytes alone say so, unlexed. */
+        if (!file->xml && !ps_refscan_maybe(file->data, file->len, f->out->hostnames.items,
+                                            f->out->hostnames.count))
+            return 0;
+        if (ps_cfile_xml(file, PS_XML_SPANS, f->err) < 0)
+            return -1;
+        size_t before = f->out->count;
         const ps_xmldoc *doc = file->xml;
         for (size_t i = 0; i < doc->ntexts; i++)
             scan_range(f, file, r, doc->texts[i].span, doc->texts[i].elem, -1, 0);
         for (size_t i = 0; i < doc->nattrs; i++)
             scan_range(f, file, r, doc->attrs[i].value, doc->attrs[i].elem, (int)i, 0);
-    } else if (file->is_toml) {
+        /* A file with a site is read strictly, as is every file a rule reads. */
+        return f->out->count > before ? ps_cfile_xml(file, PS_XML_CHECKED, f->err) : 0;
+    }
+    if (file->is_toml) {
         for (size_t i = 0; i < file->toml.nstrings; i++)
             scan_range(f, file, r, file->toml.strings[i].inner, -1, -1,
                        file->toml.strings[i].entry);
@@ -507,6 +517,7 @@ static void scan_file(finder *f, const ps_cfile *file, const roles *r)
         for (size_t i = 0; i < file->props.count; i++)
             scan_range(f, file, r, file->props.entries[i].value, -1, -1, i);
     }
+    return 0;
 }
 
 static int is_offset_comment(const char *p, const char *end)
@@ -631,7 +642,7 @@ static int holds_entry(const ps_rule *r, const ps_cfile *file)
     if (file->xml && r->match) {
         ps_xhit *hits;
         size_t n;
-        if (ps_xmldoc_select(file->xml, r->match, &hits, &n, NULL) < 0)
+        if (ps_xpath_select(r->xpath.match, file->xml, &hits, &n, NULL) < 0)
             return 0;
         free(hits);
         return n > 0;
@@ -697,7 +708,7 @@ static char *stated_version(const ps_catalog *cat, const ps_runtime *rt, const p
             ps_xhit *hits;
             size_t n;
             if (!file->xml || !file_matches(r, file) ||
-                ps_xmldoc_select(file->xml, r->match, &hits, &n, NULL) < 0)
+                ps_xpath_select(r->xpath.match, file->xml, &hits, &n, NULL) < 0)
                 continue;
             ps_span span;
             char *version = NULL;
@@ -721,15 +732,73 @@ static char *stated_version(const ps_catalog *cat, const ps_runtime *rt, const p
     return ps_xstrdup(rt->version);
 }
 
-int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
+/* 1 when rule `r` reads `file`: as the file its values are in, or as the one
+ * that says whether its listener is active or its builtin stands in for an entry. */
+static int rule_reads(const ps_rule *r, const ps_cfile *file)
+{
+    return (r->file && file_matches(r, file)) ||
+           (r->active_file && file->root == PS_ROOT_CONF &&
+            strcmp(file->root_rel, r->active_file) == 0) ||
+           (r->unless_file && file->root == r->unless_root &&
+            strcmp(file->root_rel, r->unless_file) == 0);
+}
+
+/*
+ * Every XML file a rule of the product reads gets its tree first, whatever
+ * version the rules end up chosen by, so each rule below finds file->xml
+ * where it looks. Any other XML file is read only if the scan needs it.
+ */
+static int read_rule_files(finder *f, const ps_catalog *cat, const ps_runtime *rt)
+{
+    char *of_product = ps_xcalloc(cat->nrules, 1);
+    for (size_t i = 0; i < cat->nrules; i++)
+        of_product[i] = !cat->rules[i].products.count ||
+                        ps_strlist_has(&cat->rules[i].products, rt->product->id);
+    int rc = 0;
+    for (size_t k = 0; k < f->cfg->nfiles && rc == 0; k++) {
+        ps_cfile *file = &f->cfg->files[k];
+        for (size_t i = 0; file->is_xml && i < cat->nrules; i++)
+            if (of_product[i] && rule_reads(&cat->rules[i], file)) {
+                rc = ps_cfile_xml(file, PS_XML_TREE, f->err);
+                break;
+            }
+    }
+    free(of_product);
+    return rc;
+}
+
+/* Only the rules query trees, and what comes next reads a site's span and its
+ * file's bytes: an XML file keeps its spans only while it holds a site (the
+ * render checks the patched file against them). */
+static void release_docs(ps_config *cfg, const ps_sites *out)
+{
+    char *holds = ps_xcalloc(cfg->nfiles, 1);
+    for (size_t i = 0; i < out->count; i++)
+        if (out->items[i].file)
+            holds[out->items[i].file - cfg->files] = 1;
+    for (size_t k = 0; k < cfg->nfiles; k++) {
+        ps_cfile *file = &cfg->files[k];
+        if (!file->xml)
+            continue;
+        ps_xmldoc_drop_tree(file->xml);
+        if (!holds[k]) {
+            ps_xmldoc_free(file->xml);
+            file->xml = NULL;
+        }
+    }
+    free(holds);
+}
+
+int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps_config *cfg,
                   const char *home_version, ps_error *err)
 {
     memset(out, 0, sizeof *out);
     out->offset_site = -1;
     out->generated_offset = -1;
     finder f = {.out = out, .cfg = cfg, .err = err};
-    out->version = stated_version(cat, rt, cfg, home_version, &out->version_at_least);
-    int rc = 0;
+    int rc = read_rule_files(&f, cat, rt);
+    if (rc == 0)
+        out->version = stated_version(cat, rt, cfg, home_version, &out->version_at_least);
     for (size_t i = 0; i < cat->nrules && rc == 0; i++) {
         const ps_rule *r = &cat->rules[i];
         if (r->kind == PS_RULE_VERSION || !ps_rule_applies(r, rt->product->id, out->version))
@@ -746,12 +815,13 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, co
     }
     if (rc == 0) {
         roles *r = roles_build(&f);
-        for (size_t i = 0; i < cfg->nfiles; i++)
-            scan_file(&f, &cfg->files[i], &r[i]);
+        for (size_t i = 0; i < cfg->nfiles && rc == 0; i++)
+            rc = scan_file(&f, &cfg->files[i], &r[i]);
         roles_free(r, cfg->nfiles);
     }
     ps_keyset_free(&f.claims);
     free(f.tags);
+    release_docs(cfg, out);
     if (rc < 0) {
         ps_sites_free(out);
         return -1;

@@ -66,8 +66,14 @@ typedef struct ps_sites {
  * rules are chosen by is the one its config states, else `home_version` (a
  * profile of an EI home takes its home's), else what its files show, refined
  * by its folder's name.
+ *
+ * Reads cfg's XML files as far as each must be (ps_cfile_xml): a tree for
+ * every file a rule of the product reads, a strict check for every file that
+ * holds a scanned reference or placeholder, nothing past the bytes for a
+ * file that can hold neither. A file refused on the way fails the call with
+ * its path:line:col.
  */
-int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
+int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps_config *cfg,
                   const char *home_version, ps_error *err);
 void ps_sites_free(ps_sites *sites);
 

@@ -456,6 +456,19 @@ static const struct load_error_case {
      RULES("<listener file=\"f\" shift=\"auto\" source=\"s\" what=\"w\"/>\n"), 6, "match or key"},
     {"listener without a file",
      RULES("<listener match=\"/x\" shift=\"auto\" source=\"s\" what=\"w\"/>\n"), 6, "file"},
+    /* every expression is compiled when the catalog loads, not when a file meets it */
+    {"match that is no XPath",
+     RULES("<listener file=\"f\" match=\"/x[\" shift=\"auto\" source=\"s\" what=\"w\"/>\n"), 6,
+     "invalid XPath expression '/x['"},
+    {"active-if that is no XPath",
+     RULES("<offset file=\"f\" match=\"/x\" source=\"s\"/>\n"
+           "<listener file=\"f\" match=\"/y\" active-if=\"@@a\" shift=\"auto\" source=\"s\" "
+           "what=\"w\"/>\n"),
+     7, "invalid XPath expression '@@a'"},
+    {"unless-match that is no XPath",
+     RULES("<builtin port=\"1\" unless-file=\"f\" unless-match=\"(\" shift=\"auto\" source=\"s\" "
+           "what=\"w\"/>\n"),
+     6, "invalid XPath expression '('"},
     {"product without a name",
      "<catalog>\n<products>\n<product id=\"a\" dir-prefix=\"a\"/>\n</products>\n<rules/>\n"
      "</catalog>\n",

@@ -50,11 +50,11 @@ END_TEST
 /* ---- 1. not well-formed XML ---- */
 
 /*
- * notwf/repository/conf/etc/bad.xml, line 5 (1-based), 47 bytes:
- *     "        <parameter name=\"port\">8280</transport>"
+ * notwf/repository/conf/etc/bad.xml, line 5 (1-based), 64 bytes:
+ *     "        <parameter name=\"url\">http://localhost:8280/</transport>"
  * opens <parameter> at column 9 and closes it with </transport>: the error
  * is on line 5, at a column between the unclosed tag (9) and the end of the
- * line (48). libxml2 places the column where it noticed, so only the range
+ * line (65). libxml2 places the column where it noticed, so only the range
  * is pinned.
  */
 START_TEST(not_well_formed_refused)
@@ -64,7 +64,54 @@ START_TEST(not_well_formed_refused)
     fx_add(&f, "notwf", "home");
     int col = refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/repository/conf/etc/bad.xml", 5,
                       ANY_COL, "not well-formed");
-    ck_assert_msg(col >= 9 && col <= 48, "column %d is not on the bad tag", col);
+    ck_assert_msg(col >= 9 && col <= 65, "column %d is not on the bad tag", col);
+    fx_close(&f);
+}
+END_TEST
+
+/*
+ * Which XML files are read strictly (README, "What it reads"): each file a
+ * catalog rule reads, each file that holds a port site (a local reference or
+ * placeholder port outside comments, the configured host name's included)
+ * and each file with a DOCTYPE. Any other cannot change the plan, so its
+ * bytes are scanned and it is not parsed: a defect there stops nothing and
+ * the file is left as it is. Each case adds one not-well-formed file to
+ * good/ (whose carbon.xml gets <HostName>ps.example.org</HostName>) at
+ * repository/conf/etc/<file>; its line 2 is the bad one.
+ */
+static const struct strict_case {
+    const char *label, *file, *xml;
+    int refused; /* 1: refused at line 2; 0: the home applies as without the file */
+} strict_cases[] = {
+    {"a reference in text", "refs.xml", "<refs>\n  <u>https://localhost:9443/x</v>\n</refs>\n", 1},
+    {"a placeholder port in an attribute", "refs.xml",
+     "<refs>\n  <u a=\"http://localhost:${x.port}/\"></v>\n</refs>\n", 1},
+    {"the configured host name", "refs.xml",
+     "<refs>\n  <u>https://ps.example.org:9443/x</v>\n</refs>\n", 1},
+    {"a file a rule reads", "jmx.xml", "<JMX>\n  <StartRMIServer>true</Start>\n</JMX>\n", 1},
+    {"a DOCTYPE", "notes.xml", "<!DOCTYPE notes SYSTEM \"notes.dtd\">\n<notes><a></b></notes>\n",
+     1},
+    {"no port site", "notes.xml", "<notes>\n  <port>8280</transport>\n</notes>\n", 0},
+    {"a reference in a comment only", "notes.xml",
+     "<notes>\n  <!-- https://localhost:9443/ --><a></b>\n</notes>\n", 0},
+};
+
+START_TEST(strict_reading)
+{
+    const struct strict_case *c = &strict_cases[_i];
+    char rel[256];
+    snprintf(rel, sizeof rel, "home/repository/conf/etc/%s", c->file);
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    fx_replace(in(&f, "home/" CARBON), "<Ports>",
+               "<HostName>ps.example.org</HostName>\n    <Ports>");
+    ck_assert_int_eq(mkdir(in(&f, "home/repository/conf/etc"), 0755), 0);
+    put(in(&f, "%s", rel), c->xml);
+    if (c->refused)
+        refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", rel, 2, ANY_COL, "not well-formed");
+    else
+        applies_home(&f, "home", 3);
     fx_close(&f);
 }
 END_TEST
@@ -479,6 +526,7 @@ int main(void)
     suite_add_tcase(s, hang);
     tcase_add_test(tc, good_home_applies);
     tcase_add_test(tc, not_well_formed_refused);
+    tcase_add_loop_test(tc, strict_reading, 0, (int)(sizeof strict_cases / sizeof strict_cases[0]));
     tcase_add_loop_test(tc, defect_removed_applies, 0, sizeof controls / sizeof controls[0]);
     tcase_add_test(tc, xxe_refused);
     tcase_add_test(tc, port_past_65535_refused);

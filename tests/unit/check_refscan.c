@@ -9,8 +9,10 @@
 #include <check.h>
 
 #include "../support/runner.h"
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAXHITS 4
 
@@ -224,6 +226,173 @@ START_TEST(test_appends)
 }
 END_TEST
 
+/* ---- the scan against its definition ------------------------------------------ */
+
+/*
+ * ps_refscan skips from one colon that a port may follow to the next; its
+ * answer must be the one a test of every position gives. That test, written
+ * plainly: at each position not preceded by a host character, the first host
+ * (built-in, then configured, in order) followed by ':', then a port or a
+ * ${...}; a reference found is never part of the next.
+ */
+static const char *const builtin_hosts[] = {"localhost", "127.0.0.1", "[::1]", "${carbon.local.ip}",
+                                            "${carbon.host}"};
+
+static int host_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.';
+}
+
+static size_t every_position(const char *d, size_t start, size_t end, char *const *extra,
+                             size_t nextra, ps_refhit *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t pos = start; pos < end && n < max; pos++) {
+        if (pos > start && host_char(d[pos - 1]))
+            continue;
+        size_t colon = 0;
+        for (size_t k = 0; k < 5 + nextra && !colon; k++) {
+            const char *h = k < 5 ? builtin_hosts[k] : extra[k - 5];
+            size_t hl = strlen(h);
+            if (hl && pos + hl < end && strncasecmp(d + pos, h, hl) == 0 && d[pos + hl] == ':')
+                colon = pos + hl;
+        }
+        if (!colon)
+            continue;
+        size_t p = colon + 1;
+        long v = 0;
+        while (p < end && isdigit((unsigned char)d[p]) && p - colon - 1 < 6)
+            v = v * 10 + (d[p++] - '0');
+        ps_refhit h = {.host_start = pos, .start = colon + 1};
+        if (p > colon + 1 && p - colon - 1 <= 5 && !(p < end && isalnum((unsigned char)d[p])) &&
+            v >= 1 && v <= 65535) {
+            h.end = p;
+            h.port = v;
+        } else if (colon + 4 <= end && d[colon + 1] == '$' && d[colon + 2] == '{' &&
+                   memchr(d + colon + 1, '}', end - colon - 1)) {
+            h.end = (size_t)((const char *)memchr(d + colon + 1, '}', end - colon - 1) - d) + 1;
+            h.placeholder = 1;
+        } else {
+            continue;
+        }
+        out[n++] = h;
+        pos = h.end - 1;
+    }
+    return n;
+}
+
+/* Pieces that make hosts, near misses, colons, ports and placeholders. */
+static const char *const pieces[] = {"localhost",
+                                     "LocalHost",
+                                     "127.0.0.1",
+                                     "[::1]",
+                                     "${carbon.local.ip}",
+                                     "${carbon.host}",
+                                     "h.example",
+                                     "h:1",
+                                     "::",
+                                     ":",
+                                     ":",
+                                     ":",
+                                     "9443",
+                                     "65536",
+                                     "0",
+                                     "123456",
+                                     "${",
+                                     "}",
+                                     "$",
+                                     "{",
+                                     "a",
+                                     ".",
+                                     "-",
+                                     "_",
+                                     " ",
+                                     "/",
+                                     "\"",
+                                     "<",
+                                     "localhost.",
+                                     "x127.0.0.1"};
+
+static unsigned long rng = 0x2545F4914F6CDD1DUL;
+
+static unsigned long next_random(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+START_TEST(test_scan_every_position)
+{
+    char *const extra[] = {"h.example", "h:1"};
+    char buf[512];
+    ps_refhit want[256];
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0;
+        for (int k = (int)(next_random() % 24); k >= 0; k--) {
+            const char *p = pieces[next_random() % (sizeof pieces / sizeof pieces[0])];
+            size_t pl = strlen(p);
+            if (len + pl >= sizeof buf)
+                break;
+            memcpy(buf + len, p, pl);
+            len += pl;
+        }
+        buf[len] = '\0';
+        size_t start = len ? next_random() % (len + 1) : 0;
+        size_t end = start + (len > start ? next_random() % (len - start + 1) : 0);
+        size_t nextra = next_random() % 3;
+        size_t nw = every_position(buf, start, end, extra, nextra, want, 256);
+        ps_refhit *hits = NULL;
+        size_t n = 0, cap = 0;
+        ps_refscan(buf, start, end, nextra ? extra : NULL, nextra, &hits, &n, &cap);
+        ck_assert_msg(n == nw, "'%s' [%zu,%zu) with %zu hosts: %zu hits, want %zu", buf, start, end,
+                      nextra, n, nw);
+        for (size_t i = 0; i < n; i++)
+            ck_assert_msg(hits[i].host_start == want[i].host_start &&
+                              hits[i].start == want[i].start && hits[i].end == want[i].end &&
+                              hits[i].port == want[i].port &&
+                              hits[i].placeholder == want[i].placeholder,
+                          "'%s' [%zu,%zu): hit %zu at [%zu,%zu), want [%zu,%zu)", buf, start, end,
+                          i, hits[i].start, hits[i].end, want[i].start, want[i].end);
+        /* whatever a range holds, the whole buffer may hold */
+        if (n)
+            ck_assert_msg(ps_refscan_maybe(buf, len, nextra ? extra : NULL, nextra),
+                          "'%s': a hit in [%zu,%zu), yet maybe says none", buf, start, end);
+        free(hits);
+    }
+}
+END_TEST
+
+/* ---- whether a buffer may hold a reference at all -------------------------------- */
+
+static const struct maybe_case {
+    const char *input;
+    const char *extra; /* one configured host, or NULL */
+    int maybe;
+} maybe_cases[] = {
+    {"<a>https://localhost:9443/</a>", NULL, 1},
+    {"<!-- https://localhost:9443/ --><a/>", NULL, 1}, /* raw bytes: comments count */
+    {"<a u=\"localhost:${p}\"/>", NULL, 1},
+    {"<a>LOCALHOST:1</a>", NULL, 1},
+    {"<a>ps.example.org:9443</a>", "ps.example.org", 1},
+    {"<a>ps.example.org:9443</a>", NULL, 0},
+    {"<a>localhost:port</a>", NULL, 0},
+    {"<a>localhost :9443</a>", NULL, 0},
+    {"<a>http://wso2.com:9443/ 10:30 xmlns:x</a>", NULL, 0},
+    {"", NULL, 0},
+};
+
+START_TEST(test_maybe)
+{
+    const struct maybe_case *c = &maybe_cases[_i];
+    char *const extra[] = {(char *)c->extra};
+    ck_assert_msg(ps_refscan_maybe(c->input, strlen(c->input), c->extra ? extra : NULL,
+                                   c->extra ? 1 : 0) == c->maybe,
+                  "'%s': want %d", c->input, c->maybe);
+}
+END_TEST
+
 #define N(a) (int)(sizeof(a) / sizeof((a)[0]))
 
 static Suite *refscan_suite(void)
@@ -233,6 +402,8 @@ static Suite *refscan_suite(void)
     tcase_add_loop_test(tc, test_scan, 0, N(scan_cases));
     tcase_add_loop_test(tc, test_range, 0, N(range_cases));
     tcase_add_test(tc, test_appends);
+    tcase_add_test(tc, test_scan_every_position);
+    tcase_add_loop_test(tc, test_maybe, 0, N(maybe_cases));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,9 +1,9 @@
 /*
- * ps_render on a deployment.toml: the patched bytes are read again by the
- * strict TOML reader, and `[server] offset`, read the way sites reads it,
- * must be the runtime's target, or nothing is rendered (DESIGN §2.4, §2.7).
- * Each case is one file and a hand-made plan of one or two edits, so a
- * splice that a real plan would never make can show the check refusing it.
+ * ps_render on a deployment.toml (and on an XML file, at the end): the
+ * patched bytes are read again by the strict TOML reader, and `[server] offset`, read the way sites
+ * reads it, must be the runtime's target, or nothing is rendered (DESIGN §2.4, §2.7). Each case is
+ * one file and a hand-made plan of one or two edits, so a splice that a real plan would never make
+ * can show the check refusing it.
  */
 #include "render/render.h"
 
@@ -65,6 +65,34 @@ static ps_span span_of(const char *data, const char *what)
     return (ps_span){start, start + strlen(what)};
 }
 
+/* Renders the plan's one file: the bytes `want`, or (want NULL) a refusal
+ * naming `path` at a line, whose message holds `error`, and no output. */
+static void expect_render(const char *label, const ps_plan *plan, const char *path,
+                          const char *want, const char *error)
+{
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    ps_rendered *out = NULL;
+    size_t nout = 0;
+    int rc = ps_render(plan, &out, &nout, &err);
+    int same = rc == 0 && nout == 1 && want && out[0].len == strlen(want) &&
+               memcmp(out[0].data, want, out[0].len) == 0;
+    char got[256];
+    snprintf(got, sizeof got, "%.*s", rc == 0 && nout ? (int)out[0].len : 0,
+             rc == 0 && nout ? out[0].data : "");
+    ps_rendered_free(out, nout);
+    if (want) {
+        ck_assert_msg(rc == 0, "[%s] refused: %d:%d %s", label, err.line, err.col, err.message);
+        ck_assert_msg(same, "[%s] rendered:\n%s\nwant:\n%s", label, got, want);
+    } else {
+        ck_assert_msg(rc == -1, "[%s] rendered:\n%s", label, got);
+        ck_assert_msg(nout == 0 && out == NULL, "[%s] a refusal leaves output", label);
+        ck_assert_str_eq(err.path, path);
+        ck_assert_msg(err.line > 0 && strstr(err.message, error), "[%s] %d:%d '%s', want '%s'",
+                      label, err.line, err.col, err.message, error);
+    }
+}
+
 START_TEST(test_render_toml)
 {
     const struct render_case *c = &render_cases[_i];
@@ -112,28 +140,73 @@ START_TEST(test_render_toml)
                     .target = &target,
                     .edits = edits,
                     .nedits = n};
-    ps_rendered *out = NULL;
-    size_t nout = 0;
-    int rc = ps_render(&plan, &out, &nout, &err);
-    int same = rc == 0 && nout == 1 && c->want && out[0].len == strlen(c->want) &&
-               memcmp(out[0].data, c->want, out[0].len) == 0;
-    char got[256];
-    snprintf(got, sizeof got, "%.*s", rc == 0 && nout ? (int)out[0].len : 0,
-             rc == 0 && nout ? out[0].data : "");
-    ps_rendered_free(out, nout);
+    expect_render(c->label, &plan, PATH, c->want, c->error);
     ps_toml_free(&file.toml);
     ps_lines_free(&file.lines);
     free(file.data);
-    if (c->want) {
-        ck_assert_msg(rc == 0, "[%s] refused: %d:%d %s", c->label, err.line, err.col, err.message);
-        ck_assert_msg(same, "[%s] rendered:\n%s\nwant:\n%s", c->label, got, c->want);
-    } else {
-        ck_assert_msg(rc == -1, "[%s] rendered:\n%s", c->label, got);
-        ck_assert_msg(nout == 0 && out == NULL, "[%s] a refusal leaves output", c->label);
-        ck_assert_str_eq(err.path, PATH);
-        ck_assert_msg(err.line > 0 && strstr(err.message, c->error), "[%s] %d:%d '%s', want '%s'",
-                      c->label, err.line, err.col, err.message, c->error);
-    }
+}
+END_TEST
+
+/*
+ * An XML file: the patched bytes are checked again by libxml2's streaming
+ * parse and lexed again, with no tree (DESIGN §2.4): a splice that breaks
+ * the document, or changes its elements or attributes, is refused.
+ */
+/* clang-format off */
+static const struct xml_render_case {
+    const char *label;
+    const char *data;
+    const char *edit_at; /* the bytes the edit replaces */
+    const char *edit_text;
+    const char *want;  /* the rendered bytes, or NULL when refused */
+    const char *error; /* a part of the message when refused */
+} xml_render_cases[] = {
+    {"a reference moved", "<r>\n  <u a=\"https://localhost:9443/x\">9443</u>\n</r>\n", "9443/",
+     "9446/", "<r>\n  <u a=\"https://localhost:9446/x\">9443</u>\n</r>\n", NULL},
+    {"ISO-8859-1 with a Latin-1 byte",
+     "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<r>caf\xe9 localhost:9443</r>\n", "9443",
+     "9446", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<r>caf\xe9 localhost:9446</r>\n",
+     NULL},
+    {"a splice that breaks the document", "<r>\n  <p>9443</p>\n</r>\n", "9443", "9<46", NULL,
+     "not well-formed"},
+    {"a splice that adds an element", "<r><p>9443</p></r>", "9443", "<q/>", NULL,
+     "patch changed the structure"},
+    {"a splice that adds an attribute", "<r><p a=\"9443\"/></r>", "9443", "1\" b=\"2", NULL,
+     "patch changed the structure"},
+};
+/* clang-format on */
+
+START_TEST(test_render_xml)
+{
+    const struct xml_render_case *c = &xml_render_cases[_i];
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    ps_cfile file = {.rel = "repository/conf/x.xml",
+                     .path = "home/repository/conf/x.xml",
+                     .data = strdup(c->data),
+                     .len = strlen(c->data)};
+    ck_assert_int_eq(ps_cfile_parse(&file, &err), 0);
+    ck_assert_int_eq(ps_cfile_xml(&file, PS_XML_CHECKED, &err), 0);
+    ps_site site = {.kind = PS_SITE_REFERENCE, .file = &file};
+    ps_sites sites = {.items = &site, .count = 1, .offset_site = -1};
+    ps_unit unit = {.sites = &sites};
+    long offset = 0, target = 3;
+    ps_edit edit = {.file = &file,
+                    .span = span_of(c->data, c->edit_at),
+                    .line = 1,
+                    .col = 1,
+                    .text = (char *)c->edit_text,
+                    .site = 0};
+    ps_plan plan = {.units = &unit,
+                    .nunits = 1,
+                    .offset = &offset,
+                    .target = &target,
+                    .edits = &edit,
+                    .nedits = 1};
+    expect_render(c->label, &plan, "home/repository/conf/x.xml", c->want, c->error);
+    ps_xmldoc_free(file.xml);
+    ps_lines_free(&file.lines);
+    free(file.data);
 }
 END_TEST
 
@@ -144,6 +217,10 @@ int main(void)
     tcase_add_loop_test(tc, test_render_toml, 0,
                         (int)(sizeof render_cases / sizeof render_cases[0]));
     suite_add_tcase(s, tc);
+    TCase *xml = tcase_create("xml");
+    tcase_add_loop_test(xml, test_render_xml, 0,
+                        (int)(sizeof xml_render_cases / sizeof xml_render_cases[0]));
+    suite_add_tcase(s, xml);
     int failed = run_suite(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

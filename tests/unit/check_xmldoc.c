@@ -551,6 +551,86 @@ START_TEST(test_utf16_refused)
 }
 END_TEST
 
+/* ---- reading in steps -------------------------------------------------------- */
+
+static const char *const step_docs[] = {
+    "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<!-- c -->\n"
+    "<Server xmlns=\"urn:s\"><Ports><Offset>0</Offset></Ports>\n"
+    "<X a=\"1\" b='2'/><Y><![CDATA[c]]>t<?pi x?></Y></Server>\n",
+    "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<r>\n  <caf\xe9 port=\"9443\"/>\n"
+    "  <p r\xe9seau=\"x\" port=\"9763\"/>\n</r>\n",
+    "<a:r xmlns:a=\"urn:a\" xmlns=\"urn:d\"><a:b a:c=\"1\" d=\"2\">x</a:b></a:r>",
+};
+
+/* Lexed, then checked by the streaming parse: the table a full parse gives,
+ * names as libxml2 spells them included; neither step builds a tree. */
+START_TEST(test_steps_same_table)
+{
+    const char *xml = step_docs[_i];
+    ps_xmldoc *full = parse(xml), *doc = NULL;
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    ck_assert_int_eq(ps_xmldoc_lex(&doc, "t.xml", xml, strlen(xml), &err), 0);
+    ck_assert_int_eq(doc->checked, 0);
+    ck_assert_msg(ps_xmldoc_check(doc, "t.xml", &err) == 0, "%s", err.message);
+    ck_assert_int_eq(doc->checked, 1);
+    ck_assert_ptr_null(doc->impl);
+    ck_assert_uint_eq(doc->nelems, full->nelems);
+    ck_assert_uint_eq(doc->nattrs, full->nattrs);
+    ck_assert_uint_eq(doc->ntexts, full->ntexts);
+    for (size_t i = 0; i < doc->nelems; i++) {
+        const ps_xelem *a = &doc->elems[i], *b = &full->elems[i];
+        ck_assert_str_eq(a->name, b->name);
+        ck_assert(a->parent == b->parent && a->tag.start == b->tag.start &&
+                  a->tag.end == b->tag.end && a->inner.start == b->inner.start &&
+                  a->inner.end == b->inner.end && a->first_attr == b->first_attr &&
+                  a->nattrs == b->nattrs);
+    }
+    for (size_t i = 0; i < doc->nattrs; i++) {
+        ck_assert_str_eq(doc->attrs[i].name, full->attrs[i].name);
+        ck_assert(doc->attrs[i].value.start == full->attrs[i].value.start &&
+                  doc->attrs[i].value.end == full->attrs[i].value.end &&
+                  doc->attrs[i].elem == full->attrs[i].elem);
+    }
+    for (size_t i = 0; i < doc->ntexts; i++)
+        ck_assert(doc->texts[i].span.start == full->texts[i].span.start &&
+                  doc->texts[i].span.end == full->texts[i].span.end &&
+                  doc->texts[i].elem == full->texts[i].elem);
+    ps_xmldoc_free(doc);
+    ps_xmldoc_free(full);
+}
+END_TEST
+
+/* Which files the bytes alone send to the strict reader. */
+static const struct screen_case {
+    const char *label;
+    const char *data;
+    size_t len;
+    int strict;
+} screen_cases[] = {
+    {"plain", BYTES("<?xml version=\"1.0\"?>\n<r>localhost</r>\n"), 0},
+    {"DOCTYPE first", BYTES("<!DOCTYPE r SYSTEM \"r.dtd\"><r/>"), 1},
+    {"DOCTYPE after the declaration, comments and blanks",
+     BYTES("\xef\xbb\xbf<?xml version=\"1.0\"?>\r\n<!-- a -->\n\t<?pi x?><!-- b -->\n"
+           "<!DOCTYPE r [<!ENTITY e \"x\">]><r>&e;</r>"),
+     1},
+    /* past the prolog it declares nothing: the parser refuses it, or it is text */
+    {"DOCTYPE in a comment of the root", BYTES("<r><!-- <!DOCTYPE x [ ]> --></r>"), 0},
+    {"DOCTYPE after the root starts", BYTES("<r/><!DOCTYPE x [ ]>"), 0},
+    {"NUL byte", BYTES("<r>a\0b</r>"), 1},
+    {"UTF-16LE", BYTES("\xff\xfe<\0r\0/\0>\0"), 1},
+    {"UTF-16 without a BOM", BYTES("<\0r\0/\0>\0"), 1},
+    {"empty", BYTES(""), 0},
+};
+
+START_TEST(test_screen)
+{
+    const struct screen_case *c = &screen_cases[_i];
+    ck_assert_msg(ps_xmldoc_screen(c->data, c->len) == c->strict, "[%s] want %d", c->label,
+                  c->strict);
+}
+END_TEST
+
 static Suite *xmldoc_suite(void)
 {
     Suite *s = suite_create("xmldoc");
@@ -561,6 +641,8 @@ static Suite *xmldoc_suite(void)
     tcase_add_test(spans, test_comment_not_scanned);
     tcase_add_test(spans, test_empty_elements);
     tcase_add_test(spans, test_span_invariants);
+    tcase_add_loop_test(spans, test_steps_same_table, 0, N(step_docs));
+    tcase_add_loop_test(spans, test_screen, 0, N(screen_cases));
     suite_add_tcase(s, spans);
 
     TCase *ns = tcase_create("namespaces");

@@ -126,6 +126,13 @@ static const struct refusal_case malformed_cases[] = {
     {"Latin-1 byte in an undeclared (UTF-8) document", "<r>\xe9<p/></r>", 1, 4, "UTF-8"},
     /* libxml2 counts characters: two 2-byte characters before the error are 2 columns */
     {"tag mismatch after UTF-8 characters", "<r>\xc3\xa9\xc3\xa9<a></r>", 1, 13, "mismatch"},
+    /* declared ISO-8859-1: read as such, whether it holds ASCII alone or not */
+    {"tag mismatch in ISO-8859-1, ASCII only",
+     "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<r>\n  <a>\n</r>\n", 4, 5, "mismatch"},
+    {"tag mismatch in ISO-8859-1 after a Latin-1 byte",
+     "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<r>\xe9<a></r>\n", 2, 12, "mismatch"},
+    {"an encoding libxml2 does not know", "<?xml version=\"1.0\" encoding=\"FOO\"?>\n<r/>\n", 1,
+     35, "FOO"},
 };
 /* clang-format on */
 
@@ -147,6 +154,17 @@ static const struct nul_case {
     NUL_CASE("NUL in content", "<S>a\0b</S>", 1, 5),
 };
 
+static void expect_refusal(const struct refusal_case *c, const char *how, const ps_error *err)
+{
+    ck_assert_str_eq(err->path, "conf/bad.xml");
+    ck_assert_msg(err->line == c->line && err->col == c->col, "[%s] %s: at %d:%d, want %d:%d (%s)",
+                  c->label, how, err->line, err->col, c->line, c->col, err->message);
+    ck_assert_msg(strstr(err->message, c->fragment) != NULL, "[%s] %s: message '%s' lacks '%s'",
+                  c->label, how, err->message, c->fragment);
+}
+
+/* Refused with the same diagnostic whether parsed into a tree or only
+ * lexed and checked by the streaming parse. */
 static void check_refusal_len(const struct refusal_case *c, size_t len)
 {
     ps_xmldoc *doc = NULL;
@@ -155,11 +173,16 @@ static void check_refusal_len(const struct refusal_case *c, size_t len)
     ck_assert_msg(ps_xmldoc_parse(&doc, "conf/bad.xml", c->xml, len, &err) < 0, "[%s] accepted",
                   c->label);
     ck_assert_ptr_null(doc);
-    ck_assert_str_eq(err.path, "conf/bad.xml");
-    ck_assert_msg(err.line == c->line && err.col == c->col, "[%s] at %d:%d, want %d:%d (%s)",
-                  c->label, err.line, err.col, c->line, c->col, err.message);
-    ck_assert_msg(strstr(err.message, c->fragment) != NULL, "[%s] message '%s' lacks '%s'",
-                  c->label, err.message, c->fragment);
+    expect_refusal(c, "tree", &err);
+    memset(&err, 0, sizeof err);
+    int rc = ps_xmldoc_lex(&doc, "conf/bad.xml", c->xml, len, &err);
+    if (rc == 0) {
+        rc = ps_xmldoc_check(doc, "conf/bad.xml", &err);
+        ck_assert_int_eq(doc->checked, 0);
+        ps_xmldoc_free(doc);
+    }
+    ck_assert_msg(rc < 0, "[%s] accepted by the streaming check", c->label);
+    expect_refusal(c, "streamed", &err);
 }
 
 static void check_refusal(const struct refusal_case *c)

@@ -87,8 +87,11 @@ START_TEST(test_select)
 }
 END_TEST
 
-static const char *const bad_xpaths[] = {"/Server/[", "@@x", "/Server/Ports/Offset[",
-                                         "foo(",      "//",  ""};
+static const char *const bad_xpaths[] = {
+    "/Server/[", "@@x", "/Server/Ports/Offset[", "foo(",
+    "//",        "",    "/Server) | (/Server", /* no expression alone, though "(...)" around it
+                                                  would be one */
+};
 
 START_TEST(test_invalid_xpath)
 {
@@ -173,6 +176,82 @@ START_TEST(test_test_with_context)
 }
 END_TEST
 
+/* ---- compiled once ---------------------------------------------------------------- */
+
+/* One compiled expression serves every document it is evaluated over. */
+START_TEST(test_compiled_once)
+{
+    ps_xpath *offset, *enabled;
+    ck_assert_int_eq(ps_xpath_compile(&offset, "/Server/Ports/Offset | //sslConnection", NULL), 0);
+    ck_assert_int_eq(ps_xpath_compile(&enabled, "@enabled='true'", NULL), 0);
+    ps_xmldoc *server = parse(select_doc), *broker = parse(test_doc);
+    for (int round = 0; round < 2; round++) {
+        ps_xhit *hits;
+        size_t n;
+        ck_assert_int_eq(ps_xpath_select(offset, server, &hits, &n, NULL), 0);
+        ck_assert_uint_eq(n, 1);
+        ck_assert_int_eq(hits[0].elem, 4);
+        free(hits);
+        ck_assert_int_eq(ps_xpath_select(offset, broker, &hits, &n, NULL), 0);
+        ck_assert_uint_eq(n, 1);
+        ck_assert_int_eq(hits[0].elem, 4);
+        free(hits);
+        int r = -1;
+        ck_assert_int_eq(ps_xpath_test(enabled, broker, 2, &r, NULL), 0);
+        ck_assert_int_eq(r, 1);
+        ck_assert_int_eq(ps_xpath_test(enabled, broker, 5, &r, NULL), 0);
+        ck_assert_int_eq(r, 0);
+        ck_assert_int_eq(ps_xpath_test(enabled, broker, -1, &r, NULL), 0);
+        ck_assert_int_eq(r, 0); /* the context of the last call is not kept */
+    }
+    ps_xmldoc_free(server);
+    ps_xmldoc_free(broker);
+    ps_xpath_free(offset);
+    ps_xpath_free(enabled);
+}
+END_TEST
+
+/* libxml2 resolves function names when it evaluates: the expression compiles,
+ * its evaluation is refused, naming it. */
+START_TEST(test_unknown_function)
+{
+    ps_xpath *x;
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    ck_assert_int_eq(ps_xpath_compile(&x, "/Server[nosuch(@a)]", &err), 0);
+    ps_xmldoc *doc = parse(select_doc);
+    ps_xhit *hits;
+    size_t n;
+    ck_assert_int_eq(ps_xpath_select(x, doc, &hits, &n, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.message, "/Server[nosuch(@a)]"));
+    ps_xmldoc_free(doc);
+    ps_xpath_free(x);
+}
+END_TEST
+
+/* Queries need the tree: a document only lexed, or whose tree is dropped, has none. */
+START_TEST(test_query_needs_tree)
+{
+    ps_xmldoc *doc;
+    ck_assert_int_eq(ps_xmldoc_lex(&doc, "t.xml", select_doc, strlen(select_doc), NULL), 0);
+    ps_xhit *hits;
+    size_t n;
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    ck_assert_int_eq(ps_xmldoc_select(doc, "/Server", &hits, &n, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.message, "no tree"));
+    ck_assert_int_eq(ps_xmldoc_tree(doc, "t.xml", NULL), 0);
+    ck_assert_int_eq(ps_xmldoc_select(doc, "/Server", &hits, &n, NULL), 0);
+    ck_assert_uint_eq(n, 1);
+    free(hits);
+    ps_xmldoc_drop_tree(doc);
+    ck_assert_int_eq(ps_xmldoc_select(doc, "/Server", &hits, &n, NULL), -1);
+    ck_assert_uint_eq(doc->nelems, 11); /* the spans stay */
+    ck_assert_int_eq(doc->checked, 1);
+    ps_xmldoc_free(doc);
+}
+END_TEST
+
 /* ---- ps_xmldoc_within ---------------------------------------------------------- */
 
 static const char *const within_doc = "<r><a><b/><c><d/></c></a><e/></r>";
@@ -207,6 +286,9 @@ static Suite *xmldoc_xpath_suite(void)
     tcase_add_loop_test(xp, test_invalid_xpath, 0, N(bad_xpaths));
     tcase_add_loop_test(xp, test_test_with_context, 0, N(test_cases));
     tcase_add_loop_test(xp, test_within, 0, N(within_cases));
+    tcase_add_test(xp, test_compiled_once);
+    tcase_add_test(xp, test_unknown_function);
+    tcase_add_test(xp, test_query_needs_tree);
     suite_add_tcase(s, xp);
     return s;
 }

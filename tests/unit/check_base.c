@@ -1,0 +1,81 @@
+/*
+ * src/base: the arena the XML lexer takes names from (every copy intact
+ * however many there are and however long, including a name longer than any
+ * chunk), and path joining (one slash between the parts, none doubled).
+ */
+#include "base/arena.h"
+#include "base/path.h"
+
+#include <check.h>
+
+#include "../support/runner.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Names of every length up to 300 and one of 100 KiB (past the largest
+ * chunk), interleaved: each copy reads back as written, NUL-terminated. */
+START_TEST(test_arena_copies)
+{
+    ps_arena a = {0};
+    enum { N = 5000 };
+    static char *copies[N + 1];
+    char src[512];
+    size_t big = (size_t)100 << 10;
+    char *huge = malloc(big);
+    ck_assert_ptr_nonnull(huge);
+    memset(huge, 'h', big);
+    for (size_t i = 0; i < N; i++) {
+        size_t n = i % 301;
+        memset(src, 'a' + (int)(i % 26), n);
+        copies[i] = ps_arena_strndup(&a, src, n);
+        if (i == N / 2)
+            copies[N] = ps_arena_strndup(&a, huge, big);
+    }
+    for (size_t i = 0; i < N; i++) {
+        size_t n = i % 301;
+        ck_assert_uint_eq(strlen(copies[i]), n);
+        for (size_t k = 0; k < n; k++)
+            ck_assert_int_eq(copies[i][k], 'a' + (int)(i % 26));
+    }
+    ck_assert_uint_eq(strlen(copies[N]), big);
+    ck_assert_int_eq(memcmp(copies[N], huge, big), 0);
+    ps_arena_free(&a);
+    ck_assert_ptr_null(a.chunks);
+    /* an emptied arena takes new names */
+    ck_assert_str_eq(ps_arena_strndup(&a, "name", 4), "name");
+    ck_assert_str_eq(ps_arena_strndup(&a, "xy", 0), "");
+    ps_arena_free(&a);
+    free(huge);
+}
+END_TEST
+
+static const struct join_case {
+    const char *a, *b, *want;
+} join_cases[] = {
+    {"home", "repository/conf", "home/repository/conf"},
+    {"home/", "conf", "home/conf"},
+    {"/", "etc", "/etc"},
+    {"", "conf", "conf"},
+    {"home", "", "home"},
+    {"a b", "c:d", "a b/c:d"},
+};
+
+START_TEST(test_path_join)
+{
+    const struct join_case *c = &join_cases[_i];
+    char *got = ps_path_join(c->a, c->b);
+    ck_assert_str_eq(got, c->want);
+    free(got);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("base");
+    TCase *tc = tcase_create("base");
+    tcase_add_test(tc, test_arena_copies);
+    tcase_add_loop_test(tc, test_path_join, 0, (int)(sizeof join_cases / sizeof join_cases[0]));
+    suite_add_tcase(s, tc);
+    return run_suite(s) ? EXIT_FAILURE : EXIT_SUCCESS;
+}
