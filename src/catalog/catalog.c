@@ -189,7 +189,9 @@ int ps_catalog_load(ps_catalog **out, const char *data, size_t len, ps_error *er
         const ps_xelem *e = &doc->elems[i];
         int parent = e->parent;
         const char *pname = parent >= 0 ? doc->elems[parent].name : "";
-        if (strcmp(e->name, "product") == 0 && strcmp(pname, "products") == 0) {
+        if (parent < 0 && strcmp(e->name, "catalog") == 0) {
+            cat->version = attr(doc, data, (int)i, "version");
+        } else if (strcmp(e->name, "product") == 0 && strcmp(pname, "products") == 0) {
             ps_product *p = PS_PUSH(cat->products, cat->nproducts, pcap);
             memset(p, 0, sizeof *p);
             p->id = attr(doc, data, (int)i, "id");
@@ -264,6 +266,7 @@ void ps_catalog_free(ps_catalog *cat)
 {
     if (!cat)
         return;
+    free(cat->version);
     for (size_t i = 0; i < cat->nproducts; i++) {
         ps_product *p = &cat->products[i];
         free(p->id);

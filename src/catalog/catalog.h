@@ -93,6 +93,7 @@ typedef struct ps_rule {
 } ps_rule;
 
 typedef struct ps_catalog {
+    char *version;        /* the rules' version (<catalog version="...">) */
     ps_product *products; /* in priority order: the first whose marker exists wins */
     size_t nproducts;
     ps_rule *rules; /* in priority order: for one port occurrence the first match wins */

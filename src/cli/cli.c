@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
+#include "catalog/catalog.h"
+#include "cli/help.h"
 #include "check/check.h"
 #include "host/host.h"
 #include "output/apply.h"
@@ -26,32 +29,6 @@
 
 #define OFFSET_MAX 65535L
 
-static const char usage_text[] =
-    "usage: portshift plan  [--offset N] [--repair] [--json] HOME[=N]...\n"
-    "       portshift diff  [--offset N] [--repair] HOME[=N]...\n"
-    "       portshift apply [--offset N] [--repair] [--backup] [--force] HOME[=N]...\n"
-    "       portshift ports [--offset N] [--json] HOME[=N]...\n"
-    "       portshift check [--listening] [--json] HOME...\n"
-    "       portshift batch [--first N] [--avoid PORT[-PORT],...] [--listening]\n"
-    "                       [--diff|--apply [--force]] [--json] HOME...\n"
-    "\n"
-    "--repair also sets each stale self reference that check reports to the\n"
-    "port its own runtime listens on for it (at the target offset).\n"
-    "\n"
-    "batch gives every home an offset such that no two listeners of the homes\n"
-    "open one port, none opens an --avoid port and, with --listening, none\n"
-    "opens a port already listening on this host. Homes are placed in the\n"
-    "order named: a home keeps its offset when it fits among those before it,\n"
-    "else it gets the smallest offset from --first (default 0) that fits. A\n"
-    "fixed listener that still collides gets the next free port (a rewrite).\n"
-    "It prints the assignment; --diff shows, --apply writes the change, with\n"
-    "the references between the homes following and every stale self\n"
-    "reference repaired.\n"
-    "\n"
-    "Exit status: 0 nothing to change (apply: done; check: no findings;\n"
-    "batch: assignment found), 1 changes pending (diff, batch --diff) or\n"
-    "findings (check), 2 usage or input error (nothing written).\n";
-
 typedef enum command { CMD_PLAN, CMD_DIFF, CMD_APPLY, CMD_PORTS, CMD_CHECK, CMD_BATCH } command;
 
 typedef struct home_arg {
@@ -60,9 +37,13 @@ typedef struct home_arg {
     long target;
 } home_arg;
 
+typedef enum format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN } format;
+
 typedef struct run {
     command cmd;
+    format fmt;
     int json, backup, force, repair, listening;
+    int quiet, color; /* no summary line; colour the diff */
     int has_offset;
     long offset;
     long first;           /* batch --first */
@@ -168,84 +149,220 @@ static int parse_home(const char *word, home_arg *h, ps_error *err)
     return parse_offset(eq + 1, &h->target, err);
 }
 
-static int parse_args(run *r, int argc, char **argv, ps_error *err)
+/* What each option is, and which commands take it. */
+enum {
+    OPT_JSON = 256,
+    OPT_FORMAT,
+    OPT_REPAIR,
+    OPT_LISTENING,
+    OPT_BACKUP,
+    OPT_FORCE,
+    OPT_FIRST,
+    OPT_AVOID,
+    OPT_DIFF,
+    OPT_APPLY,
+    OPT_COLOR,
+};
+
+#define ON(c) (1u << (c))
+static const struct {
+    int id;
+    unsigned commands;
+} takes[] = {
+    {'o', ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS)},
+    {OPT_JSON, ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
+    {OPT_FORMAT, ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
+    {OPT_REPAIR, ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY)},
+    {OPT_LISTENING, ON(CMD_CHECK) | ON(CMD_BATCH)},
+    {OPT_BACKUP, ON(CMD_APPLY)},
+    {OPT_FORCE, ON(CMD_APPLY) | ON(CMD_BATCH)},
+    {OPT_FIRST, ON(CMD_BATCH)},
+    {OPT_AVOID, ON(CMD_BATCH)},
+    {OPT_DIFF, ON(CMD_BATCH)},
+    {OPT_APPLY, ON(CMD_BATCH)},
+    {'q', ON(CMD_DIFF) | ON(CMD_APPLY)},
+    {OPT_COLOR, ON(CMD_DIFF) | ON(CMD_BATCH)},
+};
+
+static const struct option long_options[] = {
+    {"offset", required_argument, NULL, 'o'},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"repair", no_argument, NULL, OPT_REPAIR},
+    {"listening", no_argument, NULL, OPT_LISTENING},
+    {"backup", no_argument, NULL, OPT_BACKUP},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"first", required_argument, NULL, OPT_FIRST},
+    {"avoid", required_argument, NULL, OPT_AVOID},
+    {"diff", no_argument, NULL, OPT_DIFF},
+    {"apply", no_argument, NULL, OPT_APPLY},
+    {"quiet", no_argument, NULL, 'q'},
+    {"color", optional_argument, NULL, OPT_COLOR},
+    {"colour", optional_argument, NULL, OPT_COLOR},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* "--offset" for 'o': how an option is named in a message. */
+static const char *option_name(int id)
 {
+    static char name[40];
+    for (const struct option *o = long_options; o->name; o++)
+        if (o->val == id) {
+            snprintf(name, sizeof name, "--%s", o->name);
+            return name;
+        }
+    snprintf(name, sizeof name, "-%c", id);
+    return name;
+}
+
+static int takes_option(command cmd, int id)
+{
+    for (size_t i = 0; i < sizeof takes / sizeof takes[0]; i++)
+        if (takes[i].id == id)
+            return (takes[i].commands & ON(cmd)) != 0;
+    return 1;
+}
+
+/* auto: a terminal that NO_COLOR (no-color.org) and TERM=dumb leave alone. */
+static int parse_color(run *r, const char *when, ps_error *err)
+{
+    if (!when || strcmp(when, "auto") == 0) {
+        const char *term = getenv("TERM");
+        const char *no = getenv("NO_COLOR");
+        r->color = isatty(fileno(r->out)) && !(no && *no) && !(term && strcmp(term, "dumb") == 0);
+    } else if (strcmp(when, "always") == 0) {
+        r->color = 1;
+    } else if (strcmp(when, "never") == 0) {
+        r->color = 0;
+    } else {
+        return ps_error_set(err, NULL, 0, 0, "--color takes auto, always or never, not '%s'", when);
+    }
+    return 0;
+}
+
+static int parse_format(run *r, const char *f, ps_error *err)
+{
+    static const char *const names[] = {"text", "json", "markdown"};
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(f, names[i]) == 0) {
+            r->fmt = (format)i;
+            r->json = r->fmt == FMT_JSON;
+            return 0;
+        }
+    return ps_error_set(err, NULL, 0, 0, "--format takes text, json or markdown, not '%s'", f);
+}
+
+/* The command word: one of ours, or an error that suggests the closest. */
+static int parse_command(run *r, const char *word, ps_error *err)
+{
+    static const char *const names[] = {"plan", "diff", "apply", "ports", "check", "batch"};
+    for (size_t c = 0; c < sizeof names / sizeof names[0]; c++)
+        if (strcmp(word, names[c]) == 0) {
+            r->cmd = (command)c;
+            return 0;
+        }
+    const char *near = ps_cli_suggest(word);
+    if (near)
+        return ps_error_set(err, NULL, 0, 0, "unknown command '%s'; did you mean '%s'?", word,
+                            near);
+    return ps_error_set(err, NULL, 0, 0, "unknown command '%s'", word);
+}
+
+/* One option of the command; `arg` is its value. */
+static int take_option(run *r, int id, const char *arg, ps_error *err)
+{
+    switch (id) {
+    case 'o':
+        r->has_offset = 1;
+        return parse_offset(arg, &r->offset, err);
+    case OPT_JSON:
+        r->json = 1;
+        r->fmt = FMT_JSON;
+        return 0;
+    case OPT_FORMAT:
+        return parse_format(r, arg, err);
+    case OPT_REPAIR:
+        r->repair = 1;
+        return 0;
+    case OPT_LISTENING:
+        r->listening = 1;
+        return 0;
+    case OPT_BACKUP:
+        r->backup = 1;
+        return 0;
+    case OPT_FORCE:
+        r->force = 1;
+        return 0;
+    case OPT_FIRST:
+        return parse_offset(arg, &r->first, err);
+    case OPT_AVOID:
+        return parse_avoid(r, arg, err);
+    case OPT_DIFF:
+        r->batch_diff = 1;
+        return 0;
+    case OPT_APPLY:
+        r->batch_apply = 1;
+        return 0;
+    case 'q':
+        r->quiet = 1;
+        return 0;
+    case OPT_COLOR:
+        return parse_color(r, arg, err);
+    }
+    return 0;
+}
+
+/*
+ * argv[1] is the command, the rest its options and homes in any order
+ * (getopt_long, GNU's permuting kind; "--" ends the options). Sets *help
+ * when the command's help was asked for instead.
+ */
+static int parse_args(run *r, int argc, char **argv, int *help, ps_error *err)
+{
+    *help = 0;
     if (argc < 2)
         return ps_error_set(err, NULL, 0, 0, "no command given");
-    static const char *const names[] = {"plan", "diff", "apply", "ports", "check", "batch"};
-    size_t c = 0, ncommands = sizeof names / sizeof names[0];
-    while (c < ncommands && strcmp(argv[1], names[c]) != 0)
-        c++;
-    if (c == ncommands)
-        return ps_error_set(err, NULL, 0, 0, "unknown command '%s'", argv[1]);
-    r->cmd = (command)c;
+    if (parse_command(r, argv[1], err) < 0)
+        return -1;
+    if (parse_color(r, "auto", err) < 0)
+        return -1;
     /* check judges the homes as they are; batch chooses their offsets. */
     const char *no_offset = r->cmd == CMD_CHECK
                                 ? "check takes no offset: it judges the homes as they are"
                             : r->cmd == CMD_BATCH ? "batch takes no offset: it chooses them"
                                                   : NULL;
-    size_t cap = 0;
-    int only_homes = 0;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (!only_homes && strcmp(a, "--") == 0) {
-            only_homes = 1;
-        } else if (!only_homes && strncmp(a, "--offset", 8) == 0 && no_offset) {
-            return ps_error_set(err, NULL, 0, 0, "%s", no_offset);
-        } else if (!only_homes && r->cmd == CMD_BATCH && strcmp(a, "--first") == 0) {
-            if (i + 1 >= argc)
-                return ps_error_set(err, NULL, 0, 0, "--first needs a value");
-            if (parse_offset(argv[++i], &r->first, err) < 0)
-                return -1;
-        } else if (!only_homes && r->cmd == CMD_BATCH && strncmp(a, "--first=", 8) == 0) {
-            if (parse_offset(a + 8, &r->first, err) < 0)
-                return -1;
-        } else if (!only_homes && r->cmd == CMD_BATCH && strcmp(a, "--avoid") == 0) {
-            if (i + 1 >= argc)
-                return ps_error_set(err, NULL, 0, 0, "--avoid needs a value");
-            if (parse_avoid(r, argv[++i], err) < 0)
-                return -1;
-        } else if (!only_homes && r->cmd == CMD_BATCH && strncmp(a, "--avoid=", 8) == 0) {
-            if (parse_avoid(r, a + 8, err) < 0)
-                return -1;
-        } else if (!only_homes && r->cmd == CMD_BATCH && strcmp(a, "--diff") == 0) {
-            r->batch_diff = 1;
-        } else if (!only_homes && r->cmd == CMD_BATCH && strcmp(a, "--apply") == 0) {
-            r->batch_apply = 1;
-        } else if (!only_homes && strcmp(a, "--offset") == 0) {
-            if (i + 1 >= argc)
-                return ps_error_set(err, NULL, 0, 0, "--offset needs a value");
-            if (parse_offset(argv[++i], &r->offset, err) < 0)
-                return -1;
-            r->has_offset = 1;
-        } else if (!only_homes && strncmp(a, "--offset=", 9) == 0) {
-            if (parse_offset(a + 9, &r->offset, err) < 0)
-                return -1;
-            r->has_offset = 1;
-        } else if (!only_homes && strcmp(a, "--json") == 0 &&
-                   (r->cmd == CMD_PLAN || r->cmd == CMD_PORTS || r->cmd == CMD_CHECK ||
-                    r->cmd == CMD_BATCH)) {
-            r->json = 1;
-        } else if (!only_homes && strcmp(a, "--repair") == 0 &&
-                   (r->cmd == CMD_PLAN || r->cmd == CMD_DIFF || r->cmd == CMD_APPLY)) {
-            r->repair = 1;
-        } else if (!only_homes && strcmp(a, "--listening") == 0 &&
-                   (r->cmd == CMD_CHECK || r->cmd == CMD_BATCH)) {
-            r->listening = 1;
-        } else if (!only_homes && strcmp(a, "--backup") == 0 && r->cmd == CMD_APPLY) {
-            r->backup = 1;
-        } else if (!only_homes && strcmp(a, "--force") == 0 &&
-                   (r->cmd == CMD_APPLY || r->cmd == CMD_BATCH)) {
-            r->force = 1;
-        } else if (!only_homes && a[0] == '-' && a[1]) {
-            return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s", a, argv[1]);
-        } else {
-            home_arg *h = PS_PUSH(r->args, r->nargs, cap);
-            if (parse_home(a, h, err) < 0)
-                return -1;
-            if (h->has_target && no_offset)
-                return ps_error_set(err, NULL, 0, 0, "%s", no_offset);
+    optind = 0; /* a fresh scan: the CLI runs again and again in-process */
+    opterr = 0; /* our own messages, on our own stream */
+    int id;
+    char **words = argv + 1; /* getopt's argv: the command stands in for the program */
+    while ((id = getopt_long(argc - 1, words, ":o:qh", long_options, NULL)) != -1) {
+        if (id == 'h') {
+            *help = 1;
+            return 0;
         }
+        if (id == '?' && optopt)
+            return ps_error_set(err, NULL, 0, 0, "unknown option '-%c' for %s", optopt, argv[1]);
+        if (id == '?') /* an unknown long option: the word just read */
+            return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s", words[optind - 1],
+                                argv[1]);
+        if (id == ':')
+            return ps_error_set(err, NULL, 0, 0, "%s needs a value", option_name(optopt));
+        if (id == 'o' && no_offset)
+            return ps_error_set(err, NULL, 0, 0, "%s", no_offset);
+        if (!takes_option(r->cmd, id))
+            return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s", option_name(id),
+                                argv[1]);
+        if (take_option(r, id, optarg, err) < 0)
+            return -1;
+    }
+    size_t cap = 0;
+    for (int i = 1 + optind; i < argc; i++) {
+        home_arg *h = PS_PUSH(r->args, r->nargs, cap);
+        if (parse_home(argv[i], h, err) < 0)
+            return -1;
+        if (h->has_target && no_offset)
+            return ps_error_set(err, NULL, 0, 0, "%s", no_offset);
     }
     if (r->batch_diff && r->batch_apply)
         return ps_error_set(err, NULL, 0, 0, "batch takes --diff or --apply, not both");
@@ -283,9 +400,34 @@ static int do_diff(run *r, ps_rendered *files, size_t n)
                         files[i].len);
         free(shown);
     }
-    emit(r, &b);
+    if (r->color) {
+        ps_strbuf c = PS_STRBUF_INIT;
+        ps_diff_colorize(&c, b.data, b.len);
+        emit(r, &c);
+        ps_strbuf_free(&c);
+    } else {
+        emit(r, &b);
+    }
     ps_strbuf_free(&b);
     return n ? PS_EXIT_PENDING : PS_EXIT_OK;
+}
+
+/* "portshift: diff: 2 homes, 3 files, 5 edits" on stderr, like git apply
+ * --stat's last line: what a diff or an apply amounted to, at a glance. */
+static void summary(const run *r, const char *verb, size_t nfiles)
+{
+    if (r->quiet || !r->plan)
+        return;
+    size_t homes = 0;
+    for (size_t u = 0; u < r->plan->nunits; u++) {
+        size_t v = 0;
+        while (v < u && r->plan->units[v].home != r->plan->units[u].home)
+            v++;
+        homes += v == u;
+    }
+    fprintf(r->err, "portshift: %s: %zu home%s, %zu file%s, %zu edit%s\n", verb, homes,
+            homes == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s", r->plan->nedits,
+            r->plan->nedits == 1 ? "" : "s");
 }
 
 static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
@@ -293,7 +435,8 @@ static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
     ps_strbuf b = PS_STRBUF_INIT;
     int rc = ps_host_apply(r->host, files, n, r->force ? PS_HOST_FORCE : 0,
                            r->backup ? PS_APPLY_BACKUP : 0, &b, err);
-    emit(r, &b);
+    if (!r->quiet)
+        emit(r, &b);
     ps_strbuf_free(&b);
     return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
 }
@@ -310,8 +453,10 @@ static int do_check(run *r, ps_error *err)
         return PS_EXIT_ERROR;
     print_warnings(r, &r->check->now->warnings);
     ps_strbuf b = PS_STRBUF_INIT;
-    if (r->json)
+    if (r->fmt == FMT_JSON)
         ps_report_check_json(&b, r->check);
+    else if (r->fmt == FMT_MARKDOWN)
+        ps_report_check_markdown(&b, r->check);
     else
         ps_report_check_text(&b, r->check);
     emit(r, &b);
@@ -349,8 +494,10 @@ static int do_batch(run *r, ps_error *err)
         status = PS_EXIT_ERROR;
         goto done;
     }
-    if (r->json) {
+    if (r->fmt == FMT_JSON) {
         ps_report_batch_json(&b, r->batch, r->plan, step);
+    } else if (r->fmt == FMT_MARKDOWN) {
+        ps_report_batch_markdown(&b, r->batch, r->plan);
     } else {
         ps_strbuf_add(&b, written.data, written.len);
         ps_report_batch_text(&b, r->batch, r->plan, step);
@@ -397,13 +544,17 @@ static int execute(run *r, ps_error *err)
         return do_batch(r, err);
     if (ps_host_plan(&r->plan, r->host, r->repair ? PS_PLAN_REPAIR : 0, err) < 0)
         return PS_EXIT_ERROR;
-    if (!(r->cmd == CMD_PLAN && !r->json))
-        print_warnings(r, &r->plan->warnings);
+    if (!(r->cmd == CMD_PLAN && r->fmt != FMT_JSON))
+        print_warnings(r, &r->plan->warnings); /* plan's text and markdown list them */
 
     if (r->cmd == CMD_PLAN || r->cmd == CMD_PORTS) {
         ps_strbuf b = PS_STRBUF_INIT;
-        if (r->json)
+        if (r->fmt == FMT_JSON)
             ps_report_json(&b, r->plan, r->cmd == CMD_PLAN);
+        else if (r->fmt == FMT_MARKDOWN && r->cmd == CMD_PLAN)
+            ps_report_plan_markdown(&b, r->plan);
+        else if (r->fmt == FMT_MARKDOWN)
+            ps_report_ports_markdown(&b, r->plan);
         else if (r->cmd == CMD_PLAN)
             ps_report_plan_text(&b, r->plan);
         else
@@ -417,6 +568,8 @@ static int execute(run *r, ps_error *err)
     if (ps_render(r->plan, &files, &n, err) < 0)
         return PS_EXIT_ERROR;
     int status = r->cmd == CMD_DIFF ? do_diff(r, files, n) : do_apply(r, files, n, err);
+    if (status != PS_EXIT_ERROR && n) /* nothing to do says nothing */
+        summary(r, r->cmd == CMD_DIFF ? "diff" : "applied", n);
     ps_rendered_free(files, n);
     return status;
 }
@@ -464,19 +617,70 @@ static int check_output(const run *r, int status, FILE *out, FILE *err)
     return status;
 }
 
+/* portshift 0.1.0 (catalog 2026.12.1): the rules are versioned apart from the code. */
+static int print_version(run *r, ps_error *err)
+{
+    ps_catalog *cat;
+    if (ps_catalog_builtin(&cat, err) < 0)
+        return PS_EXIT_ERROR;
+    ps_strbuf b = PS_STRBUF_INIT;
+    ps_strbuf_printf(&b, "portshift %s (catalog %s)\n", PS_VERSION,
+                     cat->version ? cat->version : "unversioned");
+    emit(r, &b);
+    ps_strbuf_free(&b);
+    ps_catalog_free(cat);
+    return PS_EXIT_OK;
+}
+
+/* help, help COMMAND, COMMAND --help: to stdout, exit 0. */
+static int print_help(run *r, const char *name, ps_error *err)
+{
+    ps_strbuf b = PS_STRBUF_INIT;
+    int rc = 0;
+    if (!name) {
+        ps_cli_usage(&b);
+    } else if (ps_cli_command_help(&b, name) < 0) {
+        const char *near = ps_cli_suggest(name);
+        rc = near ? ps_error_set(err, NULL, 0, 0, "no command '%s'; did you mean '%s'?", name,
+                                 near)
+                  : ps_error_set(err, NULL, 0, 0, "no command '%s'", name);
+    }
+    if (rc == 0)
+        emit(r, &b);
+    ps_strbuf_free(&b);
+    return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
+}
+
+static void usage_to(FILE *f)
+{
+    ps_strbuf b = PS_STRBUF_INIT;
+    ps_cli_usage(&b);
+    fwrite(b.data, 1, b.len, f);
+    ps_strbuf_free(&b);
+}
+
 int ps_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
     run r = {.out = out, .err = err};
     ps_error e = {{0}, 0, 0, {0}};
-    int status;
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage_text, out);
-        return check_output(&r, PS_EXIT_OK, out, err);
-    }
-    if (parse_args(&r, argc, argv, &e) < 0) {
+    int status, help = 0;
+    const char *first = argc > 1 ? argv[1] : "";
+    if (argc == 2 && (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0)) {
+        status = print_help(&r, NULL, &e);
+    } else if (argc == 2 && strcmp(first, "--version") == 0) {
+        status = print_version(&r, &e);
+        if (status == PS_EXIT_ERROR)
+            ps_error_print(err, "error", &e);
+    } else if (strcmp(first, "help") == 0 && argc <= 3) {
+        status = print_help(&r, argc == 3 ? argv[2] : NULL, &e);
+        if (status == PS_EXIT_ERROR)
+            ps_error_print(err, "error", &e);
+    } else if (parse_args(&r, argc, argv, &help, &e) < 0) {
         ps_error_print(err, "error", &e);
-        fputs(usage_text, err);
+        usage_to(err);
         status = PS_EXIT_ERROR;
+    } else if (help) {
+        status = print_help(&r, argv[1], &e);
     } else {
         status = execute(&r, &e);
         if (status == PS_EXIT_ERROR)

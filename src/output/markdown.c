@@ -175,3 +175,36 @@ void ps_report_check_markdown(ps_strbuf *out, const ps_check *c)
         ps_strbuf_puts(out, "\n");
     }
 }
+
+void ps_report_batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *p)
+{
+    ps_strbuf_puts(out, "### portshift batch\n\n| home | offset | | why |\n|---|---:|---|---|\n");
+    for (size_t i = 0; i < b->nhomes; i++) {
+        const ps_batch_home *h = &b->homes[i];
+        ps_strbuf_puts(out, "| ");
+        code(out, h->home->path);
+        if (h->reason) {
+            ps_strbuf_printf(out, " | %ld → %ld | moved | ", h->current, h->offset);
+            cell(out, h->reason);
+            ps_strbuf_puts(out, " |\n");
+        } else {
+            ps_strbuf_printf(out, " | %ld | kept | |\n", h->current);
+        }
+    }
+    if (b->nrewrites) {
+        ps_strbuf_puts(out, "\n| fixed port | where | old | new | |\n|---|---|---:|---:|---|\n");
+        for (size_t i = 0; i < b->nrewrites; i++) {
+            const ps_rewrite *r = &b->rewrites[i];
+            ps_strbuf w = PS_STRBUF_INIT;
+            ps__party_place(&w, &r->listener, 1);
+            ps_strbuf_puts(out, "| ");
+            cell(out, r->listener.what);
+            ps_strbuf_puts(out, " | ");
+            code(out, w.data);
+            ps_strbuf_printf(out, " | %ld | %ld | %s |\n", r->listener.port, r->new_port,
+                             r->note ? "note: not written" : "rewrite");
+            ps_strbuf_free(&w);
+        }
+    }
+    ps_strbuf_printf(out, "\n%zu edit%s\n", p->nedits, p->nedits == 1 ? "" : "s");
+}

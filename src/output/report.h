@@ -63,4 +63,7 @@ void ps_report_batch_text(ps_strbuf *out, const ps_batch *batch, const ps_plan *
 void ps_report_batch_json(ps_strbuf *out, const ps_batch *batch, const ps_plan *plan,
                           ps_batch_step step);
 
+/* `batch --format markdown`: the assignment and the rewrites as tables. */
+void ps_report_batch_markdown(ps_strbuf *out, const ps_batch *batch, const ps_plan *plan);
+
 #endif

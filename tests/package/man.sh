@@ -28,7 +28,8 @@ planned=$(awk '
     /^\.(TP|SH|SS|PP)/ { flush(); want_tag = ($1 == ".TP"); next }
     want_tag { tag = $0; want_tag = 0; next }
     { body = body " " $0 }
-    END { flush() }' "$page" | sed 's/\\-/-/g' | grep -oE -- '(^\.B[RI]* +[a-z]+)|--[a-z][a-z-]*|^\.BI -o' |
+    END { flush() }' "$page" | sed 's/\\-/-/g' |
+    { grep -oE -- '(^\.B[RI]* +[a-z]+)|--[a-z][a-z-]*|^\.BI -o' || true; } |
     sed -E 's/^\.B[RI]* +//' | sort -u)
 [ -n "$planned" ] || echo "note: nothing in the man page is marked Planned"
 for w in $planned; do

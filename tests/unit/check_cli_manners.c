@@ -1,0 +1,168 @@
+/*
+ * The command line as its users meet it: --version, help and COMMAND --help,
+ * -o for --offset, a suggestion for a mistyped command, the summary line and
+ * --quiet, colour on request, and --format markdown for a CI summary.
+ */
+#include <check.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../support/fixture.h"
+#include "../support/runner.h"
+
+static void with_example(fx *f)
+{
+    fx_open(f);
+    char src[4096];
+    snprintf(src, sizeof src, "%s/examples/apim-2.6-home", PS_SOURCE_DIR);
+    ck_assert_int_eq(tree_copy(src, in(f, "am")), 0);
+}
+
+START_TEST(version_and_help_print_and_succeed)
+{
+    fx f;
+    with_example(&f);
+    cli_result r = cli(&f, "--version");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_msg(strncmp(r.out, "portshift ", 10) == 0 && strstr(r.out, "(catalog "), "%s", r.out);
+    ck_assert_str_eq(r.err, "");
+    cli_result_free(&r);
+
+    /* help diff and diff --help: the same text, on stdout, with HOME=N and an example. */
+    cli_result a = cli(&f, "help diff"), b = cli(&f, "diff --help");
+    ck_assert_int_eq(a.status, 0);
+    ck_assert_int_eq(b.status, 0);
+    ck_assert_str_eq(a.out, b.out);
+    ck_assert_msg(strncmp(a.out, "usage: portshift diff", 21) == 0, "%s", a.out);
+    ck_assert_msg(strstr(a.out, "HOME=N") && strstr(a.out, "Example:"), "%s", a.out);
+    cli_result_free(&a);
+    cli_result_free(&b);
+
+    r = cli(&f, "help");
+    ck_assert_int_eq(r.status, 0);
+    for (const char *c = "plan diff apply ports check batch"; *c;) {
+        char word[32];
+        size_t n = strcspn(c, " ");
+        snprintf(word, sizeof word, "portshift %.*s ", (int)n, c);
+        ck_assert_msg(strstr(r.out, word), "help does not list '%s':\n%s", word, r.out);
+        c += n + (c[n] == ' ');
+    }
+    cli_result_free(&r);
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(mistyped_command_suggests_the_right_one)
+{
+    fx f;
+    with_example(&f);
+    usage_refused(&f, "dif am", "unknown command 'dif'; did you mean 'diff'?");
+    usage_refused(&f, "aply am", "did you mean 'apply'?");
+    usage_refused(&f, "frobnicate am", "unknown command 'frobnicate'");
+    usage_refused(&f, "plan --bogus am", "unknown option '--bogus' for plan");
+    usage_refused(&f, "diff --json am", "unknown option '--json' for diff");
+    usage_refused(&f, "plan am --offset", "--offset needs a value");
+    usage_refused(&f, "plan --format yaml am", "--format takes text, json or markdown");
+    cli_result r = cli(&f, "help dif");
+    expect_error(&r, "help dif", NULL, 0, 0, "did you mean 'diff'?", 0);
+    cli_result_free(&r);
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(short_offset_and_summary)
+{
+    fx f;
+    with_example(&f);
+    cli_result a = cli(&f, "diff -o 2 am"), b = cli(&f, "diff --offset=2 am");
+    ck_assert_int_eq(a.status, 1);
+    ck_assert_str_eq(a.out, b.out);
+    /* Five edits in four files (README's quick start), said once on stderr. */
+    ck_assert_str_eq(a.err, "portshift: diff: 1 home, 4 files, 5 edits\n");
+    cli_result_free(&a);
+    cli_result_free(&b);
+    cli_result q = cli(&f, "diff -q -o 2 am");
+    ck_assert_int_eq(q.status, 1);
+    ck_assert_str_eq(q.err, "");
+    cli_result_free(&q);
+    q = cli(&f, "apply --quiet -o 2 am");
+    ck_assert_int_eq(q.status, 0);
+    ck_assert_str_eq(q.out, "");
+    ck_assert_str_eq(q.err, "");
+    cli_result_free(&q);
+    q = cli(&f, "diff -o 2 am"); /* applied: nothing left, nothing said */
+    ck_assert_int_eq(q.status, 0);
+    ck_assert_str_eq(q.err, "");
+    cli_result_free(&q);
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(color_on_request_only)
+{
+    fx f;
+    with_example(&f);
+    cli_result plain = cli(&f, "diff -q -o 2 am"); /* not a terminal: auto is off */
+    ck_assert_msg(strchr(plain.out, '\033') == NULL, "colour without a terminal");
+    cli_result never = cli(&f, "diff -q --color=never -o 2 am");
+    ck_assert_str_eq(never.out, plain.out);
+    cli_result c = cli(&f, "diff -q --color=always -o 2 am");
+    ck_assert_int_eq(c.status, 1);
+    ck_assert_msg(strstr(c.out, "\033[31m-        <Offset>0</Offset>\033[m\n") &&
+                      strstr(c.out, "\033[32m+        <Offset>2</Offset>\033[m\n") &&
+                      strstr(c.out, "\033[36m@@"),
+                  "%s", c.out);
+    usage_refused(&f, "diff --color=sometimes am", "--color takes auto, always or never");
+    cli_result_free(&plain);
+    cli_result_free(&never);
+    cli_result_free(&c);
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(plan_markdown_names_each_edit)
+{
+    fx f;
+    with_example(&f);
+    cli_result r = cli(&f, "plan --format markdown -o 2 am");
+    ck_assert_int_eq(r.status, 0);
+    static const char *const rows[] = {
+        "| `am/repository/conf/carbon.xml` | 14 | 0 | 2 | port offset 0 -> 2 |",
+        "| `am/repository/conf/jndi.properties` | 2 | 5672 | 5674 |",
+        "| `am/repository/conf/jndi.properties` | 3 | 5672 | 5674 |",
+        "| `am/repository/conf/tomcat/catalina-server.xml` | 7 | 9443 | 9445 |",
+        "| `am/repository/deployment/server/synapse-configs/default/proxy-services/"
+        "WorkflowCallbackService.xml` | 8 | 9443 | 9445 |",
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        ck_assert_msg(strstr(r.out, rows[i]), "no row '%s' in:\n%s", rows[i], r.out);
+    ck_assert_msg(strstr(r.out, "| `am` | (main) | WSO2 API Manager 2.6.0 | 0 → 2 |"), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "\n5 edits\n"), "%s", r.out);
+    cli_result j = cli(&f, "plan --format json -o 2 am"), k = cli(&f, "plan --json -o 2 am");
+    ck_assert_str_eq(j.out, k.out);
+    cli_result_free(&j);
+    cli_result_free(&k);
+    /* ports and check speak markdown too. */
+    cli_result p = cli(&f, "ports --format markdown am"), c = cli(&f, "check --format markdown am");
+    ck_assert_msg(strstr(p.out, "| `am` |  | 9443 | auto | yes |"), "%s", p.out);
+    ck_assert_msg(strncmp(c.out, "### portshift check\n", 20) == 0, "%s", c.out);
+    cli_result_free(&p);
+    cli_result_free(&c);
+    cli_result_free(&r);
+    fx_close(&f);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("cli_manners");
+    TCase *tc = tcase_create("manners");
+    tcase_add_test(tc, version_and_help_print_and_succeed);
+    tcase_add_test(tc, mistyped_command_suggests_the_right_one);
+    tcase_add_test(tc, short_offset_and_summary);
+    tcase_add_test(tc, color_on_request_only);
+    tcase_add_test(tc, plan_markdown_names_each_edit);
+    suite_add_tcase(s, tc);
+    return fx_run_suite("cli-manners", s);
+}
