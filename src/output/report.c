@@ -33,7 +33,7 @@ static void unit_header(ps_strbuf *out, const ps_plan *p, size_t u)
 static void site_place(ps_strbuf *out, const ps_site *s)
 {
     if (s->file)
-        ps_strbuf_printf(out, "  %s:%d:%d: ", s->file->rel, s->line, s->col);
+        ps_strbuf_printf(out, "  %s:%d:%d: ", s->file->path, s->line, s->col);
     else
         ps_strbuf_puts(out, "  (built in): ");
 }
@@ -151,7 +151,7 @@ void ps_report_ports_text(ps_strbuf *out, const ps_plan *p)
             ps_strbuf_printf(out, "  %5ld  %-6s %-8s %s", p->decisions[u][i].next,
                              ps_shift_name(s->shift), s->active ? "active" : "inactive", s->what);
             if (s->file)
-                ps_strbuf_printf(out, " (%s:%d)\n", s->file->rel, s->line);
+                ps_strbuf_printf(out, " (%s:%d)\n", s->file->path, s->line);
             else
                 ps_strbuf_puts(out, " (built in)\n");
         }

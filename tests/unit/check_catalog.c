@@ -588,6 +588,39 @@ END_TEST
 
 #define N(a) (int)(sizeof(a) / sizeof((a)[0]))
 
+/* The JSON schemas name exactly the catalog's products: a product added to
+ * the catalog and not to a schema would fail every validation of its output. */
+static const char *const json_schemas[] = {"plan", "check", "batch"};
+
+START_TEST(test_json_schemas_list_every_product)
+{
+    ps_catalog *cat = NULL;
+    ps_error err;
+    ck_assert_int_eq(ps_catalog_builtin(&cat, &err), 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/schemas/%s.schema.json", PS_SOURCE_DIR, json_schemas[_i]);
+    char *text;
+    size_t len;
+    ck_assert_msg(ps_file_read(path, &text, &len, &err) == 0, "%s: %s", path, err.message);
+    const char *open = strstr(text, "\"product\": {\"enum\": [");
+    ck_assert_msg(open != NULL, "%s: no product enum", path);
+    const char *close = strchr(open, ']');
+    size_t listed = 0;
+    for (const char *q = open + 20; q < close; q++)
+        listed += *q == '"';
+    ck_assert_msg(listed / 2 == cat->nproducts, "%s lists %zu products, the catalog has %zu", path,
+                  listed / 2, cat->nproducts);
+    for (size_t i = 0; i < cat->nproducts; i++) {
+        char quoted[128];
+        snprintf(quoted, sizeof quoted, "\"%s\"", cat->products[i].id);
+        const char *at = strstr(open, quoted);
+        ck_assert_msg(at && at < close, "%s does not list product %s", path, quoted);
+    }
+    free(text);
+    ps_catalog_free(cat);
+}
+END_TEST
+
 static Suite *catalog_suite(void)
 {
     Suite *s = suite_create("catalog");
@@ -599,6 +632,7 @@ static Suite *catalog_suite(void)
     tcase_add_test(shipped, test_rule_products_exist);
     tcase_add_test(shipped, test_xpaths_compile);
     tcase_add_test(shipped, test_thrift_rules_partition_versions);
+    tcase_add_loop_test(shipped, test_json_schemas_list_every_product, 0, N(json_schemas));
     suite_add_tcase(s, shipped);
 
     TCase *load = tcase_create("load");

@@ -314,8 +314,9 @@ START_TEST(detects_product_and_lists_documented_ports)
     ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "%s: header %s", p->fixture, r.out);
     for (size_t i = 0; i < p->nports; i++) {
         const port *q = &p->ports[i];
-        snprintf(want, sizeof want, "%7ld  %-6s %-8s %s (%s", q->port, q->shift,
-                 q->active ? "active" : "inactive", q->what, q->file ? q->file : "built in)");
+        snprintf(want, sizeof want, "%7ld  %-6s %-8s %s (%s%s", q->port, q->shift,
+                 q->active ? "active" : "inactive", q->what, q->file ? "home/" : "",
+                 q->file ? q->file : "built in)");
         ck_assert_msg(strstr(r.out, want), "%s: no line '%s' in\n%s", p->fixture, want, r.out);
     }
     cli_result_free(&r);
