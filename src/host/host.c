@@ -40,12 +40,6 @@ static char *split_runtime(const char *path, char **runtime)
     return p;
 }
 
-static int same_dir(const char *a, const char *b)
-{
-    struct stat x, y;
-    return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
-}
-
 /*
  * Locks every home before anything in it is read (DESIGN §2.5): an apply
  * exclusively, and it first finishes any apply a crash cut short; the
@@ -78,21 +72,31 @@ done:
     return rc;
 }
 
-/* detect: each argument names a home, or a runtime inside one; a home named twice loads once. */
+/*
+ * detect: each argument names a home, or a runtime inside one; a home named
+ * twice (by any path) loads once. Each argument's folder is looked up once:
+ * comparing every pair by path would stat the homes n^2 times.
+ */
 static int detect_all(ps_host *h, ps_error *err)
 {
     h->homes = ps_xcalloc(h->nargs + 1, sizeof *h->homes);
+    struct stat *ids = ps_xcalloc(h->nargs + 1, sizeof *ids); /* per home: its folder */
+    int rc = -1;
     for (size_t i = 0; i < h->nargs; i++) {
         ps_host_arg *a = &h->args[i];
         char *path = split_runtime(a->path, &a->runtime);
+        struct stat st;
+        int known = stat(path, &st) == 0;
         size_t k = 0;
-        while (k < h->nhomes && !same_dir(h->homes[k]->path, path))
+        while (k < h->nhomes &&
+               !(known && ids[k].st_dev == st.st_dev && ids[k].st_ino == st.st_ino))
             k++;
         if (k == h->nhomes) {
             if (ps_detect(&h->homes[k], h->cat, path, err) < 0) {
                 free(path);
-                return -1;
+                goto done;
             }
+            ids[k] = st;
             h->nhomes++;
         }
         free(path);
@@ -102,19 +106,26 @@ static int detect_all(ps_host *h, ps_error *err)
             int same_rt = (!a->runtime && !b->runtime) ||
                           (a->runtime && b->runtime && strcmp(a->runtime, b->runtime) == 0);
             if (b->home == k && same_rt &&
-                (a->has_target != b->has_target || a->target != b->target))
-                return ps_error_set(err, a->path, 0, 0, "named twice with different offsets");
+                (a->has_target != b->has_target || a->target != b->target)) {
+                ps_error_set(err, a->path, 0, 0, "named twice with different offsets");
+                goto done;
+            }
         }
         if (a->runtime) {
             const ps_home *home = h->homes[k];
             size_t r = 0;
             while (r < home->nruntimes && strcmp(home->runtimes[r].name, a->runtime) != 0)
                 r++;
-            if (r == home->nruntimes)
-                return ps_error_set(err, a->path, 0, 0, "not a runtime of %s", home->path);
+            if (r == home->nruntimes) {
+                ps_error_set(err, a->path, 0, 0, "not a runtime of %s", home->path);
+                goto done;
+            }
         }
     }
-    return 0;
+    rc = 0;
+done:
+    free(ids);
+    return rc;
 }
 
 /* The targets the call asked for, on the unit of home `home`. */
