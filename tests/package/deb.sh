@@ -41,17 +41,17 @@ grep -q ldconfig <<<"$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postinst)" || 
 
 # Unpacked into a scratch root, the packaged files work: the binary runs on the
 # example home, and the .pc file names /usr.
-dpkg-deb -x "$deb" "$scratch/root"
+dpkg-deb -x "$deb" "$scratch/unpacked"
 cp -r "$src/examples/apim-2.6-home" "$scratch/home"
-capture "$scratch/root/usr/bin/portshift" diff --offset 2 "$scratch/home"
+capture "$scratch/unpacked/usr/bin/portshift" diff --offset 2 "$scratch/home"
 expect_status 1 "the packaged portshift diff --offset 2"
 grep -qxF '+        <Offset>2</Offset>' <<<"$out" || fail "the packaged portshift's diff does not set <Offset> to 2"
-capture "$scratch/root/usr/bin/portshift" apply --offset 2 "$scratch/home"
+capture "$scratch/unpacked/usr/bin/portshift" apply --offset 2 "$scratch/home"
 expect_status 0 "the packaged portshift apply --offset 2"
 grep -qF '<Offset>2</Offset>' "$scratch/home/repository/conf/carbon.xml" || fail "apply did not write the offset"
-grep -qx 'prefix=/usr' "$scratch/root/usr/lib/pkgconfig/portshift.pc" || fail "the packaged .pc file does not name /usr"
+grep -qx 'prefix=/usr' "$scratch/unpacked/usr/lib/pkgconfig/portshift.pc" || fail "the packaged .pc file does not name /usr"
 groff_ok=$(command -v groff || true)
 if [ -n "$groff_ok" ]; then
-    groff -man -Tutf8 -ww -z "$scratch/root/usr/share/man/man1/portshift.1" || fail "the packaged man page does not render"
+    groff -man -Tutf8 -ww -z "$scratch/unpacked/usr/share/man/man1/portshift.1" || fail "the packaged man page does not render"
 fi
 echo "deb: $(basename "$deb"): Depends: $depends"
