@@ -1,0 +1,43 @@
+/*
+ * Inside the sites stage: the state of one ps_sites_find run, shared by
+ * sites.c (rules, references, version) and toml_offset.c (the offset of a
+ * deployment.toml: found however it is written, or where a key would go).
+ */
+#ifndef PS_SITES_FINDER_H
+#define PS_SITES_FINDER_H
+
+#include "base/keyset.h"
+#include "sites/sites.h"
+
+typedef struct finder {
+    ps_sites *out;
+    size_t cap;
+    ps_config *cfg;
+    ps_error *err;
+    /* Spans a rule has already claimed, by (file, start): the first rule for an occurrence wins. */
+    ps_keyset claims;
+    /* Where role rules put a role: an element (and its descendants), an attribute or a property. */
+    struct tag {
+        const ps_cfile *file;
+        int elem, attr; /* attr -1: the whole element; elem -1: property `prop` */
+        size_t prop;
+        const char *role;
+    } * tags;
+    size_t ntags, tcap;
+    /* The deployment.toml offset rule, when its key is absent: where to add it. */
+    const ps_rule *toml_offset_rule;
+    const ps_cfile *toml_offset_file;
+} finder;
+
+/* Marks the span at `start` of `file` as taken: the first rule for an occurrence wins. */
+void ps__claim(finder *f, const ps_cfile *file, size_t start);
+/* A new site of f->out, positioned by the file's line index. */
+ps_site *ps__add_site(finder *f, ps_site_kind kind, const ps_cfile *file, ps_span span, long value);
+
+/* The offset rule `r` applied to deployment.toml `file`: its site, or, when the
+ * key is absent, a note of where it would go (f->toml_offset_rule). */
+int ps__toml_offset(finder *f, const ps_rule *r, const ps_cfile *file);
+/* The site where the absent offset key goes, once every rule has run. */
+int ps__offset_insertion(finder *f);
+
+#endif
