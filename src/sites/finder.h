@@ -1,5 +1,6 @@
 /*
- * Inside the sites stage: the state of one ps_sites_find run, shared by
+ * Inside the sites stage: the state of one ps_sites_find run (finder.c keeps
+ * its bookkeeping), shared by
  * sites.c (rules, references, version) and toml_offset.c (the offset of a
  * deployment.toml: found however it is written, or where a key would go).
  */

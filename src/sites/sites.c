@@ -38,25 +38,6 @@ static int claimed(const finder *f, const ps_cfile *file, size_t start)
     return ps_keyset_has(&f->claims, (uintptr_t)file, start);
 }
 
-void ps__claim(finder *f, const ps_cfile *file, size_t start)
-{
-    ps_keyset_add(&f->claims, (uintptr_t)file, start);
-}
-
-ps_site *ps__add_site(finder *f, ps_site_kind kind, const ps_cfile *file, ps_span span, long value)
-{
-    ps_site *s = PS_PUSH(f->out->items, f->out->count, f->cap);
-    memset(s, 0, sizeof *s);
-    s->kind = kind;
-    s->file = file;
-    s->span = span;
-    s->value = value;
-    s->active = 1;
-    if (file)
-        ps_lines_pos(&file->lines, span.start, &s->line, &s->col);
-    return s;
-}
-
 static int file_matches(const ps_rule *r, const ps_cfile *file)
 {
     return file->root == r->root && fnmatch(r->file, file->root_rel, FNM_PATHNAME) == 0;

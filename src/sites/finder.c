@@ -1,0 +1,28 @@
+/*
+ * The bookkeeping of one ps_sites_find run that both of its halves use:
+ * spans already claimed by a rule, and new sites placed by line and column.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "base/strbuf.h"
+#include "sites/finder.h"
+
+void ps__claim(finder *f, const ps_cfile *file, size_t start)
+{
+    ps_keyset_add(&f->claims, (uintptr_t)file, start);
+}
+
+ps_site *ps__add_site(finder *f, ps_site_kind kind, const ps_cfile *file, ps_span span, long value)
+{
+    ps_site *s = PS_PUSH(f->out->items, f->out->count, f->cap);
+    memset(s, 0, sizeof *s);
+    s->kind = kind;
+    s->file = file;
+    s->span = span;
+    s->value = value;
+    s->active = 1;
+    if (file)
+        ps_lines_pos(&file->lines, span.start, &s->line, &s->col);
+    return s;
+}
