@@ -1,8 +1,8 @@
 /*
- * Inside the sites stage: the state of one ps_sites_find run (finder.c keeps
- * its bookkeeping), shared by
+ * Inside the sites stage: the state of one ps_sites_find run, shared by
  * sites.c (rules, references, version) and toml_offset.c (the offset of a
- * deployment.toml: found however it is written, or where a key would go).
+ * deployment.toml: found however it is written, or where a key would go);
+ * finder.c keeps its bookkeeping.
  */
 #ifndef PS_SITES_FINDER_H
 #define PS_SITES_FINDER_H
