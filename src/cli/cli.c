@@ -641,8 +641,7 @@ static int print_help(run *r, const char *name, ps_error *err)
         ps_cli_usage(&b);
     } else if (ps_cli_command_help(&b, name) < 0) {
         const char *near = ps_cli_suggest(name);
-        rc = near ? ps_error_set(err, NULL, 0, 0, "no command '%s'; did you mean '%s'?", name,
-                                 near)
+        rc = near ? ps_error_set(err, NULL, 0, 0, "no command '%s'; did you mean '%s'?", name, near)
                   : ps_error_set(err, NULL, 0, 0, "no command '%s'", name);
     }
     if (rc == 0)
@@ -671,8 +670,13 @@ int ps_cli_main(int argc, char **argv, FILE *out, FILE *err)
         status = print_version(&r, &e);
         if (status == PS_EXIT_ERROR)
             ps_error_print(err, "error", &e);
-    } else if (strcmp(first, "help") == 0 && argc <= 3) {
-        status = print_help(&r, argc == 3 ? argv[2] : NULL, &e);
+    } else if (strcmp(first, "help") == 0) {
+        if (argc > 3) {
+            ps_error_set(&e, NULL, 0, 0, "help takes one COMMAND");
+            status = PS_EXIT_ERROR;
+        } else {
+            status = print_help(&r, argc == 3 ? argv[2] : NULL, &e);
+        }
         if (status == PS_EXIT_ERROR)
             ps_error_print(err, "error", &e);
     } else if (parse_args(&r, argc, argv, &help, &e) < 0) {

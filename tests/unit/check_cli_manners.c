@@ -67,6 +67,9 @@ START_TEST(mistyped_command_suggests_the_right_one)
     cli_result r = cli(&f, "help dif");
     expect_error(&r, "help dif", NULL, 0, 0, "did you mean 'diff'?", 0);
     cli_result_free(&r);
+    r = cli(&f, "help diff apply");
+    expect_error(&r, "help diff apply", NULL, 0, 0, "help takes one COMMAND", 0);
+    cli_result_free(&r);
     fx_close(&f);
 }
 END_TEST
