@@ -47,3 +47,24 @@ void assert_toml_refused(const char *label, int rc, const ps_error *err, const c
         (line ? err->line == line : err->line > 0) && (col ? err->col == col : err->col > 0),
         "[%s] at %d:%d (%s), want %d:%d", label, err->line, err->col, err->message, line, col);
 }
+
+int span_is(const char *data, ps_span sp, const char *want)
+{
+    size_t n = strlen(want);
+    return sp.start <= sp.end && sp.end - sp.start == n && memcmp(data + sp.start, want, n) == 0;
+}
+
+int zeroed(const ps_toml *t)
+{
+    return !t->entries && !t->nentries && !t->strings && !t->nstrings && !t->tables &&
+           !t->ntables && !t->nodes && !t->nnodes && !t->slots && !t->nslots && !t->crlf;
+}
+
+/* The first entry of `table` whose joined key is `key`, or NULL (the byte view). */
+const ps_toml_entry *entry_of(const ps_toml *t, const char *table, const char *key)
+{
+    for (size_t i = 0; i < t->nentries; i++)
+        if (strcmp(t->entries[i].table, table) == 0 && strcmp(t->entries[i].key, key) == 0)
+            return &t->entries[i];
+    return NULL;
+}

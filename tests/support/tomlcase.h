@@ -22,4 +22,11 @@ int toml_parse_file(ps_toml *t, const char *path, ps_error *err);
 void assert_toml_refused(const char *label, int rc, const ps_error *err, const char *path, int line,
                          int col, const char *what);
 
+/* 1 when data[sp) is exactly `want`. */
+int span_is(const char *data, ps_span sp, const char *want);
+/* 1 when every field of `t` is empty, as after a refusal or ps_toml_free. */
+int zeroed(const ps_toml *t);
+/* The first entry of `table` whose joined key is `key`, or NULL (the byte view). */
+const ps_toml_entry *entry_of(const ps_toml *t, const char *table, const char *key);
+
 #endif
