@@ -237,10 +237,9 @@ static int listening(builder *b, const char *proc, ps_error *err)
     return 0;
 }
 
-/* The element (or key) a site sits in: "/Server/Service/Connector/@redirectPort". */
-static char *element_of(const ps_site *s)
+/* The element (or key) site `s` sits in, in its file `f` as read again. */
+static char *element_in(const ps_cfile *f, const ps_site *s)
 {
-    const ps_cfile *f = s->file;
     if (f->xml) {
         const ps_xmldoc *doc = f->xml;
         int elem = -1;
@@ -284,6 +283,19 @@ static char *element_of(const ps_site *s)
                                 f->data + p->key.start);
     }
     return NULL;
+}
+
+/* The element (or key) a site sits in: "/Server/Service/Connector/@redirectPort";
+ * NULL when its file cannot be read again (the message then says "it"). */
+static char *element_of(const ps_site *s)
+{
+    ps_cfile f;
+    ps_error ignored = {0};
+    if (ps_cfile_open(&f, s->file, &ignored) < 0)
+        return NULL;
+    char *where = element_in(&f, s);
+    ps_cfile_close(&f);
+    return where;
 }
 
 char *ps_generated_fix(const ps_site *ref, long should)

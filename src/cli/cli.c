@@ -391,15 +391,12 @@ static char *display_path(const char *path)
     return ps_xstrdup(path[0] == '/' ? path + 1 : path);
 }
 
-static int do_diff(run *r, ps_rendered *files, size_t n)
+static void diff_one(run *r, const ps_rendered *f)
 {
     ps_strbuf b = PS_STRBUF_INIT;
-    for (size_t i = 0; i < n; i++) {
-        char *shown = display_path(files[i].file->path);
-        ps_diff_unified(&b, shown, files[i].file->data, files[i].file->len, files[i].data,
-                        files[i].len);
-        free(shown);
-    }
+    char *shown = display_path(f->file->path);
+    ps_diff_unified(&b, shown, f->orig, f->orig_len, f->data, f->len);
+    free(shown);
     if (r->color) {
         ps_strbuf c = PS_STRBUF_INIT;
         ps_diff_colorize(&c, b.data, b.len);
@@ -409,7 +406,12 @@ static int do_diff(run *r, ps_rendered *files, size_t n)
         emit(r, &b);
     }
     ps_strbuf_free(&b);
-    return n ? PS_EXIT_PENDING : PS_EXIT_OK;
+}
+
+static void do_diff(run *r, ps_rendered *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        diff_one(r, &files[i]);
 }
 
 /* "portshift: diff: 2 homes, 3 files, 5 edits" on stderr, like git apply
@@ -428,6 +430,29 @@ static void summary(const run *r, const char *verb, size_t nfiles)
     fprintf(r->err, "portshift: %s: %zu home%s, %zu file%s, %zu edit%s\n", verb, homes,
             homes == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s", r->plan->nedits,
             r->plan->nedits == 1 ? "" : "s");
+}
+
+/*
+ * diff: each file rendered, shown and freed before the next is read, so a
+ * diff of many homes holds one file's bytes at a time. A file that cannot
+ * be rendered ends the run with exit 2 where it stands: what came before it
+ * is on stdout, and the status says not to use it.
+ */
+static int stream_diff(run *r, ps_error *err)
+{
+    size_t pos = 0, n = 0;
+    ps_rendered f;
+    int rc;
+    while ((rc = ps_render_next(r->plan, &pos, &f, err)) == 0) {
+        diff_one(r, &f);
+        ps_rendered_release(&f);
+        n++;
+    }
+    if (rc < 0)
+        return PS_EXIT_ERROR;
+    if (n) /* nothing to do says nothing */
+        summary(r, "diff", n);
+    return n ? PS_EXIT_PENDING : PS_EXIT_OK;
 }
 
 static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
@@ -503,8 +528,10 @@ static int do_batch(run *r, ps_error *err)
         ps_report_batch_text(&b, r->batch, r->plan, step);
     }
     emit(r, &b);
+    if (r->batch_diff && !r->json)
+        do_diff(r, files, n);
     if (r->batch_diff)
-        status = r->json ? (n ? PS_EXIT_PENDING : PS_EXIT_OK) : do_diff(r, files, n);
+        status = n ? PS_EXIT_PENDING : PS_EXIT_OK;
 done:
     ps_strbuf_free(&b);
     ps_strbuf_free(&written);
@@ -563,13 +590,15 @@ static int execute(run *r, ps_error *err)
         ps_strbuf_free(&b);
         return PS_EXIT_OK;
     }
+    if (r->cmd == CMD_DIFF)
+        return stream_diff(r, err);
     ps_rendered *files;
     size_t n;
     if (ps_render(r->plan, &files, &n, err) < 0)
         return PS_EXIT_ERROR;
-    int status = r->cmd == CMD_DIFF ? do_diff(r, files, n) : do_apply(r, files, n, err);
+    int status = do_apply(r, files, n, err);
     if (status != PS_EXIT_ERROR && n) /* nothing to do says nothing */
-        summary(r, r->cmd == CMD_DIFF ? "diff" : "applied", n);
+        summary(r, "applied", n);
     ps_rendered_free(files, n);
     return status;
 }

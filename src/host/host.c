@@ -145,8 +145,30 @@ static void set_targets(ps_host *h, ps_unit *unit, size_t home)
     }
 }
 
-/* detect -> load -> sites for every runtime of every home. */
-static int load_all(ps_host *h, ps_error *err)
+/*
+ * Staged files of an apply killed while staging (no record names them) go
+ * before an apply reads a home: they sit beside the home's config files,
+ * which only the load lists in full.
+ */
+static int remove_staged(const ps_host *h, const ps_config *cfgs, size_t n, ps_error *err)
+{
+    const char **paths = NULL;
+    size_t np = 0, cap = 0;
+    for (size_t u = 0; u < n; u++)
+        for (size_t i = 0; i < cfgs[u].nfiles; i++)
+            *PS_PUSH(paths, np, cap) = cfgs[u].files[i].path;
+    int rc = ps_recover_staged(paths, np, &h->locks, err);
+    free(paths);
+    return rc;
+}
+
+/*
+ * detect -> load -> sites for every runtime of every home, a home at a time:
+ * once its sites are found, a home keeps only them and the names of the
+ * files they sit in (ps_sites_settle), so the memory of a call is that of
+ * its largest home plus a few KiB a home.
+ */
+static int load_all(ps_host *h, unsigned flags, ps_error *err)
 {
     if (detect_all(h, err) < 0)
         return -1;
@@ -158,8 +180,14 @@ static int load_all(ps_host *h, ps_error *err)
     h->units = ps_xcalloc(total + 1, sizeof *h->units);
     for (size_t k = 0; k < h->nhomes; k++) {
         const ps_home *home = h->homes[k];
-        if (ps_config_load_home(&h->configs[h->nunits], home, err) < 0)
+        ps_config *cfgs = &h->configs[h->nunits];
+        if (ps_config_load_home(cfgs, home, err) < 0)
             return -1;
+        if ((flags & PS_HOST_WRITE) && remove_staged(h, cfgs, home->nruntimes, err) < 0) {
+            for (size_t r = 0; r < home->nruntimes; r++)
+                ps_config_free(&cfgs[r]);
+            return -1;
+        }
         for (size_t r = 0; r < home->nruntimes; r++) {
             size_t u = h->nunits;
             /* The main runtime comes first; its profiles share its version. */
@@ -178,6 +206,9 @@ static int load_all(ps_host *h, ps_error *err)
             h->nunits++;
             set_targets(h, unit, k);
         }
+        for (size_t r = 0; r < home->nruntimes; r++)
+            ps_sites_settle(&h->sites[h->nunits - home->nruntimes + r],
+                            &h->configs[h->nunits - home->nruntimes + r]);
     }
     return 0;
 }
@@ -207,7 +238,7 @@ int ps_host_load(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes
         h->args[i].target = homes[i].has_target ? homes[i].target : 0;
     }
     /* The catalog first: the homes are held no longer than needed. */
-    if (hold_homes(h, flags, err) < 0 || load_all(h, err) < 0)
+    if (hold_homes(h, flags, err) < 0 || load_all(h, flags, err) < 0)
         goto fail;
     *out = h;
     return 0;
@@ -410,24 +441,9 @@ static const char *home_of(const ps_host *h, const ps_cfile *file)
     return NULL;
 }
 
-/* Staged files of an apply killed while staging (no record names them) go. */
-static int remove_staged(const ps_host *h, ps_error *err)
-{
-    const char **paths = NULL;
-    size_t n = 0, cap = 0;
-    for (size_t u = 0; u < h->nunits; u++)
-        for (size_t i = 0; i < h->configs[u].nfiles; i++)
-            *PS_PUSH(paths, n, cap) = h->configs[u].files[i].path;
-    int rc = ps_recover_staged(paths, n, &h->locks, err);
-    free(paths);
-    return rc;
-}
-
 int ps_host_apply(ps_host *h, const ps_rendered *files, size_t n, unsigned flags,
                   unsigned apply_flags, ps_strbuf *report, ps_error *err)
 {
-    if (remove_staged(h, err) < 0)
-        return -1;
     if (n == 0)
         return 0; /* nothing to write: no server to spare */
     for (size_t i = 0; i < h->nhomes; i++) {
@@ -446,8 +462,8 @@ int ps_host_apply(ps_host *h, const ps_rendered *files, size_t n, unsigned flags
         w[i].path = files[i].file->path;
         w[i].data = files[i].data;
         w[i].len = files[i].len;
-        w[i].expect = files[i].file->data;
-        w[i].expect_len = files[i].file->len;
+        w[i].expect = files[i].orig;
+        w[i].expect_len = files[i].orig_len;
         had_backup[i] = backup && ps_backup_exists(w[i].path);
         w[i].home = home_of(h, files[i].file);
     }

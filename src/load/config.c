@@ -272,13 +272,19 @@ int ps_cfile_xml(ps_cfile *f, ps_xml_need need, ps_error *err)
     return 0;
 }
 
-int ps_cfile_parse(ps_cfile *f, ps_error *err)
+/* Everything parsed from f's bytes goes; the bytes stay. */
+static void release_parsed(ps_cfile *f)
 {
     ps_lines_free(&f->lines);
     ps_xmldoc_free(f->xml);
     f->xml = NULL;
     ps_props_free(&f->props);
     ps_toml_free(&f->toml);
+}
+
+int ps_cfile_parse(ps_cfile *f, ps_error *err)
+{
+    release_parsed(f);
     ps_lines_build(&f->lines, f->data, f->len);
     f->is_xml = has_suffix(f->rel, ".xml");
     if (f->is_xml)
@@ -341,19 +347,63 @@ int ps_config_load_home(ps_config *cfgs, const ps_home *home, ps_error *err)
     return rc;
 }
 
+void ps_cfile_drop(ps_cfile *f)
+{
+    if (!f->data)
+        return;
+    release_parsed(f);
+    f->digest = ps_bytes_digest(f->data, f->len);
+    free(f->data);
+    f->data = NULL;
+}
+
+int ps_cfile_open(ps_cfile *copy, const ps_cfile *f, ps_error *err)
+{
+    *copy = (ps_cfile){.rel = f->rel,
+                       .path = f->path,
+                       .root = f->root,
+                       .root_rel = f->root_rel,
+                       .is_toml = f->is_toml,
+                       .generated = f->generated};
+    if (f->data) {
+        copy->data = ps_xmalloc(f->len + 1);
+        memcpy(copy->data, f->data, f->len + 1);
+        copy->len = f->len;
+    } else if (ps_file_read(f->path, &copy->data, &copy->len, err) < 0) {
+        return -1;
+    } else if (copy->len != f->len || ps_bytes_digest(copy->data, copy->len) != f->digest) {
+        ps_cfile_close(copy);
+        return ps_error_set(err, f->path, 0, 0,
+                            "changed while portshift was reading it; run portshift again");
+    }
+    int rc = ps_cfile_parse(copy, err);
+    if (rc == 0 && copy->is_xml)
+        rc = ps_cfile_xml(copy, PS_XML_SPANS, err);
+    if (rc < 0)
+        ps_cfile_close(copy);
+    return rc;
+}
+
+void ps_cfile_close(ps_cfile *copy)
+{
+    release_parsed(copy);
+    free(copy->data);
+    copy->data = NULL;
+}
+
+void ps_cfile_free(ps_cfile *f)
+{
+    free(f->rel);
+    free(f->path);
+    free(f->root_rel);
+    free(f->data);
+    release_parsed(f);
+}
+
 void ps_config_free(ps_config *cfg)
 {
-    for (size_t i = 0; i < cfg->nfiles; i++) {
-        ps_cfile *f = &cfg->files[i];
-        free(f->rel);
-        free(f->path);
-        free(f->root_rel);
-        free(f->data);
-        ps_xmldoc_free(f->xml);
-        ps_props_free(&f->props);
-        ps_toml_free(&f->toml);
-        ps_lines_free(&f->lines);
-    }
+    for (size_t i = 0; i < cfg->nfiles; i++)
+        ps_cfile_free(&cfg->files[i]);
     free(cfg->files);
     memset(cfg, 0, sizeof *cfg);
 }

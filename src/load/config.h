@@ -13,6 +13,7 @@
 #define PS_LOAD_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "catalog/catalog.h"
 #include "detect/detect.h"
@@ -26,12 +27,13 @@ typedef struct ps_cfile {
     char *path;     /* the home path as named + rel: for messages and writing */
     ps_root root;   /* the runtime folder it was found under */
     char *root_rel; /* relative to that folder: "carbon.xml" */
-    char *data;     /* the bytes as read */
+    char *data;     /* the bytes as read; NULL once dropped (ps_cfile_drop) */
     size_t len;
-    int is_xml;     /* a .xml file */
-    ps_xmldoc *xml; /* .xml files, once read past the bytes (ps_cfile_xml); NULL before */
-    ps_props props; /* .properties files */
-    ps_toml toml;   /* deployment.toml */
+    uint64_t digest; /* of the bytes, once dropped */
+    int is_xml;      /* a .xml file */
+    ps_xmldoc *xml;  /* .xml files, once read past the bytes (ps_cfile_xml); NULL before */
+    ps_props props;  /* .properties files */
+    ps_toml toml;    /* deployment.toml */
     int is_toml;
     /* Rendered from deployment.toml at startup: read for its listeners, never
      * edited (the config mapper would revert the edit). */
@@ -68,6 +70,8 @@ typedef struct ps_config {
  */
 int ps_config_load_home(ps_config *cfgs, const ps_home *home, ps_error *err);
 void ps_config_free(ps_config *cfg);
+/* Frees what one file of a ps_config owns (ps_config_free does it for all). */
+void ps_cfile_free(ps_cfile *f);
 
 /* Parses one buffer the way ps_config_load parses a file of that name
  * (used again on patched buffers, to verify them before writing). */
@@ -80,6 +84,24 @@ typedef enum ps_xml_need { PS_XML_SPANS, PS_XML_CHECKED, PS_XML_TREE } ps_xml_ne
 /* Reads the XML file `f` as far as `need`, from as far as it is; -1 with
  * path:line:col when it is refused. */
 int ps_cfile_xml(ps_cfile *f, ps_xml_need need, ps_error *err);
+
+/*
+ * Frees f's bytes and all that was parsed from them, keeping its names, its
+ * length and a digest of the bytes. What a run keeps of a home between its
+ * scan and its output is its sites; the few files it edits or quotes are
+ * read again, one at a time, with ps_cfile_open.
+ */
+void ps_cfile_drop(ps_cfile *f);
+
+/*
+ * The file `f` as it was loaded, in `copy` (names borrowed from f, bytes its
+ * own): read again when f's bytes were dropped, and refused when they are
+ * not the bytes read then (the run's sites are positions in those), parsed
+ * as the load parsed it, an XML file lexed too (PS_XML_SPANS). Release with
+ * ps_cfile_close, which frees the bytes and all parsed from them.
+ */
+int ps_cfile_open(ps_cfile *copy, const ps_cfile *f, ps_error *err);
+void ps_cfile_close(ps_cfile *copy);
 
 const ps_cfile *ps_config_find(const ps_config *cfg, ps_root root, const char *root_rel);
 

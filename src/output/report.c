@@ -94,9 +94,7 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
                     ps_strbuf_printf(out, "listens on %ld, unchanged\n", d->next);
                 break;
             case PS_SITE_PLACEHOLDER: {
-                int n = (int)(s->span.end - s->span.start);
-                ps_strbuf_printf(out, "placeholder %.*s, resolved at runtime, unchanged\n", n,
-                                 s->file->data + s->span.start);
+                ps_strbuf_printf(out, "placeholder %s, resolved at runtime, unchanged\n", s->text);
                 break;
             }
             case PS_SITE_REFERENCE: {
@@ -219,9 +217,7 @@ static void json_edits(ps_strbuf *b, const ps_plan *p, int with_kind)
         ps_strbuf_puts(b, i ? ",{\"file\":" : "{\"file\":");
         ps_json_string(b, e->file->path);
         ps_strbuf_printf(b, ",\"line\":%d,\"col\":%d,\"old\":", e->line, e->col);
-        char *old = ps_xstrndup(e->file->data + e->span.start, e->span.end - e->span.start);
-        ps_json_string(b, old);
-        free(old);
+        ps_json_string(b, p->units[e->unit].sites->items[e->site].text);
         ps_strbuf_puts(b, ",\"new\":");
         ps_json_string(b, e->text);
         ps_strbuf_puts(b, ",\"why\":");

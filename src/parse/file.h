@@ -7,6 +7,7 @@
 #define PS_PARSE_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <portshift/portshift.h>
 
@@ -15,6 +16,13 @@
 
 /* Reads `path` into a NUL-terminated buffer the caller frees. -1 on error. */
 int ps_file_read(const char *path, char **data, size_t *len, ps_error *err);
+
+/* A 64-bit digest of data[0, len): what a file held when it was read, kept
+ * after its bytes are freed, so a second read can tell whether the file
+ * changed in between. Not cryptographic: it guards against accidents (an
+ * editor saving under us), not against an adversary, who could write the
+ * file after any check anyway. */
+uint64_t ps_bytes_digest(const char *data, size_t len);
 
 /*
  * Start offsets of every line of a buffer, for offset -> line:col lookups.

@@ -72,33 +72,58 @@ static int verify(const ps_plan *plan, const ps_cfile *orig, const char *data, s
     return rc;
 }
 
+/* Splices the edits of file `f` into its bytes, read again as loaded. */
 static int render_file(const ps_plan *plan, const ps_cfile *f, const ps_edit *edits, size_t n,
                        ps_rendered *out, ps_error *err)
 {
+    ps_cfile orig;
+    if (ps_cfile_open(&orig, f, err) < 0)
+        return -1;
     ps_strbuf b = PS_STRBUF_INIT;
     size_t *new_start = ps_xcalloc(n, sizeof *new_start);
     size_t pos = 0;
-    for (size_t i = 0; i < n; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
         const ps_edit *e = &edits[i];
         if (e->span.start < pos) {
-            free(new_start);
-            ps_strbuf_free(&b);
-            return ps_error_set(err, f->path, e->line, e->col, "internal error: overlapping edits");
+            rc = ps_error_set(err, f->path, e->line, e->col, "internal error: overlapping edits");
+            break;
         }
-        ps_strbuf_add(&b, f->data + pos, e->span.start - pos);
+        ps_strbuf_add(&b, orig.data + pos, e->span.start - pos);
         new_start[i] = b.len;
         ps_strbuf_puts(&b, e->text);
         pos = e->span.end;
     }
-    ps_strbuf_add(&b, f->data + pos, f->len - pos);
-    int rc = verify(plan, f, b.data, b.len, edits, new_start, n, err);
+    if (rc == 0) {
+        ps_strbuf_add(&b, orig.data + pos, orig.len - pos);
+        rc = verify(plan, &orig, b.data, b.len, edits, new_start, n, err);
+    }
     free(new_start);
     if (rc < 0) {
         ps_strbuf_free(&b);
+        ps_cfile_close(&orig);
         return -1;
     }
     out->file = f;
+    out->orig = orig.data;
+    out->orig_len = orig.len;
+    orig.data = NULL; /* the caller's now */
+    ps_cfile_close(&orig);
     out->data = ps_strbuf_detach(&b, &out->len);
+    return 0;
+}
+
+int ps_render_next(const ps_plan *plan, size_t *pos, ps_rendered *out, ps_error *err)
+{
+    size_t i = *pos;
+    if (i >= plan->nedits)
+        return 1;
+    size_t j = i;
+    while (j < plan->nedits && plan->edits[j].file == plan->edits[i].file)
+        j++;
+    if (render_file(plan, plan->edits[i].file, plan->edits + i, j - i, out, err) < 0)
+        return -1;
+    *pos = j;
     return 0;
 }
 
@@ -106,27 +131,29 @@ int ps_render(const ps_plan *plan, ps_rendered **out, size_t *n, ps_error *err)
 {
     *out = NULL;
     *n = 0;
-    size_t cap = 0;
-    for (size_t i = 0; i < plan->nedits;) {
-        size_t j = i;
-        while (j < plan->nedits && plan->edits[j].file == plan->edits[i].file)
-            j++;
-        ps_rendered r;
-        if (render_file(plan, plan->edits[i].file, plan->edits + i, j - i, &r, err) < 0) {
-            ps_rendered_free(*out, *n);
+    size_t cap = 0, pos = 0;
+    for (int rc; (rc = ps_render_next(plan, &pos, PS_PUSH(*out, *n, cap), err)) != 1;) {
+        if (rc < 0) {
+            ps_rendered_free(*out, *n - 1);
             *out = NULL;
             *n = 0;
             return -1;
         }
-        *PS_PUSH(*out, *n, cap) = r;
-        i = j;
     }
+    (*n)--; /* the slot pushed for a file that was not there */
     return 0;
+}
+
+void ps_rendered_release(ps_rendered *r)
+{
+    free(r->orig);
+    free(r->data);
+    *r = (ps_rendered){0};
 }
 
 void ps_rendered_free(ps_rendered *r, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        free(r[i].data);
+        ps_rendered_release(&r[i]);
     free(r);
 }

@@ -12,12 +12,23 @@
 #include "plan/plan.h"
 
 typedef struct ps_rendered {
-    const ps_cfile *file; /* the original */
-    char *data;           /* the patched bytes */
+    const ps_cfile *file; /* the file as loaded (its bytes may be dropped) */
+    char *orig;           /* its bytes, read again: what the patch is made from */
+    size_t orig_len;
+    char *data; /* the patched bytes */
     size_t len;
 } ps_rendered;
 
-/* One entry per file the plan changes, in the plan's file order. */
+/*
+ * The files the plan changes, one at a time in the plan's file order, so a
+ * diff holds one file at a time: *pos starts at 0. 0 with `out` filled, 1
+ * when no file is left, -1 with the file's path:line:col when it cannot be
+ * rendered (or was changed on disk since it was loaded).
+ */
+int ps_render_next(const ps_plan *plan, size_t *pos, ps_rendered *out, ps_error *err);
+void ps_rendered_release(ps_rendered *r);
+
+/* Every file the plan changes, in the plan's file order (what an apply writes at once). */
 int ps_render(const ps_plan *plan, ps_rendered **out, size_t *n, ps_error *err);
 void ps_rendered_free(ps_rendered *r, size_t n);
 

@@ -559,6 +559,20 @@ static void release_docs(ps_config *cfg, const ps_sites *out)
     free(holds);
 }
 
+/* What the plan and the reports read of a site's file, kept in the site. */
+static void keep_text(ps_sites *out, ps_site *s)
+{
+    const ps_cfile *file = s->file;
+    if (!file)
+        return;
+    s->text =
+        ps_arena_strndup(&out->texts, file->data + s->span.start, s->span.end - s->span.start);
+    if (s->insert) {
+        s->crlf = file->toml.crlf;
+        s->need_nl = s->span.start == file->len && file->len && file->data[file->len - 1] != '\n';
+    }
+}
+
 int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps_config *cfg,
                   const char *home_version, ps_error *err)
 {
@@ -601,6 +615,7 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps
     out->offset_site = -1;
     out->generated_offset_site = NULL;
     for (size_t i = 0; i < out->count; i++) {
+        keep_text(out, &out->items[i]);
         if (out->items[i].kind != PS_SITE_OFFSET)
             continue;
         if (out->items[i].file->generated)
@@ -618,6 +633,31 @@ void ps_sites_free(ps_sites *sites)
         free(sites->hostnames.items[i]);
     free(sites->hostnames.items);
     free(sites->items);
+    ps_arena_free(&sites->texts);
     memset(sites, 0, sizeof *sites);
     sites->offset_site = -1;
+}
+
+void ps_sites_settle(ps_sites *sites, ps_config *cfg)
+{
+    ps_cfile **moved = ps_xcalloc(cfg->nfiles + 1, sizeof *moved);
+    for (size_t i = 0; i < sites->count; i++)
+        if (sites->items[i].file)
+            moved[sites->items[i].file - cfg->files] = cfg->files; /* held: marked */
+    size_t kept = 0;
+    for (size_t k = 0; k < cfg->nfiles; k++) {
+        ps_cfile *file = &cfg->files[k];
+        if (!moved[k]) {
+            ps_cfile_free(file);
+            continue;
+        }
+        ps_cfile_drop(file);
+        cfg->files[kept] = *file;
+        moved[k] = &cfg->files[kept++];
+    }
+    for (size_t i = 0; i < sites->count; i++)
+        if (sites->items[i].file)
+            sites->items[i].file = moved[sites->items[i].file - cfg->files];
+    cfg->nfiles = kept;
+    free(moved);
 }

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "base/arena.h"
 #include "catalog/catalog.h"
 #include "detect/detect.h"
 #include "load/config.h"
@@ -33,6 +34,7 @@ typedef struct ps_site {
     ps_site_kind kind;
     const ps_cfile *file; /* NULL for a listener the product opens with no config entry */
     ps_span span;         /* the digits (or the ${...} of a placeholder) */
+    const char *text;     /* the span's bytes, kept after the file's are dropped */
     int line, col;
     long value;           /* the number as written; a builtin's base port */
     ps_shift shift;       /* listeners */
@@ -44,6 +46,8 @@ typedef struct ps_site {
     const char *toml_key; /* references: the deployment.toml key that renders it, or NULL */
     const char *source;   /* the catalog rule's citation; NULL for a scanned reference */
     ps_insert insert;     /* offset: not set yet; span is where the key would go */
+    int crlf;             /* an insertion: the file's lines end in CRLF */
+    int need_nl;          /* an insertion: at the end of a file with no final newline */
     const char *key;      /* a deployment.toml offset: the catalog's key, "server.offset" */
 } ps_site;
 
@@ -59,6 +63,7 @@ typedef struct ps_sites {
     ps_strlist hostnames;
     char *version;        /* the product version the rules were chosen by; "" when unknown */
     int version_at_least; /* inferred from the files: the earliest version they fit */
+    ps_arena texts;       /* the sites' texts */
 } ps_sites;
 
 /*
@@ -76,6 +81,16 @@ typedef struct ps_sites {
 int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps_config *cfg,
                   const char *home_version, ps_error *err);
 void ps_sites_free(ps_sites *sites);
+
+/*
+ * Keeps of `cfg` only what the rest of a run needs once its sites are
+ * found: the files that hold a site, with their names and a digest of their
+ * bytes, but not the bytes (ps_cfile_drop); the files without a site go.
+ * The sites point into the smaller `cfg` after. What a home holds from then
+ * on is its sites, a few KiB, however large its files: so a host of
+ * hundreds of homes fits in the memory of a few.
+ */
+void ps_sites_settle(ps_sites *sites, ps_config *cfg);
 
 /* The bytes that set an offset site to `value`: the number (in a
  * deployment.toml, in the form it was written: 0x10 becomes 0x13), or for an

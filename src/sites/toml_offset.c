@@ -185,19 +185,19 @@ char *ps_site_text(const ps_site *s, long value)
 {
     const ps_cfile *file = s->file;
     if (s->kind == PS_SITE_OFFSET && !s->insert && file && file->is_toml)
-        return ps_toml_int_format(file->data + s->span.start, s->span.end - s->span.start, value);
+        return ps_toml_int_format(s->text, s->span.end - s->span.start, value);
     if (!s->insert)
         return ps_xasprintf("%ld", value);
-    const char *eol = file->toml.crlf ? "\r\n" : "\n";
+    const char *eol = s->crlf ? "\r\n" : "\n";
     const char *leaf = strrchr(s->key, '.');
     int table_len = leaf ? (int)(leaf - s->key) : 0;
     leaf = leaf ? leaf + 1 : s->key;
     /* At the end of a file without a final newline the line must start on its own. */
-    int need_nl = s->span.start == file->len && file->len && file->data[file->len - 1] != '\n';
+    const char *nl = s->need_nl ? eol : "";
     if (s->insert == PS_INSERT_KEY)
-        return ps_xasprintf("%s%s = %ld%s", need_nl ? eol : "", leaf, value, eol);
+        return ps_xasprintf("%s%s = %ld%s", nl, leaf, value, eol);
     if (s->insert == PS_INSERT_DOTTED)
-        return ps_xasprintf("%s%s = %ld%s", need_nl ? eol : "", s->key, value, eol);
-    return ps_xasprintf("%s%s[%.*s]%s%s = %ld%s", need_nl ? eol : "", file->len ? eol : "",
-                        table_len, s->key, eol, leaf, value, eol);
+        return ps_xasprintf("%s%s = %ld%s", nl, s->key, value, eol);
+    return ps_xasprintf("%s%s[%.*s]%s%s = %ld%s", nl, file->len ? eol : "", table_len, s->key, eol,
+                        leaf, value, eol);
 }
