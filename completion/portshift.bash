@@ -7,7 +7,7 @@ _portshift_commands="plan diff apply ports check batch help"
 # The options of each command (DESIGN §4 and doc/portshift.1).
 _portshift_options()
 {
-    local common="--help --quiet"
+    local common="--help --quiet --jobs"
     case $1 in
     plan) echo "--offset --repair --json --format $common" ;;
     ports) echo "--offset --json --format $common" ;;
@@ -43,7 +43,7 @@ _portshift()
     case $opt in
     --format) COMPREPLY=($(compgen -W "text json markdown" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
-    --offset | -o | --first | --avoid) return ;; # a number or a list of ports
+    --offset | -o | --first | --avoid | --jobs | -j) return ;; # a number or a list of ports
     esac
     # HOME=N: an offset follows the '='.
     [[ -n $after_eq ]] && return

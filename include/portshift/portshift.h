@@ -85,6 +85,15 @@ enum ps_host_flags {
  * ps_host_free, which releases the locks.
  */
 int ps_host_open(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags, ps_error *err);
+/*
+ * ps_host_open with the homes loaded by `jobs` threads at once (0: one per
+ * online CPU, which is what ps_host_open does; 1: the calling thread alone).
+ * The host is the same whatever the number: each home is loaded by one
+ * thread, the homes are kept in the order named, and a call where several
+ * homes fail reports the first of them.
+ */
+int ps_host_open_jobs(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags,
+                      unsigned jobs, ps_error *err);
 void ps_host_free(ps_host *host);
 /* One line per crashed apply that ps_host_open finished; "" when none. */
 const char *ps_host_recovered(const ps_host *host);

@@ -46,6 +46,7 @@ typedef struct run {
     int quiet, color; /* no summary line; colour the diff */
     int has_offset;
     long offset;
+    unsigned jobs;        /* -j: homes loaded at once; 0: one per online CPU */
     long first;           /* batch --first */
     ps_port_range *avoid; /* batch --avoid */
     size_t navoid, avoid_cap;
@@ -71,6 +72,21 @@ static void emit_bytes(run *r, const char *data, size_t len)
 static void emit(run *r, const ps_strbuf *b)
 {
     emit_bytes(r, b->data, b->len);
+}
+
+/* -j takes at most this many: far past the cores of any host portshift serves. */
+#define JOBS_MAX 256
+
+static int parse_jobs(run *r, const char *s, ps_error *err)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(s, &end, 10);
+    if (!*s || *end || errno || n < 1 || n > JOBS_MAX)
+        return ps_error_set(err, NULL, 0, 0, "--jobs takes a number from 1 to %d, not '%s'",
+                            JOBS_MAX, s);
+    r->jobs = (unsigned)n;
+    return 0;
 }
 
 static int parse_offset(const char *s, long *v, ps_error *err)
@@ -182,6 +198,8 @@ static const struct {
     {OPT_APPLY, ON(CMD_BATCH)},
     {'q', ON(CMD_DIFF) | ON(CMD_APPLY)},
     {OPT_COLOR, ON(CMD_DIFF) | ON(CMD_BATCH)},
+    {'j',
+     ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
 };
 
 static const struct option long_options[] = {
@@ -197,6 +215,7 @@ static const struct option long_options[] = {
     {"diff", no_argument, NULL, OPT_DIFF},
     {"apply", no_argument, NULL, OPT_APPLY},
     {"quiet", no_argument, NULL, 'q'},
+    {"jobs", required_argument, NULL, 'j'},
     {"color", optional_argument, NULL, OPT_COLOR},
     {"colour", optional_argument, NULL, OPT_COLOR},
     {"help", no_argument, NULL, 'h'},
@@ -309,6 +328,8 @@ static int take_option(run *r, int id, const char *arg, ps_error *err)
         return 0;
     case OPT_COLOR:
         return parse_color(r, arg, err);
+    case 'j':
+        return parse_jobs(r, arg, err);
     }
     return 0;
 }
@@ -336,7 +357,7 @@ static int parse_args(run *r, int argc, char **argv, int *help, ps_error *err)
     opterr = 0; /* our own messages, on our own stream */
     int id;
     char **words = argv + 1; /* getopt's argv: the command stands in for the program */
-    while ((id = getopt_long(argc - 1, words, ":o:qh", long_options, NULL)) != -1) {
+    while ((id = getopt_long(argc - 1, words, ":o:qj:h", long_options, NULL)) != -1) {
         if (id == 'h') {
             *help = 1;
             return 0;
@@ -551,7 +572,7 @@ static int open_host(run *r, ps_error *err)
     }
     int write = r->cmd == CMD_APPLY || r->batch_apply;
     unsigned flags = write ? PS_HOST_WRITE | (r->force ? PS_HOST_FORCE : 0) : 0;
-    int rc = ps_host_open(&r->host, specs, r->nargs, flags, err);
+    int rc = ps_host_open_jobs(&r->host, specs, r->nargs, flags, r->jobs, err);
     free(specs);
     if (rc == 0) {
         /* What finishing a crashed apply did comes first. */
@@ -646,7 +667,7 @@ static int check_output(const run *r, int status, FILE *out, FILE *err)
     return status;
 }
 
-/* portshift 0.1.0 (catalog 2026.12.1): the rules are versioned apart from the code. */
+/* portshift 0.2.0 (catalog 2026.12.1): the rules are versioned apart from the code. */
 static int print_version(run *r, ps_error *err)
 {
     ps_catalog *cat;

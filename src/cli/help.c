@@ -10,7 +10,8 @@ static const char homes_text[] =
     "deployment.toml); an EI profile may be named by its path (HOME/wso2/broker).\n"
     "HOME=N sets that home's target offset, -o/--offset N the target of every home\n"
     "without one; a home with neither keeps its offset. The homes of one call are one\n"
-    "host: references between them follow their owners.\n";
+    "host: references between them follow their owners. -j/--jobs N loads N homes at\n"
+    "once (default: one per online CPU); the output is the same whatever N.\n";
 
 static const char exit_text[] =
     "Exit status: 0 nothing to change, done, or no findings; 1 changes pending (diff,\n"
@@ -25,14 +26,15 @@ typedef struct help {
 } help;
 
 static const help helps[] = {
-    {"plan", "portshift plan [-o N] [--repair] [--format text|json|markdown] HOME[=N]...",
+    {"plan",
+     "portshift plan [-o N] [--repair] [--format text|json|markdown] [--jobs N] HOME[=N]...",
      "Lists every port site of the homes and what would happen to it at the target.",
      "  -o, --offset N    target offset of the homes named without =N\n"
      "      --repair      also set each stale self reference (see check)\n"
      "      --json        the same as --format json\n"
      "      --format F    text (default), json (schemas/plan.schema.json) or markdown\n",
      "portshift plan --format markdown -o 2 wso2am-2.6.0 >> \"$GITHUB_STEP_SUMMARY\""},
-    {"diff", "portshift diff [-o N] [--repair] [--color=WHEN] [-q] HOME[=N]...",
+    {"diff", "portshift diff [-o N] [--repair] [--color=WHEN] [-q] [--jobs N] HOME[=N]...",
      "Prints the change as a unified diff (paths relative to the current folder, for\n"
      "patch -p1 and git apply); nothing is written. Exit 1 when changes are pending.",
      "  -o, --offset N    target offset of the homes named without =N\n"
@@ -40,7 +42,9 @@ static const help helps[] = {
      "      --color=WHEN  auto (default: on a terminal, unless NO_COLOR is set), always, never\n"
      "  -q, --quiet       no summary line on stderr\n",
      "portshift diff -o 3 wso2am-2.6.0 wso2is-5.10.0=4"},
-    {"apply", "portshift apply [-o N] [--repair] [--backup] [--force] [-q] HOME[=N]...",
+    {"apply",
+     "portshift apply [-o N] [--repair] [--backup] [--force] [-q] [--jobs N]\n"
+     "                HOME[=N]...",
      "Writes the change in place, every file or none (a crash is finished by the next\n"
      "apply). Refuses a running server unless --force.",
      "  -o, --offset N    target offset of the homes named without =N\n"
@@ -49,14 +53,14 @@ static const help helps[] = {
      "      --force       patch even when wso2carbon.pid names a live process\n"
      "  -q, --quiet       print nothing on success\n",
      "portshift apply --backup -o 1 /opt/wso2am-2.6.0"},
-    {"ports", "portshift ports [-o N] [--format text|json|markdown] HOME[=N]...",
+    {"ports", "portshift ports [-o N] [--format text|json|markdown] [--jobs N] HOME[=N]...",
      "Lists the listening ports of each runtime at the target (active or not, auto,\n"
      "manual or fixed, and where each is configured).",
      "  -o, --offset N    show the ports at this offset instead of the current one\n"
      "      --json        the same as --format json\n"
      "      --format F    text (default), json (schemas/plan.schema.json) or markdown\n",
      "portshift ports --json wso2ei-6.6.0"},
-    {"check", "portshift check [--listening] [--format text|json|markdown] HOME...",
+    {"check", "portshift check [--listening] [--format text|json|markdown] [--jobs N] HOME...",
      "Judges the homes as they are: clashing listeners, ports already listening on this\n"
      "host, stale self references and ambiguous ones. Exit 1 with findings; the output\n"
      "names the command that repairs the stale references.",
@@ -66,7 +70,7 @@ static const help helps[] = {
      "portshift check --listening wso2am-2.6.0 wso2is-5.3.0"},
     {"batch",
      "portshift batch [--first N] [--avoid PORT[-PORT],...] [--listening]\n"
-     "                [--diff|--apply [--force]] [--format text|json] HOME...",
+     "                [--diff|--apply [--force]] [--format text|json] [--jobs N] HOME...",
      "Chooses offsets so that the active ports of all homes are pairwise disjoint: in the\n"
      "order named, a home keeps its offset when it fits among those before it; the others\n"
      "get the smallest that fits from --first. A fixed port that still collides gets the\n"

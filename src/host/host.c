@@ -1,8 +1,11 @@
 #include "host/host.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/error.h"
 #include "base/path.h"
@@ -73,16 +76,17 @@ done:
 }
 
 /*
- * detect: each argument names a home, or a runtime inside one; a home named
- * twice (by any path) loads once. Each argument's folder is looked up once:
- * comparing every pair by path would stat the homes n^2 times.
+ * Which homes the call names: each argument a home, or a runtime inside
+ * one; a home named twice (by any path) is loaded once. Each argument's
+ * folder is looked up once: comparing every pair by path would stat the
+ * homes n^2 times. *paths gets each distinct home's path, as first named.
  */
-static int detect_all(ps_host *h, ps_error *err)
+static int name_homes(ps_host *h, char ***paths, ps_error *err)
 {
-    h->homes = ps_xcalloc(h->nargs + 1, sizeof *h->homes);
+    *paths = ps_xcalloc(h->nargs + 1, sizeof **paths);
     struct stat *ids = ps_xcalloc(h->nargs + 1, sizeof *ids); /* per home: its folder */
-    int rc = -1;
-    for (size_t i = 0; i < h->nargs; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < h->nargs && rc == 0; i++) {
         ps_host_arg *a = &h->args[i];
         char *path = split_runtime(a->path, &a->runtime);
         struct stat st;
@@ -92,14 +96,11 @@ static int detect_all(ps_host *h, ps_error *err)
                !(known && ids[k].st_dev == st.st_dev && ids[k].st_ino == st.st_ino))
             k++;
         if (k == h->nhomes) {
-            if (ps_detect(&h->homes[k], h->cat, path, err) < 0) {
-                free(path);
-                goto done;
-            }
+            (*paths)[h->nhomes++] = path;
             ids[k] = st;
-            h->nhomes++;
+        } else {
+            free(path);
         }
-        free(path);
         a->home = k;
         for (size_t j = 0; j < i; j++) {
             const ps_host_arg *b = &h->args[j];
@@ -107,25 +108,30 @@ static int detect_all(ps_host *h, ps_error *err)
                           (a->runtime && b->runtime && strcmp(a->runtime, b->runtime) == 0);
             if (b->home == k && same_rt &&
                 (a->has_target != b->has_target || a->target != b->target)) {
-                ps_error_set(err, a->path, 0, 0, "named twice with different offsets");
-                goto done;
-            }
-        }
-        if (a->runtime) {
-            const ps_home *home = h->homes[k];
-            size_t r = 0;
-            while (r < home->nruntimes && strcmp(home->runtimes[r].name, a->runtime) != 0)
-                r++;
-            if (r == home->nruntimes) {
-                ps_error_set(err, a->path, 0, 0, "not a runtime of %s", home->path);
-                goto done;
+                rc = ps_error_set(err, a->path, 0, 0, "named twice with different offsets");
+                break;
             }
         }
     }
-    rc = 0;
-done:
     free(ids);
     return rc;
+}
+
+/* A runtime an argument names (HOME/wso2/broker) is one its home has. */
+static int check_runtimes(const ps_host *h, ps_error *err)
+{
+    for (size_t i = 0; i < h->nargs; i++) {
+        const ps_host_arg *a = &h->args[i];
+        if (!a->runtime)
+            continue;
+        const ps_home *home = h->homes[a->home];
+        size_t r = 0;
+        while (r < home->nruntimes && strcmp(home->runtimes[r].name, a->runtime) != 0)
+            r++;
+        if (r == home->nruntimes)
+            return ps_error_set(err, a->path, 0, 0, "not a runtime of %s", home->path);
+    }
+    return 0;
 }
 
 /* The targets the call asked for, on the unit of home `home`. */
@@ -162,59 +168,172 @@ static int remove_staged(const ps_host *h, const ps_config *cfgs, size_t n, ps_e
     return rc;
 }
 
-/*
- * detect -> load -> sites for every runtime of every home, a home at a time:
- * once its sites are found, a home keeps only them and the names of the
- * files they sit in (ps_sites_settle), so the memory of a call is that of
- * its largest home plus a few KiB a home.
- */
-static int load_all(ps_host *h, unsigned flags, ps_error *err)
+/* One home's load: detect -> load -> sites for each of its runtimes. */
+typedef struct home_job {
+    const char *path;
+    ps_home *home;
+    ps_config *cfgs; /* per runtime */
+    ps_sites *sites; /* per runtime */
+    ps_error err;
+} home_job;
+
+static void home_job_free(home_job *j)
 {
-    if (detect_all(h, err) < 0)
-        return -1;
-    size_t total = 0;
-    for (size_t k = 0; k < h->nhomes; k++)
-        total += h->homes[k]->nruntimes;
-    h->configs = ps_xcalloc(total + 1, sizeof *h->configs);
-    h->sites = ps_xcalloc(total + 1, sizeof *h->sites);
-    h->units = ps_xcalloc(total + 1, sizeof *h->units);
-    for (size_t k = 0; k < h->nhomes; k++) {
-        const ps_home *home = h->homes[k];
-        ps_config *cfgs = &h->configs[h->nunits];
-        if (ps_config_load_home(cfgs, home, err) < 0)
-            return -1;
-        if ((flags & PS_HOST_WRITE) && remove_staged(h, cfgs, home->nruntimes, err) < 0) {
-            for (size_t r = 0; r < home->nruntimes; r++)
-                ps_config_free(&cfgs[r]);
-            return -1;
-        }
-        for (size_t r = 0; r < home->nruntimes; r++) {
-            size_t u = h->nunits;
-            /* The main runtime comes first; its profiles share its version. */
-            const char *home_version = r ? h->sites[u - r].version : NULL;
-            if (ps_sites_find(&h->sites[u], h->cat, &home->runtimes[r], &h->configs[u],
-                              home_version, err) < 0) {
-                for (size_t j = r; j < home->nruntimes; j++) /* not a unit's yet */
-                    ps_config_free(&h->configs[u - r + j]);
-                return -1;
-            }
-            ps_unit *unit = &h->units[u];
-            unit->home = home;
-            unit->rt = &home->runtimes[r];
-            unit->cfg = &h->configs[u];
-            unit->sites = &h->sites[u];
-            h->nunits++;
-            set_targets(h, unit, k);
-        }
-        for (size_t r = 0; r < home->nruntimes; r++)
-            ps_sites_settle(&h->sites[h->nunits - home->nruntimes + r],
-                            &h->configs[h->nunits - home->nruntimes + r]);
+    for (size_t r = 0; j->home && r < j->home->nruntimes; r++) {
+        ps_sites_free(&j->sites[r]);
+        ps_config_free(&j->cfgs[r]);
     }
+    free(j->sites);
+    free(j->cfgs);
+    ps_home_free(j->home);
+    j->home = NULL;
+    j->cfgs = NULL;
+    j->sites = NULL;
+}
+
+/*
+ * Loads one home. Once its sites are found, it keeps only them and the
+ * names of the files they sit in (ps_sites_settle): so the memory of a call
+ * is that of the homes in flight plus a few KiB a home. Touches nothing but
+ * `j` and the home's own files: homes load in parallel.
+ */
+static int load_home(const ps_host *h, home_job *j, unsigned flags)
+{
+    if (ps_detect(&j->home, h->cat, j->path, &j->err) < 0)
+        return -1;
+    size_t n = j->home->nruntimes;
+    j->cfgs = ps_xcalloc(n + 1, sizeof *j->cfgs);
+    j->sites = ps_xcalloc(n + 1, sizeof *j->sites);
+    if (ps_config_load_home(j->cfgs, j->home, &j->err) < 0)
+        return -1;
+    if ((flags & PS_HOST_WRITE) && remove_staged(h, j->cfgs, n, &j->err) < 0)
+        return -1;
+    for (size_t r = 0; r < n; r++) {
+        /* The main runtime comes first; its profiles share its version. */
+        const char *home_version = r ? j->sites[0].version : NULL;
+        if (ps_sites_find(&j->sites[r], h->cat, &j->home->runtimes[r], &j->cfgs[r], home_version,
+                          &j->err) < 0)
+            return -1;
+    }
+    for (size_t r = 0; r < n; r++)
+        ps_sites_settle(&j->sites[r], &j->cfgs[r]);
     return 0;
 }
 
+/* The homes of a call, shared by the workers that load them. */
+typedef struct job_queue {
+    const ps_host *h;
+    unsigned flags;
+    home_job *jobs;
+    size_t njobs;
+    atomic_size_t next;         /* the next job to take */
+    atomic_size_t first_failed; /* the lowest job that failed; njobs while none has */
+} job_queue;
+
+/*
+ * Takes jobs in order until none is left. Once a home fails, no later home
+ * is started: the call reports the error of the first home that fails, as
+ * a load of one home at a time would, whatever the number of workers.
+ */
+static void *work(void *arg)
+{
+    job_queue *q = arg;
+    for (size_t i; (i = atomic_fetch_add(&q->next, 1)) < q->njobs;) {
+        if (i > atomic_load(&q->first_failed))
+            continue;
+        if (load_home(q->h, &q->jobs[i], q->flags) == 0)
+            continue;
+        size_t seen = atomic_load(&q->first_failed);
+        while (i < seen && !atomic_compare_exchange_weak(&q->first_failed, &seen, i))
+            ;
+    }
+    return NULL;
+}
+
+/* Runs the queue on `jobs` workers: the calling thread and jobs - 1 more. A
+ * thread that cannot be started leaves its share to the others. */
+static void run_jobs(job_queue *q, unsigned jobs)
+{
+    pthread_t *threads = ps_xcalloc(jobs, sizeof *threads);
+    unsigned started = 0;
+    while (started + 1 < jobs && pthread_create(&threads[started], NULL, work, q) == 0)
+        started++;
+    work(q);
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    free(threads);
+}
+
+/* Workers for `n` homes: `asked`, or one per online CPU for 0; never more than the homes. */
+static unsigned workers_for(unsigned asked, size_t n)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t w = asked ? asked : cpus > 0 ? (size_t)cpus : 1;
+    if (w > n)
+        w = n;
+    return w ? (unsigned)w : 1;
+}
+
+/* Every runtime of every home, as units in the order the homes were named. */
+static int load_all(ps_host *h, unsigned flags, unsigned jobs, ps_error *err)
+{
+    char **paths;
+    int rc = name_homes(h, &paths, err);
+    if (rc < 0) {
+        ps_free_strings(paths, h->nhomes);
+        h->nhomes = 0;
+        return -1;
+    }
+    job_queue q = {.h = h, .flags = flags, .njobs = h->nhomes};
+    q.jobs = ps_xcalloc(h->nhomes + 1, sizeof *q.jobs);
+    for (size_t k = 0; k < h->nhomes; k++)
+        q.jobs[k].path = paths[k];
+    atomic_init(&q.next, 0);
+    atomic_init(&q.first_failed, h->nhomes);
+    run_jobs(&q, workers_for(jobs, h->nhomes));
+    size_t failed = atomic_load(&q.first_failed);
+    if (failed < h->nhomes) {
+        *err = q.jobs[failed].err;
+        rc = -1;
+    }
+    /* The host takes every home's parts, in order; a failed call frees them. */
+    size_t total = 0;
+    for (size_t k = 0; k < h->nhomes; k++)
+        total += q.jobs[k].home ? q.jobs[k].home->nruntimes : 0;
+    h->homes = ps_xcalloc(h->nhomes + 1, sizeof *h->homes);
+    h->configs = ps_xcalloc(total + 1, sizeof *h->configs);
+    h->sites = ps_xcalloc(total + 1, sizeof *h->sites);
+    h->units = ps_xcalloc(total + 1, sizeof *h->units);
+    for (size_t k = 0; k < h->nhomes && rc == 0; k++) {
+        home_job *j = &q.jobs[k];
+        h->homes[k] = j->home;
+        for (size_t r = 0; r < j->home->nruntimes; r++) {
+            size_t u = h->nunits++;
+            h->configs[u] = j->cfgs[r];
+            h->sites[u] = j->sites[r];
+            h->units[u] = (ps_unit){.home = j->home,
+                                    .rt = &j->home->runtimes[r],
+                                    .cfg = &h->configs[u],
+                                    .sites = &h->sites[u]};
+            set_targets(h, &h->units[u], k);
+        }
+        free(j->cfgs);
+        free(j->sites);
+        *j = (home_job){0};
+    }
+    for (size_t k = 0; k < h->nhomes; k++)
+        home_job_free(&q.jobs[k]);
+    free(q.jobs);
+    ps_free_strings(paths, h->nhomes);
+    if (rc < 0) {
+        h->nhomes = 0; /* none is the host's */
+        return -1;
+    }
+    return check_runtimes(h, err);
+}
+
 int ps_host_load(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes, size_t n,
-                 unsigned flags, ps_error *err)
+                 unsigned flags, unsigned jobs, ps_error *err)
 {
     ps_host *h = ps_xcalloc(1, sizeof *h);
     *out = NULL;
@@ -238,7 +357,7 @@ int ps_host_load(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes
         h->args[i].target = homes[i].has_target ? homes[i].target : 0;
     }
     /* The catalog first: the homes are held no longer than needed. */
-    if (hold_homes(h, flags, err) < 0 || load_all(h, flags, err) < 0)
+    if (hold_homes(h, flags, err) < 0 || load_all(h, flags, jobs, err) < 0)
         goto fail;
     *out = h;
     return 0;
@@ -249,7 +368,13 @@ fail:
 
 int ps_host_open(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags, ps_error *err)
 {
-    return ps_host_load(out, NULL, homes, n, flags, err);
+    return ps_host_load(out, NULL, homes, n, flags, 0, err);
+}
+
+int ps_host_open_jobs(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags,
+                      unsigned jobs, ps_error *err)
+{
+    return ps_host_load(out, NULL, homes, n, flags, jobs, err);
 }
 
 void ps_host_free(ps_host *h)

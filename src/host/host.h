@@ -48,9 +48,9 @@ struct ps_host {
     ps_strbuf recovered;
 };
 
-/* ps_host_open with catalog `cat` (borrowed; NULL: the built-in one). */
+/* ps_host_open_jobs with catalog `cat` (borrowed; NULL: the built-in one). */
 int ps_host_load(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes, size_t n,
-                 unsigned flags, ps_error *err);
+                 unsigned flags, unsigned jobs, ps_error *err);
 
 /*
  * Writes what `files` (rendered from a plan of this host, opened with

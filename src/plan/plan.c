@@ -90,6 +90,24 @@ static int same_role(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/*
+ * Of two listeners that a reference would follow to the same port, the one
+ * to name: one that is open before one that is not, else the first by home
+ * path, runtime and place in its file. Not the first named: the plan of a
+ * home must not depend on the order the homes were named in.
+ */
+static int names_better(const ps_plan *p, size_t v, int k, size_t w, int m)
+{
+    const ps_unit *a = &p->units[v], *b = &p->units[w];
+    int a_open = a->sites->items[k].active, b_open = b->sites->items[m].active;
+    if (a_open != b_open)
+        return a_open;
+    int c = strcmp(a->home->path, b->home->path);
+    if (c == 0)
+        c = strcmp(a->rt->name, b->rt->name);
+    return c ? c < 0 : k < m;
+}
+
 /* Picks the owner among listeners items[lo, hi) for a reference in unit u:
  * the first tier with a candidate decides; candidates of that tier that
  * disagree on the new port make it ambiguous. */
@@ -104,7 +122,6 @@ static void choose_owner(const ps_plan *p, const ps_port_index *ix, size_t lo, s
             if (ps_plan_tier(p, u, v, ref) != t)
                 continue;
             const ps_decision *ld = &p->decisions[v][k];
-            const ps_site *l = &p->units[v].sites->items[k];
             if (!c->found) {
                 c->found = 1;
                 c->next = ld->next;
@@ -112,9 +129,8 @@ static void choose_owner(const ps_plan *p, const ps_port_index *ix, size_t lo, s
                 c->owner_site = k;
             } else if (ld->next != c->next) {
                 c->conflict = 1;
-            } else if (l->active && !p->units[c->owner_unit].sites->items[c->owner_site].active) {
-                /* Same port either way; name the listener that really opens it. */
-                c->owner_unit = (int)v;
+            } else if (names_better(p, v, k, (size_t)c->owner_unit, c->owner_site)) {
+                c->owner_unit = (int)v; /* the same port either way */
                 c->owner_site = k;
             }
         }
@@ -167,11 +183,19 @@ static void add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
     e->text = ps_site_text(s, next);
     e->unit = (int)u;
     e->site = (int)i;
+    size_t first = u; /* a home's units are adjacent, in the order the homes were named */
+    while (first > 0 && p->units[first - 1].home == p->units[u].home)
+        first--;
+    e->home = first;
 }
 
+/* Home by home as named (DESIGN §4: output lists the homes in that order),
+ * then by file path and place. */
 static int cmp_edits(const void *a, const void *b)
 {
     const ps_edit *x = a, *y = b;
+    if (x->home != y->home)
+        return x->home < y->home ? -1 : 1;
     int c = strcmp(x->file->path, y->file->path);
     if (c)
         return c;

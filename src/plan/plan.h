@@ -47,6 +47,7 @@ typedef struct ps_edit {
     long old_value, new_value;
     char *text; /* what replaces the span */
     int unit, site;
+    size_t home; /* the first unit of its home: edits go home by home, as named */
 } ps_edit;
 
 typedef struct ps_plan {
@@ -55,7 +56,7 @@ typedef struct ps_plan {
     long *offset;            /* per unit: now */
     long *target;            /* per unit: after */
     ps_decision **decisions; /* per unit, per site */
-    ps_edit *edits;          /* by file, then position */
+    ps_edit *edits;          /* by home as named, then file, then position */
     size_t nedits;
     ps_diags warnings;
 } ps_plan;

@@ -218,7 +218,7 @@ static int refused(pass *p)
 static int load(pass *p, const char *path, long target, unsigned flags)
 {
     ps_home_spec spec = {path, (flags & TARGET_GIVEN) != 0, target};
-    if (ps_host_load(&p->host, catalog, &spec, 1, 0, &p->err) < 0)
+    if (ps_host_load(&p->host, catalog, &spec, 1, 0, 1, &p->err) < 0)
         return refused(p);
     if ((flags & TARGET_GIVEN) && (flags & TARGET_PROFILE) && p->host->nunits > 1) {
         /* HOME/wso2/<profile>=N: the second runtime's own target, the home's none. */

@@ -35,10 +35,12 @@ cd "$scratch"
 expect "apply batch check diff help plan ports" ""
 expect "plan ports" p
 expect "--help --version" --
-expect "--color --help --offset --quiet --repair" diff --
+expect "--color --help --jobs --offset --quiet --repair" diff --
 expect "--backup" apply --b
 expect "--format" plan --f
-expect "" diff --j
+expect "--jobs" diff --j
+expect "" diff --x
+expect "" diff --jobs ""
 expect "" diff --offset ""
 expect "" batch --avoid ""
 expect "json" plan --format j

@@ -1,6 +1,7 @@
 #include "corpus.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,48 @@ const char *corpus_dir(void)
 {
     const char *dir = getenv("PS_CORPUS_DIR");
     return dir && *dir ? dir : PS_CORPUS_DIR;
+}
+
+static int exists(const char *dir, const char *rel)
+{
+    char p[4096];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", dir, rel);
+    return stat(p, &st) == 0;
+}
+
+static int carbon_home(const char *dir)
+{
+    return exists(dir, "repository/conf/carbon.xml") || exists(dir, "conf/carbon.xml") ||
+           exists(dir, "repository/conf/deployment.toml") || exists(dir, "conf/deployment.toml");
+}
+
+static void find_trees(const char *dir, char **out, int *n)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    for (struct dirent *de; (de = readdir(d)) && *n < CORPUS_MAX_TREES;) {
+        if (de->d_name[0] == '.')
+            continue;
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        struct stat st;
+        if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
+            continue;
+        if (strcmp(de->d_name, "variants") == 0)
+            find_trees(p, out, n);
+        else if (carbon_home(p))
+            out[(*n)++] = strdup(p);
+    }
+    closedir(d);
+}
+
+int corpus_trees(char **out)
+{
+    int n = 0;
+    find_trees(corpus_dir(), out, &n);
+    return n;
 }
 
 int corpus_has(const char *tree)

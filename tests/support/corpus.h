@@ -8,6 +8,12 @@
 
 /* The corpus folder: $PS_CORPUS_DIR, else ../shared/corpus of the source tree. */
 const char *corpus_dir(void);
+/* Every home of the corpus, variants/ included (a folder holding a
+ * carbon.xml or a deployment.toml), as absolute paths in readdir order, at
+ * most CORPUS_MAX_TREES; the count (0 when the corpus is absent). */
+#define CORPUS_MAX_TREES 64
+int corpus_trees(char **out);
+
 /* 1 when corpus tree `tree` ("wso2am-4.2.0") is there. */
 int corpus_has(const char *tree);
 /* Copies corpus tree `tree` to dir/name; the test fails when it cannot. */

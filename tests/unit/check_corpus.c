@@ -23,47 +23,13 @@
 #include <unistd.h>
 
 #include "../support/clitext.h"
+#include "../support/corpus.h"
 #include "../support/tomlcase.h"
 #include "../support/tree.h"
 #include "base/strbuf.h"
 
-static char *trees[64];
+static char *trees[CORPUS_MAX_TREES];
 static int ntrees;
-
-static int exists(const char *dir, const char *rel)
-{
-    char p[4096];
-    struct stat st;
-    snprintf(p, sizeof p, "%s/%s", dir, rel);
-    return stat(p, &st) == 0;
-}
-
-static int carbon_home(const char *dir)
-{
-    return exists(dir, "repository/conf/carbon.xml") || exists(dir, "conf/carbon.xml") ||
-           exists(dir, "repository/conf/deployment.toml") || exists(dir, "conf/deployment.toml");
-}
-
-static void find_trees(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    for (struct dirent *de; (de = readdir(d)) && ntrees < 64;) {
-        if (de->d_name[0] == '.')
-            continue;
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-        struct stat st;
-        if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
-            continue;
-        if (strcmp(de->d_name, "variants") == 0)
-            find_trees(p);
-        else if (carbon_home(p))
-            trees[ntrees++] = strdup(p);
-    }
-    closedir(d);
-}
 
 /* A scratch copy of the tree: scratch/<name>. */
 typedef struct work {
@@ -386,7 +352,7 @@ END_TEST
 int main(void)
 {
     const char *dir = getenv("PS_CORPUS_DIR");
-    find_trees(dir && *dir ? dir : PS_CORPUS_DIR);
+    ntrees = corpus_trees(trees);
     if (ntrees == 0) {
         printf("corpus: %s not found: skipping the corpus conformance suite\n", PS_CORPUS_DIR);
         return PS_SKIPPED;
