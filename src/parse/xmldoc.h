@@ -119,7 +119,8 @@ typedef struct ps_xhit {
 } ps_xhit;
 
 /* A compiled XPath 1.0 expression: compiled once, evaluated over any number
- * of documents (the catalog's rules over every home's files). */
+ * of documents (the catalog's rules over every home's files), by any number
+ * of threads at once. */
 typedef struct ps_xpath ps_xpath;
 
 /* -1 when `expr` is not XPath 1.0 (function names are only resolved when it
