@@ -17,6 +17,7 @@
 #include "model/model.h"
 #include "output/apply.h"
 #include "output/recover.h"
+#include "parse/xmldoc.h"
 #include "sites/sites.h"
 
 /* HOME/wso2/<profile> names a runtime of an EI home: split it into the two. */
@@ -290,6 +291,7 @@ static int load_all(ps_host *h, unsigned flags, unsigned jobs, ps_error *err)
         q.jobs[k].path = paths[k];
     atomic_init(&q.next, 0);
     atomic_init(&q.first_failed, h->nhomes);
+    ps_xml_init(); /* libxml2's main thread is the one that initialises it: this one */
     run_jobs(&q, workers_for(jobs, h->nhomes));
     size_t failed = atomic_load(&q.first_failed);
     if (failed < h->nhomes) {

@@ -64,6 +64,17 @@ typedef struct ps_xmldoc {
 } ps_xmldoc;
 
 /*
+ * Initialises libxml2, once for the process. A program that parses or queries
+ * from several threads calls it in its main thread before starting them:
+ * libxml2 2.9 takes the thread that first initialises it for the main one,
+ * the one thread whose error handlers are the process's. Every function below
+ * calls it too, so a single-threaded caller need not. After it, functions of
+ * this header may run in several threads at once, each on documents of its
+ * own; a compiled ps_xpath may be shared by all of them.
+ */
+void ps_xml_init(void);
+
+/*
  * Records the spans of `data` (borrowed; must outlive the document) as the
  * file `path`. Refuses documents that carry an internal DTD subset (entity
  * declarations: XXE, billion laughs), hold a NUL byte or are not in an
@@ -108,7 +119,8 @@ typedef struct ps_xhit {
 } ps_xhit;
 
 /* A compiled XPath 1.0 expression: compiled once, evaluated over any number
- * of documents (the catalog's rules over every home's files). */
+ * of documents (the catalog's rules over every home's files), by any number
+ * of threads at once. */
 typedef struct ps_xpath ps_xpath;
 
 /* -1 when `expr` is not XPath 1.0 (function names are only resolved when it

@@ -25,10 +25,18 @@ typedef struct captured {
     char msg[400];
 } captured;
 
-/* The entity loader and error handlers are libxml2 globals: ours only for one
- * parse or query, and the caller's put back after. */
+/*
+ * libxml2's error handlers, ours for one parse or query and the caller's put
+ * back after. They are per thread in a threaded libxml2 (2.9.14's globals.h
+ * defines xmlStructuredError, xmlGenericError and their contexts as
+ * (*__xmlStructuredError()) and so on; globals.c answers the process's own
+ * variables in the main thread and the calling thread's xmlGlobalState in any
+ * other), so threads that parse at once never see each other's. The entity
+ * loader is a process global (xmlIO.c's xmlCurrentExternalEntityLoader): it
+ * is never touched; each parser context refuses what it would load
+ * (ps__xml_parser_new).
+ */
 typedef struct guard {
-    xmlExternalEntityLoader loader;
     xmlStructuredErrorFunc handler;
     void *handler_ctx;
     xmlGenericErrorFunc generic;
@@ -36,9 +44,19 @@ typedef struct guard {
     captured cap;
 } guard;
 
-/* Puts our entity loader (refusing everything) and error capture in place;
- * ps__xml_guard_end puts the caller's back. */
+/* Initialises libxml2 (ps_xml_init) and puts our error capture in place;
+ * ps__xml_guard_end puts the calling thread's handlers back. */
 void ps__xml_guard_begin(guard *g);
 void ps__xml_guard_end(guard *g);
+
+/*
+ * A parser context that reads nothing but the bytes it is given, whatever
+ * parse options it gets later: it never loads an external DTD subset (no
+ * externalSubset handler, a resolveEntity that refuses), and a document that
+ * declares an external entity is not well-formed to it (the parse stops at the
+ * declaration, reported as a fatal error to the thread's structured handler),
+ * so no entity it knows has anything outside to load. NULL when out of memory.
+ */
+xmlParserCtxtPtr ps__xml_parser_new(void);
 
 #endif

@@ -1,9 +1,10 @@
 /*
  * ps_xmldoc's safety: DOCTYPEs (an external one is never loaded, an internal
  * subset is refused with the position of the DOCTYPE), not-well-formed input
- * refused with libxml2's position, and libxml2's process-wide entity loader
- * and error handler put back after use. Every input is written inline; expected
- * offsets are byte offsets into that exact buffer.
+ * refused with libxml2's position, libxml2's process-wide entity loader never
+ * used nor changed, and the caller's error handlers put back after use. Every
+ * input is written inline; expected offsets are byte offsets into that exact
+ * buffer.
  */
 #include "parse/xmldoc.h"
 
@@ -17,7 +18,10 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
+
+#include "parse/xmldoc_impl.h"
 
 /* ---- DOCTYPE ------------------------------------------------------------------- */
 
@@ -222,9 +226,10 @@ END_TEST
 /* ---- process-wide libxml2 state ------------------------------------------------ */
 
 /*
- * Parsing installs its own refusing entity loader; afterwards the process's
- * loader must be the one it had, or every later xmlReadFile or schema load in
- * the process fails ("failed to load external entity").
+ * Parsing never sets the process's entity loader (threads parse at once, and
+ * it is one for all of them): afterwards it is the one it was, or every later
+ * xmlReadFile or schema load in the process would fail ("failed to load
+ * external entity").
  */
 START_TEST(test_entity_loader_restored)
 {
@@ -243,6 +248,147 @@ START_TEST(test_entity_loader_restored)
         xmlFreeDoc(x);
     ck_assert_msg(after == before, "ps_xmldoc_parse left its own external entity loader installed");
     ck_assert_msg(x != NULL, "xmlReadFile of a plain file fails after ps_xmldoc_parse");
+}
+END_TEST
+
+/* What a caller's permissive loader would serve: an external DTD that
+ * declares an external parameter entity (whose text declares an entity) and
+ * an external general entity. */
+static const char served_dtd[] = "<!ENTITY % pe SYSTEM \"pe.ent\">\n"
+                                 "%pe;\n"
+                                 "<!ENTITY ge SYSTEM \"ge.ent\">\n"
+                                 "<!ATTLIST r port CDATA \"9443\">\n";
+static const char served_pe[] = "<!ENTITY leak \"LEAKED-BY-PE\">";
+static const char served_ge[] = "<g>LEAKED-BY-GE</g>";
+
+static int loader_calls;
+
+static xmlParserInputPtr permissive_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+    (void)id;
+    loader_calls++;
+    const char *text = !url                     ? NULL
+                       : strstr(url, "ext.dtd") ? served_dtd
+                       : strstr(url, "pe.ent")  ? served_pe
+                       : strstr(url, "ge.ent")  ? served_ge
+                                                : NULL;
+    return text ? xmlNewStringInputStream(ctxt, (const xmlChar *)text) : NULL;
+}
+
+/*
+ * With a caller's loader in place that would serve them, neither the external
+ * DTD subset nor the entities it declares are ever asked for: the document
+ * holds what its own bytes say, in the tree and in the streaming check alike.
+ */
+START_TEST(test_permissive_loader_never_called)
+{
+    const char *xml = "<!DOCTYPE r SYSTEM \"ext.dtd\">\n<r><a>&ge;</a><b>&leak;</b></r>\n";
+    xmlExternalEntityLoader before = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(permissive_loader);
+    loader_calls = 0;
+    ps_xmldoc *doc = NULL;
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    int rc = ps_xmldoc_parse(&doc, "test.xml", xml, strlen(xml), &err);
+    ck_assert_msg(loader_calls == 0, "the caller's entity loader was called %d times",
+                  loader_calls);
+    ck_assert_msg(rc == 0, "refused: %d:%d: %s", err.line, err.col, err.message);
+    ck_assert_uint_eq(doc->nelems, 3); /* r, a, b: no <g> */
+    ck_assert_uint_eq(doc->nattrs, 0); /* no defaulted port */
+    ps_xhit *hits;
+    size_t n;
+    ck_assert_int_eq(
+        ps_xmldoc_select(doc, "//g | //*[contains(., 'LEAKED')] | //@port", &hits, &n, NULL), 0);
+    ck_assert_uint_eq(n, 0);
+    free(hits);
+    ps_xmldoc_free(doc);
+
+    ck_assert_int_eq(ps_xmldoc_lex(&doc, "test.xml", xml, strlen(xml), NULL), 0);
+    ck_assert_int_eq(ps_xmldoc_check(doc, "test.xml", NULL), 0);
+    ck_assert_int_eq(loader_calls, 0);
+    ps_xmldoc_free(doc);
+    ck_assert_ptr_eq(xmlGetExternalEntityLoader(), permissive_loader);
+    xmlSetExternalEntityLoader(before);
+}
+END_TEST
+
+static captured refused;
+
+static void record_error(void *ctx, xmlErrorPtr e)
+{
+    (void)ctx;
+    if (!refused.set && e && e->level >= XML_ERR_ERROR) {
+        refused.set = 1;
+        refused.line = e->line;
+        refused.col = e->int2;
+        snprintf(refused.msg, sizeof refused.msg, "%s", e->message ? e->message : "");
+    }
+}
+
+/* clang-format off */
+static const struct entity_case {
+    const char *label;
+    const char *xml;
+    int line, col; /* the declaration's '>', where libxml2 has read it all */
+    const char *fragment;
+} entity_cases[] = {
+    {"external general entity",
+     "<!DOCTYPE r [\n  <!ENTITY ge SYSTEM \"ge.ent\">\n]>\n<r>&ge;</r>", 2, 30, "'ge'"},
+    {"external parameter entity",
+     "<!DOCTYPE r [\n  <!ENTITY % pe SYSTEM \"pe.ent\">\n  %pe;\n]>\n<r>&leak;</r>", 2, 32, "'pe'"},
+    {"unparsed entity",
+     "<!DOCTYPE r [\n<!NOTATION n SYSTEM \"n\">\n<!ENTITY u SYSTEM \"ge.ent\" NDATA n>\n]>\n<r/>",
+     3, 35, "'u'"},
+};
+/* clang-format on */
+
+/*
+ * Below the lexer (which refuses an internal subset first), the parser
+ * context itself loads nothing, even given the options that ask libxml2 to
+ * load DTDs and substitute entities: a declared external entity stops the
+ * parse where it stands, and the caller's loader is never called.
+ */
+START_TEST(test_context_refuses_external_entities)
+{
+    const struct entity_case *c = &entity_cases[_i];
+    xmlSetExternalEntityLoader(permissive_loader);
+    loader_calls = 0;
+    memset(&refused, 0, sizeof refused);
+    xmlSetStructuredErrorFunc(NULL, record_error);
+    xmlParserCtxtPtr ctxt = ps__xml_parser_new();
+    ck_assert_ptr_nonnull(ctxt);
+    xmlDocPtr x = xmlCtxtReadMemory(ctxt, c->xml, (int)strlen(c->xml), "conf/bad.xml", NULL,
+                                    XML_PARSE_NOENT | XML_PARSE_DTDLOAD | XML_PARSE_DTDATTR);
+    xmlFreeParserCtxt(ctxt);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (x)
+        xmlFreeDoc(x);
+    ck_assert_msg(loader_calls == 0, "[%s] the caller's entity loader was called", c->label);
+    ck_assert_msg(x == NULL, "[%s] accepted", c->label);
+    ck_assert_msg(refused.line == c->line && refused.col == c->col &&
+                      strstr(refused.msg, c->fragment) && strstr(refused.msg, "external entity"),
+                  "[%s] refused at %d:%d with '%s'", c->label, refused.line, refused.col,
+                  refused.msg);
+}
+END_TEST
+
+/* The same context with an external DTD subset and the options that would
+ * load it: the DTD is never asked for, so its default attribute is absent. */
+START_TEST(test_context_skips_external_subset)
+{
+    const char *xml = "<!DOCTYPE r SYSTEM \"ext.dtd\">\n<r/>";
+    xmlSetExternalEntityLoader(permissive_loader);
+    loader_calls = 0;
+    xmlParserCtxtPtr ctxt = ps__xml_parser_new();
+    ck_assert_ptr_nonnull(ctxt);
+    xmlDocPtr x = xmlCtxtReadMemory(ctxt, xml, (int)strlen(xml), "test.xml", NULL,
+                                    XML_PARSE_NOENT | XML_PARSE_DTDLOAD | XML_PARSE_DTDATTR |
+                                        XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlFreeParserCtxt(ctxt);
+    ck_assert_int_eq(loader_calls, 0);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_ptr_null(xmlDocGetRootElement(x)->properties);
+    xmlFreeDoc(x);
 }
 END_TEST
 
@@ -292,6 +438,9 @@ static Suite *xmldoc_safety_suite(void)
 
     TCase *glob = tcase_create("libxml2 state");
     tcase_add_test(glob, test_entity_loader_restored);
+    tcase_add_test(glob, test_permissive_loader_never_called);
+    tcase_add_loop_test(glob, test_context_refuses_external_entities, 0, N(entity_cases));
+    tcase_add_test(glob, test_context_skips_external_subset);
     tcase_add_test(glob, test_error_handler_restored);
     suite_add_tcase(s, glob);
     return s;
