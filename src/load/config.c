@@ -351,10 +351,33 @@ void ps_cfile_drop(ps_cfile *f)
 {
     if (!f->data)
         return;
+    if (f->xml) {
+        f->lexed = 1;
+        f->nelems = f->xml->nelems;
+        f->nattrs = f->xml->nattrs;
+    }
     release_parsed(f);
     f->digest = ps_bytes_digest(f->data, f->len);
     free(f->data);
     f->data = NULL;
+}
+
+int ps_cfile_bytes(const ps_cfile *f, char **data, size_t *len, ps_error *err)
+{
+    if (f->data) {
+        *data = ps_xmalloc(f->len + 1);
+        memcpy(*data, f->data, f->len + 1);
+        *len = f->len;
+        return 0;
+    }
+    if (ps_file_read(f->path, data, len, err) < 0)
+        return -1;
+    if (*len == f->len && ps_bytes_digest(*data, *len) == f->digest)
+        return 0;
+    free(*data);
+    *data = NULL;
+    return ps_error_set(err, f->path, 0, 0,
+                        "changed while portshift was reading it; run portshift again");
 }
 
 int ps_cfile_open(ps_cfile *copy, const ps_cfile *f, ps_error *err)
@@ -365,17 +388,8 @@ int ps_cfile_open(ps_cfile *copy, const ps_cfile *f, ps_error *err)
                        .root_rel = f->root_rel,
                        .is_toml = f->is_toml,
                        .generated = f->generated};
-    if (f->data) {
-        copy->data = ps_xmalloc(f->len + 1);
-        memcpy(copy->data, f->data, f->len + 1);
-        copy->len = f->len;
-    } else if (ps_file_read(f->path, &copy->data, &copy->len, err) < 0) {
+    if (ps_cfile_bytes(f, &copy->data, &copy->len, err) < 0)
         return -1;
-    } else if (copy->len != f->len || ps_bytes_digest(copy->data, copy->len) != f->digest) {
-        ps_cfile_close(copy);
-        return ps_error_set(err, f->path, 0, 0,
-                            "changed while portshift was reading it; run portshift again");
-    }
     int rc = ps_cfile_parse(copy, err);
     if (rc == 0 && copy->is_xml)
         rc = ps_cfile_xml(copy, PS_XML_SPANS, err);

@@ -30,10 +30,14 @@ typedef struct ps_cfile {
     char *data;     /* the bytes as read; NULL once dropped (ps_cfile_drop) */
     size_t len;
     uint64_t digest; /* of the bytes, once dropped */
-    int is_xml;      /* a .xml file */
-    ps_xmldoc *xml;  /* .xml files, once read past the bytes (ps_cfile_xml); NULL before */
-    ps_props props;  /* .properties files */
-    ps_toml toml;    /* deployment.toml */
+    /* An XML file lexed before its bytes were dropped: its element and
+     * attribute counts, which a patch must keep (the render checks them). */
+    int lexed;
+    size_t nelems, nattrs;
+    int is_xml;     /* a .xml file */
+    ps_xmldoc *xml; /* .xml files, once read past the bytes (ps_cfile_xml); NULL before */
+    ps_props props; /* .properties files */
+    ps_toml toml;   /* deployment.toml */
     int is_toml;
     /* Rendered from deployment.toml at startup: read for its listeners, never
      * edited (the config mapper would revert the edit). */
@@ -102,6 +106,9 @@ void ps_cfile_drop(ps_cfile *f);
  */
 int ps_cfile_open(ps_cfile *copy, const ps_cfile *f, ps_error *err);
 void ps_cfile_close(ps_cfile *copy);
+
+/* The bytes alone of ps_cfile_open, NUL-terminated, in *data (caller frees). */
+int ps_cfile_bytes(const ps_cfile *f, char **data, size_t *len, ps_error *err);
 
 const ps_cfile *ps_config_find(const ps_config *cfg, ps_root root, const char *root_rel);
 

@@ -47,8 +47,11 @@ static int verify(const ps_plan *plan, const ps_cfile *orig, const char *data, s
     int rc = ps_cfile_parse(&copy, err);
     if (rc == 0 && copy.is_xml)
         rc = ps_cfile_xml(&copy, PS_XML_CHECKED, err);
-    if (rc == 0 && orig->xml && copy.xml &&
-        (copy.xml->nelems != orig->xml->nelems || copy.xml->nattrs != orig->xml->nattrs)) {
+    int lexed = orig->xml || orig->lexed;
+    size_t nelems = orig->xml ? orig->xml->nelems : orig->nelems;
+    size_t nattrs = orig->xml ? orig->xml->nattrs : orig->nattrs;
+    if (rc == 0 && lexed && copy.xml &&
+        (copy.xml->nelems != nelems || copy.xml->nattrs != nattrs)) {
         rc = ps_error_set(err, orig->path, edits[0].line, edits[0].col,
                           "internal error: patch changed the structure");
     }
@@ -76,8 +79,9 @@ static int verify(const ps_plan *plan, const ps_cfile *orig, const char *data, s
 static int render_file(const ps_plan *plan, const ps_cfile *f, const ps_edit *edits, size_t n,
                        ps_rendered *out, ps_error *err)
 {
-    ps_cfile orig;
-    if (ps_cfile_open(&orig, f, err) < 0)
+    char *orig;
+    size_t orig_len;
+    if (ps_cfile_bytes(f, &orig, &orig_len, err) < 0)
         return -1;
     ps_strbuf b = PS_STRBUF_INIT;
     size_t *new_start = ps_xcalloc(n, sizeof *new_start);
@@ -89,26 +93,24 @@ static int render_file(const ps_plan *plan, const ps_cfile *f, const ps_edit *ed
             rc = ps_error_set(err, f->path, e->line, e->col, "internal error: overlapping edits");
             break;
         }
-        ps_strbuf_add(&b, orig.data + pos, e->span.start - pos);
+        ps_strbuf_add(&b, orig + pos, e->span.start - pos);
         new_start[i] = b.len;
         ps_strbuf_puts(&b, e->text);
         pos = e->span.end;
     }
     if (rc == 0) {
-        ps_strbuf_add(&b, orig.data + pos, orig.len - pos);
-        rc = verify(plan, &orig, b.data, b.len, edits, new_start, n, err);
+        ps_strbuf_add(&b, orig + pos, orig_len - pos);
+        rc = verify(plan, f, b.data, b.len, edits, new_start, n, err);
     }
     free(new_start);
     if (rc < 0) {
         ps_strbuf_free(&b);
-        ps_cfile_close(&orig);
+        free(orig);
         return -1;
     }
     out->file = f;
-    out->orig = orig.data;
-    out->orig_len = orig.len;
-    orig.data = NULL; /* the caller's now */
-    ps_cfile_close(&orig);
+    out->orig = orig;
+    out->orig_len = orig_len;
     out->data = ps_strbuf_detach(&b, &out->len);
     return 0;
 }

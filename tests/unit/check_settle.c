@@ -120,6 +120,30 @@ START_TEST(a_file_changed_after_loading_is_refused)
 }
 END_TEST
 
+/* The bytes are gone, but what the render checks a patch against is kept:
+ * a splice that adds an element to carbon.xml is refused. */
+START_TEST(a_patch_is_checked_against_the_dropped_file)
+{
+    fx f;
+    ps_host *h = open_home(&f, 3);
+    ck_assert(h->units[0].cfg->files[0].lexed);
+    ps_plan *p = plan_ok(h);
+    ck_assert_str_eq(p->edits[0].file->rel, CARBON);
+    ck_assert_str_eq(p->edits[0].text, "3");
+    free(p->edits[0].text);
+    p->edits[0].text = strdup("3<q/>");
+    size_t pos = 0;
+    ps_rendered r;
+    ps_error err = {{0}, 0, 0, {0}};
+    ck_assert_int_eq(ps_render_next(p, &pos, &r, &err), -1);
+    ck_assert_str_eq(err.path, in(&f, "k/" CARBON));
+    ck_assert_str_eq(err.message, "internal error: patch changed the structure");
+    ps_plan_free(p);
+    ps_host_free(h);
+    fx_close(&f);
+}
+END_TEST
+
 /* A file that can no longer be read is refused with its path, not rendered from nothing. */
 START_TEST(a_file_gone_after_loading_is_refused)
 {
@@ -149,6 +173,7 @@ int main(void)
     TCase *tc = tcase_create("settle");
     tcase_add_test(tc, a_home_keeps_its_sites_only);
     tcase_add_test(tc, a_file_changed_after_loading_is_refused);
+    tcase_add_test(tc, a_patch_is_checked_against_the_dropped_file);
     tcase_add_test(tc, a_file_gone_after_loading_is_refused);
     suite_add_tcase(s, tc);
     int status = run_suite_status(s);
