@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/ordered.h"
 #include "base/strbuf.h"
 #include "catalog/catalog.h"
 #include "cli/help.h"
@@ -412,20 +413,26 @@ static char *display_path(const char *path)
     return ps_xstrdup(path[0] == '/' ? path + 1 : path);
 }
 
-static void diff_one(run *r, const ps_rendered *f)
+/* The diff of one rendered file, coloured when asked: what the CLI prints for it. */
+static void diff_text(const run *r, const ps_rendered *f, ps_strbuf *out)
 {
     ps_strbuf b = PS_STRBUF_INIT;
     char *shown = display_path(f->file->path);
     ps_diff_unified(&b, shown, f->orig, f->orig_len, f->data, f->len);
     free(shown);
-    if (r->color) {
-        ps_strbuf c = PS_STRBUF_INIT;
-        ps_diff_colorize(&c, b.data, b.len);
-        emit(r, &c);
-        ps_strbuf_free(&c);
-    } else {
-        emit(r, &b);
+    if (!r->color) {
+        *out = b;
+        return;
     }
+    ps_diff_colorize(out, b.data, b.len);
+    ps_strbuf_free(&b);
+}
+
+static void diff_one(run *r, const ps_rendered *f)
+{
+    ps_strbuf b = PS_STRBUF_INIT;
+    diff_text(r, f, &b);
+    emit(r, &b);
     ps_strbuf_free(&b);
 }
 
@@ -453,22 +460,55 @@ static void summary(const run *r, const char *verb, size_t nfiles)
             r->plan->nedits == 1 ? "" : "s");
 }
 
+/* diff's files, for ps_ordered_map: rendered and diffed on any thread, printed in order. */
+typedef struct diff_run {
+    run *r;
+    const size_t *first;
+} diff_run;
+
+static void *diff_file(void *ctx, size_t k, ps_error *err)
+{
+    diff_run *d = ctx;
+    ps_rendered f;
+    if (ps_render_file(d->r->plan, d->first, k, &f, err) < 0)
+        return NULL;
+    ps_strbuf *b = ps_xcalloc(1, sizeof *b);
+    diff_text(d->r, &f, b);
+    ps_rendered_release(&f);
+    return b;
+}
+
+static void print_diff(void *ctx, size_t k, void *text)
+{
+    diff_run *d = ctx;
+    (void)k;
+    emit(d->r, text);
+    ps_strbuf_free(text);
+    free(text);
+}
+
+static void drop_diff(void *ctx, void *text)
+{
+    (void)ctx;
+    ps_strbuf_free(text);
+    free(text);
+}
+
 /*
- * diff: each file rendered, shown and freed before the next is read, so a
- * diff of many homes holds one file's bytes at a time. A file that cannot
- * be rendered ends the run with exit 2 where it stands: what came before it
- * is on stdout, and the status says not to use it.
+ * diff: the files rendered and diffed on -j threads, a few ahead of the one
+ * printed, and printed in order; so a diff of many homes holds only the
+ * files in flight. A file that cannot be rendered ends the run with exit 2
+ * where it stands: what came before it is on stdout, and the status says
+ * not to use it.
  */
 static int stream_diff(run *r, ps_error *err)
 {
-    size_t pos = 0, n = 0;
-    ps_rendered f;
-    int rc;
-    while ((rc = ps_render_next(r->plan, &pos, &f, err)) == 0) {
-        diff_one(r, &f);
-        ps_rendered_release(&f);
-        n++;
-    }
+    size_t *first;
+    size_t n = ps_render_files(r->plan, &first);
+    diff_run d = {.r = r, .first = first};
+    unsigned jobs = ps_jobs_for(r->jobs, n);
+    int rc = ps_ordered_map(n, jobs, 4 * (size_t)jobs, diff_file, print_diff, drop_diff, &d, err);
+    free(first);
     if (rc < 0)
         return PS_EXIT_ERROR;
     if (n) /* nothing to do says nothing */
@@ -528,7 +568,7 @@ static int do_batch(run *r, ps_error *err)
     print_warnings(r, &r->plan->warnings);
     ps_rendered *files = NULL;
     size_t n = 0;
-    if ((r->batch_diff || r->batch_apply) && ps_render(r->plan, &files, &n, err) < 0)
+    if ((r->batch_diff || r->batch_apply) && ps_render(r->plan, r->jobs, &files, &n, err) < 0)
         return PS_EXIT_ERROR;
     int status = PS_EXIT_OK;
     ps_strbuf b = PS_STRBUF_INIT, written = PS_STRBUF_INIT;
@@ -615,7 +655,7 @@ static int execute(run *r, ps_error *err)
         return stream_diff(r, err);
     ps_rendered *files;
     size_t n;
-    if (ps_render(r->plan, &files, &n, err) < 0)
+    if (ps_render(r->plan, r->jobs, &files, &n, err) < 0)
         return PS_EXIT_ERROR;
     int status = do_apply(r, files, n, err);
     if (status != PS_EXIT_ERROR && n) /* nothing to do says nothing */

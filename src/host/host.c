@@ -1,13 +1,11 @@
 #include "host/host.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/error.h"
+#include "base/ordered.h"
 #include "base/path.h"
 #include "batch/batch.h"
 #include "check/check.h"
@@ -175,7 +173,6 @@ typedef struct home_job {
     ps_home *home;
     ps_config *cfgs; /* per runtime */
     ps_sites *sites; /* per runtime */
-    ps_error err;
 } home_job;
 
 static void home_job_free(home_job *j)
@@ -198,22 +195,22 @@ static void home_job_free(home_job *j)
  * is that of the homes in flight plus a few KiB a home. Touches nothing but
  * `j` and the home's own files: homes load in parallel.
  */
-static int load_home(const ps_host *h, home_job *j, unsigned flags)
+static int load_home(const ps_host *h, home_job *j, unsigned flags, ps_error *err)
 {
-    if (ps_detect(&j->home, h->cat, j->path, &j->err) < 0)
+    if (ps_detect(&j->home, h->cat, j->path, err) < 0)
         return -1;
     size_t n = j->home->nruntimes;
     j->cfgs = ps_xcalloc(n + 1, sizeof *j->cfgs);
     j->sites = ps_xcalloc(n + 1, sizeof *j->sites);
-    if (ps_config_load_home(j->cfgs, j->home, &j->err) < 0)
+    if (ps_config_load_home(j->cfgs, j->home, err) < 0)
         return -1;
-    if ((flags & PS_HOST_WRITE) && remove_staged(h, j->cfgs, n, &j->err) < 0)
+    if ((flags & PS_HOST_WRITE) && remove_staged(h, j->cfgs, n, err) < 0)
         return -1;
     for (size_t r = 0; r < n; r++) {
         /* The main runtime comes first; its profiles share its version. */
         const char *home_version = r ? j->sites[0].version : NULL;
         if (ps_sites_find(&j->sites[r], h->cat, &j->home->runtimes[r], &j->cfgs[r], home_version,
-                          &j->err) < 0)
+                          err) < 0)
             return -1;
     }
     for (size_t r = 0; r < n; r++)
@@ -221,58 +218,28 @@ static int load_home(const ps_host *h, home_job *j, unsigned flags)
     return 0;
 }
 
-/* The homes of a call, shared by the workers that load them. */
-typedef struct job_queue {
+/* The homes of a call, for ps_ordered_map. */
+typedef struct load_run {
     const ps_host *h;
     unsigned flags;
     home_job *jobs;
-    size_t njobs;
-    atomic_size_t next;         /* the next job to take */
-    atomic_size_t first_failed; /* the lowest job that failed; njobs while none has */
-} job_queue;
+} load_run;
 
-/*
- * Takes jobs in order until none is left. Once a home fails, no later home
- * is started: the call reports the error of the first home that fails, as
- * a load of one home at a time would, whatever the number of workers.
- */
-static void *work(void *arg)
+static void *load_one(void *ctx, size_t i, ps_error *err)
 {
-    job_queue *q = arg;
-    for (size_t i; (i = atomic_fetch_add(&q->next, 1)) < q->njobs;) {
-        if (i > atomic_load(&q->first_failed))
-            continue;
-        if (load_home(q->h, &q->jobs[i], q->flags) == 0)
-            continue;
-        size_t seen = atomic_load(&q->first_failed);
-        while (i < seen && !atomic_compare_exchange_weak(&q->first_failed, &seen, i))
-            ;
-    }
-    return NULL;
+    load_run *run = ctx;
+    return load_home(run->h, &run->jobs[i], run->flags, err) == 0 ? &run->jobs[i] : NULL;
 }
 
-/* Runs the queue on `jobs` workers: the calling thread and jobs - 1 more. A
- * thread that cannot be started leaves its share to the others. */
-static void run_jobs(job_queue *q, unsigned jobs)
+static void keep_home(void *ctx, size_t i, void *job)
 {
-    pthread_t *threads = ps_xcalloc(jobs, sizeof *threads);
-    unsigned started = 0;
-    while (started + 1 < jobs && pthread_create(&threads[started], NULL, work, q) == 0)
-        started++;
-    work(q);
-    for (unsigned t = 0; t < started; t++)
-        pthread_join(threads[t], NULL);
-    free(threads);
+    (void)ctx, (void)i, (void)job; /* the host takes every home at the end */
 }
 
-/* Workers for `n` homes: `asked`, or one per online CPU for 0; never more than the homes. */
-static unsigned workers_for(unsigned asked, size_t n)
+static void drop_home(void *ctx, void *job)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t w = asked ? asked : cpus > 0 ? (size_t)cpus : 1;
-    if (w > n)
-        w = n;
-    return w ? (unsigned)w : 1;
+    (void)ctx;
+    home_job_free(job);
 }
 
 /* Every runtime of every home, as units in the order the homes were named. */
@@ -285,19 +252,15 @@ static int load_all(ps_host *h, unsigned flags, unsigned jobs, ps_error *err)
         h->nhomes = 0;
         return -1;
     }
-    job_queue q = {.h = h, .flags = flags, .njobs = h->nhomes};
+    load_run q = {.h = h, .flags = flags};
     q.jobs = ps_xcalloc(h->nhomes + 1, sizeof *q.jobs);
     for (size_t k = 0; k < h->nhomes; k++)
         q.jobs[k].path = paths[k];
-    atomic_init(&q.next, 0);
-    atomic_init(&q.first_failed, h->nhomes);
     ps_xml_init(); /* libxml2's main thread is the one that initialises it: this one */
-    run_jobs(&q, workers_for(jobs, h->nhomes));
-    size_t failed = atomic_load(&q.first_failed);
-    if (failed < h->nhomes) {
-        *err = q.jobs[failed].err;
-        rc = -1;
-    }
+    /* A failed home stops the call: the homes after it that are started
+     * anyway are few (the window), whatever the number of homes. */
+    rc = ps_ordered_map(h->nhomes, jobs, 2 * (size_t)ps_jobs_for(jobs, h->nhomes), load_one,
+                        keep_home, drop_home, &q, err);
     /* The host takes every home's parts, in order; a failed call frees them. */
     size_t total = 0;
     for (size_t k = 0; k < h->nhomes; k++)

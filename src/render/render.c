@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/ordered.h"
 #include "base/strbuf.h"
 
 /* A patched deployment.toml holds its runtime's target offset, read the way
@@ -115,34 +116,70 @@ static int render_file(const ps_plan *plan, const ps_cfile *f, const ps_edit *ed
     return 0;
 }
 
-int ps_render_next(const ps_plan *plan, size_t *pos, ps_rendered *out, ps_error *err)
+size_t ps_render_files(const ps_plan *plan, size_t **first)
 {
-    size_t i = *pos;
-    if (i >= plan->nedits)
-        return 1;
-    size_t j = i;
-    while (j < plan->nedits && plan->edits[j].file == plan->edits[i].file)
-        j++;
-    if (render_file(plan, plan->edits[i].file, plan->edits + i, j - i, out, err) < 0)
-        return -1;
-    *pos = j;
-    return 0;
+    size_t n = 0, cap = 0;
+    *first = NULL;
+    for (size_t i = 0; i < plan->nedits; i++)
+        if (i == 0 || plan->edits[i].file != plan->edits[i - 1].file)
+            *PS_PUSH(*first, n, cap) = i;
+    *PS_PUSH(*first, n, cap) = plan->nedits; /* the end of the last file */
+    return n - 1;
 }
 
-int ps_render(const ps_plan *plan, ps_rendered **out, size_t *n, ps_error *err)
+int ps_render_file(const ps_plan *plan, const size_t *first, size_t k, ps_rendered *out,
+                   ps_error *err)
 {
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0, pos = 0;
-    for (int rc; (rc = ps_render_next(plan, &pos, PS_PUSH(*out, *n, cap), err)) != 1;) {
-        if (rc < 0) {
-            ps_rendered_free(*out, *n - 1);
-            *out = NULL;
-            *n = 0;
-            return -1;
-        }
+    const ps_edit *e = &plan->edits[first[k]];
+    return render_file(plan, e->file, e, first[k + 1] - first[k], out, err);
+}
+
+/* ps_render on several threads: each file rendered on its own, kept in order. */
+typedef struct render_all {
+    const ps_plan *plan;
+    const size_t *first;
+    ps_rendered *out;
+} render_all;
+
+static void *render_one(void *ctx, size_t k, ps_error *err)
+{
+    render_all *a = ctx;
+    ps_rendered *r = ps_xcalloc(1, sizeof *r);
+    if (ps_render_file(a->plan, a->first, k, r, err) == 0)
+        return r;
+    free(r);
+    return NULL;
+}
+
+static void keep_one(void *ctx, size_t k, void *r)
+{
+    render_all *a = ctx;
+    a->out[k] = *(ps_rendered *)r;
+    free(r);
+}
+
+static void drop_one(void *ctx, void *r)
+{
+    (void)ctx;
+    ps_rendered_release(r);
+    free(r);
+}
+
+int ps_render(const ps_plan *plan, unsigned jobs, ps_rendered **out, size_t *n, ps_error *err)
+{
+    size_t *first;
+    size_t count = ps_render_files(plan, &first);
+    render_all a = {plan, first, ps_xcalloc(count + 1, sizeof *a.out)};
+    int rc = ps_ordered_map(count, jobs, count, render_one, keep_one, drop_one, &a, err);
+    free(first);
+    if (rc < 0) {
+        ps_rendered_free(a.out, count); /* those not kept are all zero */
+        *out = NULL;
+        *n = 0;
+        return -1;
     }
-    (*n)--; /* the slot pushed for a file that was not there */
+    *out = a.out;
+    *n = count;
     return 0;
 }
 

@@ -19,17 +19,24 @@ typedef struct ps_rendered {
     size_t len;
 } ps_rendered;
 
+/* The files the plan changes: their count, and in *first (caller frees)
+ * the index of each one's first edit, with plan->nedits after the last. */
+size_t ps_render_files(const ps_plan *plan, size_t **first);
+
 /*
- * The files the plan changes, one at a time in the plan's file order, so a
- * diff holds one file at a time: *pos starts at 0. 0 with `out` filled, 1
- * when no file is left, -1 with the file's path:line:col when it cannot be
- * rendered (or was changed on disk since it was loaded).
+ * File k of ps_render_files, rendered alone (any thread may render any
+ * file): 0 with `out` filled, -1 with the file's path:line:col when it
+ * cannot be rendered or was changed on disk since it was loaded. A diff
+ * renders its files this way, so that it holds only the files in flight.
  */
-int ps_render_next(const ps_plan *plan, size_t *pos, ps_rendered *out, ps_error *err);
+int ps_render_file(const ps_plan *plan, const size_t *first, size_t k, ps_rendered *out,
+                   ps_error *err);
 void ps_rendered_release(ps_rendered *r);
 
-/* Every file the plan changes, in the plan's file order (what an apply writes at once). */
-int ps_render(const ps_plan *plan, ps_rendered **out, size_t *n, ps_error *err);
+/* Every file the plan changes, in the plan's file order, rendered on `jobs`
+ * threads (0: one per online CPU): what an apply writes at once. The first
+ * file in order that cannot be rendered is the one reported. */
+int ps_render(const ps_plan *plan, unsigned jobs, ps_rendered **out, size_t *n, ps_error *err);
 void ps_rendered_free(ps_rendered *r, size_t n);
 
 #endif

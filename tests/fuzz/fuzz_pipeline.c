@@ -259,7 +259,7 @@ static int run(pass *p, const char *path, long target, unsigned flags)
             FINDING("%s:%d:%d: edit span [%zu, %zu) outside the file's %zu bytes", e->file->path,
                     e->line, e->col, e->span.start, e->span.end, e->file->len);
     }
-    if (ps_render(p->plan, &p->files, &p->nfiles, &p->err) < 0)
+    if (ps_render(p->plan, 1, &p->files, &p->nfiles, &p->err) < 0)
         FINDING("render refused its own plan: %s:%d:%d: %s", p->err.path, p->err.line, p->err.col,
                 p->err.message);
     report(p);

@@ -74,7 +74,7 @@ static void expect_render(const char *label, const ps_plan *plan, const char *pa
     memset(&err, 0, sizeof err);
     ps_rendered *out = NULL;
     size_t nout = 0;
-    int rc = ps_render(plan, &out, &nout, &err);
+    int rc = ps_render(plan, 1, &out, &nout, &err);
     int same = rc == 0 && nout == 1 && want && out[0].len == strlen(want) &&
                memcmp(out[0].data, want, out[0].len) == 0;
     char got[256];

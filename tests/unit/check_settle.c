@@ -74,7 +74,7 @@ START_TEST(a_home_keeps_its_sites_only)
     ps_rendered *out = NULL;
     size_t n = 0;
     ps_error err = {{0}, 0, 0, {0}};
-    ck_assert_msg(ps_render(p, &out, &n, &err) == 0, "%s", err.message);
+    ck_assert_msg(ps_render(p, 2, &out, &n, &err) == 0, "%s", err.message);
     ck_assert_uint_eq(n, 2);
     char *disk;
     size_t len;
@@ -98,19 +98,20 @@ START_TEST(a_file_changed_after_loading_is_refused)
     ps_host *h = open_home(&f, 3);
     ps_plan *p = plan_ok(h);
     fx_replace(in(&f, "k/" CARBON), "minimal Carbon", "minimal carbon");
-    size_t pos = 0;
+    size_t *first;
+    ck_assert_uint_eq(ps_render_files(p, &first), 2);
     ps_rendered r;
     ps_error err = {{0}, 0, 0, {0}};
-    ck_assert_int_eq(ps_render_next(p, &pos, &r, &err), -1);
+    ck_assert_int_eq(ps_render_file(p, first, 0, &r, &err), -1);
     ck_assert_str_eq(err.path, in(&f, "k/" CARBON));
     ck_assert_str_eq(err.message, "changed while portshift was reading it; run portshift again");
-    ck_assert_uint_eq(pos, 0);
+    free(first);
 
     /* Whole, it is refused the same way, and nothing is rendered. */
     ps_rendered *out = NULL;
     size_t n = 7;
     memset(&err, 0, sizeof err);
-    ck_assert_int_eq(ps_render(p, &out, &n, &err), -1);
+    ck_assert_int_eq(ps_render(p, 2, &out, &n, &err), -1);
     ck_assert_ptr_null(out);
     ck_assert_uint_eq(n, 0);
     ck_assert_str_eq(err.path, in(&f, "k/" CARBON));
@@ -132,12 +133,14 @@ START_TEST(a_patch_is_checked_against_the_dropped_file)
     ck_assert_str_eq(p->edits[0].text, "3");
     free(p->edits[0].text);
     p->edits[0].text = strdup("3<q/>");
-    size_t pos = 0;
+    size_t *first;
+    ps_render_files(p, &first);
     ps_rendered r;
     ps_error err = {{0}, 0, 0, {0}};
-    ck_assert_int_eq(ps_render_next(p, &pos, &r, &err), -1);
+    ck_assert_int_eq(ps_render_file(p, first, 0, &r, &err), -1);
     ck_assert_str_eq(err.path, in(&f, "k/" CARBON));
     ck_assert_str_eq(err.message, "internal error: patch changed the structure");
+    free(first);
     ps_plan_free(p);
     ps_host_free(h);
     fx_close(&f);
@@ -151,12 +154,14 @@ START_TEST(a_file_gone_after_loading_is_refused)
     ps_host *h = open_home(&f, 3);
     ps_plan *p = plan_ok(h);
     ck_assert_int_eq(unlink(in(&f, "k/" CATALINA)), 0);
-    size_t pos = 0;
+    size_t *first;
+    ps_render_files(p, &first);
     ps_rendered r;
     ps_error err = {{0}, 0, 0, {0}};
-    ck_assert_int_eq(ps_render_next(p, &pos, &r, &err), 0); /* carbon.xml is there */
+    ck_assert_int_eq(ps_render_file(p, first, 0, &r, &err), 0); /* carbon.xml is there */
     ps_rendered_release(&r);
-    ck_assert_int_eq(ps_render_next(p, &pos, &r, &err), -1);
+    ck_assert_int_eq(ps_render_file(p, first, 1, &r, &err), -1);
+    free(first);
     ck_assert_str_eq(err.path, in(&f, "k/" CATALINA));
     ck_assert_ptr_nonnull(strstr(err.message, "cannot open"));
     ps_plan_free(p);
