@@ -2,23 +2,21 @@
  * The command line: parses arguments, asks the host (src/host: the homes
  * of the call, loaded and held) for a plan or the findings of check,
  * prints them, and maps the outcome to an exit status. All state lives in
- * one `run` so the CLI can be called again and again in-process (tests do).
+ * one `cli_run` so the CLI can be called again and again in-process (tests do).
  */
 #include <portshift/portshift.h>
 
-#include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/error.h"
 #include "base/ordered.h"
 #include "base/strbuf.h"
 #include "catalog/catalog.h"
+#include "cli/args.h"
 #include "cli/help.h"
 #include "check/check.h"
 #include "host/host.h"
@@ -28,371 +26,17 @@
 #include "plan/plan.h"
 #include "render/render.h"
 
-#define OFFSET_MAX 65535L
-
-typedef enum command { CMD_PLAN, CMD_DIFF, CMD_APPLY, CMD_PORTS, CMD_CHECK, CMD_BATCH } command;
-
-typedef struct home_arg {
-    char *path;
-    int has_target;
-    long target;
-} home_arg;
-
-typedef enum format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN } format;
-
-typedef struct run {
-    command cmd;
-    format fmt;
-    int json, backup, force, repair, listening;
-    int quiet, color; /* no summary line; colour the diff */
-    int has_offset;
-    long offset;
-    unsigned jobs;        /* -j: homes loaded at once; 0: one per online CPU */
-    long first;           /* batch --first */
-    ps_port_range *avoid; /* batch --avoid */
-    size_t navoid, avoid_cap;
-    int batch_diff, batch_apply; /* batch --diff, --apply */
-    home_arg *args;
-    size_t nargs;
-    ps_host *host; /* the homes, held from before they are read until the output is out */
-    ps_plan *plan;
-    ps_check *check;
-    ps_batch *batch;
-    FILE *out, *err;
-    int out_errno; /* the first failed write to `out` */
-} run;
-
 /* Writes finished output to `out`, keeping the errno of a short write: by
  * the time the stream is flushed at exit, errno says nothing any more. */
-static void emit_bytes(run *r, const char *data, size_t len)
+static void emit_bytes(cli_run *r, const char *data, size_t len)
 {
     if (len && fwrite(data, 1, len, r->out) < len && !r->out_errno)
         r->out_errno = errno ? errno : EIO;
 }
 
-static void emit(run *r, const ps_strbuf *b)
+static void emit(cli_run *r, const ps_strbuf *b)
 {
     emit_bytes(r, b->data, b->len);
-}
-
-/* -j takes at most this many: far past the cores of any host portshift serves. */
-#define JOBS_MAX 256
-
-static int parse_jobs(run *r, const char *s, ps_error *err)
-{
-    char *end;
-    errno = 0;
-    long n = strtol(s, &end, 10);
-    if (!*s || *end || errno || n < 1 || n > JOBS_MAX)
-        return ps_error_set(err, NULL, 0, 0, "--jobs takes a number from 1 to %d, not '%s'",
-                            JOBS_MAX, s);
-    r->jobs = (unsigned)n;
-    return 0;
-}
-
-static int parse_offset(const char *s, long *v, ps_error *err)
-{
-    char *end;
-    errno = 0;
-    long n = strtol(s, &end, 10);
-    if (!*s || *end || errno)
-        return ps_error_set(err, NULL, 0, 0, "offset '%s' is not a number", s);
-    if (n < 0)
-        return ps_error_set(err, NULL, 0, 0, "offset %ld is negative", n);
-    if (n > OFFSET_MAX)
-        return ps_error_set(err, NULL, 0, 0, "offset %ld is larger than %ld", n, OFFSET_MAX);
-    *v = n;
-    return 0;
-}
-
-/* One PORT or PORT-PORT of --avoid. */
-static int parse_range(const char *item, ps_port_range *out)
-{
-    char *end;
-    errno = 0;
-    if (!isdigit((unsigned char)item[0]))
-        return -1;
-    long from = strtol(item, &end, 10), to = from;
-    if (*end == '-') {
-        if (!isdigit((unsigned char)end[1]))
-            return -1;
-        to = strtol(end + 1, &end, 10);
-    }
-    if (*end || errno || from < 1 || to > OFFSET_MAX || from > to)
-        return -1;
-    *out = (ps_port_range){from, to};
-    return 0;
-}
-
-/* PORT or PORT-PORT, comma-separated; --avoid may be given again. */
-static int parse_avoid(run *r, const char *list, ps_error *err)
-{
-    for (const char *p = list;; p++) {
-        size_t len = strcspn(p, ",");
-        char *item = ps_xstrndup(p, len);
-        ps_port_range range;
-        int rc = parse_range(item, &range);
-        if (rc < 0)
-            ps_error_set(err, NULL, 0, 0,
-                         "--avoid '%s' is not a port (1-%ld) or a range of them (PORT-PORT)", item,
-                         OFFSET_MAX);
-        free(item);
-        if (rc < 0)
-            return -1;
-        *PS_PUSH(r->avoid, r->navoid, r->avoid_cap) = range;
-        p += len;
-        if (!*p)
-            return 0;
-    }
-}
-
-static int is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* HOME=N: the last '=' starts the offset, unless the whole word names a folder. */
-static int parse_home(const char *word, home_arg *h, ps_error *err)
-{
-    const char *eq = strrchr(word, '=');
-    memset(h, 0, sizeof *h);
-    if (!eq || is_dir(word)) {
-        h->path = ps_xstrdup(word);
-        return 0;
-    }
-    h->path = ps_xstrndup(word, (size_t)(eq - word));
-    h->has_target = 1;
-    return parse_offset(eq + 1, &h->target, err);
-}
-
-/* What each option is, and which commands take it. */
-enum {
-    OPT_JSON = 256,
-    OPT_FORMAT,
-    OPT_REPAIR,
-    OPT_LISTENING,
-    OPT_BACKUP,
-    OPT_FORCE,
-    OPT_FIRST,
-    OPT_AVOID,
-    OPT_DIFF,
-    OPT_APPLY,
-    OPT_COLOR,
-};
-
-#define ON(c) (1u << (c))
-static const struct {
-    int id;
-    unsigned commands;
-} takes[] = {
-    {'o', ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS)},
-    {OPT_JSON, ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
-    {OPT_FORMAT, ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
-    {OPT_REPAIR, ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY)},
-    {OPT_LISTENING, ON(CMD_CHECK) | ON(CMD_BATCH)},
-    {OPT_BACKUP, ON(CMD_APPLY)},
-    {OPT_FORCE, ON(CMD_APPLY) | ON(CMD_BATCH)},
-    {OPT_FIRST, ON(CMD_BATCH)},
-    {OPT_AVOID, ON(CMD_BATCH)},
-    {OPT_DIFF, ON(CMD_BATCH)},
-    {OPT_APPLY, ON(CMD_BATCH)},
-    {'q', ON(CMD_DIFF) | ON(CMD_APPLY)},
-    {OPT_COLOR, ON(CMD_DIFF) | ON(CMD_BATCH)},
-    {'j',
-     ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
-};
-
-static const struct option long_options[] = {
-    {"offset", required_argument, NULL, 'o'},
-    {"json", no_argument, NULL, OPT_JSON},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"repair", no_argument, NULL, OPT_REPAIR},
-    {"listening", no_argument, NULL, OPT_LISTENING},
-    {"backup", no_argument, NULL, OPT_BACKUP},
-    {"force", no_argument, NULL, OPT_FORCE},
-    {"first", required_argument, NULL, OPT_FIRST},
-    {"avoid", required_argument, NULL, OPT_AVOID},
-    {"diff", no_argument, NULL, OPT_DIFF},
-    {"apply", no_argument, NULL, OPT_APPLY},
-    {"quiet", no_argument, NULL, 'q'},
-    {"jobs", required_argument, NULL, 'j'},
-    {"color", optional_argument, NULL, OPT_COLOR},
-    {"colour", optional_argument, NULL, OPT_COLOR},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-/* "--offset" for 'o': how an option is named in a message. */
-static const char *option_name(int id)
-{
-    static char name[40];
-    for (const struct option *o = long_options; o->name; o++)
-        if (o->val == id) {
-            snprintf(name, sizeof name, "--%s", o->name);
-            return name;
-        }
-    snprintf(name, sizeof name, "-%c", id);
-    return name;
-}
-
-static int takes_option(command cmd, int id)
-{
-    for (size_t i = 0; i < sizeof takes / sizeof takes[0]; i++)
-        if (takes[i].id == id)
-            return (takes[i].commands & ON(cmd)) != 0;
-    return 1;
-}
-
-/* auto: a terminal that NO_COLOR (no-color.org) and TERM=dumb leave alone. */
-static int parse_color(run *r, const char *when, ps_error *err)
-{
-    if (!when || strcmp(when, "auto") == 0) {
-        const char *term = getenv("TERM");
-        const char *no = getenv("NO_COLOR");
-        r->color = isatty(fileno(r->out)) && !(no && *no) && !(term && strcmp(term, "dumb") == 0);
-    } else if (strcmp(when, "always") == 0) {
-        r->color = 1;
-    } else if (strcmp(when, "never") == 0) {
-        r->color = 0;
-    } else {
-        return ps_error_set(err, NULL, 0, 0, "--color takes auto, always or never, not '%s'", when);
-    }
-    return 0;
-}
-
-static int parse_format(run *r, const char *f, ps_error *err)
-{
-    static const char *const names[] = {"text", "json", "markdown"};
-    for (size_t i = 0; i < 3; i++)
-        if (strcmp(f, names[i]) == 0) {
-            r->fmt = (format)i;
-            r->json = r->fmt == FMT_JSON;
-            return 0;
-        }
-    return ps_error_set(err, NULL, 0, 0, "--format takes text, json or markdown, not '%s'", f);
-}
-
-/* The command word: one of ours, or an error that suggests the closest. */
-static int parse_command(run *r, const char *word, ps_error *err)
-{
-    static const char *const names[] = {"plan", "diff", "apply", "ports", "check", "batch"};
-    for (size_t c = 0; c < sizeof names / sizeof names[0]; c++)
-        if (strcmp(word, names[c]) == 0) {
-            r->cmd = (command)c;
-            return 0;
-        }
-    const char *near = ps_cli_suggest(word);
-    if (near)
-        return ps_error_set(err, NULL, 0, 0, "unknown command '%s'; did you mean '%s'?", word,
-                            near);
-    return ps_error_set(err, NULL, 0, 0, "unknown command '%s'", word);
-}
-
-/* One option of the command; `arg` is its value. */
-static int take_option(run *r, int id, const char *arg, ps_error *err)
-{
-    switch (id) {
-    case 'o':
-        r->has_offset = 1;
-        return parse_offset(arg, &r->offset, err);
-    case OPT_JSON:
-        r->json = 1;
-        r->fmt = FMT_JSON;
-        return 0;
-    case OPT_FORMAT:
-        return parse_format(r, arg, err);
-    case OPT_REPAIR:
-        r->repair = 1;
-        return 0;
-    case OPT_LISTENING:
-        r->listening = 1;
-        return 0;
-    case OPT_BACKUP:
-        r->backup = 1;
-        return 0;
-    case OPT_FORCE:
-        r->force = 1;
-        return 0;
-    case OPT_FIRST:
-        return parse_offset(arg, &r->first, err);
-    case OPT_AVOID:
-        return parse_avoid(r, arg, err);
-    case OPT_DIFF:
-        r->batch_diff = 1;
-        return 0;
-    case OPT_APPLY:
-        r->batch_apply = 1;
-        return 0;
-    case 'q':
-        r->quiet = 1;
-        return 0;
-    case OPT_COLOR:
-        return parse_color(r, arg, err);
-    case 'j':
-        return parse_jobs(r, arg, err);
-    }
-    return 0;
-}
-
-/*
- * argv[1] is the command, the rest its options and homes in any order
- * (getopt_long, GNU's permuting kind; "--" ends the options). Sets *help
- * when the command's help was asked for instead.
- */
-static int parse_args(run *r, int argc, char **argv, int *help, ps_error *err)
-{
-    *help = 0;
-    if (argc < 2)
-        return ps_error_set(err, NULL, 0, 0, "no command given");
-    if (parse_command(r, argv[1], err) < 0)
-        return -1;
-    if (parse_color(r, "auto", err) < 0)
-        return -1;
-    /* check judges the homes as they are; batch chooses their offsets. */
-    const char *no_offset = r->cmd == CMD_CHECK
-                                ? "check takes no offset: it judges the homes as they are"
-                            : r->cmd == CMD_BATCH ? "batch takes no offset: it chooses them"
-                                                  : NULL;
-    optind = 0; /* a fresh scan: the CLI runs again and again in-process */
-    opterr = 0; /* our own messages, on our own stream */
-    int id;
-    char **words = argv + 1; /* getopt's argv: the command stands in for the program */
-    while ((id = getopt_long(argc - 1, words, ":o:qj:h", long_options, NULL)) != -1) {
-        if (id == 'h') {
-            *help = 1;
-            return 0;
-        }
-        if (id == '?' && optopt)
-            return ps_error_set(err, NULL, 0, 0, "unknown option '-%c' for %s", optopt, argv[1]);
-        if (id == '?') /* an unknown long option: the word just read */
-            return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s", words[optind - 1],
-                                argv[1]);
-        if (id == ':')
-            return ps_error_set(err, NULL, 0, 0, "%s needs a value", option_name(optopt));
-        if (id == 'o' && no_offset)
-            return ps_error_set(err, NULL, 0, 0, "%s", no_offset);
-        if (!takes_option(r->cmd, id))
-            return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s", option_name(id),
-                                argv[1]);
-        if (take_option(r, id, optarg, err) < 0)
-            return -1;
-    }
-    size_t cap = 0;
-    for (int i = 1 + optind; i < argc; i++) {
-        home_arg *h = PS_PUSH(r->args, r->nargs, cap);
-        if (parse_home(argv[i], h, err) < 0)
-            return -1;
-        if (h->has_target && no_offset)
-            return ps_error_set(err, NULL, 0, 0, "%s", no_offset);
-    }
-    if (r->batch_diff && r->batch_apply)
-        return ps_error_set(err, NULL, 0, 0, "batch takes --diff or --apply, not both");
-    if (r->cmd == CMD_BATCH && r->force && !r->batch_apply)
-        return ps_error_set(err, NULL, 0, 0, "--force goes with batch --apply");
-    if (!r->nargs)
-        return ps_error_set(err, NULL, 0, 0, "no HOME given");
-    return 0;
 }
 
 /* The path a diff shows for a file: relative to the current directory when
@@ -414,7 +58,7 @@ static char *display_path(const char *path)
 }
 
 /* The diff of one rendered file, coloured when asked: what the CLI prints for it. */
-static void diff_text(const run *r, const ps_rendered *f, ps_strbuf *out)
+static void diff_text(const cli_run *r, const ps_rendered *f, ps_strbuf *out)
 {
     ps_strbuf b = PS_STRBUF_INIT;
     char *shown = display_path(f->file->path);
@@ -428,7 +72,7 @@ static void diff_text(const run *r, const ps_rendered *f, ps_strbuf *out)
     ps_strbuf_free(&b);
 }
 
-static void diff_one(run *r, const ps_rendered *f)
+static void diff_one(cli_run *r, const ps_rendered *f)
 {
     ps_strbuf b = PS_STRBUF_INIT;
     diff_text(r, f, &b);
@@ -436,7 +80,7 @@ static void diff_one(run *r, const ps_rendered *f)
     ps_strbuf_free(&b);
 }
 
-static void do_diff(run *r, ps_rendered *files, size_t n)
+static void do_diff(cli_run *r, ps_rendered *files, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         diff_one(r, &files[i]);
@@ -444,7 +88,7 @@ static void do_diff(run *r, ps_rendered *files, size_t n)
 
 /* "portshift: diff: 2 homes, 3 files, 5 edits" on stderr, like git apply
  * --stat's last line: what a diff or an apply amounted to, at a glance. */
-static void summary(const run *r, const char *verb, size_t nfiles)
+static void summary(const cli_run *r, const char *verb, size_t nfiles)
 {
     if (r->quiet || !r->plan)
         return;
@@ -462,7 +106,7 @@ static void summary(const run *r, const char *verb, size_t nfiles)
 
 /* diff's files, for ps_ordered_map: rendered and diffed on any thread, printed in order. */
 typedef struct diff_run {
-    run *r;
+    cli_run *r;
     const size_t *first;
 } diff_run;
 
@@ -501,7 +145,7 @@ static void drop_diff(void *ctx, void *text)
  * where it stands: what came before it is on stdout, and the status says
  * not to use it.
  */
-static int stream_diff(run *r, ps_error *err)
+static int stream_diff(cli_run *r, ps_error *err)
 {
     size_t *first;
     size_t n = ps_render_files(r->plan, &first);
@@ -516,7 +160,7 @@ static int stream_diff(run *r, ps_error *err)
     return n ? PS_EXIT_PENDING : PS_EXIT_OK;
 }
 
-static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
+static int do_apply(cli_run *r, ps_rendered *files, size_t n, ps_error *err)
 {
     ps_strbuf b = PS_STRBUF_INIT;
     int rc = ps_host_apply(r->host, files, n, r->force ? PS_HOST_FORCE : 0,
@@ -527,13 +171,13 @@ static int do_apply(run *r, ps_rendered *files, size_t n, ps_error *err)
     return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
 }
 
-static void print_warnings(run *r, const ps_diags *warnings)
+static void print_warnings(cli_run *r, const ps_diags *warnings)
 {
     for (size_t i = 0; i < warnings->count; i++)
         ps_error_print(r->err, "warning", &warnings->items[i]);
 }
 
-static int do_check(run *r, ps_error *err)
+static int do_check(cli_run *r, ps_error *err)
 {
     if (ps_host_check(&r->check, r->host, r->listening ? PS_CHECK_LISTENING : 0, err) < 0)
         return PS_EXIT_ERROR;
@@ -556,7 +200,7 @@ static int do_check(run *r, ps_error *err)
  * first in every form, so a diff's reader sees why each file changes (patch
  * and git apply skip the lines before the first "---").
  */
-static int do_batch(run *r, ps_error *err)
+static int do_batch(cli_run *r, ps_error *err)
 {
     ps_batch_options o = {.first = r->first,
                           .avoid = r->avoid,
@@ -601,7 +245,7 @@ done:
 }
 
 /* The homes as the host takes them: --offset fills in a target for each home without one. */
-static int open_host(run *r, ps_error *err)
+static int open_host(cli_run *r, ps_error *err)
 {
     ps_home_spec *specs = ps_xcalloc(r->nargs, sizeof *specs);
     for (size_t i = 0; i < r->nargs; i++) {
@@ -622,7 +266,7 @@ static int open_host(run *r, ps_error *err)
     return rc;
 }
 
-static int execute(run *r, ps_error *err)
+static int execute(cli_run *r, ps_error *err)
 {
     if (open_host(r, err) < 0)
         return PS_EXIT_ERROR;
@@ -664,7 +308,7 @@ static int execute(run *r, ps_error *err)
     return status;
 }
 
-static void run_free(run *r)
+static void run_free(cli_run *r)
 {
     ps_check_free(r->check);
     ps_plan_free(r->plan);
@@ -692,7 +336,7 @@ static int flush_failed(FILE *f, int kept)
  * After a successful apply the files are written, so exit 2 ("nothing was
  * written") would be false: the lost output is then only reported.
  */
-static int check_output(const run *r, int status, FILE *out, FILE *err)
+static int check_output(const cli_run *r, int status, FILE *out, FILE *err)
 {
     int e = flush_failed(out, r->out_errno);
     if (e) {
@@ -708,7 +352,7 @@ static int check_output(const run *r, int status, FILE *out, FILE *err)
 }
 
 /* portshift 0.2.0 (catalog 2026.12.1): the rules are versioned apart from the code. */
-static int print_version(run *r, ps_error *err)
+static int print_version(cli_run *r, ps_error *err)
 {
     ps_catalog *cat;
     if (ps_catalog_builtin(&cat, err) < 0)
@@ -723,7 +367,7 @@ static int print_version(run *r, ps_error *err)
 }
 
 /* help, help COMMAND, COMMAND --help: to stdout, exit 0. */
-static int print_help(run *r, const char *name, ps_error *err)
+static int print_help(cli_run *r, const char *name, ps_error *err)
 {
     ps_strbuf b = PS_STRBUF_INIT;
     int rc = 0;
@@ -750,7 +394,7 @@ static void usage_to(FILE *f)
 
 int ps_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
-    run r = {.out = out, .err = err};
+    cli_run r = {.out = out, .err = err};
     ps_error e = {{0}, 0, 0, {0}};
     int status, help = 0;
     const char *first = argc > 1 ? argv[1] : "";
@@ -769,7 +413,7 @@ int ps_cli_main(int argc, char **argv, FILE *out, FILE *err)
         }
         if (status == PS_EXIT_ERROR)
             ps_error_print(err, "error", &e);
-    } else if (parse_args(&r, argc, argv, &help, &e) < 0) {
+    } else if (ps_cli_parse_args(&r, argc, argv, &help, &e) < 0) {
         ps_error_print(err, "error", &e);
         usage_to(err);
         status = PS_EXIT_ERROR;

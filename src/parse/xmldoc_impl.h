@@ -1,7 +1,8 @@
 /*
- * Inside the XML reader: what xmldoc.c (lexing, strict parsing, the tree)
- * and xpath.c (queries over that tree) share. libxml2 types stay in these
- * two files; xmldoc.h shows none.
+ * Inside the XML reader: what xmldoc.c (lexing, strict parsing, the tree),
+ * xpath.c (queries over that tree) and xmlguard.c (libxml2 initialised
+ * once, errors captured, nothing external loaded) share. libxml2 types stay
+ * in these files; xmldoc.h shows none.
  */
 #ifndef PS_PARSE_XMLDOC_IMPL_H
 #define PS_PARSE_XMLDOC_IMPL_H

@@ -1,0 +1,330 @@
+#include "cli/args.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "base/strbuf.h"
+#include "cli/help.h"
+
+#define OFFSET_MAX 65535L
+
+/* -j takes at most this many: far past the cores of any host portshift serves. */
+#define JOBS_MAX 256
+
+static int parse_jobs(cli_run *r, const char *s, ps_error *err)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(s, &end, 10);
+    if (!*s || *end || errno || n < 1 || n > JOBS_MAX)
+        return ps_error_set(err, NULL, 0, 0, "--jobs takes a number from 1 to %d, not '%s'",
+                            JOBS_MAX, s);
+    r->jobs = (unsigned)n;
+    return 0;
+}
+
+static int parse_offset(const char *s, long *v, ps_error *err)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(s, &end, 10);
+    if (!*s || *end || errno)
+        return ps_error_set(err, NULL, 0, 0, "offset '%s' is not a number", s);
+    if (n < 0)
+        return ps_error_set(err, NULL, 0, 0, "offset %ld is negative", n);
+    if (n > OFFSET_MAX)
+        return ps_error_set(err, NULL, 0, 0, "offset %ld is larger than %ld", n, OFFSET_MAX);
+    *v = n;
+    return 0;
+}
+
+/* One PORT or PORT-PORT of --avoid. */
+static int parse_range(const char *item, ps_port_range *out)
+{
+    char *end;
+    errno = 0;
+    if (!isdigit((unsigned char)item[0]))
+        return -1;
+    long from = strtol(item, &end, 10), to = from;
+    if (*end == '-') {
+        if (!isdigit((unsigned char)end[1]))
+            return -1;
+        to = strtol(end + 1, &end, 10);
+    }
+    if (*end || errno || from < 1 || to > OFFSET_MAX || from > to)
+        return -1;
+    *out = (ps_port_range){from, to};
+    return 0;
+}
+
+/* PORT or PORT-PORT, comma-separated; --avoid may be given again. */
+static int parse_avoid(cli_run *r, const char *list, ps_error *err)
+{
+    for (const char *p = list;; p++) {
+        size_t len = strcspn(p, ",");
+        char *item = ps_xstrndup(p, len);
+        ps_port_range range;
+        int rc = parse_range(item, &range);
+        if (rc < 0)
+            ps_error_set(err, NULL, 0, 0,
+                         "--avoid '%s' is not a port (1-%ld) or a range of them (PORT-PORT)", item,
+                         OFFSET_MAX);
+        free(item);
+        if (rc < 0)
+            return -1;
+        *PS_PUSH(r->avoid, r->navoid, r->avoid_cap) = range;
+        p += len;
+        if (!*p)
+            return 0;
+    }
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* HOME=N: the last '=' starts the offset, unless the whole word names a folder. */
+static int parse_home(const char *word, home_arg *h, ps_error *err)
+{
+    const char *eq = strrchr(word, '=');
+    memset(h, 0, sizeof *h);
+    if (!eq || is_dir(word)) {
+        h->path = ps_xstrdup(word);
+        return 0;
+    }
+    h->path = ps_xstrndup(word, (size_t)(eq - word));
+    h->has_target = 1;
+    return parse_offset(eq + 1, &h->target, err);
+}
+
+/* What each option is, and which commands take it. */
+enum {
+    OPT_JSON = 256,
+    OPT_FORMAT,
+    OPT_REPAIR,
+    OPT_LISTENING,
+    OPT_BACKUP,
+    OPT_FORCE,
+    OPT_FIRST,
+    OPT_AVOID,
+    OPT_DIFF,
+    OPT_APPLY,
+    OPT_COLOR,
+};
+
+#define ON(c) (1u << (c))
+static const struct {
+    int id;
+    unsigned commands;
+} takes[] = {
+    {'o', ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS)},
+    {OPT_JSON, ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
+    {OPT_FORMAT, ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
+    {OPT_REPAIR, ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY)},
+    {OPT_LISTENING, ON(CMD_CHECK) | ON(CMD_BATCH)},
+    {OPT_BACKUP, ON(CMD_APPLY)},
+    {OPT_FORCE, ON(CMD_APPLY) | ON(CMD_BATCH)},
+    {OPT_FIRST, ON(CMD_BATCH)},
+    {OPT_AVOID, ON(CMD_BATCH)},
+    {OPT_DIFF, ON(CMD_BATCH)},
+    {OPT_APPLY, ON(CMD_BATCH)},
+    {'q', ON(CMD_DIFF) | ON(CMD_APPLY)},
+    {OPT_COLOR, ON(CMD_DIFF) | ON(CMD_BATCH)},
+    {'j',
+     ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
+};
+
+static const struct option long_options[] = {
+    {"offset", required_argument, NULL, 'o'},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"repair", no_argument, NULL, OPT_REPAIR},
+    {"listening", no_argument, NULL, OPT_LISTENING},
+    {"backup", no_argument, NULL, OPT_BACKUP},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"first", required_argument, NULL, OPT_FIRST},
+    {"avoid", required_argument, NULL, OPT_AVOID},
+    {"diff", no_argument, NULL, OPT_DIFF},
+    {"apply", no_argument, NULL, OPT_APPLY},
+    {"quiet", no_argument, NULL, 'q'},
+    {"jobs", required_argument, NULL, 'j'},
+    {"color", optional_argument, NULL, OPT_COLOR},
+    {"colour", optional_argument, NULL, OPT_COLOR},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* "--offset" for 'o': how an option is named in a message. */
+static const char *option_name(int id)
+{
+    static char name[40];
+    for (const struct option *o = long_options; o->name; o++)
+        if (o->val == id) {
+            snprintf(name, sizeof name, "--%s", o->name);
+            return name;
+        }
+    snprintf(name, sizeof name, "-%c", id);
+    return name;
+}
+
+static int takes_option(command cmd, int id)
+{
+    for (size_t i = 0; i < sizeof takes / sizeof takes[0]; i++)
+        if (takes[i].id == id)
+            return (takes[i].commands & ON(cmd)) != 0;
+    return 1;
+}
+
+/* auto: a terminal that NO_COLOR (no-color.org) and TERM=dumb leave alone. */
+static int parse_color(cli_run *r, const char *when, ps_error *err)
+{
+    if (!when || strcmp(when, "auto") == 0) {
+        const char *term = getenv("TERM");
+        const char *no = getenv("NO_COLOR");
+        r->color = isatty(fileno(r->out)) && !(no && *no) && !(term && strcmp(term, "dumb") == 0);
+    } else if (strcmp(when, "always") == 0) {
+        r->color = 1;
+    } else if (strcmp(when, "never") == 0) {
+        r->color = 0;
+    } else {
+        return ps_error_set(err, NULL, 0, 0, "--color takes auto, always or never, not '%s'", when);
+    }
+    return 0;
+}
+
+static int parse_format(cli_run *r, const char *f, ps_error *err)
+{
+    static const char *const names[] = {"text", "json", "markdown"};
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(f, names[i]) == 0) {
+            r->fmt = (format)i;
+            r->json = r->fmt == FMT_JSON;
+            return 0;
+        }
+    return ps_error_set(err, NULL, 0, 0, "--format takes text, json or markdown, not '%s'", f);
+}
+
+/* The command word: one of ours, or an error that suggests the closest. */
+static int parse_command(cli_run *r, const char *word, ps_error *err)
+{
+    static const char *const names[] = {"plan", "diff", "apply", "ports", "check", "batch"};
+    for (size_t c = 0; c < sizeof names / sizeof names[0]; c++)
+        if (strcmp(word, names[c]) == 0) {
+            r->cmd = (command)c;
+            return 0;
+        }
+    const char *near = ps_cli_suggest(word);
+    if (near)
+        return ps_error_set(err, NULL, 0, 0, "unknown command '%s'; did you mean '%s'?", word,
+                            near);
+    return ps_error_set(err, NULL, 0, 0, "unknown command '%s'", word);
+}
+
+/* One option of the command; `arg` is its value. */
+static int take_option(cli_run *r, int id, const char *arg, ps_error *err)
+{
+    switch (id) {
+    case 'o':
+        r->has_offset = 1;
+        return parse_offset(arg, &r->offset, err);
+    case OPT_JSON:
+        r->json = 1;
+        r->fmt = FMT_JSON;
+        return 0;
+    case OPT_FORMAT:
+        return parse_format(r, arg, err);
+    case OPT_REPAIR:
+        r->repair = 1;
+        return 0;
+    case OPT_LISTENING:
+        r->listening = 1;
+        return 0;
+    case OPT_BACKUP:
+        r->backup = 1;
+        return 0;
+    case OPT_FORCE:
+        r->force = 1;
+        return 0;
+    case OPT_FIRST:
+        return parse_offset(arg, &r->first, err);
+    case OPT_AVOID:
+        return parse_avoid(r, arg, err);
+    case OPT_DIFF:
+        r->batch_diff = 1;
+        return 0;
+    case OPT_APPLY:
+        r->batch_apply = 1;
+        return 0;
+    case 'q':
+        r->quiet = 1;
+        return 0;
+    case OPT_COLOR:
+        return parse_color(r, arg, err);
+    case 'j':
+        return parse_jobs(r, arg, err);
+    }
+    return 0;
+}
+
+int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *err)
+{
+    *help = 0;
+    if (argc < 2)
+        return ps_error_set(err, NULL, 0, 0, "no command given");
+    if (parse_command(r, argv[1], err) < 0)
+        return -1;
+    if (parse_color(r, "auto", err) < 0)
+        return -1;
+    /* check judges the homes as they are; batch chooses their offsets. */
+    const char *no_offset = r->cmd == CMD_CHECK
+                                ? "check takes no offset: it judges the homes as they are"
+                            : r->cmd == CMD_BATCH ? "batch takes no offset: it chooses them"
+                                                  : NULL;
+    optind = 0; /* a fresh scan: the CLI runs again and again in-process */
+    opterr = 0; /* our own messages, on our own stream */
+    int id;
+    char **words = argv + 1; /* getopt's argv: the command stands in for the program */
+    while ((id = getopt_long(argc - 1, words, ":o:qj:h", long_options, NULL)) != -1) {
+        if (id == 'h') {
+            *help = 1;
+            return 0;
+        }
+        if (id == '?' && optopt)
+            return ps_error_set(err, NULL, 0, 0, "unknown option '-%c' for %s", optopt, argv[1]);
+        if (id == '?') /* an unknown long option: the word just read */
+            return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s", words[optind - 1],
+                                argv[1]);
+        if (id == ':')
+            return ps_error_set(err, NULL, 0, 0, "%s needs a value", option_name(optopt));
+        if (id == 'o' && no_offset)
+            return ps_error_set(err, NULL, 0, 0, "%s", no_offset);
+        if (!takes_option(r->cmd, id))
+            return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s", option_name(id),
+                                argv[1]);
+        if (take_option(r, id, optarg, err) < 0)
+            return -1;
+    }
+    size_t cap = 0;
+    for (int i = 1 + optind; i < argc; i++) {
+        home_arg *h = PS_PUSH(r->args, r->nargs, cap);
+        if (parse_home(argv[i], h, err) < 0)
+            return -1;
+        if (h->has_target && no_offset)
+            return ps_error_set(err, NULL, 0, 0, "%s", no_offset);
+    }
+    if (r->batch_diff && r->batch_apply)
+        return ps_error_set(err, NULL, 0, 0, "batch takes --diff or --apply, not both");
+    if (r->cmd == CMD_BATCH && r->force && !r->batch_apply)
+        return ps_error_set(err, NULL, 0, 0, "--force goes with batch --apply");
+    if (!r->nargs)
+        return ps_error_set(err, NULL, 0, 0, "no HOME given");
+    return 0;
+}

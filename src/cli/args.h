@@ -1,0 +1,54 @@
+/*
+ * The command line as parsed: the command, its options, its homes (HOME or
+ * HOME=N), checked against what each command takes, with a message for
+ * every word that does not fit. cli.c runs what it says; the whole state of
+ * one invocation is a cli_run, so the CLI can be called again and again
+ * in-process (tests do).
+ */
+#ifndef PS_CLI_ARGS_H
+#define PS_CLI_ARGS_H
+
+#include <stdio.h>
+
+#include <portshift/portshift.h>
+
+typedef enum command { CMD_PLAN, CMD_DIFF, CMD_APPLY, CMD_PORTS, CMD_CHECK, CMD_BATCH } command;
+
+typedef struct home_arg {
+    char *path;
+    int has_target;
+    long target;
+} home_arg;
+
+typedef enum format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN } format;
+
+typedef struct cli_run {
+    command cmd;
+    format fmt;
+    int json, backup, force, repair, listening;
+    int quiet, color; /* no summary line; colour the diff */
+    int has_offset;
+    long offset;
+    unsigned jobs;        /* -j: homes loaded at once; 0: one per online CPU */
+    long first;           /* batch --first */
+    ps_port_range *avoid; /* batch --avoid */
+    size_t navoid, avoid_cap;
+    int batch_diff, batch_apply; /* batch --diff, --apply */
+    home_arg *args;
+    size_t nargs;
+    ps_host *host; /* the homes, held from before they are read until the output is out */
+    ps_plan *plan;
+    ps_check *check;
+    ps_batch *batch;
+    FILE *out, *err;
+    int out_errno; /* the first failed write to `out` */
+} cli_run;
+
+/*
+ * argv[1] is the command, the rest its options and homes in any order
+ * (getopt_long, GNU's permuting kind; "--" ends the options). Sets *help
+ * when the command's help was asked for instead.
+ */
+int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *err);
+
+#endif
