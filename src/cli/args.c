@@ -175,7 +175,7 @@ static const char *option_name(int id)
     return name;
 }
 
-static int takes_option(command cmd, int id)
+static int takes_option(cli_command cmd, int id)
 {
     for (size_t i = 0; i < sizeof takes / sizeof takes[0]; i++)
         if (takes[i].id == id)
@@ -205,7 +205,7 @@ static int parse_format(cli_run *r, const char *f, ps_error *err)
     static const char *const names[] = {"text", "json", "markdown"};
     for (size_t i = 0; i < 3; i++)
         if (strcmp(f, names[i]) == 0) {
-            r->fmt = (format)i;
+            r->fmt = (cli_format)i;
             r->json = r->fmt == FMT_JSON;
             return 0;
         }
@@ -218,7 +218,7 @@ static int parse_command(cli_run *r, const char *word, ps_error *err)
     static const char *const names[] = {"plan", "diff", "apply", "ports", "check", "batch"};
     for (size_t c = 0; c < sizeof names / sizeof names[0]; c++)
         if (strcmp(word, names[c]) == 0) {
-            r->cmd = (command)c;
+            r->cmd = (cli_command)c;
             return 0;
         }
     const char *near = ps_cli_suggest(word);

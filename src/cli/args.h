@@ -12,7 +12,14 @@
 
 #include <portshift/portshift.h>
 
-typedef enum command { CMD_PLAN, CMD_DIFF, CMD_APPLY, CMD_PORTS, CMD_CHECK, CMD_BATCH } command;
+typedef enum cli_command {
+    CMD_PLAN,
+    CMD_DIFF,
+    CMD_APPLY,
+    CMD_PORTS,
+    CMD_CHECK,
+    CMD_BATCH
+} cli_command;
 
 typedef struct home_arg {
     char *path;
@@ -20,11 +27,11 @@ typedef struct home_arg {
     long target;
 } home_arg;
 
-typedef enum format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN } format;
+typedef enum cli_format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN } cli_format;
 
 typedef struct cli_run {
-    command cmd;
-    format fmt;
+    cli_command cmd;
+    cli_format fmt;
     int json, backup, force, repair, listening;
     int quiet, color; /* no summary line; colour the diff */
     int has_offset;
