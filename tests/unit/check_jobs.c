@@ -31,6 +31,8 @@ static int cmp_str(const void *a, const void *b)
 /* `cmd` over every corpus home, named in order or in reverse, from the corpus folder. */
 static cli_result run_all(const char *cmd, int jobs, int reverse)
 {
+    /* cli_run takes 63 words: every home must be named, none cut off. */
+    ck_assert_msg(ntrees <= 56, "%d corpus homes: too many words for one cli_run", ntrees);
     ps_strbuf line = PS_STRBUF_INIT;
     ps_strbuf_printf(&line, "%s -j %d", cmd, jobs);
     for (int i = 0; i < ntrees; i++)
