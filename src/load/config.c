@@ -263,8 +263,13 @@ static void walker_free(walker *w)
 
 int ps_cfile_xml(ps_cfile *f, ps_xml_need need, ps_error *err)
 {
-    if (!f->xml && ps_xmldoc_lex(&f->xml, f->path, f->data, f->len, err) < 0)
-        return -1;
+    if (!f->xml) {
+        if (ps_xmldoc_lex(&f->xml, f->path, f->data, f->len, err) < 0)
+            return -1;
+        f->lexed = 1;
+        f->nelems = f->xml->nelems;
+        f->nattrs = f->xml->nattrs;
+    }
     if (need == PS_XML_CHECKED)
         return ps_xmldoc_check(f->xml, f->path, err);
     if (need == PS_XML_TREE)
@@ -351,11 +356,6 @@ void ps_cfile_drop(ps_cfile *f)
 {
     if (!f->data)
         return;
-    if (f->xml) {
-        f->lexed = 1;
-        f->nelems = f->xml->nelems;
-        f->nattrs = f->xml->nattrs;
-    }
     release_parsed(f);
     f->digest = ps_bytes_digest(f->data, f->len);
     free(f->data);
@@ -380,14 +380,19 @@ int ps_cfile_bytes(const ps_cfile *f, char **data, size_t *len, ps_error *err)
                         "changed while portshift was reading it; run portshift again");
 }
 
+ps_cfile ps_cfile_twin(const ps_cfile *f)
+{
+    return (ps_cfile){.rel = f->rel,
+                      .path = f->path,
+                      .root = f->root,
+                      .root_rel = f->root_rel,
+                      .is_toml = f->is_toml,
+                      .generated = f->generated};
+}
+
 int ps_cfile_open(ps_cfile *copy, const ps_cfile *f, ps_error *err)
 {
-    *copy = (ps_cfile){.rel = f->rel,
-                       .path = f->path,
-                       .root = f->root,
-                       .root_rel = f->root_rel,
-                       .is_toml = f->is_toml,
-                       .generated = f->generated};
+    *copy = ps_cfile_twin(f);
     if (ps_cfile_bytes(f, &copy->data, &copy->len, err) < 0)
         return -1;
     int rc = ps_cfile_parse(copy, err);

@@ -30,8 +30,8 @@ typedef struct ps_cfile {
     char *data;     /* the bytes as read; NULL once dropped (ps_cfile_drop) */
     size_t len;
     uint64_t digest; /* of the bytes, once dropped */
-    /* An XML file lexed before its bytes were dropped: its element and
-     * attribute counts, which a patch must keep (the render checks them). */
+    /* An XML file once lexed: its element and attribute counts, kept when
+     * its bytes are dropped; a patch must keep them (the render checks). */
     int lexed;
     size_t nelems, nattrs;
     int is_xml;     /* a .xml file */
@@ -106,6 +106,10 @@ void ps_cfile_drop(ps_cfile *f);
  */
 int ps_cfile_open(ps_cfile *copy, const ps_cfile *f, ps_error *err);
 void ps_cfile_close(ps_cfile *copy);
+
+/* A file named as `f` (names borrowed) that holds nothing yet: what
+ * ps_cfile_open reads f's bytes into, and the render a patch of them. */
+ps_cfile ps_cfile_twin(const ps_cfile *f);
 
 /* The bytes alone of ps_cfile_open, NUL-terminated, in *data (caller frees). */
 int ps_cfile_bytes(const ps_cfile *f, char **data, size_t *len, ps_error *err);

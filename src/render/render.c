@@ -38,21 +38,14 @@ static int offset_reads_back(const ps_plan *plan, const ps_cfile *copy, const ps
 static int verify(const ps_plan *plan, const ps_cfile *orig, const char *data, size_t len,
                   const ps_edit *edits, const size_t *new_start, size_t nedits, ps_error *err)
 {
-    ps_cfile copy = {.rel = orig->rel,
-                     .path = orig->path,
-                     .root = orig->root,
-                     .root_rel = orig->root_rel,
-                     .data = (char *)data,
-                     .len = len,
-                     .is_toml = orig->is_toml};
+    ps_cfile copy = ps_cfile_twin(orig);
+    copy.data = (char *)data;
+    copy.len = len;
     int rc = ps_cfile_parse(&copy, err);
     if (rc == 0 && copy.is_xml)
         rc = ps_cfile_xml(&copy, PS_XML_CHECKED, err);
-    int lexed = orig->xml || orig->lexed;
-    size_t nelems = orig->xml ? orig->xml->nelems : orig->nelems;
-    size_t nattrs = orig->xml ? orig->xml->nattrs : orig->nattrs;
-    if (rc == 0 && lexed && copy.xml &&
-        (copy.xml->nelems != nelems || copy.xml->nattrs != nattrs)) {
+    if (rc == 0 && orig->lexed && copy.lexed &&
+        (copy.nelems != orig->nelems || copy.nattrs != orig->nattrs)) {
         rc = ps_error_set(err, orig->path, edits[0].line, edits[0].col,
                           "internal error: patch changed the structure");
     }
@@ -69,10 +62,8 @@ static int verify(const ps_plan *plan, const ps_cfile *orig, const char *data, s
     }
     if (rc == 0 && orig->is_toml)
         rc = offset_reads_back(plan, &copy, edits, err);
-    ps_xmldoc_free(copy.xml);
-    ps_toml_free(&copy.toml);
-    ps_props_free(&copy.props);
-    ps_lines_free(&copy.lines);
+    copy.data = NULL; /* the caller's */
+    ps_cfile_close(&copy);
     return rc;
 }
 
