@@ -2,7 +2,7 @@
 # home folders. Installed as share/bash-completion/completions/portshift;
 # works on its own too (source it), as it needs no bash-completion helper.
 
-_portshift_commands="plan diff apply ports check batch help"
+_portshift_commands="plan diff apply ports check batch recover help"
 
 # The options of each command (DESIGN §4 and doc/portshift.1).
 _portshift_options()
@@ -15,6 +15,7 @@ _portshift_options()
     apply) echo "--offset --repair --backup --force $common" ;;
     check) echo "--listening --json --format $common" ;;
     batch) echo "--first --avoid --listening --diff --apply --force --color --json --format $common" ;;
+    recover) echo "--discard --force --help --quiet" ;;
     esac
 }
 

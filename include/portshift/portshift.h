@@ -74,7 +74,13 @@ enum ps_host_flags {
      * refused with a message naming the command that finishes it. */
     PS_HOST_WRITE = 1,
     /* With PS_HOST_WRITE: that finishing may write to a home whose server runs. */
-    PS_HOST_FORCE = 2
+    PS_HOST_FORCE = 2,
+    /* With PS_HOST_WRITE: only lock the homes and deal with their records;
+     * nothing is loaded (the host then has no runtime). `portshift recover`. */
+    PS_HOST_RECOVER = 4,
+    /* With PS_HOST_WRITE: an interrupted apply's record and staged files are
+     * dropped rather than finished, every file kept as it is. */
+    PS_HOST_DISCARD = 8
 };
 
 /*

@@ -46,3 +46,14 @@ char *ps_path_absolute(const char *path)
         return NULL;
     return ps_path_join(cwd, path);
 }
+
+char *ps_path_shown(const char *path)
+{
+    char cwd[PATH_MAX];
+    if (path[0] != '/' || !getcwd(cwd, sizeof cwd))
+        return ps_xstrdup(path);
+    size_t n = strlen(cwd);
+    if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/' && path[n + 1])
+        return ps_xstrdup(path + n + 1);
+    return ps_xstrdup(path);
+}

@@ -16,4 +16,8 @@ const char *ps_path_base(const char *path);
  * read. Caller frees. */
 char *ps_path_absolute(const char *path);
 
+/* An absolute `path` as messages show paths: relative to the current folder
+ * when it lies beneath it, else as it is. Caller frees. */
+char *ps_path_shown(const char *path);
+
 #endif

@@ -118,6 +118,7 @@ enum {
     OPT_DIFF,
     OPT_APPLY,
     OPT_COLOR,
+    OPT_DISCARD,
 };
 
 #define ON(c) (1u << (c))
@@ -131,12 +132,13 @@ static const struct {
     {OPT_REPAIR, ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY)},
     {OPT_LISTENING, ON(CMD_CHECK) | ON(CMD_BATCH)},
     {OPT_BACKUP, ON(CMD_APPLY)},
-    {OPT_FORCE, ON(CMD_APPLY) | ON(CMD_BATCH)},
+    {OPT_FORCE, ON(CMD_APPLY) | ON(CMD_BATCH) | ON(CMD_RECOVER)},
+    {OPT_DISCARD, ON(CMD_RECOVER)},
     {OPT_FIRST, ON(CMD_BATCH)},
     {OPT_AVOID, ON(CMD_BATCH)},
     {OPT_DIFF, ON(CMD_BATCH)},
     {OPT_APPLY, ON(CMD_BATCH)},
-    {'q', ON(CMD_DIFF) | ON(CMD_APPLY)},
+    {'q', ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_RECOVER)},
     {OPT_COLOR, ON(CMD_DIFF) | ON(CMD_BATCH)},
     {'j',
      ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
@@ -154,6 +156,7 @@ static const struct option long_options[] = {
     {"avoid", required_argument, NULL, OPT_AVOID},
     {"diff", no_argument, NULL, OPT_DIFF},
     {"apply", no_argument, NULL, OPT_APPLY},
+    {"discard", no_argument, NULL, OPT_DISCARD},
     {"quiet", no_argument, NULL, 'q'},
     {"jobs", required_argument, NULL, 'j'},
     {"color", optional_argument, NULL, OPT_COLOR},
@@ -215,7 +218,8 @@ static int parse_format(cli_run *r, const char *f, ps_error *err)
 /* The command word: one of ours, or an error that suggests the closest. */
 static int parse_command(cli_run *r, const char *word, ps_error *err)
 {
-    static const char *const names[] = {"plan", "diff", "apply", "ports", "check", "batch"};
+    static const char *const names[] = {"plan",  "diff",  "apply",  "ports",
+                                        "check", "batch", "recover"};
     for (size_t c = 0; c < sizeof names / sizeof names[0]; c++)
         if (strcmp(word, names[c]) == 0) {
             r->cmd = (cli_command)c;
@@ -263,6 +267,9 @@ static int take_option(cli_run *r, int id, const char *arg, ps_error *err)
     case OPT_APPLY:
         r->batch_apply = 1;
         return 0;
+    case OPT_DISCARD:
+        r->discard = 1;
+        return 0;
     case 'q':
         r->quiet = 1;
         return 0;
@@ -284,10 +291,11 @@ int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *er
     if (parse_color(r, "auto", err) < 0)
         return -1;
     /* check judges the homes as they are; batch chooses their offsets. */
-    const char *no_offset = r->cmd == CMD_CHECK
-                                ? "check takes no offset: it judges the homes as they are"
-                            : r->cmd == CMD_BATCH ? "batch takes no offset: it chooses them"
-                                                  : NULL;
+    const char *no_offset =
+        r->cmd == CMD_CHECK     ? "check takes no offset: it judges the homes as they are"
+        : r->cmd == CMD_BATCH   ? "batch takes no offset: it chooses them"
+        : r->cmd == CMD_RECOVER ? "recover takes no offset: it finishes what was interrupted"
+                                : NULL;
     optind = 0; /* a fresh scan: the CLI runs again and again in-process */
     opterr = 0; /* our own messages, on our own stream */
     int id;

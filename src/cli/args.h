@@ -18,7 +18,8 @@ typedef enum cli_command {
     CMD_APPLY,
     CMD_PORTS,
     CMD_CHECK,
-    CMD_BATCH
+    CMD_BATCH,
+    CMD_RECOVER
 } cli_command;
 
 typedef struct home_arg {
@@ -33,6 +34,7 @@ typedef struct cli_run {
     cli_command cmd;
     cli_format fmt;
     int json, backup, force, repair, listening;
+    int discard; /* recover --discard */
     int quiet, color; /* no summary line; colour the diff */
     int has_offset;
     long offset;

@@ -160,6 +160,8 @@ static int stream_diff(cli_run *r, ps_error *err)
     return n ? PS_EXIT_PENDING : PS_EXIT_OK;
 }
 
+static void print_warnings(cli_run *r, const ps_diags *warnings);
+
 static int do_apply(cli_run *r, ps_rendered *files, size_t n, ps_error *err)
 {
     ps_strbuf b = PS_STRBUF_INIT;
@@ -167,6 +169,7 @@ static int do_apply(cli_run *r, ps_rendered *files, size_t n, ps_error *err)
                            r->backup ? PS_APPLY_BACKUP : 0, &b, err);
     if (!r->quiet)
         emit(r, &b);
+    print_warnings(r, &r->host->warnings);
     ps_strbuf_free(&b);
     return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
 }
@@ -254,14 +257,17 @@ static int open_host(cli_run *r, ps_error *err)
                                   .has_target = a->has_target || r->has_offset,
                                   .target = a->has_target ? a->target : r->offset};
     }
-    int write = r->cmd == CMD_APPLY || r->batch_apply;
+    int write = r->cmd == CMD_APPLY || r->batch_apply || r->cmd == CMD_RECOVER;
     unsigned flags = write ? PS_HOST_WRITE | (r->force ? PS_HOST_FORCE : 0) : 0;
+    if (r->cmd == CMD_RECOVER)
+        flags |= PS_HOST_RECOVER | (r->discard ? PS_HOST_DISCARD : 0);
     int rc = ps_host_open_jobs(&r->host, specs, r->nargs, flags, r->jobs, err);
     free(specs);
     if (rc == 0) {
         /* What finishing a crashed apply did comes first. */
         const char *recovered = ps_host_recovered(r->host);
-        emit_bytes(r, recovered, strlen(recovered));
+        if (!(r->cmd == CMD_RECOVER && r->quiet))
+            emit_bytes(r, recovered, strlen(recovered));
     }
     return rc;
 }
@@ -270,6 +276,8 @@ static int execute(cli_run *r, ps_error *err)
 {
     if (open_host(r, err) < 0)
         return PS_EXIT_ERROR;
+    if (r->cmd == CMD_RECOVER)
+        return PS_EXIT_OK; /* what it did is out; a home with nothing to do says nothing */
     if (r->cmd == CMD_CHECK)
         return do_check(r, err);
     if (r->cmd == CMD_BATCH)

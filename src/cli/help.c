@@ -2,7 +2,8 @@
 
 #include <string.h>
 
-const char *const ps_cli_commands[] = {"plan", "diff", "apply", "ports", "check", "batch", "help"};
+const char *const ps_cli_commands[] = {"plan",  "diff",  "apply",   "ports",
+                                       "check", "batch", "recover", "help"};
 const size_t ps_cli_ncommands = sizeof ps_cli_commands / sizeof ps_cli_commands[0];
 
 static const char homes_text[] =
@@ -84,6 +85,16 @@ static const help helps[] = {
      "      --json        the same as --format json\n"
      "      --format F    text (default) or json (schemas/batch.schema.json)\n",
      "portshift batch --apply am1 am2 is"},
+    {"recover", "portshift recover [--discard] [--force] [-q] HOME...",
+     "Deals with the record an interrupted apply left in each home named, and nothing\n"
+     "else: finishes that home's part of the apply (a copy of a home is finished in\n"
+     "place), or with --discard removes the record and its staged files and keeps every\n"
+     "file as it is. A record is trusted only when the caller or root wrote it and every\n"
+     "path in it stays in its home; the message says which command works when not.",
+     "      --discard     drop the interrupted apply: the files stay as they are\n"
+     "      --force       finish it even when wso2carbon.pid names a live process\n"
+     "  -q, --quiet       print nothing on success\n",
+     "portshift recover /opt/wso2am-4.2.0"},
     {"help", "portshift help [COMMAND]", "Prints the help of a command, or the synopsis of all.",
      "", "portshift help diff"},
 };

@@ -62,7 +62,9 @@ static int hold_homes(ps_host *h, unsigned flags, ps_error *err)
                       write ? PS_LOCK_EXCLUSIVE : PS_LOCK_SHARED, PS_LOCK_WAIT_MS, err) < 0)
         goto done;
     if (write) {
-        rc = ps_recover(&h->locks, (flags & PS_HOST_FORCE) != 0, &h->recovered, err);
+        unsigned how = ((flags & PS_HOST_FORCE) ? PS_RECOVER_FORCE : 0) |
+                       ((flags & PS_HOST_DISCARD) ? PS_RECOVER_DISCARD : 0);
+        rc = ps_recover(&h->locks, how, &h->recovered, err);
         goto done;
     }
     for (size_t i = 0; i < h->nargs; i++)
@@ -155,15 +157,19 @@ static void set_targets(ps_host *h, ps_unit *unit, size_t home)
  * before an apply reads a home: they sit beside the home's config files,
  * which only the load lists in full.
  */
-static int remove_staged(const ps_host *h, const ps_config *cfgs, size_t n, ps_error *err)
+static int remove_staged(const ps_host *h, const char *home, const ps_config *cfgs, size_t n,
+                         ps_error *err)
 {
-    const char **paths = NULL;
-    size_t np = 0, cap = 0;
+    long held = ps_locks_find(&h->locks, home);
+    if (held < 0)
+        return ps_error_set(err, home, 0, 0, "not held: cannot remove what an apply left");
+    const char **rels = NULL;
+    size_t nrels = 0, cap = 0;
     for (size_t u = 0; u < n; u++)
         for (size_t i = 0; i < cfgs[u].nfiles; i++)
-            *PS_PUSH(paths, np, cap) = cfgs[u].files[i].path;
-    int rc = ps_recover_staged(paths, np, &h->locks, err);
-    free(paths);
+            *PS_PUSH(rels, nrels, cap) = cfgs[u].files[i].rel;
+    int rc = ps_recover_staged(h->locks.items[held].fd, home, rels, nrels, err);
+    free(rels);
     return rc;
 }
 
@@ -204,7 +210,7 @@ static int load_home(const ps_host *h, home_job *j, unsigned flags, ps_error *er
     j->sites = ps_xcalloc(n + 1, sizeof *j->sites);
     if (ps_config_load_home(j->cfgs, j->home, err) < 0)
         return -1;
-    if ((flags & PS_HOST_WRITE) && remove_staged(h, j->cfgs, n, err) < 0)
+    if ((flags & PS_HOST_WRITE) && remove_staged(h, j->path, j->cfgs, n, err) < 0)
         return -1;
     for (size_t r = 0; r < n; r++) {
         /* The main runtime comes first; its profiles share its version. */
@@ -322,7 +328,9 @@ int ps_host_load(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes
         h->args[i].target = homes[i].has_target ? homes[i].target : 0;
     }
     /* The catalog first: the homes are held no longer than needed. */
-    if (hold_homes(h, flags, err) < 0 || load_all(h, flags, jobs, err) < 0)
+    if (hold_homes(h, flags, err) < 0)
+        goto fail;
+    if (!(flags & PS_HOST_RECOVER) && load_all(h, flags, jobs, err) < 0)
         goto fail;
     *out = h;
     return 0;
@@ -364,6 +372,7 @@ void ps_host_free(ps_host *h)
     ps_catalog_free(h->own_cat);
     ps_locks_release(&h->locks);
     ps_strbuf_free(&h->recovered);
+    ps_diags_free(&h->warnings);
     free(h);
 }
 
@@ -556,8 +565,9 @@ int ps_host_apply(ps_host *h, const ps_rendered *files, size_t n, unsigned flags
         w[i].expect_len = files[i].orig_len;
         had_backup[i] = backup && ps_backup_exists(w[i].path);
         w[i].home = home_of(h, files[i].file);
+        w[i].rel = files[i].file->rel;
     }
-    int rc = ps_apply_files(w, n, apply_flags, err);
+    int rc = ps_apply_write(w, n, apply_flags, &h->warnings, err);
     free(w);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const char *path = files[i].file->path;

@@ -18,6 +18,7 @@
 
 #include <portshift/portshift.h>
 
+#include "base/error.h"
 #include "base/strbuf.h"
 #include "catalog/catalog.h"
 #include "output/lock.h"
@@ -46,6 +47,7 @@ struct ps_host {
     size_t nunits;
     ps_locks locks; /* every home, from before it is read until ps_host_free */
     ps_strbuf recovered;
+    ps_diags warnings; /* of an apply that landed: what went wrong after */
 };
 
 /* ps_host_open_jobs with catalog `cat` (borrowed; NULL: the built-in one). */

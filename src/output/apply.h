@@ -14,6 +14,8 @@
 
 #include <portshift/portshift.h>
 
+#include "base/error.h"
+
 /* One file to replace. Every pointer is borrowed for the duration of the call. */
 typedef struct ps_write {
     const char *path; /* file to replace (may be a symlink: write through to its target) */
@@ -22,9 +24,14 @@ typedef struct ps_write {
     const char *expect; /* the bytes the file had when read (to detect a concurrent change) */
     size_t expect_len;
     /* The home the file belongs to, locked exclusively by the caller: each
-     * distinct home receives the apply's record. NULL for a file of no home
-     * (when no entry names a home, a crash between renames is not recorded). */
+     * distinct home receives its record of the apply. NULL for a file of no
+     * home (the operator's own choice: written with the caller's rights, as
+     * named, and a crash between renames is not recorded). */
     const char *home;
+    /* With a home: the file's path relative to it ("repository/conf/carbon.xml"),
+     * resolved beneath the home without following symlinks (the privilege
+     * boundary, DESIGN §2.5). */
+    const char *rel;
 } ps_write;
 
 /* Keep the original of each file as <path>.bak, unless that backup exists already. */
@@ -73,6 +80,11 @@ enum { PS_APPLY_BACKUP = 1 };
  * the directory that could not be synced).
  */
 int ps_apply_files(const ps_write *w, size_t n, unsigned flags, ps_error *err);
+
+/* ps_apply_files, with what went wrong after every file was in place (a
+ * record that could not be removed, a folder that could not be synced after
+ * that) added to `warnings` (NULL: dropped). */
+int ps_apply_write(const ps_write *w, size_t n, unsigned flags, ps_diags *warnings, ps_error *err);
 
 /* "<path>.bak": where PS_APPLY_BACKUP keeps path's original. The caller frees it. */
 char *ps_backup_name(const char *path);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,11 @@
 
 #include "base/error.h"
 #include "base/path.h"
+#include "output/beneath.h"
 #include "output/durable.h"
 #include "parse/file.h"
 
-#define MAGIC "portshift journal 1\n"
+#define MAGIC "portshift journal 2\n"
 
 void ps_journal_new_id(ps_journal *j)
 {
@@ -25,73 +27,138 @@ void ps_journal_new_id(ps_journal *j)
     clock_gettime(CLOCK_REALTIME, &t);
     free(j->id);
     j->id = ps_xasprintf("%lx-%llx.%09ld-%u", (unsigned long)getpid(), (long long)t.tv_sec,
-                         t.tv_nsec, counter++);
+                         t.tv_nsec, __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
 }
 
-void ps_journal_add_home(ps_journal *j, const char *home)
+void ps_home_id_set(ps_home_id *id, dev_t dev, ino_t ino, const char *path)
 {
-    *PS_PUSH(j->homes, j->nhomes, j->caphomes) = ps_xstrdup(home);
+    free(id->path);
+    *id = (ps_home_id){dev, ino, ps_xstrdup(path)};
 }
 
-void ps_journal_add_rename(ps_journal *j, const char *from, const char *to)
+void ps_journal_add_peer(ps_journal *j, dev_t dev, ino_t ino, const char *path)
 {
-    *PS_PUSH(j->renames, j->nrenames, j->caprenames) =
-        (ps_journal_rename){ps_xstrdup(from), ps_xstrdup(to)};
+    ps_home_id *p = PS_PUSH(j->peers, j->npeers, j->cappeers);
+    *p = (ps_home_id){0};
+    ps_home_id_set(p, dev, ino, path);
 }
 
-void ps_journal_add_drop(ps_journal *j, const char *staged)
+static char *dup_or_null(const char *s)
 {
-    *PS_PUSH(j->drops, j->ndrops, j->capdrops) = ps_xstrdup(staged);
+    return s ? ps_xstrdup(s) : NULL;
+}
+
+void ps_journal_add_move(ps_journal_part *p, const ps_journal_move *m)
+{
+    ps_journal_move *to = PS_PUSH(p->moves, p->nmoves, p->capmoves);
+    *to = *m;
+    to->link = dup_or_null(m->link);
+    to->staged = ps_xstrdup(m->staged);
+    to->target = ps_xstrdup(m->target);
+}
+
+void ps_journal_add_drop(ps_journal_part *p, const char *staged)
+{
+    *PS_PUSH(p->drops, p->ndrops, p->capdrops) = ps_xstrdup(staged);
+}
+
+static void part_free(ps_journal_part *p)
+{
+    for (size_t i = 0; i < p->nmoves; i++) {
+        free(p->moves[i].link);
+        free(p->moves[i].staged);
+        free(p->moves[i].target);
+    }
+    for (size_t i = 0; i < p->ndrops; i++)
+        free(p->drops[i]);
+    free(p->moves);
+    free(p->drops);
 }
 
 void ps_journal_free(ps_journal *j)
 {
-    for (size_t i = 0; i < j->nhomes; i++)
-        free(j->homes[i]);
-    for (size_t i = 0; i < j->nrenames; i++) {
-        free(j->renames[i].from);
-        free(j->renames[i].to);
-    }
-    for (size_t i = 0; i < j->ndrops; i++)
-        free(j->drops[i]);
-    free(j->homes);
-    free(j->renames);
-    free(j->drops);
+    free(j->home.path);
+    free(j->commit.path);
+    for (size_t i = 0; i < j->npeers; i++)
+        free(j->peers[i].path);
+    part_free(&j->part);
+    part_free(&j->undo);
+    free(j->peers);
     free(j->id);
+    free(j->undo_id);
     memset(j, 0, sizeof *j);
 }
 
+int ps_journal_is_commit(const ps_journal *j)
+{
+    return j->home.dev == j->commit.dev && j->home.ino == j->commit.ino;
+}
+
+int ps_journal_is_done(const ps_journal *j)
+{
+    return !j->undo_id && j->part.nmoves == 0 && j->part.ndrops == 0;
+}
+
+/* ---- the text ---- */
+
 static void put_path(ps_strbuf *out, const char *path)
 {
-    ps_strbuf_printf(out, "%zu:", strlen(path));
+    ps_strbuf_printf(out, " %zu:", strlen(path));
     ps_strbuf_puts(out, path);
 }
+
+static void put_id(ps_strbuf *out, const char *word, const ps_home_id *id)
+{
+    ps_strbuf_printf(out, "%s %ju %ju", word, (uintmax_t)id->dev, (uintmax_t)id->ino);
+    put_path(out, id->path);
+    ps_strbuf_puts(out, "\n");
+}
+
+static void put_digest(ps_strbuf *out, int present, uint64_t d)
+{
+    if (present)
+        ps_strbuf_printf(out, " %016" PRIx64, d);
+    else
+        ps_strbuf_puts(out, " -");
+}
+
+static void put_part(ps_strbuf *out, const ps_journal_part *p);
 
 void ps_journal_format(const ps_journal *j, ps_strbuf *out)
 {
     ps_strbuf_puts(out, MAGIC);
     ps_strbuf_printf(out, "id %s\n", j->id);
-    for (size_t i = 0; i < j->nhomes; i++) {
-        ps_strbuf_puts(out, "home ");
-        put_path(out, j->homes[i]);
-        ps_strbuf_puts(out, "\n");
-    }
-    for (size_t i = 0; i < j->nrenames; i++) {
-        ps_strbuf_puts(out, "rename ");
-        put_path(out, j->renames[i].from);
-        ps_strbuf_puts(out, " ");
-        put_path(out, j->renames[i].to);
-        ps_strbuf_puts(out, "\n");
-    }
-    for (size_t i = 0; i < j->ndrops; i++) {
-        ps_strbuf_puts(out, "drop ");
-        put_path(out, j->drops[i]);
-        ps_strbuf_puts(out, "\n");
+    put_id(out, "home", &j->home);
+    put_id(out, "commit", &j->commit);
+    for (size_t i = 0; i < j->npeers; i++)
+        put_id(out, "peer", &j->peers[i]);
+    put_part(out, &j->part);
+    if (j->undo_id) {
+        ps_strbuf_printf(out, "undo %s\n", j->undo_id);
+        put_part(out, &j->undo);
     }
     ps_strbuf_puts(out, "end\n");
 }
 
-/* ---- parsing ---- */
+static void put_part(ps_strbuf *out, const ps_journal_part *p)
+{
+    for (size_t i = 0; i < p->nmoves; i++) {
+        const ps_journal_move *m = &p->moves[i];
+        ps_strbuf_puts(out, m->link ? "link" : "move");
+        if (m->link)
+            put_path(out, m->link);
+        put_path(out, m->staged);
+        put_path(out, m->target);
+        put_digest(out, m->had_old, m->old_digest);
+        put_digest(out, 1, m->new_digest);
+        ps_strbuf_puts(out, "\n");
+    }
+    for (size_t i = 0; i < p->ndrops; i++) {
+        ps_strbuf_puts(out, "drop");
+        put_path(out, p->drops[i]);
+        ps_strbuf_puts(out, "\n");
+    }
+}
 
 typedef struct reader {
     const char *data;
@@ -123,34 +190,124 @@ static int expect(reader *r, const char *word)
                          : fail_at(r, r->pos, "expected ", word[0] == '\n' ? "end of line" : word);
 }
 
-/* "<bytes>:<path>": an absolute path of 1 to PATH_MAX bytes, no NUL. */
-static int read_path(reader *r, char **out)
+/* A decimal number of at most 20 digits, no sign, no leading zero. */
+static int read_number(reader *r, uintmax_t *out)
 {
-    size_t at = r->pos, n = 0, digits = 0;
-    while (r->pos < r->len && r->data[r->pos] >= '0' && r->data[r->pos] <= '9' && digits < 6) {
-        n = n * 10 + (size_t)(r->data[r->pos++] - '0');
-        digits++;
+    size_t at = r->pos, digits = 0;
+    uintmax_t v = 0;
+    while (r->pos < r->len && r->data[r->pos] >= '0' && r->data[r->pos] <= '9') {
+        unsigned d = (unsigned)(r->data[r->pos++] - '0');
+        if (++digits > 20 || v > (UINTMAX_MAX - d) / 10)
+            return fail_at(r, at, "number out of range", NULL);
+        v = v * 10 + d;
     }
-    if (!digits || (digits > 1 && r->data[at] == '0') || n == 0 || n > PATH_MAX)
+    if (!digits || (digits > 1 && r->data[at] == '0'))
+        return fail_at(r, at, "expected a number", NULL);
+    *out = v;
+    return 0;
+}
+
+enum path_kind { PATH_ABSOLUTE, PATH_BENEATH };
+
+/* " <bytes>:<path>": 1 to PATH_MAX bytes, no NUL, of the kind asked for. */
+static int read_path(reader *r, enum path_kind kind, char **out)
+{
+    uintmax_t n;
+    if (expect(r, " ") < 0)
+        return -1;
+    size_t at = r->pos;
+    if (read_number(r, &n) < 0 || n == 0 || n > PATH_MAX)
         return fail_at(r, at, "expected the length of a path (1 to 4096 bytes)", NULL);
     if (expect(r, ":") < 0)
         return -1;
     if (r->len - r->pos < n)
         return fail_at(r, at, "path runs past the end of the record", NULL);
     const char *p = r->data + r->pos;
-    if (memchr(p, '\0', n) || p[0] != '/')
-        return fail_at(r, r->pos, "not an absolute path", NULL);
-    *out = ps_xstrndup(p, n);
-    r->pos += n;
+    char *s = ps_xstrndup(p, (size_t)n);
+    int ok = !memchr(p, '\0', (size_t)n) &&
+             (kind == PATH_ABSOLUTE ? s[0] == '/' && (s[1] == '\0' || ps_rel_is_beneath(s + 1))
+                                    : ps_rel_is_beneath(s));
+    if (!ok) {
+        free(s);
+        return fail_at(r, r->pos,
+                       kind == PATH_ABSOLUTE
+                           ? "not a resolved absolute path"
+                           : "not a path beneath the home (absolute, '.' or '..')",
+                       NULL);
+    }
+    *out = s;
+    r->pos += (size_t)n;
     return 0;
 }
 
-static int parse_items(reader *r, ps_journal *j)
+static int read_id(reader *r, ps_home_id *id)
 {
-    if (!take(r, MAGIC))
-        return fail_at(r, 0, "not a portshift journal (or not this version of one)", NULL);
-    if (expect(r, "id ") < 0)
+    uintmax_t dev, ino;
+    if (expect(r, " ") < 0 || read_number(r, &dev) < 0 || expect(r, " ") < 0 ||
+        read_number(r, &ino) < 0 || read_path(r, PATH_ABSOLUTE, &id->path) < 0)
         return -1;
+    id->dev = (dev_t)dev;
+    id->ino = (ino_t)ino;
+    return expect(r, "\n");
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* " <16 hex digits>", or " -" where `absent_ok`. */
+static int read_digest(reader *r, int absent_ok, int *present, uint64_t *d)
+{
+    if (expect(r, " ") < 0)
+        return -1;
+    *present = 1;
+    *d = 0;
+    if (absent_ok && take(r, "-")) {
+        *present = 0;
+        return 0;
+    }
+    size_t at = r->pos;
+    for (int i = 0; i < 16; i++) {
+        int v = r->pos < r->len ? hexval(r->data[r->pos]) : -1;
+        if (v < 0)
+            return fail_at(r, at, "expected a digest (16 hex digits)", NULL);
+        *d = *d << 4 | (uint64_t)v;
+        r->pos++;
+    }
+    return 0;
+}
+
+static int read_move(reader *r, ps_journal_part *part, int link)
+{
+    ps_journal_move m = {0};
+    int rc = -1, present;
+    size_t at = r->pos;
+    enum path_kind kind = link ? PATH_ABSOLUTE : PATH_BENEATH;
+    if (link && read_path(r, PATH_BENEATH, &m.link) < 0)
+        goto done;
+    if (read_path(r, kind, &m.staged) < 0 || read_path(r, kind, &m.target) < 0 ||
+        read_digest(r, 1, &m.had_old, &m.old_digest) < 0 ||
+        read_digest(r, 0, &present, &m.new_digest) < 0)
+        goto done;
+    if (!ps_is_staged_for(m.staged, m.target)) {
+        fail_at(r, at, "not a file staged beside the one it replaces: ", m.staged);
+        goto done;
+    }
+    if (expect(r, "\n") < 0)
+        goto done;
+    ps_journal_add_move(part, &m);
+    rc = 0;
+done:
+    free(m.link);
+    free(m.staged);
+    free(m.target);
+    return rc;
+}
+
+/* Lengths checked by hand: an id is what ps_journal_new_id makes. */
+static int read_id_word(reader *r, char **out)
+{
     size_t at = r->pos;
     while (r->pos < r->len && r->data[r->pos] != '\n' && r->pos - at < 64) {
         char c = r->data[r->pos];
@@ -160,44 +317,52 @@ static int parse_items(reader *r, ps_journal *j)
     }
     if (r->pos == at)
         return fail_at(r, at, "expected an id", NULL);
-    j->id = ps_xstrndup(r->data + at, r->pos - at);
-    if (expect(r, "\n") < 0)
-        return -1;
+    *out = ps_xstrndup(r->data + at, r->pos - at);
+    return expect(r, "\n");
+}
 
-    while (take(r, "home ")) {
-        char *home;
-        if (read_path(r, &home) < 0)
-            return -1;
-        *PS_PUSH(j->homes, j->nhomes, j->caphomes) = home;
-        if (expect(r, "\n") < 0)
-            return -1;
-    }
-    if (!j->nhomes)
-        return fail_at(r, r->pos, "expected ", "home");
-    while (r->pos < r->len && take(r, "rename ")) {
-        ps_journal_rename *p = PS_PUSH(j->renames, j->nrenames, j->caprenames);
-        p->from = p->to = NULL;
-        size_t from_at = r->pos;
-        if (read_path(r, &p->from) < 0 || expect(r, " ") < 0 || read_path(r, &p->to) < 0)
-            return -1;
-        if (!ps_is_staged_for(p->from, p->to))
-            return fail_at(r, from_at, "not a file staged beside the one it replaces: ", p->from);
-        if (expect(r, "\n") < 0)
+static int read_part(reader *r, ps_journal_part *p)
+{
+    for (;;) {
+        int link = take(r, "link");
+        if (!link && !take(r, "move"))
+            break;
+        if (read_move(r, p, link) < 0)
             return -1;
     }
-    while (take(r, "drop ")) {
-        size_t drop_at = r->pos;
+    while (take(r, "drop")) {
+        size_t drop_at = r->pos + 1;
         char *staged;
-        if (read_path(r, &staged) < 0)
+        if (read_path(r, PATH_BENEATH, &staged) < 0)
             return -1;
-        *PS_PUSH(j->drops, j->ndrops, j->capdrops) = staged;
+        *PS_PUSH(p->drops, p->ndrops, p->capdrops) = staged;
         if (!ps_is_staged_name(ps_path_base(staged)))
             return fail_at(r, drop_at, "not a staged file: ", staged);
         if (expect(r, "\n") < 0)
             return -1;
     }
+    return 0;
+}
+
+static int parse_items(reader *r, ps_journal *j)
+{
+    if (!take(r, MAGIC))
+        return fail_at(r, 0, "not a portshift journal (or not this version of one)", NULL);
+    if (expect(r, "id ") < 0 || read_id_word(r, &j->id) < 0 || expect(r, "home") < 0 ||
+        read_id(r, &j->home) < 0 || expect(r, "commit") < 0 || read_id(r, &j->commit) < 0)
+        return -1;
+    while (take(r, "peer")) {
+        ps_home_id *p = PS_PUSH(j->peers, j->npeers, j->cappeers);
+        *p = (ps_home_id){0};
+        if (read_id(r, p) < 0)
+            return -1;
+    }
+    if (read_part(r, &j->part) < 0)
+        return -1;
+    if (take(r, "undo ") && (read_id_word(r, &j->undo_id) < 0 || read_part(r, &j->undo) < 0))
+        return -1;
     if (!take(r, "end\n"))
-        return fail_at(r, r->pos, "expected 'rename', 'drop' or 'end'", NULL);
+        return fail_at(r, r->pos, "expected 'move', 'link', 'drop', 'undo' or 'end'", NULL);
     if (r->pos != r->len)
         return fail_at(r, r->pos, "text after 'end'", NULL);
     return 0;
@@ -215,114 +380,127 @@ int ps_journal_parse(ps_journal *j, const char *data, size_t len, const char *pa
     return rc;
 }
 
-/* ---- files ---- */
+/* ---- the file ---- */
 
-char *ps_journal_path(const char *home)
-{
-    return ps_path_join(home, PS_JOURNAL_NAME);
-}
-
-int ps_journal_exists(const char *home, ps_error *err)
+int ps_journal_exists(int homefd, const char *shown, ps_error *err)
 {
     struct stat st;
-    char *path = ps_journal_path(home);
-    int rc = 1;
-    if (lstat(path, &st) < 0)
-        rc =
-            errno == ENOENT ? 0 : ps_error_set(err, path, 0, 0, "cannot stat: %s", strerror(errno));
+    if (fstatat(homefd, PS_JOURNAL_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        return 1;
+    if (errno == ENOENT)
+        return 0;
+    char *path = ps_path_join(shown, PS_JOURNAL_NAME);
+    ps_error_set(err, path, 0, 0, "cannot stat: %s", strerror(errno));
     free(path);
-    return rc;
+    return -1;
 }
 
-int ps_journal_read(const char *home, ps_journal *j, ps_error *err)
+/* Why a record that is there cannot be trusted, or NULL. */
+static const char *untrusted(const struct stat *st)
 {
-    char *path = ps_journal_path(home), *data = NULL;
-    size_t len;
+    if (!S_ISREG(st->st_mode))
+        return "not a regular file";
+    if (st->st_nlink != 1)
+        return "has other names (hard links)";
+    if (st->st_uid != geteuid() && st->st_uid != 0)
+        return "written by another user (not by you or root)";
+    if (st->st_mode & (S_IWGRP | S_IWOTH))
+        return "writable by others";
+    if ((size_t)st->st_size > PS_JOURNAL_MAX)
+        return "too large to be a record";
+    return NULL;
+}
+
+int ps_journal_read(int homefd, const char *shown, ps_journal *j, ps_error *err)
+{
+    char *path = ps_path_join(shown, PS_JOURNAL_NAME);
+    char *data = NULL;
+    int rc = -1;
     struct stat st;
-    int rc = 1;
-    if (lstat(path, &st) < 0)
-        rc =
-            errno == ENOENT ? 0 : ps_error_set(err, path, 0, 0, "cannot stat: %s", strerror(errno));
-    else if (!S_ISREG(st.st_mode)) /* never followed: a record is a file portshift wrote */
-        rc = ps_error_set(err, path, 0, 0, "not a regular file");
-    else if (ps_file_read(path, &data, &len, err) < 0 ||
-             ps_journal_parse(j, data, len, path, err) < 0)
-        rc = -1;
+    memset(j, 0, sizeof *j);
+    /* O_NONBLOCK | O_NOFOLLOW: a FIFO or a symlink put there is refused, never waited on. */
+    int fd = openat(homefd, PS_JOURNAL_NAME, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            rc = 0;
+        else if (errno == ELOOP || errno == ENXIO)
+            ps_error_set(err, path, 0, 0, "not a regular file");
+        else
+            ps_error_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
+        goto done;
+    }
+    if (fstat(fd, &st) < 0) {
+        ps_error_set(err, path, 0, 0, "cannot stat: %s", strerror(errno));
+        goto done;
+    }
+    const char *why = untrusted(&st);
+    if (why) {
+        ps_error_set(err, path, 0, 0, "not a record portshift can trust: %s", why);
+        goto done;
+    }
+    size_t len = (size_t)st.st_size, got = 0;
+    data = ps_xmalloc(len + 1);
+    while (got < len) {
+        ssize_t n = read(fd, data + got, len - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            ps_error_set(err, path, 0, 0, n < 0 ? "cannot read: %s" : "cannot read: %s",
+                         n < 0 ? strerror(errno) : "it shrank while read");
+            goto done;
+        }
+        got += (size_t)n;
+    }
+    rc = ps_journal_parse(j, data, len, path, err) < 0 ? -1 : 1;
+done:
+    if (fd >= 0)
+        close(fd);
     free(data);
     free(path);
     return rc;
 }
 
-/* One home's record: staged, synced, renamed, folder synced (-2 when only that last step failed).
- */
-static int write_record(const char *home, const char *data, size_t len, ps_error *err)
+int ps_journal_write(int homefd, const char *shown, const ps_journal *j, ps_error *err)
 {
+    ps_strbuf b = PS_STRBUF_INIT;
+    char *path = ps_path_join(shown, PS_JOURNAL_NAME), *tmp = NULL;
     int rc = -1;
-    char *path = ps_journal_path(home);
-    char *tmp = ps_staged_template(path);
-    int fd = mkstemp(tmp);
+    ps_journal_format(j, &b);
+    int fd = ps_stage_at(homefd, PS_JOURNAL_NAME, &tmp);
     if (fd < 0) {
         ps_error_set(err, path, 0, 0, "cannot create temporary file: %s", strerror(errno));
         goto done;
     }
-    /* Readable by whoever finishes the apply (mkstemp gives 0600). */
-    if (fchmod(fd, 0644) < 0 || ps_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+    /* Readable by whoever finishes the apply; writable by its writer alone. */
+    if (fchmod(fd, 0644) < 0 || ps_write_all(fd, b.data, b.len) < 0 || fsync(fd) < 0) {
         ps_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
         close(fd);
-        unlink(tmp);
+        unlinkat(homefd, tmp, 0);
         goto done;
     }
-    if (close(fd) < 0 || rename(tmp, path) < 0) {
+    if (close(fd) < 0 || renameat(homefd, tmp, homefd, PS_JOURNAL_NAME) < 0) {
         ps_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
-        unlink(tmp);
+        unlinkat(homefd, tmp, 0);
         goto done;
     }
-    rc = ps_sync_dir(home, err) < 0 ? -2 : 0;
+    rc = fsync(homefd) < 0 ? ps_error_set(err, shown, 0, 0, "cannot sync: %s", strerror(errno)) - 1
+                           : 0;
 done:
     free(tmp);
     free(path);
-    return rc;
-}
-
-int ps_journal_write(const ps_journal *j, ps_error *err)
-{
-    ps_strbuf b = PS_STRBUF_INIT;
-    int rc = 0;
-    ps_journal_format(j, &b);
-    for (size_t k = 1; k <= j->nhomes && rc == 0; k++) {
-        size_t i = k % j->nhomes; /* homes[1], ..., homes[n-1], then homes[0] */
-        rc = write_record(j->homes[i], b.data, b.len, err);
-        if (rc == -2 && i != 0)
-            rc = -1;
-    }
     ps_strbuf_free(&b);
     return rc;
 }
 
-static int unlink_record(const char *home, ps_error *err)
+int ps_journal_erase(int homefd, const char *shown, ps_error *err)
 {
-    char *path = ps_journal_path(home);
-    int rc = 0;
-    if (unlink(path) < 0 && errno != ENOENT)
-        rc = ps_error_set(err, path, 0, 0, "cannot remove: %s", strerror(errno));
-    free(path);
-    return rc;
-}
-
-int ps_journal_erase_home(const char *home, ps_error *err)
-{
-    if (unlink_record(home, err) < 0)
+    if (unlinkat(homefd, PS_JOURNAL_NAME, 0) < 0 && errno != ENOENT) {
+        char *path = ps_path_join(shown, PS_JOURNAL_NAME);
+        ps_error_set(err, path, 0, 0, "cannot remove: %s", strerror(errno));
+        free(path);
         return -1;
-    (void)ps_sync_dir(home, NULL);
-    return 0;
-}
-
-int ps_journal_erase(const ps_journal *j, ps_error *err)
-{
-    for (size_t i = 0; i < j->nhomes; i++)
-        if (unlink_record(j->homes[i], err) < 0)
-            return -1;
-    for (size_t i = 0; i < j->nhomes; i++)
-        (void)ps_sync_dir(j->homes[i], NULL);
+    }
+    if (fsync(homefd) < 0)
+        return ps_error_set(err, shown, 0, 0, "cannot sync: %s", strerror(errno)) - 1;
     return 0;
 }

@@ -1,40 +1,64 @@
 /*
- * The record an apply keeps in each of its homes while it renames files
- * (DESIGN §2.5): which homes the apply spans, and each staged file with the
- * target it replaces. A process killed between two renames leaves it
- * behind, and the next apply on any of those homes finishes the work (see
- * recover.h).
+ * The record an apply keeps in each home while it renames files (DESIGN
+ * §2.5): <home>/.portshift-journal. A process killed between two renames
+ * leaves it behind; recover.h says what the next call does with it.
  *
- * Every home of an apply holds the same record, <home>/.portshift-journal;
- * the one in homes[0] is the commit point. It is written last (after every
- * other home has its copy) and removed first, so:
- *   - homes[0] holds the record: every home holds it, and the apply counts
- *     as done: its remaining renames are made by whoever finds it;
- *   - homes[0] does not: the record was never complete (nothing had been
- *     renamed yet) or is being removed (everything had been renamed); either
- *     way the staged files it names are only to be removed.
- * An undo is recorded the same way (renaming the original bytes back), its
- * record replacing the apply's in every home, homes[0] last.
+ * One record per home, about that home only. It names:
+ *   - the home itself by identity (device, inode, and the real path it had),
+ *     so a record found in another folder (a copy: cp -a, rsync, a restored
+ *     backup) is known for one;
+ *   - the commit home: the home whose record decides whether the apply
+ *     counts. Its record is written after every other home's and removed
+ *     before them (SQLite's hot journal, spread over several folders): when
+ *     the commit home holds a record with the same id, every other home has
+ *     its record and the apply is to be finished; when it does not, nothing
+ *     was renamed yet and the staged files are only to be removed;
+ *   - the other homes of the apply, so the message can name them;
+ *   - the home's moves: a staged file and the file it replaces, both
+ *     relative to the home, with digests of the target's old bytes and of
+ *     the new ones; a "link" move replaces the target of a config symlink
+ *     that leads out of the home, and also names the link, which must still
+ *     lead there;
+ *   - drops: staged files to remove (the rest of an undone apply).
+ * A record with no move and no drop is "done": its home's part is finished,
+ * and it stays only as the commit evidence that other homes of the apply
+ * still need (a commit home finished alone).
  *
- * The format is text, one item a line, each path length-prefixed
- * ("<bytes>:<path>") so that any byte of a file name survives:
+ * The record is a claim, not a command: recover.c acts on it only after
+ * checking it against the disk (see there). Paths are relative so that the
+ * record cannot name a file outside its home; "link" targets are absolute
+ * and trusted only while the link in the home resolves to them.
  *
- *   portshift journal 1
- *   id <unique id>
- *   home 7:/srv/ei                                 (one or more; the first commits)
- *   rename 41:/srv/ei/conf/.carbon.xml.portshift-Ab12Cd 23:/srv/ei/conf/carbon.xml
- *   drop 40:/srv/ei/conf/.axis2.xml.portshift-Xy34Zw  (staged files to remove)
+ * The digest is parse/file.h's 64-bit one, which guards against accidents,
+ * not against an adversary: the record is trusted only when written by the
+ * caller or root, and every file it can make portshift replace is one the
+ * home's owner may write anyway, so a forged collision gains nothing that
+ * writing the file directly would not.
+ *
+ * Text, one item a line, each path length-prefixed ("<bytes>:<path>") so
+ * any byte of a file name survives:
+ *
+ *   portshift journal 2
+ *   id 3f1a-65f0b1c2.123456789-0
+ *   home 2049 1183 8:/srv/am1                  device, inode, real path
+ *   commit 2049 1183 8:/srv/am1
+ *   peer 2049 2211 8:/srv/is1                  (zero or more)
+ *   move 44:repository/conf/.carbon.xml.portshift-Ab12Cd 26:repository/conf/carbon.xml
+ *        8f2c...(16 hex) 01aa...(16 hex)         (old digest, or "-" for no file; new)
+ *   link 32:repository/conf/axis2/axis2.xml 38:/shared/.axis2.xml.portshift-Xy34Zw
+ *        16:/shared/axis2.xml <old> <new>
+ *   drop 39:repository/conf/.x.xml.portshift-Qq11Qq
+ *   undo 3f1a-65f0b1c2.223456789-1              (a peer's record during an undo:
+ *   move ...                                    the undo's moves and drops follow)
  *   end
- *
- * A rename must replace a file with one staged beside it
- * (ps_is_staged_for) and a drop must name a staged file: a record that
- * says anything else is refused, so a forged record cannot make portshift
- * rename or remove an arbitrary file.
+ * (each move and link on one line).
  */
 #ifndef PS_OUTPUT_JOURNAL_H
 #define PS_OUTPUT_JOURNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include <portshift/portshift.h>
 
@@ -42,59 +66,97 @@
 
 #define PS_JOURNAL_NAME ".portshift-journal"
 
-typedef struct ps_journal_rename {
-    char *from; /* a staged file */
-    char *to;   /* the file it replaces */
-} ps_journal_rename;
+/* A record larger than this is not one portshift wrote. */
+#define PS_JOURNAL_MAX ((size_t)4 << 20)
 
-/* Zero-initialise, then ps_journal_new_id and the adders; the journal owns its strings. */
-typedef struct ps_journal {
-    char *id;
-    char **homes; /* absolute */
-    size_t nhomes, caphomes;
-    ps_journal_rename *renames; /* in the order they are made */
-    size_t nrenames, caprenames;
+typedef struct ps_home_id {
+    dev_t dev;
+    ino_t ino;
+    char *path; /* absolute, resolved when the record was written */
+} ps_home_id;
+
+typedef struct ps_journal_move {
+    char *link;   /* NULL, or the home's config symlink whose target is replaced */
+    char *staged; /* relative to the home; absolute for a link */
+    char *target; /* relative to the home; absolute for a link */
+    int had_old;  /* 0: no file was there (a backup's name) */
+    uint64_t old_digest, new_digest;
+} ps_journal_move;
+
+/* What one apply (or the undo of one) does in a home. */
+typedef struct ps_journal_part {
+    ps_journal_move *moves; /* in the order they are made */
+    size_t nmoves, capmoves;
     char **drops;
     size_t ndrops, capdrops;
+} ps_journal_part;
+
+/* Zero-initialise, then the setters and adders; the journal owns its strings. */
+typedef struct ps_journal {
+    char *id;
+    ps_home_id home;
+    ps_home_id commit;
+    ps_home_id *peers;
+    size_t npeers, cappeers;
+    ps_journal_part part; /* the apply `id` */
+    /*
+     * A peer home's record while the apply is being undone (a rename or a
+     * sync failed): `undo` puts the original bytes back, and counts once
+     * the commit home holds `undo_id`; until then `part` (what is left of
+     * the apply) still counts. NULL and empty otherwise.
+     */
+    char *undo_id;
+    ps_journal_part undo;
 } ps_journal;
 
 /* Gives j an id no other record of this host has (pid, clock, counter). */
 void ps_journal_new_id(ps_journal *j);
-void ps_journal_add_home(ps_journal *j, const char *home);
-void ps_journal_add_rename(ps_journal *j, const char *from, const char *to);
-void ps_journal_add_drop(ps_journal *j, const char *staged);
+void ps_home_id_set(ps_home_id *id, dev_t dev, ino_t ino, const char *path);
+void ps_journal_add_peer(ps_journal *j, dev_t dev, ino_t ino, const char *path);
+/* `m`'s strings are copied. */
+void ps_journal_add_move(ps_journal_part *p, const ps_journal_move *m);
+void ps_journal_add_drop(ps_journal_part *p, const char *staged);
 void ps_journal_free(ps_journal *j);
 
+/* 1 when j's home is its commit home. */
+int ps_journal_is_commit(const ps_journal *j);
+/* 1 when j is "done": its home's part finished, kept as commit evidence (no
+ * move, no drop, no undo). */
+int ps_journal_is_done(const ps_journal *j);
+
 void ps_journal_format(const ps_journal *j, ps_strbuf *out);
-/* Parses a record; `path` names it in errors (path:line:col). */
+/*
+ * Parses a record; `path` names it in errors (path:line:col). Refuses
+ * anything portshift does not write: a relative path that could leave the
+ * home (absolute, "..", "."), a staged name not beside its target, a link
+ * whose target is not absolute.
+ */
 int ps_journal_parse(ps_journal *j, const char *data, size_t len, const char *path, ps_error *err);
 
-/* <home>/.portshift-journal. Caller frees. */
-char *ps_journal_path(const char *home);
+/*
+ * Reads the record in the home folder `homefd` (`shown`: the home as
+ * named, for messages): 1 and *j filled, 0 when there is none, -1 when
+ * there is one that cannot be trusted or read: not a regular file (a
+ * symlink, a FIFO: never followed, never waited on), a second link to it,
+ * owned by neither the caller nor root, writable by group or others,
+ * larger than PS_JOURNAL_MAX, or not well-formed.
+ */
+int ps_journal_read(int homefd, const char *shown, ps_journal *j, ps_error *err);
 
-/* 1 when `home` holds a record, 0 when not, -1 when that cannot be told. */
-int ps_journal_exists(const char *home, ps_error *err);
-
-/* Reads the record of `home`: 1 and *j filled, 0 when there is none, -1. */
-int ps_journal_read(const char *home, ps_journal *j, ps_error *err);
+/* 1 when the home folder `homefd` has something at the record's name, 0
+ * when not, -1 when that cannot be told. */
+int ps_journal_exists(int homefd, const char *shown, ps_error *err);
 
 /*
- * Puts the record in every home, homes[0] last, each one staged, synced,
- * renamed into place and its folder synced. Returns 0; -1 when homes[0]
- * does not hold it (the records already in other homes stay: see
- * ps_journal_erase); -2 when homes[0] holds it but its folder could not be
- * synced (the record counts, but may not survive a crash).
+ * Puts j into the home folder `homefd`: staged, synced, renamed into place,
+ * the folder synced. 0; -1 when it is not in place; -2 when it is but the
+ * folder could not be synced.
  */
-int ps_journal_write(const ps_journal *j, ps_error *err);
+int ps_journal_write(int homefd, const char *shown, const ps_journal *j, ps_error *err);
 
-/*
- * Removes the record from every home of j, homes[0] first, then syncs the
- * homes (a failed sync is ignored: a record that comes back after a crash
- * names no staged file that still exists, and the next apply removes it).
- */
-int ps_journal_erase(const ps_journal *j, ps_error *err);
-
-/* Removes the record of one home (the same way). */
-int ps_journal_erase_home(const char *home, ps_error *err);
+/* Removes the record of the home `homefd` (whatever it is: never followed)
+ * and syncs the folder: 0, -1 when it cannot be removed, -2 when removed but
+ * the folder could not be synced. */
+int ps_journal_erase(int homefd, const char *shown, ps_error *err);
 
 #endif

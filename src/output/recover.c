@@ -1,7 +1,11 @@
+#define _GNU_SOURCE /* renameat2 */
 #include "output/recover.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,252 +14,583 @@
 #include "base/error.h"
 #include "base/path.h"
 #include "detect/running.h"
-#include "output/apply.h"
+#include "output/beneath.h"
 #include "output/durable.h"
 #include "output/journal.h"
+#include "output/owner.h"
+#include "parse/file.h"
 
-static int remove_staged(const char *path, ps_error *err)
+/* What a target holds, against the digests of its move. */
+enum held { HELD_OLD, HELD_NEW, HELD_NOTHING, HELD_OTHER };
+
+/* One move of a record, checked against the disk. */
+typedef struct checked {
+    const ps_journal_move *m;
+    int dirfd;        /* the folder of target and staged file */
+    const char *name; /* the target's name there (points into m->target) */
+    const char *tmp;  /* the staged file's name there */
+    int staged;       /* the staged file is there, and holds the new bytes */
+    enum held held;
+} checked;
+
+/* The digest of an open regular file's bytes (at most PS_MAX_FILE_SIZE). */
+static int fd_digest(int fd, uint64_t *out)
 {
-    if (unlink(path) < 0 && errno != ENOENT)
-        return ps_error_set(err, path, 0, 0, "cannot remove: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) < 0 || (size_t)st.st_size > PS_MAX_FILE_SIZE)
+        return -1;
+    size_t len = (size_t)st.st_size, got = 0;
+    char *buf = ps_xmalloc(len + 1);
+    while (got < len) {
+        ssize_t n = read(fd, buf + got, len - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    int rc = got == len ? 0 : -1;
+    *out = ps_bytes_digest(buf, len);
+    free(buf);
+    return rc;
+}
+
+/* Shown paths: the home as named, then the record's path. */
+static char *shown_at(const char *home, const char *path)
+{
+    return path[0] == '/' ? ps_xstrdup(path) : ps_path_join(home, path);
+}
+
+static int fail(ps_error *err, const char *home, const char *path, const char *why)
+{
+    char *p = shown_at(home, path);
+    ps_error_set(err, p, 0, 0, "%s", why);
+    free(p);
+    return -1;
+}
+
+/*
+ * Opens the folder of one move beneath the home (a link: where the home's
+ * symlink still leads) and reads what its target and staged file hold. A
+ * path that leaves the home, or a link that leads elsewhere now, makes the
+ * record invalid: -1.
+ */
+static int check_move(int homefd, const char *shown, const ps_journal_move *m,
+                      const ps_owner *owner, checked *c, ps_error *err)
+{
+    *c = (checked){.m = m, .dirfd = -1};
+    const char *leaf;
+    if (m->link) {
+        /* The link as apply found it: beneath the home in a home of another
+         * user, through the caller's own symlinks in its own. */
+        int linkdir = homefd;
+        leaf = m->link;
+        if (owner && ps_beneath_dir(homefd, m->link, &linkdir, &leaf, shown, err) < 0)
+            return -1;
+        char fdpath[64 + PATH_MAX];
+        snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d/%s", linkdir, leaf);
+        char *real = realpath(fdpath, NULL);
+        if (linkdir != homefd)
+            close(linkdir);
+        int same = real && strcmp(real, m->target) == 0;
+        free(real);
+        if (!same)
+            return fail(err, shown, m->link, "no longer leads to the file its record names");
+        if (ps_resolved_dir(m->target, &c->dirfd, &c->name, m->target, err) < 0)
+            return -1;
+    } else {
+        char *p = shown_at(shown, m->target);
+        int rc = ps_beneath_dir(homefd, m->target, &c->dirfd, &c->name, p, err);
+        free(p);
+        if (rc < 0)
+            return -1;
+    }
+    c->tmp = ps_path_base(m->staged);
+
+    int fd = ps_open_regular_at(c->dirfd, c->name);
+    struct stat st;
+    if (fd < 0 && errno == ENOENT) {
+        c->held = HELD_NOTHING;
+    } else if (fd < 0) {
+        c->held = HELD_OTHER; /* a symlink, a FIFO: never portshift's */
+    } else {
+        uint64_t d;
+        c->held = HELD_OTHER;
+        if (fd_digest(fd, &d) == 0)
+            c->held = m->had_old && d == m->old_digest ? HELD_OLD
+                      : d == m->new_digest             ? HELD_NEW
+                                                       : HELD_OTHER;
+        if (c->held == HELD_OLD && owner && fstat(fd, &st) == 0 &&
+            !ps_owner_can_write(owner, fd, &st)) {
+            close(fd);
+            return fail(err, shown, m->link ? m->link : m->target,
+                        "the home's owner may not write it, so portshift will not");
+        }
+        close(fd);
+    }
+    fd = ps_open_regular_at(c->dirfd, c->tmp);
+    if (fd >= 0) {
+        uint64_t d;
+        c->staged =
+            fstat(fd, &st) == 0 && st.st_nlink == 1 && fd_digest(fd, &d) == 0 && d == m->new_digest;
+        close(fd);
+    }
     return 0;
 }
 
-/* Every staged file of j that still exists goes over its target; then its drops go. */
-static int finish(const ps_journal *j, ps_error *err)
+static void checked_free(checked *c, size_t n)
 {
-    char **dirs = NULL;
-    size_t ndirs = 0, cap = 0;
-    int rc = -1;
-    for (size_t i = 0; i < j->nrenames; i++) {
-        const ps_journal_rename *r = &j->renames[i];
-        struct stat st;
-        if (lstat(r->from, &st) < 0) {
-            if (errno == ENOENT)
-                continue; /* renamed before the process died */
-            ps_error_set(err, r->from, 0, 0, "cannot stat: %s", strerror(errno));
-            goto done;
-        }
-        if (!S_ISREG(st.st_mode)) {
-            ps_error_set(err, r->from, 0, 0, "not a regular file");
-            goto done;
-        }
-        if (rename(r->from, r->to) < 0) {
-            ps_error_set(err, r->to, 0, 0, "cannot replace: %s", strerror(errno));
-            goto done;
-        }
-        *PS_PUSH(dirs, ndirs, cap) = ps_path_dir(r->to);
+    for (size_t i = 0; i < n; i++)
+        if (c[i].dirfd >= 0)
+            close(c[i].dirfd);
+    free(c);
+}
+
+/* Checks every move of p; *c gets one entry a move. */
+static int check_part(int homefd, const char *shown, const ps_journal_part *p,
+                      const ps_owner *owner, checked **c, ps_error *err)
+{
+    *c = ps_xcalloc(p->nmoves + 1, sizeof **c);
+    for (size_t i = 0; i < p->nmoves; i++) {
+        (*c)[i].dirfd = -1;
+        if (check_move(homefd, shown, &p->moves[i], owner, &(*c)[i], err) < 0)
+            return -1;
     }
-    for (size_t i = 0; i < j->ndrops; i++)
-        if (remove_staged(j->drops[i], err) < 0)
-            goto done;
-    rc = ps_sync_dirs(dirs, ndirs, err);
-done:
-    ps_free_strings(dirs, ndirs);
+    return 0;
+}
+
+/* Why move c cannot be finished, or NULL. */
+static const char *unfinishable(const checked *c)
+{
+    if (c->held == HELD_NEW)
+        return NULL; /* renamed already (a staged file left is only removed) */
+    if (c->held == HELD_OTHER || (c->held == HELD_NOTHING && c->m->had_old) ||
+        (c->held == HELD_OLD && !c->m->had_old))
+        return "changed since the interrupted apply";
+    if (!c->staged)
+        return "its staged file is missing or does not hold what the record says";
+    return NULL;
+}
+
+/* A staged file named by a move or a drop, removed if it is one. */
+static int remove_staged(int dirfd, const char *name, const char *shown, ps_error *err)
+{
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
+        !ps_is_staged_name(name))
+        return 0;
+    if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+        return ps_error_set(err, shown, 0, 0, "cannot remove: %s", strerror(errno));
+    return 0;
+}
+
+static int remove_drops(int homefd, const char *shown, const ps_journal_part *p, ps_error *err)
+{
+    for (size_t i = 0; i < p->ndrops; i++) {
+        int dirfd;
+        const char *leaf;
+        char *path = shown_at(shown, p->drops[i]);
+        int rc = ps_beneath_dir(homefd, p->drops[i], &dirfd, &leaf, path, err);
+        if (rc == 0) {
+            rc = remove_staged(dirfd, leaf, path, err);
+            close(dirfd);
+        }
+        free(path);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The staged files of checked moves c[0..n) go. */
+static int remove_checked(const checked *c, size_t n, const char *shown, ps_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *path = shown_at(shown, c[i].m->staged);
+        int rc = remove_staged(c[i].dirfd, c[i].tmp, path, err);
+        free(path);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Opens a home a record names, for reading: -1 when it is not there (or another folder is). */
+static int open_named(const ps_home_id *id)
+{
+    int fd = open(id->path, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_dev != id->dev || st.st_ino != id->ino)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/*
+ * The id of the record the home `id` holds: 1 and *out (caller frees; with
+ * *done set when that record is a "done" one), 0 none, -1 cannot tell.
+ */
+static int id_held(const ps_home_id *id, char **out, int *done, ps_error *err)
+{
+    *out = NULL;
+    *done = 0;
+    int fd = open_named(id);
+    if (fd < 0)
+        return -1;
+    ps_journal j;
+    int rc = ps_journal_read(fd, id->path, &j, err);
+    close(fd);
+    if (rc == 1) {
+        *out = j.id;
+        *done = ps_journal_is_done(&j);
+        j.id = NULL;
+        ps_journal_free(&j);
+    }
     return rc;
 }
 
 /*
- * A record that never took effect (or whose every rename is made): its
- * staged files go, drops included. Called after every record that counts is
- * finished: an undo's record that does not count drops the staged files of
- * the apply it was undoing, and those were renamed by then.
+ * 1 when a home of j other than its own may still hold a record of the same
+ * apply: it does, or it is not where the record says (moved: it may still
+ * need this home's record to learn that the apply counted).
  */
-static int discard(const ps_journal *j, ps_error *err)
+static int peer_holds(const ps_journal *j)
 {
-    for (size_t i = 0; i < j->nrenames; i++)
-        if (remove_staged(j->renames[i].from, err) < 0)
-            return -1;
-    for (size_t i = 0; i < j->ndrops; i++)
-        if (remove_staged(j->drops[i], err) < 0)
-            return -1;
-    return 0;
-}
-
-static void report_line(ps_strbuf *report, const char *what, const ps_journal *j)
-{
-    ps_strbuf_printf(report, "%s", what);
-    for (size_t i = 0; i < j->nhomes; i++)
-        ps_strbuf_printf(report, "%s%s", i ? ", " : " ", j->homes[i]);
-    ps_strbuf_puts(report, "\n");
-}
-
-/* Reads the record of every held home into rec[] (zeroed when none). */
-static int read_all(const ps_locks *locks, ps_journal *rec, ps_error *err)
-{
-    for (size_t i = 0; i < locks->n; i++)
-        if (ps_journal_read(locks->items[i].home, &rec[i], err) < 0)
-            return -1;
-    return 0;
-}
-
-static void free_all(ps_journal *rec, size_t n)
-{
-    for (size_t i = 0; rec && i < n; i++)
-        ps_journal_free(&rec[i]);
-    free(rec);
-}
-
-/* Reads the records, locking the homes they name, until none names a home not held. */
-static int read_closed(ps_locks *locks, ps_journal **out, ps_error *err)
-{
-    for (;;) {
-        ps_journal *rec = ps_xcalloc(locks->n ? locks->n : 1, sizeof *rec);
-        size_t n = locks->n;
-        if (read_all(locks, rec, err) < 0) {
-            free_all(rec, n);
-            return -1;
-        }
-        const char **named = NULL;
-        size_t nnamed = 0, cap = 0;
-        for (size_t i = 0; i < n; i++)
-            for (size_t h = 0; h < rec[i].nhomes; h++)
-                *PS_PUSH(named, nnamed, cap) = rec[i].homes[h];
-        int added = nnamed ? ps_locks_add(locks, named, nnamed, err) : 0;
-        free(named);
-        if (added == 0) {
-            *out = rec;
-            return 0;
-        }
-        free_all(rec, n);
-        if (added < 0) {
-            /* The lock knows the folder, not why it was asked for it. */
-            ps_error_append(err,
-                            " (a home of an interrupted apply, named by its " PS_JOURNAL_NAME ")");
-            return -1;
-        }
+    for (size_t i = 0; i < j->npeers; i++) {
+        char *id;
+        int done;
+        int rc = id_held(&j->peers[i], &id, &done, NULL);
+        int same = rc < 0 || (rc == 1 && strcmp(id, j->id) == 0);
+        free(id);
+        if (same)
+            return 1;
     }
+    return 0;
 }
 
-/* 1 when the first home of rec[i] holds the same record (the apply counts). */
-static int committed(const ps_locks *locks, const ps_journal *rec, size_t i)
+/* The part of j that counts. */
+enum verdict { COUNTS_APPLY, COUNTS_UNDO, COUNTS_NONE, COUNTS_UNKNOWN };
+
+static enum verdict which_counts(const ps_journal *j, const checked *c, ps_error *err)
 {
-    long c = ps_locks_find(locks, rec[i].homes[0]);
-    return c >= 0 && rec[c].id && strcmp(rec[c].id, rec[i].id) == 0;
+    if (ps_journal_is_commit(j))
+        return COUNTS_APPLY;
+    char *id;
+    int done;
+    int rc = id_held(&j->commit, &id, &done, err);
+    enum verdict v = COUNTS_UNKNOWN;
+    if (rc == 1 && strcmp(id, j->id) == 0)
+        v = COUNTS_APPLY;
+    else if (rc == 1 && j->undo_id && strcmp(id, j->undo_id) == 0)
+        v = COUNTS_UNDO;
+    else if (rc >= 0 && j->undo_id)
+        v = COUNTS_UNDO; /* the commit home finished the undo and let it go */
+    free(id);
+    if (v != COUNTS_UNKNOWN)
+        return v;
+    /* A target with its new bytes and no staged file left was renamed: only
+     * an apply that counted renames anything. */
+    for (size_t i = 0; i < j->part.nmoves; i++)
+        if (c[i].held == HELD_NEW && !c[i].staged)
+            return COUNTS_APPLY;
+    return rc >= 0 ? COUNTS_NONE : COUNTS_UNKNOWN;
 }
 
-static int first_of_id(const ps_journal *rec, size_t i)
+/* Names the other homes of the apply that still hold their part (or are gone). */
+static void report_peers(ps_strbuf *report, const ps_journal *j)
 {
-    for (size_t k = 0; k < i; k++)
-        if (rec[k].id && strcmp(rec[k].id, rec[i].id) == 0)
-            return 0;
-    return 1;
+    size_t held = 0, gone = 0;
+    for (size_t i = 0; i < j->npeers; i++) {
+        char *id, *shown = ps_path_shown(j->peers[i].path);
+        int done;
+        int rc = id_held(&j->peers[i], &id, &done, NULL);
+        if (rc == 1 && !done && strcmp(id, j->id) == 0)
+            ps_strbuf_printf(
+                report, "%s%s",
+                held++ ? " " : "; its other homes still hold theirs: 'portshift recover ", shown);
+        gone += rc < 0;
+        free(id);
+        free(shown);
+    }
+    if (held)
+        ps_strbuf_puts(report, "' finishes them");
+    if (gone)
+        ps_strbuf_puts(report, "; a home of the apply is not where its record says: 'portshift "
+                               "recover' finishes it where it is now");
 }
 
-int ps_recover(ps_locks *locks, int force, ps_strbuf *report, ps_error *err)
+/* What the command that reads says when it meets j, after `why` (NULL: it can be finished). */
+static int refuse(const char *shown, const char *record, const ps_journal *j, int own,
+                  enum verdict v, const char *why, ps_error *err)
 {
-    ps_journal *rec;
-    int rc = -1;
-    if (read_closed(locks, &rec, err) < 0)
+    if (why)
+        return ps_error_set(err, record, 0, 0,
+                            "%s; 'portshift recover --discard %s' removes the record and keeps "
+                            "the files as they are",
+                            why, shown);
+    if (!own) {
+        char *orig = ps_path_shown(j->home.path);
+        ps_error_set(err, record, 0, 0,
+                     "a copy of %s, with the record of an apply interrupted there; 'portshift "
+                     "recover %s' finishes it here",
+                     orig, shown);
+        free(orig);
         return -1;
-    size_t n = locks->n;
-    for (size_t i = 0; i < n; i++) {
-        for (size_t h = 0; rec[i].id && h < rec[i].nhomes; h++) {
-            long pid;
-            if (!force && ps_home_running(rec[i].homes[h], &pid)) {
-                ps_error_set(err, rec[i].homes[h], 0, 0,
-                             "an interrupted apply must be finished here, but the server is "
-                             "running (wso2carbon.pid: process %ld); stop it or use --force",
-                             pid);
-                goto done;
-            }
-        }
     }
-    /* The applies that count first: a record being replaced by its undo
-     * names the same homes, and its staged files must not go before. */
-    for (int pass = 1; pass >= 0; pass--) {
-        for (size_t i = 0; i < n; i++) {
-            if (!rec[i].id || !first_of_id(rec, i) || committed(locks, rec, i) != pass)
-                continue;
-            if ((pass ? finish(&rec[i], err) : discard(&rec[i], err)) < 0)
-                goto done;
-            report_line(report,
-                        pass ? "finished the interrupted apply of"
-                             : "cleaned up after an interrupted apply (nothing was half done) of",
-                        &rec[i]);
+    return ps_error_set(err, record, 0, 0,
+                        "an apply was interrupted here; 'portshift recover %s' %s", shown,
+                        v == COUNTS_NONE ? "cleans it up" : "finishes it");
+}
+
+enum { ASSESS_ONLY = 1 << 8, SKIP_COMMIT = 1 << 9 };
+
+static int recover_home(int homefd, const char *shown, unsigned flags, ps_strbuf *report,
+                        ps_error *err)
+{
+    ps_journal j;
+    checked *apply = NULL, *undo = NULL;
+    ps_owner owner = {0}, *restrict_to = NULL;
+    char *record = ps_path_join(shown, PS_JOURNAL_NAME);
+    int rc = ps_journal_read(homefd, shown, &j, err);
+    if (rc <= 0) {
+        if (rc < 0 && (flags & PS_RECOVER_DISCARD) && !(flags & ASSESS_ONLY)) {
+            /* A record that cannot be trusted names nothing portshift acts on. */
+            rc = ps_journal_erase(homefd, shown, err) == -1 ? -1 : 0;
+            if (rc == 0)
+                ps_strbuf_printf(report, "removed %s, which could not be trusted\n", record);
+        } else if (rc < 0) {
+            ps_error_append(err, "; 'portshift recover --discard %s' removes it", shown);
         }
+        free(record);
+        return rc;
     }
-    for (size_t i = 0; i < n; i++)
-        if (rec[i].id && ps_journal_erase_home(locks->items[i].home, err) < 0)
+    rc = -1;
+    struct stat st;
+    if (fstat(homefd, &st) < 0) {
+        ps_error_set(err, shown, 0, 0, "cannot stat: %s", strerror(errno));
+        goto done;
+    }
+    int own = st.st_dev == j.home.dev && st.st_ino == j.home.ino;
+    if (ps_journal_is_done(&j)) {
+        /* Evidence for other homes; a copy's has no one to tell. */
+        rc = 0;
+        if (!(flags & ASSESS_ONLY) && (!own || (flags & PS_RECOVER_DISCARD) || !peer_holds(&j)))
+            rc = ps_journal_erase(homefd, shown, err) == -1 ? -1 : 0;
+        goto done;
+    }
+    if ((flags & SKIP_COMMIT) && own && ps_journal_is_commit(&j)) {
+        rc = 0; /* after the other homes of the call: see ps_recover */
+        goto done;
+    }
+    if (st.st_uid != geteuid()) {
+        ps_owner_of(&owner, st.st_uid, st.st_gid);
+        restrict_to = &owner;
+    }
+    if (check_part(homefd, shown, &j.part, restrict_to, &apply, err) < 0 ||
+        check_part(homefd, shown, &j.undo, restrict_to, &undo, err) < 0) {
+        ps_error_append(err, "; %s cannot be trusted: 'portshift recover --discard %s' removes it",
+                        record, shown);
+        goto done;
+    }
+    enum verdict v = own ? which_counts(&j, apply, err) : COUNTS_APPLY;
+    if (v == COUNTS_UNKNOWN && !(flags & PS_RECOVER_DISCARD)) {
+        char *first = ps_path_shown(j.commit.path);
+        ps_error_set(err, record, 0, 0,
+                     "cannot tell whether the interrupted apply counts: its first home %s is not "
+                     "there or holds no readable record; 'portshift recover' that home where it "
+                     "is now, or 'portshift recover --discard %s'",
+                     first, shown);
+        free(first);
+        goto done;
+    }
+    const ps_journal_part *part = v == COUNTS_UNDO ? &j.undo : &j.part;
+    checked *c = v == COUNTS_UNDO ? undo : apply;
+    const char *why = NULL, *where = NULL;
+    for (size_t i = 0; v != COUNTS_NONE && !why && i < part->nmoves; i++) {
+        why = unfinishable(&c[i]);
+        where = c[i].m->link ? c[i].m->link : c[i].m->target;
+    }
+    if (flags & ASSESS_ONLY) {
+        char *at = why ? shown_at(shown, where) : NULL;
+        rc = refuse(shown, why ? at : record, &j, own, v, why, err);
+        free(at);
+        goto done;
+    }
+    if (flags & PS_RECOVER_DISCARD) {
+        if (remove_checked(apply, j.part.nmoves, shown, err) < 0 ||
+            remove_checked(undo, j.undo.nmoves, shown, err) < 0 ||
+            remove_drops(homefd, shown, &j.part, err) < 0 ||
+            remove_drops(homefd, shown, &j.undo, err) < 0 ||
+            ps_journal_erase(homefd, shown, err) == -1)
             goto done;
+        ps_strbuf_printf(report,
+                         "dropped the interrupted apply of %s: its record and staged files are "
+                         "removed, every file is as it was found\n",
+                         shown);
+        rc = 0;
+        goto done;
+    }
+    if (why) {
+        char *at = shown_at(shown, where);
+        rc = refuse(shown, at, &j, own, v, why, err);
+        free(at);
+        goto done;
+    }
+    long pid;
+    if (v != COUNTS_NONE && !(flags & PS_RECOVER_FORCE) && ps_home_running(shown, &pid)) {
+        ps_error_set(err, shown, 0, 0,
+                     "an interrupted apply must be finished here, but the server is running "
+                     "(wso2carbon.pid: process %ld); stop it or use --force",
+                     pid);
+        goto done;
+    }
+    for (size_t i = 0; v != COUNTS_NONE && i < part->nmoves; i++) {
+        if (c[i].held == HELD_NEW)
+            continue;
+        int r = c[i].m->had_old
+                    ? renameat(c[i].dirfd, c[i].tmp, c[i].dirfd, c[i].name)
+                    : renameat2(c[i].dirfd, c[i].tmp, c[i].dirfd, c[i].name, RENAME_NOREPLACE);
+        if (r < 0 || fsync(c[i].dirfd) < 0) {
+            char *at = shown_at(shown, c[i].m->link ? c[i].m->link : c[i].m->target);
+            ps_error_set(err, at, 0, 0, "cannot replace: %s", strerror(errno));
+            free(at);
+            goto done;
+        }
+        c[i].staged = 0;
+    }
+    /* What does not count goes: the other part's staged files, the drops. */
+    if (remove_checked(apply, j.part.nmoves, shown, err) < 0 ||
+        remove_checked(undo, j.undo.nmoves, shown, err) < 0 ||
+        remove_drops(homefd, shown, &j.part, err) < 0 ||
+        remove_drops(homefd, shown, &j.undo, err) < 0)
+        goto done;
+    if (v != COUNTS_NONE && own && ps_journal_is_commit(&j) && peer_holds(&j)) {
+        /* The other homes still need to learn that the apply counted. */
+        ps_journal done = {0};
+        done.id = ps_xstrdup(j.id);
+        ps_home_id_set(&done.home, j.home.dev, j.home.ino, j.home.path);
+        ps_home_id_set(&done.commit, j.commit.dev, j.commit.ino, j.commit.path);
+        for (size_t i = 0; i < j.npeers; i++)
+            ps_journal_add_peer(&done, j.peers[i].dev, j.peers[i].ino, j.peers[i].path);
+        int w = ps_journal_write(homefd, shown, &done, err);
+        ps_journal_free(&done);
+        if (w == -1)
+            goto done;
+    } else if (ps_journal_erase(homefd, shown, err) == -1) {
+        goto done;
+    }
+    if (v == COUNTS_NONE) {
+        ps_strbuf_printf(report,
+                         "cleaned up after an interrupted apply of %s (nothing was renamed yet)\n",
+                         shown);
+    } else {
+        ps_strbuf_printf(report, "finished the interrupted %s of %s%s",
+                         v == COUNTS_UNDO ? "restore" : "apply", shown,
+                         own ? "" : " (a copy: finished in place)");
+        if (own)
+            report_peers(report, &j);
+        ps_strbuf_puts(report, "\n");
+    }
     rc = 0;
 done:
-    free_all(rec, n);
+    checked_free(apply, apply ? j.part.nmoves : 0);
+    checked_free(undo, undo ? j.undo.nmoves : 0);
+    ps_owner_free(&owner);
+    ps_journal_free(&j);
+    free(record);
     return rc;
+}
+
+int ps_recover_home(int homefd, const char *shown, unsigned flags, ps_strbuf *report, ps_error *err)
+{
+    return recover_home(homefd, shown, flags & ~(unsigned)(ASSESS_ONLY | SKIP_COMMIT), report, err);
+}
+
+/*
+ * The other homes' parts first, the commit homes' after: a commit home
+ * finished while another home of the call still holds its part would keep
+ * a "done" record for it. A last pass lets go of the "done" records that
+ * the homes of this call no longer need.
+ */
+int ps_recover(const ps_locks *locks, unsigned flags, ps_strbuf *report, ps_error *err)
+{
+    flags &= ~(unsigned)(ASSESS_ONLY | SKIP_COMMIT);
+    for (int pass = 0; pass < 3; pass++)
+        for (size_t i = 0; i < locks->n; i++)
+            if (recover_home(locks->items[i].fd, locks->items[i].home,
+                             flags | (pass == 0 ? SKIP_COMMIT : 0), report, err) < 0)
+                return -1;
+    return 0;
 }
 
 int ps_recover_refuse(const char *home, ps_error *err)
 {
-    int found = ps_journal_exists(home, err);
+    int fd = open(home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return ps_error_set(err, home, 0, 0, "cannot open home: %s", strerror(errno));
+    int found = ps_journal_exists(fd, home, err);
+    int rc = found;
     if (found == 1)
-        return ps_error_set(err, home, 0, 0,
-                            "an apply was interrupted here (" PS_JOURNAL_NAME
-                            "); 'portshift apply %s' finishes it",
-                            home);
-    return found;
+        rc = recover_home(fd, home, ASSESS_ONLY, NULL, err);
+    close(fd);
+    return rc < 0 ? -1 : 0;
 }
 
-/* 1 when `dir` (resolved) is `home` (resolved) or lies below it. */
-static int inside(const char *dir, const char *home)
+/* Removes the staged files in the folder `dirfd`. */
+static int sweep(int dirfd, const char *shown, ps_error *err)
 {
-    size_t n = strlen(home);
-    if (n == 1) /* "/" */
-        return 1;
-    return strncmp(dir, home, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
-}
-
-static int sweep(const char *dir, ps_error *err)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return ps_error_set(err, dir, 0, 0, "cannot open folder: %s", strerror(errno));
+    int fd = dup(dirfd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return ps_error_set(err, shown, 0, 0, "cannot open folder: %s", strerror(errno));
+    }
+    rewinddir(d);
     int rc = 0;
     for (struct dirent *e; rc == 0 && (e = readdir(d));) {
         if (!ps_is_staged_name(e->d_name))
             continue;
-        char *path = ps_path_join(dir, e->d_name);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && unlink(path) < 0 && errno != ENOENT)
-            rc = ps_error_set(err, path, 0, 0, "cannot remove: %s", strerror(errno));
+        char *path = ps_path_join(shown, e->d_name);
+        rc = remove_staged(dirfd, e->d_name, path, err);
         free(path);
     }
     closedir(d);
     return rc;
 }
 
-int ps_recover_staged(const char *const *files, size_t n, const ps_locks *locks, ps_error *err)
+int ps_recover_staged(int homefd, const char *shown, const char *const *rels, size_t n,
+                      ps_error *err)
 {
-    char **homes = ps_xcalloc(locks->n ? locks->n : 1, sizeof *homes);
-    char **dirs = NULL;
-    size_t ndirs = 0, cap = 0;
-    int rc = 0;
-    for (size_t i = 0; i < locks->n; i++) {
-        homes[i] = realpath(locks->items[i].home, NULL);
-        if (homes[i])
-            *PS_PUSH(dirs, ndirs, cap) = ps_xstrdup(homes[i]);
+    struct stat *seen = ps_xcalloc(n + 1, sizeof *seen);
+    size_t nseen = 0;
+    int rc = sweep(homefd, shown, err);
+    if (rc == 0 && fstat(homefd, &seen[nseen]) == 0)
+        nseen++;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        int dirfd;
+        const char *leaf;
+        if (!strchr(rels[i], '/'))
+            continue; /* the home folder itself: swept */
+        if (ps_beneath_dir(homefd, rels[i], &dirfd, &leaf, rels[i], NULL) < 0)
+            continue; /* through a symlinked folder: not this home's to sweep */
+        struct stat st;
+        size_t k = 0;
+        if (fstat(dirfd, &st) == 0) {
+            while (k < nseen && !(seen[k].st_dev == st.st_dev && seen[k].st_ino == st.st_ino))
+                k++;
+            if (k == nseen) {
+                seen[nseen++] = st;
+                char *dir = ps_path_join(shown, rels[i]);
+                char *folder = ps_path_dir(dir);
+                rc = sweep(dirfd, folder, err);
+                free(folder);
+                free(dir);
+            }
+        }
+        close(dirfd);
     }
-    for (size_t i = 0; i < n; i++) {
-        /* The file's own folder holds its staged file; the folder it is named
-         * in holds its backup's. */
-        char *real = realpath(files[i], NULL);
-        char *named = ps_path_dir(files[i]);
-        char *candidates[2] = {real ? ps_path_dir(real) : NULL, realpath(named, NULL)};
-        for (size_t k = 0; k < 2; k++)
-            if (candidates[k])
-                *PS_PUSH(dirs, ndirs, cap) = candidates[k];
-        free(real);
-        free(named);
-    }
-    for (size_t i = 0; i < ndirs && rc == 0; i++) {
-        int seen = 0, held = 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = strcmp(dirs[i], dirs[j]) == 0;
-        for (size_t h = 0; h < locks->n && !held; h++)
-            held = homes[h] && inside(dirs[i], homes[h]);
-        if (!seen && held)
-            rc = sweep(dirs[i], err);
-    }
-    ps_free_strings(dirs, ndirs);
-    ps_free_strings(homes, locks->n);
+    free(seen);
     return rc;
 }

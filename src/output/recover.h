@@ -1,14 +1,41 @@
 /*
- * Finishing what a dead apply left behind (DESIGN §2.5). The next apply on
- * any home of a killed apply, holding the locks, finishes that apply for
- * every one of its homes before it reads anything: the records of
- * journal.h say which staged files still wait for their rename.
+ * What a killed apply left behind (DESIGN §2.5), and what the next call does
+ * with it. Each home's record (journal.h) is about that home alone; a call
+ * acts on the homes it names and only reads the others.
+ *
+ * A record is a claim, checked before anything is done (the anchors: SQLite
+ * trusts a hot journal only after checking it against the database it
+ * belongs to; libgit2's filebuf and systemd's chase() resolve every path
+ * beneath a root, never through a symlink). It is acted on only when:
+ *   - it is a regular file, with one name, owned by the caller or root and
+ *     writable by no one else (journal.c);
+ *   - every path it names resolves beneath the home without a symlinked
+ *     folder, and a link's target is where the home's symlink still leads;
+ *   - every staged file is a regular file with one name that holds the new
+ *     bytes, and every target holds its old bytes or its new ones;
+ *   - with the privilege boundary (the home's owner is not the caller),
+ *     the owner may write every target.
+ * Otherwise: -1 and a message that names the file, why, and the command
+ * that works: `portshift recover --discard HOME`, which removes the record
+ * and its staged files and keeps every file as it is (no marker is left:
+ * the home is then read as found, and `check` says what is stale).
+ *
+ * Which part counts: the commit home's record holds the same id (or the
+ * home is the commit home) and the apply is finished: every staged file
+ * renamed over its target. The commit home holds an undo of the apply: the
+ * undo is finished. Neither: nothing was renamed yet (a file that holds its
+ * new bytes says otherwise), and the staged files only go. A commit home
+ * finished while another home still holds its part keeps a "done" record,
+ * the evidence that home needs, until that home is finished too.
+ *
+ * A copy: a record in a folder that is not the home it names (cp -a, a
+ * restored backup) is finished in place, for the files of the folder it sits
+ * in, when everything checks; the original and every other home are never
+ * touched.
  *
  * Finish, not undo: every staged file was written and synced before the
- * first rename, so rolling forward needs nothing that could be missing,
- * and it ends where the operator was going. Undoing would need the
- * original bytes of the files already replaced, which exist only in the
- * process that died (or in backups the operator may not have asked for).
+ * first rename, so rolling forward needs nothing that could be missing, and
+ * it ends where the operator was going.
  */
 #ifndef PS_OUTPUT_RECOVER_H
 #define PS_OUTPUT_RECOVER_H
@@ -20,31 +47,41 @@
 #include "base/strbuf.h"
 #include "output/lock.h"
 
-/*
- * With exclusive locks on `locks`: reads the record of every held home,
- * locks every other home those records name (`locks` grows, in lock order)
- * and reads again, until no record names a home not held. Then each record
- * whose first home holds it is finished: every staged file that still
- * exists is renamed over its target (one that is gone was renamed already)
- * and its drops removed; the files any other record names are removed.
- * The folders are synced, then the records removed. A record that cannot
- * be read, and a home of a record with a live server (unless `force`), are
- * errors before anything is done. Appends a line per apply to `report`.
- */
-int ps_recover(ps_locks *locks, int force, ps_strbuf *report, ps_error *err);
+enum ps_recover_flags {
+    /* Finish even where the home's server runs. */
+    PS_RECOVER_FORCE = 1,
+    /* Drop the record and its staged files; keep the files as they are. */
+    PS_RECOVER_DISCARD = 2
+};
 
-/* For the commands that only read: -1 with an error naming the command that
- * finishes the apply when `home` holds a record, else 0. */
+/*
+ * With an exclusive lock on the home folder `homefd` (`shown`: the home as
+ * named): does what its record calls for (see above). Appends a line to
+ * `report` for what it did. 0 when the home holds no record that stands in
+ * the way any more (none, or a "done" one), -1 with err.
+ */
+int ps_recover_home(int homefd, const char *shown, unsigned flags, ps_strbuf *report,
+                    ps_error *err);
+
+/* ps_recover_home for every home `locks` holds (exclusively), then once
+ * more for the "done" records that the first pass made needless. */
+int ps_recover(const ps_locks *locks, unsigned flags, ps_strbuf *report, ps_error *err);
+
+/*
+ * For the commands that only read: -1 with a message naming the command
+ * that works for the record `home` holds (recover, or recover --discard),
+ * 0 when it holds none (or a "done" one).
+ */
 int ps_recover_refuse(const char *home, ps_error *err);
 
 /*
- * Removes staged files (".NAME.portshift-XXXXXX") that no record names, left
- * by an apply killed while staging: in each held home and in the folders of
- * files[0..n) (as named and as resolved), as far as those lie inside a held
- * home. Call with exclusive locks, after ps_recover: no live apply can then
- * own them. (A folder outside every home may be shared with another home's
- * apply, so it is left alone.)
+ * Removes staged files (".NAME.portshift-XXXXXX", regular files) that an
+ * apply killed while staging left: in the home folder `homefd` and in the
+ * folders of rels[0..n) (paths relative to the home), each reached beneath
+ * the home without following a symlink (a symlinked folder is left alone).
+ * Call with the exclusive lock, after ps_recover_home.
  */
-int ps_recover_staged(const char *const *files, size_t n, const ps_locks *locks, ps_error *err);
+int ps_recover_staged(int homefd, const char *shown, const char *const *rels, size_t n,
+                      ps_error *err);
 
 #endif

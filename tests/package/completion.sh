@@ -32,7 +32,7 @@ mkdir -p "$scratch/wso2am-2.6.0/repository" "$scratch/wso2is-5.10.0"
 touch "$scratch/wso2-notes.txt"
 cd "$scratch"
 
-expect "apply batch check diff help plan ports" ""
+expect "apply batch check diff help plan ports recover" ""
 expect "plan ports" p
 expect "--help --version" --
 expect "--color --help --jobs --offset --quiet --repair" diff --
@@ -48,7 +48,7 @@ expect "always auto never" diff --color = ""
 expect "markdown" ports --format = m
 expect "" plan wso2am-2.6.0 =
 expect "" plan wso2am-2.6.0 = ""
-expect "apply batch check diff plan ports" help ""
+expect "apply batch check diff plan ports recover" help ""
 expect "wso2am-2.6.0 wso2is-5.10.0" diff w
 expect "wso2am-2.6.0/repository" apply --offset 2 wso2am-2.6.0/
 expect "wso2is-5.10.0" plan wso2am-2.6.0=1 wso2i

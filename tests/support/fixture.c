@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* renameat2 */
 /*
  * Scratch homes for the CLI error suites: fixtures copied from
  * tests/fixtures/errors, the CLI run in-process inside them, and the error
@@ -23,7 +24,7 @@
 #define FIXTURES PS_SOURCE_DIR "/tests/fixtures/errors"
 
 /*
- * ---- rename(2) and fsync(2) interposition ----
+ * ---- renameat(2) and fsync(2) interposition ----
  *
  * The test binaries link the core statically, so these definitions replace
  * libc's for apply.c: a test can make the Nth call fail, or (rename) kill
@@ -33,7 +34,9 @@
 
 static int rename_calls, rename_fail_at, rename_fail_too, rename_kill_at;
 
-int rename(const char *from, const char *to)
+/* portshift renames with renameat (and renameat2 for RENAME_NOREPLACE),
+ * from the folder descriptors it resolved beneath a home. */
+int renameat2(int ofd, const char *from, int nfd, const char *to, unsigned flags)
 {
     rename_calls++;
     if (rename_kill_at && rename_calls == rename_kill_at)
@@ -43,7 +46,12 @@ int rename(const char *from, const char *to)
         errno = EACCES;
         return -1;
     }
-    return renameat(AT_FDCWD, from, AT_FDCWD, to);
+    return (int)syscall(SYS_renameat2, ofd, from, nfd, to, flags);
+}
+
+int renameat(int ofd, const char *from, int nfd, const char *to)
+{
+    return renameat2(ofd, from, nfd, to, 0);
 }
 
 void fail_rename(int nth)

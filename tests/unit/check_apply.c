@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* renameat2 */
 /*
  * ps_apply_files and the running-server test, on real files in a mkdtemp
  * directory. Each test gets a fresh directory (checked fixture). What a
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "output/apply.h"
@@ -27,7 +29,7 @@
 static char root[512]; /* mkdtemp result, well short of PATH_MAX */
 
 /*
- * Link-time interposition of rename(2): apply.c calls rename, and the
+ * Link-time interposition of renameat(2): apply.c calls renameat, and the
  * definition in this executable wins over libc's, so a test can make the
  * Nth call fail and exercise the rollback that no permission setup can
  * reach once every file is staged. With rename_fail_at == 0 it is a plain
@@ -35,13 +37,18 @@ static char root[512]; /* mkdtemp result, well short of PATH_MAX */
  */
 static int rename_calls, rename_fail_at;
 
-int rename(const char *from, const char *to)
+int renameat2(int ofd, const char *from, int nfd, const char *to, unsigned flags)
 {
     if (++rename_calls == rename_fail_at) {
         errno = EXDEV;
         return -1;
     }
-    return renameat(AT_FDCWD, from, AT_FDCWD, to);
+    return (int)syscall(SYS_renameat2, ofd, from, nfd, to, flags);
+}
+
+int renameat(int ofd, const char *from, int nfd, const char *to)
+{
+    return renameat2(ofd, from, nfd, to, 0);
 }
 
 /* root/rel, in one of a few rotating buffers so a call can hold several. */
@@ -122,7 +129,7 @@ static void teardown(void)
 /* A ps_write from array or literal arguments (embedded NULs included), of no
  * home: these cases are about the files (the record is check_journal's). */
 /* clang-format off */
-#define W(p, d, e) {(p), (d), sizeof(d) - 1, (e), sizeof(e) - 1, NULL}
+#define W(p, d, e) {(p), (d), sizeof(d) - 1, (e), sizeof(e) - 1, NULL, NULL}
 /* clang-format on */
 
 START_TEST(test_empty_is_noop)
@@ -344,7 +351,7 @@ START_TEST(test_component_is_file)
     ps_error err = {0};
     ck_assert_int_eq(ps_apply_files(w, 2, 0, &err), -1);
     ck_assert_str_eq(err.path, b);
-    ck_assert_str_eq(err.message, "cannot resolve: Not a directory");
+    ck_assert_str_eq(err.message, "cannot open its folder: Not a directory");
     ck_assert(holds(a, "a0", 2));
     ck_assert_int_eq(entries_in(root), 2);
 }
@@ -357,7 +364,7 @@ START_TEST(test_missing_file)
     ps_error err = {0};
     ck_assert_int_eq(ps_apply_files(w, 1, 0, &err), -1);
     ck_assert_str_eq(err.path, f);
-    ck_assert_str_eq(err.message, "cannot resolve: No such file or directory");
+    ck_assert_str_eq(err.message, "cannot stat: No such file or directory");
     ck_assert_int_eq(entries_in(root), 0);
 }
 END_TEST
@@ -470,8 +477,8 @@ static void two_files_of_a_home(ps_write w[2])
     const char *a = at("conf/a.xml"), *b = at("conf/b.xml");
     put(a, "a0", 2);
     put(b, "b0", 2);
-    w[0] = (ps_write){a, "a1", 2, "a0", 2, root};
-    w[1] = (ps_write){b, "b1", 2, "b0", 2, root};
+    w[0] = (ps_write){a, "a1", 2, "a0", 2, root, "conf/a.xml"};
+    w[1] = (ps_write){b, "b1", 2, "b0", 2, root, "conf/b.xml"};
 }
 
 /* With a home: the record is written before the first rename and gone after. */

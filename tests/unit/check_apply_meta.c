@@ -54,7 +54,7 @@ static void open_case(fx *f)
 
 static ps_write replace(const char *path, const char *new_, const char *old)
 {
-    return (ps_write){path, new_, strlen(new_), old, strlen(old), NULL};
+    return (ps_write){path, new_, strlen(new_), old, strlen(old), NULL, NULL};
 }
 
 static mode_t mode_of(const char *path)

@@ -112,7 +112,8 @@ static void diff_after_crash(const fx *f, const char *dir, const snapshot *origi
     snapshot now;
     cli_result r = cli(f, "diff %s/ei=7 %s/b=4", dir, dir);
     if (r.status == 2) {
-        ck_assert_msg(strstr(r.err, "'portshift apply ") && strstr(r.err, "' finishes it"),
+        ck_assert_msg(strstr(r.err, "'portshift recover ") &&
+                          (strstr(r.err, "' finishes it") || strstr(r.err, "' cleans it up")),
                       "%s: diff: %s", what, r.err);
     } else {
         ck_assert_msg(r.status == 1, "%s: diff exit %d: %s", what, r.status, r.err);
@@ -129,9 +130,9 @@ static void diff_after_crash(const fx *f, const char *dir, const snapshot *origi
 /* ---- done-when 2: killed at each rename, finished by the next apply ---- */
 
 /*
- * _i: bit 0 --backup; bit 1 the next apply names only the client home (no
- * offset): it must finish the apply for the EI home too, or leave both
- * exactly as they were.
+ * _i: bit 0 --backup; bit 1 an apply first names only the client home (no
+ * offset): it deals with that home's part alone, which ends as after a
+ * clean apply or as it was, and the EI home is not touched.
  */
 START_TEST(killed_apply_is_finished)
 {
@@ -140,12 +141,14 @@ START_TEST(killed_apply_is_finished)
     fx f;
     fx_open(&f);
     two_homes(&f, "clean");
-    snapshot original, clean;
+    snapshot original, clean, original_b, clean_b;
     snap(&original, &f, "clean");
+    snap(&original_b, &f, "clean/b");
     char cmd[512];
     snprintf(cmd, sizeof cmd, "apply %sclean/ei=7 clean/b=4", backup);
     int n = succeeds(&f, cmd);
     snap(&clean, &f, "clean");
+    snap(&clean_b, &f, "clean/b");
     /* 2 records and 9 files (+ 9 backups): every one of them is a place to die */
     ck_assert_int_eq(n, backup[0] ? 20 : 11);
 
@@ -159,19 +162,27 @@ START_TEST(killed_apply_is_finished)
         diff_after_crash(&f, dir, &original, what);
 
         if (other_first) {
-            char other[64];
+            char other[64], ei[64], b[64];
             snprintf(other, sizeof other, "apply %s/b", dir);
+            snprintf(ei, sizeof ei, "%s/ei", dir);
+            snprintf(b, sizeof b, "%s/b", dir);
+            snapshot ei_before, ei_after, now;
+            snap(&ei_before, &f, ei);
             succeeds(&f, other);
-            snapshot now;
-            snap(&now, &f, dir);
+            snap(&ei_after, &f, ei);
+            expect_same(&ei_before, &ei_after, "the home not named");
+            snap(&now, &f, b);
             ck_assert_msg(access(in(&f, "%s/b/.portshift-journal", dir), F_OK) < 0,
                           "%s: %s left b's record", what, other);
-            if (!same(&clean, &now)) {
+            if (!same(&clean_b, &now)) {
                 drop_leftovers(&now);
-                ck_assert_msg(same(&original, &now),
-                              "%s: after %s, neither the original nor a clean apply", what, other);
+                ck_assert_msg(same(&original_b, &now),
+                              "%s: after %s, b is neither the original nor a clean apply", what,
+                              other);
             }
             snapshot_free(&now);
+            snapshot_free(&ei_before);
+            snapshot_free(&ei_after);
         }
         succeeds(&f, cmd);
         expect_tree(&f, "clean", dir, what);
@@ -179,6 +190,8 @@ START_TEST(killed_apply_is_finished)
     }
     snapshot_free(&original);
     snapshot_free(&clean);
+    snapshot_free(&original_b);
+    snapshot_free(&clean_b);
     fx_close(&f);
 }
 END_TEST
@@ -189,8 +202,8 @@ END_TEST
  * the next apply still ends at a clean apply, leaving nothing staged beside
  * the shared file: no home's sweep reaches that folder, the record does.
  * The one exception, documented: killed before any record (at the first
- * rename), the two files staged beside the shared file stay, since a
- * folder outside every home may hold a live apply's staged files.
+ * rename), the file staged beside the shared file stays, since a folder
+ * outside every home may hold a live apply's staged files.
  */
 static void two_homes_sharing(const fx *f, const char *dir)
 {
@@ -213,7 +226,7 @@ START_TEST(killed_apply_with_a_shared_file_is_finished)
     fx_open(&f);
     two_homes_sharing(&f, "clean");
     int n = succeeds(&f, "apply clean/ei=7 clean/b=4");
-    ck_assert_int_eq(n, 2 + 8); /* two records, eight files: jndi.properties once */
+    ck_assert_int_eq(n, 2 + 8); /* two records, eight files: jndi.properties once, staged once */
     for (int k = 1; k <= n; k++) {
         char dir[32], cmd[256];
         snprintf(dir, sizeof dir, "k%d", k);
@@ -229,7 +242,7 @@ START_TEST(killed_apply_with_a_shared_file_is_finished)
                 ck_assert_msg(!is_leftover(got.files[i].rel) ||
                                   strncmp(got.files[i].rel, "shared/", 7) == 0,
                               "%s: %s", cmd, got.files[i].rel);
-            ck_assert_int_eq(drop_leftovers(&got), 2);
+            ck_assert_int_eq(drop_leftovers(&got), 1);
             expect_same(&want, &got, cmd);
             snapshot_free(&want);
             snapshot_free(&got);
@@ -316,20 +329,18 @@ START_TEST(failed_undo_is_finished)
     two_homes(&f, "h");
     /* Files go home by home as named: ei's carbon.xml and catalina-server.xml
      * come after the records, and the third file is ei's. */
-    char *ei = realpath(in(&f, "h/ei"), NULL);
     char want[4200];
-    snprintf(want, sizeof want, "'portshift apply %s' %s", ei, cases[_i].finishes);
+    snprintf(want, sizeof want, "'portshift recover h/ei' %s", cases[_i].finishes);
     fail_renames(5, cases[_i].second);
     cli_result r = cli(&f, "apply h/ei=7 h/b=4");
     fail_rename(0);
     expect_error(&r, "apply (a rename and an undo fail)", "h/ei/conf/tomcat/catalina-server.xml", 0,
                  0, want, 0);
     cli_result_free(&r);
-    refused(&f, (const char *const[]){"diff", NULL}, "h/ei=7 h/b=4", "h/ei", 0, 0,
-            "'portshift apply h/ei' finishes it");
+    refused(&f, (const char *const[]){"diff", NULL}, "h/ei=7 h/b=4", "h/ei/.portshift-journal", 0,
+            0, "'portshift recover h/ei' finishes it");
     succeeds(&f, "apply h/ei=7 h/b=4");
     expect_tree(&f, "clean", "h", "apply after a failed undo");
-    free(ei);
     fx_close(&f);
 }
 END_TEST
@@ -353,25 +364,38 @@ START_TEST(reader_refuses_an_interrupted_home)
     fx f;
     fx_open(&f);
     crashed(&f);
-    refused(&f, READERS, "h/ei=7 h/b=4", "h/ei", 0, 0, "'portshift apply h/ei' finishes it");
-    refused(&f, READERS, "h/b", "h/b", 0, 0, "'portshift apply h/b' finishes it");
-    refused(&f, READERS, "--offset 1 h/ei/wso2/broker", "h/ei", 0, 0,
-            "an apply was interrupted here (.portshift-journal)");
-    refused(&f, (const char *const[]){"plan", "ports", NULL}, "--json h/b", "h/b", 0, 0,
-            "interrupted");
+    const char *ei = "h/ei/.portshift-journal", *b = "h/b/.portshift-journal";
+    refused(&f, READERS, "h/ei=7 h/b=4", ei, 0, 0, "'portshift recover h/ei' finishes it");
+    refused(&f, READERS, "h/b", b, 0, 0, "'portshift recover h/b' finishes it");
+    refused(&f, READERS, "--offset 1 h/ei/wso2/broker", ei, 0, 0, "an apply was interrupted here");
+    refused(&f, (const char *const[]){"plan", "ports", NULL}, "--json h/b", b, 0, 0, "interrupted");
     /* check only reads too, and takes no offset. */
     refused(&f, (const char *const[]){"check", "check --json", "check --listening", NULL},
-            "h/ei h/b", "h/ei", 0, 0, "'portshift apply h/ei' finishes it");
+            "h/ei h/b", ei, 0, 0, "'portshift recover h/ei' finishes it");
     /* batch reads unless it applies. */
-    refused(&f, (const char *const[]){"batch", "batch --json", "batch --diff", NULL}, "h/b h/ei",
-            "h/b", 0, 0, "'portshift apply h/b' finishes it");
+    refused(&f, (const char *const[]){"batch", "batch --json", "batch --diff", NULL}, "h/b h/ei", b,
+            0, 0, "'portshift recover h/b' finishes it");
 
-    /* The command it names finishes the apply, for both homes. */
-    cli_result r = cli(&f, "apply h/b");
-    ck_assert_msg(r.status == 0, "apply h/b: exit %d: %s", r.status, r.err);
-    ck_assert_msg(strstr(r.out, "finished the interrupted apply of "), "apply h/b: %s", r.out);
+    /* The command it names finishes that home's part, and says which home
+     * still holds its own; that one finishes the rest. */
+    cli_result r = cli(&f, "recover h/b");
+    ck_assert_msg(r.status == 0, "recover h/b: exit %d: %s", r.status, r.err);
+    ck_assert_msg(strstr(r.out, "finished the interrupted apply of h/b; its other homes still "
+                                "hold theirs: 'portshift recover h/ei' finishes them\n"),
+                  "recover h/b: %s", r.out);
     cli_result_free(&r);
-    expect_tree(&f, "clean", "h", "apply h/b after a crash");
+    expect_tree(&f, "clean/b", "h/b", "recover h/b after a crash");
+    refused(&f, READERS, "h/ei=7 h/b=4", ei, 0, 0, "'portshift recover h/ei' finishes it");
+    r = cli(&f, "recover h/ei");
+    ck_assert_msg(r.status == 0, "recover h/ei: exit %d: %s", r.status, r.err);
+    ck_assert_str_eq(r.out, "finished the interrupted apply of h/ei\n");
+    cli_result_free(&r);
+    expect_tree(&f, "clean", "h", "recover h/b, then h/ei, after a crash");
+    /* Nothing left to do says nothing. */
+    r = cli(&f, "recover h/ei h/b");
+    ck_assert_msg(r.status == 0 && !r.out[0] && !r.err[0], "recover again: %d %s%s", r.status,
+                  r.out, r.err);
+    cli_result_free(&r);
     fx_close(&f);
 }
 END_TEST
@@ -399,9 +423,26 @@ START_TEST(unreadable_record_refused)
     fx f;
     fx_open(&f);
     two_homes(&f, "h");
-    put(in(&f, "h/ei/.portshift-journal"), "portshift journal 1\nid 1f\nhome 3:abc\nend\n");
-    refused(&f, APPLY, "h/ei=7 h/b=4", "h/ei/.portshift-journal", 3, 8, "not an absolute path");
-    refused(&f, READERS, "h/ei=7 h/b=4", "h/ei", 0, 0, "'portshift apply h/ei' finishes it");
+    put(in(&f, "h/ei/.portshift-journal"), "portshift journal 2\nid 1f\nhome 1 2 3:abc\nend\n");
+    refused(&f, APPLY, "h/ei=7 h/b=4", "h/ei/.portshift-journal", 3, 12,
+            "not a resolved absolute path");
+    refused(&f, READERS, "h/ei=7 h/b=4", "h/ei/.portshift-journal", 3, 12,
+            "'portshift recover --discard h/ei' removes it");
+    /* And that command does, keeping every other file. */
+    snapshot before, after;
+    snap(&before, &f, "h");
+    cli_result r = cli(&f, "recover --discard h/ei");
+    ck_assert_msg(r.status == 0, "recover --discard: exit %d: %s", r.status, r.err);
+    cli_result_free(&r);
+    snap(&after, &f, "h");
+    ck_assert_int_eq(access(in(&f, "h/ei/.portshift-journal"), F_OK), -1);
+    ck_assert_int_eq(drop_leftovers(&before), 1);
+    expect_same(&before, &after, "recover --discard of an unreadable record");
+    snapshot_free(&before);
+    snapshot_free(&after);
+    r = cli(&f, "diff h/ei=7 h/b=4");
+    ck_assert_msg(r.status == 1, "diff after the discard: exit %d: %s", r.status, r.err);
+    cli_result_free(&r);
     fx_close(&f);
 }
 END_TEST
@@ -412,35 +453,65 @@ START_TEST(forged_record_refused)
     fx f;
     fx_open(&f);
     two_homes(&f, "h");
-    char *carbon = realpath(in(&f, "h/ei/conf/carbon.xml"), NULL);
-    char *jndi = realpath(in(&f, "h/ei/conf/jndi.properties"), NULL);
-    char *home = realpath(in(&f, "h/ei"), NULL);
-    char text[8192];
-    snprintf(text, sizeof text,
-             "portshift journal 1\nid 1f\nhome %zu:%s\nrename %zu:%s %zu:%s\nend\n", strlen(home),
-             home, strlen(jndi), jndi, strlen(carbon), carbon);
-    put(in(&f, "h/ei/.portshift-journal"), text);
-    refused(&f, APPLY, "h/ei=7", "h/ei/.portshift-journal", 4, 8,
+    put(in(&f, "h/ei/.portshift-journal"),
+        "portshift journal 2\nid 1f\nhome 1 2 2:/h\ncommit 1 2 2:/h\n"
+        "move 20:conf/jndi.properties 15:conf/carbon.xml 0000000000000001 0000000000000002\n"
+        "end\n");
+    refused(&f, APPLY, "h/ei=7", "h/ei/.portshift-journal", 5, 5,
             "not a file staged beside the one it replaces");
-    free(carbon);
-    free(jndi);
-    free(home);
     fx_close(&f);
 }
 END_TEST
 
-/* A home of the record is gone (moved since the crash): apply says which, and why it looked. */
-START_TEST(record_naming_a_missing_home_refused)
+/*
+ * A home of the apply was moved since the crash (killed at rename 4: both
+ * records and the EI home's first file in place). The EI home, which
+ * commits, is finished alone and keeps its record as the evidence the
+ * moved home needs; the moved home, where it is now, learns from it that
+ * the apply counted, and is finished too; recover --discard then lets the
+ * evidence go.
+ */
+START_TEST(record_of_a_moved_home)
 {
     fx f;
     fx_open(&f);
     crashed(&f);
-    char *b = realpath(in(&f, "h/b"), NULL);
-    ck_assert_int_eq(rename(b, in(&f, "h/b-moved")), 0);
-    refused(&f, APPLY, "h/ei", b, 0, 0,
-            "cannot open home: No such file or directory (a home of an interrupted apply, named "
-            "by its .portshift-journal)");
-    free(b);
+    ck_assert_int_eq(rename(in(&f, "h/b"), in(&f, "moved-b")), 0);
+    cli_result r = cli(&f, "apply h/ei");
+    ck_assert_msg(r.status == 0, "apply h/ei: exit %d: %s", r.status, r.err);
+    ck_assert_msg(strstr(r.out, "finished the interrupted apply of h/ei; a home of the apply is "
+                                "not where its record says"),
+                  "%s", r.out);
+    cli_result_free(&r);
+    ck_assert_int_eq(access(in(&f, "h/ei/.portshift-journal"), F_OK), 0);
+    succeeds(&f, "diff h/ei=7"); /* a "done" record stands in no one's way */
+    r = cli(&f, "recover moved-b");
+    ck_assert_msg(r.status == 0, "recover moved-b: exit %d: %s", r.status, r.err);
+    ck_assert_str_eq(r.out, "finished the interrupted apply of moved-b\n");
+    cli_result_free(&r);
+    succeeds(&f, "recover --discard h/ei");
+    ck_assert_int_eq(rename(in(&f, "moved-b"), in(&f, "h/b")), 0);
+    expect_tree(&f, "clean", "h", "a moved home, finished where it is");
+    fx_close(&f);
+}
+END_TEST
+
+/* The home that commits is gone: a home that cannot tell whether the apply
+ * counted is not guessed at. */
+START_TEST(record_whose_first_home_is_gone)
+{
+    fx f;
+    fx_open(&f);
+    crashed(&f);
+    ck_assert_int_eq(rename(in(&f, "h/ei"), in(&f, "moved-ei")), 0);
+    snapshot before, after;
+    snap(&before, &f, "h/b");
+    refused(&f, APPLY, "h/b", "h/b/.portshift-journal", 0, 0,
+            "cannot tell whether the interrupted apply counts: its first home h/ei is not there");
+    snap(&after, &f, "h/b");
+    expect_same(&before, &after, "a home that cannot tell");
+    snapshot_free(&before);
+    snapshot_free(&after);
     fx_close(&f);
 }
 END_TEST
@@ -454,13 +525,10 @@ START_TEST(recovery_spares_a_running_server)
     char pid[32];
     snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
     put(in(&f, "h/b/wso2carbon.pid"), pid);
-    char *b = realpath(in(&f, "h/b"), NULL);
-    /* Reached from the EI home alone: the record names the client home too. */
-    refused(&f, APPLY, "h/ei", b, 0, 0, "the server is running");
-    succeeds(&f, "apply --force h/ei");
+    refused(&f, APPLY, "h/ei h/b", "h/b", 0, 0, "the server is running");
+    succeeds(&f, "apply --force h/ei h/b");
     ck_assert_int_eq(unlink(in(&f, "h/b/wso2carbon.pid")), 0);
     expect_tree(&f, "clean", "h", "apply --force after a crash");
-    free(b);
     fx_close(&f);
 }
 END_TEST
@@ -478,7 +546,7 @@ START_TEST(failed_folder_sync_undoes_the_apply)
     fail_fsync_of(conf);
     cli_result r = cli(&f, "apply h/ei=7 h/b=4");
     fail_fsync(0);
-    expect_error(&r, "apply (the sync of ei/conf fails)", conf, 0, 0,
+    expect_error(&r, "apply (the sync of ei/conf fails)", "h/ei/conf", 0, 0,
                  "cannot sync: Input/output error", 0);
     cli_result_free(&r);
     snapshot_take(&after, f.scratch);
@@ -523,7 +591,10 @@ START_TEST(every_failed_fsync_undoes_or_lands)
                           "%s: exit %d: %s", what, r.status, r.err);
             expect_same(&before, &after, what);
         } else {
+            /* The apply stands; the failed sync is said, as a warning. */
             ck_assert_msg(r.status == 0, "%s: exit %d: %s", what, r.status, r.err);
+            ck_assert_msg(strstr(r.err, "warning: ") && strstr(r.err, "cannot sync"), "%s: %s",
+                          what, r.err);
             expect_tree(&f, "clean", dir, what);
         }
         cli_result_free(&r);
@@ -553,7 +624,8 @@ int main(void)
     tcase_add_test(readers, unreadable_record_refused);
     tcase_add_test(readers, forged_record_refused);
     tcase_add_test(readers, recovery_spares_a_running_server);
-    tcase_add_test(readers, record_naming_a_missing_home_refused);
+    tcase_add_test(readers, record_of_a_moved_home);
+    tcase_add_test(readers, record_whose_first_home_is_gone);
     suite_add_tcase(s, readers);
 
     TCase *sync = tcase_create("durability");
