@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
+#include "detect/running.h"
 #include "detect/scripts.h"
 #include "parse/file.h"
 #include "parse/toml.h"
@@ -216,6 +217,25 @@ static char *enclosing_home(const char *path)
     return found;
 }
 
+/*
+ * What a home holds for its server besides config: the pid file of each
+ * runtime's folder (the home's, each EI profile's), read by apply, check
+ * --listening and recovery, and the start scripts under bin/. A FIFO or a
+ * device there is refused for every command, before anything reads it:
+ * opened, a FIFO would wait for a writer with the home locked.
+ */
+static int server_files_check(ps_home *h, ps_error *err)
+{
+    for (size_t r = 0; r < h->nruntimes; r++) {
+        char *dir = ps_path_join(h->path, h->runtimes[r].name);
+        int rc = ps_pid_file_check(dir, err);
+        free(dir);
+        if (rc < 0)
+            return -1;
+    }
+    return ps_scan_start_scripts(h->path, &h->warnings, err);
+}
+
 int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *err)
 {
     struct stat st;
@@ -282,7 +302,10 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
         rt->templates_rel = ps_xstrdup("repository/resources/conf/templates");
     rt->version = folder_version(product, h->path);
     add_profiles(cat, h, product);
-    ps_scan_start_scripts(h->path, &h->warnings);
+    if (server_files_check(h, err) < 0) {
+        ps_home_free(h);
+        return -1;
+    }
     *out = h;
     return 0;
 }
