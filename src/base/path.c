@@ -46,3 +46,38 @@ char *ps_path_absolute(const char *path)
         return NULL;
     return ps_path_join(cwd, path);
 }
+
+char *ps_path_from_cwd(const char *real)
+{
+    char cwd[PATH_MAX];
+    if (real[0] != '/' || !getcwd(cwd, sizeof cwd))
+        return NULL;
+    /* The longest common prefix that ends at a component boundary. */
+    size_t i = 0;
+    while (real[i] && real[i] == cwd[i])
+        i++;
+    if (!((real[i] == '\0' || real[i] == '/') && (cwd[i] == '\0' || cwd[i] == '/')))
+        while (i > 0 && real[i - 1] != '/')
+            i--;
+    ps_strbuf b = PS_STRBUF_INIT;
+    for (const char *p = cwd + i; *p;) { /* one ".." per folder of cwd below it */
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        ps_strbuf_puts(&b, b.len ? "/.." : "..");
+        while (*p && *p != '/')
+            p++;
+    }
+    const char *rest = real + i;
+    while (*rest == '/')
+        rest++;
+    if (*rest) {
+        if (b.len)
+            ps_strbuf_puts(&b, "/");
+        ps_strbuf_puts(&b, rest);
+    }
+    if (!b.len)
+        ps_strbuf_puts(&b, ".");
+    return ps_strbuf_detach(&b, NULL);
+}

@@ -16,4 +16,10 @@ const char *ps_path_base(const char *path);
  * read. Caller frees. */
 char *ps_path_absolute(const char *path);
 
+/* `real`, an absolute path without symlinks (realpath's), relative to the
+ * current folder: "am", "..", "../other/am", "." for the folder itself; so
+ * messages name a folder found by resolving as the user's other paths are.
+ * NULL when `real` is not absolute or the current folder cannot be read. */
+char *ps_path_from_cwd(const char *real);
+
 #endif

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "base/error.h"
+#include "base/path.h"
 #include "base/strbuf.h"
 #include "detect/running.h"
 #include "detect/scripts.h"
@@ -172,7 +173,9 @@ static int looks_like_home(const char *dir)
  * The outermost folder above `path` that is a Carbon home, or NULL. Naming
  * am/repository would otherwise pass for a home of its own (it holds
  * conf/carbon.xml) and patch only part of am. The answer is `path` with its
- * last components dropped when that names the same folder, else absolute.
+ * last components dropped when that names the same folder (am/repository ->
+ * am), else the folder relative to the current one ("." -> "..", as every
+ * other message names its paths).
  */
 static char *enclosing_home(const char *path)
 {
@@ -208,12 +211,14 @@ static char *enclosing_home(const char *path)
         n--;
     shown[n] = '\0';
     char *check = realpath(n ? shown : ".", NULL);
-    if (check && strcmp(check, found) == 0) {
-        free(found);
-        found = ps_xstrdup(n ? shown : ".");
-    }
+    char *named = check && strcmp(check, found) == 0 ? ps_xstrdup(n ? shown : ".")
+                                                     : ps_path_from_cwd(found);
     free(check);
     free(shown);
+    if (named) {
+        free(found);
+        found = named;
+    }
     return found;
 }
 

@@ -34,19 +34,32 @@ START_TEST(folder_inside_a_home_is_refused)
 }
 END_TEST
 
-START_TEST(home_root_spelled_absolute_when_relative_cannot_say_it)
+/*
+ * From inside the home, "." has no parent to drop: the root is named
+ * relative to the current folder, like every other path of a message (it
+ * was named absolutely).
+ */
+START_TEST(home_root_named_relative_to_the_current_folder)
 {
     fx f;
     fx_open(&f);
     fx_add(&f, "good", "am");
-    /* From inside the home, "." has no parent to drop: the root is named absolutely. */
-    char cmdline[4200];
-    snprintf(cmdline, sizeof cmdline, "diff --offset 3 .");
-    cli_result r = cli_run(in(&f, "am/repository"), cmdline);
-    char needle[4200];
-    snprintf(needle, sizeof needle, "inside the Carbon home %s:", in(&f, "am"));
-    expect_error(&r, cmdline, ".", 0, 0, needle, 0);
-    cli_result_free(&r);
+    static const struct {
+        const char *cwd, *arg, *root;
+    } cases[] = {
+        {"am/repository", ".", ".."},
+        {"am/repository/conf", ".", "../.."},
+        {"am/repository/conf", "..", "../.."},
+        {"am/repository/conf/tomcat", "../../conf/.", "../../.."},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cmdline[256], needle[256];
+        snprintf(cmdline, sizeof cmdline, "diff --offset 3 %s", cases[i].arg);
+        cli_result r = cli_run(in(&f, "%s", cases[i].cwd), cmdline);
+        snprintf(needle, sizeof needle, "inside the Carbon home %s:", cases[i].root);
+        expect_error(&r, cmdline, cases[i].arg, 0, 0, needle, 0);
+        cli_result_free(&r);
+    }
     fx_close(&f);
 }
 END_TEST
@@ -82,7 +95,7 @@ int main(void)
     Suite *s = suite_create("homes");
     TCase *tc = tcase_create("nested");
     tcase_add_test(tc, folder_inside_a_home_is_refused);
-    tcase_add_test(tc, home_root_spelled_absolute_when_relative_cannot_say_it);
+    tcase_add_test(tc, home_root_named_relative_to_the_current_folder);
     tcase_add_test(tc, ei_profile_is_named_by_its_path);
     suite_add_tcase(s, tc);
     int failed = run_suite(s);
