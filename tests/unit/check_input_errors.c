@@ -332,6 +332,62 @@ START_TEST(bad_offsets_refused)
 }
 END_TEST
 
+/*
+ * A number on the command line is digits and nothing else: strtol took
+ * " 3", "+3" and "-0" for offsets (and HOME= 3 as the shell passes it),
+ * " 2" and "+2" for --jobs, "+1" for --first. Each is a usage error now,
+ * naming the word as given.
+ */
+START_TEST(loose_numbers_refused)
+{
+    static const struct {
+        const char *needle;
+        const char *words[6];
+    } cases[] = {
+        {"offset ' 3'", {"diff", "--offset", " 3", "home", NULL}},
+        {"offset '+3'", {"diff", "--offset", "+3", "home", NULL}},
+        {"offset '-0'", {"diff", "--offset", "-0", "home", NULL}},
+        {"offset '3 '", {"diff", "--offset", "3 ", "home", NULL}},
+        {"offset ' 3'", {"apply", "-o", " 3", "home", NULL}},
+        {"offset '+3'", {"apply", "--offset=+3", "home", NULL}},
+        {"offset ' 3'", {"diff", "home= 3", NULL}},
+        {"offset '+3'", {"apply", "home=+3", NULL}},
+        {"offset '-0'", {"plan", "home=-0", NULL}},
+        {"offset ' 1'", {"batch", "--first", " 1", "home", NULL}},
+        {"offset '+1'", {"batch", "--first", "+1", "home", NULL}},
+        {"--avoid ' 9443'", {"batch", "--avoid", " 9443", "home", NULL}},
+        {"--avoid '9443-+9444'", {"batch", "--avoid", "9443-+9444", "home", NULL}},
+        {"--jobs takes a number from 1 to 256, not ' 2'", {"diff", "-j", " 2", "home", NULL}},
+        {"not '+2'", {"diff", "--jobs", "+2", "home", NULL}},
+        {"not '-0'", {"check", "--jobs=-0", "home", NULL}},
+    };
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    snapshot before, after;
+    snapshot_take(&before, f.scratch);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char what[256] = "";
+        for (size_t k = 0; cases[i].words[k]; k++)
+            snprintf(what + strlen(what), sizeof what - strlen(what), "%s[%s]", k ? " " : "",
+                     cases[i].words[k]);
+        cli_result r = cli_run_words(f.scratch, cases[i].words);
+        expect_error(&r, what, NULL, 0, 0, cases[i].needle, 1);
+        cli_result_free(&r);
+    }
+    snapshot_take(&after, f.scratch);
+    assert_same(&before, &after, "loose numbers");
+    snapshot_free(&before);
+    snapshot_free(&after);
+    /* control: digits, leading zeros included, are a number */
+    cli_result r =
+        cli_run_words(f.scratch, (const char *const[]){"diff", "-j", "02", "home=03", NULL});
+    ck_assert_msg(r.status == 1, "control: exit %d: %s", r.status, r.err);
+    cli_result_free(&r);
+    fx_close(&f);
+}
+END_TEST
+
 /* ---- 6, 7. not a Carbon home, missing home ---- */
 
 START_TEST(not_a_home_refused)
@@ -536,6 +592,7 @@ int main(void)
     tcase_add_test(tc, long_toml_offset_refused);
     tcase_add_test(tc, long_port_in_free_text_left_alone);
     tcase_add_test(tc, bad_offsets_refused);
+    tcase_add_test(tc, loose_numbers_refused);
     tcase_add_test(tc, not_a_home_refused);
     tcase_add_test(tc, missing_home_refused);
     tcase_add_test(tc, unreadable_file_refused);
