@@ -215,6 +215,62 @@ START_TEST(port_overflow_control)
 }
 END_TEST
 
+/*
+ * A current offset that already pushes a port past 65535 was planned from
+ * as if the ports were there: `apply -o 3` set <Offset> alone. Refused by
+ * every command at the offset, carbon.xml line 6 ("        <Offset>": the
+ * digits at 6:17). good/'s highest port is JMX 9999 (8:30): 9999 + 55536 =
+ * 65535 is the last usable offset.
+ */
+START_TEST(current_offset_past_65535_refused)
+{
+    static const char *const readers[] = {"ports", "check", "batch", NULL};
+    static const char *const offsets[] = {"65535", "55537"};
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    const char *carbon = in(&f, "home/" CARBON);
+    const char *was = "0";
+    for (size_t i = 0; i < 2; i++) {
+        char from[32], to[32], needle[128];
+        snprintf(from, sizeof from, "<Offset>%s<", was);
+        snprintf(to, sizeof to, "<Offset>%s<", offsets[i]);
+        fx_replace(carbon, from, to);
+        was = offsets[i];
+        snprintf(needle, sizeof needle,
+                 "offset %s already moves JMX RMI registry 9999 (" CARBON ":8) to %ld, past 65535",
+                 offsets[i], 9999 + strtol(offsets[i], NULL, 10));
+        refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/" CARBON, 6, 17, needle);
+        refused(&f, APPLY_DIFF_PLAN, "home", "home/" CARBON, 6, 17, needle);
+        refused(&f, readers, "home", "home/" CARBON, 6, 17, needle);
+    }
+    /* control: at 55536 every port is one (9999 listens on 65535) */
+    fx_replace(carbon, "<Offset>55537<", "<Offset>55536<");
+    cli_result r = cli(&f, "ports home");
+    ck_assert_msg(r.status == 0 && strstr(r.out, "65535"), "ports at 55536: exit %d: %s%s",
+                  r.status, r.out, r.err);
+    cli_result_free(&r);
+    diff_pending(&f, "--offset 3 home", "from offset 55536");
+    fx_close(&f);
+}
+END_TEST
+
+/* The same in deployment.toml: "offset = " (9 bytes) puts the digits at 3:10. */
+START_TEST(current_toml_offset_past_65535_refused)
+{
+    fx f;
+    fx_open(&f);
+    ck_assert_int_eq(run_cmd("mkdir -p '%s'", in(&f, "home/conf")), 0);
+    const char *toml = in(&f, "home/conf/deployment.toml");
+    put(toml, "[server]\nhostname = \"localhost\"\noffset = 65535\n");
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/conf/deployment.toml", 3, 10,
+            "offset 65535 already moves");
+    fx_replace(toml, "65535", "2");
+    diff_pending(&f, "--offset 3 home", "offset 2"); /* control */
+    fx_close(&f);
+}
+END_TEST
+
 /* ---- 4b. a port or offset with more digits than any port has ---- */
 
 /*
@@ -588,6 +644,8 @@ int main(void)
     tcase_add_test(tc, port_past_65535_refused);
     tcase_add_test(tc, port_at_65535_applies);
     tcase_add_test(tc, port_overflow_control);
+    tcase_add_test(tc, current_offset_past_65535_refused);
+    tcase_add_test(tc, current_toml_offset_past_65535_refused);
     tcase_add_loop_test(tc, long_number_refused, 0, sizeof long_numbers / sizeof long_numbers[0]);
     tcase_add_test(tc, long_toml_offset_refused);
     tcase_add_test(tc, long_port_in_free_text_left_alone);
