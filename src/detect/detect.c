@@ -211,8 +211,8 @@ static char *enclosing_home(const char *path)
         n--;
     shown[n] = '\0';
     char *check = realpath(n ? shown : ".", NULL);
-    char *named = check && strcmp(check, found) == 0 ? ps_xstrdup(n ? shown : ".")
-                                                     : ps_path_from_cwd(found);
+    char *named =
+        check && strcmp(check, found) == 0 ? ps_xstrdup(n ? shown : ".") : ps_path_from_cwd(found);
     free(check);
     free(shown);
     if (named) {

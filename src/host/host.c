@@ -183,8 +183,8 @@ static int current_offset_usable(const ps_home *home, const ps_sites *ss, ps_err
         const ps_site *at = bad;
         if (ss->offset_site >= 0 && !ss->items[ss->offset_site].insert)
             at = &ss->items[ss->offset_site];
-        char *where = bad->file ? ps_xasprintf(" (%s:%d)", bad->file->rel, bad->line)
-                                : ps_xstrdup("");
+        char *where =
+            bad->file ? ps_xasprintf(" (%s:%d)", bad->file->rel, bad->line) : ps_xstrdup("");
         rc = ps_error_set(err, at->file ? at->file->path : home->path, at->line, at->col,
                           "offset %ld already moves %s %ld%s to %ld, past %ld", ss->offset,
                           bad->what && *bad->what ? bad->what : "port", bad->value, where,

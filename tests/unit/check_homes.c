@@ -98,8 +98,13 @@ END_TEST
  */
 START_TEST(home_inside_config_folders_is_refused)
 {
-    static const char *const all[] = {"apply --offset 3 am", "diff --offset 3 am", "plan am",
-                                      "ports am", "check am", "batch am", NULL};
+    static const char *const all[] = {"apply --offset 3 am",
+                                      "diff --offset 3 am",
+                                      "plan am",
+                                      "ports am",
+                                      "check am",
+                                      "batch am",
+                                      NULL};
     fx f;
     fx_open(&f);
     fx_add(&f, "good", "am");

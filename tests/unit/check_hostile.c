@@ -1,10 +1,12 @@
 /*
  * A home as hostile input (portshift runs as root on folders other users
- * own): a FIFO, a device or a symlink where a server's pid file or a start
- * script belongs, a home hidden inside another home's config folders, an
- * offset that already pushes a port past 65535, numbers written loosely. Each
- * is refused with one "portshift: path[:line:col]: error: message" line and
- * exit 2, promptly, and leaves every byte as it was; each has a control.
+ * own): a FIFO, a device or a symlink where a server's pid file, a start
+ * script or a config file belongs. Each is refused with one
+ * "portshift: path: error: not a regular file" line and exit 2, at once
+ * (never opened, so never waited on), and leaves every byte as it was; each
+ * has a control. (A home inside another's config folders: check_homes.c; a
+ * current offset past 65535 and loosely written numbers:
+ * check_input_errors.c.)
  *
  * A FIFO cannot be snapshotted (reading it would block the test): a case
  * takes its snapshots with the FIFO absent, makes it, runs, removes it.
@@ -25,9 +27,12 @@
 #include "detect/running.h"
 
 /* Every command that loads a home, and the two that read its pid file. */
-static const char *const LOADERS[] = {"apply --offset 3 home", "diff --offset 3 home",
-                                      "plan home",          "ports home",
-                                      "check home",         "check --listening home",
+static const char *const LOADERS[] = {"apply --offset 3 home",
+                                      "diff --offset 3 home",
+                                      "plan home",
+                                      "ports home",
+                                      "check home",
+                                      "check --listening home",
                                       NULL};
 
 /* Runs each of cmds with a FIFO at scratch/`fifo`: refused at `path`, "not a
