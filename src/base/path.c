@@ -47,13 +47,43 @@ char *ps_path_absolute(const char *path)
     return ps_path_join(cwd, path);
 }
 
-char *ps_path_shown(const char *path)
+char *ps_path_from_cwd(const char *real)
 {
     char cwd[PATH_MAX];
-    if (path[0] != '/' || !getcwd(cwd, sizeof cwd))
-        return ps_xstrdup(path);
-    size_t n = strlen(cwd);
-    if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/' && path[n + 1])
-        return ps_xstrdup(path + n + 1);
-    return ps_xstrdup(path);
+    if (real[0] != '/' || !getcwd(cwd, sizeof cwd))
+        return NULL;
+    /* The longest common prefix that ends at a component boundary. */
+    size_t i = 0;
+    while (real[i] && real[i] == cwd[i])
+        i++;
+    if (!((real[i] == '\0' || real[i] == '/') && (cwd[i] == '\0' || cwd[i] == '/')))
+        while (i > 0 && real[i - 1] != '/')
+            i--;
+    ps_strbuf b = PS_STRBUF_INIT;
+    for (const char *p = cwd + i; *p;) { /* one ".." per folder of cwd below it */
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        ps_strbuf_puts(&b, b.len ? "/.." : "..");
+        while (*p && *p != '/')
+            p++;
+    }
+    const char *rest = real + i;
+    while (*rest == '/')
+        rest++;
+    if (*rest) {
+        if (b.len)
+            ps_strbuf_puts(&b, "/");
+        ps_strbuf_puts(&b, rest);
+    }
+    if (!b.len)
+        ps_strbuf_puts(&b, ".");
+    return ps_strbuf_detach(&b, NULL);
+}
+
+char *ps_path_shown(const char *path)
+{
+    char *rel = ps_path_from_cwd(path);
+    return rel ? rel : ps_xstrdup(path);
 }

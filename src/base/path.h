@@ -16,8 +16,14 @@ const char *ps_path_base(const char *path);
  * read. Caller frees. */
 char *ps_path_absolute(const char *path);
 
-/* An absolute `path` as messages show paths: relative to the current folder
- * when it lies beneath it, else as it is. Caller frees. */
+/* `real`, an absolute path without symlinks (realpath's), relative to the
+ * current folder: "am", "..", "../other/am", "." for the folder itself; so
+ * messages name a folder found by resolving as the user's other paths are.
+ * NULL when `real` is not absolute or the current folder cannot be read. */
+char *ps_path_from_cwd(const char *real);
+
+/* A resolved `path` as messages show paths: ps_path_from_cwd's, or the
+ * path itself when that cannot be had. Caller frees. */
 char *ps_path_shown(const char *path);
 
 #endif

@@ -3,8 +3,10 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/error.h"
@@ -76,37 +78,115 @@ static int parse_line(ps_sockets *s, size_t *cap, const char *text, size_t a, si
     return 0;
 }
 
+/* One table read line by line, from a buffer or from a file a chunk at a time. */
+typedef struct table_reader {
+    ps_sockets *s;
+    size_t cap;
+    const char *path;
+    size_t line; /* lines taken so far */
+    ps_error *err;
+} table_reader;
+
+/* Takes one line (without its newline); the first names the columns. */
+static int table_line(table_reader *t, const char *text, size_t len)
+{
+    t->line++;
+    if (t->line == 1) {
+        size_t i = 0;
+        while (i < len && text[i] == ' ')
+            i++;
+        if (len - i < 2 || strncmp(text + i, "sl", 2) != 0)
+            return ps_error_set(t->err, t->path, 1, 0, "not a TCP socket table");
+        return 0;
+    }
+    if (len && parse_line(t->s, &t->cap, text, 0, len) < 0)
+        return ps_error_set(t->err, t->path, (int)t->line, 0, "not a line of a TCP socket table");
+    return 0;
+}
+
+static int table_end(const table_reader *t)
+{
+    if (t->line == 0)
+        return ps_error_set(t->err, t->path, 1, 0, "not a TCP socket table");
+    return 0;
+}
+
 int ps_sockets_parse(ps_sockets *s, const char *path, const char *text, size_t len, ps_error *err)
 {
-    size_t cap = s->count, line = 0;
+    table_reader t = {.s = s, .cap = s->count, .path = path, .err = err};
     for (size_t a = 0; a < len;) {
         const char *nl = memchr(text + a, '\n', len - a);
         size_t b = nl ? (size_t)(nl - text) : len;
-        line++;
-        /* The first line names the columns. */
-        if (line > 1 && b > a && parse_line(s, &cap, text, a, b) < 0)
-            return ps_error_set(err, path, (int)line, 0, "not a line of a TCP socket table");
+        if (table_line(&t, text + a, b - a) < 0)
+            return -1;
         a = b + 1;
     }
-    if (line == 0 || len < 3 || strncmp(text + strspn(text, " "), "sl", 2) != 0)
-        return ps_error_set(err, path, 1, 0, "not a TCP socket table");
-    return 0;
+    return table_end(&t);
+}
+
+/* No line of a socket table comes near this (they are about 150 bytes). */
+#define TABLE_LINE_MAX 4096
+#define TABLE_CHUNK (64 * 1024)
+
+/*
+ * Reads a table as it comes, a chunk at a time: a host with a hundred
+ * thousand sockets has a table of tens of MiB, which the size cap of config
+ * files (ps_file_read) must not refuse and which need not be held whole.
+ */
+static int stream_table(ps_sockets *s, const char *path, ps_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return ps_error_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return ps_error_set(err, path, 0, 0, "not a regular file");
+    }
+    table_reader t = {.s = s, .cap = s->count, .path = path, .err = err};
+    char *buf = ps_xmalloc(TABLE_LINE_MAX + TABLE_CHUNK);
+    size_t held = 0; /* the start of a line not ended yet, at buf[0] */
+    int rc = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf + held, TABLE_CHUNK);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = ps_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
+            break;
+        }
+        size_t len = held + (size_t)r, a = 0;
+        for (const char *nl; rc == 0 && (nl = memchr(buf + a, '\n', len - a));) {
+            rc = table_line(&t, buf + a, (size_t)(nl - buf) - a);
+            a = (size_t)(nl - buf) + 1;
+        }
+        if (rc < 0)
+            break;
+        held = len - a;
+        if (r == 0) { /* the end, maybe after a last line without its newline */
+            rc = held ? table_line(&t, buf, held) : 0;
+            if (rc == 0)
+                rc = table_end(&t);
+            break;
+        }
+        if (held >= TABLE_LINE_MAX) {
+            rc = ps_error_set(err, path, (int)t.line + 1, 0, "not a line of a TCP socket table");
+            break;
+        }
+        memmove(buf, buf + a, held);
+    }
+    free(buf);
+    close(fd);
+    return rc;
 }
 
 static int read_table(ps_sockets *s, const char *proc, const char *name, int optional,
                       ps_error *err)
 {
     char *path = ps_path_join(proc, name);
-    char *data = NULL;
-    size_t len;
     int rc = 0;
-    if (!(optional && access(path, F_OK) < 0 && errno == ENOENT)) {
-        /* ps_file_read reads past st_size, which procfs reports as 0. */
-        rc = ps_file_read(path, &data, &len, err);
-        if (rc == 0)
-            rc = ps_sockets_parse(s, path, data, len, err);
-    }
-    free(data);
+    if (!(optional && access(path, F_OK) < 0 && errno == ENOENT))
+        rc = stream_table(s, path, err);
     free(path);
     return rc;
 }

@@ -32,7 +32,9 @@ typedef struct ps_sockets {
  * `check --listening` answer for ports it did not see.
  */
 int ps_sockets_parse(ps_sockets *s, const char *path, const char *text, size_t len, ps_error *err);
-/* Both tables under `proc`; a missing tcp6 (no IPv6 in the kernel) counts as empty. */
+/* Both tables under `proc`, each read as it comes (no size limit: a busy
+ * host's is tens of MiB); a missing tcp6 (no IPv6 in the kernel) counts as
+ * empty. */
 int ps_sockets_read(ps_sockets *s, const char *proc, ps_error *err);
 /* Names the process of each socket in want[0..n) (indexes into s) that this
  * user may look at: one pass over every process's open files. */

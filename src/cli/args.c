@@ -1,7 +1,5 @@
 #include "cli/args.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +15,31 @@
 /* -j takes at most this many: far past the cores of any host portshift serves. */
 #define JOBS_MAX 256
 
+/*
+ * A number on the command line is digits and nothing else: strtol would
+ * also take " 3", "+3", "-0" and "3 " (or what a shell left of a quoted
+ * HOME= 3). 0 with *v set; -1 when `s` is not all digits (or empty); 1 when
+ * it is, but larger than `max` (*v is then max + 1).
+ */
+static int digits(const char *s, size_t len, long max, long *v)
+{
+    if (len == 0)
+        return -1;
+    long n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        if (n <= max)
+            n = n * 10 + (s[i] - '0');
+    }
+    *v = n <= max ? n : max + 1;
+    return n <= max ? 0 : 1;
+}
+
 static int parse_jobs(cli_run *r, const char *s, ps_error *err)
 {
-    char *end;
-    errno = 0;
-    long n = strtol(s, &end, 10);
-    if (!*s || *end || errno || n < 1 || n > JOBS_MAX)
+    long n;
+    if (digits(s, strlen(s), JOBS_MAX, &n) != 0 || n < 1)
         return ps_error_set(err, NULL, 0, 0, "--jobs takes a number from 1 to %d, not '%s'",
                             JOBS_MAX, s);
     r->jobs = (unsigned)n;
@@ -31,33 +48,29 @@ static int parse_jobs(cli_run *r, const char *s, ps_error *err)
 
 static int parse_offset(const char *s, long *v, ps_error *err)
 {
-    char *end;
-    errno = 0;
-    long n = strtol(s, &end, 10);
-    if (!*s || *end || errno)
-        return ps_error_set(err, NULL, 0, 0, "offset '%s' is not a number", s);
-    if (n < 0)
-        return ps_error_set(err, NULL, 0, 0, "offset %ld is negative", n);
-    if (n > OFFSET_MAX)
-        return ps_error_set(err, NULL, 0, 0, "offset %ld is larger than %ld", n, OFFSET_MAX);
-    *v = n;
-    return 0;
+    int rc = digits(s, strlen(s), OFFSET_MAX, v);
+    if (rc == 1)
+        return ps_error_set(err, NULL, 0, 0, "offset %s is larger than %ld", s, OFFSET_MAX);
+    if (rc == 0)
+        return 0;
+    long n;
+    if (s[0] == '-' && digits(s + 1, strlen(s + 1), OFFSET_MAX, &n) >= 0 && n > 0)
+        return ps_error_set(err, NULL, 0, 0, "offset %s is negative", s);
+    return ps_error_set(err, NULL, 0, 0, "offset '%s' is not a number (digits 0-9 only)", s);
 }
 
 /* One PORT or PORT-PORT of --avoid. */
 static int parse_range(const char *item, ps_port_range *out)
 {
-    char *end;
-    errno = 0;
-    if (!isdigit((unsigned char)item[0]))
+    const char *dash = strchr(item, '-');
+    size_t n = dash ? (size_t)(dash - item) : strlen(item);
+    long from, to;
+    if (digits(item, n, OFFSET_MAX, &from) != 0)
         return -1;
-    long from = strtol(item, &end, 10), to = from;
-    if (*end == '-') {
-        if (!isdigit((unsigned char)end[1]))
-            return -1;
-        to = strtol(end + 1, &end, 10);
-    }
-    if (*end || errno || from < 1 || to > OFFSET_MAX || from > to)
+    to = from;
+    if (dash && digits(dash + 1, strlen(dash + 1), OFFSET_MAX, &to) != 0)
+        return -1;
+    if (from < 1 || from > to)
         return -1;
     *out = (ps_port_range){from, to};
     return 0;

@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 
 #include "base/error.h"
+#include "base/path.h"
 #include "base/strbuf.h"
+#include "detect/running.h"
 #include "detect/scripts.h"
 #include "parse/file.h"
 #include "parse/toml.h"
@@ -171,7 +173,9 @@ static int looks_like_home(const char *dir)
  * The outermost folder above `path` that is a Carbon home, or NULL. Naming
  * am/repository would otherwise pass for a home of its own (it holds
  * conf/carbon.xml) and patch only part of am. The answer is `path` with its
- * last components dropped when that names the same folder, else absolute.
+ * last components dropped when that names the same folder (am/repository ->
+ * am), else the folder relative to the current one ("." -> "..", as every
+ * other message names its paths).
  */
 static char *enclosing_home(const char *path)
 {
@@ -207,13 +211,34 @@ static char *enclosing_home(const char *path)
         n--;
     shown[n] = '\0';
     char *check = realpath(n ? shown : ".", NULL);
-    if (check && strcmp(check, found) == 0) {
-        free(found);
-        found = ps_xstrdup(n ? shown : ".");
-    }
+    char *named =
+        check && strcmp(check, found) == 0 ? ps_xstrdup(n ? shown : ".") : ps_path_from_cwd(found);
     free(check);
     free(shown);
+    if (named) {
+        free(found);
+        found = named;
+    }
     return found;
+}
+
+/*
+ * What a home holds for its server besides config: the pid file of each
+ * runtime's folder (the home's, each EI profile's), read by apply, check
+ * --listening and recovery, and the start scripts under bin/. A FIFO or a
+ * device there is refused for every command, before anything reads it:
+ * opened, a FIFO would wait for a writer with the home locked.
+ */
+static int server_files_check(ps_home *h, ps_error *err)
+{
+    for (size_t r = 0; r < h->nruntimes; r++) {
+        char *dir = ps_path_join(h->path, h->runtimes[r].name);
+        int rc = ps_pid_file_check(dir, err);
+        free(dir);
+        if (rc < 0)
+            return -1;
+    }
+    return ps_scan_start_scripts(h->path, &h->warnings, err);
 }
 
 int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *err)
@@ -282,7 +307,10 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
         rt->templates_rel = ps_xstrdup("repository/resources/conf/templates");
     rt->version = folder_version(product, h->path);
     add_profiles(cat, h, product);
-    ps_scan_start_scripts(h->path, &h->warnings);
+    if (server_files_check(h, err) < 0) {
+        ps_home_free(h);
+        return -1;
+    }
     *out = h;
     return 0;
 }

@@ -6,11 +6,23 @@
 #ifndef PS_DETECT_RUNNING_H
 #define PS_DETECT_RUNNING_H
 
+#include "base/error.h"
+
 /*
  * 1 when `home` has a wso2carbon.pid file (at the home root) naming a live
  * process (kill(pid, 0) succeeds or fails with EPERM), and then *pid (if not
- * NULL) is that pid; 0 when not (no file, unparsable, or dead process).
+ * NULL) is that pid; 0 when not (no file, unparsable, or dead process). A
+ * pid file that is not a regular file (a FIFO, a device, a symlink) is never
+ * opened and counts as none: the answer comes at once.
  */
 int ps_home_running(const char *home, long *pid);
+
+/*
+ * -1 with "DIR/wso2carbon.pid: not a regular file" when folder `dir` has a
+ * pid file that is a FIFO, a device, a symlink or a folder (a server writes
+ * a regular file there): detection refuses such a home, so no command reads
+ * it as "not running". 0 when there is none or a regular one.
+ */
+int ps_pid_file_check(const char *dir, ps_error *err);
 
 #endif

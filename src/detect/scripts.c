@@ -5,10 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "base/strbuf.h"
 #include "base/path.h"
 #include "parse/file.h"
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static int has_suffix(const char *s, const char *suffix)
 {
@@ -29,12 +35,17 @@ static int comment_line(const char *p, const char *end)
            (end - p == 3 || isspace((unsigned char)p[3]));
 }
 
-static void scan_script(const char *path, ps_diags *warnings)
+static int scan_script(const char *path, ps_diags *warnings, ps_error *err)
 {
     char *data;
     size_t len;
-    if (ps_file_read(path, &data, &len, NULL) < 0)
-        return;
+    struct stat st;
+    /* A name that leads nowhere or to a folder is no script; a FIFO or a
+     * device named like one is refused, never opened (ps_file_read). */
+    if (stat(path, &st) < 0 || S_ISDIR(st.st_mode))
+        return 0;
+    if (ps_file_read(path, &data, &len, err) < 0)
+        return -1;
     static const char flag[] = "-DportOffset=";
     int line = 1;
     for (size_t pos = 0; pos < len; line++) {
@@ -56,10 +67,12 @@ static void scan_script(const char *path, ps_diags *warnings)
         pos = end + 1;
     }
     free(data);
+    return 0;
 }
 
-void ps_scan_start_scripts(const char *home, ps_diags *warnings)
+int ps_scan_start_scripts(const char *home, ps_diags *warnings, ps_error *err)
 {
+    int rc = 0;
     char *bin = ps_path_join(home, "bin");
     DIR *d = opendir(bin);
     if (d) {
@@ -69,13 +82,17 @@ void ps_scan_start_scripts(const char *home, ps_diags *warnings)
             if (has_suffix(de->d_name, ".sh") || has_suffix(de->d_name, ".bat"))
                 *PS_PUSH(names, n, cap) = ps_xstrdup(de->d_name);
         closedir(d);
+        /* In name order: the first bad script named is the one reported. */
+        ps_sort(names, n, sizeof *names, cmp_names);
         for (size_t i = 0; i < n; i++) {
             char *path = ps_path_join(bin, names[i]);
-            scan_script(path, warnings);
+            if (rc == 0)
+                rc = scan_script(path, warnings, err);
             free(path);
             free(names[i]);
         }
         free(names);
     }
     free(bin);
+    return rc;
 }

@@ -9,7 +9,9 @@
 #include "base/error.h"
 
 /* Adds one warning, at path:line:col, per -DportOffset=N found in an
- * uncommented line of the home's bin/ scripts (.sh, .bat). */
-void ps_scan_start_scripts(const char *home, ps_diags *warnings);
+ * uncommented line of the home's bin/ scripts (.sh, .bat). -1 when one of
+ * them cannot be read, or is a FIFO, a device or a socket (not a regular
+ * file): never opened, so never waited on. */
+int ps_scan_start_scripts(const char *home, ps_diags *warnings, ps_error *err);
 
 #endif

@@ -173,6 +173,34 @@ static int remove_staged(const ps_host *h, const char *home, const ps_config *cf
     return rc;
 }
 
+/*
+ * A runtime whose current offset already pushes a port past 65535 is no
+ * server that can start, and a plan from it would set the offset alone (a
+ * port past the range follows nothing): refused at the offset setting, or at
+ * the listener when the offset is the product's default.
+ */
+static int current_offset_usable(const ps_home *home, const ps_sites *ss, ps_error *err)
+{
+    ps_listeners l;
+    ps_listeners_at(&l, ss, ss->offset);
+    int rc = 0;
+    if (!l.usable) {
+        const ps_site *bad = &ss->items[l.items[l.bad].site];
+        const ps_site *at = bad;
+        if (ss->offset_site >= 0 && !ss->items[ss->offset_site].insert)
+            at = &ss->items[ss->offset_site];
+        char *where =
+            bad->file ? ps_xasprintf(" (%s:%d)", bad->file->rel, bad->line) : ps_xstrdup("");
+        rc = ps_error_set(err, at->file ? at->file->path : home->path, at->line, at->col,
+                          "offset %ld already moves %s %ld%s to %ld, past %ld", ss->offset,
+                          bad->what && *bad->what ? bad->what : "port", bad->value, where,
+                          l.items[l.bad].port, PS_PORT_MAX);
+        free(where);
+    }
+    ps_listeners_free(&l);
+    return rc;
+}
+
 /* One home's load: detect -> load -> sites for each of its runtimes. */
 typedef struct home_job {
     const char *path;
@@ -216,7 +244,8 @@ static int load_home(const ps_host *h, home_job *j, unsigned flags, ps_error *er
         /* The main runtime comes first; its profiles share its version. */
         const char *home_version = r ? j->sites[0].version : NULL;
         if (ps_sites_find(&j->sites[r], h->cat, &j->home->runtimes[r], &j->cfgs[r], home_version,
-                          err) < 0)
+                          err) < 0 ||
+            current_offset_usable(j->home, &j->sites[r], err) < 0)
             return -1;
     }
     for (size_t r = 0; r < n; r++)

@@ -47,6 +47,7 @@ typedef struct place {
  */
 typedef struct walker {
     const char *home;
+    const ps_home *owner; /* the home walked, for its runtimes' folders */
     const ps_runtime *rt;
     budget *budget;
     ps_keyset seen;  /* folders walked, config files taken */
@@ -92,6 +93,53 @@ static int take_file(walker *w, const place *at, const struct stat *st)
     return 0;
 }
 
+/* What makes a folder a Carbon home (ps_detect, DESIGN §4); a .j2 template is none. */
+static const char *const home_marks[] = {"repository/conf/carbon.xml",
+                                         "repository/conf/deployment.toml", "conf/carbon.xml",
+                                         "conf/deployment.toml"};
+
+/* 1 when `st` is the folder of one of the home's runtimes (the home, an EI profile). */
+static int runtime_folder(const walker *w, const struct stat *st)
+{
+    for (size_t r = 0; r < w->owner->nruntimes; r++) {
+        char *dir = ps_path_join(w->home, w->owner->runtimes[r].name);
+        struct stat rt;
+        int same = stat(dir, &rt) == 0 && rt.st_dev == st->st_dev && rt.st_ino == st->st_ino;
+        free(dir);
+        if (same)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * A folder in scope that holds a Carbon home of its own (a home copied
+ * into another's conf/, or a symlink to one) would be edited as part of the
+ * home walked: refused, naming both. Only a folder with a child named conf
+ * or repository is looked at.
+ */
+static int nested_home(const walker *w, const char *dir, const struct stat *st, char **names,
+                       size_t n)
+{
+    size_t k = 0;
+    while (k < n && strcmp(names[k], "conf") != 0 && strcmp(names[k], "repository") != 0)
+        k++;
+    if (k == n)
+        return 0;
+    for (size_t i = 0; i < sizeof home_marks / sizeof home_marks[0]; i++) {
+        char *mark = ps_path_join(dir, home_marks[i]);
+        struct stat ms;
+        int found = stat(mark, &ms) == 0;
+        free(mark);
+        if (found && !runtime_folder(w, st))
+            return ps_error_set(w->err, dir, 0, 0,
+                                "a Carbon home of its own (%s) inside the config folders of %s: "
+                                "move it out of %s, then name each home",
+                                home_marks[i], w->home, w->home);
+    }
+    return 0;
+}
+
 /* Walks a folder in name order; a folder that does not exist is empty. */
 static int walk(walker *w, const place *at)
 {
@@ -123,6 +171,8 @@ static int walk(walker *w, const place *at)
         *PS_PUSH(names, n, cap) = ps_xstrdup(de->d_name);
     }
     closedir(d);
+    if (rc == 0)
+        rc = nested_home(w, dir, &st, names, n);
     ps_sort(names, n, sizeof *names, cmp_names);
     for (size_t i = 0; i < n && rc == 0; i++) {
         place child = {at->root, at->root_dir, ps_path_join(at->sub, names[i])};
@@ -335,7 +385,8 @@ int ps_config_load_home(ps_config *cfgs, const ps_home *home, ps_error *err)
     walker *ws = ps_xcalloc(home->nruntimes, sizeof *ws);
     for (size_t k = 0; k < home->nruntimes; k++) {
         memset(&cfgs[k], 0, sizeof cfgs[k]);
-        ws[k] = (walker){.home = home->path, .rt = &home->runtimes[k], .budget = &b, .err = err};
+        ws[k] = (walker){
+            .home = home->path, .owner = home, .rt = &home->runtimes[k], .budget = &b, .err = err};
     }
     /* Every folder first, so a home over a limit is refused before any file is read. */
     int rc = 0;

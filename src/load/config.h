@@ -67,8 +67,10 @@ typedef struct ps_config {
  * parses every file in scope, each real folder and file once (a symlink loop
  * ends, an alias of a folder or file already taken is skipped; a symlinked
  * config file is read through its link). Any file that cannot be read or is
- * not well-formed, or a home over a limit above, fails the whole load with
- * its path:line:col; cfgs then holds nothing. An XML file is only screened
+ * not well-formed, a home over a limit above, or a folder in scope that
+ * holds a home of its own (repository/conf or conf with a carbon.xml or
+ * deployment.toml; not one of the home's runtimes), fails the whole load
+ * with its path:line:col; cfgs then holds nothing. An XML file is only screened
  * here: one whose bytes alone call for a strict reading (a DOCTYPE, a NUL
  * byte, UTF-16) is checked now, any other when sites need it.
  */

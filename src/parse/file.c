@@ -40,11 +40,17 @@ int ps_file_read(const char *path, char **data, size_t *len, ps_error *err)
 {
     int rc = -1;
     char *buf = NULL;
-    /* O_NONBLOCK: a FIFO named like a config file must not hang the open. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    /* A name in a home that leads to a FIFO or a device is refused before
+     * open(2): opening a FIFO waits for a writer, and some devices act when
+     * opened. O_NONBLOCK and the fstat below cover one swapped in between. */
+    if (stat(path, &st) < 0)
+        return ps_error_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return ps_error_set(err, path, 0, 0, "not a regular file");
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return ps_error_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
-    struct stat st;
     if (fstat(fd, &st) < 0) {
         ps_error_set(err, path, 0, 0, "cannot stat: %s", strerror(errno));
         goto done;

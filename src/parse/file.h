@@ -14,7 +14,9 @@
 /* WSO2 config files are at most a few hundred KiB; anything past this is not one. */
 #define PS_MAX_FILE_SIZE ((size_t)16 << 20)
 
-/* Reads `path` into a NUL-terminated buffer the caller frees. -1 on error. */
+/* Reads `path` into a NUL-terminated buffer the caller frees. -1 on error;
+ * "not a regular file" (never opened, so never waited on) for a FIFO, a
+ * device, a socket or a folder, symlinks followed. */
 int ps_file_read(const char *path, char **data, size_t *len, ps_error *err);
 
 /* A 64-bit digest of data[0, len): what a file held when it was read, kept

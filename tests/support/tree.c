@@ -145,13 +145,25 @@ char *snapshot_diff(const snapshot *a, const snapshot *b)
 
 cli_result cli_run(const char *cwd, const char *cmdline)
 {
-    cli_result r = {0, NULL, NULL};
     char *line = strdup(cmdline);
+    const char *words[64];
+    int n = 0;
+    for (char *tok = strtok(line, " "); tok && n < 63; tok = strtok(NULL, " "))
+        words[n++] = tok;
+    words[n] = NULL;
+    cli_result r = cli_run_words(cwd, words);
+    free(line);
+    return r;
+}
+
+cli_result cli_run_words(const char *cwd, const char *const *words)
+{
+    cli_result r = {0, NULL, NULL};
     char *argv[64];
     int argc = 0;
     argv[argc++] = "portshift";
-    for (char *tok = strtok(line, " "); tok && argc < 63; tok = strtok(NULL, " "))
-        argv[argc++] = tok;
+    for (; words[argc - 1] && argc < 63; argc++)
+        argv[argc] = (char *)words[argc - 1];
     argv[argc] = NULL;
     size_t olen, elen;
     FILE *out = open_memstream(&r.out, &olen);
@@ -167,7 +179,6 @@ cli_result cli_run(const char *cwd, const char *cmdline)
         r.status = -1;
     fclose(out);
     fclose(err);
-    free(line);
     return r;
 }
 

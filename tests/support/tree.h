@@ -41,6 +41,8 @@ typedef struct cli_result {
 
 /* Runs ps_cli_main with the words of `cmdline` (split on spaces) in folder `cwd`. */
 cli_result cli_run(const char *cwd, const char *cmdline);
+/* The same with the words given one by one (NULL-terminated), spaces and all. */
+cli_result cli_run_words(const char *cwd, const char *const *words);
 void cli_result_free(cli_result *r);
 
 #endif

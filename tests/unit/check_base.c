@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Names of every length up to 300 and one of 100 KiB (past the largest
  * chunk), interleaved: each copy reads back as written, NUL-terminated. */
@@ -70,12 +71,46 @@ START_TEST(test_path_join)
 }
 END_TEST
 
+/* Folders every Debian system has, physical (getcwd gives no symlinks). */
+static const struct from_cwd_case {
+    const char *cwd, *real, *want;
+} from_cwd_cases[] = {
+    {"/", "/usr/share", "usr/share"},
+    {"/usr/share", "/usr/share", "."},
+    {"/usr/share", "/usr/share/doc", "doc"},
+    {"/usr/share", "/usr", ".."},
+    {"/usr/share", "/", "../.."},
+    {"/usr/share", "/usr/sharex/y", "../sharex/y"},
+    {"/usr", "/usrx", "../usrx"},
+    {"/usr", "/usr/", "."},
+    {"/usr", "relative", NULL},
+};
+
+START_TEST(test_path_from_cwd)
+{
+    const struct from_cwd_case *c = &from_cwd_cases[_i];
+    char *old = getcwd(NULL, 0);
+    ck_assert_int_eq(chdir(c->cwd), 0);
+    char *got = ps_path_from_cwd(c->real);
+    ck_assert_int_eq(chdir(old), 0);
+    free(old);
+    if (c->want)
+        ck_assert_msg(got && strcmp(got, c->want) == 0, "from %s: %s is '%s', not '%s'", c->cwd,
+                      c->real, got ? got : "(null)", c->want);
+    else
+        ck_assert_ptr_null(got);
+    free(got);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("base");
     TCase *tc = tcase_create("base");
     tcase_add_test(tc, test_arena_copies);
     tcase_add_loop_test(tc, test_path_join, 0, (int)(sizeof join_cases / sizeof join_cases[0]));
+    tcase_add_loop_test(tc, test_path_from_cwd, 0,
+                        (int)(sizeof from_cwd_cases / sizeof from_cwd_cases[0]));
     suite_add_tcase(s, tc);
     return run_suite(s) ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -374,6 +374,52 @@ START_TEST(unreadable_socket_table_is_an_error)
 }
 END_TEST
 
+/*
+ * A host with over a hundred thousand sockets has a /proc/net/tcp of more
+ * than 16 MiB, the size cap of a config file: the table is read as it
+ * comes, whatever its size, and the listening socket on its last line is
+ * seen.
+ */
+START_TEST(large_socket_table_is_read_whole)
+{
+    char *root = tree_scratch();
+    char dir[4096], path[4096];
+    snprintf(dir, sizeof dir, "%s/net", root);
+    ck_assert_int_eq(mkdir(dir, 0755), 0);
+    snprintf(path, sizeof path, "%s/tcp", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(HEADER, f);
+    for (int i = 0; i < 140000; i++)
+        fputs(LINE("24FB", "01", "4242"), f); /* established: not listening */
+    fputs(LINE("24E3", "0A", "100"), f);
+    ck_assert_int_eq(fclose(f), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_msg(st.st_size > (off_t)16 << 20, "only %lld bytes", (long long)st.st_size);
+
+    ps_sockets s = {0};
+    ps_error err = {{0}, 0, 0, {0}};
+    int rc = ps_sockets_read(&s, root, &err);
+    ck_assert_msg(rc == 0, "%s: %s", err.path, err.message);
+    ck_assert_uint_eq(s.count, 1);
+    ck_assert_int_eq(s.items[0].port, 9443);
+    ck_assert_uint_eq(s.items[0].inode, 100);
+    ps_sockets_free(&s);
+
+    /* and a line cut short at the very end is still a bad line, at its number */
+    f = fopen(path, "a");
+    ck_assert_ptr_nonnull(f);
+    fputs("   0: 0100007F:24FB", f);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_int_eq(ps_sockets_read(&s, root, &err), -1);
+    ck_assert_str_eq(err.message, "not a line of a TCP socket table");
+    ck_assert_int_eq(err.line, 140003);
+    tree_remove(root);
+    free(root);
+}
+END_TEST
+
 static Suite *findings_suite(void)
 {
     Suite *s = suite_create("findings");
@@ -386,6 +432,7 @@ static Suite *findings_suite(void)
     tcase_add_loop_test(tc, socket_tables, 0, N(table_cases));
     tcase_add_loop_test(tc, ports_listening_on_this_host, 0, N(host_cases));
     tcase_add_test(tc, unreadable_socket_table_is_an_error);
+    tcase_add_test(tc, large_socket_table_is_read_whole);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -215,6 +215,62 @@ START_TEST(port_overflow_control)
 }
 END_TEST
 
+/*
+ * A current offset that already pushes a port past 65535 was planned from
+ * as if the ports were there: `apply -o 3` set <Offset> alone. Refused by
+ * every command at the offset, carbon.xml line 6 ("        <Offset>": the
+ * digits at 6:17). good/'s highest port is JMX 9999 (8:30): 9999 + 55536 =
+ * 65535 is the last usable offset.
+ */
+START_TEST(current_offset_past_65535_refused)
+{
+    static const char *const readers[] = {"ports", "check", "batch", NULL};
+    static const char *const offsets[] = {"65535", "55537"};
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    const char *carbon = in(&f, "home/" CARBON);
+    const char *was = "0";
+    for (size_t i = 0; i < 2; i++) {
+        char from[32], to[32], needle[128];
+        snprintf(from, sizeof from, "<Offset>%s<", was);
+        snprintf(to, sizeof to, "<Offset>%s<", offsets[i]);
+        fx_replace(carbon, from, to);
+        was = offsets[i];
+        snprintf(needle, sizeof needle,
+                 "offset %s already moves JMX RMI registry 9999 (" CARBON ":8) to %ld, past 65535",
+                 offsets[i], 9999 + strtol(offsets[i], NULL, 10));
+        refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/" CARBON, 6, 17, needle);
+        refused(&f, APPLY_DIFF_PLAN, "home", "home/" CARBON, 6, 17, needle);
+        refused(&f, readers, "home", "home/" CARBON, 6, 17, needle);
+    }
+    /* control: at 55536 every port is one (9999 listens on 65535) */
+    fx_replace(carbon, "<Offset>55537<", "<Offset>55536<");
+    cli_result r = cli(&f, "ports home");
+    ck_assert_msg(r.status == 0 && strstr(r.out, "65535"), "ports at 55536: exit %d: %s%s",
+                  r.status, r.out, r.err);
+    cli_result_free(&r);
+    diff_pending(&f, "--offset 3 home", "from offset 55536");
+    fx_close(&f);
+}
+END_TEST
+
+/* The same in deployment.toml: "offset = " (9 bytes) puts the digits at 3:10. */
+START_TEST(current_toml_offset_past_65535_refused)
+{
+    fx f;
+    fx_open(&f);
+    ck_assert_int_eq(run_cmd("mkdir -p '%s'", in(&f, "home/conf")), 0);
+    const char *toml = in(&f, "home/conf/deployment.toml");
+    put(toml, "[server]\nhostname = \"localhost\"\noffset = 65535\n");
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home/conf/deployment.toml", 3, 10,
+            "offset 65535 already moves");
+    fx_replace(toml, "65535", "2");
+    diff_pending(&f, "--offset 3 home", "offset 2"); /* control */
+    fx_close(&f);
+}
+END_TEST
+
 /* ---- 4b. a port or offset with more digits than any port has ---- */
 
 /*
@@ -328,6 +384,62 @@ START_TEST(bad_offsets_refused)
             usage_refused(&f, cmd, cases[i].needle);
         }
     applies_home(&f, "home", 3); /* control */
+    fx_close(&f);
+}
+END_TEST
+
+/*
+ * A number on the command line is digits and nothing else: strtol took
+ * " 3", "+3" and "-0" for offsets (and HOME= 3 as the shell passes it),
+ * " 2" and "+2" for --jobs, "+1" for --first. Each is a usage error now,
+ * naming the word as given.
+ */
+START_TEST(loose_numbers_refused)
+{
+    static const struct {
+        const char *needle;
+        const char *words[6];
+    } cases[] = {
+        {"offset ' 3'", {"diff", "--offset", " 3", "home", NULL}},
+        {"offset '+3'", {"diff", "--offset", "+3", "home", NULL}},
+        {"offset '-0'", {"diff", "--offset", "-0", "home", NULL}},
+        {"offset '3 '", {"diff", "--offset", "3 ", "home", NULL}},
+        {"offset ' 3'", {"apply", "-o", " 3", "home", NULL}},
+        {"offset '+3'", {"apply", "--offset=+3", "home", NULL}},
+        {"offset ' 3'", {"diff", "home= 3", NULL}},
+        {"offset '+3'", {"apply", "home=+3", NULL}},
+        {"offset '-0'", {"plan", "home=-0", NULL}},
+        {"offset ' 1'", {"batch", "--first", " 1", "home", NULL}},
+        {"offset '+1'", {"batch", "--first", "+1", "home", NULL}},
+        {"--avoid ' 9443'", {"batch", "--avoid", " 9443", "home", NULL}},
+        {"--avoid '9443-+9444'", {"batch", "--avoid", "9443-+9444", "home", NULL}},
+        {"--jobs takes a number from 1 to 256, not ' 2'", {"diff", "-j", " 2", "home", NULL}},
+        {"not '+2'", {"diff", "--jobs", "+2", "home", NULL}},
+        {"not '-0'", {"check", "--jobs=-0", "home", NULL}},
+    };
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    snapshot before, after;
+    snapshot_take(&before, f.scratch);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char what[256] = "";
+        for (size_t k = 0; cases[i].words[k]; k++)
+            snprintf(what + strlen(what), sizeof what - strlen(what), "%s[%s]", k ? " " : "",
+                     cases[i].words[k]);
+        cli_result r = cli_run_words(f.scratch, cases[i].words);
+        expect_error(&r, what, NULL, 0, 0, cases[i].needle, 1);
+        cli_result_free(&r);
+    }
+    snapshot_take(&after, f.scratch);
+    assert_same(&before, &after, "loose numbers");
+    snapshot_free(&before);
+    snapshot_free(&after);
+    /* control: digits, leading zeros included, are a number */
+    cli_result r =
+        cli_run_words(f.scratch, (const char *const[]){"diff", "-j", "02", "home=03", NULL});
+    ck_assert_msg(r.status == 1, "control: exit %d: %s", r.status, r.err);
+    cli_result_free(&r);
     fx_close(&f);
 }
 END_TEST
@@ -532,10 +644,13 @@ int main(void)
     tcase_add_test(tc, port_past_65535_refused);
     tcase_add_test(tc, port_at_65535_applies);
     tcase_add_test(tc, port_overflow_control);
+    tcase_add_test(tc, current_offset_past_65535_refused);
+    tcase_add_test(tc, current_toml_offset_past_65535_refused);
     tcase_add_loop_test(tc, long_number_refused, 0, sizeof long_numbers / sizeof long_numbers[0]);
     tcase_add_test(tc, long_toml_offset_refused);
     tcase_add_test(tc, long_port_in_free_text_left_alone);
     tcase_add_test(tc, bad_offsets_refused);
+    tcase_add_test(tc, loose_numbers_refused);
     tcase_add_test(tc, not_a_home_refused);
     tcase_add_test(tc, missing_home_refused);
     tcase_add_test(tc, unreadable_file_refused);
