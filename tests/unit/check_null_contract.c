@@ -96,7 +96,8 @@ static void expect(const row *r, int rc, const ps_error *err)
                   r->fn, r->arg, err->message);
 }
 
-#define ERR_INIT {{0}, 0, 0, {0}}
+/* A cleared error record. */
+static const ps_error NO_ERROR = {{0}, 0, 0, {0}};
 
 /* ---- the CLI ---- */
 
@@ -112,7 +113,8 @@ static void call_cli_main(const row *r)
         argv[0] = NULL;
     if (nul(r, "argv[1]"))
         argv[1] = NULL;
-    int status = ps_cli_main(2, PICK(r, "argv", argv), PICK(r, "out", out_f), PICK(r, "err", err_f));
+    int status =
+        ps_cli_main(2, PICK(r, "argv", argv), PICK(r, "out", out_f), PICK(r, "err", err_f));
     fclose(out_f);
     fclose(err_f);
     ck_assert_msg(status == PS_EXIT_ERROR, "ps_cli_main with %s NULL: exit %d", r->arg, status);
@@ -131,7 +133,7 @@ static void call_cli_main(const row *r)
 static void call_host_open(const row *r)
 {
     ps_host *h = (ps_host *)&w; /* must be overwritten */
-    ps_error e = ERR_INIT;
+    ps_error e = NO_ERROR;
     ps_home_spec spec = w.spec;
     if (nul(r, "homes[0].path"))
         spec.path = NULL;
@@ -146,12 +148,12 @@ static void call_host_open(const row *r)
 static void call_host_open_jobs(const row *r)
 {
     ps_host *h = (ps_host *)&w;
-    ps_error e = ERR_INIT;
+    ps_error e = NO_ERROR;
     ps_home_spec spec = w.spec;
     if (nul(r, "homes[0].path"))
         spec.path = NULL;
-    int rc = ps_host_open_jobs(PICK(r, "out", &h), PICK(r, "homes", &spec), 1, 0, 1,
-                               PICK(r, "err", &e));
+    int rc =
+        ps_host_open_jobs(PICK(r, "out", &h), PICK(r, "homes", &spec), 1, 0, 1, PICK(r, "err", &e));
     expect(r, rc, PICK(r, "err", &e));
     if (!nul(r, "out"))
         ck_assert(r->ok ? h != NULL : h == NULL);
@@ -183,7 +185,7 @@ static void call_host_runtime(const row *r)
 {
     ps_runtime_info info;
     memset(&info, 0xff, sizeof info);
-    ps_error e = ERR_INIT;
+    ps_error e = NO_ERROR;
     int rc = ps_host_runtime(PICK(r, "out", &info), PICK(r, "host", w.host), 0, PICK(r, "err", &e));
     expect(r, rc, PICK(r, "err", &e));
     if (!nul(r, "out"))
@@ -194,7 +196,7 @@ static void call_host_ports(const row *r)
 {
     ps_ports ports;
     memset(&ports, 0xff, sizeof ports);
-    ps_error e = ERR_INIT;
+    ps_error e = NO_ERROR;
     int rc = ps_host_ports(PICK(r, "out", &ports), PICK(r, "host", w.host), 0, PS_OFFSET_CURRENT,
                            PICK(r, "err", &e));
     expect(r, rc, PICK(r, "err", &e));
@@ -217,7 +219,7 @@ static void call_host_owners(const row *r)
 {
     ps_party *parties = (ps_party *)&w;
     size_t n = 99;
-    ps_error e = ERR_INIT;
+    ps_error e = NO_ERROR;
     int rc = ps_host_owners(PICK(r, "out", &parties), PICK(r, "n", &n), PICK(r, "host", w.host),
                             9443, PICK(r, "err", &e));
     expect(r, rc, PICK(r, "err", &e));
@@ -235,7 +237,7 @@ static void call_host_owners(const row *r)
 static void call_host_plan(const row *r)
 {
     ps_plan *p = (ps_plan *)&w;
-    ps_error e = ERR_INIT;
+    ps_error e = NO_ERROR;
     int rc = ps_host_plan(PICK(r, "out", &p), PICK(r, "host", w.host), 0, PICK(r, "err", &e));
     expect(r, rc, PICK(r, "err", &e));
     if (!nul(r, "out"))
@@ -260,7 +262,7 @@ static void call_plan_change(const row *r)
 {
     ps_change c;
     memset(&c, 0xff, sizeof c);
-    ps_error e = ERR_INIT;
+    ps_error e = NO_ERROR;
     int rc = ps_plan_change(PICK(r, "out", &c), PICK(r, "plan", w.plan), 0, PICK(r, "err", &e));
     expect(r, rc, PICK(r, "err", &e));
     if (!nul(r, "out")) {
@@ -272,7 +274,7 @@ static void call_plan_change(const row *r)
 static void call_host_check(const row *r)
 {
     ps_check *c = (ps_check *)&w;
-    ps_error e = ERR_INIT;
+    ps_error e = NO_ERROR;
     int rc = ps_host_check(PICK(r, "out", &c), PICK(r, "host", w.host), 0, PICK(r, "err", &e));
     expect(r, rc, PICK(r, "err", &e));
     if (!nul(r, "out"))
@@ -310,7 +312,7 @@ static void call_check_get(const row *r)
 static void call_host_batch(const row *r)
 {
     ps_batch *b = (ps_batch *)&w;
-    ps_error e = ERR_INIT;
+    ps_error e = NO_ERROR;
     ps_batch_options o = {0};
     if (nul(r, "opts->avoid"))
         o.navoid = 1; /* and no array */
@@ -341,9 +343,9 @@ static void call_batch_assignment(const row *r)
 {
     ps_assignment a;
     memset(&a, 0xff, sizeof a);
-    ps_error e = ERR_INIT;
-    int rc = ps_batch_assignment(PICK(r, "out", &a), PICK(r, "batch", w.batch), 0,
-                                 PICK(r, "err", &e));
+    ps_error e = NO_ERROR;
+    int rc =
+        ps_batch_assignment(PICK(r, "out", &a), PICK(r, "batch", w.batch), 0, PICK(r, "err", &e));
     expect(r, rc, PICK(r, "err", &e));
     if (!nul(r, "out"))
         ck_assert(r->ok ? a.home != NULL : a.home == NULL);
@@ -370,7 +372,7 @@ static void call_batch_rewrite(const row *r)
 static void call_batch_plan(const row *r)
 {
     ps_plan *p = (ps_plan *)&w;
-    ps_error e = ERR_INIT;
+    ps_error e = NO_ERROR;
     int rc = ps_batch_plan(PICK(r, "out", &p), PICK(r, "batch", w.batch), 0, PICK(r, "err", &e));
     expect(r, rc, PICK(r, "err", &e));
     if (!nul(r, "out"))
