@@ -4,6 +4,21 @@
  * The one public header. Everything a program (or a test) needs to run
  * portshift in-process: the error record, the CLI entry point, and the
  * library the CLI calls (homes, their ports, a plan, the findings of check).
+ *
+ * NULL. No function crashes on a NULL pointer argument:
+ *  - every _free function given NULL does nothing (ps_ports_free too);
+ *  - a function returning int, given NULL where it needs an object (an
+ *    `out`, the host, plan, check or batch, an array it must read) returns
+ *    -1 and fills `err` with "FUNCTION: NAME is NULL"; an `out` that is not
+ *    NULL is first set to NULL (a struct: zeroed), so it is safe to free;
+ *  - `err` itself may be NULL: the call runs the same, its return value says
+ *    whether it failed, and nothing is written through it;
+ *  - a function with no `err` that reads an object returns, for a NULL one,
+ *    what it returns for an empty one: 0 (a count), NULL (an item), "" (a
+ *    string), -1 (ps_batch_runtime_offset);
+ *  - ps_cli_main returns PS_EXIT_ERROR for a NULL argv, argv[i] (i < argc),
+ *    `out` or `err`, and says so on `err` when `err` is not NULL.
+ * A NULL that means "none" or "the defaults" is said where it is allowed.
  */
 #ifndef PORTSHIFT_PORTSHIFT_H
 #define PORTSHIFT_PORTSHIFT_H
@@ -38,7 +53,8 @@ typedef struct ps_error {
 /*
  * Runs the portshift command line with argv[0] the program name. Normal
  * output goes to `out`, diagnostics to `err`. Returns the exit status
- * (PS_EXIT_*). Holds no global state between calls.
+ * (PS_EXIT_*). Holds no global state between calls. argv, argv[0..argc),
+ * `out` and `err` are required: a NULL one is PS_EXIT_ERROR, nothing run.
  */
 int ps_cli_main(int argc, char **argv, FILE *out, FILE *err);
 
@@ -88,7 +104,8 @@ enum ps_host_flags {
  * references follow listeners across them). A home named twice is loaded
  * once; naming it twice with different targets is an error. Each home is
  * locked before anything in it is read. On success *out is freed with
- * ps_host_free, which releases the locks.
+ * ps_host_free, which releases the locks. `homes` may be NULL only when n
+ * is 0 (which is an error: no home); each homes[i].path is required.
  */
 int ps_host_open(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags, ps_error *err);
 /*
@@ -101,11 +118,13 @@ int ps_host_open(ps_host **out, const ps_home_spec *homes, size_t n, unsigned fl
 int ps_host_open_jobs(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags,
                       unsigned jobs, ps_error *err);
 void ps_host_free(ps_host *host);
-/* One line per crashed apply that ps_host_open finished; "" when none. */
+/* One line per crashed apply that ps_host_open finished; "" when none (and
+ * for a NULL host). Borrowed from the host. */
 const char *ps_host_recovered(const ps_host *host);
 
 /* The runtimes of the host (a home has one, an EI 6.x home several), in
- * the order the homes were named, each home's main runtime first. */
+ * the order the homes were named, each home's main runtime first; 0 for a
+ * NULL host. */
 size_t ps_host_runtime_count(const ps_host *host);
 
 typedef struct ps_runtime_info {
@@ -147,8 +166,11 @@ typedef struct ps_ports {
 
 /* The listeners of runtime i (active or not, built in or not) at `offset`;
  * *out is freed with ps_ports_free. -1 when there is no runtime i or the
- * offset is negative. */
+ * offset is negative; *out is then zeroed. */
 int ps_host_ports(ps_ports *out, const ps_host *host, size_t i, long offset, ps_error *err);
+/* Frees what ps_host_ports put in *ports (its items) and zeroes *ports; the
+ * struct itself is the caller's and is not freed. A zeroed struct, and a
+ * NULL pointer, are no-ops: freeing twice is safe. */
 void ps_ports_free(ps_ports *ports);
 
 /* One party of a finding, or one owner of a port. */
@@ -164,7 +186,8 @@ typedef struct ps_party {
 } ps_party;
 
 /* Every listener (active or not) that listens on `port` now, as an array the
- * caller frees with free(); the strings are borrowed from the host. */
+ * caller frees with free(); the strings are borrowed from the host. `out`
+ * and `n` are both required; on failure *out is NULL and *n 0. */
 int ps_host_owners(ps_party **out, size_t *n, const ps_host *host, long port, ps_error *err);
 
 enum ps_plan_flags {
@@ -190,8 +213,10 @@ typedef struct ps_change {
     char *why;                 /* allocated: free() it */
 } ps_change;
 
+/* 0 for a NULL plan. */
 size_t ps_plan_change_count(const ps_plan *plan);
-/* Change i, in file then position order; -1 when there is none. */
+/* Change i, in file then position order; -1 when there is none (*out is
+ * then zeroed: free(out->why) is safe either way). */
 int ps_plan_change(ps_change *out, const ps_plan *plan, size_t i, ps_error *err);
 
 typedef enum ps_finding_kind {
@@ -228,11 +253,13 @@ enum ps_check_flags {
  * Free *out with ps_check_free, before the host. */
 int ps_host_check(ps_check **out, ps_host *host, unsigned flags, ps_error *err);
 void ps_check_free(ps_check *check);
-/* Findings first, then notes, each in the order the homes were named. */
+/* Findings first, then notes, each in the order the homes were named; 0 for
+ * a NULL check. */
 size_t ps_check_count(const ps_check *check);
-/* How many of them are findings (not notes): `check` exits 1 when any. */
+/* How many of them are findings (not notes): `check` exits 1 when any; 0
+ * for a NULL check. */
 size_t ps_check_findings(const ps_check *check);
-/* Finding i, borrowed from the check; NULL when there is none. */
+/* Finding i, borrowed from the check; NULL when there is none (or no check). */
 const ps_finding *ps_check_get(const ps_check *check, size_t i);
 
 /*
@@ -268,7 +295,9 @@ typedef struct ps_batch_options {
 /*
  * Chooses the offsets. -1 when a home fits at no offset (err names the home
  * and what it meets), or the options are out of range. Free *out with
- * ps_batch_free, before the host.
+ * ps_batch_free, before the host. A NULL `opts` means the defaults (all
+ * zero: first 0, nothing avoided, no flags); opts->avoid may be NULL only
+ * when navoid is 0.
  */
 int ps_host_batch(ps_batch **out, ps_host *host, const ps_batch_options *opts, ps_error *err);
 void ps_batch_free(ps_batch *batch);
@@ -282,11 +311,12 @@ typedef struct ps_assignment {
     const char *reason;  /* why it moves: what its current offset meets; NULL when kept */
 } ps_assignment;
 
-/* The homes, in the order named. */
+/* The homes, in the order named; 0 for a NULL batch. */
 size_t ps_batch_home_count(const ps_batch *batch);
 /* Home i; -1 when there is none. */
 int ps_batch_assignment(ps_assignment *out, const ps_batch *batch, size_t i, ps_error *err);
-/* The offset runtime i of the host (ps_host_runtime) gets; -1 when there is none. */
+/* The offset runtime i of the host (ps_host_runtime) gets; -1 when there is
+ * none (or no batch). */
 long ps_batch_runtime_offset(const ps_batch *batch, size_t i);
 
 /* A fixed listener given another port so that no two listeners share one. */
@@ -299,8 +329,9 @@ typedef struct ps_rewrite {
     const char *message; /* why (what else opens its port), or the note */
 } ps_rewrite;
 
+/* 0 for a NULL batch. */
 size_t ps_batch_rewrite_count(const ps_batch *batch);
-/* Rewrite i, borrowed from the batch; NULL when there is none. */
+/* Rewrite i, borrowed from the batch; NULL when there is none (or no batch). */
 const ps_rewrite *ps_batch_rewrite(const ps_batch *batch, size_t i);
 
 /*

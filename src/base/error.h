@@ -12,6 +12,10 @@ int ps_error_set(ps_error *err, const char *path, int line, int col, const char 
 int ps_error_vset(ps_error *err, const char *path, int line, int col, const char *fmt, va_list ap)
     __attribute__((format(printf, 5, 0)));
 
+/* For a public entry point given NULL where it needs an object: sets err
+ * (if not NULL) to "FUNCTION: NAME is NULL". Always returns -1. */
+#define PS_NULL_ARG(err, name) ps_error_set((err), NULL, 0, 0, "%s: %s is NULL", __func__, (name))
+
 /* Adds text to the end of err's message (if err is not NULL): context that
  * only the caller knows, after the callee's own words. */
 void ps_error_append(ps_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

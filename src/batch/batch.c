@@ -576,11 +576,16 @@ void ps_batch_free(ps_batch *b)
 
 size_t ps_batch_home_count(const ps_batch *b)
 {
-    return b->nhomes;
+    return b ? b->nhomes : 0;
 }
 
 int ps_batch_assignment(ps_assignment *out, const ps_batch *b, size_t i, ps_error *err)
 {
+    if (!out)
+        return PS_NULL_ARG(err, "out");
+    *out = (ps_assignment){0};
+    if (!b)
+        return PS_NULL_ARG(err, "batch");
     if (i >= b->nhomes)
         return ps_error_set(err, NULL, 0, 0, "no home %zu: the batch has %zu", i, b->nhomes);
     const ps_batch_home *h = &b->homes[i];
@@ -594,21 +599,26 @@ int ps_batch_assignment(ps_assignment *out, const ps_batch *b, size_t i, ps_erro
 
 long ps_batch_runtime_offset(const ps_batch *b, size_t i)
 {
-    return i < b->nunits ? b->offset[i] : -1;
+    return b && i < b->nunits ? b->offset[i] : -1;
 }
 
 size_t ps_batch_rewrite_count(const ps_batch *b)
 {
-    return b->nrewrites;
+    return b ? b->nrewrites : 0;
 }
 
 const ps_rewrite *ps_batch_rewrite(const ps_batch *b, size_t i)
 {
-    return i < b->nrewrites ? &b->rewrites[i] : NULL;
+    return b && i < b->nrewrites ? &b->rewrites[i] : NULL;
 }
 
 int ps_batch_plan(ps_plan **out, ps_batch *b, unsigned flags, ps_error *err)
 {
+    if (!out)
+        return PS_NULL_ARG(err, "out");
+    *out = NULL;
+    if (!b)
+        return PS_NULL_ARG(err, "batch");
     for (size_t u = 0; u < b->nunits; u++)
         b->units[u].repair = (flags & PS_PLAN_REPAIR) != 0;
     return ps_plan_make(out, b->units, b->nunits, err);

@@ -400,8 +400,29 @@ static void usage_to(FILE *f)
     ps_strbuf_free(&b);
 }
 
+/* The NULL contract of ps_cli_main: a stream or an argument it cannot do
+ * without is refused before anything runs, said on `err` when there is one. */
+static int cli_args_null(int argc, char **argv, FILE *out, FILE *err)
+{
+    char what[64] = "";
+    if (!argv)
+        snprintf(what, sizeof what, "argv is NULL");
+    else if (!out)
+        snprintf(what, sizeof what, "out is NULL");
+    else if (!err)
+        snprintf(what, sizeof what, "err is NULL");
+    for (int i = 0; argv && !what[0] && i < argc; i++)
+        if (!argv[i])
+            snprintf(what, sizeof what, "argv[%d] is NULL", i);
+    if (what[0] && err)
+        fprintf(err, "portshift: error: ps_cli_main: %s\n", what);
+    return what[0] != '\0';
+}
+
 int ps_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
+    if (cli_args_null(argc, argv, out, err))
+        return PS_EXIT_ERROR;
     cli_run r = {.out = out, .err = err};
     ps_error e = {{0}, 0, 0, {0}};
     int status, help = 0;

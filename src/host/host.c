@@ -368,14 +368,33 @@ fail:
     return -1;
 }
 
+/* The NULL contract of the two public openers (ps_host_load is internal). */
+static int open_args(ps_host **out, const ps_home_spec *homes, size_t n, const char *func,
+                     ps_error *err)
+{
+    if (!out)
+        return ps_error_set(err, NULL, 0, 0, "%s: out is NULL", func);
+    *out = NULL;
+    if (!homes && n > 0)
+        return ps_error_set(err, NULL, 0, 0, "%s: homes is NULL", func);
+    for (size_t i = 0; i < n; i++)
+        if (!homes[i].path)
+            return ps_error_set(err, NULL, 0, 0, "%s: homes[%zu].path is NULL", func, i);
+    return 0;
+}
+
 int ps_host_open(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags, ps_error *err)
 {
+    if (open_args(out, homes, n, __func__, err) < 0)
+        return -1;
     return ps_host_load(out, NULL, homes, n, flags, 0, err);
 }
 
 int ps_host_open_jobs(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags,
                       unsigned jobs, ps_error *err)
 {
+    if (open_args(out, homes, n, __func__, err) < 0)
+        return -1;
     return ps_host_load(out, NULL, homes, n, flags, jobs, err);
 }
 
@@ -407,12 +426,14 @@ void ps_host_free(ps_host *h)
 
 const char *ps_host_recovered(const ps_host *h)
 {
+    if (!h)
+        return "";
     return h->recovered.data ? h->recovered.data : "";
 }
 
 size_t ps_host_runtime_count(const ps_host *h)
 {
-    return h->nunits;
+    return h ? h->nunits : 0;
 }
 
 static int no_runtime(const ps_host *h, size_t i, ps_error *err)
@@ -424,6 +445,11 @@ static int no_runtime(const ps_host *h, size_t i, ps_error *err)
 
 int ps_host_runtime(ps_runtime_info *out, const ps_host *h, size_t i, ps_error *err)
 {
+    if (!out)
+        return PS_NULL_ARG(err, "out");
+    *out = (ps_runtime_info){0};
+    if (!h)
+        return PS_NULL_ARG(err, "host");
     if (no_runtime(h, i, err) < 0)
         return -1;
     const ps_unit *u = &h->units[i];
@@ -439,7 +465,11 @@ int ps_host_runtime(ps_runtime_info *out, const ps_host *h, size_t i, ps_error *
 
 int ps_host_ports(ps_ports *out, const ps_host *h, size_t i, long offset, ps_error *err)
 {
+    if (!out)
+        return PS_NULL_ARG(err, "out");
     *out = (ps_ports){0};
+    if (!h)
+        return PS_NULL_ARG(err, "host");
     if (no_runtime(h, i, err) < 0)
         return -1;
     const ps_sites *ss = h->units[i].sites;
@@ -471,13 +501,24 @@ int ps_host_ports(ps_ports *out, const ps_host *h, size_t i, long offset, ps_err
 
 void ps_ports_free(ps_ports *ports)
 {
+    if (!ports)
+        return;
     free(ports->items);
     *ports = (ps_ports){0};
 }
 
 int ps_host_owners(ps_party **out, size_t *n, const ps_host *h, long port, ps_error *err)
 {
-    (void)err;
+    if (out)
+        *out = NULL;
+    if (n)
+        *n = 0;
+    if (!out)
+        return PS_NULL_ARG(err, "out");
+    if (!n)
+        return PS_NULL_ARG(err, "n");
+    if (!h)
+        return PS_NULL_ARG(err, "host");
     long *offsets = ps_xcalloc(h->nunits + 1, sizeof *offsets);
     for (size_t u = 0; u < h->nunits; u++)
         offsets[u] = h->units[u].sites->offset;
@@ -507,6 +548,11 @@ int ps_host_owners(ps_party **out, size_t *n, const ps_host *h, long port, ps_er
 
 int ps_host_plan(ps_plan **out, ps_host *h, unsigned flags, ps_error *err)
 {
+    if (!out)
+        return PS_NULL_ARG(err, "out");
+    *out = NULL;
+    if (!h)
+        return PS_NULL_ARG(err, "host");
     for (size_t u = 0; u < h->nunits; u++)
         h->units[u].repair = (flags & PS_PLAN_REPAIR) != 0;
     return ps_plan_make(out, h->units, h->nunits, err);
@@ -514,11 +560,16 @@ int ps_host_plan(ps_plan **out, ps_host *h, unsigned flags, ps_error *err)
 
 size_t ps_plan_change_count(const ps_plan *p)
 {
-    return p->nedits;
+    return p ? p->nedits : 0;
 }
 
 int ps_plan_change(ps_change *out, const ps_plan *p, size_t i, ps_error *err)
 {
+    if (!out)
+        return PS_NULL_ARG(err, "out");
+    *out = (ps_change){0};
+    if (!p)
+        return PS_NULL_ARG(err, "plan");
     if (i >= p->nedits)
         return ps_error_set(err, NULL, 0, 0, "no change %zu: the plan has %zu", i, p->nedits);
     const ps_edit *e = &p->edits[i];
@@ -533,29 +584,44 @@ int ps_plan_change(ps_change *out, const ps_plan *p, size_t i, ps_error *err)
 
 int ps_host_check(ps_check **out, ps_host *h, unsigned flags, ps_error *err)
 {
+    if (!out)
+        return PS_NULL_ARG(err, "out");
+    *out = NULL;
+    if (!h)
+        return PS_NULL_ARG(err, "host");
     return ps_check_make(out, h->units, h->nunits, (flags & PS_CHECK_LISTENING) ? "/proc" : NULL,
                          err);
 }
 
 int ps_host_batch(ps_batch **out, ps_host *h, const ps_batch_options *opts, ps_error *err)
 {
+    static const ps_batch_options defaults = {0};
+    if (!out)
+        return PS_NULL_ARG(err, "out");
+    *out = NULL;
+    if (!h)
+        return PS_NULL_ARG(err, "host");
+    if (!opts)
+        opts = &defaults;
+    if (!opts->avoid && opts->navoid > 0)
+        return PS_NULL_ARG(err, "opts->avoid");
     return ps_batch_make(out, h->units, h->nunits, opts,
                          (opts->flags & PS_BATCH_LISTENING) ? "/proc" : NULL, err);
 }
 
 size_t ps_check_count(const ps_check *c)
 {
-    return c->count;
+    return c ? c->count : 0;
 }
 
 size_t ps_check_findings(const ps_check *c)
 {
-    return c->nfindings;
+    return c ? c->nfindings : 0;
 }
 
 const ps_finding *ps_check_get(const ps_check *c, size_t i)
 {
-    return i < c->count ? &c->items[i] : NULL;
+    return c && i < c->count ? &c->items[i] : NULL;
 }
 
 /* The home a loaded file belongs to. */

@@ -229,6 +229,21 @@ static const char *host_not_a_home(const char *home)
     return err.message[0] ? NULL : "ps_host_open failed with no message";
 }
 
+/* The NULL contract, through the installed library: refused, never a crash. */
+static const char *null_contract(const char *home)
+{
+    (void)home;
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    ps_runtime_info rt;
+    ps_ports_free(NULL);
+    if (ps_host_runtime_count(NULL) != 0 || ps_check_get(NULL, 0) != NULL)
+        return "a NULL object does not count as an empty one";
+    if (ps_host_runtime(&rt, NULL, 0, &err) != -1 || !strstr(err.message, "host is NULL"))
+        return "ps_host_runtime with a NULL host is not -1 naming it";
+    return NULL;
+}
+
 static const struct {
     const char *name;
     case_fn run;
@@ -241,6 +256,7 @@ static const struct {
     {"ps_host_plan: carbon.xml's offset 0 -> 2", host_plan},
     {"ps_host_check agrees with portshift check", host_check},
     {"ps_host_open: a folder that is no home is an error", host_not_a_home},
+    {"NULL arguments are refused, not a crash", null_contract},
 };
 
 int main(int argc, char **argv)

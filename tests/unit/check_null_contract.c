@@ -1,0 +1,605 @@
+/*
+ * The NULL contract of the public header (include/portshift/portshift.h,
+ * "NULL."): every exported function is called with each of its pointer
+ * arguments NULL in turn, then with all of them NULL at once, each call in
+ * its own forked case (a crash fails the case). A _free given NULL does
+ * nothing; a call needing an object returns -1 with err's message naming
+ * the argument; a NULL err changes nothing but where the message goes; a
+ * count, item or string of a NULL object is 0, NULL or "".
+ *
+ * The table is checked against the library at run time: every symbol of
+ * src/libportshift.map is a function of the header, and every pointer
+ * parameter the header gives it has a row here, so a new export (or a new
+ * pointer parameter) without a case fails `every_export_has_cases`.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <portshift/portshift.h>
+
+#include <check.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support/fixture.h"
+#include "../support/runner.h"
+
+/* What every call may use when its argument is not the NULL one: a kernel
+ * 4.4.9 home opened with target 1, so its plan has changes. */
+typedef struct world {
+    fx f;
+    char path[4096];
+    ps_home_spec spec;
+    ps_host *host;
+    ps_plan *plan;
+    ps_check *check;
+    ps_batch *batch;
+} world;
+
+static world w;
+
+static void world_setup(void)
+{
+    ps_error e = {{0}, 0, 0, {0}};
+    fx_open(&w.f);
+    fx_add(&w.f, "good", "k");
+    snprintf(w.path, sizeof w.path, "%s", in(&w.f, "k"));
+    w.spec = (ps_home_spec){w.path, 1, 1};
+    ck_assert_msg(ps_host_open(&w.host, &w.spec, 1, 0, &e) == 0, "%s", e.message);
+    ck_assert_msg(ps_host_plan(&w.plan, w.host, 0, &e) == 0, "%s", e.message);
+    ck_assert_msg(ps_host_check(&w.check, w.host, 0, &e) == 0, "%s", e.message);
+    ps_batch_options o = {0};
+    ck_assert_msg(ps_host_batch(&w.batch, w.host, &o, &e) == 0, "%s", e.message);
+    ck_assert_uint_gt(ps_plan_change_count(w.plan), 0);
+}
+
+static void world_teardown(void)
+{
+    ps_batch_free(w.batch);
+    ps_check_free(w.check);
+    ps_plan_free(w.plan);
+    ps_host_free(w.host);
+    fx_close(&w.f);
+}
+
+/* One call: `fn` with its argument `arg` NULL ("*": every pointer argument). */
+typedef struct row row;
+struct row {
+    const char *fn;
+    const char *arg;
+    void (*call)(const row *r);
+    int ok; /* 1: the call still succeeds (a NULL err, or a NULL meaning the defaults) */
+};
+
+/* Whether the row makes `name` NULL. */
+static int nul(const row *r, const char *name)
+{
+    return strcmp(r->arg, "*") == 0 || strcmp(r->arg, name) == 0;
+}
+
+#define PICK(r, name, value) (nul((r), (name)) ? NULL : (value))
+
+/* The outcome of an int call given `err` (NULL or not). */
+static void expect(const row *r, int rc, const ps_error *err)
+{
+    if (r->ok) {
+        ck_assert_msg(rc == 0, "%s with %s NULL: %d (%s)", r->fn, r->arg, rc,
+                      err ? err->message : "no err");
+        return;
+    }
+    ck_assert_msg(rc == -1, "%s with %s NULL: returned %d, not -1", r->fn, r->arg, rc);
+    if (!err)
+        return;
+    ck_assert_msg(err->message[0] != '\0', "%s with %s NULL: err's message is empty", r->fn,
+                  r->arg);
+    ck_assert_msg(strstr(err->message, r->arg) != NULL, "%s with %s NULL: \"%s\" does not name it",
+                  r->fn, r->arg, err->message);
+}
+
+/* A cleared error record. */
+static const ps_error NO_ERROR = {{0}, 0, 0, {0}};
+
+/* ---- the CLI ---- */
+
+static void call_cli_main(const row *r)
+{
+    char *text = NULL, *diag = NULL;
+    size_t text_len = 0, diag_len = 0;
+    FILE *out_f = open_memstream(&text, &text_len);
+    FILE *err_f = open_memstream(&diag, &diag_len);
+    ck_assert(out_f && err_f);
+    char *argv[] = {"portshift", "--version", NULL};
+    if (nul(r, "argv[0]"))
+        argv[0] = NULL;
+    if (nul(r, "argv[1]"))
+        argv[1] = NULL;
+    int status =
+        ps_cli_main(2, PICK(r, "argv", argv), PICK(r, "out", out_f), PICK(r, "err", err_f));
+    fclose(out_f);
+    fclose(err_f);
+    ck_assert_msg(status == PS_EXIT_ERROR, "ps_cli_main with %s NULL: exit %d", r->arg, status);
+    ck_assert_msg(text_len == 0, "ps_cli_main with %s NULL printed: %s", r->arg, text);
+    if (!nul(r, "err"))
+        ck_assert_msg(diag_len > 0 && strstr(diag, r->arg) != NULL,
+                      "ps_cli_main with %s NULL: the error stream says \"%s\"", r->arg, diag);
+    else
+        ck_assert_uint_eq(diag_len, 0);
+    free(text);
+    free(diag);
+}
+
+/* ---- the host ---- */
+
+static void call_host_open(const row *r)
+{
+    ps_host *h = (ps_host *)&w; /* must be overwritten */
+    ps_error e = NO_ERROR;
+    ps_home_spec spec = w.spec;
+    if (nul(r, "homes[0].path"))
+        spec.path = NULL;
+    int rc = ps_host_open(PICK(r, "out", &h), PICK(r, "homes", &spec), 1, 0, PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    if (!nul(r, "out"))
+        ck_assert(r->ok ? h != NULL : h == NULL);
+    if (r->ok)
+        ps_host_free(h);
+}
+
+static void call_host_open_jobs(const row *r)
+{
+    ps_host *h = (ps_host *)&w;
+    ps_error e = NO_ERROR;
+    ps_home_spec spec = w.spec;
+    if (nul(r, "homes[0].path"))
+        spec.path = NULL;
+    int rc =
+        ps_host_open_jobs(PICK(r, "out", &h), PICK(r, "homes", &spec), 1, 0, 1, PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    if (!nul(r, "out"))
+        ck_assert(r->ok ? h != NULL : h == NULL);
+    if (r->ok)
+        ps_host_free(h);
+}
+
+static void call_host_free(const row *r)
+{
+    (void)r;
+    ps_host_free(NULL);
+}
+
+static void call_host_recovered(const row *r)
+{
+    (void)r;
+    const char *s = ps_host_recovered(NULL);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_str_eq(s, "");
+}
+
+static void call_host_runtime_count(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_host_runtime_count(NULL), 0);
+}
+
+static void call_host_runtime(const row *r)
+{
+    ps_runtime_info info;
+    memset(&info, 0xff, sizeof info);
+    ps_error e = NO_ERROR;
+    int rc = ps_host_runtime(PICK(r, "out", &info), PICK(r, "host", w.host), 0, PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    if (!nul(r, "out"))
+        ck_assert(r->ok ? info.home != NULL : info.home == NULL);
+}
+
+static void call_host_ports(const row *r)
+{
+    ps_ports ports;
+    memset(&ports, 0xff, sizeof ports);
+    ps_error e = NO_ERROR;
+    int rc = ps_host_ports(PICK(r, "out", &ports), PICK(r, "host", w.host), 0, PS_OFFSET_CURRENT,
+                           PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    if (!nul(r, "out")) {
+        ck_assert(r->ok ? ports.count > 0 : ports.items == NULL && ports.count == 0);
+        ps_ports_free(&ports);
+        ps_ports_free(&ports); /* twice: a zeroed struct */
+    }
+}
+
+static void call_ports_free(const row *r)
+{
+    (void)r;
+    ps_ports_free(NULL);
+    ps_ports zero = {0};
+    ps_ports_free(&zero);
+}
+
+static void call_host_owners(const row *r)
+{
+    ps_party *parties = (ps_party *)&w;
+    size_t n = 99;
+    ps_error e = NO_ERROR;
+    int rc = ps_host_owners(PICK(r, "out", &parties), PICK(r, "n", &n), PICK(r, "host", w.host),
+                            9443, PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    if (r->ok) {
+        ck_assert_uint_gt(n, 0);
+        free(parties);
+        return;
+    }
+    if (!nul(r, "out"))
+        ck_assert_ptr_null(parties);
+    if (!nul(r, "n"))
+        ck_assert_uint_eq(n, 0);
+}
+
+static void call_host_plan(const row *r)
+{
+    ps_plan *p = (ps_plan *)&w;
+    ps_error e = NO_ERROR;
+    int rc = ps_host_plan(PICK(r, "out", &p), PICK(r, "host", w.host), 0, PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    if (!nul(r, "out"))
+        ck_assert(r->ok ? p != NULL : p == NULL);
+    if (r->ok)
+        ps_plan_free(p);
+}
+
+static void call_plan_free(const row *r)
+{
+    (void)r;
+    ps_plan_free(NULL);
+}
+
+static void call_plan_change_count(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_plan_change_count(NULL), 0);
+}
+
+static void call_plan_change(const row *r)
+{
+    ps_change c;
+    memset(&c, 0xff, sizeof c);
+    ps_error e = NO_ERROR;
+    int rc = ps_plan_change(PICK(r, "out", &c), PICK(r, "plan", w.plan), 0, PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    if (!nul(r, "out")) {
+        ck_assert(r->ok ? c.path != NULL : c.path == NULL && c.why == NULL);
+        free(c.why);
+    }
+}
+
+static void call_host_check(const row *r)
+{
+    ps_check *c = (ps_check *)&w;
+    ps_error e = NO_ERROR;
+    int rc = ps_host_check(PICK(r, "out", &c), PICK(r, "host", w.host), 0, PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    if (!nul(r, "out"))
+        ck_assert(r->ok ? c != NULL : c == NULL);
+    if (r->ok)
+        ps_check_free(c);
+}
+
+static void call_check_free(const row *r)
+{
+    (void)r;
+    ps_check_free(NULL);
+}
+
+static void call_check_count(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_check_count(NULL), 0);
+}
+
+static void call_check_findings(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_check_findings(NULL), 0);
+}
+
+static void call_check_get(const row *r)
+{
+    (void)r;
+    ck_assert_ptr_null(ps_check_get(NULL, 0));
+}
+
+/* ---- batch ---- */
+
+static void call_host_batch(const row *r)
+{
+    ps_batch *b = (ps_batch *)&w;
+    ps_error e = NO_ERROR;
+    ps_batch_options o = {0};
+    if (nul(r, "opts->avoid"))
+        o.navoid = 1; /* and no array */
+    int rc = ps_host_batch(PICK(r, "out", &b), PICK(r, "host", w.host), PICK(r, "opts", &o),
+                           PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    if (!nul(r, "out"))
+        ck_assert(r->ok ? b != NULL : b == NULL);
+    if (r->ok) {
+        ck_assert_uint_eq(ps_batch_home_count(b), 1);
+        ps_batch_free(b);
+    }
+}
+
+static void call_batch_free(const row *r)
+{
+    (void)r;
+    ps_batch_free(NULL);
+}
+
+static void call_batch_home_count(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_batch_home_count(NULL), 0);
+}
+
+static void call_batch_assignment(const row *r)
+{
+    ps_assignment a;
+    memset(&a, 0xff, sizeof a);
+    ps_error e = NO_ERROR;
+    int rc =
+        ps_batch_assignment(PICK(r, "out", &a), PICK(r, "batch", w.batch), 0, PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    if (!nul(r, "out"))
+        ck_assert(r->ok ? a.home != NULL : a.home == NULL);
+}
+
+static void call_batch_runtime_offset(const row *r)
+{
+    (void)r;
+    ck_assert_int_eq(ps_batch_runtime_offset(NULL, 0), -1);
+}
+
+static void call_batch_rewrite_count(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_batch_rewrite_count(NULL), 0);
+}
+
+static void call_batch_rewrite(const row *r)
+{
+    (void)r;
+    ck_assert_ptr_null(ps_batch_rewrite(NULL, 0));
+}
+
+static void call_batch_plan(const row *r)
+{
+    ps_plan *p = (ps_plan *)&w;
+    ps_error e = NO_ERROR;
+    int rc = ps_batch_plan(PICK(r, "out", &p), PICK(r, "batch", w.batch), 0, PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    if (!nul(r, "out"))
+        ck_assert(r->ok ? p != NULL : p == NULL);
+    if (r->ok)
+        ps_plan_free(p);
+}
+
+/* Every exported function, each pointer argument (as the header names it),
+ * then all of them ("*"). A nested pointer the call reads (homes[0].path,
+ * opts->avoid, argv[i]) has a row of its own. */
+static const row rows[] = {
+    {"ps_cli_main", "argv", call_cli_main, 0},
+    {"ps_cli_main", "argv[0]", call_cli_main, 0},
+    {"ps_cli_main", "argv[1]", call_cli_main, 0},
+    {"ps_cli_main", "out", call_cli_main, 0},
+    {"ps_cli_main", "err", call_cli_main, 0},
+    {"ps_cli_main", "*", call_cli_main, 0},
+    {"ps_host_open", "out", call_host_open, 0},
+    {"ps_host_open", "homes", call_host_open, 0},
+    {"ps_host_open", "homes[0].path", call_host_open, 0},
+    {"ps_host_open", "err", call_host_open, 1},
+    {"ps_host_open", "*", call_host_open, 0},
+    {"ps_host_open_jobs", "out", call_host_open_jobs, 0},
+    {"ps_host_open_jobs", "homes", call_host_open_jobs, 0},
+    {"ps_host_open_jobs", "homes[0].path", call_host_open_jobs, 0},
+    {"ps_host_open_jobs", "err", call_host_open_jobs, 1},
+    {"ps_host_open_jobs", "*", call_host_open_jobs, 0},
+    {"ps_host_free", "host", call_host_free, 0},
+    {"ps_host_recovered", "host", call_host_recovered, 0},
+    {"ps_host_runtime_count", "host", call_host_runtime_count, 0},
+    {"ps_host_runtime", "out", call_host_runtime, 0},
+    {"ps_host_runtime", "host", call_host_runtime, 0},
+    {"ps_host_runtime", "err", call_host_runtime, 1},
+    {"ps_host_runtime", "*", call_host_runtime, 0},
+    {"ps_host_ports", "out", call_host_ports, 0},
+    {"ps_host_ports", "host", call_host_ports, 0},
+    {"ps_host_ports", "err", call_host_ports, 1},
+    {"ps_host_ports", "*", call_host_ports, 0},
+    {"ps_ports_free", "ports", call_ports_free, 0},
+    {"ps_host_owners", "out", call_host_owners, 0},
+    {"ps_host_owners", "n", call_host_owners, 0},
+    {"ps_host_owners", "host", call_host_owners, 0},
+    {"ps_host_owners", "err", call_host_owners, 1},
+    {"ps_host_owners", "*", call_host_owners, 0},
+    {"ps_host_plan", "out", call_host_plan, 0},
+    {"ps_host_plan", "host", call_host_plan, 0},
+    {"ps_host_plan", "err", call_host_plan, 1},
+    {"ps_host_plan", "*", call_host_plan, 0},
+    {"ps_plan_free", "plan", call_plan_free, 0},
+    {"ps_plan_change_count", "plan", call_plan_change_count, 0},
+    {"ps_plan_change", "out", call_plan_change, 0},
+    {"ps_plan_change", "plan", call_plan_change, 0},
+    {"ps_plan_change", "err", call_plan_change, 1},
+    {"ps_plan_change", "*", call_plan_change, 0},
+    {"ps_host_check", "out", call_host_check, 0},
+    {"ps_host_check", "host", call_host_check, 0},
+    {"ps_host_check", "err", call_host_check, 1},
+    {"ps_host_check", "*", call_host_check, 0},
+    {"ps_check_free", "check", call_check_free, 0},
+    {"ps_check_count", "check", call_check_count, 0},
+    {"ps_check_findings", "check", call_check_findings, 0},
+    {"ps_check_get", "check", call_check_get, 0},
+    {"ps_host_batch", "out", call_host_batch, 0},
+    {"ps_host_batch", "host", call_host_batch, 0},
+    {"ps_host_batch", "opts", call_host_batch, 1}, /* the defaults */
+    {"ps_host_batch", "opts->avoid", call_host_batch, 0},
+    {"ps_host_batch", "err", call_host_batch, 1},
+    {"ps_host_batch", "*", call_host_batch, 0},
+    {"ps_batch_free", "batch", call_batch_free, 0},
+    {"ps_batch_home_count", "batch", call_batch_home_count, 0},
+    {"ps_batch_assignment", "out", call_batch_assignment, 0},
+    {"ps_batch_assignment", "batch", call_batch_assignment, 0},
+    {"ps_batch_assignment", "err", call_batch_assignment, 1},
+    {"ps_batch_assignment", "*", call_batch_assignment, 0},
+    {"ps_batch_runtime_offset", "batch", call_batch_runtime_offset, 0},
+    {"ps_batch_rewrite_count", "batch", call_batch_rewrite_count, 0},
+    {"ps_batch_rewrite", "batch", call_batch_rewrite, 0},
+    {"ps_batch_plan", "out", call_batch_plan, 0},
+    {"ps_batch_plan", "batch", call_batch_plan, 0},
+    {"ps_batch_plan", "err", call_batch_plan, 1},
+    {"ps_batch_plan", "*", call_batch_plan, 0},
+};
+
+START_TEST(null_argument)
+{
+    const row *r = &rows[_i];
+    /* Said first: a crash leaves Check only the last line printed. */
+    printf("%s(%s NULL)\n", r->fn, r->arg);
+    fflush(stdout);
+    r->call(r);
+}
+END_TEST
+
+/* ---- the table against the library ---- */
+
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    ck_assert_msg(fp != NULL, "cannot read %s", path);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    int c;
+    while ((c = getc(fp)) != EOF)
+        putc(c, mem);
+    fclose(fp);
+    fclose(mem);
+    return text;
+}
+
+/* The text with its comments blanked. */
+static void blank_comments(char *s)
+{
+    for (char *p = s; (p = strstr(p, "/*")) != NULL;) {
+        char *end = strstr(p + 2, "*/");
+        ck_assert_ptr_nonnull(end);
+        memset(p, ' ', (size_t)(end + 2 - p));
+        p = end + 2;
+    }
+}
+
+static int ident_char(int c)
+{
+    return isalnum(c) || c == '_';
+}
+
+/* The names `ps_...` in `s` followed (after blanks) by `follow`, each once. */
+static size_t names_before(char *s, char follow, char names[][64], size_t cap)
+{
+    size_t n = 0;
+    for (char *p = s; (p = strstr(p, "ps_")) != NULL; p++) {
+        if (p > s && ident_char((unsigned char)p[-1]))
+            continue;
+        size_t len = 0;
+        while (ident_char((unsigned char)p[len]))
+            len++;
+        const char *q = p + len;
+        while (*q == ' ' || *q == '\t' || *q == '\n')
+            q++;
+        if (*q != follow || len >= 64)
+            continue;
+        int seen = 0;
+        for (size_t i = 0; i < n; i++)
+            seen |= strncmp(names[i], p, len) == 0 && names[i][len] == '\0';
+        if (!seen) {
+            ck_assert_uint_lt(n, cap);
+            memcpy(names[n], p, len);
+            names[n++][len] = '\0';
+        }
+    }
+    return n;
+}
+
+static int has_row(const char *fn, const char *arg)
+{
+    for (int i = 0; i < N(rows); i++)
+        if (strcmp(rows[i].fn, fn) == 0 && (!arg || strcmp(rows[i].arg, arg) == 0))
+            return 1;
+    return 0;
+}
+
+/* Each pointer parameter of `fn` as the header declares it must have a row. */
+static void check_parameters(const char *header, const char *fn)
+{
+    char key[80];
+    snprintf(key, sizeof key, "%s(", fn);
+    const char *p = strstr(header, key);
+    ck_assert_msg(p != NULL, "%s is exported but not declared in the header", fn);
+    p += strlen(key);
+    const char *close = strchr(p, ')');
+    ck_assert_ptr_nonnull(close);
+    while (p < close) {
+        const char *comma = memchr(p, ',', (size_t)(close - p));
+        const char *end = comma ? comma : close;
+        if (memchr(p, '*', (size_t)(end - p))) {
+            const char *e = end;
+            while (e > p && !ident_char((unsigned char)e[-1]))
+                e--;
+            const char *b = e;
+            while (b > p && ident_char((unsigned char)b[-1]))
+                b--;
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(e - b), b);
+            ck_assert_msg(has_row(fn, name), "%s: no case with %s NULL", fn, name);
+        }
+        p = end + 1;
+    }
+    ck_assert_msg(has_row(fn, NULL), "%s has no case", fn);
+}
+
+START_TEST(every_export_has_cases)
+{
+    char *map = slurp(PS_SOURCE_DIR "/src/libportshift.map");
+    char *header = slurp(PS_SOURCE_DIR "/include/portshift/portshift.h");
+    blank_comments(map);
+    blank_comments(header);
+    static char exported[256][64], declared[256][64];
+    size_t nexp = names_before(map, ';', exported, 256);
+    size_t ndecl = names_before(header, '(', declared, 256);
+    ck_assert_uint_gt(nexp, 20);
+    for (size_t i = 0; i < nexp; i++)
+        check_parameters(header, exported[i]);
+    for (size_t i = 0; i < ndecl; i++)
+        ck_assert_msg(has_row(declared[i], NULL), "%s is declared in the header but has no case",
+                      declared[i]);
+    for (int i = 0; i < N(rows); i++) {
+        int found = 0;
+        for (size_t k = 0; k < nexp; k++)
+            found |= strcmp(rows[i].fn, exported[k]) == 0;
+        ck_assert_msg(found, "%s has a case but is not exported", rows[i].fn);
+    }
+    free(map);
+    free(header);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("null_contract");
+    TCase *tc = tcase_create("null_contract");
+    tcase_set_timeout(tc, 60);
+    tcase_add_checked_fixture(tc, world_setup, world_teardown);
+    tcase_add_loop_test(tc, null_argument, 0, N(rows));
+    suite_add_tcase(s, tc);
+    TCase *table = tcase_create("table");
+    tcase_add_test(table, every_export_has_cases);
+    suite_add_tcase(s, table);
+    return fx_run_suite("null_contract", s);
+}
