@@ -389,6 +389,13 @@ static int recover_home(int homefd, const char *shown, unsigned flags, ps_strbuf
     }
     if (check_part(homefd, shown, &j.part, restrict_to, &apply, err) < 0 ||
         check_part(homefd, shown, &j.undo, restrict_to, &undo, err) < 0) {
+        if ((flags & PS_RECOVER_DISCARD) && !(flags & ASSESS_ONLY)) {
+            /* Nothing it names is acted on: it goes alone. */
+            rc = ps_journal_erase(homefd, shown, err) == -1 ? -1 : 0;
+            if (rc == 0)
+                ps_strbuf_printf(report, "removed %s, which could not be trusted\n", record);
+            goto done;
+        }
         ps_error_append(err, "; %s cannot be trusted: 'portshift recover --discard %s' removes it",
                         record, shown);
         goto done;
