@@ -128,11 +128,17 @@ static int check_move(int homefd, const char *shown, const ps_journal_move *m,
         }
         close(fd);
     }
+    /* A staged file is portshift's: one name, the new bytes, and the owner it
+     * was created with or given (the caller, or the target's owner). */
+    uid_t target_uid =
+        fstatat(c->dirfd, c->name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? st.st_uid : geteuid();
     fd = ps_open_regular_at(c->dirfd, c->tmp);
     if (fd >= 0) {
         uint64_t d;
-        c->staged =
-            fstat(fd, &st) == 0 && st.st_nlink == 1 && fd_digest(fd, &d) == 0 && d == m->new_digest;
+        c->staged = fstat(fd, &st) == 0 && st.st_nlink == 1 &&
+                    (st.st_uid == geteuid() || st.st_uid == target_uid ||
+                     (owner && st.st_uid == owner->uid)) &&
+                    fd_digest(fd, &d) == 0 && d == m->new_digest;
         close(fd);
     }
     return 0;
