@@ -439,7 +439,7 @@ END_TEST
 START_TEST(device_file_refused)
 {
     if (access("/dev/zero", R_OK) != 0) {
-        printf("errors: device_file_refused: skipped: no /dev/zero\n");
+        case_skipped("device_file_refused", "no /dev/zero");
         return;
     }
     fx f;
