@@ -1,9 +1,9 @@
 /*
  * Runs saved inputs through a libFuzzer entry point built as an ordinary
- * program, with any compiler and no libFuzzer: how CTest replays
- * tests/fuzz/regressions/. Each argument is a file, or a folder whose files
- * are replayed in name order. A finding aborts, which fails the test; no
- * input at all exits 77 (skipped).
+ * program, with any compiler and no libFuzzer: how CTest replays each
+ * target's seeds and regressions (replay.sh). Each argument is a file, or a
+ * folder whose files are replayed in name order. A finding aborts, which
+ * fails the test; no input at all exits 77.
  */
 #include <dirent.h>
 #include <stdint.h>

@@ -3,10 +3,11 @@
 # checks, UndefinedBehaviorSanitizer) and runs each for SECONDS (default 60),
 # one after the other, each in a single process:
 #   pipeline  tests/fuzz/fuzz_pipeline.c: a home built from the input, through
-#             detect, load, sites, plan, render and diff (seeds: every fixture
-#             home packed by pack_home.sh, and tests/fuzz/regressions)
+#             detect, load, sites, plan, render and diff
 #   parsers   tests/fuzz/fuzz_parsers.c: the XML, TOML, .properties and
-#             reference scanners (seeds: the fixture and example files)
+#             reference scanners
+# each starting from its seeds (seeds.sh) and its regressions
+# (tests/fuzz/regressions/<target>/), which CTest replays too (replay.sh).
 #
 #   tests/fuzz/run.sh [SECONDS] [pipeline|parsers]...     (default: both)
 #
@@ -40,36 +41,17 @@ for t in "${targets[@]}"; do
     "${support[@]}" "$work/build/libportshift_core.a" $(pkg-config --libs libxml-2.0) -o "$work/fuzz_$t"
 done
 
-seeds() {
-  rm -rf "$work/seeds/$1"
-  mkdir -p "$work/seeds/$1"
-  if [ "$1" = parsers ]; then
-    find "$top/examples" "$top/tests/fixtures" -type f -size -64k -exec cp {} "$work/seeds/parsers/" \;
-    return
-  fi
-  local home i=0
-  for home in "$top"/examples/*/ "$top"/tests/fixtures/{cli,products,errors}/*/; do
-    i=$((i + 1))
-    # No target, a target for the home, a target for its second runtime (EI profiles).
-    "$top/tests/fuzz/pack_home.sh" "${home%/}" 0 0 >"$work/seeds/pipeline/$i-keep"
-    "$top/tests/fuzz/pack_home.sh" "${home%/}" 3 1 >"$work/seeds/pipeline/$i-home"
-    "$top/tests/fuzz/pack_home.sh" "${home%/}" 5 3 >"$work/seeds/pipeline/$i-profile"
-  done
-}
-
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 failed=0
 for t in "${targets[@]}"; do
-  seeds "$t"
+  "$top/tests/fuzz/seeds.sh" "$t" "$work/seeds/$t"
   mkdir -p "$work/corpus/$t" "$work/artifacts/$t"
   opts=(-max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048
     -print_final_stats=1 -artifact_prefix="$work/artifacts/$t/")
   dirs=("$work/corpus/$t" "$work/seeds/$t")
-  if [ "$t" = pipeline ]; then
-    opts+=(-dict="$top/tests/fuzz/pipeline.dict")
-    dirs+=("$top/tests/fuzz/regressions")
-  fi
+  [ -d "$top/tests/fuzz/regressions/$t" ] && dirs+=("$top/tests/fuzz/regressions/$t")
+  [ "$t" = pipeline ] && opts+=(-dict="$top/tests/fuzz/pipeline.dict")
   echo "== $t: $seconds s; corpus $work/corpus/$t, artifacts $work/artifacts/$t"
   "$work/fuzz_$t" "${opts[@]}" "${dirs[@]}" || failed=1
 done

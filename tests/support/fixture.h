@@ -54,11 +54,10 @@ cli_result cli(const fx *f, const char *fmt, ...) __attribute__((format(printf, 
  * For a case that needs an unprivileged user (permissions must stop it): as
  * root, gives the scratch folder to nobody and makes every later cli() call
  * run as nobody in a forked child (call it once the files are in place);
- * as anyone else, changes nothing. Returns 0 when nobody cannot reach the
- * scratch folder: the case is then skipped (said so, see case_skipped) and
- * `f` closed.
+ * as anyone else, changes nothing. A scratch folder nobody cannot reach
+ * fails the case (fx_suite_root makes them where nobody can).
  */
-int fx_unprivileged(fx *f, const char *test);
+void fx_unprivileged(fx *f, const char *test);
 int expect_error(const cli_result *r, const char *what, const char *path, int line, int col,
                  const char *needle, int usage);
 void assert_same(const snapshot *a, const snapshot *b, const char *what);
@@ -70,8 +69,9 @@ int refused(const fx *f, const char *const *cmds, const char *args, const char *
             int col, const char *needle);
 /* `diff args` still works and has changes pending (exit 1): reading needs nothing `why` stops. */
 void diff_pending(const fx *f, const char *args, const char *why);
-/* One folder holding every scratch folder of the suite (it becomes TMPDIR);
- * fx_suite_done removes it, whatever the tests left behind. */
+/* One folder holding every scratch folder of the suite (it becomes TMPDIR),
+ * one nobody can enter (tmpdir_for_nobody); fx_suite_done removes it,
+ * whatever the tests left behind. */
 int fx_suite_root(const char *name);
 void fx_suite_done(void);
 /* fx_suite_root, run_suite_status, fx_suite_done: main's exit status (77 when a case was skipped).

@@ -171,12 +171,17 @@ cli_result cli_run_words(const char *cwd, const char *const *words)
     char old[4096];
     if (!getcwd(old, sizeof old))
         old[0] = '\0';
-    if (cwd && chdir(cwd) < 0)
+    /* Not getting there, or back, is said on stderr: status -1 alone hides why. */
+    if (cwd && chdir(cwd) < 0) {
         r.status = -1;
-    else
+        fprintf(err, "cli_run: cannot enter %s: %s\n", cwd, strerror(errno));
+    } else {
         r.status = ps_cli_main(argc, argv, out, err);
-    if (cwd && old[0] && chdir(old) < 0)
+    }
+    if (cwd && old[0] && chdir(old) < 0) {
         r.status = -1;
+        fprintf(err, "cli_run: cannot return to %s: %s\n", old, strerror(errno));
+    }
     fclose(out);
     fclose(err);
     return r;

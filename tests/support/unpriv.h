@@ -33,12 +33,20 @@ int give_to_nobody(const char *dir);
 int nobody_can_write(const char *dir);
 
 /*
- * Prepares scratch folder `dir` for a case that needs an unprivileged user.
- * As root: gives it to nobody (call it once the files are in place), and
- * returns 0 when nobody cannot reach it: the case is then skipped, said so
- * (case_skipped). As anyone else: 1, nothing done.
+ * As root, when PS_NOBODY cannot enter $TMPDIR (a folder only root can
+ * enter), sets TMPDIR to /tmp, so that the scratch folders made from then
+ * on are ones nobody can reach. A suite with cases as nobody calls it first
+ * (fx_suite_root does). 0 on success.
  */
-int unprivileged_dir(const char *dir, const char *test);
+int tmpdir_for_nobody(void);
+
+/*
+ * Prepares scratch folder `dir` for a case that needs an unprivileged user.
+ * As root: gives it to nobody (call it once the files are in place); a
+ * folder nobody cannot reach fails the case, it is never skipped. As anyone
+ * else: nothing done.
+ */
+void unprivileged_dir(const char *dir, const char *test);
 
 /* ps_apply_files as an unprivileged user: as nobody in a forked child when
  * root, in place otherwise. Its result and *err come back either way. */
