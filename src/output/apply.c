@@ -446,12 +446,15 @@ static void erase_records(home *homes, size_t nhomes, size_t commit, ps_diags *w
             homes[i].recorded = 0;
             continue;
         }
-        if (warnings)
-            ps_diag_add(warnings, e.path, 0, 0, "%s%s", e.message,
-                        rc == -1 ? "; every file is updated: 'portshift recover' on this home "
-                                   "removes the record"
-                                 : "; every file is updated, but the record's removal may not "
-                                   "survive a crash");
+        if (warnings && rc == -1)
+            ps_diag_add(warnings, e.path, 0, 0,
+                        "%s; every file is updated: 'portshift recover %s' removes the record",
+                        e.message, homes[i].shown);
+        else if (warnings)
+            ps_diag_add(warnings, e.path, 0, 0,
+                        "%s; every file is updated, but the record's removal may not survive a "
+                        "crash",
+                        e.message);
         if (rc == -2)
             homes[i].recorded = 0;
     }

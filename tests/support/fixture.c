@@ -123,6 +123,24 @@ int fsyncs(void)
     return fsync_calls;
 }
 
+/* unlinkat(2) of a crash record, made to fail (EBUSY) while armed. */
+static int record_unlink_fails;
+
+int unlinkat(int dirfd, const char *path, int flags)
+{
+    const char *base = strrchr(path, '/');
+    if (record_unlink_fails && strcmp(base ? base + 1 : path, ".portshift-journal") == 0) {
+        errno = EBUSY;
+        return -1;
+    }
+    return (int)syscall(SYS_unlinkat, dirfd, path, flags);
+}
+
+void fail_record_removal(int on)
+{
+    record_unlink_fails = on;
+}
+
 /* ---- scratch homes ---- */
 
 /*

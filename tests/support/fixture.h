@@ -42,6 +42,8 @@ void fail_fsync(int nth);
 void fail_fsync_of(const char *dir);
 /* fsyncs since the last fail_fsync. */
 int fsyncs(void);
+/* While on, removing a crash record (.portshift-journal) fails with EBUSY. */
+void fail_record_removal(int on);
 void fx_open(fx *f);
 void fx_close(fx *f);
 const char *in(const fx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

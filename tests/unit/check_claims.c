@@ -454,6 +454,35 @@ START_TEST(edit_after_crash_survives)
 }
 END_TEST
 
+/*
+ * Every file is in place but the record cannot be removed: the apply
+ * stands (exit 0, said as a warning), and the record left is one that
+ * `recover` finishes at once, not one that says nothing was done.
+ */
+START_TEST(record_left_after_a_landed_apply)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "clean");
+    ok(&f, "apply --offset 3 clean");
+    fx_add(&f, "good", "am");
+    fail_record_removal(1);
+    cli_result r = run(&f, 0, "apply --offset 3 am");
+    fail_record_removal(0);
+    ck_assert_msg(strstr(r.err, "am/.portshift-journal: warning: cannot remove: Device or resource "
+                                "busy; every file is updated: 'portshift recover am' removes the "
+                                "record\n"),
+                  "%s", r.err);
+    cli_result_free(&r);
+    refuses(&f, "diff --offset 3 am", "'portshift recover am' finishes it");
+    r = run(&f, 0, "recover am");
+    ck_assert_str_eq(r.out, "finished the interrupted apply of am\n");
+    cli_result_free(&r);
+    expect_tree(&f, "clean", "am", "a landed apply whose record stayed");
+    fx_close(&f);
+}
+END_TEST
+
 /* ---- no way out is a dead end ---- */
 
 static const struct broken {
@@ -517,6 +546,7 @@ int main(void)
     tcase_set_timeout(copies, 60);
     tcase_add_loop_test(copies, copied_interrupted_home, 0, 2);
     tcase_add_test(copies, edit_after_crash_survives);
+    tcase_add_test(copies, record_left_after_a_landed_apply);
     tcase_add_loop_test(copies, broken_record_has_a_way_out, 0, N(BROKEN));
     suite_add_tcase(s, copies);
     return fx_run_suite("claims", s);
