@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "unpriv.h"
@@ -545,4 +546,33 @@ void applies_home(const fx *f, const char *name, long n)
     snprintf(args, sizeof args, "--offset %ld %s", n, name);
     const char *names[] = {name, NULL};
     applies(f, args, names, n);
+}
+
+void killed(const fx *f, int fail_nth, int kill_nth, const char *cmd)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        fail_rename_then_kill(fail_nth, kill_nth);
+        cli_result r = cli(f, "%s", cmd);
+        _exit(r.status == 0 ? 10 : 11);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                  "%s: not killed at rename %d (exit %d)", cmd, kill_nth,
+                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+void expect_tree(const fx *f, const char *want, const char *got, const char *what)
+{
+    snapshot a, b;
+    snapshot_take(&a, in(f, "%s", want));
+    snapshot_take(&b, in(f, "%s", got));
+    char *msg = snapshot_diff(&a, &b);
+    ck_assert_msg(msg == NULL, "%s: %s", what, msg);
+    snapshot_free(&a);
+    snapshot_free(&b);
 }

@@ -40,6 +40,11 @@ int renames(void);
 void fail_fsync(int nth);
 /* The next fsync of folder `dir` fails with EIO, once. */
 void fail_fsync_of(const char *dir);
+/* Runs `cmd` in a child killed at its kill_nth rename (after failing its
+ * fail_nth one, if not 0); asserts it died there, as a crash would. */
+void killed(const fx *f, int fail_nth, int kill_nth, const char *cmd);
+/* scratch/<got> holds exactly the bytes of scratch/<want>, leftovers included. */
+void expect_tree(const fx *f, const char *want, const char *got, const char *what);
 /* fsyncs since the last fail_fsync. */
 int fsyncs(void);
 /* While on, removing a crash record (.portshift-journal) fails with EBUSY. */

@@ -45,15 +45,6 @@ static void expect_unchanged(const snapshot *before, const fx *f, const char *di
     snapshot_free(&now);
 }
 
-/* scratch/<want> and scratch/<got> hold the same bytes. */
-static void expect_tree(const fx *f, const char *want, const char *got, const char *what)
-{
-    snapshot a;
-    snap(&a, f, want);
-    expect_unchanged(&a, f, got, what);
-    snapshot_free(&a);
-}
-
 static cli_result run(const fx *f, int status, const char *cmd)
 {
     cli_result r = cli(f, "%s", cmd);
@@ -76,24 +67,6 @@ static void refuses(const fx *f, const char *cmd, const char *needle)
     ck_assert_msg(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "%s: not one line: %s", cmd,
                   r.err);
     cli_result_free(&r);
-}
-
-/* Runs `cmd` in a child killed at its kill_nth rename, as a crash would. */
-static void killed(const fx *f, int kill_nth, const char *cmd)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        kill_at_rename(kill_nth);
-        cli_result r = cli(f, "%s", cmd);
-        _exit(r.status == 0 ? 10 : 11);
-    }
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
-                  "%s: not killed at rename %d (exit %d)", cmd, kill_nth,
-                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
 static int is_root(const char *test)
@@ -212,7 +185,7 @@ START_TEST(record_naming_another_home_touches_only_its_own)
     fx_open(&f);
     fx_add(&f, "good", "other");
     fx_add(&f, "good", "am");
-    killed(&f, 2, "apply --offset 3 other"); /* other: its record, nothing renamed */
+    killed(&f, 0, 2, "apply --offset 3 other"); /* other: its record, nothing renamed */
     char *other = realpath(in(&f, "other"), NULL);
     char text[8192];
     header(text, sizeof text, other);
@@ -247,7 +220,7 @@ START_TEST(record_of_the_homes_owner_refused)
     fx f;
     fx_open(&f);
     fx_add(&f, "good", "am");
-    killed(&f, 2, "apply --offset 3 am");
+    killed(&f, 0, 2, "apply --offset 3 am");
     ck_assert_int_eq(give_to_nobody(in(&f, "am")), 0);
     snapshot before;
     snap(&before, &f, "am");
@@ -394,7 +367,7 @@ START_TEST(copied_interrupted_home)
         tree_remove(in(&f, "am"));
         tree_remove(in(&f, "am2"));
         fx_add(&f, "good", "am");
-        killed(&f, k, "apply --offset 3 am");
+        killed(&f, 0, k, "apply --offset 3 am");
         ck_assert_int_eq(run_cmd("cp -a '%s' '%s'", in(&f, "am"), in(&f, "am2")), 0);
         snapshot original;
         snap(&original, &f, "am");
@@ -424,7 +397,7 @@ START_TEST(edit_after_crash_survives)
     fx f;
     fx_open(&f);
     fx_add(&f, "good", "am");
-    killed(&f, 2, "apply --offset 3 am"); /* the record counts; nothing renamed yet */
+    killed(&f, 0, 2, "apply --offset 3 am"); /* the record counts; nothing renamed yet */
     fx_replace(in(&f, "am/" CARBON), "<Offset>0</Offset>", "<Offset>5</Offset>");
     snapshot edited;
     snap(&edited, &f, "am");

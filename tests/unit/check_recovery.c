@@ -70,37 +70,6 @@ static void expect_same(const snapshot *want, const snapshot *got, const char *w
     ck_assert_msg(msg == NULL, "%s: %s", what, msg);
 }
 
-/* scratch/<got> holds exactly the bytes of scratch/<want>, leftovers included. */
-static void expect_tree(const fx *f, const char *want, const char *got, const char *what)
-{
-    snapshot a, b;
-    snap(&a, f, want);
-    snap(&b, f, got);
-    expect_same(&a, &b, what);
-    snapshot_free(&a);
-    snapshot_free(&b);
-}
-
-/* Runs `cmd` in a child killed at its kill_nth rename (after failing its
- * fail_nth one, if not 0); asserts it died there, as a crash would. */
-static void killed(const fx *f, int fail_nth, int kill_nth, const char *cmd)
-{
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        fail_rename_then_kill(fail_nth, kill_nth);
-        cli_result r = cli(f, "%s", cmd);
-        _exit(r.status == 0 ? 10 : 11);
-    }
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
-                  "%s: not killed at rename %d (exit %d)", cmd, kill_nth,
-                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-}
-
 /*
  * A reader after a crash: exit 2 naming the command that recovers, or (when
  * the apply died before its record counted) exit 1 on a tree that, staged
