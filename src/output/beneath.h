@@ -6,9 +6,10 @@
  * whole: each folder is opened from the one before with O_NOFOLLOW, and the
  * writes use the last folder's descriptor (openat, renameat, unlinkat). A
  * folder swapped after it was opened changes nothing: the descriptor still
- * names the folder that was checked. This is what systemd's chase() and
- * openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) do; a walk by hand keeps
- * kernels older than 5.6 (and seccomp filters that refuse openat2) working.
+ * names the folder that was checked. This is what systemd's chase()
+ * (src/basic/chase.c) and openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) do;
+ * a walk by hand keeps kernels older than 5.6 (and seccomp filters that
+ * refuse openat2) working.
  */
 #ifndef PS_OUTPUT_BENEATH_H
 #define PS_OUTPUT_BENEATH_H

@@ -3,10 +3,14 @@
  * with it. Each home's record (journal.h) is about that home alone; a call
  * acts on the homes it names and only reads the others.
  *
- * A record is a claim, checked before anything is done (the anchors: SQLite
- * trusts a hot journal only after checking it against the database it
- * belongs to; libgit2's filebuf and systemd's chase() resolve every path
- * beneath a root, never through a symlink). It is acted on only when:
+ * A record is a claim, checked before anything is done. The anchors: SQLite
+ * plays back a "hot" journal only when it belongs to the database beside it
+ * and no live process holds it (sqlite.org/atomiccommit.html, section 4);
+ * libgit2's filebuf (src/util/filebuf.c) stages beside the target with
+ * O_EXCL and commits by one rename; systemd's chase() (src/basic/chase.c)
+ * resolves a path beneath a root one component at a time and, with
+ * CHASE_SAFE, refuses to pass from a file of one user to one of another.
+ * It is acted on only when:
  *   - it is a regular file, with one name, owned by the caller or root and
  *     writable by no one else (journal.c);
  *   - every path it names resolves beneath the home without a symlinked
