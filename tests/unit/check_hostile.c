@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../support/fixture.h"
@@ -36,8 +37,9 @@ static const char *const LOADERS[] = {"apply --offset 3 home",
                                       NULL};
 
 /* Runs each of cmds with a FIFO at scratch/`fifo`: refused at `path`, "not a
- * regular file", the scratch folder as it was. A run that opens the FIFO
- * waits for a writer forever: the case's timeout fails it. */
+ * regular file", the scratch folder as it was, and at once (within a second:
+ * not a speed claim, a run that waited on the FIFO would never return; the
+ * case's timeout ends one that does). */
 static void refused_with_fifo(const fx *f, const char *const *cmds, const char *fifo,
                               const char *path)
 {
@@ -47,8 +49,13 @@ static void refused_with_fifo(const fx *f, const char *const *cmds, const char *
         snapshot before, after;
         snapshot_take(&before, f->scratch);
         ck_assert_msg(mkfifo(at, 0644) == 0, "mkfifo %s: %s", at, strerror(errno));
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         cli_result r = cli(f, "%s", cmds[i]);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
         ck_assert_int_eq(unlink(at), 0);
+        double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        ck_assert_msg(took < 1.0, "%s: returned after %.2f s", cmds[i], took);
         expect_error(&r, cmds[i], path, 0, 0, "not a regular file", 0);
         cli_result_free(&r);
         snapshot_take(&after, f->scratch);
