@@ -218,13 +218,15 @@ int ps_catalog_load(ps_catalog **out, const char *data, size_t len, ps_error *er
             char *weak = attr(doc, data, (int)i, "weak");
             char *path = attr(doc, data, (int)i, "path");
             char *toml = path ? NULL : attr(doc, data, (int)i, "toml");
-            ps_strlist *l = toml                                ? &p->toml_markers
+            char *name = path || toml ? NULL : attr(doc, data, (int)i, "server-name");
+            ps_strlist *l = name                                ? &p->name_markers
+                            : toml                              ? &p->toml_markers
                             : weak && strcmp(weak, "true") == 0 ? &p->weak_markers
                                                                 : &p->markers;
             free(weak);
             size_t cap = l->count;
-            if (path || toml)
-                *PS_PUSH(l->items, l->count, cap) = path ? path : toml;
+            if (path || toml || name)
+                *PS_PUSH(l->items, l->count, cap) = path ? path : toml ? toml : name;
         } else if (strcmp(pname, "rules") == 0) {
             size_t k = 0;
             while (k < sizeof kinds / sizeof kinds[0] && strcmp(kinds[k].name, e->name) != 0)
@@ -274,6 +276,7 @@ void ps_catalog_free(ps_catalog *cat)
         strlist_free(&p->markers);
         strlist_free(&p->weak_markers);
         strlist_free(&p->toml_markers);
+        strlist_free(&p->name_markers);
         strlist_free(&p->dir_prefix);
         strlist_free(&p->roles);
         strlist_free(&p->profile_paths);

@@ -45,6 +45,7 @@ typedef struct ps_product {
     ps_strlist markers;
     ps_strlist weak_markers; /* shared with another product: weighed after strong markers */
     ps_strlist toml_markers; /* globs over the tables of the home's deployment.toml */
+    ps_strlist name_markers; /* carbon.xml /Server/Name, exactly: decides before any other */
     ps_strlist dir_prefix;   /* zip folder names: "wso2am" for wso2am-2.6.0 */
     ps_strlist roles;        /* roles this product plays for references (e.g. analytics) */
     long default_offset;     /* the offset when none is set (Micro Integrator: 10) */

@@ -14,6 +14,7 @@
 #include "detect/scripts.h"
 #include "parse/file.h"
 #include "parse/toml.h"
+#include "parse/xmldoc.h"
 
 static int exists(const char *home, const char *rel)
 {
@@ -83,15 +84,76 @@ static int has_toml_marker(const ps_strlist *markers, const ps_toml *toml)
 }
 
 /*
- * What the content says first: marker files and the tables of deployment.toml
- * (an IS configured as key manager ships api-manager.xml, so that file alone
- * is a weak API-M marker); then markers other products ship too; then the zip
- * folder's name, the last hint (a partial tree, a docker sample mounting one
- * file, may carry nothing else); the product without markers catches the rest.
+ * The text of carbon.xml's /Server/Name at `rel` under the home, trimmed, or
+ * NULL: no file, a file our lexer refuses (the loader reports it), no such
+ * element, or a build token (${product.name}, a source tree) that names nothing.
+ */
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static char *server_name(const char *home, const char *rel)
+{
+    char *path = ps_path_join(home, rel);
+    char *data = NULL, *name = NULL;
+    size_t len = 0;
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    ps_xmldoc *doc = NULL;
+    if (ps_file_read(path, &data, &len, &err) == 0 &&
+        ps_xmldoc_lex(&doc, path, data, len, &err) == 0) {
+        for (size_t i = 0; i < doc->nelems && !name; i++) {
+            const ps_xelem *e = &doc->elems[i];
+            if (e->parent < 0 || doc->elems[e->parent].parent >= 0 ||
+                strcmp(doc->elems[e->parent].name, "Server") != 0 || strcmp(e->name, "Name") != 0)
+                continue;
+            size_t s = e->inner.start, t = e->inner.end;
+            while (s < t && is_space(data[s]))
+                s++;
+            while (t > s && is_space(data[t - 1]))
+                t--;
+            if (t > s && !memchr(data + s, '<', t - s) && !memchr(data + s, '$', t - s) &&
+                !memchr(data + s, '@', t - s))
+                name = ps_xstrndup(data + s, t - s);
+            else
+                break; /* the first /Server/Name is the one Carbon reads */
+        }
+    }
+    ps_xmldoc_free(doc);
+    free(data);
+    free(path);
+    return name;
+}
+
+static int has_name_marker(const ps_strlist *markers, const char *name)
+{
+    for (size_t k = 0; name && k < markers->count; k++)
+        if (strcmp(markers->items[k], name) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * What the content says first: the name carbon.xml gives the server (a DAS
+ * says "WSO2 Data Analytics Server" whatever folder it sits in); then marker
+ * files and the tables of deployment.toml (an IS configured as key manager
+ * ships api-manager.xml, so that file alone is a weak API-M marker); then
+ * markers other products ship too; then the zip folder's name, the last hint
+ * (a partial tree, a docker sample mounting one file, may carry nothing
+ * else); the product without markers catches the rest.
  */
 static const ps_product *detect_product(const ps_catalog *cat, const char *home,
-                                        const ps_toml *toml)
+                                        const char *cxml_rel, const ps_toml *toml)
 {
+    char *name = cxml_rel ? server_name(home, cxml_rel) : NULL;
+    const ps_product *found = NULL;
+    for (size_t i = 0; i < cat->nproducts && name && !found; i++)
+        if (!cat->products[i].profile_only && has_name_marker(&cat->products[i].name_markers, name))
+            found = &cat->products[i];
+    free(name);
+    if (found)
+        return found;
     for (size_t i = 0; i < cat->nproducts; i++) {
         const ps_product *p = &cat->products[i];
         if (!p->profile_only &&
@@ -106,7 +168,8 @@ static const ps_product *detect_product(const ps_catalog *cat, const char *home,
             return &cat->products[i];
     for (size_t i = 0; i < cat->nproducts; i++)
         if (!cat->products[i].profile_only && !cat->products[i].markers.count &&
-            !cat->products[i].weak_markers.count && !cat->products[i].toml_markers.count)
+            !cat->products[i].weak_markers.count && !cat->products[i].toml_markers.count &&
+            !cat->products[i].name_markers.count)
             return &cat->products[i];
     return NULL;
 }
@@ -283,7 +346,9 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
         toml = read_toml(path, rel);
         free(rel);
     }
-    const ps_product *product = detect_product(cat, path, toml);
+    char *cxml_rel = ps_path_join(conf, "carbon.xml");
+    const ps_product *product = detect_product(cat, path, cxml_rel, toml);
+    free(cxml_rel);
     if (toml)
         ps_toml_free(toml);
     free(toml);

@@ -11,6 +11,13 @@
  * - wso2is-5.10.0 in a folder named `is` is an IS 5.10;
  * - where carbon.xml states no version, the files show the earliest version
  *   they fit, refined by the folder name only when the name agrees with them;
+ * - carbon.xml's /Server/Name decides before marker files and folder names: a
+ *   DAS 3.2 (a 4.4 kernel home whose carbon.xml names the Data Analytics
+ *   Server) in a folder named `home` is the same DAS, with the same listeners,
+ *   as in wso2das-3.2.0, and `batch` with an API-M 2.1 beside it moves the
+ *   API-M's DASServerURL, DASRestApiURL and LOGEVENT appender with it;
+ * - every corpus tree copied into a folder named `home` is the same products
+ *   (every runtime) as in its own folder;
  * - a port of a feature the product lacks owns nothing: EI keeps the embedded
  *   LDAP port in carbon.xml but has no LDAP server, so an external
  *   ldap://localhost:10389 in its user-mgt.xml stays.
@@ -229,6 +236,134 @@ START_TEST(version_from_the_files_then_the_folder_name)
 }
 END_TEST
 
+/* `text` with every "from" replaced by "to" (the caller frees). */
+static char *replace_all(const char *text, const char *from, const char *to)
+{
+    size_t nf = strlen(from), nt = strlen(to), n = 0;
+    for (const char *p = text; (p = strstr(p, from)) != NULL; p += nf)
+        n++;
+    char *out = malloc(strlen(text) + n * nt + 1), *o = out;
+    ck_assert_ptr_nonnull(out);
+    for (const char *p = text, *q; *p; p = q + nf) {
+        q = strstr(p, from);
+        if (!q) {
+            strcpy(o, p);
+            return out;
+        }
+        memcpy(o, p, (size_t)(q - p));
+        o += q - p;
+        memcpy(o, to, nt);
+        o += nt;
+    }
+    *o = '\0';
+    return out;
+}
+
+#define KERNEL44 "wso2carbon-kernel-4.4.40"
+#define AM21 "variants/wso2am-2.1.0_docker-apim_pattern-3_publisher"
+#define DAS_NAME "WSO2 Data Analytics Server"
+
+/* dir/name: a DAS 3.2 home, the 4.4 kernel's tree whose carbon.xml names the DAS (its
+ * Name and Version are build tokens in the kernel's source; a DAS zip substitutes them). */
+static void das_home(const char *dir, const char *name)
+{
+    corpus_copy(KERNEL44, dir, name);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s/repository/conf/carbon.xml", dir, name);
+    file_replace(path, NULL, "<Name>${product.name}</Name>", "<Name>" DAS_NAME "</Name>");
+    file_replace(path, NULL, "<Version>${product.version}</Version>", "<Version>3.2.0</Version>");
+}
+
+START_TEST(das_in_a_neutral_folder_is_a_das)
+{
+    char *dir = tree_scratch();
+    ck_assert_ptr_nonnull(dir);
+    das_home(dir, "home");
+    das_home(dir, "wso2das-3.2.0");
+    assert_identity(dir, "home", "analytics", "3.2.0");
+    assert_identity(dir, "wso2das-3.2.0", "analytics", "3.2.0");
+
+    /* The same listeners, the 18 built-in ones (receivers, Spark, HA) included. */
+    cli_result a = ok(dir, "ports home"), b = ok(dir, "ports wso2das-3.2.0");
+    char *b_home = replace_all(b.out, "wso2das-3.2.0", "home");
+    ck_assert_str_eq(a.out, b_home);
+    ck_assert_msg(strstr(a.out, "\n   7611  auto   active   Thrift event receiver (built in)\n") &&
+                      strstr(a.out, "\n  13000  auto   active   Spark driver (built in)\n"),
+                  "%.1500s", a.out);
+    free(b_home);
+    cli_result_free(&a);
+    cli_result_free(&b);
+
+    /* An API-M 2.1 node beside it publishes to it: batch moves the DAS (both
+     * open 9443) and the API-M's analytics URLs follow. */
+    corpus_copy(AM21, dir, "am");
+    char amx[4200], log4j[4200];
+    snprintf(amx, sizeof amx, "%s/am/repository/conf/api-manager.xml", dir);
+    snprintf(log4j, sizeof log4j, "%s/am/repository/conf/log4j.properties", dir);
+    file_replace(amx, NULL, "tcp://analytics:7612", "tcp://localhost:7611");
+    file_replace(amx, NULL, "https://analytics:9444", "https://localhost:9443");
+    ck_assert(file_holds(log4j, "\nlog4j.appender.LOGEVENT.url=tcp://localhost:7611\n"));
+    cli_result r = ok(dir, "batch --apply am home");
+    ck_assert_msg(strstr(r.out, "am: offset 0, kept\n") && strstr(r.out, "home: offset 0 -> 1"),
+                  "%.1500s", r.out);
+    cli_result_free(&r);
+    ck_assert(file_holds(amx, "<DASServerURL>tcp://localhost:7612</DASServerURL>"));
+    ck_assert(file_holds(amx, "<DASRestApiURL>https://localhost:9444</DASRestApiURL>"));
+    ck_assert(file_holds(log4j, "\nlog4j.appender.LOGEVENT.url=tcp://localhost:7612\n"));
+    ck_assert(!file_holds(log4j, "LOGEVENT.url=tcp://localhost:7611"));
+    tree_remove(dir);
+    free(dir);
+}
+END_TEST
+
+/* The products of every runtime `ports --json` names, in order. */
+static char *products_of(const char *dir, const char *home)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "ports --json %s", home);
+    cli_result r = cli_run(dir, cmd);
+    ck_assert_msg(r.status == 0, "%s/%s: exit %d: %s", dir, home, r.status, r.err);
+    char *out = calloc(1, strlen(r.out) + 1);
+    ck_assert_ptr_nonnull(out);
+    for (const char *p = r.out; (p = strstr(p, "\"product\":\"")) != NULL;) {
+        p += strlen("\"product\":\"");
+        const char *q = strchr(p, '"');
+        strncat(out, p, (size_t)(q - p));
+        strcat(out, " ");
+        p = q;
+    }
+    cli_result_free(&r);
+    return out;
+}
+
+START_TEST(every_corpus_tree_in_a_neutral_folder)
+{
+    char *trees[CORPUS_MAX_TREES];
+    int n = corpus_trees(trees);
+    ck_assert_int_gt(n, 0);
+    char *dir = tree_scratch();
+    ck_assert_ptr_nonnull(dir);
+    size_t root = strlen(corpus_dir()) + 1;
+    for (int i = 0; i < n; i++) {
+        const char *rel = trees[i] + root, *base = strrchr(trees[i], '/') + 1;
+        char sub[4200];
+        snprintf(sub, sizeof sub, "%s/%d", dir, i);
+        ck_assert_int_eq(run_cmd("mkdir '%s'", sub), 0);
+        corpus_copy(rel, sub, base);
+        corpus_copy(rel, sub, "home");
+        char *own = products_of(sub, base), *neutral = products_of(sub, "home");
+        ck_assert_msg(*own && strcmp(own, neutral) == 0, "%s: %s in its own folder, %s in home",
+                      rel, own, neutral);
+        free(own);
+        free(neutral);
+        tree_remove(sub);
+        free(trees[i]);
+    }
+    tree_remove(dir);
+    free(dir);
+}
+END_TEST
+
 #define EI_LDAP_STORE "org.wso2.carbon.user.core.ldap.ReadOnlyLDAPUserStoreManager\">"
 
 START_TEST(ei_embedded_ldap_port_owns_nothing)
@@ -266,7 +401,8 @@ int main(void)
 {
     static const char *const needed[] = {AM42,           "wso2am-2.6.0",  "wso2am-1.10.0",
                                          "wso2is-5.3.0", "wso2is-5.10.0", "wso2is-7.1.0",
-                                         "wso2ei-6.6.0"};
+                                         "wso2ei-6.6.0",  KERNEL44,
+                                         AM21};
     for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
         if (!corpus_has(needed[i])) {
             printf("detection: %s/%s not found: skipping\n", corpus_dir(), needed[i]);
@@ -281,6 +417,8 @@ int main(void)
     tcase_add_test(tc, identity_server_in_a_folder_named_is);
     tcase_add_test(tc, version_from_the_files_then_the_folder_name);
     tcase_add_test(tc, ei_embedded_ldap_port_owns_nothing);
+    tcase_add_test(tc, das_in_a_neutral_folder_is_a_das);
+    tcase_add_test(tc, every_corpus_tree_in_a_neutral_folder);
     suite_add_tcase(s, tc);
     return run_suite(s) ? 1 : 0;
 }
