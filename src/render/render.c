@@ -26,8 +26,9 @@ static int offset_reads_back(const ps_plan *plan, const ps_cfile *copy, const ps
     int line = site->line, col = site->col;
     if (n)
         ps_lines_pos(&copy->lines, n->value.start, &line, &col);
-    int may_be_absent = (site->insert || site->undo.end > site->undo.start) &&
-                        want == plan->units[u].rt->product->default_offset;
+    int may_be_absent = site->insert ? site->value == want
+                                     : site->undo.end > site->undo.start &&
+                                           want == plan->units[u].rt->product->default_offset;
     if (n ? n->integer != want : !may_be_absent)
         return ps_error_set(err, copy->path, line, col,
                             "internal error: %s does not read back as %ld", site->key, want);
