@@ -181,6 +181,13 @@ static void add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
     e->old_value = s->value;
     e->new_value = next;
     e->text = ps_site_text(s, next);
+    /* The line portshift added, at the product's default again: taken out,
+     * which gives the file its original bytes back. */
+    if (s->kind == PS_SITE_OFFSET && s->undo.end > s->undo.start &&
+        next == p->units[u].rt->product->default_offset) {
+        e->span = s->undo;
+        e->text[0] = '\0';
+    }
     e->unit = (int)u;
     e->site = (int)i;
     size_t first = u; /* a home's units are adjacent, in the order the homes were named */
@@ -348,6 +355,9 @@ char *ps_plan_why(const ps_plan *p, const ps_edit *e)
     if (s->kind == PS_SITE_OFFSET && s->insert)
         return ps_xasprintf("port offset %ld (default) -> %ld: key added", e->old_value,
                             e->new_value);
+    if (s->kind == PS_SITE_OFFSET && e->span.end > s->span.end)
+        return ps_xasprintf("port offset %ld -> %ld (default): the line portshift added taken out",
+                            e->old_value, e->new_value);
     if (s->kind == PS_SITE_OFFSET)
         return ps_xasprintf("port offset %ld -> %ld", e->old_value, e->new_value);
     if (s->kind == PS_SITE_LISTENER && s->shift == PS_SHIFT_FIXED)

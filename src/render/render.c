@@ -21,11 +21,15 @@ static int offset_reads_back(const ps_plan *plan, const ps_cfile *copy, const ps
     if (ps_sites_toml_offset(copy, site->key, &n, err) < 0)
         return -1;
     long want = plan->target[u];
-    /* Absent is right only when it was and stays at the product default. */
+    /* Absent is right only at the product default: it was not set and stays
+     * so, or the line portshift added was taken out. */
     int line = site->line, col = site->col;
     if (n)
         ps_lines_pos(&copy->lines, n->value.start, &line, &col);
-    if (n ? n->integer != want : !(site->insert && site->value == want))
+    int may_be_absent = site->insert ? site->value == want
+                                     : site->undo.end > site->undo.start &&
+                                           want == plan->units[u].rt->product->default_offset;
+    if (n ? n->integer != want : !may_be_absent)
         return ps_error_set(err, copy->path, line, col,
                             "internal error: %s does not read back as %ld", site->key, want);
     return 0;
@@ -53,7 +57,7 @@ static int verify(const ps_plan *plan, const ps_cfile *orig, const char *data, s
         const char *want = edits[i].text;
         size_t wl = strlen(want), s = new_start[i];
         int bad = s + wl > len || memcmp(data + s, want, wl) != 0;
-        if (!bad && edits[i].span.end > edits[i].span.start) /* a number: still delimited */
+        if (!bad && wl && edits[i].span.end > edits[i].span.start) /* a number: still delimited */
             bad = (s + wl < len && data[s + wl] >= '0' && data[s + wl] <= '9') ||
                   (s > 0 && data[s - 1] >= '0' && data[s - 1] <= '9');
         if (bad)

@@ -22,6 +22,16 @@ typedef enum ps_site_kind {
     PS_SITE_PLACEHOLDER
 } ps_site_kind;
 
+/*
+ * The comment that marks each line portshift adds to a deployment.toml: the
+ * key line ("offset = 3  # portshift") and a "[server]" header it wrote
+ * ("[server]  # portshift"). A marked line is portshift's own: at the
+ * product's default offset it is taken out again, so the file returns to its
+ * original bytes with no state kept anywhere. A line without it is the
+ * user's, replaced in place and never taken out.
+ */
+#define PS_TOML_MARK "  # portshift"
+
 /* How a deployment.toml offset that is not set yet would be written. */
 typedef enum ps_insert {
     PS_INSERT_NONE,   /* it is set: its digits are replaced where they stand */
@@ -49,6 +59,9 @@ typedef struct ps_site {
     int crlf;             /* an insertion: the file's lines end in CRLF */
     int need_nl;          /* an insertion: at the end of a file with no final newline */
     const char *key;      /* a deployment.toml offset: the catalog's key, "server.offset" */
+    ps_span undo;         /* a deployment.toml offset line portshift added (marked
+                           * PS_TOML_MARK): the bytes that take it out again at the
+                           * product's default offset; empty otherwise */
 } ps_site;
 
 typedef struct ps_sites {

@@ -70,6 +70,83 @@ int ps_sites_toml_offset(const ps_cfile *file, const char *key, const ps_toml_no
     return 0;
 }
 
+/* The end of the line that holds `at`: just before its "\n" or "\r\n", or the
+ * end of the file. */
+static size_t line_text_end(const ps_cfile *file, size_t at)
+{
+    const char *nl = memchr(file->data + at, '\n', file->len - at);
+    size_t end = nl ? (size_t)(nl - file->data) : file->len;
+    if (end > at && file->data[end - 1] == '\r')
+        end--;
+    return end;
+}
+
+/* data[from, to) is blanks then exactly PS_TOML_MARK's comment. */
+static int is_mark(const char *p, const char *end)
+{
+    const char *c = strchr(PS_TOML_MARK, '#');
+    size_t cl = strlen(c);
+    if (p == end || (*p != ' ' && *p != '\t'))
+        return 0;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return (size_t)(end - p) == cl && memcmp(p, c, cl) == 0;
+}
+
+/* The length of the line break that ends just before `at` (0 when none). */
+static size_t eol_before(const ps_cfile *file, size_t at)
+{
+    if (at == 0 || file->data[at - 1] != '\n')
+        return 0;
+    return at >= 2 && file->data[at - 2] == '\r' ? 2 : 1;
+}
+
+/*
+ * A key line portshift added carries PS_TOML_MARK after its value: the bytes
+ * that take it out again, exactly what ps_site_text inserted. The key line
+ * with its line break; at the end of a file without a final newline, the
+ * break before it instead (the line was added with none after it). When the
+ * key is the only line of a "[server]" header portshift added (marked too),
+ * the header goes with it, and so do the line breaks it was added after:
+ * one blank line, two breaks when the file had no final newline. Empty when
+ * the line is not marked (the user's own key).
+ */
+static ps_span marked_undo(const ps_cfile *file, const ps_toml_node *n)
+{
+    const ps_toml *t = &file->toml;
+    ps_span none = {0, 0};
+    if (n->entry == PS_TOML_NONE)
+        return none;
+    const ps_toml_entry *e = &t->entries[n->entry];
+    size_t text_end = line_text_end(file, n->value.end);
+    if (!is_mark(file->data + n->value.end, file->data + text_end))
+        return none;
+    size_t start = e->line_start, end = text_end == file->len ? file->len : e->line_end;
+    int last = text_end == file->len; /* added with no line break after it */
+    const ps_toml_node *table = &t->nodes[n->parent];
+    if (table->origin == PS_TOML_HEADER && table->table != PS_TOML_NONE) {
+        const ps_toml_table *tb = &t->tables[table->table];
+        size_t h = table->at;
+        while (h > 0 && file->data[h - 1] != '\n')
+            h--;
+        size_t h_text = line_text_end(file, h);
+        const char *close = memchr(file->data + h, ']', h_text - h);
+        int alone = tb->header_end == start && tb->body_end == end;
+        if (alone && close && is_mark(close + 1, file->data + h_text)) {
+            size_t br = eol_before(file, h);
+            start = h;
+            /* the blank line before the header, and the break that ended the
+             * file's last line when it had none */
+            for (int k = 0; k < (last ? 2 : 1) && br && eol_before(file, start) == br; k++)
+                start -= br;
+            return (ps_span){start, end};
+        }
+    }
+    if (last)
+        start -= eol_before(file, start);
+    return (ps_span){start, end};
+}
+
 /*
  * The offset of a deployment.toml, read by TOML's own rules: an offset
  * written in a form a digit scanner misses (0x10, 1_0, +5) is still the
@@ -95,6 +172,7 @@ int ps__toml_offset(finder *f, const ps_rule *r, const ps_cfile *file)
     s->what = "port offset";
     s->source = r->source;
     s->key = r->key;
+    s->undo = marked_undo(file, n);
     return 0;
 }
 
@@ -192,12 +270,14 @@ char *ps_site_text(const ps_site *s, long value)
     const char *leaf = strrchr(s->key, '.');
     int table_len = leaf ? (int)(leaf - s->key) : 0;
     leaf = leaf ? leaf + 1 : s->key;
-    /* At the end of a file without a final newline the line must start on its own. */
-    const char *nl = s->need_nl ? eol : "";
+    /* At the end of a file without a final newline the line must start on its
+     * own, and ends with none, as the file did: the way back (marked_undo)
+     * tells the two apart by it. */
+    const char *nl = s->need_nl ? eol : "", *end = s->need_nl ? "" : eol;
     if (s->insert == PS_INSERT_KEY)
-        return ps_xasprintf("%s%s = %ld%s", nl, leaf, value, eol);
+        return ps_xasprintf("%s%s = %ld" PS_TOML_MARK "%s", nl, leaf, value, end);
     if (s->insert == PS_INSERT_DOTTED)
-        return ps_xasprintf("%s%s = %ld%s", nl, s->key, value, eol);
-    return ps_xasprintf("%s%s[%.*s]%s%s = %ld%s", nl, file->len ? eol : "", table_len, s->key, eol,
-                        leaf, value, eol);
+        return ps_xasprintf("%s%s = %ld" PS_TOML_MARK "%s", nl, s->key, value, end);
+    return ps_xasprintf("%s%s[%.*s]" PS_TOML_MARK "%s%s = %ld" PS_TOML_MARK "%s", nl,
+                        file->len ? eol : "", table_len, s->key, eol, leaf, value, end);
 }

@@ -5,9 +5,11 @@
  * first: the diff applies with patch and git; apply then diff is empty;
  * returning to the original offset restores every byte, also by way of other
  * offsets, and `ports` reports what it did before; the path taken does not
- * matter; only digit runs ever change, as many as the plan announced. In a
- * deployment.toml home the one difference allowed is the `offset = N` line
- * portshift inserted into [server]. Every live deployment.toml of the corpus
+ * matter; only digit runs ever change, as many as the plan announced, but for
+ * the marked `offset = N  # portshift` line portshift adds to a [server]
+ * that has no offset, which the way back takes out again: back at the
+ * original offset every byte of a deployment.toml is as it was, whether the
+ * key was absent or written by hand. Every live deployment.toml of the corpus
  * is read by the strict TOML reader. Skips, saying so, when the corpus is absent.
  */
 #include <check.h>
@@ -93,31 +95,24 @@ static int is_toml(const snap_file *f)
     return n >= 15 && strcmp(f->rel + n - 15, "deployment.toml") == 0;
 }
 
-/* b equals a but for one whole line "offset = N" (any N) inserted; sets *at to where. */
-static int one_offset_line_added(const snap_file *a, const snap_file *b, size_t *at)
+/* The line portshift adds to a [server] table, marked (README): "offset = N  # portshift". */
+static int is_marked_offset_line(const char *p, size_t n)
 {
-    size_t i = 0;
-    while (i < a->len && i < b->len && a->data[i] == b->data[i])
-        i++;
-    while (i > 0 && b->data[i - 1] != '\n')
-        i--; /* the inserted line starts a line */
-    const char *nl = memchr(b->data + i, '\n', b->len - i);
-    size_t end = nl ? (size_t)(nl - b->data) + 1 : b->len;
-    size_t n = end - i;
-    if (b->len != a->len + n || memcmp(b->data + i, "offset = ", 9) != 0)
-        return 0;
-    *at = i;
-    return memcmp(a->data, b->data, i) == 0 && memcmp(a->data + i, b->data + end, a->len - i) == 0;
+    static const char mark[] = "  # portshift";
+    while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+        n--;
+    return n > 9 + sizeof mark - 1 && memcmp(p, "offset = ", 9) == 0 &&
+           memcmp(p + n - (sizeof mark - 1), mark, sizeof mark - 1) == 0;
 }
 
-/* When b has an "offset = N" line that a lacks, *b becomes b without it
- * (a new buffer) and 1 is returned. */
+/* When b has a marked "offset = N  # portshift" line that a lacks, *b becomes
+ * b without it (a new buffer) and 1 is returned. */
 static int without_added_offset_line(const snap_file *a, snap_file *b)
 {
     for (size_t i = 0; i < b->len;) {
         const char *nl = memchr(b->data + i, '\n', b->len - i);
         size_t end = nl ? (size_t)(nl - b->data) + 1 : b->len;
-        if (end - i > 9 && memcmp(b->data + i, "offset = ", 9) == 0 &&
+        if (is_marked_offset_line(b->data + i, end - i) &&
             !memmem(a->data, a->len, b->data + i, end - i)) {
             char *d = malloc(b->len - (end - i) + 1);
             memcpy(d, b->data, i);
@@ -129,22 +124,6 @@ static int without_added_offset_line(const snap_file *a, snap_file *b)
         i = end;
     }
     return 0;
-}
-
-/* A snapshot back at the original offset: identical, except in a toml home
- * the inserted offset line (set to the original offset). */
-static void assert_restored(const snapshot *base, const snapshot *now, const char *what)
-{
-    ck_assert_int_eq(base->count, now->count);
-    for (size_t i = 0; i < base->count; i++) {
-        const snap_file *a = &base->files[i], *b = &now->files[i];
-        ck_assert_str_eq(a->rel, b->rel);
-        if (a->len == b->len && memcmp(a->data, b->data, a->len) == 0)
-            continue;
-        size_t at;
-        ck_assert_msg(is_toml(a) && one_offset_line_added(a, b, &at), "%s: %s differs", what,
-                      a->rel);
-    }
 }
 
 /* Splits into alternating non-digit / digit runs; equal when only digit runs differ. */
@@ -244,7 +223,7 @@ START_TEST(reversible_and_path_independent)
     apply_ok(&w, 3);
     apply_ok(&w, orig);
     snapshot_take(&s, w.home);
-    assert_restored(&base, &s, "original -> 3 -> original");
+    assert_same(&base, &s, "original -> 3 -> original");
     snapshot_free(&s);
     cli_result ports_after = cli_run(w.scratch, cmd);
     ck_assert_msg(strcmp(ports_before.out, ports_after.out) == 0,
@@ -258,7 +237,7 @@ START_TEST(reversible_and_path_independent)
     snapshot_take(&snap12, w.home);
     apply_ok(&w, orig);
     snapshot_take(&s, w.home);
-    assert_restored(&base, &s, "original -> 1 -> 2 -> original");
+    assert_same(&base, &s, "original -> 1 -> 2 -> original");
     snapshot_free(&s);
 
     apply_ok(&w, 2);
@@ -280,7 +259,69 @@ START_TEST(reversible_and_path_independent)
     snapshot_free(&snap56);
     apply_ok(&w, orig);
     snapshot_take(&s, w.home);
-    assert_restored(&base, &s, "back to the original");
+    assert_same(&base, &s, "back to the original");
+    snapshot_free(&s);
+    snapshot_free(&base);
+    work_close(&w);
+}
+END_TEST
+
+/* The home's deployment.toml (the one portshift reads), or NULL. */
+static const snap_file *home_toml(const snapshot *s)
+{
+    for (size_t i = 0; i < s->count; i++)
+        if (strcmp(s->files[i].rel, "repository/conf/deployment.toml") == 0 ||
+            strcmp(s->files[i].rel, "conf/deployment.toml") == 0)
+            return &s->files[i];
+    return NULL;
+}
+
+/*
+ * A deployment.toml whose `offset = 0` the user wrote (unmarked, right after
+ * its [server] header): 0 -> 3 -> 0 replaces it in place and leaves it, every
+ * byte as it was; and a tree without the key has its own pass above (the
+ * product's default -> 3 -> default). Trees with no deployment.toml pass.
+ */
+START_TEST(hand_written_offset_round_trips)
+{
+    work w;
+    work_open(&w, _i);
+    snapshot s0;
+    snapshot_take(&s0, w.home);
+    const snap_file *t = home_toml(&s0);
+    if (!t) {
+        snapshot_free(&s0);
+        work_close(&w);
+        return;
+    }
+    const char *hdr = "[server]\n";
+    const char *at = memmem(t->data, t->len, hdr, strlen(hdr));
+    ck_assert_msg(at && (at == t->data || at[-1] == '\n'), "%s: no [server] line", w.name);
+    size_t cut = (size_t)(at - t->data) + strlen(hdr);
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", w.home, t->rel);
+    FILE *fp = fopen(path, "wb");
+    ck_assert_ptr_nonnull(fp);
+    fwrite(t->data, 1, cut, fp);
+    fputs("offset = 0\n", fp);
+    fwrite(t->data + cut, 1, t->len - cut, fp);
+    ck_assert_int_eq(fclose(fp), 0);
+    snapshot_free(&s0);
+
+    snapshot base, s;
+    snapshot_take(&base, w.home);
+    ck_assert_int_eq(current_offset(&w), 0);
+    apply_ok(&w, 3);
+    snapshot_take(&s, w.home);
+    const snap_file *t3 = home_toml(&s);
+    ck_assert_msg(memmem(t3->data, t3->len, "[server]\noffset = 3\n", 20) != NULL,
+                  "%s: the hand-written key is not replaced in place", w.name);
+    ck_assert_msg(memmem(t3->data, t3->len, "# portshift", 11) == NULL,
+                  "%s: a marked line added next to the user's key", w.name);
+    snapshot_free(&s);
+    apply_ok(&w, 0);
+    snapshot_take(&s, w.home);
+    assert_same(&base, &s, "hand-written offset = 0 -> 3 -> 0");
     snapshot_free(&s);
     snapshot_free(&base);
     work_close(&w);
@@ -366,6 +407,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, diff_applies_and_apply_is_idempotent, 0, ntrees);
     tcase_add_loop_test(tc, reversible_and_path_independent, 0, ntrees);
+    tcase_add_loop_test(tc, hand_written_offset_round_trips, 0, ntrees);
     tcase_add_loop_test(tc, every_json_document_validates, 0,
                         (int)(sizeof json_docs / sizeof json_docs[0]));
     suite_add_tcase(s, tc);

@@ -71,20 +71,21 @@ static const struct form_case {
      "server.offset = 0x3\nserver.hostname = \"h\"\n[apim]\n", 16, 1},
     {"quoted dotted key at the root", "\"server\".'offset' = 20\n",
      "\"server\".'offset' = 3\n", 20, 1},
-    /* not set: a key is added where TOML reads it as [server] offset */
+    /* not set: a marked key is added where TOML reads it as [server] offset,
+     * and taken out again at the default offset */
     {"after the shipped comment", "[server]\nhostname = \"h\"\n#offset=0\nnode_ip = \"x\"\n",
-     "[server]\nhostname = \"h\"\n#offset=0\noffset = 3\nnode_ip = \"x\"\n", 0, 0},
+     "[server]\nhostname = \"h\"\n#offset=0\noffset = 3  # portshift\nnode_ip = \"x\"\n", 0, 1},
     {"next to the root's server.* keys",
      "server.hostname = \"h\"\nserver.node_ip = \"x\"\ntop = 1\n[apim]\nx = 1\n",
-     "server.hostname = \"h\"\nserver.node_ip = \"x\"\nserver.offset = 3\ntop = 1\n[apim]\nx = 1\n",
-     0, 0},
+     "server.hostname = \"h\"\nserver.node_ip = \"x\"\nserver.offset = 3  # portshift\ntop = 1\n"
+     "[apim]\nx = 1\n", 0, 1},
     {"next to the root's server.* keys, not in a [server.sub] section",
      "server.hostname = \"h\"\n[server.sub]\nx = 1\n",
-     "server.hostname = \"h\"\nserver.offset = 3\n[server.sub]\nx = 1\n", 0, 0},
+     "server.hostname = \"h\"\nserver.offset = 3  # portshift\n[server.sub]\nx = 1\n", 0, 1},
     {"a [server] only its sub-tables named", "[server.extra]\nx = 1\n",
-     "[server.extra]\nx = 1\n\n[server]\noffset = 3\n", 0, 0},
+     "[server.extra]\nx = 1\n\n[server]  # portshift\noffset = 3  # portshift\n", 0, 1},
     {"no server at all, no final newline", "[apim]\nx = 1",
-     "[apim]\nx = 1\n\n[server]\noffset = 3\n", 0, 0},
+     "[apim]\nx = 1\n\n[server]  # portshift\noffset = 3  # portshift", 0, 1},
 };
 /* clang-format on */
 
@@ -136,6 +137,149 @@ START_TEST(valid_form_replaced_where_it_stands)
     int restored = len == strlen(c->before) && memcmp(now, c->before, len) == 0;
     ck_assert_msg(restored == c->restores, "[%s] back at %ld: restored %d, want %d:\n%.*s",
                   c->label, c->orig, restored, c->restores, (int)len, now);
+    free(now);
+    fx_close(&f);
+}
+END_TEST
+
+/* ---- the way back: the lines portshift added are taken out again ---- */
+
+#define MI "wso2mi-4.2.0"
+#define MI_TOML "conf/deployment.toml"
+
+/* clang-format off */
+static const struct back_case {
+    const char *label;
+    int mi;             /* a Micro Integrator home (default offset 10), else API Manager (0) */
+    const char *before; /* at the product's default offset */
+    const char *at3;    /* after apply --offset 3 */
+} back_cases[] = {
+    {"after the shipped comment", 0, "[server]\nhostname = \"h\"\n#offset=0\nnode_ip = \"x\"\n",
+     "[server]\nhostname = \"h\"\n#offset=0\noffset = 3  # portshift\nnode_ip = \"x\"\n"},
+    {"right after the header", 0, "[server]\nhostname = \"h\"\n[apim]\nx = 1\n",
+     "[server]\noffset = 3  # portshift\nhostname = \"h\"\n[apim]\nx = 1\n"},
+    {"CRLF", 0, "[server]\r\nhostname = \"h\"\r\n[apim]\r\nx = 1\r\n",
+     "[server]\r\noffset = 3  # portshift\r\nhostname = \"h\"\r\n[apim]\r\nx = 1\r\n"},
+    {"[server] last, no final newline", 0, "[apim]\nx = 1\n[server]",
+     "[apim]\nx = 1\n[server]\noffset = 3  # portshift"},
+    {"[server] last, CRLF, no final newline", 0, "[apim]\r\nx = 1\r\n[server]",
+     "[apim]\r\nx = 1\r\n[server]\r\noffset = 3  # portshift"},
+    {"no [server]", 0, "[apim]\nx = 1\n",
+     "[apim]\nx = 1\n\n[server]  # portshift\noffset = 3  # portshift\n"},
+    {"no [server], no final newline", 0, "[apim]\nx = 1",
+     "[apim]\nx = 1\n\n[server]  # portshift\noffset = 3  # portshift"},
+    {"no [server], CRLF", 0, "[apim]\r\nx = 1\r\n",
+     "[apim]\r\nx = 1\r\n\r\n[server]  # portshift\r\noffset = 3  # portshift\r\n"},
+    {"no [server], CRLF, no final newline", 0, "[apim]\r\nx = 1",
+     "[apim]\r\nx = 1\r\n\r\n[server]  # portshift\r\noffset = 3  # portshift"},
+    {"no [server], a blank line at the end", 0, "[apim]\nx = 1\n\n",
+     "[apim]\nx = 1\n\n\n[server]  # portshift\noffset = 3  # portshift\n"},
+    {"root dotted keys", 0, "server.hostname = \"h\"\n[apim]\nx = 1\n",
+     "server.hostname = \"h\"\nserver.offset = 3  # portshift\n[apim]\nx = 1\n"},
+    {"Micro Integrator, default 10", 1, "[server]\nhostname = \"localhost\"\n",
+     "[server]\noffset = 3  # portshift\nhostname = \"localhost\"\n"},
+    {"Micro Integrator, no [server]", 1, "[keystore.primary]\nalias = \"a\"\n",
+     "[keystore.primary]\nalias = \"a\"\n\n[server]  # portshift\noffset = 3  # portshift\n"},
+    /* written by hand, unmarked: replaced in place, never taken out */
+    {"a key written by hand", 0, "[server]\noffset = 0\n", "[server]\noffset = 3\n"},
+    {"a key written by hand, Micro Integrator", 1, "[server]\noffset = 10\n",
+     "[server]\noffset = 3\n"},
+};
+/* clang-format on */
+
+static const char *back_home(const struct back_case *c)
+{
+    return c->mi ? MI : HOME;
+}
+
+static void back_put(const fx *f, const struct back_case *c, const char *text)
+{
+    char rel[256];
+    snprintf(rel, sizeof rel, "%s/%s", back_home(c), c->mi ? MI_TOML : TOML);
+    put(in(f, rel), text);
+}
+
+static void back_apply(const fx *f, const struct back_case *c, long offset)
+{
+    cli_result r = cli(f, "apply --offset %ld %s", offset, back_home(c));
+    ck_assert_msg(r.status == 0, "[%s] apply --offset %ld: exit %d: %s", c->label, offset, r.status,
+                  r.err);
+    cli_result_free(&r);
+}
+
+static void back_expect(const fx *f, const struct back_case *c, const char *want, const char *how)
+{
+    char rel[256];
+    snprintf(rel, sizeof rel, "%s/%s", back_home(c), c->mi ? MI_TOML : TOML);
+    char *data;
+    size_t len;
+    ps_error err;
+    ck_assert_int_eq(ps_file_read(in(f, rel), &data, &len, &err), 0);
+    ck_assert_msg(len == strlen(want) && memcmp(data, want, len) == 0, "[%s] %s:\n[%.*s]\nwant:\n[%s]",
+                  c->label, how, (int)len, data, want);
+    free(data);
+}
+
+/* default -> 3 adds the marked line(s); 3 -> 3 changes nothing; default -> 2 -> 3
+ * gives the same bytes; 3 -> default gives the original bytes back. The
+ * marked file is TOML 1.0 that reads offset 3. */
+START_TEST(way_back_restores_every_byte)
+{
+    const struct back_case *c = &back_cases[_i];
+    long dflt = c->mi ? 10 : 0;
+    fx f;
+    fx_open(&f);
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/%s", back_home(c), c->mi ? "conf" : "repository/conf");
+    ck_assert_int_eq(run_cmd("mkdir -p '%s'", in(&f, dir)), 0);
+    back_put(&f, c, c->before);
+
+    back_apply(&f, c, 3);
+    back_expect(&f, c, c->at3, "at 3");
+    ps_toml t;
+    ps_error err;
+    ck_assert_msg(ps_toml_parse(&t, TOML, c->at3, strlen(c->at3), &err) == 0, "[%s] %d:%d %s",
+                  c->label, err.line, err.col, err.message);
+    const ps_toml_node *off = ps_toml_find(&t, "server.offset");
+    ck_assert_msg(off && off->type == PS_TOML_INTEGER && off->integer == 3, "[%s] no offset 3",
+                  c->label);
+    ps_toml_free(&t);
+
+    back_apply(&f, c, 3);
+    back_expect(&f, c, c->at3, "3 -> 3");
+    back_apply(&f, c, dflt);
+    back_expect(&f, c, c->before, "3 -> default");
+    back_apply(&f, c, 2);
+    back_apply(&f, c, 3);
+    back_expect(&f, c, c->at3, "default -> 2 -> 3");
+    back_apply(&f, c, 7);
+    back_apply(&f, c, dflt);
+    back_expect(&f, c, c->before, "3 -> 7 -> default");
+    fx_close(&f);
+}
+END_TEST
+
+/* A key the user added under the [server] portshift made keeps its table:
+ * only the marked key line goes. */
+START_TEST(way_back_keeps_a_table_in_use)
+{
+    fx f;
+    fx_open(&f);
+    home_with(&f, "[apim]\nx = 1\n");
+    cli_result r = cli(&f, "apply --offset 3 " HOME);
+    ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+    cli_result_free(&r);
+    size_t len;
+    char *now = toml_now(&f, &len);
+    ck_assert_str_eq(now, "[apim]\nx = 1\n\n[server]  # portshift\noffset = 3  # portshift\n");
+    free(now);
+    put(in(&f, HOME "/" TOML),
+        "[apim]\nx = 1\n\n[server]  # portshift\noffset = 3  # portshift\nhostname = \"h\"\n");
+    r = cli(&f, "apply --offset 0 " HOME);
+    ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+    cli_result_free(&r);
+    now = toml_now(&f, &len);
+    ck_assert_str_eq(now, "[apim]\nx = 1\n\n[server]  # portshift\nhostname = \"h\"\n");
     free(now);
     fx_close(&f);
 }
@@ -233,6 +377,8 @@ int main(void)
     tcase_add_test(tc, plain_offset_applies);
     tcase_add_loop_test(tc, valid_form_replaced_where_it_stands, 0, N(form_cases));
     tcase_add_loop_test(tc, refused_with_position_and_nothing_written, 0, N(refused_cases));
+    tcase_add_loop_test(tc, way_back_restores_every_byte, 0, N(back_cases));
+    tcase_add_test(tc, way_back_keeps_a_table_in_use);
     suite_add_tcase(s, tc);
     int failed = run_suite(s);
     fx_suite_done();
