@@ -75,6 +75,11 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
                                      s->value, d->next);
                 else if (s->insert)
                     ps_strbuf_printf(out, "offset not set (default %ld), unchanged\n", s->value);
+                else if (d->action == PS_ACT_SET && ps_offset_taken_out(&p->units[u], s, d->next))
+                    ps_strbuf_printf(out,
+                                     "offset %ld -> %ld (default), the line portshift added "
+                                     "taken out\n",
+                                     s->value, d->next);
                 else if (d->action == PS_ACT_SET)
                     ps_strbuf_printf(out, "offset %ld -> %ld\n", s->value, d->next);
                 else

@@ -183,8 +183,7 @@ static void add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
     e->text = ps_site_text(s, next);
     /* The line portshift added, at the product's default again: taken out,
      * which gives the file its original bytes back. */
-    if (s->kind == PS_SITE_OFFSET && s->undo.end > s->undo.start &&
-        next == p->units[u].rt->product->default_offset) {
+    if (ps_offset_taken_out(&p->units[u], s, next)) {
         e->span = s->undo;
         e->text[0] = '\0';
     }
@@ -346,6 +345,12 @@ void ps_plan_free(ps_plan *p)
     free(p->target);
     free(p->edits);
     free(p);
+}
+
+int ps_offset_taken_out(const ps_unit *unit, const ps_site *s, long next)
+{
+    return s->kind == PS_SITE_OFFSET && s->undo.end > s->undo.start &&
+           next == unit->rt->product->default_offset;
 }
 
 char *ps_plan_why(const ps_plan *p, const ps_edit *e)
