@@ -348,6 +348,7 @@ START_TEST(file_the_owner_may_not_write_refused)
     snap(&before, &f, "am");
     refuses(&f, "apply --offset 2 am", "am/" CATALINA ": error: the home's owner");
     expect_unchanged(&before, &f, "am", "a file its owner may not write");
+    snapshot_free(&before);
     /* Group write for a group the owner is in (nogroup: its primary) is enough. */
     ck_assert_int_eq(chown(in(&f, "am/" CATALINA), 0, PS_NOBODY), 0);
     ck_assert_int_eq(chmod(in(&f, "am/" CATALINA), 0664), 0);
