@@ -31,11 +31,12 @@
  * inode), the record is written as run/am/.portshift-journal (0644, the
  * runner's), four commands run, and then:
  *   - everything outside run/am (peer, shared, outside, the rest of run/
- *     and of the scratch folder, every template) is as it was, byte for
+ *     and of the scratch folder, the input's template; every template at
+ *     exit) is as it was, byte for
  *     byte, mode and owner; except the file am's symlink leads to, which
- *     may hold the bytes of a file shared/ held before (an apply that
- *     succeeded may write anything there), and staged files beside it,
- *     which may go; no staged file appears outside the home;
+ *     may hold the bytes of a file shared/ held before or what an apply
+ *     that succeeded wrote there, and staged files beside it, which may
+ *     go; no staged file appears outside the home;
  *   - every symlink, FIFO, socket or device in run/am was in the template;
  *     every file there has one name; run/am is the same folder;
  *   - no exit status beyond 0-2, no "internal error", no descriptor leaked.
@@ -55,6 +56,10 @@
  *              %AM% %PEER%    "<device> <inode>" of run/am, run/peer
  *              %ID0%..%ID3%   the ids of the scenario's records, in the
  *                             order am's record, then peer's, names them
+ *              " ?:"          " <bytes>:", the bytes of the path after it
+ *                             (up to a space or the line's end): a seed
+ *                             written so keeps its framing when a mutation
+ *                             grows or shrinks a path
  *
  * Seeds (seeds.sh): PORTSHIFT_FUZZ_SEEDS=DIR, then any one input, writes
  * every scenario's genuine record(s) in this layout to DIR and exits 0;
@@ -513,6 +518,40 @@ static char *expand(const scenario *sc, const char *p, size_t len, size_t *out_l
             p++;
         }
     }
+    /* " ?:": the length of the path that follows, up to a space or a line's end. */
+    ps_strbuf r = PS_STRBUF_INIT;
+    for (size_t i = 0; i < b.len;) {
+        if (i && b.data[i - 1] == ' ' && b.len - i >= 2 && b.data[i] == '?' &&
+            b.data[i + 1] == ':') {
+            size_t n = 0;
+            while (i + 2 + n < b.len && b.data[i + 2 + n] != ' ' && b.data[i + 2 + n] != '\n')
+                n++;
+            ps_strbuf_printf(&r, "%zu:", n);
+            i += 2;
+        } else {
+            ps_strbuf_add(&r, b.data + i++, 1);
+        }
+    }
+    ps_strbuf_free(&b);
+    return ps_strbuf_detach(&r, out_len);
+}
+
+/* " <digits>:" becomes " ?:" (the harness counts the bytes): a mutation
+ * inside a path keeps the record framed. */
+static char *free_lengths(const char *p, size_t len, size_t *out_len)
+{
+    ps_strbuf b = PS_STRBUF_INIT;
+    for (size_t i = 0; i < len;) {
+        size_t d = 0;
+        while (i && p[i - 1] == ' ' && i + d < len && p[i + d] >= '0' && p[i + d] <= '9')
+            d++;
+        if (d && i + d < len && p[i + d] == ':') {
+            ps_strbuf_puts(&b, "?:");
+            i += d + 1;
+        } else {
+            ps_strbuf_add(&b, p + i++, 1);
+        }
+    }
     return ps_strbuf_detach(&b, out_len);
 }
 
@@ -873,6 +912,11 @@ static void write_seeds(const char *dir)
             write_seed(dir, name, n, FINISH, r, len);
             snprintf(name, sizeof name, "%02zu-am-discard", i);
             write_seed(dir, name, n, DROP, r, len);
+            size_t flen;
+            char *f = free_lengths(r, len, &flen);
+            snprintf(name, sizeof name, "%02zu-am-lengths-free", i);
+            write_seed(dir, name, n, FINISH, f, flen);
+            free(f);
             free(r);
         } else {
             snprintf(name, sizeof name, "%02zu-none", i);
@@ -1082,12 +1126,28 @@ static void check_templates(const char *tpl)
     entries_free(&now);
 }
 
-/* The file am's symlink leads to: the bytes of a file shared/ held before, unless an apply
- * succeeded. */
-static int linked_ok(const scenario *sc, const entry *now, int applied)
+/* What an apply that succeeded left in the file am's symlink leads to. */
+typedef struct written {
+    entry v[4];
+    size_t n;
+} written;
+
+/* The file am's symlink leads to (its relative path in run/: LINKED), as it is now. */
+static void read_linked(entry *e)
 {
-    if (applied)
-        return 1;
+    char *p = at(run_dir, LINKED);
+    *e = (entry){0};
+    e->data = slurp(AT_FDCWD, p, &e->len);
+    free(p);
+}
+
+/* The file am's symlink leads to holds the bytes of a file shared/ held
+ * before, or bytes an apply that succeeded wrote there. */
+static int linked_ok(const scenario *sc, const entry *now, const written *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (same_bytes(&w->v[i], now))
+            return 1;
     for (size_t i = 0; i < sc->outside.n; i++) {
         const entry *e = &sc->outside.v[i];
         if (S_ISREG(e->mode) && !strncmp(e->rel, "shared/", 7) && same_bytes(e, now))
@@ -1103,7 +1163,7 @@ static int staged_beside_linked(const char *rel)
            ps_is_staged_name(rel + 7);
 }
 
-static void check_outside(const scenario *sc, int applied)
+static void check_outside(const scenario *sc, const written *w)
 {
     static const char *const top[] = {"run", "tpl"};
     only(scratch, top, 2);
@@ -1131,7 +1191,7 @@ static void check_outside(const scenario *sc, int applied)
                     (uintmax_t)a->nlink, (unsigned)b->mode, (unsigned)b->uid, (unsigned)b->gid,
                     (uintmax_t)b->nlink);
         if (!S_ISDIR(a->mode) && !same_bytes(a, b) &&
-            !(!strcmp(a->rel, LINKED) && linked_ok(sc, b, applied)))
+            !(!strcmp(a->rel, LINKED) && linked_ok(sc, b, w)))
             FINDING("%s: changed (outside the home)", a->rel);
         i++;
         j++;
@@ -1180,14 +1240,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     restore(sc);
     if (!(data[0] & 0x80))
         write_record(sc, data + 2, size - 2);
-    int applied = 0;
+    written w = {0};
     for (int k = 0; k < 4; k++) {
         unsigned c = script >> (2 * k) & 3;
-        if (command(c) == 0 && c == APPLY)
-            applied = 1;
+        entry before, after;
+        if (c == APPLY)
+            read_linked(&before);
+        if (command(c) == 0 && c == APPLY) {
+            read_linked(&after);
+            if (after.data && !(before.data && same_bytes(&before, &after)))
+                w.v[w.n++] = after;
+            else
+                free(after.data);
+        }
+        if (c == APPLY)
+            free(before.data);
     }
-    check_outside(sc, applied);
+    check_outside(sc, &w);
     check_home(sc);
+    for (size_t i = 0; i < w.n; i++)
+        free(w.v[i].data);
     if (count_fds() != fds)
         FINDING("%d descriptors open after the input, %d before", count_fds(), fds);
     return 0;
