@@ -614,7 +614,7 @@ static int cli(const char *const *words, const char *home, char **message)
 }
 
 /* One command of an input: `recover am`, ... (COMMANDS[c]). */
-static int command(unsigned c)
+static int command(unsigned c, int record_says_internal)
 {
     const char *words[5] = {0};
     char *line = ps_xstrdup(COMMANDS[c]);
@@ -628,7 +628,8 @@ static int command(unsigned c)
                 *message ? ": " : "\n", message);
     if (status < 0 || status > 2)
         FINDING("%s am: exit %d: %s", COMMANDS[c], status, message);
-    if (strstr(message, "internal error"))
+    /* A message quotes the record: one that holds the words proves nothing. */
+    if (!record_says_internal && strstr(message, "internal error"))
         FINDING("%s am: %s", COMMANDS[c], message);
     free(message);
     free(line);
@@ -1240,13 +1241,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     restore(sc);
     if (!(data[0] & 0x80))
         write_record(sc, data + 2, size - 2);
+    int internal = !(data[0] & 0x80) && memmem(data + 2, size - 2, "internal", 8) != NULL;
     written w = {0};
     for (int k = 0; k < 4; k++) {
         unsigned c = script >> (2 * k) & 3;
         entry before, after;
         if (c == APPLY)
             read_linked(&before);
-        if (command(c) == 0 && c == APPLY) {
+        if (command(c, internal) == 0 && c == APPLY) {
             read_linked(&after);
             if (after.data && !(before.data && same_bytes(&before, &after)))
                 w.v[w.n++] = after;
