@@ -22,7 +22,9 @@
  *                 apply of run/am (and run/peer) by the real CLI in a forked
  *                 child killed at its Kth rename (an interposer below), for
  *                 every K; some also fail one rename first, so the child is
- *                 killed while it undoes the apply (undo records, drops).
+ *                 killed while it undoes the apply (undo records, drops);
+ *                 some are killed as they remove the records instead (a
+ *                 commit home let go, another still holds its part).
  *                 The children draw fixed random bytes, so the staged names
  *                 are the same in every process.
  *
@@ -44,8 +46,9 @@
  *
  * Input layout:
  *   byte 0   the scenario (bits 0-6, modulo their number: RECIPES in order,
- *            each killed at rename 1, 2, ... and once not killed, so new
- *            recipes go last, or saved inputs change meaning); bit 7: keep
+ *            each killed at rename 1, 2, ... and once not killed, or at
+ *            each record's removal, so new recipes go last, or saved inputs
+ *            change meaning); bit 7: keep
  *            the template's own record (or none) instead of bytes 2..
  *   byte 1   four commands, two bits each from bit 0: 0 `recover am`,
  *            1 `recover --discard am`, 2 `apply --offset 3 am`, 3 `diff am`
@@ -108,10 +111,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* ---- renameat(2) and getrandom(2), interposed (the core is linked statically) ---- */
+/* ---- renameat(2), unlinkat(2) and getrandom(2), interposed (the core is linked statically) ----
+ */
 
 /* Armed in the children that make the templates only. */
 static int rename_calls, rename_fail_at, rename_kill_at;
+static int erase_calls, erase_kill_at;
 static int random_fixed;
 static uint64_t random_state;
 
@@ -132,6 +137,14 @@ int renameat2(int ofd, const char *from, int nfd, const char *to, unsigned int f
 int renameat(int ofd, const char *from, int nfd, const char *to)
 {
     return renameat2(ofd, from, nfd, to, 0);
+}
+
+/* Counts the records removed (ps_journal_erase), to die at one. */
+int unlinkat(int dirfd, const char *path, int flags)
+{
+    if (erase_kill_at && !strcmp(path, PS_JOURNAL_NAME) && ++erase_calls == erase_kill_at)
+        raise(SIGKILL);
+    return (int)syscall(SYS_unlinkat, dirfd, path, flags);
 }
 
 /* splitmix64: the staged names (ps_stage_at) of a template's apply are the same in every process.
@@ -663,7 +676,8 @@ static void reset_base(void)
 
 /* `words` in a child killed at its kill_at-th rename (0: never) after failing
  * its fail_at-th (0: none): 1 when it was killed. */
-static int interrupted(const char *const *words, int fail_at, int kill_at, uint64_t seed)
+static int interrupted(const char *const *words, int fail_at, int kill_at, int kill_erase,
+                       uint64_t seed)
 {
     fflush(NULL);
     pid_t pid = fork();
@@ -675,6 +689,8 @@ static int interrupted(const char *const *words, int fail_at, int kill_at, uint6
         rename_calls = 0;
         rename_fail_at = fail_at;
         rename_kill_at = kill_at;
+        erase_calls = 0;
+        erase_kill_at = kill_erase;
         char *message = NULL;
         if (chdir(run_dir) < 0)
             _exit(12);
@@ -779,20 +795,27 @@ static void keep_template(const char *what)
     nscen++;
 }
 
-/* How each template is made: an apply, and the rename it fails first (0: none). */
+/* How each template is made: an apply, the rename it fails first (0: none),
+ * and whether it dies at a rename or at a record's removal (`erase`: the
+ * apply's renames are all done, some homes have let their record go). */
 static const struct recipe {
     const char *words[7];
     int fail_at;
+    int erase;
 } RECIPES[] = {
-    {{"apply", "--offset", "3", "am", NULL}, 0},
-    {{"apply", "--offset", "3", "--backup", "am", NULL}, 0},
-    {{"apply", "--offset", "3", "am", "peer", NULL}, 0},
-    {{"apply", "--offset", "3", "peer", "am", NULL}, 0},
-    {{"apply", "--offset", "3", "--backup", "am", NULL}, 4}, /* a backup: undone */
-    {{"apply", "--offset", "3", "am", "peer", NULL}, 3},     /* am's first file */
-    {{"apply", "--offset", "3", "am", "peer", NULL}, 5},     /* peer's first file */
-    {{"apply", "--offset", "3", "peer", "am", NULL}, 4},
-    {{"apply", "--offset", "3", "peer", "am", NULL}, 6},
+    {{"apply", "--offset", "3", "am", NULL}, 0, 0},
+    {{"apply", "--offset", "3", "--backup", "am", NULL}, 0, 0},
+    {{"apply", "--offset", "3", "am", "peer", NULL}, 0, 0},
+    {{"apply", "--offset", "3", "peer", "am", NULL}, 0, 0},
+    {{"apply", "--offset", "3", "--backup", "am", NULL}, 4, 0}, /* a backup: undone */
+    {{"apply", "--offset", "3", "am", "peer", NULL}, 3, 0},     /* am's first file */
+    {{"apply", "--offset", "3", "am", "peer", NULL}, 5, 0},     /* peer's first file */
+    {{"apply", "--offset", "3", "peer", "am", NULL}, 4, 0},
+    {{"apply", "--offset", "3", "peer", "am", NULL}, 6, 0},
+    {{"apply", "--offset", "3", "am", "peer", NULL}, 0, 1},
+    {{"apply", "--offset", "3", "peer", "am", NULL}, 0, 1},
+    {{"apply", "--offset", "3", "am", "peer", NULL}, 5, 1}, /* the undo's records */
+    {{"apply", "--offset", "3", "peer", "am", NULL}, 6, 1},
 };
 
 static void make_templates(void)
@@ -805,11 +828,15 @@ static void make_templates(void)
             ps_strbuf_printf(&line, "%s%s", w ? " " : "", rc->words[w]);
         if (rc->fail_at)
             ps_strbuf_printf(&line, ", rename %d fails", rc->fail_at);
-        for (int k = rc->fail_at + 1;; k++) {
+        for (int k = rc->erase ? 1 : rc->fail_at + 1;; k++) {
             reset_base();
-            int killed = interrupted(rc->words, rc->fail_at, k, r * 1000 + (uint64_t)k);
-            char *what = killed ? ps_xasprintf("%s, killed at rename %d", line.data, k)
-                                : ps_xasprintf("%s, not killed", line.data);
+            int killed = interrupted(rc->words, rc->fail_at, rc->erase ? 0 : k, rc->erase ? k : 0,
+                                     r * 1000 + (uint64_t)k);
+            if (!killed && rc->erase)
+                break; /* the same as the recipe's without `erase`, not killed */
+            char *what = !killed     ? ps_xasprintf("%s, not killed", line.data)
+                         : rc->erase ? ps_xasprintf("%s, killed removing record %d", line.data, k)
+                                     : ps_xasprintf("%s, killed at rename %d", line.data, k);
             if (nscen == cap) {
                 cap = cap ? cap * 2 : 32;
                 scen = ps_xrealloc(scen, cap * sizeof *scen);
