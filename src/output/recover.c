@@ -157,11 +157,13 @@ static int check_part(int homefd, const char *shown, const ps_journal_part *p,
                       const ps_owner *owner, checked **c, ps_error *err)
 {
     *c = ps_xcalloc(p->nmoves + 1, sizeof **c);
-    for (size_t i = 0; i < p->nmoves; i++) {
+    /* Every entry first: a move refused leaves those after it unchecked, and
+     * checked_free closes what each holds (calloc's 0 would be stdin). */
+    for (size_t i = 0; i < p->nmoves; i++)
         (*c)[i].dirfd = -1;
+    for (size_t i = 0; i < p->nmoves; i++)
         if (check_move(homefd, shown, &p->moves[i], owner, &(*c)[i], err) < 0)
             return -1;
-    }
     return 0;
 }
 

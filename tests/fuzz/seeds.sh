@@ -6,8 +6,12 @@
 #             ways: no target, a target for the home, a target for its second
 #             runtime (EI profiles)
 #   parsers   every example and fixture file under 64 KiB, named for its path
+#   recovery  genuine crash records: the target itself makes them
+#             (PORTSHIFT_FUZZ_SEEDS, see fuzz_recovery.c) from applies killed
+#             at each rename, so PROGRAM is its replay or libFuzzer build;
+#             run as nobody when root (unpriv.sh)
 #
-#   tests/fuzz/seeds.sh TARGET OUT
+#   tests/fuzz/seeds.sh TARGET OUT [PROGRAM]
 set -euo pipefail
 export LC_ALL=C # the glob and sort orders, so the seeds are the same everywhere
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,8 +36,21 @@ pipeline)
     { printf '\005\003' && tail -c +3 "$out/$name-keep"; } >"$out/$name-profile"
   done
   ;;
+recovery)
+  program=${3:?usage: seeds.sh recovery OUT PROGRAM}
+  # shellcheck source=tests/fuzz/unpriv.sh
+  . "$top/tests/fuzz/unpriv.sh"
+  unpriv_box seeds
+  cp "$program" "$box/program"
+  : >"$box/empty"
+  mkdir "$box/out"
+  unpriv_give "$box"
+  PORTSHIFT_FUZZ_SEEDS="$box/out" unpriv "$box/program" "$box/empty" >/dev/null
+  cp "$box/out"/* "$out"/
+  rm -rf "$box"
+  ;;
 *)
-  echo "seeds.sh: no seeds for fuzz target '$target' (pipeline, parsers)" >&2
+  echo "seeds.sh: no seeds for fuzz target '$target' (pipeline, parsers, recovery)" >&2
   exit 2
   ;;
 esac

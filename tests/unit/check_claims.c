@@ -231,6 +231,33 @@ START_TEST(record_of_the_homes_owner_refused)
 }
 END_TEST
 
+/*
+ * A record refused at its first move (its folder is a symlink now) closes
+ * no descriptor it did not open: the moves after it, never checked, hold
+ * none (they once held 0, and stdin was closed; found by fuzz_recovery).
+ */
+START_TEST(record_refused_at_a_move_closes_only_its_own)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "am");
+    killed(&f, 2, "apply --offset 3 am"); /* the record: carbon.xml, then catalina-server.xml */
+    ck_assert_int_eq(rename(in(&f, "am/repository/conf"), in(&f, "conf")), 0);
+    ck_assert_int_eq(symlink("../../conf", in(&f, "am/repository/conf")), 0);
+    if (fcntl(0, F_GETFD) < 0)
+        ck_assert_int_eq(open("/dev/null", O_RDONLY), 0);
+    struct stat before, after;
+    ck_assert_int_eq(fstat(0, &before), 0);
+    refuses(&f, "recover am", "lies behind the symlinked folder 'repository/conf'");
+    ck_assert_msg(fstat(0, &after) == 0 && after.st_ino == before.st_ino,
+                  "recover closed descriptor 0");
+    ok(&f, "recover --discard am");
+    ck_assert_msg(fstat(0, &after) == 0 && after.st_ino == before.st_ino,
+                  "recover --discard closed descriptor 0");
+    fx_close(&f);
+}
+END_TEST
+
 /* ---- the privilege boundary ---- */
 
 /* scratch/am owned by nobody, scratch/outside root's (0755, its file 0644). */
@@ -509,6 +536,7 @@ int main(void)
     tcase_add_loop_test(forged, forged_record_stays_in_its_home, 0, N(FORGED));
     tcase_add_test(forged, record_naming_another_home_touches_only_its_own);
     tcase_add_test(forged, record_of_the_homes_owner_refused);
+    tcase_add_test(forged, record_refused_at_a_move_closes_only_its_own);
     suite_add_tcase(s, forged);
     TCase *boundary = tcase_create("boundary");
     tcase_add_test(boundary, symlink_to_roots_file_not_followed);
