@@ -241,7 +241,7 @@ START_TEST(record_refused_at_a_move_closes_only_its_own)
     fx f;
     fx_open(&f);
     fx_add(&f, "good", "am");
-    killed(&f, 2, "apply --offset 3 am"); /* the record: carbon.xml, then catalina-server.xml */
+    killed(&f, 0, 2, "apply --offset 3 am"); /* the record: carbon.xml, then catalina-server.xml */
     ck_assert_int_eq(rename(in(&f, "am/repository/conf"), in(&f, "conf")), 0);
     ck_assert_int_eq(symlink("../../conf", in(&f, "am/repository/conf")), 0);
     if (fcntl(0, F_GETFD) < 0)
