@@ -16,7 +16,7 @@
 #include "parse/xmldoc.h"
 #include "sites/refscan.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

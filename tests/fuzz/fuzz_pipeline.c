@@ -45,18 +45,7 @@
 
 #include "../support/tree.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define PS_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PS_SANITIZED 1
-#endif
-#endif
-#ifdef PS_SANITIZED
-#include <sanitizer/common_interface_defs.h>
-#endif
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 #define SEP "\n--8<--\n"
 #define MAX_FILES 16

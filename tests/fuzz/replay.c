@@ -15,7 +15,7 @@
 #include "base/path.h"
 #include "parse/file.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static int replay_file(const char *path)
 {
