@@ -37,16 +37,6 @@ const char *ps_path_base(const char *path)
     return slash ? slash + 1 : path;
 }
 
-char *ps_path_absolute(const char *path)
-{
-    char cwd[PATH_MAX];
-    if (path[0] == '/')
-        return ps_xstrdup(path);
-    if (!getcwd(cwd, sizeof cwd))
-        return NULL;
-    return ps_path_join(cwd, path);
-}
-
 char *ps_path_from_cwd(const char *real)
 {
     char cwd[PATH_MAX];

@@ -11,11 +11,6 @@ char *ps_path_dir(const char *path);
 /* The last component of `path` (borrowed: points into `path`). */
 const char *ps_path_base(const char *path);
 
-/* `path` made absolute against the current folder when it is relative (not
- * resolved: symlinks stay as named). NULL when the current folder cannot be
- * read. Caller frees. */
-char *ps_path_absolute(const char *path);
-
 /* `real`, an absolute path without symlinks (realpath's), relative to the
  * current folder: "am", "..", "../other/am", "." for the folder itself; so
  * messages name a folder found by resolving as the user's other paths are.

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
+#include "output/durable.h"
 
 int ps_rel_is_beneath(const char *rel)
 {
@@ -113,28 +114,26 @@ int ps_open_regular_at(int dirfd, const char *name)
 int ps_stage_at(int dirfd, const char *base, char **name)
 {
     static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    /* durable.h's naming rule, its XXXXXX filled in here: mkstemp has no *at form. */
+    char *n = ps_staged_template(base);
+    char *tail = n + strlen(n) - 6;
     *name = NULL;
     for (int tries = 0; tries < 100; tries++) {
         unsigned char r[6];
         if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
-            return -1;
-        char tail[7];
+            break;
         for (size_t i = 0; i < 6; i++)
             tail[i] = alphabet[r[i] % 62];
-        tail[6] = '\0';
-        char *n = ps_xasprintf(".%s.portshift-%s", base, tail);
         int fd = openat(dirfd, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd >= 0) {
             *name = n;
             return fd;
         }
-        int e = errno;
-        free(n);
-        if (e != EEXIST) {
-            errno = e;
-            return -1;
-        }
+        if (errno != EEXIST)
+            break;
     }
-    errno = EEXIST;
+    int e = errno;
+    free(n);
+    errno = e;
     return -1;
 }

@@ -27,30 +27,6 @@ int ps_write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-int ps_sync_dir(const char *dir, ps_error *err)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return ps_error_set(err, dir, 0, 0, "cannot open folder to sync it: %s", strerror(errno));
-    int rc = 0;
-    if (fsync(fd) < 0)
-        rc = ps_error_set(err, dir, 0, 0, "cannot sync: %s", strerror(errno));
-    close(fd);
-    return rc;
-}
-
-int ps_sync_dirs(char *const *dirs, size_t n, ps_error *err)
-{
-    for (size_t i = 0; i < n; i++) {
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = strcmp(dirs[i], dirs[j]) == 0;
-        if (!seen && ps_sync_dir(dirs[i], err) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 char *ps_staged_template(const char *target)
 {
     /* The folder spelled as in `target`, so ps_is_staged_for can compare the two. */

@@ -1,6 +1,6 @@
 /*
- * What every write of portshift is built from: all bytes written, folders
- * synced so that a rename survives a crash, and the names of staged files.
+ * What every write of portshift is built from: all bytes written, and the
+ * names of staged files.
  *
  * A staged file is ".NAME.portshift-XXXXXX" (mkstemp's six characters) in
  * the folder of the NAME it is about to replace: rename(2) is atomic only
@@ -16,13 +16,6 @@
 
 /* Writes data[0..len) to fd, retrying short writes. -1 with errno set. */
 int ps_write_all(int fd, const char *data, size_t len);
-
-/* fsyncs folder `dir`, so that the renames and unlinks in it are durable.
- * -1 with err naming the folder. */
-int ps_sync_dir(const char *dir, ps_error *err);
-
-/* Syncs each distinct folder of dirs[0..n) once; stops at the first failure (-1). */
-int ps_sync_dirs(char *const *dirs, size_t n, ps_error *err);
 
 /* The mkstemp template that stages a replacement for `target`. Caller frees. */
 char *ps_staged_template(const char *target);
