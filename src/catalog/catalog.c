@@ -139,6 +139,9 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
     r->what = attr(doc, data, elem, "what");
     r->toml_key = attr(doc, data, elem, "toml-key");
     r->role = attr(doc, data, elem, "name");
+    r->scope = attr(doc, data, elem, "scope");
+    split_words(&r->unless_keys, attr(doc, data, elem, "unless-key"));
+    r->unless_value = attr(doc, data, elem, "unless-value");
     char *owner = attr(doc, data, elem, "owner");
     r->self_only = owner && strcmp(owner, "self") == 0;
     free(owner);
@@ -166,6 +169,11 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
         return -1;
     if (r->kind != PS_RULE_BUILTIN && (!r->file || (!r->match && !r->key)))
         return ps_error_set(err, CATALOG_NAME, r->line, col, "rule needs file and match or key");
+    if ((r->scope || r->unless_keys.count || r->unless_value) &&
+        (r->kind != PS_RULE_ROLE || !r->key || !r->scope || !r->unless_keys.count ||
+         !r->unless_value))
+        return ps_error_set(err, CATALOG_NAME, r->line, col,
+                            "scope, unless-key and unless-value go together, on a role with a key");
     if (r->kind == PS_RULE_BUILTIN && (r->port < 1 || r->port > 65535))
         return ps_error_set(err, CATALOG_NAME, r->line, col, "builtin needs a port");
     if ((r->kind == PS_RULE_LISTENER || r->kind == PS_RULE_BUILTIN ||
@@ -285,9 +293,11 @@ void ps_catalog_free(ps_catalog *cat)
     for (size_t i = 0; i < cat->nrules; i++) {
         ps_rule *r = &cat->rules[i];
         strlist_free(&r->products);
-        char *strs[] = {r->since,       r->before,       r->source,    r->file,  r->match,
-                        r->key,         r->active_file,  r->active_if, r->what,  r->role,
-                        r->unless_file, r->unless_match, r->shows,     r->value, r->toml_key};
+        strlist_free(&r->unless_keys);
+        char *strs[] = {r->scope, r->unless_value, r->since,       r->before,       r->source,
+                        r->file,  r->match,        r->key,         r->active_file,  r->active_if,
+                        r->what,  r->role,         r->unless_file, r->unless_match, r->shows,
+                        r->value, r->toml_key};
         for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++)
             free(strs[k]);
         ps_xpath_free(r->xpath.match);

@@ -77,6 +77,13 @@ typedef struct ps_rule {
     char *active_file, *active_if;
     char *what;
     char *role;
+    /* role, in a deployment.toml: each element of the array of tables `scope`
+     * ("apim.gateway.environment") is judged as a whole, with its sub-tables;
+     * an element where one of `unless_keys` has a value (unquoted) matching the
+     * glob `unless_value` is the server's own and gets no role. NULL, empty:
+     * every entry the key matches has the role. */
+    char *scope, *unless_value;
+    ps_strlist unless_keys;
     int self_only; /* reference: owner="self", only its own runtime may own it */
     /* reference: the deployment.toml key that renders it where its file is
      * generated (toml mode), "table.key"; NULL when unknown */

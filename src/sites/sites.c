@@ -168,6 +168,62 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
     return 0;
 }
 
+/* The value of deployment.toml entry `e` as text, a string's quotes taken off
+ * (escapes as written). Caller frees. */
+static char *entry_text(const ps_cfile *file, const ps_toml_entry *e)
+{
+    ps_span v = e->value;
+    if (v.end - v.start >= 2 && (file->data[v.start] == '"' || file->data[v.start] == '\''))
+        v = (ps_span){v.start + 1, v.end - 1};
+    return ps_xstrndup(file->data + v.start, v.end - v.start);
+}
+
+/* The element of array of tables `scope` that the byte `at` of a deployment.toml
+ * lies in (its [[scope]] header's index in t->tables; a sub-table
+ * [scope.x] still belongs to it), or PS_TOML_NONE when it lies in none. */
+static size_t scope_element(const ps_toml *t, const char *scope, size_t at)
+{
+    size_t n = strlen(scope), found = PS_TOML_NONE;
+    for (size_t i = 0; i < t->ntables && t->tables[i].header_end <= at; i++) {
+        const char *name = t->tables[i].name;
+        if (t->tables[i].array && strcmp(name, scope) == 0)
+            found = i;
+        else if (strncmp(name, scope, n) != 0 || name[n] != '.')
+            found = PS_TOML_NONE;
+    }
+    return found;
+}
+
+/*
+ * 1 when role rule `r` makes an exception of entry k: the element of its
+ * scope the entry lies in has one of the rule's unless-keys with a value that
+ * matches unless-value. A gateway environment is judged as a whole so: one
+ * whose service URL uses the ${...} placeholders as shipped is the server's
+ * own, and its literal ws/wss endpoints with it. It depends on how the element
+ * is written, never on the port a reference holds now.
+ */
+static int role_excepted(const ps_rule *r, const ps_cfile *file, size_t k)
+{
+    if (!r->scope || !file->is_toml)
+        return 0;
+    const ps_toml *t = &file->toml;
+    size_t element = scope_element(t, r->scope, t->entries[k].line_start);
+    if (element == PS_TOML_NONE)
+        return 0;
+    for (size_t j = 0; j < t->nentries; j++) {
+        const ps_toml_entry *e = &t->entries[j];
+        if (strcmp(e->table, r->scope) != 0 || !ps_strlist_has(&r->unless_keys, e->key) ||
+            scope_element(t, r->scope, e->line_start) != element)
+            continue;
+        char *text = entry_text(file, e);
+        int hit = fnmatch(r->unless_value, text, 0) == 0;
+        free(text);
+        if (hit)
+            return 1;
+    }
+    return 0;
+}
+
 /* Entry k of a keyed file (.properties, deployment.toml, deployment.yaml). */
 static int take_keyed(finder *f, const ps_rule *r, const ps_cfile *file, size_t k, const char *key,
                       ps_span value)
@@ -175,6 +231,8 @@ static int take_keyed(finder *f, const ps_rule *r, const ps_cfile *file, size_t 
     if (fnmatch(r->key, key, 0) != 0)
         return 0;
     if (r->kind == PS_RULE_ROLE) {
+        if (role_excepted(r, file, k))
+            return 0;
         struct tag *t = PS_PUSH(f->tags, f->ntags, f->tcap);
         *t = (struct tag){file, -1, -1, k, r->role};
         return 0;
@@ -425,10 +483,7 @@ static int holds_entry(const ps_rule *r, const ps_cfile *file)
         int hit = fnmatch(r->key, key, 0) == 0;
         free(key);
         if (hit && r->value) {
-            ps_span v = e->value;
-            if (v.end - v.start >= 2 && (file->data[v.start] == '"' || file->data[v.start] == '\''))
-                v = (ps_span){v.start + 1, v.end - 1};
-            char *text = ps_xstrndup(file->data + v.start, v.end - v.start);
+            char *text = entry_text(file, e);
             hit = fnmatch(r->value, text, 0) == 0;
             free(text);
         }

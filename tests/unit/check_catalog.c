@@ -460,6 +460,13 @@ static const struct load_error_case {
      RULES("<builtin port=\"1\" unless-file=\"f\" unless-match=\"(\" shift=\"auto\" source=\"s\" "
            "what=\"w\"/>\n"),
      6, "invalid XPath expression '('"},
+    {"scope without its condition",
+     RULES("<role name=\"r\" file=\"deployment.toml\" key=\"a.*\" scope=\"a\" source=\"s\"/>\n"),
+     6, "scope, unless-key and unless-value go together"},
+    {"a condition on an XPath role",
+     RULES("<role name=\"r\" file=\"f.xml\" match=\"/x\" scope=\"a\" unless-key=\"k\" "
+           "unless-value=\"*\" source=\"s\"/>\n"),
+     6, "on a role with a key"},
     {"product without a name",
      "<catalog>\n<products>\n<product id=\"a\" dir-prefix=\"a\"/>\n</products>\n<rules/>\n"
      "</catalog>\n",

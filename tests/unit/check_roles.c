@@ -119,6 +119,19 @@ static const role_case cases[] = {
      "<APIManager>\n    <APIGateway><Environments><Environment type=\"hybrid\">\n"
      "        " KM_URL "\n    </Environment></Environments></APIGateway>\n</APIManager>\n",
      9444},
+    /* A gateway environment without the placeholders WSO2 ships names another gateway. */
+    {"api-manager", "api-manager.xml",
+     "/APIManager/APIGateway/Environments/Environment[not(contains(ServerURL,'${') or "
+     "contains(GatewayEndpoint,'${'))]",
+     AM26, "", CONF "api-manager.xml", NULL, NULL,
+     "<APIManager>\n    <APIGateway><Environments><Environment type=\"hybrid\">\n"
+     "        " KM_URL "\n    </Environment></Environments></APIGateway>\n</APIManager>\n",
+     9444},
+    {"api-manager", "deployment.toml", "apim.gateway.environment.*", AM42, "",
+     CONF "deployment.toml", NULL, NULL,
+     "\n[[apim.gateway.environment]]\nname = \"Second\"\ntype = \"hybrid\"\n"
+     "service_url = \"https://localhost:9444/services/\"\n",
+     9444},
     {"offset-by-server", "bps.xml", "//*[local-name()='JNDI']/@providerURL", "wso2ei-6.6.0", BPS,
      BPS "/conf/bps.xml", NULL,
      "<!--tns:JNDI contextFactory=\"com.sun.jndi.rmi.registry.RegistryContextFactory\" "
