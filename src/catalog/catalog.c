@@ -216,11 +216,13 @@ int ps_catalog_load(ps_catalog **out, const char *data, size_t len, ps_error *er
                 rc = ps_error_set(err, CATALOG_NAME, 0, 0, "product without id or name");
         } else if (strcmp(e->name, "profile") == 0 && cat->nproducts) {
             ps_product *p = &cat->products[cat->nproducts - 1];
-            size_t cap = p->profile_paths.count, cap2 = cap;
+            size_t cap = p->profile_paths.count, cap2 = cap, cap3 = cap;
             *PS_PUSH(p->profile_paths.items, p->profile_paths.count, cap) =
                 attr(doc, data, (int)i, "path");
             *PS_PUSH(p->profile_products.items, p->profile_products.count, cap2) =
                 attr(doc, data, (int)i, "product");
+            *PS_PUSH(p->profile_carbon5.items, p->profile_carbon5.count, cap3) =
+                attr(doc, data, (int)i, "carbon5-file");
         } else if (strcmp(e->name, "marker") == 0 && cat->nproducts) {
             ps_product *p = &cat->products[cat->nproducts - 1];
             char *weak = attr(doc, data, (int)i, "weak");
@@ -289,6 +291,7 @@ void ps_catalog_free(ps_catalog *cat)
         strlist_free(&p->roles);
         strlist_free(&p->profile_paths);
         strlist_free(&p->profile_products);
+        strlist_free(&p->profile_carbon5);
     }
     for (size_t i = 0; i < cat->nrules; i++) {
         ps_rule *r = &cat->rules[i];

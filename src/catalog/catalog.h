@@ -50,9 +50,11 @@ typedef struct ps_product {
     ps_strlist roles;        /* roles this product plays for references (e.g. analytics) */
     long default_offset;     /* the offset when none is set (Micro Integrator: 10) */
     int profile_only;        /* a runtime inside another product's home, never a home itself */
-    /* Further runtimes of the home: folder (relative to the home) and product id. */
+    /* Further runtimes of the home: folder (relative to the home), product id,
+     * and the file (relative to the folder) that shows a Carbon 5 runtime, or NULL. */
     ps_strlist profile_paths;
     ps_strlist profile_products;
+    ps_strlist profile_carbon5;
 } ps_product;
 
 /* Which homes a rule is for: carbon.xml holds the offset, or deployment.toml does. */

@@ -194,7 +194,8 @@ static ps_toml *read_toml(const char *home, const char *rel)
 }
 
 /* EI 6.x: each profile under wso2/ with a carbon.xml is a Carbon 4 runtime of
- * its own; one with a Carbon 5 deployment.yaml has fixed ports. */
+ * its own; one with the Carbon 5 file the catalog names for it (the analytics
+ * worker's deployment.yaml, msf4j's netty-transports.yml) has fixed ports. */
 static void add_profiles(const ps_catalog *cat, ps_home *h, const ps_product *product)
 {
     const char *version = h->runtimes[0].version;
@@ -202,8 +203,9 @@ static void add_profiles(const ps_catalog *cat, ps_home *h, const ps_product *pr
         const char *dir = product->profile_paths.items[i];
         char *conf = ps_path_join(dir, "conf");
         char *cxml = ps_path_join(conf, "carbon.xml");
-        char *yaml = ps_path_join(conf, "worker/deployment.yaml");
-        int c4 = exists(h->path, cxml), c5 = !c4 && exists(h->path, yaml);
+        const char *c5file = product->profile_carbon5.items[i];
+        char *yaml = c5file ? ps_path_join(dir, c5file) : NULL;
+        int c4 = exists(h->path, cxml), c5 = !c4 && yaml && exists(h->path, yaml);
         if (c4 || c5) {
             ps_runtime *rt = &h->runtimes[h->nruntimes++];
             rt->name = ps_xstrdup(dir);

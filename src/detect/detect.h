@@ -25,7 +25,7 @@ typedef struct ps_runtime {
     const ps_product *product;
     char *version; /* from the home's folder name; "" when it carries none */
     ps_mode mode;
-    int carbon5; /* a Carbon 5 runtime (deployment.yaml): no offset, fixed ports */
+    int carbon5; /* a Carbon 5 runtime (deployment.yaml, .yml): no offset, fixed ports */
     /* Templates the config mapper renders at startup (toml mode), relative to
      * the home, or NULL: a config file with a template here is generated. */
     char *templates_rel;

@@ -16,6 +16,12 @@ static int has_suffix(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* Carbon 5 writes .yaml (deployment.yaml); MSF4J's transports file is .yml. */
+static int is_yaml_name(const char *name)
+{
+    return has_suffix(name, ".yaml") || has_suffix(name, ".yml");
+}
+
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -62,7 +68,7 @@ typedef struct walker {
 static int is_config_name(const walker *w, const char *name)
 {
     return has_suffix(name, ".xml") || has_suffix(name, ".properties") ||
-           (w->rt->carbon5 && has_suffix(name, ".yaml"));
+           (w->rt->carbon5 && is_yaml_name(name));
 }
 
 static char *place_path(const walker *w, const place *p)
@@ -346,7 +352,7 @@ int ps_cfile_parse(ps_cfile *f, ps_error *err)
         return ps_xmldoc_screen(f->data, f->len) ? ps_cfile_xml(f, PS_XML_CHECKED, err) : 0;
     if (f->is_toml)
         return ps_toml_parse(&f->toml, f->path, f->data, f->len, err);
-    if (has_suffix(f->rel, ".yaml"))
+    if (is_yaml_name(f->rel))
         ps_props_parse_yaml(&f->props, f->data, f->len);
     else
         ps_props_parse(&f->props, f->data, f->len);

@@ -84,8 +84,71 @@ void ps_props_parse(ps_props *props, const char *data, size_t len)
         e->key.end = k1;
         e->value.start = v0;
         e->value.end = end;
+        e->path = NULL;
         pos = next_line(data, len, end);
     }
+}
+
+/*
+ * The open nodes above a YAML line: a key whose value is a nested block, or
+ * an item of a sequence. A line at indent i closes every node at indent >= i
+ * (a "- " item may sit at its key's own indent: `dataReceivers:` then `-`).
+ */
+typedef struct yframe {
+    size_t indent;
+    char *seg;    /* the key, or the item's number in its sequence */
+    int item;     /* an item of a sequence, not a key */
+    size_t items; /* a key's sequence items met so far */
+} yframe;
+
+typedef struct ystack {
+    yframe *f;
+    size_t n, cap;
+    size_t root_items; /* items of a sequence at the top level */
+} ystack;
+
+/* Closes the nodes a line at `indent` ends: those deeper, and at the same
+ * indent the keys (siblings), or with `items_only` only a previous item. */
+static void ystack_close(ystack *st, size_t indent, int items_only)
+{
+    while (st->n) {
+        const yframe *top = &st->f[st->n - 1];
+        if (top->indent < indent || (top->indent == indent && items_only && !top->item))
+            break;
+        st->n--;
+        free(st->f[st->n].seg);
+    }
+}
+
+static char *ystack_path(const ystack *st, const char *key, size_t klen)
+{
+    ps_strbuf b = PS_STRBUF_INIT;
+    for (size_t i = 0; i < st->n; i++) {
+        ps_strbuf_puts(&b, st->f[i].seg);
+        ps_strbuf_add(&b, ".", 1);
+    }
+    ps_strbuf_add(&b, key, klen);
+    return ps_strbuf_detach(&b, NULL);
+}
+
+/* A "-" at `indent`: the next item of the sequence of the key above it. */
+static void ystack_item(ystack *st, size_t indent)
+{
+    ystack_close(st, indent, 1);
+    size_t *items = st->n ? &st->f[st->n - 1].items : &st->root_items;
+    yframe *fr = PS_PUSH(st->f, st->n, st->cap);
+    *fr = (yframe){indent, ps_xasprintf("%zu", (*items)++), 1, 0};
+}
+
+/* '|' or '>' with its indicators: the lines below, more indented, are text. */
+static int block_scalar(const char *data, size_t v0, size_t v1)
+{
+    if (v0 == v1 || (data[v0] != '|' && data[v0] != '>'))
+        return 0;
+    for (size_t i = v0 + 1; i < v1; i++)
+        if (data[i] != '-' && data[i] != '+' && !(data[i] >= '1' && data[i] <= '9'))
+            return 0;
+    return 1;
 }
 
 void ps_props_parse_yaml(ps_props *props, const char *data, size_t len)
@@ -93,18 +156,31 @@ void ps_props_parse_yaml(ps_props *props, const char *data, size_t len)
     size_t cap = 0;
     props->entries = NULL;
     props->count = 0;
+    ystack st = {0};
+    size_t text_above = (size_t)-1; /* inside a block scalar: the indent of its key */
     for (size_t pos = 0; pos < len;) {
         size_t end = line_end_of(data, len, pos);
         size_t p = pos;
+        size_t line = pos;
         pos = next_line(data, len, end);
         while (p < end && blank(data[p]))
             p++;
-        if (p + 1 < end && data[p] == '-' && data[p + 1] == ' ')
-            p += 2;
-        while (p < end && blank(data[p]))
-            p++;
+        if (text_above != (size_t)-1) {
+            if (p == end || p - line > text_above)
+                continue;
+            text_above = (size_t)-1;
+        }
         if (p == end || data[p] == '#')
             continue;
+        if (data[p] == '-' && (p + 1 == end || blank(data[p + 1]))) {
+            ystack_item(&st, p - line);
+            p++;
+            while (p < end && blank(data[p]))
+                p++;
+            if (p == end || data[p] == '#')
+                continue;
+        }
+        size_t indent = p - line;
         size_t k0 = p;
         while (p < end && data[p] != ':' && !blank(data[p]) && data[p] != '#')
             p++;
@@ -122,25 +198,45 @@ void ps_props_parse_yaml(ps_props *props, const char *data, size_t len)
             v1 = (size_t)(close - data);
         } else {
             for (size_t i = v0; i < end; i++)
-                if (data[i] == '#' && i > v0 && blank(data[i - 1])) {
+                if (data[i] == '#' && (i == v0 || blank(data[i - 1]))) {
                     v1 = i;
                     break;
                 }
             while (v1 > v0 && blank(data[v1 - 1]))
                 v1--;
         }
-        if (v1 == v0)
+        ystack_close(&st, indent, 0);
+        if (v1 == v0) {
+            /* No value on the line: the key opens a block (a mapping or a sequence). */
+            yframe *fr = PS_PUSH(st.f, st.n, st.cap);
+            *fr = (yframe){indent, ps_xstrndup(data + k0, k1 - k0), 0, 0};
             continue;
+        }
+        if (block_scalar(data, v0, v1)) {
+            text_above = indent;
+            continue;
+        }
         ps_prop *e = PS_PUSH(props->entries, props->count, cap);
         e->key.start = k0;
         e->key.end = k1;
         e->value.start = v0;
         e->value.end = v1;
+        e->path = ystack_path(&st, data + k0, k1 - k0);
     }
+    ystack_close(&st, 0, 0);
+    free(st.f);
+}
+
+char *ps_prop_key(const ps_prop *p, const char *data)
+{
+    return p->path ? ps_xstrdup(p->path)
+                   : ps_xstrndup(data + p->key.start, p->key.end - p->key.start);
 }
 
 void ps_props_free(ps_props *props)
 {
+    for (size_t i = 0; i < props->count; i++)
+        free(props->entries[i].path);
     free(props->entries);
     props->entries = NULL;
     props->count = 0;

@@ -14,6 +14,7 @@
 typedef struct ps_prop {
     ps_span key;
     ps_span value;
+    char *path; /* YAML: the key's full path (see below); NULL in .properties */
 } ps_prop;
 
 typedef struct ps_props {
@@ -24,11 +25,18 @@ typedef struct ps_props {
 void ps_props_parse(ps_props *props, const char *data, size_t len);
 
 /*
- * The same view of a Carbon 5 deployment.yaml, line by line: "key: value"
- * with a scalar value (quotes excluded from the span), comments skipped.
- * Nesting is not kept; rules name the last key ("port", "tcpPort").
+ * The same view of a Carbon 5 deployment.yaml or netty-transports.yml, line
+ * by line: "key: value" with a scalar value (quotes excluded from the span),
+ * comments and block scalars (| and >) skipped. Nesting follows indentation
+ * only, which is all these files use: each entry's path names the keys above
+ * it and, for an item of a sequence ("- "), its number from 0, joined by
+ * dots: "wso2.transport.http.listenerConfigurations.1.port". Flow
+ * collections ({...}, [...]) stay one scalar value. Not a YAML parser: a
+ * line it does not understand is no entry.
  */
 void ps_props_parse_yaml(ps_props *props, const char *data, size_t len);
+/* An entry's key as rules name it: the YAML path, else the key's bytes. Caller frees. */
+char *ps_prop_key(const ps_prop *p, const char *data);
 void ps_props_free(ps_props *props);
 
 #endif

@@ -292,7 +292,7 @@ static int apply_rule(finder *f, const ps_rule *r)
         } else if (!file->xml && !file->is_toml && r->key) {
             for (size_t k = 0; k < file->props.count; k++) {
                 const ps_prop *p = &file->props.entries[k];
-                char *key = ps_xstrndup(file->data + p->key.start, p->key.end - p->key.start);
+                char *key = ps_prop_key(p, file->data);
                 int rc = take_keyed(f, r, file, k, key, p->value);
                 free(key);
                 if (rc < 0)

@@ -478,6 +478,122 @@ static void same_trees(const char *a, const char *b, const char *name, const cha
 }
 
 /* batch --diff, applied by patch, gives the bytes batch --apply writes. */
+/* The line of `out` that starts with `head`, or NULL. Caller frees. */
+static char *line_starting(const char *out, const char *head)
+{
+    for (const char *line = out; line && *line;) {
+        const char *end = strchr(line, '\n');
+        if (strncmp(line, head, strlen(head)) == 0)
+            return strndup(line, end ? (size_t)(end - line) : strlen(line));
+        line = end ? end + 1 : NULL;
+    }
+    return NULL;
+}
+
+/*
+ * EI's Carbon 5 servers have no offset (issue 14): two copies of EI 6.6 and
+ * two of EI 6.1 clash on the analytics manager's 9190/9543 and MSF4J's 9090
+ * whatever the offsets, so batch rewrites them in the second copies; after
+ * `batch --apply` no active port is shared and check is clean. The rewrite
+ * changes only those digits: each file equals the corpus one with the port
+ * the output names.
+ */
+START_TEST(ei_carbon5_listeners_are_placed_too)
+{
+    char *dir = two_copies("wso2ei-6.6.0");
+    corpus_copy("wso2ei-6.1.1", dir, "x/wso2ei-6.1.1");
+    corpus_copy("wso2ei-6.1.1", dir, "y/wso2ei-6.1.1");
+    const char *homes = "x/wso2ei-6.6.0 y/wso2ei-6.6.0 x/wso2ei-6.1.1 y/wso2ei-6.1.1";
+    cli_result r = cli_runf(dir, "check %s", homes);
+    expect_status(&r, 1, "check before");
+    LINE_WITH(r.out,
+              "x/wso2ei-6.6.0/wso2/analytics/conf/manager/deployment.yaml:", ": clash: port 9190 ");
+    LINE_WITH(r.out, "x/wso2ei-6.1.1/wso2/msf4j/conf/transports/netty-transports.yml:",
+              ": clash: port 9090 ");
+    cli_result_free(&r);
+    r = cli_runf(dir, "batch --apply %s", homes);
+    expect_status(&r, 0, "batch --apply");
+    /* y's worker takes 9092, the port of the Kafka its manager names ... */
+    LINE_WITH(r.out, "y/wso2ei-6.6.0/wso2/analytics/conf/worker/deployment.yaml:",
+              ": rewrite: analytics worker transport (Carbon 5: no offset) 9091 -> 9092 ");
+    static const struct {
+        const char *tree, *rel, *was, *prefix;
+        long port;
+    } moved[] = {
+        {"wso2ei-6.6.0", "wso2/analytics/conf/manager/deployment.yaml", "      port: 9190\n",
+         "      port: ", 9190},
+        {"wso2ei-6.6.0", "wso2/analytics/conf/manager/deployment.yaml", "      port: 9543\n",
+         "      port: ", 9543},
+        {"wso2ei-6.1.1", "wso2/msf4j/conf/transports/netty-transports.yml", "  port: 9090\n",
+         "  port: ", 9090},
+    };
+    char expect[3][64];
+    for (size_t i = 0; i < 3; i++) {
+        char src[4400], head[4600];
+        snprintf(src, sizeof src, "%s/%s/%s", corpus_dir(), moved[i].tree, moved[i].rel);
+        snprintf(head, sizeof head, "y/%s/%s:%d:", moved[i].tree, moved[i].rel,
+                 line_of(src, moved[i].was));
+        char *line = line_starting(r.out, head);
+        ck_assert_msg(line, "no rewrite at %s in:\n%s", head, r.out);
+        ck_assert_msg(strstr(line, ": rewrite: "), "%s", line);
+        char old[64];
+        snprintf(old, sizeof old, " %ld -> ", moved[i].port);
+        const char *arrow = strstr(line, old);
+        long now = -1;
+        ck_assert_msg(arrow && sscanf(arrow + strlen(old), "%ld", &now) == 1 &&
+                          now != moved[i].port,
+                      "%s", line);
+        free(line);
+        snprintf(expect[i], sizeof expect[i], "%s%ld\n", moved[i].prefix, now);
+    }
+    cli_result_free(&r);
+    /* The bytes: the corpus file with the rewritten ports, nothing else, and the
+     * HTTPS interface the manager advertises (its own 9543) following its listener;
+     * x is untouched. */
+    char iface[64];
+    snprintf(iface, sizeof iface, "    host: localhost\n    port: %s", expect[1] + 12);
+    const struct {
+        size_t file; /* index into moved[] of the file */
+        const char *was, *now;
+    } edits[] = {{0, moved[0].was, expect[0]},
+                 {0, moved[1].was, expect[1]},
+                 {0, "    host: localhost\n    port: 9543\n", iface},
+                 {2, moved[2].was, expect[2]}};
+    for (size_t i = 0; i < 3; i += 2) {
+        char src[4400], got[4400], kept[4400];
+        snprintf(src, sizeof src, "%s/%s/%s", corpus_dir(), moved[i].tree, moved[i].rel);
+        snprintf(got, sizeof got, "%s/y/%s/%s", dir, moved[i].tree, moved[i].rel);
+        snprintf(kept, sizeof kept, "%s/x/%s/%s", dir, moved[i].tree, moved[i].rel);
+        char *want = file_text(src), *have = file_text(got), *same = file_text(kept);
+        ck_assert_msg(strcmp(want, same) == 0, "%s changed", kept);
+        free(same);
+        for (size_t k = 0; k < sizeof edits / sizeof edits[0]; k++) {
+            if (edits[k].file != i)
+                continue;
+            char *at = strstr(want, edits[k].was);
+            ck_assert_msg(at != NULL, "%s holds no %s", src, edits[k].was);
+            char *next = NULL;
+            ck_assert_int_ge(asprintf(&next, "%.*s%s%s", (int)(at - want), want, edits[k].now,
+                                      at + strlen(edits[k].was)),
+                             0);
+            free(want);
+            want = next;
+        }
+        ck_assert_msg(strcmp(want, have) == 0, "%s is not the corpus file with the rewrites", got);
+        free(want);
+        free(have);
+    }
+    ports_disjoint(dir, homes);
+    r = cli_runf(dir, "check %s", homes);
+    expect_status(&r, 0, "check after batch --apply");
+    /* ... which stays Kafka's: the reference is no port of the worker's. */
+    LINE_WITH(r.out, "y/wso2ei-6.6.0/wso2/analytics/conf/manager/deployment.yaml:",
+              ": note: port 9092: no kafka runtime of this call listens on it, left alone");
+    cli_result_free(&r);
+    done(dir);
+}
+END_TEST
+
 START_TEST(diff_is_what_apply_writes)
 {
     if (run_cmd("patch --version >/dev/null 2>&1") != 0) {
@@ -576,6 +692,7 @@ int main(void)
     tcase_add_test(tc, first_and_avoid);
     tcase_add_test(tc, no_offset_fits_is_an_error);
     tcase_add_loop_test(tc, usage_errors, 0, N(usage_cases));
+    tcase_add_test(tc, ei_carbon5_listeners_are_placed_too);
     tcase_add_test(tc, diff_is_what_apply_writes);
     tcase_add_test(tc, json_validates);
     suite_add_tcase(s, tc);

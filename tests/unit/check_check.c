@@ -79,7 +79,8 @@ END_TEST
 
 /* Fixed listeners clash too: Hazelcast with clustering switched on in two
  * API-M homes (its member port; not the multicast port, which the members
- * of a host share), and EI 6.6's Carbon 5 analytics worker (no offset at all). */
+ * of a host share), EI 6.6's Carbon 5 analytics worker and manager and EI 6.1's
+ * MSF4J server (no offset at all). */
 START_TEST(fixed_listeners_clash)
 {
     char *dir = tree_scratch();
@@ -109,6 +110,33 @@ START_TEST(fixed_listeners_clash)
              "  ei2/wso2/analytics/conf/worker/deployment.yaml:%d: ", line_of(yaml, "9091"));
     LINE_WITH(r.out, "ei1/wso2/analytics/conf/worker/deployment.yaml:", ": clash: port 9091 ");
     LINE_WITH(r.out, at, "analytics worker transport");
+    /* The analytics manager's listeners (issue 14), at their lines in the live file. */
+    snprintf(yaml, sizeof yaml, "%s/ei1/wso2/analytics/conf/manager/deployment.yaml", dir);
+    static const char *const manager[] = {"9190", "9543"};
+    for (int i = 0; i < 2; i++) {
+        char needle[64], first[256], finding[128];
+        snprintf(needle, sizeof needle, "      port: %s\n", manager[i]);
+        int line = line_of(yaml, needle);
+        snprintf(first, sizeof first, "ei1/wso2/analytics/conf/manager/deployment.yaml:%d:", line);
+        snprintf(finding, sizeof finding, ": clash: port %s is opened by 2 active listeners",
+                 manager[i]);
+        LINE_WITH(r.out, first, finding);
+        snprintf(at, sizeof at, "  ei2/wso2/analytics/conf/manager/deployment.yaml:%d: ", line);
+        LINE_WITH(r.out, at, "analytics manager transport");
+    }
+    cli_result_free(&r);
+    /* EI 6.1's MSF4J server: 9090 in its netty-transports.yml. */
+    corpus_copy("wso2ei-6.1.1", dir, "m1");
+    corpus_copy("wso2ei-6.1.1", dir, "m2");
+    r = cli_run(dir, "check m1 m2");
+    expect_status(&r, 1, "check, two EI 6.1");
+    snprintf(yaml, sizeof yaml, "%s/m1/wso2/msf4j/conf/transports/netty-transports.yml", dir);
+    int line = line_of(yaml, "  port: 9090\n");
+    char first[256];
+    snprintf(first, sizeof first, "m1/wso2/msf4j/conf/transports/netty-transports.yml:%d:", line);
+    LINE_WITH(r.out, first, ": clash: port 9090 is opened by 2 active listeners");
+    snprintf(at, sizeof at, "  m2/wso2/msf4j/conf/transports/netty-transports.yml:%d: ", line);
+    LINE_WITH(r.out, at, "MSF4J microservices transport");
     cli_result_free(&r);
     tree_remove(dir);
     free(dir);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../support/clitext.h"
 #include "../support/corpus.h"
 #include "../support/tree.h"
 #include "parse/toml.h"
@@ -274,6 +275,88 @@ START_TEST(ei_profiles_move_together)
     assert_count(&h.after, "conf/jndi.properties", "tcp://localhost:5680'", 2);
     /* The Carbon 5 analytics profile has no offset: its worker config stays. */
     assert_unchanged(&h, "wso2/analytics/conf/worker/deployment.yaml");
+    assert_unchanged(&h, "wso2/analytics/conf/manager/deployment.yaml");
+    assert_unchanged(&h, "wso2/analytics/conf/dashboard/deployment.yaml");
+    home_free(&h);
+}
+END_TEST
+
+/* The port object of `port` inside the install of `runtime` in a ports --json
+ * document; NULL when that runtime does not list it. Caller frees. */
+static char *runtime_port(const char *json, const char *runtime, long port)
+{
+    char head[256];
+    snprintf(head, sizeof head, "\"runtime\":\"%s\",", runtime);
+    const char *at = strstr(json, head);
+    if (!at)
+        return NULL;
+    const char *next = strstr(at + 1, "\"runtime\":\"");
+    char *obj = port_object(at, port);
+    if (obj && next && strstr(at, obj) > next) {
+        free(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+/* `"file":"REL","line":N` of the line holding `needle` in the corpus tree's file REL. */
+static void expect_at(const char *obj, const char *tree, const char *rel, const char *needle)
+{
+    char path[4400], want[4600];
+    snprintf(path, sizeof path, "%s/%s/%s", corpus_dir(), tree, rel);
+    int line = line_of(path, needle);
+    ck_assert_msg(line > 0, "%s: no '%s'", path, needle);
+    snprintf(want, sizeof want, "\"file\":\"%s\",\"line\":%d,", rel, line);
+    ck_assert_msg(strstr(obj, want), "not %s: %s", want, obj);
+}
+
+/*
+ * EI's Carbon 5 servers (issue 14): the analytics manager of 6.6.0
+ * (9190/9543, conf/manager/deployment.yaml) and the MSF4J server of 6.1.1
+ * (9090, conf/transports/netty-transports.yml), read from the live files at
+ * their key paths, fixed at any offset of the home, active; the manager's
+ * netty-transports.yml (9090/9443 under wso2/analytics/wso2/manager) is not
+ * read. `apply` moves neither.
+ */
+START_TEST(ei_carbon5_listeners_from_the_live_files)
+{
+    static const struct {
+        const char *tree, *runtime, *rel, *needle;
+        long port;
+    } want[] = {
+        {"wso2ei-6.6.0", "wso2/analytics", "wso2/analytics/conf/manager/deployment.yaml",
+         "      port: 9190\n", 9190},
+        {"wso2ei-6.6.0", "wso2/analytics", "wso2/analytics/conf/manager/deployment.yaml",
+         "      port: 9543\n", 9543},
+        {"wso2ei-6.1.1", "wso2/msf4j", "wso2/msf4j/conf/transports/netty-transports.yml",
+         "  port: 9090\n", 9090},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        for (int moved = 0; moved < 2; moved++) {
+            cli_result r = ports_json(moved ? "--offset 5" : "", want[i].tree);
+            char *obj = runtime_port(r.out, want[i].runtime, want[i].port);
+            ck_assert_msg(obj, "%s %s: no %ld in %s", want[i].tree, want[i].runtime, want[i].port,
+                          r.out);
+            char head[128];
+            snprintf(head, sizeof head,
+                     "{\"port\":%ld,\"base\":%ld,\"shift\":\"fixed\",\"active\":true,",
+                     want[i].port, want[i].port);
+            ck_assert_msg(strncmp(obj, head, strlen(head)) == 0, "%s", obj);
+            expect_at(obj, want[i].tree, want[i].rel, want[i].needle);
+            free(obj);
+            ck_assert_msg(!strstr(r.out, "\"file\":\"wso2/analytics/wso2/"),
+                          "a netty-transports.yml the servers do not read: %s", r.out);
+            cli_result_free(&r);
+        }
+    }
+    cli_result r = ports_json("", "wso2ei-6.1.1");
+    ck_assert_msg(strstr(r.out, "\"runtime\":\"wso2/msf4j\",\"product\":\"ei-msf4j\",\"version\":"
+                                "\"6.1.1\",\"mode\":\"yaml\",\"offset\":0,"),
+                  "%s", r.out);
+    cli_result_free(&r);
+    home h;
+    applied(&h, "wso2ei-6.1.1", 5);
+    assert_unchanged(&h, "wso2/msf4j/conf/transports/netty-transports.yml");
     home_free(&h);
 }
 END_TEST
@@ -383,6 +466,7 @@ int main(void)
     tcase_add_test(tc, mi_internal_offset_is_replaced);
     tcase_add_test(tc, ei_profiles_move_together);
     tcase_add_test(tc, ei_one_profile_targeted_by_its_path);
+    tcase_add_test(tc, ei_carbon5_listeners_from_the_live_files);
     tcase_add_test(tc, apim_4_2_ports_lists_every_documented_listener);
     tcase_add_loop_test(tc, each_tree_is_recognised, 0, sizeof detected / sizeof detected[0]);
     suite_add_tcase(s, tc);

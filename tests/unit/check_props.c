@@ -182,6 +182,93 @@ START_TEST(test_log4j_like)
 }
 END_TEST
 
+/*
+ * ps_props_parse_yaml: each scalar entry's full key path and value, as the
+ * Carbon 5 files write them (deployment.yaml, netty-transports.yml).
+ */
+typedef struct want_yaml {
+    const char *path, *value;
+} want_yaml;
+
+/* clang-format off */
+static const struct yaml_case {
+    const char *label;
+    const char *data;
+    size_t n;
+    want_yaml e[MAXE];
+} yaml_cases[] = {
+    {"nested mappings", "a:\n  b:\n    c: 1\n  d: 2\ne: 3\n", 3,
+     {{"a.b.c", "1"}, {"a.d", "2"}, {"e", "3"}}},
+    {"dotted top-level key", "wso2.carbon:\n  ports:\n    offset: 1\n", 1,
+     {{"wso2.carbon.ports.offset", "1"}}},
+    {"items on a line of their own, numbered from 0",
+     "l:\n  -\n    port: 9190\n  -\n    port: 9543\n", 2,
+     {{"l.0.port", "9190"}, {"l.1.port", "9543"}}},
+    {"items at their key's own indent", "r:\n-\n  tcp: '7611'\n-\n  tcp: '9611'\nnext: x\n", 3,
+     {{"r.0.tcp", "7611"}, {"r.1.tcp", "9611"}, {"next", "x"}}},
+    {"a key on the item's line", "l:\n    - id: \"a\"\n      port: 9643\n    - id: b\n", 3,
+     {{"l.0.id", "a"}, {"l.0.port", "9643"}, {"l.1.id", "b"}}},
+    {"one-blank indent, commented item (netty-transports.yml)",
+     "c:\n -\n  port: 9090\n# -\n#  port: 8280\n\nd:\n -\n  id: x\n", 2,
+     {{"c.0.port", "9090"}, {"d.0.id", "x"}}},
+    {"two sequences under one key restart their numbers",
+     "a:\n  x:\n    - p: 1\n  y:\n    - p: 2\n    - p: 3\n", 3,
+     {{"a.x.0.p", "1"}, {"a.y.0.p", "2"}, {"a.y.1.p", "3"}}},
+    {"nested item inside an item",
+     "r:\n  -\n    d:\n      t: T\n      props:\n        port: '1'\n  -\n    d:\n      t: U\n", 3,
+     {{"r.0.d.t", "T"}, {"r.0.d.props.port", "1"}, {"r.1.d.t", "U"}}},
+    {"a comment as the only value opens a block", "a: # note\n  b: 1 # port\n", 1,
+     {{"a.b", "1"}}},
+    {"block scalars are text, not keys", "a: |\n  port: 1\n  b: 2\nc: >-\n  d: 3\ne: 4\n", 1,
+     {{"e", "4"}}},
+    {"CRLF", "a:\r\n  b: 1\r\n", 1, {{"a.b", "1"}}},
+    {"top-level sequence", "- a: 1\n- a: 2\n", 2, {{"0.a", "1"}, {"1.a", "2"}}},
+    {"flow collection stays one value", "a: [1, 2]\n", 1, {{"a", "[1, 2]"}}},
+};
+/* clang-format on */
+
+START_TEST(test_yaml_paths)
+{
+    const struct yaml_case *c = &yaml_cases[_i];
+    ps_props p;
+    ps_props_parse_yaml(&p, c->data, strlen(c->data));
+    char *paths[MAXE] = {0}, *values[MAXE] = {0};
+    size_t count = p.count;
+    for (size_t i = 0; i < count && i < MAXE; i++) {
+        paths[i] = ps_prop_key(&p.entries[i], c->data);
+        values[i] = strndup(c->data + p.entries[i].value.start,
+                            p.entries[i].value.end - p.entries[i].value.start);
+    }
+    ps_props_free(&p);
+    int ok = count == c->n;
+    for (size_t i = 0; ok && i < count; i++)
+        ok = strcmp(paths[i], c->e[i].path) == 0 && strcmp(values[i], c->e[i].value) == 0;
+    char got[512] = "";
+    for (size_t i = 0; i < count && i < MAXE; i++) {
+        size_t at = strlen(got);
+        snprintf(got + at, sizeof got - at, " %s=%s", paths[i], values[i]);
+        free(paths[i]);
+        free(values[i]);
+    }
+    ck_assert_msg(ok, "[%s] %zu entries:%s", c->label, count, got);
+}
+END_TEST
+
+/* A .properties key is its bytes: no path. */
+START_TEST(test_properties_key_is_its_bytes)
+{
+    const char *data = "a.b = 1\n";
+    ps_props p;
+    ps_props_parse(&p, data, strlen(data));
+    ck_assert_uint_eq(p.count, 1);
+    ck_assert_ptr_null(p.entries[0].path);
+    char *k = ps_prop_key(&p.entries[0], data);
+    ps_props_free(&p);
+    ck_assert_str_eq(k, "a.b");
+    free(k);
+}
+END_TEST
+
 #define N(a) (int)(sizeof(a) / sizeof((a)[0]))
 
 static Suite *props_suite(void)
@@ -192,6 +279,10 @@ static Suite *props_suite(void)
     tcase_add_test(tc, test_length_bounds);
     tcase_add_test(tc, test_log4j_like);
     suite_add_tcase(s, tc);
+    TCase *ty = tcase_create("yaml");
+    tcase_add_loop_test(ty, test_yaml_paths, 0, N(yaml_cases));
+    tcase_add_test(ty, test_properties_key_is_its_bytes);
+    suite_add_tcase(s, ty);
     return s;
 }
 

@@ -150,6 +150,13 @@ static const role_case cases[] = {
      "<JNDIProviderUrl>rmi://localhost:2199</JNDIProviderUrl-->"
      "<JNDIProviderUrl>rmi://localhost:2202</JNDIProviderUrl>",
      2202},
+    /* A Carbon 5 profile: its ports are fixed, so 9091 (the worker's) is its own at any offset. */
+    {"kafka", "manager/deployment.yaml", "deployment.config.bootstrapURLs", "wso2ei-6.6.0",
+     "wso2/analytics", "wso2/analytics/conf/manager/deployment.yaml", NULL,
+     "bootstrapURLs: localhost:9092", "bootstrapURLs: localhost:9091", 9091},
+    {"zookeeper", "manager/deployment.yaml", "deployment.config.zooKeeperConfig.zooKeeperURLs",
+     "wso2ei-6.6.0", "wso2/analytics", "wso2/analytics/conf/manager/deployment.yaml", NULL,
+     "zooKeeperURLs: localhost:2181", "zooKeeperURLs: localhost:9444", 9444},
     {"load-balancer", "etc/tasks-config.xml", "/tasks-configuration/taskClientDispatchAddress",
      "wso2esb-4.9.0", "", CONF "etc/tasks-config.xml", NULL,
      "https://localhost:9448</taskClientDispatchAddress>",
