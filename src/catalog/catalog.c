@@ -148,6 +148,14 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
     char *port = attr(doc, data, elem, "port");
     r->port = port ? strtol(port, NULL, 10) : 0;
     free(port);
+    /* a port, or a ${...} placeholder (0); -2 when it is neither */
+    char *dflt = attr(doc, data, elem, "toml-default");
+    r->toml_default = !dflt                         ? -1
+                      : strncmp(dflt, "${", 2) == 0 ? 0
+                      : strspn(dflt, "0123456789") == strlen(dflt) && strlen(dflt) <= 5
+                          ? strtol(dflt, NULL, 10)
+                          : -2;
+    free(dflt);
     char *uroot = attr(doc, data, elem, "unless-root");
     r->unless_root = uroot && strcmp(uroot, "deployment") == 0 ? PS_ROOT_DEPLOYMENT : PS_ROOT_CONF;
     free(uroot);
@@ -176,6 +184,9 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
                             "scope, unless-key and unless-value go together, on a role with a key");
     if (r->kind == PS_RULE_BUILTIN && (r->port < 1 || r->port > 65535))
         return ps_error_set(err, CATALOG_NAME, r->line, col, "builtin needs a port");
+    if (r->toml_default != -1 && (!r->toml_key || r->toml_default < 0 || r->toml_default > 65535))
+        return ps_error_set(err, CATALOG_NAME, r->line, col,
+                            "toml-default needs toml-key and a port or a ${...} placeholder");
     if ((r->kind == PS_RULE_LISTENER || r->kind == PS_RULE_BUILTIN ||
          r->kind == PS_RULE_REFERENCE) &&
         !r->what)

@@ -90,6 +90,11 @@ typedef struct ps_rule {
     /* reference: the deployment.toml key that renders it where its file is
      * generated (toml mode), "table.key"; NULL when unknown */
     char *toml_key;
+    /* reference: the port the product renders when toml_key is absent (its
+     * default.json value), 0 when that is a ${...} placeholder; -1 when
+     * unknown. With it, toml mode judges the generated file by the key, and
+     * portshift writes the key (sites). */
+    long toml_default;
     long port;   /* builtin */
     char *shows; /* version: the earliest version whose files hold this entry */
     char *value; /* version: a glob the entry's (unquoted) value must match */

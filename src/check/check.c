@@ -361,12 +361,17 @@ static void references(builder *b)
                 int generated = ref->file->generated;
                 draft *f = add(b, PS_FINDING_STALE, generated, u, k, ref->value);
                 f->f.should = should;
-                f->f.toml_key = generated ? ref->toml_key : NULL;
+                f->f.toml_key = generated ? ref->toml_key : ref->key;
                 const ps_site *l = &ss->items[d->owner_site];
-                f->f.message = own(c, generated ? ps_generated_fix(ref, should)
-                                                : ps_xasprintf("%ld should be %ld: its runtime "
-                                                               "listens there for %s",
-                                                               ref->value, should, l->what));
+                /* a deployment.toml key portshift sets: absent, the product's default renders */
+                f->f.message = own(
+                    c, generated     ? ps_generated_fix(ref, should)
+                       : ref->insert ? ps_xasprintf("%s is not set, so %ld is rendered; it should "
+                                                    "be %ld: its runtime listens there for %s",
+                                                    ref->key, ref->value, should, l->what)
+                                     : ps_xasprintf("%ld should be %ld: its runtime listens there "
+                                                    "for %s",
+                                                    ref->value, should, l->what));
                 party(f, site_party(c, u, k));
                 party(f, site_party(c, (size_t)d->owner_unit, (size_t)d->owner_site));
                 if (!generated)

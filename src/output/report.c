@@ -75,7 +75,7 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
                                      s->value, d->next);
                 else if (s->insert)
                     ps_strbuf_printf(out, "offset not set (default %ld), unchanged\n", s->value);
-                else if (d->action == PS_ACT_SET && ps_offset_taken_out(&p->units[u], s, d->next))
+                else if (d->action == PS_ACT_SET && ps_key_taken_out(&p->units[u], s, d->next))
                     ps_strbuf_printf(out,
                                      "offset %ld -> %ld (default), the line portshift added "
                                      "taken out\n",
@@ -110,9 +110,17 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
                 } else if ((d->action == PS_ACT_SET || d->action == PS_ACT_KEEP) &&
                            d->owner_unit >= 0) {
                     const ps_site *l = &p->units[d->owner_unit].sites->items[d->owner_site];
-                    if (d->action == PS_ACT_SET)
-                        ps_strbuf_printf(out, "%ld -> %ld, follows %s\n", s->value, d->next,
-                                         l->what);
+                    if (d->action == PS_ACT_SET && s->insert)
+                        ps_strbuf_printf(out,
+                                         "%s not set (default %ld) -> %ld, key added, "
+                                         "follows %s\n",
+                                         s->key, s->value, d->next, l->what);
+                    else if (d->action == PS_ACT_SET)
+                        ps_strbuf_printf(out, "%ld -> %ld, follows %s%s\n", s->value, d->next,
+                                         l->what,
+                                         ps_key_taken_out(&p->units[u], s, d->next)
+                                             ? " (the line portshift added taken out)"
+                                             : "");
                     else
                         ps_strbuf_printf(out, "follows %s, unchanged\n", l->what);
                 } else if (d->action == PS_ACT_GENERATED) {

@@ -183,7 +183,7 @@ static void add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
     e->text = ps_site_text(s, next);
     /* The line portshift added, at the product's default again: taken out,
      * which gives the file its original bytes back. */
-    if (ps_offset_taken_out(&p->units[u], s, next)) {
+    if (ps_key_taken_out(&p->units[u], s, next)) {
         e->span = s->undo;
         e->text[0] = '\0';
     }
@@ -205,7 +205,12 @@ static int cmp_edits(const void *a, const void *b)
     int c = strcmp(x->file->path, y->file->path);
     if (c)
         return c;
-    return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
+    if (x->span.start != y->span.start)
+        return x->span.start < y->span.start ? -1 : 1;
+    /* lines added at one place: in the order of their sites (sites.c) */
+    if (x->unit != y->unit)
+        return x->unit < y->unit ? -1 : 1;
+    return (x->site > y->site) - (x->site < y->site);
 }
 
 static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
@@ -347,10 +352,10 @@ void ps_plan_free(ps_plan *p)
     free(p);
 }
 
-int ps_offset_taken_out(const ps_unit *unit, const ps_site *s, long next)
+int ps_key_taken_out(const ps_unit *unit, const ps_site *s, long next)
 {
-    return s->kind == PS_SITE_OFFSET && s->undo.end > s->undo.start &&
-           next == unit->rt->product->default_offset;
+    long without = s->kind == PS_SITE_OFFSET ? unit->rt->product->default_offset : s->absent;
+    return s->undo.end > s->undo.start && next == without;
 }
 
 char *ps_plan_why(const ps_plan *p, const ps_edit *e)
@@ -378,6 +383,9 @@ char *ps_plan_why(const ps_plan *p, const ps_edit *e)
     const char *whose = d->owner_unit == e->unit                ? "this runtime"
                         : owner->home == p->units[e->unit].home ? "another runtime of this home"
                                                                 : owner->home->path;
-    return ps_xasprintf("follows %s %ld -> %ld (%s%s%s)", l->what, d->now, d->next, whose,
-                        *owner->rt->name ? ", " : "", owner->rt->name);
+    const char *line = s->insert                   ? ", key added"
+                       : e->span.end > s->span.end ? ", the line portshift added taken out"
+                                                   : "";
+    return ps_xasprintf("follows %s %ld -> %ld (%s%s%s)%s", l->what, d->now, d->next, whose,
+                        *owner->rt->name ? ", " : "", owner->rt->name, line);
 }

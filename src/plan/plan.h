@@ -76,8 +76,9 @@ int ps_plan_tier(const ps_plan *plan, size_t u, size_t v, const ps_site *ref);
 /* "why" text of an edit, e.g. "follows servlet transport (Tomcat connector) 9443". */
 char *ps_plan_why(const ps_plan *plan, const ps_edit *edit);
 
-/* 1 when setting offset site s of `unit` to `next` takes out the line
- * portshift added (back at the product's default: the original bytes). */
-int ps_offset_taken_out(const ps_unit *unit, const ps_site *s, long next);
+/* 1 when setting deployment.toml key site s of `unit` to `next` takes out
+ * the line portshift added: back at what the product uses without the key
+ * (the default offset, default.json's port), which gives the original bytes. */
+int ps_key_taken_out(const ps_unit *unit, const ps_site *s, long next);
 
 #endif

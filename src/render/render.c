@@ -35,6 +35,32 @@ static int offset_reads_back(const ps_plan *plan, const ps_cfile *copy, const ps
     return 0;
 }
 
+/* Every other key a patch sets in a deployment.toml reads back as planned
+ * (TOML's reading, not the digits alone), or is gone where its line was
+ * taken out. */
+static int keys_read_back(const ps_plan *plan, const ps_cfile *copy, const ps_edit *edits, size_t n,
+                          ps_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        const ps_edit *e = &edits[i];
+        const ps_site *s = &plan->units[e->unit].sites->items[e->site];
+        if (s->kind == PS_SITE_OFFSET || !s->key)
+            continue;
+        const ps_toml_node *k = ps_toml_find(&copy->toml, s->key);
+        long got = -1;
+        if (k && k->type == PS_TOML_INTEGER)
+            got = (long)k->integer;
+        else if (k && k->type == PS_TOML_STRING && k->text_len && k->text_len <= PS_PORT_DIGITS &&
+                 strspn(k->text, "0123456789") == k->text_len)
+            got = strtol(k->text, NULL, 10);
+        if (*e->text ? got != e->new_value : k != NULL)
+            return ps_error_set(err, copy->path, e->line, e->col,
+                                "internal error: %s does not read back as %ld", s->key,
+                                e->new_value);
+    }
+    return 0;
+}
+
 /* The patched buffer parses as the original did, and each edited span now
  * reads exactly the planned number, delimited as before. An XML buffer is
  * checked by libxml2's streaming parse and lexed again, with no tree: the
@@ -66,6 +92,8 @@ static int verify(const ps_plan *plan, const ps_cfile *orig, const char *data, s
     }
     if (rc == 0 && orig->is_toml)
         rc = offset_reads_back(plan, &copy, edits, err);
+    if (rc == 0 && orig->is_toml)
+        rc = keys_read_back(plan, &copy, edits, nedits, err);
     copy.data = NULL; /* the caller's */
     ps_cfile_close(&copy);
     return rc;

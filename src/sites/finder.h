@@ -1,7 +1,8 @@
 /*
  * Inside the sites stage: the state of one ps_sites_find run, shared by
- * sites.c (rules, references, version) and toml_offset.c (the offset of a
- * deployment.toml: found however it is written, or where a key would go);
+ * sites.c (rules, references, version) and toml_key.c (the keys portshift
+ * sets in a deployment.toml: found however they are written, or where their
+ * line would go);
  * finder.c keeps its bookkeeping.
  */
 #ifndef PS_SITES_FINDER_H
@@ -40,5 +41,14 @@ ps_site *ps__add_site(finder *f, ps_site_kind kind, const ps_cfile *file, ps_spa
 int ps__toml_offset(finder *f, const ps_rule *r, const ps_cfile *file);
 /* The site where the absent offset key goes, once every rule has run. */
 int ps__offset_insertion(finder *f);
+/* Reference rule `r` (toml-key with toml-default) hit `span` of a generated
+ * file: what the next start renders stands for it, never these bytes. Its
+ * site is the key in deployment.toml (the key, or r->toml_default where to
+ * add it); a placeholder default is no site, and a key the user wrote there
+ * is a string the scan of deployment.toml reads. 1 when so (the span and the
+ * references in it are claimed), 0 when the key cannot be set there (an
+ * inline table, a value that is no port): the generated file's site stays.
+ * `generated` is NULL for a config-only node, which lacks the file. */
+int ps__toml_key(finder *f, const ps_rule *r, const ps_cfile *generated, ps_span span);
 
 #endif

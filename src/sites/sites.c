@@ -98,6 +98,12 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
 {
     if (claimed(f, file, span.start))
         return 0;
+    /* The next start renders it from deployment.toml: judged by the key, not these bytes. */
+    if (file->generated && r->kind == PS_RULE_REFERENCE && r->toml_default >= 0) {
+        int rc = ps__toml_key(f, r, file, span);
+        if (rc != 0)
+            return rc < 0 ? -1 : 0;
+    }
     long value;
     ps_span digits = span;
     int numeric = ps_span_number(file->data, &digits, &value);
@@ -460,7 +466,13 @@ static int cmp_sites(const void *a, const void *b)
     int c = strcmp(x->file->rel, y->file->rel);
     if (c)
         return c;
-    return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
+    if (x->span.start != y->span.start)
+        return x->span.start < y->span.start ? -1 : 1;
+    /* Lines added at one place: a key line before a new table (or the table
+     * would take it), then by key; the edits keep this order. */
+    if (x->insert != y->insert)
+        return x->insert < y->insert ? -1 : 1;
+    return x->key && y->key ? strcmp(x->key, y->key) : 0;
 }
 
 /* 1 when `file` holds what version rule `r` looks for: an XPath hit, or a
@@ -628,6 +640,42 @@ static void keep_text(ps_sites *out, ps_site *s)
     }
 }
 
+static int rule_in_force(const ps_rule *r, const ps_runtime *rt, const char *version)
+{
+    if (r->kind == PS_RULE_VERSION || !ps_rule_applies(r, rt->product->id, version))
+        return 0;
+    return !((r->mode == PS_RULE_XML_MODE && rt->mode != PS_MODE_XML) ||
+             (r->mode == PS_RULE_TOML_MODE && rt->mode != PS_MODE_TOML));
+}
+
+/*
+ * A config-only node (deployment.toml without the files it renders): a
+ * builtin stands in for the listeners of a generated file the tree lacks,
+ * and so the keys that render that file's manual exceptions are set as in a
+ * full home (its references move exactly as there).
+ */
+static int keys_of_absent_files(finder *f, const ps_catalog *cat, const ps_runtime *rt)
+{
+    for (size_t i = 0; i < cat->nrules; i++) {
+        const ps_rule *r = &cat->rules[i];
+        if (r->kind != PS_RULE_REFERENCE || r->toml_default <= 0 ||
+            !rule_in_force(r, rt, f->out->version))
+            continue;
+        int present = 0, stood_in = 0;
+        for (size_t k = 0; k < f->cfg->nfiles && !present; k++)
+            present = file_matches(r, &f->cfg->files[k]);
+        for (size_t k = 0; k < cat->nrules && !present && !stood_in; k++) {
+            const ps_rule *b = &cat->rules[k];
+            stood_in = b->kind == PS_RULE_BUILTIN && b->unless_file && b->unless_root == r->root &&
+                       strcmp(b->unless_file, r->file) == 0 &&
+                       rule_in_force(b, rt, f->out->version);
+        }
+        if (stood_in && ps__toml_key(f, r, NULL, (ps_span){0, 0}) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps_config *cfg,
                   const char *home_version, ps_error *err)
 {
@@ -640,13 +688,11 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps
         out->version = stated_version(cat, rt, cfg, home_version, &out->version_at_least);
     for (size_t i = 0; i < cat->nrules && rc == 0; i++) {
         const ps_rule *r = &cat->rules[i];
-        if (r->kind == PS_RULE_VERSION || !ps_rule_applies(r, rt->product->id, out->version))
-            continue;
-        if ((r->mode == PS_RULE_XML_MODE && rt->mode != PS_MODE_XML) ||
-            (r->mode == PS_RULE_TOML_MODE && rt->mode != PS_MODE_TOML))
-            continue;
-        rc = r->kind == PS_RULE_BUILTIN ? add_builtin(&f, r) : apply_rule(&f, r);
+        if (rule_in_force(r, rt, out->version))
+            rc = r->kind == PS_RULE_BUILTIN ? add_builtin(&f, r) : apply_rule(&f, r);
     }
+    if (rc == 0 && rt->mode == PS_MODE_TOML && !rt->templates_rel)
+        rc = keys_of_absent_files(&f, cat, rt);
     if (rc == 0 && out->offset_site < 0) {
         out->offset = rt->product->default_offset;
         if (rt->mode == PS_MODE_TOML)

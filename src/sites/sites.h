@@ -23,20 +23,22 @@ typedef enum ps_site_kind {
 } ps_site_kind;
 
 /*
- * The comment that marks each line portshift adds to a deployment.toml: the
- * key line ("offset = 3  # portshift") and a "[server]" header it wrote
- * ("[server]  # portshift"). A marked line is portshift's own: at the
- * product's default offset it is taken out again, so the file returns to its
- * original bytes with no state kept anywhere. A line without it is the
- * user's, replaced in place and never taken out.
+ * The comment that marks each line portshift adds to a deployment.toml: a
+ * key line ("offset = 3  # portshift", "redirectPort = 9446  # portshift")
+ * and a table header it wrote ("[server]  # portshift"). A marked line is
+ * portshift's own: when its key returns to the value the product uses
+ * without it (the default offset, default.json's port) it is taken out
+ * again, so the file returns to its original bytes with no state kept
+ * anywhere. A line without it is the user's, replaced in place and never
+ * taken out.
  */
 #define PS_TOML_MARK "  # portshift"
 
-/* How a deployment.toml offset that is not set yet would be written. */
+/* How a deployment.toml key that is not set yet would be written. */
 typedef enum ps_insert {
     PS_INSERT_NONE,   /* it is set: its digits are replaced where they stand */
-    PS_INSERT_KEY,    /* an "offset = N" line in the [server] table */
-    PS_INSERT_DOTTED, /* a "server.offset = N" line next to the root's other server.* keys */
+    PS_INSERT_KEY,    /* an "offset = N" line in its [server] table */
+    PS_INSERT_DOTTED, /* a "server.offset = N" line next to the other keys dotted keys made */
     PS_INSERT_TABLE   /* a "[server]" header and the key line, at the end of the file */
 } ps_insert;
 
@@ -55,13 +57,18 @@ typedef struct ps_site {
     int self_only;        /* references: only its own runtime may own it */
     const char *toml_key; /* references: the deployment.toml key that renders it, or NULL */
     const char *source;   /* the catalog rule's citation; NULL for a scanned reference */
-    ps_insert insert;     /* offset: not set yet; span is where the key would go */
+    ps_insert insert;     /* a deployment.toml key not set yet; span is where it would go */
     int crlf;             /* an insertion: the file's lines end in CRLF */
     int need_nl;          /* an insertion: at the end of a file with no final newline */
-    const char *key;      /* a deployment.toml offset: the catalog's key, "server.offset" */
-    ps_span undo;         /* a deployment.toml offset line portshift added (marked
-                           * PS_TOML_MARK): the bytes that take it out again at the
-                           * product's default offset; empty otherwise */
+    const char *key;      /* a deployment.toml key portshift sets: the catalog's key,
+                           * "server.offset", "transport.http.properties.redirectPort" */
+    size_t key_from;      /* PS_INSERT_DOTTED: the line writes key + key_from */
+    long absent;          /* a key other than the offset: the port the product renders
+                           * without it (default.json) */
+    ps_span undo;         /* a deployment.toml key line portshift added (marked
+                           * PS_TOML_MARK): the bytes that take it out again when the
+                           * key returns to what the product uses without it; empty
+                           * otherwise */
 } ps_site;
 
 typedef struct ps_sites {
@@ -105,10 +112,10 @@ void ps_sites_free(ps_sites *sites);
  */
 void ps_sites_settle(ps_sites *sites, ps_config *cfg);
 
-/* The bytes that set an offset site to `value`: the number (in a
- * deployment.toml, in the form it was written: 0x10 becomes 0x13), or for an
- * offset not set yet, a whole key line (and a [server] header when the file
- * has none), in the file's line-ending style. Caller frees. */
+/* The bytes that set a site to `value`: the number (a deployment.toml key
+ * in the form it was written: 0x10 becomes 0x13), or for a key not set yet,
+ * a whole key line (and its table's header when the file has none), marked
+ * PS_TOML_MARK, in the file's line-ending style. Caller frees. */
 char *ps_site_text(const ps_site *site, long value);
 
 /* Ports and offsets have at most 5 digits (65535). */

@@ -95,35 +95,63 @@ static int is_toml(const snap_file *f)
     return n >= 15 && strcmp(f->rel + n - 15, "deployment.toml") == 0;
 }
 
-/* The line portshift adds to a [server] table, marked (README): "offset = N  # portshift". */
-static int is_marked_offset_line(const char *p, size_t n)
+/* A line portshift adds to a deployment.toml, marked (README): a key line
+ * ("offset = N  # portshift", "redirectPort = N  # portshift") or a table
+ * header ("[server]  # portshift"). */
+static int is_marked_line(const char *p, size_t n)
 {
     static const char mark[] = "  # portshift";
     while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
         n--;
-    return n > 9 + sizeof mark - 1 && memcmp(p, "offset = ", 9) == 0 &&
-           memcmp(p + n - (sizeof mark - 1), mark, sizeof mark - 1) == 0;
+    return n > sizeof mark - 1 && memcmp(p + n - (sizeof mark - 1), mark, sizeof mark - 1) == 0;
 }
 
-/* When b has a marked "offset = N  # portshift" line that a lacks, *b becomes
- * b without it (a new buffer) and 1 is returned. */
-static int without_added_offset_line(const snap_file *a, snap_file *b)
+/* The length of the line break that ends buf[0, len) (0 when none). */
+static size_t trailing_break(const char *buf, size_t len)
 {
+    if (len == 0 || buf[len - 1] != '\n')
+        return 0;
+    return len >= 2 && buf[len - 2] == '\r' ? 2 : 1;
+}
+
+/* *b becomes b without the marked lines a lacks (a new buffer), with the line
+ * breaks they were added with: a line's own break, or at the end of a file
+ * without a final newline the break before it; a header's blank line before
+ * it. Returns how many key lines (not headers) went: each is one edit. */
+static int without_added_lines(const snap_file *a, snap_file *b)
+{
+    char *d = malloc(b->len + 1);
+    size_t dl = 0;
+    int keys = 0, removed = 0;
     for (size_t i = 0; i < b->len;) {
         const char *nl = memchr(b->data + i, '\n', b->len - i);
         size_t end = nl ? (size_t)(nl - b->data) + 1 : b->len;
-        if (is_marked_offset_line(b->data + i, end - i) &&
-            !memmem(a->data, a->len, b->data + i, end - i)) {
-            char *d = malloc(b->len - (end - i) + 1);
-            memcpy(d, b->data, i);
-            memcpy(d + i, b->data + end, b->len - end);
-            b->data = d;
-            b->len -= end - i;
-            return 1;
+        if (!is_marked_line(b->data + i, end - i) ||
+            memmem(a->data, a->len, b->data + i, end - i)) {
+            memcpy(d + dl, b->data + i, end - i);
+            dl += end - i;
+            i = end;
+            continue;
         }
+        removed = 1;
+        if (b->data[i] == '[') { /* the blank line before a header */
+            size_t br = trailing_break(d, dl);
+            if (br && trailing_break(d, dl - br) == br)
+                dl -= br;
+        } else {
+            keys++;
+        }
+        if (!nl) /* added at the end with the break before it */
+            dl -= trailing_break(d, dl);
         i = end;
     }
-    return 0;
+    if (!removed) {
+        free(d);
+        return 0;
+    }
+    b->data = d;
+    b->len = dl;
+    return keys;
 }
 
 /* Splits into alternating non-digit / digit runs; equal when only digit runs differ. */
@@ -187,8 +215,8 @@ START_TEST(diff_applies_and_apply_is_idempotent)
     for (size_t i = 0; i < before.count; i++) {
         int changed;
         snap_file b = after.files[i];
-        if (is_toml(&b) && without_added_offset_line(&before.files[i], &b))
-            total++; /* the key portshift added: the only non-digit change allowed */
+        if (is_toml(&b)) /* the keys portshift added: the only non-digit changes allowed */
+            total += without_added_lines(&before.files[i], &b);
         ck_assert_msg(digit_changes(&before.files[i], &b, &changed) == 0,
                       "%s: %s: bytes outside a number changed", w.name, before.files[i].rel);
         total += changed;
@@ -279,8 +307,10 @@ static const snap_file *home_toml(const snapshot *s)
 /*
  * A deployment.toml whose `offset = 0` the user wrote (unmarked, right after
  * its [server] header): 0 -> 3 -> 0 replaces it in place and leaves it, every
- * byte as it was; and a tree without the key has its own pass above (the
- * product's default -> 3 -> default). Trees with no deployment.toml pass.
+ * byte as it was, the redirectPort key portshift adds included; 0 -> 2 -> 3
+ * gives the bytes of 0 -> 3; and a tree without the key has its own pass
+ * above (the product's default -> 3 -> default). Trees with no
+ * deployment.toml pass.
  */
 START_TEST(hand_written_offset_round_trips)
 {
@@ -316,13 +346,29 @@ START_TEST(hand_written_offset_round_trips)
     const snap_file *t3 = home_toml(&s);
     ck_assert_msg(memmem(t3->data, t3->len, "[server]\noffset = 3\n", 20) != NULL,
                   "%s: the hand-written key is not replaced in place", w.name);
-    ck_assert_msg(memmem(t3->data, t3->len, "# portshift", 11) == NULL,
+    ck_assert_msg(memmem(t3->data, t3->len, "offset = 3  # portshift", 23) == NULL,
                   "%s: a marked line added next to the user's key", w.name);
+    /* A home that renders catalina-server.xml gets its redirect key (README). */
+    char tpl[4400];
+    snprintf(tpl, sizeof tpl,
+             "%s/repository/resources/conf/templates/repository/conf/tomcat/catalina-server.xml.j2",
+             w.home);
+    if (access(tpl, F_OK) == 0)
+        ck_assert_msg(memmem(t3->data, t3->len, "\nredirectPort = 9446  # portshift", 33),
+                      "%s: no redirectPort = 9446 written at offset 3", w.name);
+    snapshot three;
+    snapshot_take(&three, w.home);
     snapshot_free(&s);
     apply_ok(&w, 0);
     snapshot_take(&s, w.home);
     assert_same(&base, &s, "hand-written offset = 0 -> 3 -> 0");
     snapshot_free(&s);
+    apply_ok(&w, 2);
+    apply_ok(&w, 3);
+    snapshot_take(&s, w.home);
+    assert_same(&three, &s, "hand-written offset = 0 -> 2 -> 3 against 0 -> 3");
+    snapshot_free(&s);
+    snapshot_free(&three);
     snapshot_free(&base);
     work_close(&w);
 }

@@ -11,6 +11,9 @@
  *   and any document TOML rejects: `apply`, `diff` and `plan` exit 2 with
  *   "portshift: path:line:col: error: ..." at the offending byte and every
  *   byte stays as it was.
+ *
+ * An API Manager home moved from its default offset also gets its redirect
+ * key (check_toml_keys.c covers where it goes): with_redirect says the bytes.
  */
 #include <check.h>
 
@@ -20,6 +23,7 @@
 
 #include "../support/fixture.h"
 #include "../support/runner.h"
+#include "base/strbuf.h"
 #include "parse/file.h"
 #include "parse/toml.h"
 
@@ -32,6 +36,21 @@ static void home_with(const fx *f, const char *text)
 {
     ck_assert_int_eq(run_cmd("mkdir -p '%s'", in(f, HOME "/repository/conf")), 0);
     put(in(f, HOME "/" TOML), text);
+}
+
+/* `at3` and what an API Manager home moved from offset 0 to 3 gets besides:
+ * these files have no [transport.http.properties], so the HTTP connector's
+ * redirect key comes in a new marked table at the end, after a blank line,
+ * in the file's line endings (with none after it where the file had no final
+ * newline). Caller frees. */
+static char *with_redirect(const char *at3)
+{
+    const char *eol = strstr(at3, "\r\n") ? "\r\n" : "\n";
+    size_t n = strlen(at3);
+    int ends = n && at3[n - 1] == '\n';
+    return ps_xasprintf("%s%s%s[transport.http.properties]  # portshift%s"
+                        "redirectPort = 9446  # portshift%s",
+                        at3, ends ? "" : eol, eol, eol, ends ? eol : "");
 }
 
 static char *toml_now(const fx *f, size_t *len)
@@ -101,8 +120,10 @@ START_TEST(valid_form_replaced_where_it_stands)
 
     size_t len;
     char *now = toml_now(&f, &len);
-    ck_assert_msg(len == strlen(c->after) && memcmp(now, c->after, len) == 0,
-                  "[%s] after apply:\n%.*s\nwant:\n%s", c->label, (int)len, now, c->after);
+    char *want = c->orig == 0 ? with_redirect(c->after) : ps_xstrdup(c->after);
+    ck_assert_msg(len == strlen(want) && memcmp(now, want, len) == 0,
+                  "[%s] after apply:\n%.*s\nwant:\n%s", c->label, (int)len, now, want);
+    free(want);
     /* The strict reader takes the file, and reads exactly one offset: 3. */
     ps_toml t;
     ps_error err;
@@ -215,8 +236,8 @@ static void back_expect(const fx *f, const struct back_case *c, const char *want
     size_t len;
     ps_error err;
     ck_assert_int_eq(ps_file_read(in(f, rel), &data, &len, &err), 0);
-    ck_assert_msg(len == strlen(want) && memcmp(data, want, len) == 0, "[%s] %s:\n[%.*s]\nwant:\n[%s]",
-                  c->label, how, (int)len, data, want);
+    ck_assert_msg(len == strlen(want) && memcmp(data, want, len) == 0,
+                  "[%s] %s:\n[%.*s]\nwant:\n[%s]", c->label, how, (int)len, data, want);
     free(data);
 }
 
@@ -234,24 +255,26 @@ START_TEST(way_back_restores_every_byte)
     ck_assert_int_eq(run_cmd("mkdir -p '%s'", in(&f, dir)), 0);
     back_put(&f, c, c->before);
 
+    char *at3 = c->mi ? ps_xstrdup(c->at3) : with_redirect(c->at3);
     back_apply(&f, c, 3);
-    back_expect(&f, c, c->at3, "at 3");
+    back_expect(&f, c, at3, "at 3");
     ps_toml t;
     ps_error err;
-    ck_assert_msg(ps_toml_parse(&t, TOML, c->at3, strlen(c->at3), &err) == 0, "[%s] %d:%d %s",
-                  c->label, err.line, err.col, err.message);
+    ck_assert_msg(ps_toml_parse(&t, TOML, at3, strlen(at3), &err) == 0, "[%s] %d:%d %s", c->label,
+                  err.line, err.col, err.message);
     const ps_toml_node *off = ps_toml_find(&t, "server.offset");
     ck_assert_msg(off && off->type == PS_TOML_INTEGER && off->integer == 3, "[%s] no offset 3",
                   c->label);
     ps_toml_free(&t);
 
     back_apply(&f, c, 3);
-    back_expect(&f, c, c->at3, "3 -> 3");
+    back_expect(&f, c, at3, "3 -> 3");
     back_apply(&f, c, dflt);
     back_expect(&f, c, c->before, "3 -> default");
     back_apply(&f, c, 2);
     back_apply(&f, c, 3);
-    back_expect(&f, c, c->at3, "default -> 2 -> 3");
+    back_expect(&f, c, at3, "default -> 2 -> 3");
+    free(at3);
     back_apply(&f, c, 7);
     back_apply(&f, c, dflt);
     back_expect(&f, c, c->before, "3 -> 7 -> default");
@@ -271,7 +294,9 @@ START_TEST(way_back_keeps_a_table_in_use)
     cli_result_free(&r);
     size_t len;
     char *now = toml_now(&f, &len);
-    ck_assert_str_eq(now, "[apim]\nx = 1\n\n[server]  # portshift\noffset = 3  # portshift\n");
+    char *at3 = with_redirect("[apim]\nx = 1\n\n[server]  # portshift\noffset = 3  # portshift\n");
+    ck_assert_str_eq(now, at3);
+    free(at3);
     free(now);
     put(in(&f, HOME "/" TOML),
         "[apim]\nx = 1\n\n[server]  # portshift\noffset = 3  # portshift\nhostname = \"h\"\n");
@@ -361,7 +386,9 @@ START_TEST(plain_offset_applies)
     cli_result_free(&r);
     size_t len;
     char *now = toml_now(&f, &len);
-    ck_assert_str_eq(now, "[server]\noffset = 3\n");
+    char *at3 = with_redirect("[server]\noffset = 3\n");
+    ck_assert_str_eq(now, at3);
+    free(at3);
     free(now);
     fx_close(&f);
 }
