@@ -41,4 +41,10 @@ int ps__toml_offset(finder *f, const ps_rule *r, const ps_cfile *file);
 /* The site where the absent offset key goes, once every rule has run. */
 int ps__offset_insertion(finder *f);
 
+/* The -DportOffset sites of rt's start scripts (sites/start.c). */
+int ps__start_sites(finder *f, const ps_runtime *rt);
+/* Once the sites are sorted: out->config_offset, the start site that wins
+ * (and a rival of its rank), and out->offset from it. */
+void ps__start_choose(ps_sites *out);
+
 #endif

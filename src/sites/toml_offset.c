@@ -12,7 +12,6 @@
 #include "sites/finder.h"
 
 /* The largest offset (the CLI's bound): a port offset past the port range is no offset. */
-#define OFFSET_MAX 65535
 
 /* The table that holds (or would hold) `key`: the node of its table part, NULL when
  * that table does not exist; -1 when a part of it is not a plain table. */
@@ -62,10 +61,10 @@ int ps_sites_toml_offset(const ps_cfile *file, const char *key, const ps_toml_no
     if (n->type != PS_TOML_INTEGER)
         return ps_lines_error(&file->lines, err, file->path, at, "[%.*s] %s is %s, not an integer",
                               table_len, key, leaf, ps_toml_kind_name(n));
-    if (n->integer < 0 || n->integer > OFFSET_MAX)
+    if (n->integer < 0 || n->integer > PS_OFFSET_MAX)
         return ps_lines_error(&file->lines, err, file->path, at,
-                              "[%.*s] %s %lld is not an offset from 0 to %d", table_len, key, leaf,
-                              (long long)n->integer, OFFSET_MAX);
+                              "[%.*s] %s %lld is not an offset from 0 to %ld", table_len, key, leaf,
+                              (long long)n->integer, PS_OFFSET_MAX);
     *node = n;
     return 0;
 }
