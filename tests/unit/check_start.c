@@ -16,6 +16,8 @@
  *   --apply` resolves it (script and config moved together);
  * - a running server whose command line holds -DportOffset=4 while its
  *   files say 0: a `check` finding at its pid file, with both numbers;
+ * - an apply killed at any of its renames, script included, is finished by
+ *   `recover` to the bytes of a clean apply;
  * - a value no offset can have is refused with its path:line:col.
  *
  * Skips, saying so, when the corpus is absent.
@@ -33,6 +35,7 @@
 #include "../support/clitext.h"
 #include "../support/corpus.h"
 #include "../support/fakeproc.h"
+#include "../support/fixture.h"
 #include "../support/runner.h"
 #include "../support/tree.h"
 
@@ -380,6 +383,40 @@ START_TEST(running_server_at_another_offset)
 }
 END_TEST
 
+/*
+ * A script edit is part of the apply's record like any file of the home: an
+ * apply killed at each of its renames (the record's, then the files') is
+ * finished by `recover`, to the very bytes of an apply never interrupted.
+ */
+START_TEST(killed_apply_of_a_script_is_finished)
+{
+    static const char script[] = "#!/bin/sh\nexec java -DportOffset=2 Bootstrap \"$@\"\n";
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "clean");
+    fake_file(f.scratch, "clean/bin/wso2server.sh", script);
+    cli_result r = cli(&f, "apply --offset 3 clean");
+    expect_status(&r, 0, "the apply never interrupted");
+    ck_assert(strstr(r.err, "applied: 1 home, 2 files, 2 edits"));
+    cli_result_free(&r);
+    ck_assert(file_holds(in(&f, "clean/bin/wso2server.sh"), "-DportOffset=3 "));
+    for (int k = 2; k <= 3; k++) { /* the record is renamed first */
+        char what[64];
+        snprintf(what, sizeof what, "killed at rename %d", k);
+        fx_add(&f, "good", "am");
+        fake_file(f.scratch, "am/bin/wso2server.sh", script);
+        killed(&f, 0, k, "apply --offset 3 am");
+        ck_assert_msg(access(in(&f, "am/.portshift-journal"), F_OK) == 0, "%s: no record", what);
+        r = cli(&f, "recover am");
+        expect_status(&r, 0, what);
+        cli_result_free(&r);
+        expect_tree(&f, "clean", "am", what);
+        ck_assert_int_eq(tree_remove(in(&f, "am")), 0);
+    }
+    fx_close(&f);
+}
+END_TEST
+
 START_TEST(offset_out_of_range_refused)
 {
     char *dir = scratch_with(IS53, "home");
@@ -410,6 +447,7 @@ int main(void)
     tcase_add_test(tc, ei_profile_scripts);
     tcase_add_test(tc, clash_from_a_start_offset_found_and_resolved);
     tcase_add_test(tc, running_server_at_another_offset);
+    tcase_add_test(tc, killed_apply_of_a_script_is_finished);
     tcase_add_test(tc, offset_out_of_range_refused);
     suite_add_tcase(s, tc);
     return run_suite_status(s);
