@@ -80,16 +80,22 @@ static void push_place(place **arr, size_t *n, size_t *cap, const place *at, con
     *p = (place){at->root, at->root_dir, ps_xstrdup(sub)};
 }
 
+/* Counts `size` more bytes towards the home's limit. */
+static int charge_bytes(walker *w, size_t size)
+{
+    w->budget->bytes += size;
+    if (w->budget->bytes > PS_MAX_HOME_BYTES)
+        return ps_error_set(w->err, w->budget->home, 0, 0,
+                            "too much config: more than %zu MiB of config files",
+                            PS_MAX_HOME_BYTES >> 20);
+    return 0;
+}
+
 /* Takes a config file; `st` is NULL when it cannot be stat'ed (reading it reports why). */
 static int take_file(walker *w, const place *at, const struct stat *st)
 {
-    if (st) {
-        w->budget->bytes += (size_t)st->st_size;
-        if (w->budget->bytes > PS_MAX_HOME_BYTES)
-            return ps_error_set(w->err, w->budget->home, 0, 0,
-                                "too much config: more than %zu MiB of config files",
-                                PS_MAX_HOME_BYTES >> 20);
-    }
+    if (st && charge_bytes(w, (size_t)st->st_size) < 0)
+        return -1;
     push_place(&w->files, &w->nfiles, &w->fcap, at, at->sub);
     return 0;
 }
@@ -381,7 +387,8 @@ static int read_runtime(walker *w, ps_config *cfg)
     return 0;
 }
 
-/* The runtime's start scripts, read as they are: no walk, no rule names them. */
+/* The runtime's start scripts, read as they are: no walk, no rule names them.
+ * They count towards the home's limits like its config files. */
 static int read_scripts(walker *w, size_t r, ps_config *cfg)
 {
     char **rels;
@@ -398,10 +405,13 @@ static int read_scripts(walker *w, size_t r, ps_config *cfg)
             f->root = PS_ROOT_BIN;
             f->root_rel = ps_xstrdup(f->rel);
             f->is_script = 1;
-            rc = ps_file_read(f->path, &f->data, &f->len, w->err) < 0 ||
-                         ps_cfile_parse(f, w->err) < 0
-                     ? -1
-                     : 0;
+            if (++w->budget->entries > PS_MAX_HOME_ENTRIES)
+                rc = ps_error_set(w->err, w->budget->home, 0, 0,
+                                  "too many files: more than %d start scripts and config files",
+                                  PS_MAX_HOME_ENTRIES);
+            else if (ps_file_read(f->path, &f->data, &f->len, w->err) < 0 ||
+                     charge_bytes(w, f->len) < 0 || ps_cfile_parse(f, w->err) < 0)
+                rc = -1;
         } else {
             free(rels[i]);
         }
