@@ -430,6 +430,8 @@ static void running_offsets(builder *b, const char *proc)
     ps_check *c = b->c;
     for (size_t u = 0; u < c->nunits; u++) {
         const ps_unit *unit = &c->units[u];
+        if (unit->rt->carbon5)
+            continue; /* no offset: -DportOffset means nothing to it */
         char *dir = ps_path_join(unit->home->path, unit->rt->name);
         long pid, runs;
         if (ps_home_running(dir, &pid) && ps_process_offset(proc, pid, &runs) &&
