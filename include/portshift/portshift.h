@@ -224,7 +224,9 @@ typedef enum ps_finding_kind {
     PS_FINDING_LISTENING, /* an active listener's port is already bound on this host */
     PS_FINDING_STALE,     /* a stale self reference (DESIGN §1): `should` says its value */
     PS_FINDING_AMBIGUOUS, /* a reference that several homes of the call could own */
-    PS_FINDING_UNOWNED    /* a reference no runtime of the call listens on (a note) */
+    PS_FINDING_UNOWNED,   /* a reference no runtime of the call listens on (a note) */
+    PS_FINDING_START,     /* two start-time offsets of equal rank disagree (-DportOffset) */
+    PS_FINDING_RUNNING    /* a server runs at another offset than its files say */
 } ps_finding_kind;
 
 typedef struct ps_finding {

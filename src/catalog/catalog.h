@@ -30,7 +30,8 @@ typedef enum ps_shift {
 } ps_shift;
 
 /* Which folder of a runtime a rule's file glob is relative to. */
-typedef enum ps_root { PS_ROOT_CONF, PS_ROOT_DEPLOYMENT } ps_root;
+/* PS_ROOT_BIN: a runtime's start scripts (detect/scripts.h); no rule names them. */
+typedef enum ps_root { PS_ROOT_CONF, PS_ROOT_DEPLOYMENT, PS_ROOT_BIN } ps_root;
 
 typedef struct ps_strlist {
     char **items;

@@ -403,6 +403,65 @@ static void references(builder *b)
     ps_port_index_free(&ix);
 }
 
+/* Two start-time offsets of the rank that decides, saying different things. */
+static void start_rivals(builder *b)
+{
+    ps_check *c = b->c;
+    for (size_t u = 0; u < c->nunits; u++) {
+        const ps_sites *ss = c->units[u].sites;
+        const ps_site *won = ss->start_site, *rival = ss->start_rival;
+        if (!rival)
+            continue;
+        size_t k = (size_t)(won - ss->items), r = (size_t)(rival - ss->items);
+        draft *d = add(b, PS_FINDING_START, 0, u, k, won->value);
+        d->f.message = own(c, ps_xasprintf("-DportOffset=%ld here, -DportOffset=%ld at %s:%d:%d: "
+                                           "which one the server starts with depends on how it "
+                                           "is started",
+                                           won->value, rival->value, rival->file->path, rival->line,
+                                           rival->col));
+        party(d, site_party(c, u, k));
+        party(d, site_party(c, u, r));
+    }
+}
+
+/*
+ * A running server whose command line sets -DportOffset to another offset
+ * than its files: it listens where nothing here says (until it restarts),
+ * reported at its pid file. A runtime's pid file is in its own folder (the
+ * home's root for the main runtime).
+ */
+static void running_offsets(builder *b, const char *proc)
+{
+    ps_check *c = b->c;
+    for (size_t u = 0; u < c->nunits; u++) {
+        const ps_unit *unit = &c->units[u];
+        if (unit->rt->carbon5)
+            continue; /* no offset: -DportOffset means nothing to it */
+        char *dir = ps_path_join(unit->home->path, unit->rt->name);
+        long pid, runs;
+        if (ps_home_running(dir, &pid) && ps_process_offset(proc, pid, &runs) &&
+            runs != c->now->offset[u]) {
+            draft *d = add(b, PS_FINDING_RUNNING, 0, u, 0, runs);
+            d->order = -1; /* before the findings at the runtime's first site */
+            d->f.message = own(c, ps_xasprintf("the server (process %ld) runs at offset %ld "
+                                               "(-DportOffset on its command line), its files say "
+                                               "%ld",
+                                               pid, runs, c->now->offset[u]));
+            char *rel = ps_path_join(unit->rt->name, "wso2carbon.pid");
+            party(d, (ps_party){.home = unit->home->path,
+                                .runtime = unit->rt->name,
+                                .file = own(c, rel),
+                                .path = own(c, ps_path_join(unit->home->path, rel)),
+                                .line = 1,
+                                .col = 1,
+                                .what = "the running server's pid file",
+                                .port = runs,
+                                .pid = pid});
+        }
+        free(dir);
+    }
+}
+
 static int cmp_drafts(const void *a, const void *b)
 {
     const draft *x = a, *y = b;
@@ -447,6 +506,8 @@ int ps_check_make(ps_check **out, const ps_unit *units, size_t n, const char *pr
     if (proc && listening(&b, proc, err) < 0)
         goto fail;
     references(&b);
+    start_rivals(&b);
+    running_offsets(&b, proc ? proc : "/proc");
     ps_sort(b.drafts, b.count, sizeof *b.drafts, cmp_drafts);
     c->items = ps_xcalloc(b.count + 1, sizeof *c->items);
     for (size_t i = 0; i < b.count; i++) {

@@ -56,15 +56,18 @@ static const help helps[] = {
      "portshift apply --backup -o 1 /opt/wso2am-2.6.0"},
     {"ports", "portshift ports [-o N] [--format text|json|markdown] [--jobs N] HOME[=N]...",
      "Lists the listening ports of each runtime at the target (active or not, auto,\n"
-     "manual or fixed, and where each is configured).",
+     "manual or fixed, and where each is configured). A -DportOffset in a start script\n"
+     "under bin/ is the offset the runtime runs at.",
      "  -o, --offset N    show the ports at this offset instead of the current one\n"
      "      --json        the same as --format json\n"
      "      --format F    text (default), json (schemas/plan.schema.json) or markdown\n",
      "portshift ports --json wso2ei-6.6.0"},
     {"check", "portshift check [--listening] [--format text|json|markdown] [--jobs N] HOME...",
      "Judges the homes as they are: clashing listeners, ports already listening on this\n"
-     "host, stale self references and ambiguous ones. Exit 1 with findings; the output\n"
-     "names the command that repairs the stale references.",
+     "host, stale self references and ambiguous ones, start scripts whose -DportOffset\n"
+     "values disagree, a running server started at another offset than its files say.\n"
+     "Exit 1 with findings; the output names the command that repairs the stale\n"
+     "references.",
      "      --listening   also the ports bound on this host (/proc/net/tcp, tcp6)\n"
      "      --json        the same as --format json\n"
      "      --format F    text (default), json (schemas/check.schema.json) or markdown\n",

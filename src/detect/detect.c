@@ -302,8 +302,15 @@ static int server_files_check(ps_home *h, ps_error *err)
         free(dir);
         if (rc < 0)
             return -1;
+        char **scripts;
+        size_t n;
+        if (ps_start_scripts(&scripts, &n, h, r, err) < 0)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            free(scripts[i]);
+        free(scripts);
     }
-    return ps_scan_start_scripts(h->path, &h->warnings, err);
+    return 0;
 }
 
 int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *err)
@@ -393,7 +400,6 @@ void ps_home_free(ps_home *home)
         free(home->runtimes[i].version);
         free(home->runtimes[i].templates_rel);
     }
-    ps_diags_free(&home->warnings);
     free(home->runtimes);
     free(home->path);
     free(home);

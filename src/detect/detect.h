@@ -36,7 +36,6 @@ typedef struct ps_home {
     ps_mode mode;
     ps_runtime *runtimes;
     size_t nruntimes;
-    ps_diags warnings; /* what detection noticed: start scripts pinning -DportOffset */
 } ps_home;
 
 /* Recognises the home at `path`. A folder with neither carbon.xml nor

@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,4 +78,46 @@ int ps_home_running(const char *home, long *pid)
     if (pid)
         *pid = p;
     return 1;
+}
+
+int ps_process_offset(const char *proc, long pid, long *offset)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%ld/cmdline", proc, pid);
+    /* procfs files are regular and never block; a fake /proc in a test is
+     * opened the same careful way as anything else. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return 0;
+    char *buf = ps_xmalloc(PS_CMDLINE_MAX + 1);
+    size_t len = 0;
+    ssize_t r = 0;
+    while (len <= PS_CMDLINE_MAX &&
+           ((r = read(fd, buf + len, PS_CMDLINE_MAX + 1 - len)) > 0 || (r < 0 && errno == EINTR)))
+        if (r > 0)
+            len += (size_t)r;
+    close(fd);
+    int found = 0;
+    if (r == 0 && len <= PS_CMDLINE_MAX) {
+        static const char flag[] = "-DportOffset=";
+        /* NUL-separated arguments; the last may lack its NUL. */
+        for (size_t at = 0; at < len;) {
+            const char *arg = buf + at;
+            const char *nul = memchr(arg, '\0', len - at);
+            size_t n = nul ? (size_t)(nul - arg) : len - at;
+            size_t k = sizeof flag - 1;
+            if (n > k && n - k <= 5 && memcmp(arg, flag, k) == 0) {
+                long v = 0;
+                while (k < n && arg[k] >= '0' && arg[k] <= '9')
+                    v = v * 10 + (arg[k++] - '0');
+                if (k == n) {
+                    *offset = v;
+                    found = 1;
+                }
+            }
+            at += n + 1;
+        }
+    }
+    free(buf);
+    return found;
 }

@@ -25,4 +25,17 @@ int ps_home_running(const char *home, long *pid);
  */
 int ps_pid_file_check(const char *dir, ps_error *err);
 
+/* What a server's command line may hold: a java command line with its
+ * classpath is tens of KiB; more than this is not read. */
+#define PS_CMDLINE_MAX ((size_t)1 << 20)
+
+/*
+ * The -DportOffset=N the command line of process `pid` holds (read from
+ * `proc`/PID/cmdline, "/proc" on a live system), wherever it stands; the
+ * last one, as the JVM takes the last. 1 and *offset when there is one, 0
+ * when none, or when the command line cannot be read or is longer than
+ * PS_CMDLINE_MAX: then nothing is known of it.
+ */
+int ps_process_offset(const char *proc, long pid, long *offset);
+
 #endif

@@ -1,15 +1,12 @@
 #include "detect/scripts.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
-#include "base/strbuf.h"
 #include "base/path.h"
-#include "parse/file.h"
+#include "base/strbuf.h"
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -22,77 +19,93 @@ static int has_suffix(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* A shell '#' line, or a batch REM / :: line. */
-static int comment_line(const char *p, const char *end)
+/* The name a script has without its .sh or .bat; NULL when it is neither. */
+static char *script_stem(const char *name)
 {
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '@'))
-        p++;
-    if (p < end && *p == '#')
-        return 1;
-    if (end - p >= 2 && p[0] == ':' && p[1] == ':')
-        return 1;
-    return end - p >= 3 && strncasecmp(p, "rem", 3) == 0 &&
-           (end - p == 3 || isspace((unsigned char)p[3]));
+    size_t n = strlen(name);
+    if (has_suffix(name, ".sh") && n > 3)
+        return ps_xstrndup(name, n - 3);
+    if (has_suffix(name, ".bat") && n > 4)
+        return ps_xstrndup(name, n - 4);
+    return NULL;
 }
 
-static int scan_script(const char *path, ps_diags *warnings, ps_error *err)
+/* The profile an EI runtime's folder names ("wso2/broker" -> "broker"). */
+static const char *profile_of(const ps_runtime *rt)
 {
-    char *data;
-    size_t len;
-    struct stat st;
-    /* A name that leads nowhere or to a folder is no script; a FIFO or a
-     * device named like one is refused, never opened (ps_file_read). */
-    if (stat(path, &st) < 0 || S_ISDIR(st.st_mode))
-        return 0;
-    if (ps_file_read(path, &data, &len, err) < 0)
-        return -1;
-    static const char flag[] = "-DportOffset=";
-    int line = 1;
-    for (size_t pos = 0; pos < len; line++) {
-        const char *nl = memchr(data + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - data) : len;
-        if (!comment_line(data + pos, data + end)) {
-            for (size_t i = pos; i + sizeof flag - 1 < end; i++) {
-                if (memcmp(data + i, flag, sizeof flag - 1) != 0)
-                    continue;
-                const char *v = data + i + sizeof flag - 1;
-                if (!isdigit((unsigned char)*v))
-                    continue; /* -DportOffset=$OFFSET: passed in, not hard-coded */
-                ps_diag_add(warnings, path, line, (int)(i - pos + 1),
-                            "start script sets -DportOffset=%ld, which overrides the offset in "
-                            "the config files at runtime",
-                            strtol(v, NULL, 10));
-            }
-        }
-        pos = end + 1;
-    }
-    free(data);
-    return 0;
+    const char *slash = strrchr(rt->name, '/');
+    return slash ? slash + 1 : rt->name;
 }
 
-int ps_scan_start_scripts(const char *home, ps_diags *warnings, ps_error *err)
+/* 1 when the script stem `stem` in the home's bin/ starts runtime r. */
+static int starts(const ps_home *home, size_t r, const char *stem)
 {
+    if (*home->runtimes[r].name)
+        return strcmp(stem, profile_of(&home->runtimes[r])) == 0;
+    for (size_t k = 0; k < home->nruntimes; k++)
+        if (*home->runtimes[k].name && strcmp(stem, profile_of(&home->runtimes[k])) == 0)
+            return 0;
+    return 1;
+}
+
+/* Adds the scripts of folder `dir_rel` (relative to the home): all of them,
+ * or only those that start runtime r. */
+static int add_folder(char ***rels, size_t *n, size_t *cap, const ps_home *home, size_t r,
+                      const char *dir_rel, int all, ps_error *err)
+{
+    char *dir = ps_path_join(home->path, dir_rel);
+    DIR *d = opendir(dir);
     int rc = 0;
-    char *bin = ps_path_join(home, "bin");
-    DIR *d = opendir(bin);
-    if (d) {
-        char **names = NULL;
-        size_t n = 0, cap = 0;
-        for (struct dirent *de; (de = readdir(d));)
-            if (has_suffix(de->d_name, ".sh") || has_suffix(de->d_name, ".bat"))
-                *PS_PUSH(names, n, cap) = ps_xstrdup(de->d_name);
-        closedir(d);
-        /* In name order: the first bad script named is the one reported. */
-        ps_sort(names, n, sizeof *names, cmp_names);
-        for (size_t i = 0; i < n; i++) {
-            char *path = ps_path_join(bin, names[i]);
-            if (rc == 0)
-                rc = scan_script(path, warnings, err);
-            free(path);
-            free(names[i]);
-        }
-        free(names);
+    if (!d) {
+        free(dir);
+        return 0;
     }
-    free(bin);
+    size_t first = *n;
+    for (struct dirent *de; (de = readdir(d));) {
+        char *stem = script_stem(de->d_name);
+        if (stem && (all || starts(home, r, stem)))
+            *PS_PUSH(*rels, *n, *cap) = ps_path_join(dir_rel, de->d_name);
+        free(stem);
+    }
+    closedir(d);
+    /* In name order: the first bad script named is the one reported. */
+    ps_sort(*rels + first, *n - first, sizeof **rels, cmp_names);
+    size_t kept = first;
+    for (size_t i = first; i < *n; i++) {
+        char *path = ps_path_join(home->path, (*rels)[i]);
+        struct stat st;
+        /* stat follows a link, as a shell running the script would. */
+        int skip = stat(path, &st) < 0 || S_ISDIR(st.st_mode);
+        if (!skip && !S_ISREG(st.st_mode) && rc == 0)
+            rc = ps_error_set(err, path, 0, 0, "not a regular file");
+        free(path);
+        if (skip || rc < 0)
+            free((*rels)[i]);
+        else
+            (*rels)[kept++] = (*rels)[i];
+    }
+    *n = kept;
+    free(dir);
+    return rc;
+}
+
+int ps_start_scripts(char ***rels, size_t *n, const ps_home *home, size_t r, ps_error *err)
+{
+    size_t cap = 0;
+    *rels = NULL;
+    *n = 0;
+    int rc = add_folder(rels, n, &cap, home, r, "bin", 0, err);
+    if (rc == 0 && *home->runtimes[r].name) {
+        char *own = ps_path_join(home->runtimes[r].name, "bin");
+        rc = add_folder(rels, n, &cap, home, r, own, 1, err);
+        free(own);
+    }
+    if (rc < 0) {
+        for (size_t i = 0; i < *n; i++)
+            free((*rels)[i]);
+        free(*rels);
+        *rels = NULL;
+        *n = 0;
+    }
     return rc;
 }

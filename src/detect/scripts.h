@@ -1,17 +1,26 @@
 /*
- * Start scripts that hard-code -DportOffset. The system property overrides
- * both carbon.xml and deployment.toml at runtime (CarbonBaseActivator), so an
- * offset portshift sets would silently not apply.
+ * The start scripts of a home's runtimes. The system property -DportOffset
+ * overrides both carbon.xml and deployment.toml at runtime
+ * (CarbonBaseActivator), so a script that sets it is where the runtime's
+ * offset is really decided: the loader reads these files, the sites stage
+ * finds the settings in them.
  */
 #ifndef PS_DETECT_SCRIPTS_H
 #define PS_DETECT_SCRIPTS_H
 
-#include "base/error.h"
+#include <stddef.h>
 
-/* Adds one warning, at path:line:col, per -DportOffset=N found in an
- * uncommented line of the home's bin/ scripts (.sh, .bat). -1 when one of
- * them cannot be read, or is a FIFO, a device or a socket (not a regular
- * file): never opened, so never waited on. */
-int ps_scan_start_scripts(const char *home, ps_diags *warnings, ps_error *err);
+#include "detect/detect.h"
+
+/*
+ * The start scripts (.sh, .bat) of runtime `r` of `home`, relative to the
+ * home, in name order, in *rels (caller frees each and the array): for the
+ * main runtime those of bin/, except the ones named after an EI profile
+ * (bin/broker.sh starts wso2/broker); for a profile, bin/<profile>.sh|.bat
+ * and those of its own bin/ (wso2/broker/bin). A folder or a dangling link
+ * named like a script is none. -1 with "not a regular file" for a FIFO, a
+ * device or a socket named like one: it is never opened, so never waited on.
+ */
+int ps_start_scripts(char ***rels, size_t *n, const ps_home *home, size_t r, ps_error *err);
 
 #endif

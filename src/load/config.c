@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "base/keyset.h"
 #include "base/strbuf.h"
+#include "detect/scripts.h"
 
 static int has_suffix(const char *s, const char *suffix)
 {
@@ -85,16 +86,22 @@ static void push_place(place **arr, size_t *n, size_t *cap, const place *at, con
     *p = (place){at->root, at->root_dir, ps_xstrdup(sub)};
 }
 
+/* Counts `size` more bytes towards the home's limit. */
+static int charge_bytes(walker *w, size_t size)
+{
+    w->budget->bytes += size;
+    if (w->budget->bytes > PS_MAX_HOME_BYTES)
+        return ps_error_set(w->err, w->budget->home, 0, 0,
+                            "too much config: more than %zu MiB of config files",
+                            PS_MAX_HOME_BYTES >> 20);
+    return 0;
+}
+
 /* Takes a config file; `st` is NULL when it cannot be stat'ed (reading it reports why). */
 static int take_file(walker *w, const place *at, const struct stat *st)
 {
-    if (st) {
-        w->budget->bytes += (size_t)st->st_size;
-        if (w->budget->bytes > PS_MAX_HOME_BYTES)
-            return ps_error_set(w->err, w->budget->home, 0, 0,
-                                "too much config: more than %zu MiB of config files",
-                                PS_MAX_HOME_BYTES >> 20);
-    }
+    if (st && charge_bytes(w, (size_t)st->st_size) < 0)
+        return -1;
     push_place(&w->files, &w->nfiles, &w->fcap, at, at->sub);
     return 0;
 }
@@ -347,7 +354,9 @@ int ps_cfile_parse(ps_cfile *f, ps_error *err)
 {
     release_parsed(f);
     ps_lines_build(&f->lines, f->data, f->len);
-    f->is_xml = has_suffix(f->rel, ".xml");
+    f->is_xml = !f->is_script && has_suffix(f->rel, ".xml");
+    if (f->is_script)
+        return 0; /* any bytes: only its lines are read (sites/start.c) */
     if (f->is_xml)
         return ps_xmldoc_screen(f->data, f->len) ? ps_cfile_xml(f, PS_XML_CHECKED, err) : 0;
     if (f->is_toml)
@@ -381,8 +390,40 @@ static int read_runtime(walker *w, ps_config *cfg)
         if (ps_file_read(f->path, &f->data, &f->len, w->err) < 0 || ps_cfile_parse(f, w->err) < 0)
             return -1;
     }
-    ps_sort(cfg->files, cfg->nfiles, sizeof *cfg->files, cmp_files);
     return 0;
+}
+
+/* The runtime's start scripts, read as they are: no walk, no rule names them.
+ * They count towards the home's limits like its config files. */
+static int read_scripts(walker *w, size_t r, ps_config *cfg)
+{
+    char **rels;
+    size_t n, cap = cfg->nfiles;
+    if (ps_start_scripts(&rels, &n, w->owner, r, w->err) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rc == 0) {
+            ps_cfile *f = PS_PUSH(cfg->files, cfg->nfiles, cap);
+            memset(f, 0, sizeof *f);
+            f->rel = rels[i];
+            f->path = ps_path_join(w->home, f->rel);
+            f->root = PS_ROOT_BIN;
+            f->root_rel = ps_xstrdup(f->rel);
+            f->is_script = 1;
+            if (++w->budget->entries > PS_MAX_HOME_ENTRIES)
+                rc = ps_error_set(w->err, w->budget->home, 0, 0,
+                                  "too many files: more than %d start scripts and config files",
+                                  PS_MAX_HOME_ENTRIES);
+            else if (ps_file_read(f->path, &f->data, &f->len, w->err) < 0 ||
+                     charge_bytes(w, f->len) < 0 || ps_cfile_parse(f, w->err) < 0)
+                rc = -1;
+        } else {
+            free(rels[i]);
+        }
+    }
+    free(rels);
+    return rc;
 }
 
 int ps_config_load_home(ps_config *cfgs, const ps_home *home, ps_error *err)
@@ -400,6 +441,10 @@ int ps_config_load_home(ps_config *cfgs, const ps_home *home, ps_error *err)
         rc = walk_runtime(&ws[k]);
     for (size_t k = 0; k < home->nruntimes && rc == 0; k++)
         rc = read_runtime(&ws[k], &cfgs[k]);
+    for (size_t k = 0; k < home->nruntimes && rc == 0; k++) {
+        rc = read_scripts(&ws[k], k, &cfgs[k]);
+        ps_sort(cfgs[k].files, cfgs[k].nfiles, sizeof *cfgs[k].files, cmp_files);
+    }
     for (size_t k = 0; k < home->nruntimes; k++) {
         walker_free(&ws[k]);
         if (rc < 0)
@@ -444,6 +489,7 @@ ps_cfile ps_cfile_twin(const ps_cfile *f)
                       .root = f->root,
                       .root_rel = f->root_rel,
                       .is_toml = f->is_toml,
+                      .is_script = f->is_script,
                       .generated = f->generated};
 }
 

@@ -2,7 +2,8 @@
  * The config files of one runtime, read and parsed: every .xml and
  * .properties file under its config folder and under the deployment
  * folder's synapse-configs, since a literal local reference can sit in any
- * of them, and deployment.toml in toml mode.
+ * of them, deployment.toml in toml mode, and its start scripts (a
+ * -DportOffset there is the offset it runs at).
  *
  * An XML file is read only as far as it must be (ps_cfile_xml): most hold no
  * port site at all (a home of API Manager 2.6 reads 47, of which about 12
@@ -39,6 +40,9 @@ typedef struct ps_cfile {
     ps_props props; /* .properties files */
     ps_toml toml;   /* deployment.toml */
     int is_toml;
+    /* A start script (PS_ROOT_BIN): plain text, read only for the
+     * -DportOffset settings in it (sites/start.h). */
+    int is_script;
     /* Rendered from deployment.toml at startup: read for its listeners, never
      * edited (the config mapper would revert the edit). */
     int generated;

@@ -18,6 +18,16 @@ static const char *version_qualifier(const ps_sites *sites)
     return sites->version_at_least ? " or later" : "";
 }
 
+/* Where a runtime's offset comes from when a start script sets it. */
+static void start_source(ps_strbuf *out, const ps_sites *ss)
+{
+    const ps_site *s = ss->start_site;
+    if (!s)
+        return;
+    ps_strbuf_printf(out, " (-DportOffset at %s:%d:%d; the config says %ld)", s->file->path,
+                     s->line, s->col, ss->config_offset);
+}
+
 static void unit_header(ps_strbuf *out, const ps_plan *p, size_t u)
 {
     const ps_unit *unit = &p->units[u];
@@ -25,6 +35,7 @@ static void unit_header(ps_strbuf *out, const ps_plan *p, size_t u)
                      *unit->rt->name ? " runtime " : "", unit->rt->name, unit->rt->product->name,
                      *unit->sites->version ? " " : "", unit->sites->version,
                      version_qualifier(unit->sites), mode_label(unit->rt), p->offset[u]);
+    start_source(out, unit->sites);
     if (p->target[u] != p->offset[u])
         ps_strbuf_printf(out, " -> %ld", p->target[u]);
     ps_strbuf_puts(out, "\n");
@@ -84,6 +95,14 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
                     ps_strbuf_printf(out, "offset %ld -> %ld\n", s->value, d->next);
                 else
                     ps_strbuf_printf(out, "offset %ld, unchanged\n", s->value);
+                break;
+            case PS_SITE_START:
+                ps_strbuf_printf(out, "start-time offset -DportOffset=%ld%s", s->value,
+                                 s->rank == PS_START_ENV ? " (environment)" : "");
+                if (d->action == PS_ACT_SET)
+                    ps_strbuf_printf(out, " -> %ld\n", d->next);
+                else
+                    ps_strbuf_puts(out, ", unchanged\n");
                 break;
             case PS_SITE_LISTENER:
                 ps_strbuf_printf(out, "listener %ld, %s, %s%s: ", s->value, s->what,
@@ -150,10 +169,13 @@ void ps_report_ports_text(ps_strbuf *out, const ps_plan *p)
 {
     for (size_t u = 0; u < p->nunits; u++) {
         const ps_unit *unit = &p->units[u];
-        ps_strbuf_printf(out, "%s%s%s (%s%s%s%s): offset %ld\n", unit->home->path,
+        ps_strbuf_printf(out, "%s%s%s (%s%s%s%s): offset %ld", unit->home->path,
                          *unit->rt->name ? " runtime " : "", unit->rt->name,
                          unit->rt->product->name, *unit->sites->version ? " " : "",
                          unit->sites->version, version_qualifier(unit->sites), p->target[u]);
+        if (p->target[u] == p->offset[u])
+            start_source(out, unit->sites);
+        ps_strbuf_puts(out, "\n");
         const ps_sites *ss = unit->sites;
         for (size_t i = 0; i < ss->count; i++) {
             const ps_site *s = &ss->items[i];
@@ -217,6 +239,8 @@ static const char *edit_kind(const ps_plan *p, const ps_edit *e)
     const ps_site *s = &p->units[e->unit].sites->items[e->site];
     if (s->kind == PS_SITE_OFFSET)
         return "offset";
+    if (s->kind == PS_SITE_START)
+        return "start";
     if (s->kind == PS_SITE_LISTENER)
         return s->shift == PS_SHIFT_FIXED ? "rewrite" : "listener";
     return p->decisions[e->unit][e->site].stale ? "repair" : "reference";
@@ -242,13 +266,31 @@ static void json_edits(ps_strbuf *b, const ps_plan *p, int with_kind)
     }
 }
 
+/* "start_offset": the -DportOffset a start script sets (null: none), and
+ * "start_from": where, path:line:col. */
+static void json_start(ps_strbuf *b, const ps_sites *ss)
+{
+    const ps_site *s = ss->start_site;
+    if (!s) {
+        ps_strbuf_puts(b, ",\"start_offset\":null,\"start_from\":null");
+        return;
+    }
+    ps_strbuf_printf(b, ",\"start_offset\":%ld,\"start_from\":", s->value);
+    char *at = ps_xasprintf("%s:%d:%d", s->file->path, s->line, s->col);
+    ps_json_string(b, at);
+    free(at);
+}
+
 void ps_report_json(ps_strbuf *b, const ps_plan *p, int with_edits)
 {
     ps_strbuf_printf(b, "{\"format\":%d,\"installs\":[", PS_JSON_FORMAT);
     for (size_t u = 0; u < p->nunits; u++) {
         json_install(b, &p->units[u], u == 0);
-        ps_strbuf_printf(b, ",\"offset\":%ld,\"current_offset\":%ld,\"ports\":", p->target[u],
-                         p->offset[u]);
+        const ps_sites *ss = p->units[u].sites;
+        ps_strbuf_printf(b, ",\"offset\":%ld,\"current_offset\":%ld,\"config_offset\":%ld",
+                         p->target[u], p->offset[u], ps_sites_config_offset(ss));
+        json_start(b, ss);
+        ps_strbuf_puts(b, ",\"ports\":");
         json_ports(b, p, u);
         ps_strbuf_puts(b, "}");
     }
@@ -298,6 +340,10 @@ const char *ps__finding_kind(const ps_finding *f)
         return "stale";
     case PS_FINDING_AMBIGUOUS:
         return "ambiguous";
+    case PS_FINDING_START:
+        return "start";
+    case PS_FINDING_RUNNING:
+        return "running";
     case PS_FINDING_UNOWNED:
         break;
     }
@@ -398,7 +444,8 @@ static void json_findings(ps_strbuf *b, const ps_check *c, int notes)
         const ps_finding *f = &c->items[i];
         if (f->note != notes)
             continue;
-        static const char *const kinds[] = {"clash", "listening", "stale", "ambiguous", "unowned"};
+        static const char *const kinds[] = {"clash",   "listening", "stale",  "ambiguous",
+                                            "unowned", "start",     "running"};
         ps_strbuf_printf(b, "%s{\"kind\":\"%s\",\"port\":%ld,\"should\":", first ? "" : ",",
                          kinds[f->kind], f->port);
         json_long_or_null(b, f->should, f->should >= 0);

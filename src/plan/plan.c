@@ -225,7 +225,9 @@ static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
         d->action = PS_ACT_KEEP;
         if (s->kind == PS_SITE_OFFSET && s->file->generated)
             continue; /* the generated carbon.xml: the next start renders it from the toml */
-        if (s->kind == PS_SITE_OFFSET) {
+        /* A start script's -DportOffset is set with the config's, so the two
+         * never disagree after an apply (DESIGN §2.3). */
+        if (s->kind == PS_SITE_OFFSET || s->kind == PS_SITE_START) {
             d->next = p->target[u];
             d->action = d->next == s->value ? PS_ACT_KEEP : PS_ACT_SET;
             continue;
@@ -293,10 +295,6 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
             free(carbon);
             goto fail;
         }
-        if (!*unit->rt->name) /* once per home: its main runtime comes first */
-            for (size_t k = 0; k < unit->home->warnings.count; k++)
-                *PS_PUSH(p->warnings.items, p->warnings.count, p->warnings.cap) =
-                    unit->home->warnings.items[k];
         if (!*unit->sites->version)
             ps_diag_add(&p->warnings, unit->home->path, 0, 0,
                         "%s version unknown: version-specific rules skipped",
@@ -304,11 +302,11 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
         if (plan_unit_listeners(p, u, err) < 0)
             goto fail;
         const ps_site *gen = unit->sites->generated_offset_site;
-        if (gen && gen->value != p->offset[u])
+        if (gen && gen->value != ps_sites_config_offset(unit->sites))
             ps_diag_add(&p->warnings, gen->file->path, gen->line, gen->col,
                         "generated <Offset> is %ld, deployment.toml says %ld; the next start "
                         "renders it again",
-                        gen->value, p->offset[u]);
+                        gen->value, ps_sites_config_offset(unit->sites));
     }
     size_t cap = 0;
     /* Every listener of the call by its port now: a reference's candidate
@@ -324,6 +322,13 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
                 resolve_reference(p, &ix, choice, u, i);
             if (p->decisions[u][i].action == PS_ACT_SET)
                 add_edit(p, &cap, u, i, p->decisions[u][i].next);
+            if (p->decisions[u][i].action == PS_ACT_SET && ss->items[i].kind == PS_SITE_START)
+                ps_diag_add(
+                    &p->warnings, ss->items[i].file->path, ss->items[i].line, ss->items[i].col,
+                    "a product update that replaces %.*s reverts this edit of "
+                    "-DportOffset",
+                    (int)(strrchr(ss->items[i].file->rel, '/') - ss->items[i].file->rel + 1),
+                    ss->items[i].file->rel);
         }
     }
     ps_port_index_free(&ix);
@@ -370,6 +375,9 @@ char *ps_plan_why(const ps_plan *p, const ps_edit *e)
                             e->old_value, e->new_value);
     if (s->kind == PS_SITE_OFFSET)
         return ps_xasprintf("port offset %ld -> %ld", e->old_value, e->new_value);
+    if (s->kind == PS_SITE_START)
+        return ps_xasprintf("start-time offset -DportOffset %ld -> %ld, set with the config's",
+                            e->old_value, e->new_value);
     if (s->kind == PS_SITE_LISTENER && s->shift == PS_SHIFT_FIXED)
         return ps_xasprintf("%s: a fixed port, moved so that no two homes open it (batch)",
                             s->what);

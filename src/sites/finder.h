@@ -51,4 +51,10 @@ int ps__offset_insertion(finder *f);
  * `generated` is NULL for a config-only node, which lacks the file. */
 int ps__toml_key(finder *f, const ps_rule *r, const ps_cfile *generated, ps_span span);
 
+/* The -DportOffset sites of rt's start scripts (sites/start.c). */
+int ps__start_sites(finder *f, const ps_runtime *rt);
+/* Once the sites are sorted: out->config_offset, the start site that wins
+ * (and a rival of its rank), and out->offset from it. */
+void ps__start_choose(ps_sites *out);
+
 #endif

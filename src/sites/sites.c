@@ -431,6 +431,8 @@ static void scan_range(finder *f, const ps_cfile *file, const roles *r, ps_span 
 
 static int scan_file(finder *f, ps_cfile *file, const roles *r)
 {
+    if (file->is_script)
+        return 0; /* a script's ports are the shell's business; its offset is read apart */
     if (file->is_xml) {
         /* Most files hold no reference: their bytes alone say so, unlexed. */
         if (!file->xml && !ps_refscan_maybe(file->data, file->len, f->out->hostnames.items,
@@ -698,6 +700,8 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps
         if (rt->mode == PS_MODE_TOML)
             rc = ps__offset_insertion(&f);
     }
+    if (rc == 0)
+        rc = ps__start_sites(&f, rt);
     if (rc == 0) {
         roles *r = roles_build(&f);
         for (size_t i = 0; i < cfg->nfiles && rc == 0; i++)
@@ -724,6 +728,7 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps
         else
             out->offset_site = (int)i;
     }
+    ps__start_choose(out);
     return 0;
 }
 

@@ -19,8 +19,15 @@ typedef enum ps_site_kind {
     PS_SITE_OFFSET,
     PS_SITE_LISTENER,
     PS_SITE_REFERENCE,
-    PS_SITE_PLACEHOLDER
+    PS_SITE_PLACEHOLDER,
+    PS_SITE_START /* -DportOffset=N in a start script: the offset the runtime starts at */
 } ps_site_kind;
+
+/* How a start-time offset is given; the higher rank wins (DESIGN §1). */
+enum {
+    PS_START_ENV = 1, /* in an environment assignment: JAVA_OPTS="... -DportOffset=2" */
+    PS_START_ARG = 2  /* an argument of the server's command line */
+};
 
 /*
  * The comment that marks each line portshift adds to a deployment.toml: a
@@ -63,6 +70,7 @@ typedef struct ps_site {
     const char *key;      /* a deployment.toml key portshift sets: the catalog's key,
                            * "server.offset", "transport.http.properties.redirectPort" */
     size_t key_from;      /* PS_INSERT_DOTTED: the line writes key + key_from */
+    int rank;             /* start: PS_START_ENV or PS_START_ARG */
     long absent;          /* a key other than the offset: the port the product renders
                            * without it (default.json) */
     ps_span undo;         /* a deployment.toml key line portshift added (marked
@@ -75,7 +83,12 @@ typedef struct ps_sites {
     ps_site *items;
     size_t count;
     int offset_site; /* index of the offset setting, -1 when the runtime has none */
-    long offset;     /* the current offset (the product's default when not set) */
+    long offset;     /* the offset it runs at: the start-time offset, else the config's */
+    /* The start-time offset (PS_SITE_START) that wins: the first of the
+     * highest rank; NULL when no script sets one. start_rival: the first of
+     * that rank that says otherwise (a finding of check), else NULL. */
+    const ps_site *start_site, *start_rival;
+    long config_offset; /* with a start_site: what the config says (ps_sites_config_offset) */
     /* toml mode: the <Offset> of the generated carbon.xml, -1 when there is none;
      * it should agree with deployment.toml until the next start re-renders it. */
     long generated_offset;
@@ -118,7 +131,14 @@ void ps_sites_settle(ps_sites *sites, ps_config *cfg);
  * PS_TOML_MARK, in the file's line-ending style. Caller frees. */
 char *ps_site_text(const ps_site *site, long value);
 
+/* What carbon.xml or deployment.toml says (the product's default when not set). */
+static inline long ps_sites_config_offset(const ps_sites *sites)
+{
+    return sites->start_site ? sites->config_offset : sites->offset;
+}
+
 /* Ports and offsets have at most 5 digits (65535). */
+#define PS_OFFSET_MAX 65535L
 #define PS_PORT_DIGITS 5
 
 /*

@@ -17,9 +17,8 @@
 #include "sites/finder.h"
 #include "sites/refscan.h"
 
-/* The largest port, and offset (the CLI's bound): an offset past the port range is no offset. */
+/* The largest port. */
 #define PORT_MAX 65535
-#define OFFSET_MAX PORT_MAX
 
 /* The table that holds (or would hold) `key`: the node of its table part, NULL
  * when that table does not exist. 1 with *bad when a part of it is not a
@@ -83,10 +82,10 @@ int ps_sites_toml_offset(const ps_cfile *file, const char *key, const ps_toml_no
     if (n->type != PS_TOML_INTEGER)
         return ps_lines_error(&file->lines, err, file->path, at, "[%.*s] %s is %s, not an integer",
                               table_len, key, leaf, ps_toml_kind_name(n));
-    if (n->integer < 0 || n->integer > OFFSET_MAX)
+    if (n->integer < 0 || n->integer > PS_OFFSET_MAX)
         return ps_lines_error(&file->lines, err, file->path, at,
-                              "[%.*s] %s %lld is not an offset from 0 to %d", table_len, key, leaf,
-                              (long long)n->integer, OFFSET_MAX);
+                              "[%.*s] %s %lld is not an offset from 0 to %ld", table_len, key, leaf,
+                              (long long)n->integer, PS_OFFSET_MAX);
     *node = n;
     return 0;
 }

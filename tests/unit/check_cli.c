@@ -2,7 +2,7 @@
  * The CLI on the project's own homes (examples/ and tests/fixtures/cli/),
  * each copied to a scratch folder: the quick start's diff, a diff that patch
  * and git take, a reference that follows another home of the same call, the
- * warning for a start script that pins -DportOffset, and the JSON plan.
+ * offset a start script sets with -DportOffset, and the JSON plan.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -151,7 +151,10 @@ START_TEST(reference_follows_the_home_that_owns_it)
 }
 END_TEST
 
-START_TEST(start_script_pinning_the_offset_is_reported)
+/* A start script's -DportOffset is the offset the server runs at (it beats
+ * carbon.xml): diff sets it with the config's, leaving a comment and a value
+ * passed in ($OFFSET) alone, and says a product update of bin/ reverts it. */
+START_TEST(start_script_offset_is_set_with_the_config)
 {
     scratch s = {0};
     with(&s, "examples/apim-2.6-home", "home");
@@ -166,11 +169,19 @@ START_TEST(start_script_pinning_the_offset_is_reported)
           "    -Dcarbon.home=\"$CARBON_HOME\" -DportOffset=2 org.wso2.carbon.bootstrap.Bootstrap\n",
           f);
     fclose(f);
-    cli_result r = run(&s, "diff -q --offset 1 home"); /* -q: the warning alone */
+    cli_result r = run(&s, "diff --offset 1 home");
     ck_assert_int_eq(r.status, 1);
-    ck_assert_str_eq(r.err, "portshift: home/bin/wso2server.sh:4:34: warning: start script sets "
-                            "-DportOffset=2, which overrides the offset in the config files at "
-                            "runtime\n");
+    char *got = changes(r.out);
+    ck_assert_str_eq(got, "-    -Dcarbon.home=\"$CARBON_HOME\" -DportOffset=2 "
+                          "org.wso2.carbon.bootstrap.Bootstrap\n"
+                          "+    -Dcarbon.home=\"$CARBON_HOME\" -DportOffset=1 "
+                          "org.wso2.carbon.bootstrap.Bootstrap\n"
+                          "-        <Offset>0</Offset>\n"
+                          "+        <Offset>1</Offset>\n");
+    free(got);
+    ck_assert_str_eq(r.err, "portshift: home/bin/wso2server.sh:4:47: warning: a product update "
+                            "that replaces bin/ reverts this edit of -DportOffset\n"
+                            "portshift: diff: 1 home, 2 files, 2 edits\n");
     cli_result_free(&r);
     done(&s);
 }
@@ -185,7 +196,8 @@ START_TEST(plan_json_lists_installs_edits_and_ports)
     const char *head = "{\"format\":1,\"installs\":[{\"home\":\"home\",\"runtime\":\"\","
                        "\"product\":\"apim\","
                        "\"version\":\"2.6.0\",\"mode\":\"xml\",\"offset\":2,"
-                       "\"current_offset\":0,\"ports\":[";
+                       "\"current_offset\":0,\"config_offset\":0,\"start_offset\":null,"
+                       "\"start_from\":null,\"ports\":[";
     ck_assert(strncmp(r.out, head, strlen(head)) == 0);
     ck_assert(strstr(r.out,
                      "{\"port\":9445,\"base\":9443,\"shift\":\"auto\",\"active\":true,"
@@ -352,7 +364,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, quick_start_diff_shows_the_manual_exceptions);
     tcase_add_test(tc, reference_follows_the_home_that_owns_it);
-    tcase_add_test(tc, start_script_pinning_the_offset_is_reported);
+    tcase_add_test(tc, start_script_offset_is_set_with_the_config);
     tcase_add_test(tc, plan_json_lists_installs_edits_and_ports);
     tcase_add_test(tc, toml_key_inserted_in_the_files_style);
     tcase_add_test(tc, manual_port_in_a_generated_file_is_not_edited);

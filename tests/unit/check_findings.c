@@ -6,7 +6,9 @@
  * unowned references, their order; and ports already listening on this
  * host, read from a folder laid out like /proc: a socket of another process
  * is a finding naming that process, the home's own server's socket is
- * none, and a running server whose sockets cannot be read makes a note.
+ * none, and a running server whose sockets cannot be read makes a note;
+ * and a running server whose command line (a fake /proc/PID/cmdline) sets
+ * another -DportOffset than its files say, reported at its pid file.
  */
 #include "check/check.h"
 
@@ -22,6 +24,7 @@
 #include "../support/synth.h"
 #include "../support/tree.h"
 #include "check/bound.h"
+#include "detect/running.h"
 
 static ps_check *judge(synth *s, const char *proc)
 {
@@ -354,6 +357,112 @@ START_TEST(ports_listening_on_this_host)
 }
 END_TEST
 
+/* ---- a running server's command line ---- */
+
+/* clang-format off */
+static const struct cmdline_case {
+    const char *label;
+    const char *bytes; /* NUL-separated, as /proc/PID/cmdline; NULL: no such file */
+    size_t len;
+    long files;   /* the offset the runtime's files say */
+    long running; /* the finding's offset, -1: none */
+} cmdline_cases[] = {
+#define B(s) s, sizeof(s) - 1
+    {"another offset", B("java\0-Xmx1g\0-DportOffset=4\0org.wso2.carbon.bootstrap.Bootstrap\0"), 0, 4},
+    {"the files' offset", B("java\0-DportOffset=4\0"), 4, -1},
+    {"the last one counts, as for the JVM", B("java\0-DportOffset=4\0-DportOffset=0\0"), 0, -1},
+    {"no final NUL", B("java\0-DportOffset=7"), 0, 7},
+    {"not a number", B("java\0-DportOffset=4x\0"), 0, -1},
+    {"inside another argument", B("java\0-Dx=-DportOffset=4\0"), 0, -1},
+    {"none on the command line", B("java\0Bootstrap\0"), 3, -1},
+    {"six digits", B("java\0-DportOffset=100000\0"), 0, -1},
+    {"no command line to read", NULL, 0, 0, -1},
+#undef B
+};
+/* clang-format on */
+
+START_TEST(running_offset_from_the_command_line)
+{
+    const struct cmdline_case *c = &cmdline_cases[_i];
+    char *root = tree_scratch();
+    char proc[4096], home[4096], path[4200], pid[32];
+    snprintf(proc, sizeof proc, "%s/proc", root);
+    snprintf(home, sizeof home, "%s/am", root);
+    fake_file(proc, "net/tcp", HEADER);
+    long me = (long)getpid();
+    snprintf(pid, sizeof pid, "%ld\n", me);
+    fake_file(home, "wso2carbon.pid", pid);
+    if (c->bytes) {
+        snprintf(path, sizeof path, "%s/%ld", proc, me);
+        ck_assert_int_eq(mkdir(path, 0755), 0);
+        strcat(path, "/cmdline");
+        FILE *f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(fwrite(c->bytes, 1, c->len, f), c->len);
+        ck_assert_int_eq(fclose(f), 0);
+    }
+    synth *s = synth_new();
+    size_t u = synth_runtime(s, home, "", "apim", c->files, 0);
+    synth_listener(s, u, 9443, PS_SHIFT_AUTO, 1, 0, "https");
+    ps_check *k = judge(s, proc);
+    if (c->running < 0) {
+        ck_assert_msg(k->count == 0, "%s: %s", c->label, k->count ? k->items[0].message : "");
+    } else {
+        const ps_finding *f = only(k, PS_FINDING_RUNNING, 0);
+        ck_assert_uint_eq(k->nfindings, 1);
+        ck_assert_int_eq(f->port, c->running);
+        char want[160];
+        snprintf(want, sizeof want,
+                 "the server (process %ld) runs at offset %ld (-DportOffset on its command "
+                 "line), its files say %ld",
+                 me, c->running, c->files);
+        ck_assert_str_eq(f->message, want);
+        ck_assert_uint_eq(f->nparties, 1);
+        ck_assert_str_eq(f->parties[0].file, "wso2carbon.pid");
+        snprintf(path, sizeof path, "%s/wso2carbon.pid", home);
+        ck_assert_str_eq(f->parties[0].path, path);
+        ck_assert_int_eq(f->parties[0].pid, me);
+    }
+    ps_check_free(k);
+    synth_free(s);
+    tree_remove(root);
+    free(root);
+}
+END_TEST
+
+/* A command line past PS_CMDLINE_MAX is not read at all (nothing is known of
+ * it), however it ends. */
+START_TEST(command_line_past_its_bound_is_not_read)
+{
+    char *root = tree_scratch();
+    char path[4200];
+    snprintf(path, sizeof path, "%s/42", root);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    strcat(path, "/cmdline");
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (size_t i = 0; i < PS_CMDLINE_MAX; i++)
+        fputc('x', f);
+    ck_assert_int_eq(fputc('\0', f), 0);
+    fputs("-DportOffset=4", f);
+    ck_assert_int_eq(fclose(f), 0);
+    long offset = -1;
+    ck_assert_int_eq(ps_process_offset(root, 42, &offset), 0);
+    ck_assert_int_eq(offset, -1);
+    /* control: the same argument within the bound is read */
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("java", f);
+    fputc('\0', f);
+    fputs("-DportOffset=4", f);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_int_eq(ps_process_offset(root, 42, &offset), 1);
+    ck_assert_int_eq(offset, 4);
+    tree_remove(root);
+    free(root);
+}
+END_TEST
+
 START_TEST(unreadable_socket_table_is_an_error)
 {
     char *root = tree_scratch();
@@ -431,6 +540,8 @@ static Suite *findings_suite(void)
     tcase_add_test(tc, order_of_homes);
     tcase_add_loop_test(tc, socket_tables, 0, N(table_cases));
     tcase_add_loop_test(tc, ports_listening_on_this_host, 0, N(host_cases));
+    tcase_add_loop_test(tc, running_offset_from_the_command_line, 0, N(cmdline_cases));
+    tcase_add_test(tc, command_line_past_its_bound_is_not_read);
     tcase_add_test(tc, unreadable_socket_table_is_an_error);
     tcase_add_test(tc, large_socket_table_is_read_whole);
     suite_add_tcase(s, tc);

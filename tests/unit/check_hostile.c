@@ -145,7 +145,7 @@ END_TEST
 /* ---- 2. start scripts in bin/ ---- */
 
 /* A FIFO or a device named like a start script was skipped in silence (so a
- * -DportOffset it might hold went unreported); now it is refused. */
+ * -DportOffset it might hold went unread); now it is refused. */
 START_TEST(start_script_not_regular_refused)
 {
     fx f;
@@ -165,8 +165,8 @@ START_TEST(start_script_not_regular_refused)
     cli_result r = cli(&f, "diff --offset 3 home");
     ck_assert_msg(r.status == 1, "control: exit %d: %s", r.status, r.err);
     ck_assert_ptr_nonnull(
-        strstr(r.err, "portshift: home/bin/wso2server.sh:1:11: warning: start script sets "
-                      "-DportOffset=2"));
+        strstr(r.err, "portshift: home/bin/wso2server.sh:1:24: warning: a product update that "
+                      "replaces bin/ reverts this edit of -DportOffset"));
     cli_result_free(&r);
     fx_close(&f);
 }

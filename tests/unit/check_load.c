@@ -253,6 +253,34 @@ START_TEST(file_count_limit)
 }
 END_TEST
 
+/* Start scripts count towards the same limit: the 3 names of good/ and
+ * limit - 3 empty scripts in bin/ are read; one script more is refused. */
+START_TEST(start_scripts_count_towards_the_limit)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    ck_assert_int_eq(mkdir(in(&f, "home/bin"), 0755), 0);
+    int dfd = open(in(&f, "home/bin"), O_RDONLY | O_DIRECTORY);
+    ck_assert_int_ge(dfd, 0);
+    char name[32];
+    for (int i = 0; i <= PS_MAX_HOME_ENTRIES - 3; i++) {
+        snprintf(name, sizeof name, "s%06d.sh", i);
+        if (i == PS_MAX_HOME_ENTRIES - 3)
+            diff_pending(&f, "--offset 3 home", "scripts exactly at the limit");
+        int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        ck_assert_int_ge(fd, 0);
+        close(fd);
+    }
+    close(dfd);
+    char needle[128];
+    snprintf(needle, sizeof needle, "more than %d start scripts and config files",
+             PS_MAX_HOME_ENTRIES);
+    refused(&f, APPLY_DIFF_PLAN, "--offset 3 home", "home", 0, 0, needle);
+    fx_close(&f);
+}
+END_TEST
+
 static void sparse(const char *path, off_t size)
 {
     int fd = open(path, O_WRONLY | O_CREAT, 0644);
@@ -318,6 +346,7 @@ int main(void)
     TCase *limits = tcase_create("limits");
     tcase_set_timeout(limits, 120);
     tcase_add_test(limits, file_count_limit);
+    tcase_add_test(limits, start_scripts_count_towards_the_limit);
     tcase_add_test(limits, byte_limit);
     suite_add_tcase(s, limits);
     int failed = run_suite(s);

@@ -110,14 +110,15 @@ START_TEST(warning_to_full_stderr_fails)
     fx f;
     fx_open(&f);
     fx_add(&f, "good", "am");
-    /* A start script that pins the offset: every command warns about it. */
+    /* A start script that sets the offset: diff warns that an update of bin/ reverts its edit. */
     mkdir(in(&f, "am/bin"), 0755);
     put(in(&f, "am/bin/wso2server.sh"), "exec java -DportOffset=2 Bootstrap\n");
 
     outcome ok = run_to(f.scratch, "diff -q --offset 3 am", 0, 0);
     ck_assert_int_eq(ok.status, 1);
-    ck_assert_msg(strstr(ok.err, "warning: start script sets -DportOffset=2") != NULL, "%s",
-                  ok.err);
+    ck_assert_msg(strstr(ok.err, "warning: a product update that replaces bin/ reverts this "
+                                 "edit of -DportOffset") != NULL,
+                  "%s", ok.err);
     free(ok.err);
 
     outcome o = run_to(f.scratch, "diff --offset 3 am", 0, 1);
