@@ -261,7 +261,11 @@ static int open_host(cli_run *r, ps_error *err)
     unsigned flags = write ? PS_HOST_WRITE | (r->force ? PS_HOST_FORCE : 0) : 0;
     if (r->cmd == CMD_RECOVER)
         flags |= PS_HOST_RECOVER | (r->discard ? PS_HOST_DISCARD : 0);
-    int rc = ps_host_open_jobs(&r->host, specs, r->nargs, flags, r->jobs, err);
+    ps_host_options o = {.flags = flags,
+                         .jobs = r->jobs,
+                         .start_files = r->start_files,
+                         .nstart_files = r->nstart_files};
+    int rc = ps_host_open_opts(&r->host, specs, r->nargs, &o, err);
     free(specs);
     if (rc == 0) {
         /* What finishing a crashed apply did comes first. */
@@ -326,6 +330,7 @@ static void run_free(cli_run *r)
         free(r->args[i].path);
     free(r->args);
     free(r->avoid);
+    free(r->start_files);
 }
 
 /* Flushes `f`: 0, or the errno of the failed write (`kept` when an earlier
