@@ -12,10 +12,10 @@ _portshift_options()
     plan) echo "--offset --repair --json --format --start-file $common" ;;
     ports) echo "--offset --json --format --start-file $common" ;;
     diff) echo "--offset --repair --color --start-file $common" ;;
-    apply) echo "--offset --repair --backup --force $common" ;;
+    apply) echo "--offset --repair --backup --force --start-file $common" ;;
     check) echo "--listening --json --format --start-file $common" ;;
     batch) echo "--first --avoid --listening --diff --apply --force --color --json --format --start-file $common" ;;
-    recover) echo "--discard --force --help --quiet" ;;
+    recover) echo "--discard --force --start-file --help --quiet" ;;
     esac
 }
 

@@ -127,7 +127,11 @@ typedef struct ps_host_options {
      * belongs to the home whose path it names, or to the only home when it
      * names none; naming two homes, or none in a call of several, is an
      * error. Borrowed for the call only. May be NULL when nstart_files is 0.
-     * Not written yet: with PS_HOST_WRITE they are refused. */
+     * With PS_HOST_WRITE a plan's edits to them are applied with the home's
+     * files, in the same apply: with the caller's rights (not the home
+     * owner's), atomically, mode/owner/xattrs kept, no backup, recorded by
+     * identity in the home's crash record; an interrupted apply that was
+     * writing one is finished only when it is named here again. */
     const char *const *start_files;
     size_t nstart_files;
 } ps_host_options;

@@ -51,15 +51,17 @@ static const help helps[] = {
      "                    environment file): its -DportOffset beats bin/'s\n",
      "portshift diff -o 3 wso2am-2.6.0 wso2is-5.10.0=4"},
     {"apply",
-     "portshift apply [-o N] [--repair] [--backup] [--force] [-q] [--jobs N]\n"
-     "                HOME[=N]...",
+     "portshift apply [-o N] [--repair] [--backup] [--force] [-q] [--start-file FILE]...\n"
+     "                [--jobs N] HOME[=N]...",
      "Writes the change in place, every file or none (a crash is finished by the next\n"
      "apply). Refuses a running server unless --force.",
      "  -o, --offset N    target offset of the homes named without =N\n"
      "      --repair      also set each stale self reference (see check)\n"
      "      --backup      keep each original as FILE.bak (an existing one is kept)\n"
      "      --force       patch even when wso2carbon.pid names a live process\n"
-     "  -q, --quiet       print nothing on success\n",
+     "  -q, --quiet       print nothing on success\n"
+     "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
+     "                    environment file): written too, recorded by identity\n",
      "portshift apply --backup -o 1 /opt/wso2am-2.6.0"},
     {"ports",
      "portshift ports [-o N] [--format text|json|markdown] [--start-file FILE]...\n"
@@ -106,7 +108,7 @@ static const help helps[] = {
      "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
      "                    environment file): its -DportOffset beats bin/'s\n",
      "portshift batch --apply am1 am2 is"},
-    {"recover", "portshift recover [--discard] [--force] [-q] HOME...",
+    {"recover", "portshift recover [--discard] [--force] [-q] [--start-file FILE]... HOME...",
      "Deals with the record an interrupted apply left in each home named, and nothing\n"
      "else: finishes that home's part of the apply (a copy of a home is finished in\n"
      "place), or with --discard removes the record and its staged files and keeps every\n"
@@ -114,7 +116,8 @@ static const help helps[] = {
      "path in it stays in its home; the message says which command works when not.",
      "      --discard     drop the interrupted apply: the files stay as they are\n"
      "      --force       finish it even when wso2carbon.pid names a live process\n"
-     "  -q, --quiet       print nothing on success\n",
+     "  -q, --quiet       print nothing on success\n"
+     "      --start-file F  the start file the interrupted apply was writing, named again\n",
      "portshift recover /opt/wso2am-4.2.0"},
     {"help", "portshift help [COMMAND]", "Prints the help of a command, or the synopsis of all.",
      "", "portshift help diff"},

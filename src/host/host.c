@@ -65,7 +65,8 @@ static int hold_homes(ps_host *h, unsigned flags, ps_error *err)
     if (write) {
         unsigned how = ((flags & PS_HOST_FORCE) ? PS_RECOVER_FORCE : 0) |
                        ((flags & PS_HOST_DISCARD) ? PS_RECOVER_DISCARD : 0);
-        rc = ps_recover(&h->locks, how, &h->recovered, err);
+        rc = ps_recover_start(&h->locks, how, (const char *const *)h->start_paths, h->nstart_paths,
+                              &h->recovered, err);
         goto done;
     }
     for (size_t i = 0; i < h->nargs; i++)
@@ -273,6 +274,9 @@ static int load_home(const ps_host *h, home_job *j, unsigned flags, ps_error *er
         return -1;
     if ((flags & PS_HOST_WRITE) && remove_staged(h, j->path, j->cfgs, n, err) < 0)
         return -1;
+    for (size_t i = 0; (flags & PS_HOST_WRITE) && i < h->nstarts; i++)
+        if (h->starts[i].home == j->index && ps_recover_staged_beside(h->starts[i].real, err) < 0)
+            return -1;
     take_start_files(h, j);
     for (size_t r = 0; r < n; r++) {
         /* The main runtime comes first; its profiles share its version. */
@@ -384,13 +388,6 @@ static int load_host(ps_host **out, const ps_catalog *cat, const ps_home_spec *h
     h->start_paths = ps_xcalloc(o->nstart_files + 1, sizeof *h->start_paths);
     for (size_t i = 0; i < o->nstart_files; i++)
         h->start_paths[h->nstart_paths++] = ps_xstrdup(o->start_files[i]);
-    if (o->nstart_files && (flags & PS_HOST_WRITE)) {
-        /* Writing outside a home needs its own crash record: not there yet. */
-        ps_error_set(err, o->start_files[0], 0, 0,
-                     "a start file is not written yet: apply, batch --apply and recover take "
-                     "no --start-file");
-        goto fail;
-    }
     if (!cat && ps_catalog_builtin(&h->own_cat, err) < 0)
         goto fail;
     h->cat = cat ? cat : h->own_cat;
@@ -740,13 +737,14 @@ int ps_host_apply(ps_host *h, const ps_rendered *files, size_t n, unsigned flags
         had_backup[i] = backup && ps_backup_exists(w[i].path);
         w[i].home = home_of(h, files[i].file);
         w[i].rel = files[i].file->rel;
+        w[i].outside = files[i].file->outside;
     }
     int rc = ps_apply_write(w, n, apply_flags, &h->warnings, err);
     free(w);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const char *path = files[i].file->path;
         ps_strbuf_printf(report, "updated %s\n", path);
-        if (!backup)
+        if (!backup || files[i].file->outside) /* no backup of a start file (ps_write) */
             continue;
         char *bak = ps_backup_name(path);
         ps_strbuf_printf(

@@ -152,3 +152,24 @@ void ps_start_files_free(ps_start_file *files, size_t n)
     }
     free(files);
 }
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+int ps_start_file_is_unit(const char *path, const char *data, size_t len)
+{
+    static const char section[] = "[Service]";
+    if (ends_with(path, ".service") || ends_with(path, ".socket") || strstr(path, "/systemd/"))
+        return 1;
+    for (size_t pos = 0; pos < len;) {
+        const char *nl = memchr(data + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - data) : len;
+        if (end - pos >= sizeof section - 1 && memcmp(data + pos, section, sizeof section - 1) == 0)
+            return 1;
+        pos = end + 1;
+    }
+    return 0;
+}

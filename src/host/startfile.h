@@ -36,4 +36,9 @@ int ps_start_files_read(ps_start_file **out, size_t *n, const char *const *paths
                         const char *const *homes, size_t nhomes, ps_error *err);
 void ps_start_files_free(ps_start_file *files, size_t n);
 
+/* 1 when the start file at `path` (absolute, resolved) holding data[0..len) is a systemd unit
+ * (a .service or .socket name, a folder named systemd on its path, or a
+ * [Service] section): systemd reads it again only on daemon-reload. */
+int ps_start_file_is_unit(const char *path, const char *data, size_t len);
+
 #endif
