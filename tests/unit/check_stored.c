@@ -92,12 +92,9 @@ END_TEST
 
 int main(void)
 {
-    const char *trees[] = {AM42, AM26, IS71};
-    for (int i = 0; i < N(trees); i++)
-        if (!corpus_has(trees[i])) {
-            printf("stored: %s lacks %s: skipping\n", corpus_dir(), trees[i]);
-            return PS_SKIPPED;
-        }
+    const char *const trees[] = {AM42, AM26, IS71};
+    if (corpus_lacks("stored", trees, N(trees)))
+        return PS_SKIPPED;
     Suite *s = suite_create("stored");
     TCase *tc = tcase_create("stored");
     tcase_set_timeout(tc, 120);
