@@ -61,23 +61,18 @@ clashes=$(count clash) stale=$(count stale)
 others=$(($(count '[a-z][a-z]*') - $(count note) - clashes - stale))
 plural() { [ "$1" -eq 1 ] && echo "$1 $2" || echo "$1 ${3:-$2s}"; }
 failures=""
-add() { failures=${failures:+$failures, }$1; }
-if [ "$clashes" -gt 0 ]; then
-    add "$(plural "$clashes" clash clashes)"
-    echo "portshift: $(plural "$clashes" clash clashes): listeners of these homes open the same port; give the homes offsets apart ('portshift batch' finds some)" >&2
-fi
-if [ "$stale" -gt 0 ]; then
-    add "$(plural "$stale" "stale reference")"
-    echo "portshift: $(plural "$stale" "stale reference"): run 'portshift apply --repair $*' and commit the result" >&2
-fi
-if [ "$others" -gt 0 ]; then
-    add "$(plural "$others" "other finding")"
-    echo "portshift: $(plural "$others" "other finding") (ambiguous references, start scripts, running servers): see the report" >&2
-fi
-if [ "$status" -eq 1 ]; then
-    add "changes pending"
-    echo "portshift: changes pending: run 'portshift apply $*' and commit the result" >&2
-fi
+# fails WHAT ADVICE: a failure, in the headline and on the log with its advice.
+fails() {
+    failures=${failures:+$failures, }$1
+    echo "portshift: $1$2" >&2
+}
+[ "$clashes" -eq 0 ] || fails "$(plural "$clashes" clash clashes)" \
+    ": listeners of these homes open the same port; give the homes offsets apart ('portshift batch' finds some)"
+[ "$stale" -eq 0 ] || fails "$(plural "$stale" "stale reference")" \
+    ": run 'portshift apply --repair $*' and commit the result"
+[ "$others" -eq 0 ] || fails "$(plural "$others" "other finding")" \
+    " (ambiguous references, start scripts, running servers): see the report"
+[ "$status" -ne 1 ] || fails "changes pending" ": run 'portshift apply $*' and commit the result"
 if [ -n "$failures" ]; then
     headline="❌ $failures"
     # The findings on the log too (the rows of their parties follow them).
@@ -97,10 +92,13 @@ fi
     if [ -s "$tmp/diff" ]; then
         size=$(wc -c <"$tmp/diff")
         # A fence longer than any run of backticks in the diff.
-        fence=$(awk '{ while (match($0, /`+/)) { if (RLENGTH > m) m = RLENGTH; $0 = substr($0, RSTART + RLENGTH) } }
+        fence=$(awk '{ while (match($0, /`+/)) {
+                if (RLENGTH > m) m = RLENGTH
+                $0 = substr($0, RSTART + RLENGTH) } }
             END { for (n = (m < 3 ? 3 : m + 1); n > 0; n--) printf "`" }' "$tmp/diff")
         echo
-        echo "<details><summary>The diff: $(grep -c '^+++ ' "$tmp/diff") files (<code>portshift apply $*</code> writes it)</summary>"
+        files=$(grep -c '^+++ ' "$tmp/diff")
+        echo "<details><summary>The diff: $files files (<code>portshift apply $*</code> writes it)</summary>"
         echo
         echo "${fence}diff"
         if [ "$size" -gt 40000 ]; then

@@ -17,13 +17,13 @@ options:
     default: portshift
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
+    description: In check mode it says what would change and writes nothing.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    description: In diff mode it returns portshift's unified diff of the change.
     support: full
   platform:
-    description: Target OS/families that can be operated against.
+    description: The managed hosts it runs on.
     support: full
     platforms: posix
 requirements:

@@ -59,7 +59,8 @@ def check_homes(module, offsets_allowed):
         if not os.path.isabs(path):
             module.fail_json(msg="homes must be absolute paths: %s" % word)
         if offset is not None and not offsets_allowed:
-            module.fail_json(msg="%s: this module chooses the offsets; name the home without =N" % word)
+            msg = "%s: this module chooses the offsets; name the home without =N" % word
+            module.fail_json(msg=msg)
         check_offset(module, "the offset of %s:" % path, offset)
 
 
@@ -95,7 +96,8 @@ def run_json(module, args, ok=(0,)):
     try:
         return rc, json.loads(out), err
     except ValueError as e:
-        module.fail_json(msg="portshift %s --json printed no JSON document: %s" % (args[0], e), changed=False)
+        msg = "portshift %s --json printed no JSON document: %s" % (args[0], e)
+        module.fail_json(msg=msg, changed=False)
 
 
 def changed_files(edits):

@@ -168,7 +168,8 @@ def main():
         result["messages"] = plan.get("warnings", [])
         module.exit_json(**result)
 
-    _, result["diff_text"], result["messages"] = ps.run(module, ["diff"] + target + p["homes"], ok=(ps.EXIT_PENDING,))
+    diff = ["diff"] + target + p["homes"]
+    _, result["diff_text"], result["messages"] = ps.run(module, diff, ok=(ps.EXIT_PENDING,))
     if module._diff:
         result["diff"] = dict(prepared=result["diff_text"])
     if not module.check_mode:

@@ -141,12 +141,14 @@ def main():
     if p["apply"] and edits:
         result["changed"] = True
         result["changed_files"] = ps.changed_files(edits)
-        _, result["diff_text"], _ = ps.run(module, ["batch", "--diff"] + args + p["homes"], ok=(ps.EXIT_PENDING,))
+        diff = ["batch", "--diff"] + args + p["homes"]
+        _, result["diff_text"], _ = ps.run(module, diff, ok=(ps.EXIT_PENDING,))
         if module._diff:
             result["diff"] = dict(prepared=result["diff_text"])
         if not module.check_mode:
             force = ["--force"] if p["force"] else []
-            _, applied, result["messages"] = ps.run_json(module, ["batch", "--apply"] + force + args + p["homes"])
+            apply = ["batch", "--apply"] + force + args + p["homes"]
+            _, applied, result["messages"] = ps.run_json(module, apply)
             result["applied"] = applied["applied"]
             ps.warn_changes(module, result["messages"])
     module.exit_json(**result)
