@@ -411,11 +411,8 @@ END_TEST
 int main(void)
 {
     const char *trees[] = {IS53, AM42, "wso2ei-6.6.0"};
-    for (int i = 0; i < N(trees); i++)
-        if (!corpus_has(trees[i])) {
-            printf("start: %s lacks %s: skipping\n", corpus_dir(), trees[i]);
-            return PS_SKIPPED;
-        }
+    if (corpus_lacks("start", trees, N(trees)))
+        return PS_SKIPPED;
     Suite *s = suite_create("start");
     TCase *tc = tcase_create("start");
     tcase_set_timeout(tc, 120);

@@ -690,11 +690,8 @@ END_TEST
 
 int main(void)
 {
-    for (int i = 0; i < N(trees); i++)
-        if (!corpus_has(trees[i])) {
-            printf("startfile: %s lacks %s: skipping\n", corpus_dir(), trees[i]);
-            return PS_SKIPPED;
-        }
+    if (corpus_lacks("startfile", trees, N(trees)))
+        return PS_SKIPPED;
     Suite *s = suite_create("startfile");
     TCase *tc = tcase_create("startfile");
     tcase_set_timeout(tc, 120);
