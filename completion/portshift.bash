@@ -9,13 +9,13 @@ _portshift_options()
 {
     local common="--help --quiet --jobs"
     case $1 in
-    plan) echo "--offset --repair --json --format $common" ;;
-    ports) echo "--offset --json --format $common" ;;
-    diff) echo "--offset --repair --color $common" ;;
-    apply) echo "--offset --repair --backup --force $common" ;;
-    check) echo "--listening --json --format $common" ;;
-    batch) echo "--first --avoid --listening --diff --apply --force --color --json --format $common" ;;
-    recover) echo "--discard --force --help --quiet" ;;
+    plan) echo "--offset --repair --json --format --start-file $common" ;;
+    ports) echo "--offset --json --format --start-file $common" ;;
+    diff) echo "--offset --repair --color --start-file $common" ;;
+    apply) echo "--offset --repair --backup --force --start-file $common" ;;
+    check) echo "--listening --json --format --start-file $common" ;;
+    batch) echo "--first --avoid --listening --diff --apply --force --color --json --format --start-file $common" ;;
+    recover) echo "--discard --force --start-file --help --quiet" ;;
     esac
 }
 
@@ -45,6 +45,13 @@ _portshift()
     --format) COMPREPLY=($(compgen -W "text json markdown" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     --offset | -o | --first | --avoid | --jobs | -j) return ;; # a number or a list of ports
+    --start-file)
+        # a file outside the homes: a systemd unit, an environment file
+        compopt -o filenames 2>/dev/null
+        local IFS=$'\n'
+        COMPREPLY=($(compgen -f -- "$cur"))
+        return
+        ;;
     esac
     # HOME=N: an offset follows the '='.
     [[ -n $after_eq ]] && return

@@ -117,6 +117,31 @@ int ps_host_open(ps_host **out, const ps_home_spec *homes, size_t n, unsigned fl
  */
 int ps_host_open_jobs(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags,
                       unsigned jobs, ps_error *err);
+/* How ps_host_open_opts opens a host. */
+typedef struct ps_host_options {
+    unsigned flags; /* enum ps_host_flags */
+    unsigned jobs;  /* as ps_host_open_jobs: 0 one thread per online CPU */
+    /* --start-file: files outside the homes that start one of them with
+     * -DportOffset (a systemd unit, an environment file, a wrapper script),
+     * read as that home's start-time offset above its bin/ scripts. Each
+     * belongs to the home whose path it names, or to the only home when it
+     * names none; naming two homes, or none in a call of several, is an
+     * error. Borrowed for the call only. May be NULL when nstart_files is 0.
+     * With PS_HOST_WRITE a plan's edits to them are applied with the home's
+     * files, in the same apply: with the caller's rights (not the home
+     * owner's), atomically, mode/owner/xattrs kept, no backup, recorded by
+     * identity in the home's crash record; an interrupted apply that was
+     * writing one is finished only when it is named here again. */
+    const char *const *start_files;
+    size_t nstart_files;
+} ps_host_options;
+/*
+ * ps_host_open_jobs with the options in `opts` (NULL: all zero, which is
+ * ps_host_open with no flags). The same NULL contract as ps_host_open, and
+ * each opts->start_files[i] is required.
+ */
+int ps_host_open_opts(ps_host **out, const ps_home_spec *homes, size_t n,
+                      const ps_host_options *opts, ps_error *err);
 void ps_host_free(ps_host *host);
 /* One line per crashed apply that ps_host_open finished; "" when none (and
  * for a NULL host). Borrowed from the host. */

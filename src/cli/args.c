@@ -132,6 +132,7 @@ enum {
     OPT_APPLY,
     OPT_COLOR,
     OPT_DISCARD,
+    OPT_START_FILE,
 };
 
 #define ON(c) (1u << (c))
@@ -153,6 +154,8 @@ static const struct {
     {OPT_APPLY, ON(CMD_BATCH)},
     {'q', ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_RECOVER)},
     {OPT_COLOR, ON(CMD_DIFF) | ON(CMD_BATCH)},
+    {OPT_START_FILE, ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS) | ON(CMD_CHECK) |
+                         ON(CMD_BATCH) | ON(CMD_RECOVER)},
     {'j',
      ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
 };
@@ -170,6 +173,7 @@ static const struct option long_options[] = {
     {"diff", no_argument, NULL, OPT_DIFF},
     {"apply", no_argument, NULL, OPT_APPLY},
     {"discard", no_argument, NULL, OPT_DISCARD},
+    {"start-file", required_argument, NULL, OPT_START_FILE},
     {"quiet", no_argument, NULL, 'q'},
     {"jobs", required_argument, NULL, 'j'},
     {"color", optional_argument, NULL, OPT_COLOR},
@@ -290,6 +294,9 @@ static int take_option(cli_run *r, int id, const char *arg, ps_error *err)
         return parse_color(r, arg, err);
     case 'j':
         return parse_jobs(r, arg, err);
+    case OPT_START_FILE:
+        *PS_PUSH(r->start_files, r->nstart_files, r->start_files_cap) = arg;
+        return 0;
     }
     return 0;
 }

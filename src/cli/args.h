@@ -34,7 +34,7 @@ typedef struct cli_run {
     cli_command cmd;
     cli_format fmt;
     int json, backup, force, repair, listening;
-    int discard; /* recover --discard */
+    int discard;      /* recover --discard */
     int quiet, color; /* no summary line; colour the diff */
     int has_offset;
     long offset;
@@ -43,6 +43,8 @@ typedef struct cli_run {
     ps_port_range *avoid; /* batch --avoid */
     size_t navoid, avoid_cap;
     int batch_diff, batch_apply; /* batch --diff, --apply */
+    const char **start_files;    /* --start-file, each borrowed from argv */
+    size_t nstart_files, start_files_cap;
     home_arg *args;
     size_t nargs;
     ps_host *host; /* the homes, held from before they are read until the output is out */

@@ -20,6 +20,7 @@
 #include "cli/help.h"
 #include "check/check.h"
 #include "host/host.h"
+#include "host/startfile.h"
 #include "output/apply.h"
 #include "output/diff.h"
 #include "output/report.h"
@@ -162,6 +163,22 @@ static int stream_diff(cli_run *r, ps_error *err)
 
 static void print_warnings(cli_run *r, const ps_diags *warnings);
 
+/* systemd reads a unit again only when told: once a call, after an apply
+ * that changed one (a --start-file). */
+static void unit_note(const cli_run *r, const ps_rendered *files, size_t n)
+{
+    for (size_t i = 0; i < n && !r->quiet; i++)
+        if (files[i].file->outside &&
+            /* its real path: a drop-in named from its folder is under systemd/ */
+            ps_start_file_is_unit(files[i].file->rel, files[i].data, files[i].len)) {
+            fprintf(r->err,
+                    "portshift: %s: note: a systemd unit changed: run 'systemctl daemon-reload' "
+                    "before the server next starts\n",
+                    files[i].file->path);
+            return;
+        }
+}
+
 static int do_apply(cli_run *r, ps_rendered *files, size_t n, ps_error *err)
 {
     ps_strbuf b = PS_STRBUF_INIT;
@@ -169,6 +186,8 @@ static int do_apply(cli_run *r, ps_rendered *files, size_t n, ps_error *err)
                            r->backup ? PS_APPLY_BACKUP : 0, &b, err);
     if (!r->quiet)
         emit(r, &b);
+    if (rc == 0)
+        unit_note(r, files, n);
     print_warnings(r, &r->host->warnings);
     ps_strbuf_free(&b);
     return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
@@ -227,6 +246,8 @@ static int do_batch(cli_run *r, ps_error *err)
         status = PS_EXIT_ERROR;
         goto done;
     }
+    if (r->batch_apply)
+        unit_note(r, files, n);
     if (r->fmt == FMT_JSON) {
         ps_report_batch_json(&b, r->batch, r->plan, step);
     } else if (r->fmt == FMT_MARKDOWN) {
@@ -261,7 +282,11 @@ static int open_host(cli_run *r, ps_error *err)
     unsigned flags = write ? PS_HOST_WRITE | (r->force ? PS_HOST_FORCE : 0) : 0;
     if (r->cmd == CMD_RECOVER)
         flags |= PS_HOST_RECOVER | (r->discard ? PS_HOST_DISCARD : 0);
-    int rc = ps_host_open_jobs(&r->host, specs, r->nargs, flags, r->jobs, err);
+    ps_host_options o = {.flags = flags,
+                         .jobs = r->jobs,
+                         .start_files = r->start_files,
+                         .nstart_files = r->nstart_files};
+    int rc = ps_host_open_opts(&r->host, specs, r->nargs, &o, err);
     free(specs);
     if (rc == 0) {
         /* What finishing a crashed apply did comes first. */
@@ -326,6 +351,7 @@ static void run_free(cli_run *r)
         free(r->args[i].path);
     free(r->args);
     free(r->avoid);
+    free(r->start_files);
 }
 
 /* Flushes `f`: 0, or the errno of the failed write (`kept` when an earlier

@@ -28,41 +28,56 @@ typedef struct help {
 
 static const help helps[] = {
     {"plan",
-     "portshift plan [-o N] [--repair] [--format text|json|markdown] [--jobs N] HOME[=N]...",
+     "portshift plan [-o N] [--repair] [--format text|json|markdown] [--start-file FILE]...\n"
+     "               [--jobs N] HOME[=N]...",
      "Lists every port site of the homes and what would happen to it at the target.",
      "  -o, --offset N    target offset of the homes named without =N\n"
      "      --repair      also set each stale self reference (see check)\n"
      "      --json        the same as --format json\n"
-     "      --format F    text (default), json (schemas/plan.schema.json) or markdown\n",
+     "      --format F    text (default), json (schemas/plan.schema.json) or markdown\n"
+     "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
+     "                    environment file): its -DportOffset beats bin/'s\n",
      "portshift plan --format markdown -o 2 wso2am-2.6.0 >> \"$GITHUB_STEP_SUMMARY\""},
-    {"diff", "portshift diff [-o N] [--repair] [--color=WHEN] [-q] [--jobs N] HOME[=N]...",
+    {"diff",
+     "portshift diff [-o N] [--repair] [--color=WHEN] [-q] [--start-file FILE]...\n"
+     "               [--jobs N] HOME[=N]...",
      "Prints the change as a unified diff (paths relative to the current folder, for\n"
      "patch -p1 and git apply); nothing is written. Exit 1 when changes are pending.",
      "  -o, --offset N    target offset of the homes named without =N\n"
      "      --repair      also set each stale self reference (see check)\n"
      "      --color=WHEN  auto (default: on a terminal, unless NO_COLOR is set), always, never\n"
-     "  -q, --quiet       no summary line on stderr\n",
+     "  -q, --quiet       no summary line on stderr\n"
+     "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
+     "                    environment file): its -DportOffset beats bin/'s\n",
      "portshift diff -o 3 wso2am-2.6.0 wso2is-5.10.0=4"},
     {"apply",
-     "portshift apply [-o N] [--repair] [--backup] [--force] [-q] [--jobs N]\n"
-     "                HOME[=N]...",
+     "portshift apply [-o N] [--repair] [--backup] [--force] [-q] [--start-file FILE]...\n"
+     "                [--jobs N] HOME[=N]...",
      "Writes the change in place, every file or none (a crash is finished by the next\n"
      "apply). Refuses a running server unless --force.",
      "  -o, --offset N    target offset of the homes named without =N\n"
      "      --repair      also set each stale self reference (see check)\n"
      "      --backup      keep each original as FILE.bak (an existing one is kept)\n"
      "      --force       patch even when wso2carbon.pid names a live process\n"
-     "  -q, --quiet       print nothing on success\n",
+     "  -q, --quiet       print nothing on success\n"
+     "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
+     "                    environment file): written too, recorded by identity\n",
      "portshift apply --backup -o 1 /opt/wso2am-2.6.0"},
-    {"ports", "portshift ports [-o N] [--format text|json|markdown] [--jobs N] HOME[=N]...",
+    {"ports",
+     "portshift ports [-o N] [--format text|json|markdown] [--start-file FILE]...\n"
+     "                [--jobs N] HOME[=N]...",
      "Lists the listening ports of each runtime at the target (active or not, auto,\n"
      "manual or fixed, and where each is configured). A -DportOffset in a start script\n"
      "under bin/ is the offset the runtime runs at.",
      "  -o, --offset N    show the ports at this offset instead of the current one\n"
      "      --json        the same as --format json\n"
-     "      --format F    text (default), json (schemas/plan.schema.json) or markdown\n",
+     "      --format F    text (default), json (schemas/plan.schema.json) or markdown\n"
+     "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
+     "                    environment file): its -DportOffset beats bin/'s\n",
      "portshift ports --json wso2ei-6.6.0"},
-    {"check", "portshift check [--listening] [--format text|json|markdown] [--jobs N] HOME...",
+    {"check",
+     "portshift check [--listening] [--format text|json|markdown] [--start-file FILE]...\n"
+     "                [--jobs N] HOME...",
      "Judges the homes as they are: clashing listeners, ports already listening on this\n"
      "host, stale self references and ambiguous ones, start scripts whose -DportOffset\n"
      "values disagree, a running server started at another offset than its files say.\n"
@@ -70,11 +85,14 @@ static const help helps[] = {
      "references.",
      "      --listening   also the ports bound on this host (/proc/net/tcp, tcp6)\n"
      "      --json        the same as --format json\n"
-     "      --format F    text (default), json (schemas/check.schema.json) or markdown\n",
+     "      --format F    text (default), json (schemas/check.schema.json) or markdown\n"
+     "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
+     "                    environment file): its -DportOffset beats bin/'s\n",
      "portshift check --listening wso2am-2.6.0 wso2is-5.3.0"},
     {"batch",
      "portshift batch [--first N] [--avoid PORT[-PORT],...] [--listening]\n"
-     "                [--diff|--apply [--force]] [--format text|json] [--jobs N] HOME...",
+     "                [--diff|--apply [--force]] [--format text|json] [--start-file FILE]...\n"
+     "                [--jobs N] HOME...",
      "Chooses offsets so that the active ports of all homes are pairwise disjoint: in the\n"
      "order named, a home keeps its offset when it fits among those before it; the others\n"
      "get the smallest that fits from --first. A fixed port that still collides gets the\n"
@@ -86,9 +104,11 @@ static const help helps[] = {
      "      --apply       apply it, repairing stale self references too\n"
      "      --force       with --apply: patch even when wso2carbon.pid names a live process\n"
      "      --json        the same as --format json\n"
-     "      --format F    text (default) or json (schemas/batch.schema.json)\n",
+     "      --format F    text (default) or json (schemas/batch.schema.json)\n"
+     "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
+     "                    environment file): its -DportOffset beats bin/'s\n",
      "portshift batch --apply am1 am2 is"},
-    {"recover", "portshift recover [--discard] [--force] [-q] HOME...",
+    {"recover", "portshift recover [--discard] [--force] [-q] [--start-file FILE]... HOME...",
      "Deals with the record an interrupted apply left in each home named, and nothing\n"
      "else: finishes that home's part of the apply (a copy of a home is finished in\n"
      "place), or with --discard removes the record and its staged files and keeps every\n"
@@ -96,7 +116,8 @@ static const help helps[] = {
      "path in it stays in its home; the message says which command works when not.",
      "      --discard     drop the interrupted apply: the files stay as they are\n"
      "      --force       finish it even when wso2carbon.pid names a live process\n"
-     "  -q, --quiet       print nothing on success\n",
+     "  -q, --quiet       print nothing on success\n"
+     "      --start-file F  the start file the interrupted apply was writing, named again\n",
      "portshift recover /opt/wso2am-4.2.0"},
     {"help", "portshift help [COMMAND]", "Prints the help of a command, or the synopsis of all.",
      "", "portshift help diff"},

@@ -1,4 +1,5 @@
 #include "host/host.h"
+#include "host/startfile.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,8 @@ static int hold_homes(ps_host *h, unsigned flags, ps_error *err)
     if (write) {
         unsigned how = ((flags & PS_HOST_FORCE) ? PS_RECOVER_FORCE : 0) |
                        ((flags & PS_HOST_DISCARD) ? PS_RECOVER_DISCARD : 0);
-        rc = ps_recover(&h->locks, how, &h->recovered, err);
+        rc = ps_recover_start(&h->locks, how, (const char *const *)h->start_paths, h->nstart_paths,
+                              &h->recovered, err);
         goto done;
     }
     for (size_t i = 0; i < h->nargs; i++)
@@ -204,6 +206,7 @@ static int current_offset_usable(const ps_home *home, const ps_sites *ss, ps_err
 /* One home's load: detect -> load -> sites for each of its runtimes. */
 typedef struct home_job {
     const char *path;
+    size_t index; /* among the call's distinct homes */
     ps_home *home;
     ps_config *cfgs; /* per runtime */
     ps_sites *sites; /* per runtime */
@@ -224,6 +227,37 @@ static void home_job_free(home_job *j)
 }
 
 /*
+ * The start files that belong to home j, each to the runtime it starts: an
+ * EI profile when the path it names is in that profile's folder or is one
+ * of its start scripts (bin/broker.sh), else the home's main runtime. Each
+ * start file belongs to one home: only that home's thread takes it.
+ */
+static void take_start_files(const ps_host *h, home_job *j)
+{
+    for (size_t i = 0; i < h->nstarts; i++) {
+        ps_start_file *f = &h->starts[i];
+        if (f->home != j->index)
+            continue;
+        size_t r = j->home->nruntimes;
+        while (--r > 0 && f->named) {
+            const char *name = j->home->runtimes[r].name;
+            size_t len = strlen(name);
+            if (strncmp(f->named, name, len) == 0 && (!f->named[len] || f->named[len] == '/'))
+                break;
+            const ps_config *cfg = &j->cfgs[r];
+            size_t k = 0;
+            while (k < cfg->nfiles && !(cfg->files[k].is_script && !cfg->files[k].outside &&
+                                        strcmp(cfg->files[k].rel, f->named) == 0))
+                k++;
+            if (k < cfg->nfiles)
+                break;
+        }
+        ps_config_add_start_file(&j->cfgs[r], f->path, f->real, f->data, f->len);
+        f->data = NULL;
+    }
+}
+
+/*
  * Loads one home. Once its sites are found, it keeps only them and the
  * names of the files they sit in (ps_sites_settle): so the memory of a call
  * is that of the homes in flight plus a few KiB a home. Touches nothing but
@@ -240,6 +274,10 @@ static int load_home(const ps_host *h, home_job *j, unsigned flags, ps_error *er
         return -1;
     if ((flags & PS_HOST_WRITE) && remove_staged(h, j->path, j->cfgs, n, err) < 0)
         return -1;
+    for (size_t i = 0; (flags & PS_HOST_WRITE) && i < h->nstarts; i++)
+        if (h->starts[i].home == j->index && ps_recover_staged_beside(h->starts[i].real, err) < 0)
+            return -1;
+    take_start_files(h, j);
     for (size_t r = 0; r < n; r++) {
         /* The main runtime comes first; its profiles share its version. */
         const char *home_version = r ? j->sites[0].version : NULL;
@@ -287,10 +325,18 @@ static int load_all(ps_host *h, unsigned flags, unsigned jobs, ps_error *err)
         h->nhomes = 0;
         return -1;
     }
+    if (ps_start_files_read(&h->starts, &h->nstarts, (const char *const *)h->start_paths,
+                            h->nstart_paths, (const char *const *)paths, h->nhomes, err) < 0) {
+        ps_free_strings(paths, h->nhomes);
+        h->nhomes = 0;
+        return -1;
+    }
     load_run q = {.h = h, .flags = flags};
     q.jobs = ps_xcalloc(h->nhomes + 1, sizeof *q.jobs);
-    for (size_t k = 0; k < h->nhomes; k++)
+    for (size_t k = 0; k < h->nhomes; k++) {
         q.jobs[k].path = paths[k];
+        q.jobs[k].index = k;
+    }
     ps_xml_init(); /* libxml2's main thread is the one that initialises it: this one */
     /* A failed home stops the call: the homes after it that are started
      * anyway are few (the window), whatever the number of homes. */
@@ -332,11 +378,16 @@ static int load_all(ps_host *h, unsigned flags, unsigned jobs, ps_error *err)
     return check_runtimes(h, err);
 }
 
-int ps_host_load(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes, size_t n,
-                 unsigned flags, unsigned jobs, ps_error *err)
+/* ps_host_load with the start files the call names (--start-file). */
+static int load_host(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes, size_t n,
+                     const ps_host_options *o, ps_error *err)
 {
+    unsigned flags = o->flags, jobs = o->jobs;
     ps_host *h = ps_xcalloc(1, sizeof *h);
     *out = NULL;
+    h->start_paths = ps_xcalloc(o->nstart_files + 1, sizeof *h->start_paths);
+    for (size_t i = 0; i < o->nstart_files; i++)
+        h->start_paths[h->nstart_paths++] = ps_xstrdup(o->start_files[i]);
     if (!cat && ps_catalog_builtin(&h->own_cat, err) < 0)
         goto fail;
     h->cat = cat ? cat : h->own_cat;
@@ -368,7 +419,14 @@ fail:
     return -1;
 }
 
-/* The NULL contract of the two public openers (ps_host_load is internal). */
+int ps_host_load(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes, size_t n,
+                 unsigned flags, unsigned jobs, ps_error *err)
+{
+    ps_host_options o = {.flags = flags, .jobs = jobs};
+    return load_host(out, cat, homes, n, &o, err);
+}
+
+/* The NULL contract of the public openers (ps_host_load is internal). */
 static int open_args(ps_host **out, const ps_home_spec *homes, size_t n, const char *func,
                      ps_error *err)
 {
@@ -398,10 +456,28 @@ int ps_host_open_jobs(ps_host **out, const ps_home_spec *homes, size_t n, unsign
     return ps_host_load(out, NULL, homes, n, flags, jobs, err);
 }
 
+int ps_host_open_opts(ps_host **out, const ps_home_spec *homes, size_t n,
+                      const ps_host_options *opts, ps_error *err)
+{
+    if (open_args(out, homes, n, __func__, err) < 0)
+        return -1;
+    ps_host_options none = {0};
+    if (!opts)
+        opts = &none;
+    if (!opts->start_files && opts->nstart_files > 0)
+        return ps_error_set(err, NULL, 0, 0, "%s: opts->start_files is NULL", __func__);
+    for (size_t i = 0; i < opts->nstart_files; i++)
+        if (!opts->start_files[i])
+            return ps_error_set(err, NULL, 0, 0, "%s: opts->start_files[%zu] is NULL", __func__, i);
+    return load_host(out, NULL, homes, n, opts, err);
+}
+
 void ps_host_free(ps_host *h)
 {
     if (!h)
         return;
+    ps_start_files_free(h->starts, h->nstarts);
+    ps_free_strings(h->start_paths, h->nstart_paths);
     for (size_t u = 0; u < h->nunits; u++) {
         ps_sites_free(&h->sites[u]);
         ps_config_free(&h->configs[u]);
@@ -661,13 +737,14 @@ int ps_host_apply(ps_host *h, const ps_rendered *files, size_t n, unsigned flags
         had_backup[i] = backup && ps_backup_exists(w[i].path);
         w[i].home = home_of(h, files[i].file);
         w[i].rel = files[i].file->rel;
+        w[i].outside = files[i].file->outside;
     }
     int rc = ps_apply_write(w, n, apply_flags, &h->warnings, err);
     free(w);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const char *path = files[i].file->path;
         ps_strbuf_printf(report, "updated %s\n", path);
-        if (!backup)
+        if (!backup || files[i].file->outside) /* no backup of a start file (ps_write) */
             continue;
         char *bak = ps_backup_name(path);
         ps_strbuf_printf(

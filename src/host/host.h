@@ -47,7 +47,11 @@ struct ps_host {
     size_t nunits;
     ps_locks locks; /* every home, from before it is read until ps_host_free */
     ps_strbuf recovered;
-    ps_diags warnings; /* of an apply that landed: what went wrong after */
+    ps_diags warnings;  /* of an apply that landed: what went wrong after */
+    char **start_paths; /* --start-file, as named */
+    size_t nstart_paths;
+    struct ps_start_file *starts; /* read and matched to their homes (host/startfile.h) */
+    size_t nstarts;
 };
 
 /* ps_host_open_jobs with catalog `cat` (borrowed; NULL: the built-in one). */

@@ -490,6 +490,7 @@ ps_cfile ps_cfile_twin(const ps_cfile *f)
                       .root_rel = f->root_rel,
                       .is_toml = f->is_toml,
                       .is_script = f->is_script,
+                      .outside = f->outside,
                       .generated = f->generated};
 }
 
@@ -528,6 +529,24 @@ void ps_config_free(ps_config *cfg)
         ps_cfile_free(&cfg->files[i]);
     free(cfg->files);
     memset(cfg, 0, sizeof *cfg);
+}
+
+void ps_config_add_start_file(ps_config *cfg, const char *path, const char *real, char *data,
+                              size_t len)
+{
+    size_t cap = cfg->nfiles;
+    ps_cfile *f = PS_PUSH(cfg->files, cfg->nfiles, cap);
+    *f = (ps_cfile){.rel = ps_xstrdup(real),
+                    .path = ps_xstrdup(path),
+                    .root = PS_ROOT_BIN,
+                    .root_rel = ps_xstrdup(real),
+                    .data = data,
+                    .len = len,
+                    .is_script = 1,
+                    .outside = 1};
+    /* a start file is any text: only its lines are read, so this cannot fail */
+    ps_cfile_parse(f, NULL);
+    ps_sort(cfg->files, cfg->nfiles, sizeof *cfg->files, cmp_files);
 }
 
 const ps_cfile *ps_config_find(const ps_config *cfg, ps_root root, const char *root_rel)

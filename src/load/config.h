@@ -43,6 +43,10 @@ typedef struct ps_cfile {
     /* A start script (PS_ROOT_BIN): plain text, read only for the
      * -DportOffset settings in it (sites/start.h). */
     int is_script;
+    /* A start file outside the home the operator named (--start-file):
+     * `path` as named, `rel` its absolute real path. Never under the home's
+     * folders, so never among what an apply of the home sweeps. */
+    int outside;
     /* Rendered from deployment.toml at startup: read for its listeners, never
      * edited (the config mapper would revert the edit). */
     int generated;
@@ -119,6 +123,15 @@ ps_cfile ps_cfile_twin(const ps_cfile *f);
 
 /* The bytes alone of ps_cfile_open, NUL-terminated, in *data (caller frees). */
 int ps_cfile_bytes(const ps_cfile *f, char **data, size_t *len, ps_error *err);
+
+/*
+ * Adds to `cfg` the start file `path` (named by the operator, outside the
+ * home; `real` its absolute real path), whose bytes `data`/`len` were read
+ * with ps_file_read: cfg takes `data`. Read like a start script
+ * (sites/start.c), at the ranks above them.
+ */
+void ps_config_add_start_file(ps_config *cfg, const char *path, const char *real, char *data,
+                              size_t len);
 
 const ps_cfile *ps_config_find(const ps_config *cfg, ps_root root, const char *root_rel);
 

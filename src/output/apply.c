@@ -53,9 +53,12 @@ typedef struct slot {
     dev_t dev;      /* of the target's folder: with `name`, which file is replaced */
     ino_t ino;
     uint64_t old_digest, new_digest;
-    int skip;    /* same target and bytes as an earlier entry, */
-    long dup;    /* which one: its home's record names that entry's staged file too */
-    int renamed; /* the target holds the new bytes */
+    int skip;       /* same target and bytes as an earlier entry, */
+    long dup;       /* which one: its home's record names that entry's staged file too */
+    int renamed;    /* the target holds the new bytes */
+    int outside;    /* a start file outside its home (ps_write.outside) */
+    dev_t file_dev; /* outside: the target's device, */
+    ino_t file_ino, staged_ino; /* its inode, the staged file's */
 } slot;
 
 /*
@@ -225,6 +228,17 @@ static int locate(const ps_write *w, slot *s, home *homes, ps_error *err)
     const char *leaf;
     struct stat st;
     home *h = s->h >= 0 ? &homes[s->h] : NULL;
+    if (h && w->outside) {
+        /* Where it resolved when read, walked again without following a
+         * symlink; no backup (its folder is the operator's, not the home's). */
+        s->outside = 1;
+        if (ps_resolved_dir(w->rel, &s->dirfd, &leaf, w->path, err) < 0)
+            return -1;
+        s->bakfd = fcntl(s->dirfd, F_DUPFD_CLOEXEC, 0);
+        s->name = ps_xstrdup(leaf);
+        s->target = ps_xstrdup(w->rel);
+        return 0;
+    }
     if (h && h->restricted) {
         if (ps_beneath_dir(h->fd, w->rel, &s->bakfd, &leaf, w->path, err) < 0)
             return -1;
@@ -287,7 +301,10 @@ static int stage_one(const ps_write *w, slot *s, home *homes, ps_error *err)
         ps_error_set(err, w->path, 0, 0, "cannot stat: %s", strerror(errno));
         goto done;
     }
-    if (s->h >= 0 && homes[s->h].restricted && !ps_owner_can_write(&homes[s->h].owner, fd, &st)) {
+    s->file_dev = st.st_dev;
+    s->file_ino = st.st_ino;
+    if (s->h >= 0 && !s->outside && homes[s->h].restricted &&
+        !ps_owner_can_write(&homes[s->h].owner, fd, &st)) {
         ps_error_set(err, w->path, 0, 0,
                      "the home's owner (uid %lu) may not write it, so portshift will not",
                      (unsigned long)homes[s->h].st.st_uid);
@@ -325,8 +342,15 @@ static int stage_files(const ps_write *w, slot *s, unsigned flags, ps_error *err
         stage(s->dirfd, s->name, w->data, w->len, &s->origin, &s->tmp, w->path, err) < 0)
         return -1;
     struct stat st;
+    if (s->outside && s->tmp) {
+        if (fstatat(s->dirfd, s->tmp, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            return ps_error_set(err, w->path, 0, 0, "cannot stat its staged file: %s",
+                                strerror(errno));
+        s->staged_ino = st.st_ino;
+    }
     /* An existing backup holds an earlier original: never replaced. */
-    if (!(flags & PS_APPLY_BACKUP) || fstatat(s->bakfd, s->bak, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (!(flags & PS_APPLY_BACKUP) || s->outside ||
+        fstatat(s->bakfd, s->bak, &st, AT_SYMLINK_NOFOLLOW) == 0) {
         free(s->bak);
         s->bak = NULL;
         return 0;
@@ -342,8 +366,17 @@ static int stage_files(const ps_write *w, slot *s, unsigned flags, ps_error *err
 /* The move of entry s, with staged file `tmp` (the new bytes, or for an undo the original ones). */
 static void add_move(ps_journal_part *p, const slot *s, const char *tmp, int undo)
 {
-    ps_journal_move m = {.link = s->link, .had_old = 1};
-    /* Beside the target: home-relative, or absolute for a link. */
+    ps_journal_move m = {.link = s->link, .had_old = 1, .outside = s->outside};
+    if (s->outside) {
+        /* Its identity: the file there before this move's rename, the staged one after. */
+        struct stat st;
+        m.dev = s->file_dev;
+        m.ino = undo ? s->staged_ino : s->file_ino;
+        m.staged_ino = s->staged_ino;
+        if (undo) /* the original bytes, staged again */
+            m.staged_ino = fstatat(s->dirfd, tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 ? st.st_ino : 0;
+    }
+    /* Beside the target: home-relative, or absolute for a link or a start file. */
     char *staged = sibling(s->target, tmp);
     m.staged = staged;
     m.target = s->target;

@@ -32,6 +32,11 @@ typedef struct ps_write {
      * resolved beneath the home without following symlinks (the privilege
      * boundary, DESIGN §2.5). */
     const char *rel;
+    /* With a home: a start file of that home outside it (--start-file), `rel`
+     * its absolute real path. The operator named it: written with the
+     * caller's rights (no privilege boundary), recorded in the home's record
+     * by identity (journal.h "start"); no backup of it is kept. */
+    int outside;
 } ps_write;
 
 /* Keep the original of each file as <path>.bak, unless that backup exists already. */

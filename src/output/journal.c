@@ -144,7 +144,10 @@ static void put_part(ps_strbuf *out, const ps_journal_part *p)
 {
     for (size_t i = 0; i < p->nmoves; i++) {
         const ps_journal_move *m = &p->moves[i];
-        ps_strbuf_puts(out, m->link ? "link" : "move");
+        ps_strbuf_puts(out, m->outside ? "start" : m->link ? "link" : "move");
+        if (m->outside)
+            ps_strbuf_printf(out, " %ju %ju %ju", (uintmax_t)m->dev, (uintmax_t)m->ino,
+                             (uintmax_t)m->staged_ino);
         if (m->link)
             put_path(out, m->link);
         put_path(out, m->staged);
@@ -278,14 +281,26 @@ static int read_digest(reader *r, int absent_ok, int *present, uint64_t *d)
     return 0;
 }
 
-static int read_move(reader *r, ps_journal_part *part, int link)
+enum move_kind { MOVE_BENEATH, MOVE_LINK, MOVE_START };
+
+static int read_move(reader *r, ps_journal_part *part, enum move_kind how)
 {
     ps_journal_move m = {0};
     int rc = -1, present;
     size_t at = r->pos;
-    enum path_kind kind = link ? PATH_ABSOLUTE : PATH_BENEATH;
-    if (link && read_path(r, PATH_BENEATH, &m.link) < 0)
+    enum path_kind kind = how == MOVE_BENEATH ? PATH_BENEATH : PATH_ABSOLUTE;
+    if (how == MOVE_LINK && read_path(r, PATH_BENEATH, &m.link) < 0)
         goto done;
+    if (how == MOVE_START) {
+        uintmax_t dev, ino, staged_ino;
+        if (expect(r, " ") < 0 || read_number(r, &dev) < 0 || expect(r, " ") < 0 ||
+            read_number(r, &ino) < 0 || expect(r, " ") < 0 || read_number(r, &staged_ino) < 0)
+            goto done;
+        m.outside = 1;
+        m.dev = (dev_t)dev;
+        m.ino = (ino_t)ino;
+        m.staged_ino = (ino_t)staged_ino;
+    }
     if (read_path(r, kind, &m.staged) < 0 || read_path(r, kind, &m.target) < 0 ||
         read_digest(r, 1, &m.had_old, &m.old_digest) < 0 ||
         read_digest(r, 0, &present, &m.new_digest) < 0)
@@ -324,10 +339,13 @@ static int read_id_word(reader *r, char **out)
 static int read_part(reader *r, ps_journal_part *p)
 {
     for (;;) {
-        int link = take(r, "link");
-        if (!link && !take(r, "move"))
+        enum move_kind how = take(r, "link")    ? MOVE_LINK
+                             : take(r, "start") ? MOVE_START
+                             : take(r, "move")  ? MOVE_BENEATH
+                                                : (enum move_kind) - 1;
+        if (how == (enum move_kind) - 1)
             break;
-        if (read_move(r, p, link) < 0)
+        if (read_move(r, p, how) < 0)
             return -1;
     }
     while (take(r, "drop")) {
@@ -362,7 +380,8 @@ static int parse_items(reader *r, ps_journal *j)
     if (take(r, "undo ") && (read_id_word(r, &j->undo_id) < 0 || read_part(r, &j->undo) < 0))
         return -1;
     if (!take(r, "end\n"))
-        return fail_at(r, r->pos, "expected 'move', 'link', 'drop', 'undo' or 'end'", NULL);
+        return fail_at(r, r->pos, "expected 'move', 'link', 'start', 'drop', 'undo' or 'end'",
+                       NULL);
     if (r->pos != r->len)
         return fail_at(r, r->pos, "text after 'end'", NULL);
     return 0;

@@ -47,11 +47,21 @@
  *        8f2c...(16 hex) 01aa...(16 hex)         (old digest, or "-" for no file; new)
  *   link 32:repository/conf/axis2/axis2.xml 38:/shared/.axis2.xml.portshift-Xy34Zw
  *        16:/shared/axis2.xml <old> <new>
+ *   start 2049 5521 5530 31:/etc/systemd/system/.wso2.service.portshift-Kk12Mm
+ *        26:/etc/systemd/system/wso2.service <old> <new>
  *   drop 39:repository/conf/.x.xml.portshift-Qq11Qq
  *   undo 3f1a-65f0b1c2.223456789-1              (a peer's record during an undo:
  *   move ...                                    the undo's moves and drops follow)
  *   end
- * (each move and link on one line).
+ * (each move, link and start on one line).
+ *
+ * A "start" move replaces a start file outside the home that the operator
+ * named (--start-file): absolute paths, the device, the file's inode before
+ * the apply and the staged file's (the rename gives the target the staged
+ * file's inode), so recover acts on it only when the call names the same
+ * file again (the same path and one of the two inodes). The line came with
+ * --start-file; a portshift from before refuses a record that holds one
+ * ("expected 'move', ..."), so it never acts on what it cannot check.
  */
 #ifndef PS_OUTPUT_JOURNAL_H
 #define PS_OUTPUT_JOURNAL_H
@@ -80,6 +90,12 @@ typedef struct ps_journal_move {
     char *staged; /* relative to the home; absolute for a link */
     char *target; /* relative to the home; absolute for a link */
     int had_old;  /* 0: no file was there (a backup's name) */
+    /* A start file outside the home (--start-file): staged and target are
+     * absolute; dev/ino the target's before the rename, staged_ino the staged
+     * file's (the target's after). */
+    int outside;
+    dev_t dev;
+    ino_t ino, staged_ino;
     uint64_t old_digest, new_digest;
 } ps_journal_move;
 

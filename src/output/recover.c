@@ -69,18 +69,76 @@ static int fail(ps_error *err, const char *home, const char *path, const char *w
     return -1;
 }
 
+/* What a call brings to a record: its flags and the start files it names. */
+typedef struct recover_call {
+    unsigned flags;
+    const char *const *start_files; /* --start-file, as named */
+    size_t nstart_files;
+    int unnamed; /* a record names a start file the call does not: the error says so */
+    int own;     /* the record is the home's own, not a copy's */
+} recover_call;
+
+/*
+ * A start file outside the home is acted on only when the call names it
+ * again: the same real path, device and inode (the one it had before the
+ * rename, or the staged file's it has after). The operator named it once;
+ * a record alone never makes portshift write outside a home. 1: named; 0:
+ * not named; -1: named, but another file has taken its path since.
+ */
+static int start_file_named(const recover_call *call, const ps_journal_move *m)
+{
+    int found = 0;
+    for (size_t i = 0; i < call->nstart_files && found != 1; i++) {
+        struct stat st;
+        char *real = realpath(call->start_files[i], NULL);
+        if (real && strcmp(real, m->target) == 0)
+            found = stat(real, &st) == 0 && st.st_dev == m->dev &&
+                            (st.st_ino == m->ino || st.st_ino == m->staged_ino)
+                        ? 1
+                        : -1;
+        free(real);
+    }
+    return found;
+}
+
 /*
  * Opens the folder of one move beneath the home (a link: where the home's
- * symlink still leads) and reads what its target and staged file hold. A
- * path that leaves the home, or a link that leads elsewhere now, makes the
- * record invalid: -1.
+ * symlink still leads; a start file: where it was, when the call names it
+ * again) and reads what its target and staged file hold. A path that
+ * leaves the home, or a link that leads elsewhere now, makes the record
+ * invalid: -1.
  */
 static int check_move(int homefd, const char *shown, const ps_journal_move *m,
-                      const ps_owner *owner, checked *c, ps_error *err)
+                      const ps_owner *owner, recover_call *call, checked *c, ps_error *err)
 {
     *c = (checked){.m = m, .dirfd = -1};
     const char *leaf;
-    if (m->link) {
+    if (m->outside && !call->own) {
+        /* A copy of the home is finished for its own files: the start file
+         * belongs to the original. Nothing to do here (dirfd stays -1). */
+        c->held = HELD_NEW;
+        return 0;
+    }
+    if (m->outside) {
+        /* --discard only removes the staged file it recorded: no naming needed */
+        int named = call->flags & PS_RECOVER_DISCARD ? 1 : start_file_named(call, m);
+        if (named == 0) {
+            call->unnamed = 1;
+            ps_error_set(err, m->target, 0, 0,
+                         "a start file the interrupted apply of %s was writing; name it again: "
+                         "'portshift recover --start-file %s %s'",
+                         shown, m->target, shown);
+            return -1;
+        }
+        if (named < 0) /* the record cannot be finished: the caller says how to drop it */
+            return ps_error_set(err, m->target, 0, 0,
+                                "not the file the interrupted apply of %s was writing: another "
+                                "file has taken its path",
+                                shown);
+        owner = NULL; /* the operator's file: the caller's rights, no privilege boundary */
+        if (ps_resolved_dir(m->target, &c->dirfd, &c->name, m->target, err) < 0)
+            return -1;
+    } else if (m->link) {
         /* The link as apply found it: beneath the home in a home of another
          * user, through the caller's own symlinks in its own. */
         int linkdir = homefd;
@@ -154,7 +212,7 @@ static void checked_free(checked *c, size_t n)
 
 /* Checks every move of p; *c gets one entry a move. */
 static int check_part(int homefd, const char *shown, const ps_journal_part *p,
-                      const ps_owner *owner, checked **c, ps_error *err)
+                      const ps_owner *owner, recover_call *call, checked **c, ps_error *err)
 {
     *c = ps_xcalloc(p->nmoves + 1, sizeof **c);
     /* Every entry first: a move refused leaves those after it unchecked, and
@@ -162,7 +220,7 @@ static int check_part(int homefd, const char *shown, const ps_journal_part *p,
     for (size_t i = 0; i < p->nmoves; i++)
         (*c)[i].dirfd = -1;
     for (size_t i = 0; i < p->nmoves; i++)
-        if (check_move(homefd, shown, &p->moves[i], owner, &(*c)[i], err) < 0)
+        if (check_move(homefd, shown, &p->moves[i], owner, call, &(*c)[i], err) < 0)
             return -1;
     return 0;
 }
@@ -210,10 +268,16 @@ static int remove_drops(int homefd, const char *shown, const ps_journal_part *p,
     return 0;
 }
 
-/* The staged files of checked moves c[0..n) go. */
+/* The staged files of checked moves c[0..n) go (outside a home, only the one recorded). */
 static int remove_checked(const checked *c, size_t n, const char *shown, ps_error *err)
 {
     for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (c[i].dirfd < 0)
+            continue; /* a copy's start file: the original's */
+        if (c[i].m->outside && (fstatat(c[i].dirfd, c[i].tmp, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                                st.st_ino != c[i].m->staged_ino))
+            continue;
         char *path = shown_at(shown, c[i].m->staged);
         int rc = remove_staged(c[i].dirfd, c[i].tmp, path, err);
         free(path);
@@ -353,9 +417,10 @@ static int refuse(const char *shown, const char *record, const ps_journal *j, in
 
 enum { ASSESS_ONLY = 1 << 8, SKIP_COMMIT = 1 << 9 };
 
-static int recover_home(int homefd, const char *shown, unsigned flags, ps_strbuf *report,
+static int recover_home(int homefd, const char *shown, recover_call *call, ps_strbuf *report,
                         ps_error *err)
 {
+    unsigned flags = call->flags;
     ps_journal j;
     checked *apply = NULL, *undo = NULL;
     ps_owner owner = {0}, *restrict_to = NULL;
@@ -380,6 +445,7 @@ static int recover_home(int homefd, const char *shown, unsigned flags, ps_strbuf
         goto done;
     }
     int own = st.st_dev == j.home.dev && st.st_ino == j.home.ino;
+    call->own = own;
     if (ps_journal_is_done(&j)) {
         /* Evidence for other homes; a copy's has no one to tell. */
         rc = 0;
@@ -395,8 +461,8 @@ static int recover_home(int homefd, const char *shown, unsigned flags, ps_strbuf
         ps_owner_of(&owner, st.st_uid, st.st_gid);
         restrict_to = &owner;
     }
-    if (check_part(homefd, shown, &j.part, restrict_to, &apply, err) < 0 ||
-        check_part(homefd, shown, &j.undo, restrict_to, &undo, err) < 0) {
+    if (check_part(homefd, shown, &j.part, restrict_to, call, &apply, err) < 0 ||
+        check_part(homefd, shown, &j.undo, restrict_to, call, &undo, err) < 0) {
         if ((flags & PS_RECOVER_DISCARD) && !(flags & ASSESS_ONLY)) {
             /* Nothing it names is acted on: it goes alone. */
             rc = ps_journal_erase(homefd, shown, err) == -1 ? -1 : 0;
@@ -404,8 +470,10 @@ static int recover_home(int homefd, const char *shown, unsigned flags, ps_strbuf
                 ps_strbuf_printf(report, "removed %s, which could not be trusted\n", record);
             goto done;
         }
-        ps_error_append(err, "; %s cannot be trusted: 'portshift recover --discard %s' removes it",
-                        record, shown);
+        if (!call->unnamed)
+            ps_error_append(err,
+                            "; %s cannot be trusted: 'portshift recover --discard %s' removes it",
+                            record, shown);
         goto done;
     }
     enum verdict v = own ? which_counts(&j, apply, err) : COUNTS_APPLY;
@@ -519,7 +587,8 @@ done:
 
 int ps_recover_home(int homefd, const char *shown, unsigned flags, ps_strbuf *report, ps_error *err)
 {
-    return recover_home(homefd, shown, flags & ~(unsigned)(ASSESS_ONLY | SKIP_COMMIT), report, err);
+    recover_call call = {.flags = flags & ~(unsigned)(ASSESS_ONLY | SKIP_COMMIT)};
+    return recover_home(homefd, shown, &call, report, err);
 }
 
 /*
@@ -528,15 +597,24 @@ int ps_recover_home(int homefd, const char *shown, unsigned flags, ps_strbuf *re
  * a "done" record for it. A last pass lets go of the "done" records that
  * the homes of this call no longer need.
  */
-int ps_recover(const ps_locks *locks, unsigned flags, ps_strbuf *report, ps_error *err)
+int ps_recover_start(const ps_locks *locks, unsigned flags, const char *const *start_files,
+                     size_t nstart_files, ps_strbuf *report, ps_error *err)
 {
     flags &= ~(unsigned)(ASSESS_ONLY | SKIP_COMMIT);
     for (int pass = 0; pass < 3; pass++)
-        for (size_t i = 0; i < locks->n; i++)
-            if (recover_home(locks->items[i].fd, locks->items[i].home,
-                             flags | (pass == 0 ? SKIP_COMMIT : 0), report, err) < 0)
+        for (size_t i = 0; i < locks->n; i++) {
+            recover_call call = {.flags = flags | (pass == 0 ? SKIP_COMMIT : 0),
+                                 .start_files = start_files,
+                                 .nstart_files = nstart_files};
+            if (recover_home(locks->items[i].fd, locks->items[i].home, &call, report, err) < 0)
                 return -1;
+        }
     return 0;
+}
+
+int ps_recover(const ps_locks *locks, unsigned flags, ps_strbuf *report, ps_error *err)
+{
+    return ps_recover_start(locks, flags, NULL, 0, report, err);
 }
 
 int ps_recover_refuse(const char *home, ps_error *err)
@@ -546,14 +624,15 @@ int ps_recover_refuse(const char *home, ps_error *err)
         return ps_error_set(err, home, 0, 0, "cannot open home: %s", strerror(errno));
     int found = ps_journal_exists(fd, home, err);
     int rc = found;
+    recover_call call = {.flags = ASSESS_ONLY};
     if (found == 1)
-        rc = recover_home(fd, home, ASSESS_ONLY, NULL, err);
+        rc = recover_home(fd, home, &call, NULL, err);
     close(fd);
     return rc < 0 ? -1 : 0;
 }
 
-/* Removes the staged files in the folder `dirfd`. */
-static int sweep(int dirfd, const char *shown, ps_error *err)
+/* Removes the staged files in the folder `dirfd` (with `only`: those staged for that name). */
+static int sweep(int dirfd, const char *shown, const char *only, ps_error *err)
 {
     int fd = dup(dirfd);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -565,7 +644,7 @@ static int sweep(int dirfd, const char *shown, ps_error *err)
     rewinddir(d);
     int rc = 0;
     for (struct dirent *e; rc == 0 && (e = readdir(d));) {
-        if (!ps_is_staged_name(e->d_name))
+        if (!ps_is_staged_name(e->d_name) || (only && !ps_is_staged_for(e->d_name, only)))
             continue;
         char *path = ps_path_join(shown, e->d_name);
         rc = remove_staged(dirfd, e->d_name, path, err);
@@ -580,7 +659,7 @@ int ps_recover_staged(int homefd, const char *shown, const char *const *rels, si
 {
     struct stat *seen = ps_xcalloc(n + 1, sizeof *seen);
     size_t nseen = 0;
-    int rc = sweep(homefd, shown, err);
+    int rc = sweep(homefd, shown, NULL, err);
     if (rc == 0 && fstat(homefd, &seen[nseen]) == 0)
         nseen++;
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -599,7 +678,7 @@ int ps_recover_staged(int homefd, const char *shown, const char *const *rels, si
                 seen[nseen++] = st;
                 char *dir = ps_path_join(shown, rels[i]);
                 char *folder = ps_path_dir(dir);
-                rc = sweep(dirfd, folder, err);
+                rc = sweep(dirfd, folder, NULL, err);
                 free(folder);
                 free(dir);
             }
@@ -607,5 +686,18 @@ int ps_recover_staged(int homefd, const char *shown, const char *const *rels, si
         close(dirfd);
     }
     free(seen);
+    return rc;
+}
+
+int ps_recover_staged_beside(const char *real, ps_error *err)
+{
+    int dirfd;
+    const char *leaf;
+    if (ps_resolved_dir(real, &dirfd, &leaf, real, err) < 0)
+        return -1;
+    char *folder = ps_path_dir(real);
+    int rc = sweep(dirfd, folder, leaf, err);
+    free(folder);
+    close(dirfd);
     return rc;
 }

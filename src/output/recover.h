@@ -70,6 +70,13 @@ int ps_recover_home(int homefd, const char *shown, unsigned flags, ps_strbuf *re
 /* ps_recover_home for every home `locks` holds (exclusively), then once
  * more for the "done" records that the first pass made needless. */
 int ps_recover(const ps_locks *locks, unsigned flags, ps_strbuf *report, ps_error *err);
+/* ps_recover where the call names start files (--start-file): a record's
+ * "start" move is finished only for a file named here again, by identity
+ * (journal.h); else -1, the message giving the command that names it. With
+ * PS_RECOVER_DISCARD no naming is needed: only the staged file the record
+ * names (that inode) is removed, the start file itself is not touched. */
+int ps_recover_start(const ps_locks *locks, unsigned flags, const char *const *start_files,
+                     size_t nstart_files, ps_strbuf *report, ps_error *err);
 
 /*
  * For the commands that only read: -1 with a message naming the command
@@ -77,6 +84,14 @@ int ps_recover(const ps_locks *locks, unsigned flags, ps_strbuf *report, ps_erro
  * 0 when it holds none (or a "done" one).
  */
 int ps_recover_refuse(const char *home, ps_error *err);
+
+/*
+ * What an apply killed while staging (no record names it) left beside a
+ * start file outside its home (`real`, its absolute real path): the files
+ * staged for that name, and nothing else of its folder, go. Called with the
+ * start file's home locked exclusively, after its record is dealt with.
+ */
+int ps_recover_staged_beside(const char *real, ps_error *err);
 
 /*
  * Removes staged files (".NAME.portshift-XXXXXX", regular files) that an

@@ -98,7 +98,7 @@ void ps_report_plan_text(ps_strbuf *out, const ps_plan *p)
                 break;
             case PS_SITE_START:
                 ps_strbuf_printf(out, "start-time offset -DportOffset=%ld%s", s->value,
-                                 s->rank == PS_START_ENV ? " (environment)" : "");
+                                 ps_start_is_env(s->rank) ? " (environment)" : "");
                 if (d->action == PS_ACT_SET)
                     ps_strbuf_printf(out, " -> %ld\n", d->next);
                 else

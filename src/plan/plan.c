@@ -338,7 +338,9 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
                 resolve_reference(p, &ix, choice, u, i);
             if (p->decisions[u][i].action == PS_ACT_SET)
                 add_edit(p, &cap, u, i, p->decisions[u][i].next);
-            if (p->decisions[u][i].action == PS_ACT_SET && ss->items[i].kind == PS_SITE_START)
+            /* a --start-file is the operator's own: no product update replaces it */
+            if (p->decisions[u][i].action == PS_ACT_SET && ss->items[i].kind == PS_SITE_START &&
+                !ss->items[i].file->outside)
                 ps_diag_add(
                     &p->warnings, ss->items[i].file->path, ss->items[i].line, ss->items[i].col,
                     "a product update that replaces %.*s reverts this edit of "

@@ -23,11 +23,26 @@ typedef enum ps_site_kind {
     PS_SITE_START /* -DportOffset=N in a start script: the offset the runtime starts at */
 } ps_site_kind;
 
-/* How a start-time offset is given; the higher rank wins (DESIGN §1). */
+/* How a start-time offset is given; the higher rank wins (DESIGN §1): a
+ * file the operator names with --start-file (a systemd unit, an environment
+ * file, a wrapper) starts the server past the home's bin/ scripts, and
+ * within each, an argument beats an environment assignment. */
 enum {
-    PS_START_ENV = 1, /* in an environment assignment: JAVA_OPTS="... -DportOffset=2" */
-    PS_START_ARG = 2  /* an argument of the server's command line */
+    PS_START_ENV = 1,      /* in an environment assignment: JAVA_OPTS="... -DportOffset=2" */
+    PS_START_ARG = 2,      /* an argument of the server's command line */
+    PS_START_FILE_ENV = 3, /* PS_START_ENV in a --start-file: Environment="JAVA_OPTS=..." */
+    PS_START_FILE_ARG = 4  /* PS_START_ARG in a --start-file: ExecStart=... -DportOffset=2 */
 };
+
+/* A start-time offset given in an environment assignment (either place). */
+static inline int ps_start_is_env(int rank)
+{
+    return rank == PS_START_ENV || rank == PS_START_FILE_ENV;
+}
+
+/* A line of a start script or start file that nothing runs: a shell or
+ * systemd comment ('#', ';'), a batch REM or '::' line. [p, end) is the line. */
+int ps_start_comment_line(const char *p, const char *end);
 
 /*
  * The comment that marks each line portshift adds to a deployment.toml: a
@@ -70,7 +85,7 @@ typedef struct ps_site {
     const char *key;      /* a deployment.toml key portshift sets: the catalog's key,
                            * "server.offset", "transport.http.properties.redirectPort" */
     size_t key_from;      /* PS_INSERT_DOTTED: the line writes key + key_from */
-    int rank;             /* start: PS_START_ENV or PS_START_ARG */
+    int rank;             /* start: PS_START_ENV .. PS_START_FILE_ARG */
     long absent;          /* a key other than the offset: the port the product renders
                            * without it (default.json) */
     ps_span undo;         /* a deployment.toml key line portshift added (marked

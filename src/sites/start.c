@@ -5,7 +5,9 @@
  * the offset the runtime starts at. Each hard-coded value is a site whose
  * digits apply rewrites like the config's offset; a value passed in
  * (-DportOffset=$OFFSET) is not one, but ${OFFSET:-N} starts at N unless
- * told otherwise, so its N is.
+ * told otherwise, so its N is. A file the operator names with --start-file
+ * (a systemd unit, an environment file, a wrapper) is read the same way,
+ * at the ranks above the scripts'.
  */
 #include <ctype.h>
 #include <string.h>
@@ -15,12 +17,12 @@
 
 static const char flag[] = "-DportOffset=";
 
-/* A shell '#' line, or a batch REM / :: line. */
-static int comment_line(const char *p, const char *end)
+int ps_start_comment_line(const char *p, const char *end)
 {
     while (p < end && (*p == ' ' || *p == '\t' || *p == '@'))
         p++;
-    if (p < end && *p == '#')
+    /* ';' starts a comment in a systemd unit; no shell line begins with it */
+    if (p < end && (*p == '#' || *p == ';'))
         return 1;
     if (end - p >= 2 && p[0] == ':' && p[1] == ':')
         return 1;
@@ -41,9 +43,11 @@ static const char *skip_word(const char *p, const char *end, const char *word)
 
 /*
  * PS_START_ENV when the line assigns a variable before `at` (JAVA_OPTS=...,
- * export JAVA_OPTS=..., batch set JAVA_OPTS=... or set "JAVA_OPTS=..."): the
- * value reaches the server only through a command line that uses it, which
- * an argument written there overrides. Else PS_START_ARG.
+ * export JAVA_OPTS=..., batch set JAVA_OPTS=... or set "JAVA_OPTS=...", a
+ * systemd Environment=): the value reaches the server only through a command
+ * line that uses it, which an argument written there overrides. Else
+ * PS_START_ARG, a systemd unit's ExecStart= included: its value is the
+ * command line.
  */
 static int rank_of(const char *line, const char *at)
 {
@@ -56,8 +60,11 @@ static int rank_of(const char *line, const char *at)
         p++;
     if (p >= at || !(isalpha((unsigned char)*p) || *p == '_'))
         return PS_START_ARG;
+    const char *name = p;
     while (p < at && (isalnum((unsigned char)*p) || *p == '_'))
         p++;
+    if (p - name == 9 && strncmp(name, "ExecStart", 9) == 0)
+        return PS_START_ARG;
     return p < at && *p == '=' ? PS_START_ENV : PS_START_ARG;
 }
 
@@ -90,7 +97,7 @@ static int scan_script(finder *f, const ps_cfile *file)
     for (size_t pos = 0; pos < file->len;) {
         const char *nl = memchr(data + pos, '\n', file->len - pos);
         size_t end = nl ? (size_t)(nl - data) : file->len;
-        if (!comment_line(data + pos, data + end)) {
+        if (!ps_start_comment_line(data + pos, data + end)) {
             for (size_t i = pos; i + sizeof flag - 1 < end; i++) {
                 ps_span span;
                 if (memcmp(data + i, flag, sizeof flag - 1) != 0 ||
@@ -105,6 +112,8 @@ static int scan_script(finder *f, const ps_cfile *file)
                 ps_site *s = ps__add_site(f, PS_SITE_START, file, span, value);
                 s->what = "start-time offset (-DportOffset)";
                 s->rank = rank_of(data + pos, data + i);
+                if (file->outside) /* --start-file: above the home's own scripts */
+                    s->rank += PS_START_FILE_ENV - PS_START_ENV;
             }
         }
         pos = end + 1;

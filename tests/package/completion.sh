@@ -35,7 +35,7 @@ cd "$scratch"
 expect "apply batch check diff help plan ports recover" ""
 expect "plan ports" p
 expect "--help --version" --
-expect "--color --help --jobs --offset --quiet --repair" diff --
+expect "--color --help --jobs --offset --quiet --repair --start-file" diff --
 expect "--backup" apply --b
 expect "--format" plan --f
 expect "--jobs" diff --j
@@ -52,6 +52,7 @@ expect "apply batch check diff plan ports recover" help ""
 expect "wso2am-2.6.0 wso2is-5.10.0" diff w
 expect "wso2am-2.6.0/repository" apply --offset 2 wso2am-2.6.0/
 expect "wso2is-5.10.0" plan wso2am-2.6.0=1 wso2i
+expect "wso2-notes.txt" ports --start-file wso2-n
 
 # Every command and option of the binary's synopsis is offered.
 words=$(usage_words "$binary")

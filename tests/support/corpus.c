@@ -84,6 +84,29 @@ void corpus_copy(const char *tree, const char *dir, const char *name)
     ck_assert_msg(tree_copy(src, dst) == 0, "cannot copy %s to %s", src, dst);
 }
 
+char *corpus_scratch(const char *tree, const char *name)
+{
+    char *dir = tree_scratch();
+    ck_assert_ptr_nonnull(dir);
+    corpus_copy(tree, dir, name);
+    return dir;
+}
+
+void scratch_done(char *dir)
+{
+    tree_remove(dir);
+    free(dir);
+}
+
+void expect_file_text(const char *dir, const char *rel, const char *want)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    char *got = file_text(path);
+    ck_assert_msg(strcmp(got, want) == 0, "%s:\n%s\nwant:\n%s", rel, got, want);
+    free(got);
+}
+
 char *file_text(const char *path)
 {
     FILE *f = fopen(path, "rb");

@@ -24,6 +24,12 @@ int corpus_has(const char *tree);
 int corpus_lacks(const char *suite, const char *const *trees, size_t n);
 /* Copies corpus tree `tree` to dir/name; the test fails when it cannot. */
 void corpus_copy(const char *tree, const char *dir, const char *name);
+/* A new scratch folder holding a copy of `tree` as `name`; scratch_done
+ * removes it and frees the name. */
+char *corpus_scratch(const char *tree, const char *name);
+void scratch_done(char *dir);
+/* Fails the test unless dir/rel holds exactly `want`. */
+void expect_file_text(const char *dir, const char *rel, const char *want);
 
 /* The bytes of `path`, NUL-terminated (the test fails when it cannot be read). */
 char *file_text(const char *path);

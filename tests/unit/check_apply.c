@@ -129,7 +129,7 @@ static void teardown(void)
 /* A ps_write from array or literal arguments (embedded NULs included), of no
  * home: these cases are about the files (the record is check_journal's). */
 /* clang-format off */
-#define W(p, d, e) {(p), (d), sizeof(d) - 1, (e), sizeof(e) - 1, NULL, NULL}
+#define W(p, d, e) {(p), (d), sizeof(d) - 1, (e), sizeof(e) - 1, NULL, NULL, 0}
 /* clang-format on */
 
 START_TEST(test_empty_is_noop)
@@ -476,8 +476,8 @@ static void two_files_of_a_home(ps_write w[2])
     const char *a = at("conf/a.xml"), *b = at("conf/b.xml");
     put(a, "a0", 2);
     put(b, "b0", 2);
-    w[0] = (ps_write){a, "a1", 2, "a0", 2, root, "conf/a.xml"};
-    w[1] = (ps_write){b, "b1", 2, "b0", 2, root, "conf/b.xml"};
+    w[0] = (ps_write){a, "a1", 2, "a0", 2, root, "conf/a.xml", 0};
+    w[1] = (ps_write){b, "b1", 2, "b0", 2, root, "conf/b.xml", 0};
 }
 
 /* With a home: the record is written before the first rename and gone after. */

@@ -54,7 +54,7 @@ static void open_case(fx *f)
 
 static ps_write replace(const char *path, const char *new_, const char *old)
 {
-    return (ps_write){path, new_, strlen(new_), old, strlen(old), NULL, NULL};
+    return (ps_write){path, new_, strlen(new_), old, strlen(old), NULL, NULL, 0};
 }
 
 static mode_t mode_of(const char *path)

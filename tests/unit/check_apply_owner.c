@@ -22,7 +22,7 @@
 
 static ps_write replace(const char *path, const char *new_, const char *old)
 {
-    return (ps_write){path, new_, strlen(new_), old, strlen(old), NULL, NULL};
+    return (ps_write){path, new_, strlen(new_), old, strlen(old), NULL, NULL, 0};
 }
 
 static struct stat stat_of(const char *path)

@@ -36,7 +36,12 @@ static void id_of(ps_home_id *id, unsigned long dev, unsigned long ino, const ch
 static void move(ps_journal_part *p, const char *link, const char *staged, const char *target,
                  int had_old, uint64_t old, uint64_t new_)
 {
-    ps_journal_move m = {(char *)link, (char *)staged, (char *)target, had_old, old, new_};
+    ps_journal_move m = {.link = (char *)link,
+                         .staged = (char *)staged,
+                         .target = (char *)target,
+                         .had_old = had_old,
+                         .old_digest = old,
+                         .new_digest = new_};
     ps_journal_add_move(p, &m);
 }
 
@@ -127,6 +132,45 @@ START_TEST(text_is_as_documented)
 }
 END_TEST
 
+/* A start file outside the home: its identity, absolute paths; read back the same. */
+START_TEST(start_file_line)
+{
+    ps_journal j = {0}, back;
+    j.id = ps_xstrdup("2a-65f0.000000001-0");
+    id_of(&j.home, 2049, 1183, "/h");
+    id_of(&j.commit, 2049, 1183, "/h");
+    ps_journal_move m = {.staged = "/etc/.w.service.portshift-AAAAAA",
+                         .target = "/etc/w.service",
+                         .had_old = 1,
+                         .old_digest = 0x8f,
+                         .new_digest = 0x1aa,
+                         .outside = 1,
+                         .dev = 2049,
+                         .ino = 5521,
+                         .staged_ino = 5530};
+    ps_journal_add_move(&j.part, &m);
+    ps_strbuf b = PS_STRBUF_INIT;
+    ps_journal_format(&j, &b);
+    ck_assert_str_eq(b.data, "portshift journal 2\n"
+                             "id 2a-65f0.000000001-0\n"
+                             "home 2049 1183 2:/h\n"
+                             "commit 2049 1183 2:/h\n"
+                             "start 2049 5521 5530 32:/etc/.w.service.portshift-AAAAAA "
+                             "14:/etc/w.service 000000000000008f 00000000000001aa\n"
+                             "end\n");
+    ps_error err = {0};
+    ck_assert_int_eq(ps_journal_parse(&back, b.data, b.len, "r", &err), 0);
+    ck_assert_uint_eq(back.part.nmoves, 1);
+    const ps_journal_move *r = &back.part.moves[0];
+    ck_assert(r->outside && r->dev == 2049 && r->ino == 5521 && r->staged_ino == 5530);
+    ck_assert_str_eq(r->target, "/etc/w.service");
+    ck_assert_ptr_null(r->link);
+    ps_journal_free(&back);
+    ps_strbuf_free(&b);
+    ps_journal_free(&j);
+}
+END_TEST
+
 START_TEST(ids_differ)
 {
     ps_journal a = {0}, b = {0};
@@ -162,7 +206,7 @@ static const struct bad {
     {"portshift journal 2\nid 1\nhome 1 2 5:/h/..\n", 3, 12, "not a resolved absolute path"},
     {"portshift journal 2\nid 1\nhome 1 2 40:/h\n", 3, 10, "runs past the end"},
     {"portshift journal 2\nid 1\nhome 1 2 2:/h \n", 3, 14, "expected end of line"},
-    {HEAD, 5, 1, "expected 'move', 'link', 'drop', 'undo' or 'end'"},
+    {HEAD, 5, 1, "expected 'move', 'link', 'start', 'drop', 'undo' or 'end'"},
     {HEAD "end\nend\n", 6, 1, "text after 'end'"},
     /* a move stays beneath its home, its staged file beside its target */
     {HEAD "move 11:/etc/passwd 11:/etc/shadow" D "end\n", 5, 9, "not a path beneath the home"},
@@ -175,6 +219,12 @@ static const struct bad {
     {HEAD "move 17:.b.portshift-AAAA 1:b" D "end\n", 5, 5, "not a file staged beside"},
     {HEAD "move 19:.b.portshift-AAAAAA 1:b 1 2\n", 5, 33, "expected a digest"},
     {HEAD "move 19:.b.portshift-AAAAAA 1:b 0000000000000001 -\n", 5, 50, "expected a digest"},
+    /* a start file: its identity, then absolute paths, staged beside it */
+    {HEAD "start 1 2 19:.b.portshift-AAAAAA 1:b" D "end\n", 5, 13, "expected  "},
+    {HEAD "start 1 2 3 19:.b.portshift-AAAAAA 1:b" D "end\n", 5, 16,
+     "not a resolved absolute path"},
+    {HEAD "start 1 2 3 22:/x/.b.portshift-AAAAAA 4:/a/b" D "end\n", 5, 6,
+     "not a file staged beside"},
     /* a link names its symlink beneath the home, its target absolute */
     {HEAD "link 4:/a/b 20:/.b.portshift-AAAAAA 2:/b" D "end\n", 5, 8,
      "not a path beneath the home"},
@@ -184,7 +234,7 @@ static const struct bad {
     {HEAD "drop 6:passwd\nend\n", 5, 6, "not a staged file"},
     /* order: moves, drops, then the undo */
     {HEAD "drop 19:.a.portshift-AAAAAA\nmove 19:.b.portshift-AAAAAA 1:b" D "end\n", 6, 1,
-     "expected 'move', 'link', 'drop', 'undo' or 'end'"},
+     "expected 'move', 'link', 'start', 'drop', 'undo' or 'end'"},
     {HEAD "undo \nend\n", 5, 6, "expected an id"},
     /* a NUL inside a path (the length counts it; see bad_record_refused) */
     {"portshift journal 2\nid 1\nhome 1 2 3:/h\0\n", 3, 12, "not a resolved absolute path"},
@@ -442,6 +492,7 @@ int main(void)
     TCase *text = tcase_create("text");
     tcase_add_test(text, any_byte_survives);
     tcase_add_test(text, text_is_as_documented);
+    tcase_add_test(text, start_file_line);
     tcase_add_test(text, ids_differ);
     tcase_add_loop_test(text, bad_record_refused, 0, sizeof BAD / sizeof *BAD);
     tcase_add_test(text, staged_names);

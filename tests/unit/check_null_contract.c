@@ -161,6 +161,27 @@ static void call_host_open_jobs(const row *r)
         ps_host_free(h);
 }
 
+/* opts NULL is all zero; a start file NULL among them is refused. */
+static void call_host_open_opts(const row *r)
+{
+    ps_host *h = (ps_host *)&w;
+    ps_error e = NO_ERROR;
+    ps_home_spec spec = w.spec;
+    if (nul(r, "homes[0].path"))
+        spec.path = NULL;
+    const char *files[] = {NULL};
+    ps_host_options o = {.start_files = nul(r, "opts->start_files") ? NULL : files,
+                         .nstart_files = 1};
+    int pass_opts = nul(r, "opts->start_files") || nul(r, "opts->start_files[0]");
+    int rc = ps_host_open_opts(PICK(r, "out", &h), PICK(r, "homes", &spec), 1,
+                               pass_opts ? &o : NULL, PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    if (!nul(r, "out"))
+        ck_assert(r->ok ? h != NULL : h == NULL);
+    if (r->ok)
+        ps_host_free(h);
+}
+
 static void call_host_free(const row *r)
 {
     (void)r;
@@ -401,6 +422,14 @@ static const row rows[] = {
     {"ps_host_open_jobs", "homes[0].path", call_host_open_jobs, 0},
     {"ps_host_open_jobs", "err", call_host_open_jobs, 1},
     {"ps_host_open_jobs", "*", call_host_open_jobs, 0},
+    {"ps_host_open_opts", "out", call_host_open_opts, 0},
+    {"ps_host_open_opts", "homes", call_host_open_opts, 0},
+    {"ps_host_open_opts", "homes[0].path", call_host_open_opts, 0},
+    {"ps_host_open_opts", "opts", call_host_open_opts, 1},
+    {"ps_host_open_opts", "opts->start_files", call_host_open_opts, 0},
+    {"ps_host_open_opts", "opts->start_files[0]", call_host_open_opts, 0},
+    {"ps_host_open_opts", "err", call_host_open_opts, 1},
+    {"ps_host_open_opts", "*", call_host_open_opts, 0},
     {"ps_host_free", "host", call_host_free, 0},
     {"ps_host_recovered", "host", call_host_recovered, 0},
     {"ps_host_runtime_count", "host", call_host_runtime_count, 0},

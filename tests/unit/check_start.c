@@ -58,28 +58,6 @@
     "rem -DportOffset=7\r\n"                                                                       \
     "\"%JAVA_HOME%\\bin\\java\" -DportOffset=2 org.wso2.carbon.bootstrap.Bootstrap\r\n"
 
-static char *scratch_with(const char *tree, const char *name)
-{
-    char *dir = tree_scratch();
-    corpus_copy(tree, dir, name);
-    return dir;
-}
-
-static void done(char *dir)
-{
-    tree_remove(dir);
-    free(dir);
-}
-
-static void expect_file(const char *dir, const char *rel, const char *want)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    char *got = file_text(path);
-    ck_assert_msg(strcmp(got, want) == 0, "%s:\n%s\nwant:\n%s", rel, got, want);
-    free(got);
-}
-
 static int holds(const char *dir, const char *rel, const char *needle)
 {
     char path[4200];
@@ -106,7 +84,7 @@ static const struct script_case {
 START_TEST(script_offset_is_the_runtime_offset)
 {
     const struct script_case *c = &script_cases[_i];
-    char *dir = scratch_with(c->tree, "home");
+    char *dir = corpus_scratch(c->tree, "home");
     fake_file(dir, "home/bin/wso2server.sh", SH_BEFORE);
     fake_file(dir, "home/bin/wso2server.bat", BAT_BEFORE);
 
@@ -133,13 +111,13 @@ START_TEST(script_offset_is_the_runtime_offset)
                   "%s", r.err);
     cli_result_free(&r);
     /* Only the digits: the comment, $OFFSET and the .bat's CRLF stay. */
-    expect_file(dir, "home/bin/wso2server.sh",
-                "#!/bin/sh\n"
-                "# sh bin/wso2server.sh -DportOffset=5 starts it elsewhere\n"
-                "exec \"$JAVA_HOME/bin/java\" -DportOffset=$OFFSET \\\n"
-                "    -Dcarbon.home=\"$CARBON_HOME\" -DportOffset=3 "
-                "org.wso2.carbon.bootstrap.Bootstrap \"$@\"\n");
-    expect_file(
+    expect_file_text(dir, "home/bin/wso2server.sh",
+                     "#!/bin/sh\n"
+                     "# sh bin/wso2server.sh -DportOffset=5 starts it elsewhere\n"
+                     "exec \"$JAVA_HOME/bin/java\" -DportOffset=$OFFSET \\\n"
+                     "    -Dcarbon.home=\"$CARBON_HOME\" -DportOffset=3 "
+                     "org.wso2.carbon.bootstrap.Bootstrap \"$@\"\n");
+    expect_file_text(
         dir, "home/bin/wso2server.bat",
         "@echo off\r\n"
         "rem -DportOffset=7\r\n"
@@ -170,7 +148,7 @@ START_TEST(script_offset_is_the_runtime_offset)
     expect_run(dir, 0, "apply -o 0 home");
     ck_assert_msg(holds(dir, config, c->before), "%s lacks %s", c->config, c->before);
     ck_assert(holds(dir, "home/bin/wso2server.sh", " -DportOffset=0 org"));
-    done(dir);
+    scratch_done(dir);
 }
 END_TEST
 
@@ -178,7 +156,7 @@ END_TEST
  * even at the offset the server already runs at. */
 START_TEST(first_apply_brings_config_into_agreement)
 {
-    char *dir = scratch_with(IS53, "home");
+    char *dir = corpus_scratch(IS53, "home");
     fake_file(dir, "home/bin/wso2server.sh", "exec java -DportOffset=2 Bootstrap\n");
     cli_result r = cli_run(dir, "diff home");
     expect_status(&r, 1, "diff at the current offset");
@@ -188,7 +166,7 @@ START_TEST(first_apply_brings_config_into_agreement)
     cli_result_free(&r);
     expect_run(dir, 0, "apply home");
     expect_run(dir, 0, "diff home");
-    done(dir);
+    scratch_done(dir);
 }
 END_TEST
 
@@ -218,7 +196,7 @@ static const struct rank_case {
 START_TEST(precedence_of_start_offsets)
 {
     const struct rank_case *c = &rank_cases[_i];
-    char *dir = scratch_with(IS53, "home");
+    char *dir = corpus_scratch(IS53, "home");
     fake_file(dir, "home/bin/wso2server.sh", c->sh);
     if (c->bat)
         fake_file(dir, "home/bin/wso2server.bat", c->bat);
@@ -246,7 +224,7 @@ START_TEST(precedence_of_start_offsets)
         ck_assert(holds(dir, "home/bin/wso2server.sh", "-DportOffset=") &&
                   !holds(dir, "home/bin/wso2server.sh", "-DportOffset=2") &&
                   !holds(dir, "home/bin/wso2server.sh", "-DportOffset=4"));
-    done(dir);
+    scratch_done(dir);
 }
 END_TEST
 
@@ -254,7 +232,7 @@ END_TEST
  * profile's offset; the integrator's scripts set the integrator's. */
 START_TEST(ei_profile_scripts)
 {
-    char *dir = scratch_with("wso2ei-6.6.0", "ei");
+    char *dir = corpus_scratch("wso2ei-6.6.0", "ei");
     fake_file(dir, "ei/wso2/broker/bin/wso2server.sh", "exec java -DportOffset=13 Bootstrap\n");
     fake_file(dir, "ei/bin/integrator.sh", "exec java -DportOffset=10 Bootstrap\n");
     cli_result r = cli_run(dir, "ports --json ei");
@@ -281,7 +259,7 @@ START_TEST(ei_profile_scripts)
     ck_assert(holds(dir, "ei/bin/integrator.sh", "-DportOffset=11 "));
     ck_assert(holds(dir, "ei/bin/broker.sh", "-DportOffset=15 "));
     ck_assert(holds(dir, "ei/wso2/broker/bin/wso2server.sh", "-DportOffset=15 "));
-    done(dir);
+    scratch_done(dir);
 }
 END_TEST
 
@@ -289,7 +267,7 @@ END_TEST
  * the second at 0: check finds it, batch moves that home, script and config. */
 START_TEST(clash_from_a_start_offset_found_and_resolved)
 {
-    char *dir = scratch_with(IS53, "a");
+    char *dir = corpus_scratch(IS53, "a");
     corpus_copy(IS53, dir, "b");
     expect_run(dir, 0, "apply -o 1 b");
     expect_run(dir, 0, "check a b");
@@ -309,7 +287,7 @@ START_TEST(clash_from_a_start_offset_found_and_resolved)
     ck_assert_msg(strstr(r.out, "\"current_offset\":1,\"config_offset\":1,\"start_offset\":1,"),
                   "%s", r.out);
     cli_result_free(&r);
-    done(dir);
+    scratch_done(dir);
 }
 END_TEST
 
@@ -354,7 +332,7 @@ START_TEST(running_server_at_another_offset)
         case_skipped("running_server_at_another_offset", "no /proc on this machine");
         return;
     }
-    char *dir = scratch_with(IS53, "home");
+    char *dir = corpus_scratch(IS53, "home");
     pid_t pid = server_running_at(dir, "home/wso2carbon.pid", "-DportOffset=4");
     cli_result r = cli_run(dir, "check home");
     expect_status(&r, 1, "check: the server runs at 4");
@@ -379,7 +357,7 @@ START_TEST(running_server_at_another_offset)
     ck_assert_msg(!strstr(r.out, ": running: "), "%s", r.out);
     cli_result_free(&r);
     stop(pid);
-    done(dir);
+    scratch_done(dir);
 }
 END_TEST
 
@@ -419,25 +397,22 @@ END_TEST
 
 START_TEST(offset_out_of_range_refused)
 {
-    char *dir = scratch_with(IS53, "home");
+    char *dir = corpus_scratch(IS53, "home");
     fake_file(dir, "home/bin/wso2server.sh", "#!/bin/sh\nexec java -DportOffset=65536 Bootstrap\n");
     cli_result r = cli_run(dir, "ports home");
     expect_status(&r, 2, "ports");
     ck_assert_str_eq(r.err, "portshift: home/bin/wso2server.sh:2:24: error: -DportOffset=65536: "
                             "not an offset from 0 to 65535\n");
     cli_result_free(&r);
-    done(dir);
+    scratch_done(dir);
 }
 END_TEST
 
 int main(void)
 {
     const char *trees[] = {IS53, AM42, "wso2ei-6.6.0"};
-    for (int i = 0; i < N(trees); i++)
-        if (!corpus_has(trees[i])) {
-            printf("start: %s lacks %s: skipping\n", corpus_dir(), trees[i]);
-            return PS_SKIPPED;
-        }
+    if (corpus_lacks("start", trees, N(trees)))
+        return PS_SKIPPED;
     Suite *s = suite_create("start");
     TCase *tc = tcase_create("start");
     tcase_set_timeout(tc, 120);
