@@ -2,14 +2,13 @@
 # CPack builds from the same rules (`cpack -G DEB` or `cpack -G RPM` in the
 # build folder).
 include(GNUInstallDirs)
-# zsh finds completions in its fpath: Debian's zsh reads vendor-completions,
-# upstream's and RHEL's site-functions.
-if(EXISTS /etc/debian_version)
-  set(zsh_dir ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
-else()
-  set(zsh_dir ${CMAKE_INSTALL_DATADIR}/zsh/site-functions)
-endif()
-set(PORTSHIFT_ZSH_COMPLETION_DIR ${zsh_dir} CACHE STRING "Where the zsh completion goes")
+# zsh finds completions in its fpath: share/zsh/site-functions under
+# /usr/local and on RHEL, but Debian's zsh reads /usr/share/zsh/vendor-completions
+# (not /usr/share/zsh/site-functions). The prefix is known only when installing
+# (the packages install under /usr, `cmake --install` under /usr/local), so
+# an empty value decides then.
+set(PORTSHIFT_ZSH_COMPLETION_DIR "" CACHE STRING
+    "Where the zsh completion goes (empty: vendor-completions under /usr on Debian, else site-functions)")
 set(PORTSHIFT_SUMMARY "apply a port offset to WSO2 Carbon product installs")
 
 install(TARGETS portshift RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -36,7 +35,17 @@ install(FILES ${gz_dir}/portshift.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 # fpath, fish vendor_completions.d/<command>.fish.
 install(FILES completion/portshift.bash
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME portshift)
-install(FILES completion/_portshift DESTINATION ${PORTSHIFT_ZSH_COMPLETION_DIR})
+if(PORTSHIFT_ZSH_COMPLETION_DIR)
+  install(FILES completion/_portshift DESTINATION ${PORTSHIFT_ZSH_COMPLETION_DIR})
+else()
+  install(CODE "
+    set(zsh_dir site-functions)
+    if(CMAKE_INSTALL_PREFIX STREQUAL \"/usr\" AND EXISTS /etc/debian_version)
+      set(zsh_dir vendor-completions)
+    endif()
+    file(INSTALL \"${CMAKE_CURRENT_SOURCE_DIR}/completion/_portshift\"
+         DESTINATION \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/zsh/\${zsh_dir}\")")
+endif()
 install(FILES completion/portshift.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
 # The JSON schemas of the documents portshift prints, for users who validate
 # its output. The catalog is built into the binary: neither it nor its XSD is

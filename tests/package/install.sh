@@ -30,7 +30,7 @@ $lib.0
 $lib.$version
 $libdir/pkgconfig/portshift.pc
 share/bash-completion/completions/portshift
-share/zsh/*/_portshift
+share/zsh/site-functions/_portshift
 share/fish/vendor_completions.d/portshift.fish
 share/doc/portshift/LICENSE
 share/doc/portshift/README.md
