@@ -97,7 +97,7 @@ static const struct {
 } kinds[] = {{"version", PS_RULE_VERSION},     {"offset", PS_RULE_OFFSET},
              {"hostname", PS_RULE_HOSTNAME},   {"listener", PS_RULE_LISTENER},
              {"reference", PS_RULE_REFERENCE}, {"role", PS_RULE_ROLE},
-             {"builtin", PS_RULE_BUILTIN}};
+             {"builtin", PS_RULE_BUILTIN},     {"stored", PS_RULE_STORED}};
 
 /* An expression of the rule, compiled once; NULL stays NULL. */
 static int compile(ps_xpath **out, const char *expr, int line, int col, ps_error *err)
@@ -175,15 +175,19 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
         compile(&r->xpath.active_if, r->active_if, r->line, col, err) < 0 ||
         compile(&r->xpath.unless_match, r->unless_match, r->line, col, err) < 0)
         return -1;
-    if (r->kind != PS_RULE_BUILTIN && (!r->file || (!r->match && !r->key)))
+    int fileless = r->kind == PS_RULE_BUILTIN || r->kind == PS_RULE_STORED;
+    if (!fileless && (!r->file || (!r->match && !r->key)))
         return ps_error_set(err, CATALOG_NAME, r->line, col, "rule needs file and match or key");
     if ((r->scope || r->unless_keys.count || r->unless_value) &&
         (r->kind != PS_RULE_ROLE || !r->key || !r->scope || !r->unless_keys.count ||
          !r->unless_value))
         return ps_error_set(err, CATALOG_NAME, r->line, col,
                             "scope, unless-key and unless-value go together, on a role with a key");
-    if (r->kind == PS_RULE_BUILTIN && (r->port < 1 || r->port > 65535))
-        return ps_error_set(err, CATALOG_NAME, r->line, col, "builtin needs a port");
+    if (fileless && (r->port < 1 || r->port > 65535))
+        return ps_error_set(err, CATALOG_NAME, r->line, col, "%s needs a port",
+                            r->kind == PS_RULE_BUILTIN ? "builtin" : "stored");
+    if (r->kind == PS_RULE_STORED && !r->what)
+        return ps_error_set(err, CATALOG_NAME, r->line, col, "stored needs what");
     if (r->toml_default != -1 && (!r->toml_key || r->toml_default < 0 || r->toml_default > 65535))
         return ps_error_set(err, CATALOG_NAME, r->line, col,
                             "toml-default needs toml-key and a port or a ${...} placeholder");

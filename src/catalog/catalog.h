@@ -19,7 +19,8 @@ typedef enum ps_rule_kind {
     PS_RULE_LISTENER,
     PS_RULE_REFERENCE,
     PS_RULE_ROLE,
-    PS_RULE_BUILTIN
+    PS_RULE_BUILTIN,
+    PS_RULE_STORED /* a port the product keeps in its database: a note when the home moves */
 } ps_rule_kind;
 
 /* How a listener's port relates to the offset (DESIGN §1). */

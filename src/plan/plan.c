@@ -251,6 +251,20 @@ static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
     return 0;
 }
 
+/* A port the product keeps in its database (a catalog stored rule) does not
+ * move with the files: a runtime that moves gets one note per such port,
+ * with the numbers to set by hand. */
+static void note_stored(ps_plan *p, size_t u)
+{
+    const ps_unit *unit = &p->units[u];
+    for (size_t k = 0; k < unit->sites->nstored; k++) {
+        const ps_rule *r = unit->sites->stored[k];
+        ps_diag_add(&p->warnings, unit->home->path, 0, 0,
+                    "%s: port %ld there does not move with the files; set it to %ld by hand",
+                    r->what, r->port + p->offset[u], r->port + p->target[u]);
+    }
+}
+
 int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
 {
     ps_plan *p = ps_xcalloc(1, sizeof *p);
@@ -295,6 +309,8 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
             free(carbon);
             goto fail;
         }
+        if (p->target[u] != p->offset[u])
+            note_stored(p, u);
         if (!*unit->sites->version)
             ps_diag_add(&p->warnings, unit->home->path, 0, 0,
                         "%s version unknown: version-specific rules skipped",

@@ -688,10 +688,16 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps
     int rc = read_rule_files(&f, cat, rt);
     if (rc == 0)
         out->version = stated_version(cat, rt, cfg, home_version, &out->version_at_least);
+    size_t stored_cap = 0;
     for (size_t i = 0; i < cat->nrules && rc == 0; i++) {
         const ps_rule *r = &cat->rules[i];
-        if (rule_in_force(r, rt, out->version))
+        if (!rule_in_force(r, rt, out->version))
+            continue;
+        if (r->kind == PS_RULE_STORED) {
+            *PS_PUSH(out->stored, out->nstored, stored_cap) = r;
+        } else {
             rc = r->kind == PS_RULE_BUILTIN ? add_builtin(&f, r) : apply_rule(&f, r);
+        }
     }
     if (rc == 0 && rt->mode == PS_MODE_TOML && !rt->templates_rel)
         rc = keys_of_absent_files(&f, cat, rt);
@@ -739,6 +745,7 @@ void ps_sites_free(ps_sites *sites)
         free(sites->hostnames.items[i]);
     free(sites->hostnames.items);
     free(sites->items);
+    free(sites->stored);
     ps_arena_free(&sites->texts);
     memset(sites, 0, sizeof *sites);
     sites->offset_site = -1;

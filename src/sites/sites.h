@@ -94,6 +94,10 @@ typedef struct ps_sites {
     long generated_offset;
     const ps_site *generated_offset_site;
     ps_strlist hostnames;
+    /* The catalog's stored rules in force: ports the product keeps in its
+     * database, which no edit moves (a note when the runtime moves). */
+    const ps_rule **stored;
+    size_t nstored;
     char *version;        /* the product version the rules were chosen by; "" when unknown */
     int version_at_least; /* inferred from the files: the earliest version they fit */
     ps_arena texts;       /* the sites' texts */

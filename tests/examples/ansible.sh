@@ -1,34 +1,51 @@
 #!/usr/bin/env bash
-# The Ansible module (examples/ansible/library/portshift.py) through
-# ansible-playbook -c local, on copies of corpus homes (fixture homes when
-# the corpus is absent; the script says which):
-#  1. -i localhost, with one home: --check --diff reports changed with the
-#     diff and writes nothing; a normal run applies exactly what `portshift
-#     apply --backup` writes (backup: true); a second run reports ok; a bad home fails with
-#     portshift's message.
-#  2. the example playbook (site.yml) on a group in the example inventory's
-#     shape: three products of one host, shown, then applied.
+# The Ansible collection portshift.wso2 (ansible/), built with
+# `ansible-galaxy collection build`, installed into a scratch collections
+# path, and run through ansible-playbook -c local on copies of corpus homes:
+#  1. -i localhost, the module portshift on an API Manager 2.6 and an
+#     Identity Server 5.10: --check --diff reports changed with portshift's
+#     diff and writes nothing; a real run writes what `portshift apply
+#     --backup` writes and returns the changed files, backups and offsets; a
+#     second run is ok with no warning; bad arguments (offset 70000 or -1, a
+#     missing home) fail with one line.
+#  2. portshift_batch on two clashing homes: check mode writes nothing, then
+#     it writes what `portshift batch --apply` writes, with the assignments.
+#  3. the example playbook (site.yml, the FQCN) on three products of one host
+#     (check mode and diff are those of 1: one run here).
 # usage: ansible.sh SOURCE_DIR PORTSHIFT_BINARY CORPUS_DIR
 set -euo pipefail
-src=$1 binary=$(realpath "$2") corpus=$3
+src=$(realpath "$1") binary=$(realpath "$2") corpus=$3
 . "$src/tests/support/testlib.sh"
-command -v ansible-playbook >/dev/null || skip "ansible-playbook is not installed (Debian package ansible-core)"
+for tool in ansible-playbook ansible-galaxy ansible-doc python3; do
+    command -v "$tool" >/dev/null || skip "$tool is not installed (Debian package ansible-core)"
+done
+for h in wso2am-2.6.0 wso2is-5.10.0 wso2ei-6.6.0; do
+    [ -d "$corpus/$h" ] || skip "no corpus tree $h at $corpus"
+done
 
 make_scratch
-export ANSIBLE_LIBRARY=$src/examples/ansible/library ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 \
+export ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 \
     ANSIBLE_HOME=$scratch/.ansible ANSIBLE_LOCAL_TEMP=$scratch/.ansible/tmp \
     ANSIBLE_REMOTE_TEMP=$scratch/.ansible/remote ANSIBLE_PYTHON_INTERPRETER=auto_silent \
-    ANSIBLE_DEPRECATION_WARNINGS=0
+    ANSIBLE_DEPRECATION_WARNINGS=0 ANSIBLE_COLLECTIONS_PATH=$scratch/collections ANSIBLE_PIPELINING=1
 
-if [ -d "$corpus/wso2am-2.6.0" ] && [ -d "$corpus/wso2is-5.10.0" ] && [ -d "$corpus/wso2ei-6.6.0" ]; then
-    one=$corpus/wso2am-2.6.0
-    three=("$corpus/wso2am-2.6.0" "$corpus/wso2is-5.10.0" "$corpus/wso2ei-6.6.0")
-    echo "homes: copies of corpus trees wso2am-2.6.0, wso2is-5.10.0, wso2ei-6.6.0"
-else
-    one=$src/examples/apim-2.6-home
-    three=("$src/tests/fixtures/cli/apim-gw" "$src/tests/fixtures/cli/is-km" "$src/tests/fixtures/cli/ei-mini")
-    echo "homes: copies of fixture homes (no corpus at $corpus)"
-fi
+# The collection as users get it: built, then installed.
+ansible-galaxy collection build "$src/ansible" --output-path "$scratch/dist" >"$scratch/build.log" 2>&1 ||
+    fail "ansible-galaxy collection build failed: $(cat "$scratch/build.log")"
+ansible-galaxy collection install -p "$scratch/collections" "$scratch"/dist/portshift-wso2-*.tar.gz \
+    >"$scratch/install.log" 2>&1 || fail "ansible-galaxy collection install failed: $(cat "$scratch/install.log")"
+ansible-doc --json portshift.wso2.portshift portshift.wso2.portshift_batch >"$scratch/doc.json" 2>"$scratch/doc.err" ||
+    fail "ansible-doc cannot read the modules' documentation: $(cat "$scratch/doc.err")"
+python3 - "$scratch/doc.json" <<'PY' || fail "the modules' documentation is not complete"
+import json, sys
+docs = json.load(open(sys.argv[1]))
+for name in ("portshift.wso2.portshift", "portshift.wso2.portshift_batch"):
+    doc = docs[name]["doc"]
+    for key in ("author", "version_added", "attributes", "short_description", "options"):
+        assert doc.get(key), "%s: no %s" % (name, key)
+    assert doc["attributes"]["check_mode"]["support"] == "full", name
+    assert docs[name]["return"], "%s: no RETURN" % name
+PY
 
 # copy FROM DIR: a writable copy of home FROM in DIR, under its own name (the
 # name can tell the product version); prints the copy's path.
@@ -68,64 +85,102 @@ PY
 
 same_tree() { diff -r "$1" "$2" >/dev/null; }
 
-# The module's documentation and the example playbook and inventory parse.
-ansible-doc -M "$src/examples/ansible/library" portshift >/dev/null 2>"$scratch/doc.err" ||
-    fail "ansible-doc cannot read the module's documentation: $(cat "$scratch/doc.err")"
-ansible-playbook --syntax-check -i "$src/examples/ansible/inventory.yml" "$src/examples/ansible/site.yml" \
-    >/dev/null 2>"$scratch/syntax.err" || fail "the example playbook does not parse: $(cat "$scratch/syntax.err")"
-
-# --- 1. the module alone, -c local -i localhost, ---------------------------
-pristine=$(copy "$one" "$scratch/pristine")
-home=$(copy "$one" "$scratch/work")
-reference=$(copy "$one" "$scratch/reference")
-vars() {
-    printf '{"homes": ["%s"], "offset": %s, "binary": "%s", "backup": true}' "$1" "$2" "$binary" >"$scratch/vars.json"
-}
+# --- 1. the module portshift, -c local -i localhost, -----------------------
+am=$corpus/wso2am-2.6.0 is=$corpus/wso2is-5.10.0
+for d in pristine work reference; do
+    copy "$am" "$scratch/$d" >/dev/null
+    copy "$is" "$scratch/$d" >/dev/null
+done
+home_am=$scratch/work/wso2am-2.6.0 home_is=$scratch/work/wso2is-5.10.0
+# The IS from 0 to 1: its deployment.toml gets the offset, the carbon.xml it
+# renders stays at 0 until the next start (which portshift notices).
+printf '{"homes": ["%s", "%s=1"], "offset": 2, "binary": "%s", "backup": true, "missing": "%s"}' \
+    "$home_am" "$home_is" "$binary" "$scratch/no-such-home" >"$scratch/vars.json"
 task=(-c local -i localhost, "$src/tests/examples/portshift_task.yml" -e "@$scratch/vars.json")
-vars "$home" 2
 
-expected=$(cd / && "$binary" diff --offset 2 "$home" || true)
-[ -n "$expected" ] || fail "portshift diff --offset 2 shows no change on the home"
+expected=$(cd / && "$binary" diff --offset 2 "$home_am" "$home_is=1" 2>/dev/null || true)
+[ -n "$expected" ] || fail "portshift diff shows no change on the homes"
 play check "${task[@]}" --check --diff
 [ "$status" -eq 0 ] || fail "--check --diff exited $status: $(cat "$scratch/check.err")"
-same_tree "$pristine" "$home" || fail "--check --diff wrote to the home"
+same_tree "$scratch/pristine" "$scratch/work" || fail "--check --diff wrote to the homes"
 [ "$(result check portshift changed)" = true ] || fail "--check --diff does not report changed"
 prepared=$(result check portshift diff.prepared)
 [ "$prepared" = "$expected" ] || fail "the diff the module reports is not portshift's diff"
 grep -qxF '+        <Offset>2</Offset>' <<<"$prepared" || fail "the diff does not set <Offset> to 2"
-same_tree "$pristine" "$home" || fail "--check --diff wrote to the home"
-# What a person sees: the default callback prints the diff and 'changed'.
-human=$(ansible-playbook "${task[@]}" --check --diff 2>&1) || fail "--check --diff (default output) failed"
-grep -qxF '+        <Offset>2</Offset>' <<<"$human" || fail "the default output does not show the diff"
-grep -qF 'changed: [localhost]' <<<"$human" || fail "the default output does not say changed"
-same_tree "$pristine" "$home" || fail "--check --diff wrote to the home"
+grep -qxF '+offset = 1  # portshift' <<<"$prepared" || fail "the diff does not set the IS's offset to 1"
 
 play apply "${task[@]}"
 [ "$status" -eq 0 ] || fail "the run exited $status: $(cat "$scratch/apply.err")"
 [ "$(result apply portshift changed)" = true ] || fail "the run that applies does not report changed"
-"$binary" apply --backup --offset 2 "$reference" >/dev/null
-same_tree "$reference" "$home" || fail "the module did not write what portshift apply --backup writes"
-cmp -s "$pristine/repository/conf/carbon.xml" "$home/repository/conf/carbon.xml.bak" ||
+(cd / && "$binary" apply -q --backup --offset 2 "$scratch/reference/wso2am-2.6.0" "$scratch/reference/wso2is-5.10.0=1" 2>/dev/null)
+same_tree "$scratch/reference" "$scratch/work" || fail "the module did not write what portshift apply --backup writes"
+cmp -s "$scratch/pristine/wso2am-2.6.0/repository/conf/carbon.xml" "$home_am/repository/conf/carbon.xml.bak" ||
     fail "backup: true kept no original carbon.xml.bak"
-same_tree "$pristine" "$home" && fail "the run wrote nothing"
+# The structured result: the files that changed (those that differ from the
+# originals), a backup for each, every runtime's offset before and after.
+changed=$(cd "$scratch/work" && { diff -rq --exclude="*.bak" . ../pristine || true; } | sed -E 's|^Files \./(.*) and .*|'"$scratch/work"'/\1|' | sort)
+[ -n "$changed" ] || fail "the run wrote nothing"
+[ "$(result apply portshift changed_files | python3 -c 'import json,sys; print("\n".join(sorted(json.load(sys.stdin))))')" = "$changed" ] ||
+    fail "changed_files is not the files that changed: $(result apply portshift changed_files)"
+result apply portshift backups | python3 -c '
+import json, os, sys
+backups = json.load(sys.stdin)
+assert backups and all(b.endswith(".bak") and os.path.isfile(b) for b in backups), backups' ||
+    fail "backups does not name the .bak files: $(result apply portshift backups)"
+result apply portshift offsets | python3 -c '
+import json, sys
+am, is_ = sys.argv[1:]
+want = [dict(home=am, runtime="", product="apim", version="2.6.0", before=0, after=2),
+        dict(home=is_, runtime="", product="is", version="5.10.0", before=0, after=1)]
+assert json.load(sys.stdin) == want' "$home_am" "$home_is" ||
+    fail "offsets is not each home's offset before and after: $(result apply portshift offsets)"
 
-play again "${task[@]}"
+# Again: ok, no warning (the rendered carbon.xml still at 0 is no news), and
+# the arguments it refuses, each failing with one line.
+play again "${task[@]}" -e bad=true
 [ "$status" -eq 0 ] || fail "the second run exited $status: $(cat "$scratch/again.err")"
 [ "$(result again portshift changed)" = false ] || fail "the second run reports changed"
-same_tree "$reference" "$home" || fail "the second run wrote to the home"
+[ "$(result again portshift warnings)" = "" ] || fail "the second run warns: $(result again portshift warnings)"
+grep -q WARNING "$scratch/again.err" && fail "the second run warns: $(cat "$scratch/again.err")"
+[ "$(result again portshift messages)" != "[]" ] || fail "the second run lost portshift's notice"
+same_tree "$scratch/reference" "$scratch/work" || fail "the second run wrote to the homes"
+check_failure() {
+    [ "$(result again "$1" failed)" = true ] || fail "$1 does not fail the task"
+    local msg
+    msg=$(result again "$1" msg)
+    [ "$msg" = "$2" ] || fail "$1 fails with '$msg', not '$2'"
+}
+check_failure "offset 70000" "offset 70000 is out of range: offsets are 0 to 65535"
+check_failure "offset -1" "offset -1 is out of range: offsets are 0 to 65535"
+check_failure "home offset 70000" "the offset of $home_am: 70000 is out of range: offsets are 0 to 65535"
+check_failure "missing home" "$(cd / && "$binary" plan -o 1 "$scratch/no-such-home" 2>&1 | head -n 1)"
+[ "$(result again "missing home" rc)" = 2 ] || fail "a missing home does not carry portshift's exit status 2"
+same_tree "$scratch/reference" "$scratch/work" || fail "a refused argument wrote to the homes"
 
-vars "$scratch/no-such-home" 2
-play bad "${task[@]}"
-[ "$status" -ne 0 ] || fail "a run on a missing home succeeded"
-[ "$(result bad portshift failed)" = true ] || fail "a missing home does not fail the task"
-msg=$(result bad portshift msg)
-[[ $msg == "portshift: "*"error: "* ]] || fail "the failure is not portshift's message: $msg"
-[ "$(result bad portshift rc)" = 2 ] || fail "the failure does not carry exit status 2"
+# --- 2. portshift_batch: two homes at offset 0, clashing --------------------
+mkdir "$scratch/batch" "$scratch/batch-reference"
+batch=("$(copy "$am" "$scratch/batch")" "$(copy "$is" "$scratch/batch")")
+copy "$am" "$scratch/batch-reference" >/dev/null
+copy "$is" "$scratch/batch-reference" >/dev/null
+printf '{"batch_homes": ["%s", "%s"], "binary": "%s"}' "${batch[@]}" "$binary" >"$scratch/batch-vars.json"
+play batch -c local -i localhost, "$src/tests/examples/portshift_task.yml" -e "@$scratch/batch-vars.json"
+[ "$status" -eq 0 ] || fail "the batch playbook exited $status: $(cat "$scratch/batch.err")"
+[ "$(result batch "batch check mode" changed)" = true ] || fail "portshift_batch in check mode does not report changed"
+[ "$(result batch "batch check mode" applied)" = false ] || fail "portshift_batch in check mode says it applied"
+[ "$(result batch "batch stat" stat.checksum)" = "$(sha1sum <"$is/repository/conf/deployment.toml" | cut -d' ' -f1)" ] ||
+    fail "portshift_batch in check mode wrote the IS's deployment.toml"
+[ "$(result batch batch changed)" = true ] || fail "portshift_batch does not report changed"
+[ "$(result batch batch applied)" = true ] || fail "portshift_batch does not say it applied"
+offsets=$(result batch batch assignments | python3 -c 'import json,sys; print(" ".join("%s=%d" % (a["home"].rsplit("/", 1)[1], a["offset"]) for a in json.load(sys.stdin)))')
+[ "$offsets" = "wso2am-2.6.0=0 wso2is-5.10.0=1" ] || fail "portshift_batch's assignments: $offsets"
+(cd "$scratch/batch-reference" && "$binary" batch --apply wso2am-2.6.0 wso2is-5.10.0 >/dev/null 2>&1)
+same_tree "$scratch/batch-reference" "$scratch/batch" || fail "portshift_batch did not write what portshift batch --apply writes"
 
-# --- 2. the example playbook on a group: three products of one host --------
-homes=() reference_homes=() pristines=()
+# --- 3. the example playbook on a group: three products of one host --------
+homes=() reference_homes=()
+three=("$am" "$is" "$corpus/wso2ei-6.6.0")
 for i in 0 1 2; do
-    pristines+=("$(copy "${three[$i]}" "$scratch/pristine-host")")
+    copy "${three[$i]}" "$scratch/pristine-host" >/dev/null
     homes+=("$(copy "${three[$i]}" "$scratch/host")=$((i + 1))")
     reference_homes+=("$(copy "${three[$i]}" "$scratch/reference-host")=$((i + 1))")
 done
@@ -143,26 +198,10 @@ done
 site=(-i "$scratch/inventory.yml" "$src/examples/ansible/site.yml")
 task_name="Set the offsets of this host's products"
 
-play site-check "${site[@]}" --check --diff
-[ "$status" -eq 0 ] || fail "site.yml --check --diff exited $status: $(cat "$scratch/site-check.err")"
-[ "$(result site-check "$task_name" changed)" = true ] || fail "site.yml --check does not report changed"
-prepared=$(result site-check "$task_name" diff.prepared)
-for i in 0 1 2; do
-    h=${homes[$i]%=*}
-    grep -qF "+++ b$h/" <<<"$prepared" || fail "site.yml --check --diff shows no change of $h"
-    same_tree "${pristines[$i]}" "$h" || fail "site.yml --check wrote to $h"
-done
-
 play site "${site[@]}"
 [ "$status" -eq 0 ] || fail "site.yml exited $status: $(cat "$scratch/site.err")"
 [ "$(result site "$task_name" changed)" = true ] || fail "site.yml does not report changed"
-"$binary" apply "${reference_homes[@]}" >/dev/null
-for i in 0 1 2; do
-    h=${homes[$i]%=*}
-    same_tree "${reference_homes[$i]%=*}" "$h" || fail "site.yml did not write to $h what portshift apply writes"
-    same_tree "${pristines[$i]}" "$h" && fail "site.yml left $h as it was"
-done
-play site-again "${site[@]}"
-[ "$status" -eq 0 ] || fail "site.yml run again exited $status: $(cat "$scratch/site-again.err")"
-[ "$(result site-again "$task_name" changed)" = false ] || fail "site.yml run again reports changed"
-echo "ansible: check mode, diff mode, apply, idempotence and failure shown"
+(cd / && "$binary" apply -q "${reference_homes[@]}" 2>/dev/null)
+same_tree "$scratch/reference-host" "$scratch/host" || fail "site.yml did not write what portshift apply writes"
+same_tree "$scratch/pristine-host" "$scratch/host" && fail "site.yml left the homes as they were"
+echo "ansible: the collection built and installed; check mode, diff, apply, structured results, idempotence without warnings, one-line failures, batch, the example playbook"

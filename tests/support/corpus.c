@@ -66,6 +66,16 @@ int corpus_has(const char *tree)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+int corpus_lacks(const char *suite, const char *const *trees, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!corpus_has(trees[i])) {
+            printf("%s: %s/%s not found: skipping\n", suite, corpus_dir(), trees[i]);
+            return 1;
+        }
+    return 0;
+}
+
 void corpus_copy(const char *tree, const char *dir, const char *name)
 {
     char src[4096], dst[4096];

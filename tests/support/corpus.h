@@ -6,6 +6,8 @@
 #ifndef PS_TESTS_CORPUS_H
 #define PS_TESTS_CORPUS_H
 
+#include <stddef.h>
+
 /* The corpus folder: $PS_CORPUS_DIR, else ../shared/corpus of the source tree. */
 const char *corpus_dir(void);
 /* Every home of the corpus, variants/ included (a folder holding a
@@ -16,6 +18,10 @@ int corpus_trees(char **out);
 
 /* 1 when corpus tree `tree` ("wso2am-4.2.0") is there. */
 int corpus_has(const char *tree);
+/* A suite's guard: 1, after one line on stdout naming the first missing tree
+ * ("suite: DIR/TREE not found: skipping"), when any of trees[0..n) is not
+ * there (main then returns PS_SKIPPED); 0 when all are. */
+int corpus_lacks(const char *suite, const char *const *trees, size_t n);
 /* Copies corpus tree `tree` to dir/name; the test fails when it cannot. */
 void corpus_copy(const char *tree, const char *dir, const char *name);
 

@@ -39,8 +39,11 @@ static ps_catalog *builtin(void)
 
 static const char *kind_name(ps_rule_kind k)
 {
-    static const char *const names[] = {"offset",    "hostname", "listener",
-                                        "reference", "role",     "builtin"};
+    static const char *const names[] = {
+        [PS_RULE_VERSION] = "version",     [PS_RULE_OFFSET] = "offset",
+        [PS_RULE_HOSTNAME] = "hostname",   [PS_RULE_LISTENER] = "listener",
+        [PS_RULE_REFERENCE] = "reference", [PS_RULE_ROLE] = "role",
+        [PS_RULE_BUILTIN] = "builtin",     [PS_RULE_STORED] = "stored"};
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
@@ -173,7 +176,7 @@ START_TEST(test_rules_have_sources)
         ck_assert_msg(r->source && r->source[strspn(r->source, " \t\r\n")] != '\0',
                       "catalog.xml:%d: <%s> without a source", r->line, kind_name(r->kind));
         ck_assert_int_gt(r->line, 0);
-        if (r->kind != PS_RULE_BUILTIN) {
+        if (r->kind != PS_RULE_BUILTIN && r->kind != PS_RULE_STORED) {
             ck_assert_msg(r->file && *r->file, "catalog.xml:%d: no file", r->line);
             ck_assert_msg((r->match && *r->match) || (r->key && *r->key),
                           "catalog.xml:%d: neither match nor key", r->line);
@@ -467,6 +470,10 @@ static const struct load_error_case {
      RULES("<role name=\"r\" file=\"f.xml\" match=\"/x\" scope=\"a\" unless-key=\"k\" "
            "unless-value=\"*\" source=\"s\"/>\n"),
      6, "on a role with a key"},
+    {"stored without what", RULES("<stored port=\"9443\" source=\"s\"/>\n"), 6,
+     "stored needs what"},
+    {"stored without a port", RULES("<stored what=\"w\" source=\"s\"/>\n"), 6,
+     "stored needs a port"},
     {"product without a name",
      "<catalog>\n<products>\n<product id=\"a\" dir-prefix=\"a\"/>\n</products>\n<rules/>\n"
      "</catalog>\n",

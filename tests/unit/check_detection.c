@@ -401,13 +401,9 @@ int main(void)
 {
     static const char *const needed[] = {AM42,           "wso2am-2.6.0",  "wso2am-1.10.0",
                                          "wso2is-5.3.0", "wso2is-5.10.0", "wso2is-7.1.0",
-                                         "wso2ei-6.6.0",  KERNEL44,
-                                         AM21};
-    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
-        if (!corpus_has(needed[i])) {
-            printf("detection: %s/%s not found: skipping\n", corpus_dir(), needed[i]);
-            return PS_SKIPPED;
-        }
+                                         "wso2ei-6.6.0", KERNEL44,        AM21};
+    if (corpus_lacks("detection", needed, sizeof needed / sizeof needed[0]))
+        return PS_SKIPPED;
     Suite *s = suite_create("detection");
     TCase *tc = tcase_create("content");
     tcase_set_timeout(tc, 120);

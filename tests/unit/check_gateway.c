@@ -246,16 +246,13 @@ END_TEST
 int main(void)
 {
     for (size_t k = 0; k < (size_t)N(cases); k++)
-        if (!corpus_has(cases[k].tree)) {
-            printf("gateway: %s/%s not found: skipping the second-gateway checks\n", corpus_dir(),
-                   cases[k].tree);
+        if (corpus_lacks("gateway", &cases[k].tree, 1))
             return PS_SKIPPED;
-        }
     Suite *s = suite_create("gateway");
     TCase *tc = tcase_create("gateway");
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, second_gateway_keeps_path_independence, 0, N(cases));
     tcase_add_test(tc, second_gateway_follows_only_its_own_home);
     suite_add_tcase(s, tc);
-    return run_suite(s) ? 1 : 0;
+    return run_suite_status(s);
 }

@@ -78,7 +78,8 @@ static int home_at(const char *p, char after)
     return best;
 }
 
-/* The home a part names first: a path "NAME/..." or a value "NAME"; -1 none. */
+/* The home a part names first: a path "NAME/...", a value "NAME" or a
+ * message "NAME: ..."; -1 none. */
 static int home_of(const char *start, const char *end)
 {
     for (const char *p = start; p < end; p++) {
@@ -87,6 +88,8 @@ static int home_of(const char *start, const char *end)
         int h = home_at(p, '/');
         if (h < 0)
             h = home_at(p, '"');
+        if (h < 0)
+            h = home_at(p, ':');
         if (h >= 0)
             return h;
     }
