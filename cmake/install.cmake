@@ -53,19 +53,18 @@ install(FILES completion/portshift.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fis
 install(DIRECTORY schemas/ DESTINATION ${CMAKE_INSTALL_DATADIR}/portshift/schemas
         FILES_MATCHING PATTERN "*.schema.json")
 # The documentation folder: the license (also as Debian's machine-readable
-# copyright file), the changelog, and the examples the manual page points at.
+# copyright file), the changelog, and what the manual page points at: the
+# examples and the source of the Ansible collection portshift.wso2, which
+# users build there with ansible-galaxy (no package format carries a
+# collection; Galaxy's archive is built from this source). Left out: Python's
+# and Ansible's leftovers and a collection archive built in place.
 install(FILES LICENSE README.md cmake/debian/copyright ${gz_dir}/changelog.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
-set(doc_excludes PATTERN __pycache__ EXCLUDE PATTERN "*.pyc" EXCLUDE PATTERN "*.retry" EXCLUDE)
-install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples USE_SOURCE_PERMISSIONS
-        ${doc_excludes})
-# The source of the Ansible collection portshift.wso2, when this tree has it
-# (ansible/galaxy.yml): users build it with ansible-galaxy from there. Seen at
-# configure time: re-run cmake after it appears.
-if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/ansible/galaxy.yml)
-  install(DIRECTORY ansible/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/ansible USE_SOURCE_PERMISSIONS
-          ${doc_excludes})
-endif()
+foreach(dir examples ansible)
+  install(DIRECTORY ${dir}/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/${dir} USE_SOURCE_PERMISSIONS
+          PATTERN __pycache__ EXCLUDE PATTERN "*.pyc" EXCLUDE PATTERN "*.retry" EXCLUDE
+          PATTERN "*.tar.gz" EXCLUDE)
+endforeach()
 
 # portshift.pc names the prefix it is installed under, so it is written at
 # install time: `cmake --install --prefix P` gets P, the package /usr.
@@ -104,8 +103,9 @@ local reference along with the listener it points at, editing only the digits
 that change. It shows the change as a unified diff before writing.
 
 This package holds the portshift command, its manual page and bash, zsh and
-fish completion, libportshift with its header and pkg-config file, and the
-examples (an Ansible module, a CI check) under /usr/share/doc/portshift.")
+fish completion, libportshift with its header and pkg-config file, and, under
+/usr/share/doc/portshift, the examples (an Ansible playbook, a CI check) and
+the source of the Ansible collection portshift.wso2.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 

@@ -45,7 +45,8 @@ for f in /usr/bin/portshift /usr/lib64/libportshift.so.0 "/usr/lib64/libportshif
     /usr/lib64/libportshift.so /usr/lib64/pkgconfig/portshift.pc /usr/include/portshift/portshift.h \
     /usr/share/man/man1/portshift.1.gz /usr/share/bash-completion/completions/portshift \
     /usr/share/zsh/site-functions/_portshift /usr/share/fish/vendor_completions.d/portshift.fish \
-    /usr/share/portshift/schemas/plan.schema.json $doc/LICENSE $doc/examples/ci/portshift-check.sh; do
+    /usr/share/portshift/schemas/plan.schema.json $doc/LICENSE $doc/examples/ci/portshift-check.sh \
+    $doc/ansible/galaxy.yml; do
     grep -qxF "$f" <<<"$files" || fail "the package does not hold $f"
 done
 grep -q '^/usr/lib/' <<<"$files" && fail "the package holds files under /usr/lib, not /usr/lib64"
