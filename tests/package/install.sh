@@ -30,9 +30,15 @@ $lib.0
 $lib.$version
 $libdir/pkgconfig/portshift.pc
 share/bash-completion/completions/portshift
+share/zsh/site-functions/_portshift
+share/fish/vendor_completions.d/portshift.fish
 share/doc/portshift/LICENSE
 share/doc/portshift/README.md
-share/man/man1/portshift.1
+share/doc/portshift/copyright
+share/doc/portshift/changelog.gz
+share/doc/portshift/examples/*
+share/doc/portshift/ansible/*
+share/man/man1/portshift.1.gz
 share/portshift/schemas/*.schema.json"
 installed=$(cd "$prefix" && find . ! -type d | sed 's|^\./||' | sort)
 while read -r f; do
@@ -50,6 +56,18 @@ grep -q 'plan.schema.json' <<<"$installed" || fail "the plan schema is not insta
 [ -x "$prefix/bin/portshift" ] || fail "bin/portshift is not executable"
 [ -L "$prefix/$lib.0" ] && [ -L "$prefix/$lib" ] || fail "$lib and $lib.0 are not symlinks"
 cmp -s "$prefix/share/doc/portshift/LICENSE" "$src/LICENSE" || fail "LICENSE differs"
+# The examples the manual page points at, and the collection's source, as
+# they are in the tree (less Python's and Ansible's leftovers and a built
+# collection archive).
+docs=$prefix/share/doc/portshift
+for d in examples ansible; do
+    diff -r -x __pycache__ -x '*.pyc' -x '*.retry' -x '*.tar.gz' "$src/$d" "$docs/$d" >/dev/null ||
+        fail "share/doc/portshift/$d differs from $d/"
+done
+[ -x "$docs/examples/ci/portshift-check.sh" ] || fail "the CI example lost its execute bit"
+gzip -t "$prefix/share/man/man1/portshift.1.gz" || fail "the manual page is not gzip"
+cmp -s <(gzip -dc "$prefix/share/man/man1/portshift.1.gz") "$src/doc/portshift.1" ||
+    fail "the installed manual page differs from doc/portshift.1"
 
 # The installed binary runs from its prefix.
 capture "$prefix/bin/portshift" diff --offset 2 "$home"

@@ -48,3 +48,14 @@ usage_words() {
         grep -oE -- '--[a-z][a-z-]*' <<<"$rest" | sed "s/^/$cmd /" || true
     done <<<"$lines"
 }
+
+# expect_completion WANT WORD...: a shell's completion offers WANT for the last
+# word of `portshift WORD...`, as the calling script's `candidates WORD...`
+# prints them (sorted, space-separated); $shell names the shell in the message.
+expect_completion() {
+    local want=$1
+    shift
+    local got
+    got=$(candidates "$@")
+    [ "$got" = "$want" ] || fail "${shell:-bash}: portshift $*<TAB>: got '$got', want '$want'"
+}
