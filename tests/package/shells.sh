@@ -39,6 +39,7 @@ zsh)
                 for spec in "$@"; do
                     [[ $spec == "*:home:_directories" ]] && { _directories; continue; }
                     spec=${spec#\(*\)}
+                    spec=${spec#\*} # a repeatable option
                     [[ $spec == (#b)(--[a-z-]##)* ]] && print -r -- $match[1]
                     [[ $spec == (#b)*:\((*)\) ]] && print -rl -- "values:"${(s: :)^match[1]}
                 done
