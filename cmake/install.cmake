@@ -5,7 +5,8 @@ set(PORTSHIFT_SUMMARY "apply a port offset to WSO2 Carbon product installs")
 
 install(TARGETS portshift RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS portshift_shared LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(FILES include/portshift/portshift.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/portshift)
+install(FILES include/portshift/portshift.h include/portshift/cli.h
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/portshift)
 install(FILES doc/portshift.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 # bash-completion loads completions/<command> when the command is first completed.
 install(FILES completion/portshift.bash

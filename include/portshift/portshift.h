@@ -1,9 +1,9 @@
 /*
  * portshift: apply a port offset to WSO2 Carbon product installs.
  *
- * The one public header. Everything a program (or a test) needs to run
- * portshift in-process: the error record, the CLI entry point, and the
- * library the CLI calls (homes, their ports, a plan, the findings of check).
+ * The library's public header: the error record and the library the
+ * command line calls (homes, their ports, a plan, the findings of check).
+ * The command line itself, as a function, is in <portshift/cli.h>.
  *
  * NULL. No function crashes on a NULL pointer argument:
  *  - every _free function given NULL does nothing (ps_ports_free too);
@@ -16,26 +16,16 @@
  *  - a function with no `err` that reads an object returns, for a NULL one,
  *    what it returns for an empty one: 0 (a count), NULL (an item), "" (a
  *    string), -1 (ps_batch_runtime_offset);
- *  - ps_cli_main returns PS_EXIT_ERROR for a NULL argv, argv[i] (i < argc),
- *    `out` or `err`, and says so on `err` when `err` is not NULL.
  * A NULL that means "none" or "the defaults" is said where it is allowed.
  */
 #ifndef PORTSHIFT_PORTSHIFT_H
 #define PORTSHIFT_PORTSHIFT_H
 
 #include <stddef.h>
-#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Exit statuses of every command (DESIGN §4). */
-enum {
-    PS_EXIT_OK = 0,      /* nothing to change, no findings, apply succeeded */
-    PS_EXIT_PENDING = 1, /* diff: changes pending; check: findings */
-    PS_EXIT_ERROR = 2    /* usage or input error; nothing was written */
-};
 
 /*
  * One error, positioned at the byte that is wrong. `line` and `col` are
@@ -51,15 +41,7 @@ typedef struct ps_error {
 } ps_error;
 
 /*
- * Runs the portshift command line with argv[0] the program name. Normal
- * output goes to `out`, diagnostics to `err`. Returns the exit status
- * (PS_EXIT_*). Holds no global state between calls. argv, argv[0..argc),
- * `out` and `err` are required: a NULL one is PS_EXIT_ERROR, nothing run.
- */
-int ps_cli_main(int argc, char **argv, FILE *out, FILE *err);
-
-/*
- * The library below the CLI (DESIGN §3 "One port model, one host"): a set
+ * The library below the CLI, one port model that every command asks: a set
  * of homes loaded once, their listening ports at any offset, who owns a
  * port, a plan for target offsets, and the findings of `check`. Every
  * function returns 0 (or a count) on success and -1 with `err` filled on
@@ -222,7 +204,12 @@ int ps_plan_change(ps_change *out, const ps_plan *plan, size_t i, ps_error *err)
 typedef enum ps_finding_kind {
     PS_FINDING_CLASH,     /* two active listeners open one port */
     PS_FINDING_LISTENING, /* an active listener's port is already bound on this host */
-    PS_FINDING_STALE,     /* a stale self reference (DESIGN §1): `should` says its value */
+    /* A stale self reference: one that points at its own runtime (Tomcat's
+     * redirectPort, a callback to its own server, or a local URL no runtime
+     * of the call owns that still names one of its own runtime's ports at
+     * the product's default offset) at a port that runtime does not listen
+     * on for it now. `should` says the value it should have. */
+    PS_FINDING_STALE,
     PS_FINDING_AMBIGUOUS, /* a reference that several homes of the call could own */
     PS_FINDING_UNOWNED,   /* a reference no runtime of the call listens on (a note) */
     PS_FINDING_START,     /* two start-time offsets of equal rank disagree (-DportOffset) */
@@ -265,7 +252,7 @@ size_t ps_check_findings(const ps_check *check);
 const ps_finding *ps_check_get(const ps_check *check, size_t i);
 
 /*
- * Batch (DESIGN §4): an offset for every home of the host such that the
+ * Batch (`portshift batch`): an offset for every home of the host such that the
  * ports their runtimes open are pairwise disjoint and avoid the ports asked
  * for. Homes are placed in the order they were named: a home keeps its
  * offset when it fits among the homes before it (so adding a home at the
@@ -343,6 +330,16 @@ const ps_rewrite *ps_batch_rewrite(const ps_batch *batch, size_t i);
  * writes). Free *out with ps_plan_free, before the batch.
  */
 int ps_batch_plan(ps_plan **out, ps_batch *batch, unsigned flags, ps_error *err);
+
+/*
+ * The version of the library: "MAJOR.MINOR.PATCH", the release it was built
+ * from (`portshift --version` prints the same number, and so does
+ * `pkg-config --modversion portshift`). A static string, never NULL, not to
+ * be freed. Each of `major`, `minor` and `patch` that is not NULL gets that
+ * part of it; a NULL one is skipped. Added in 0.3.0: a program that needs
+ * it links against that release or later (the symbol is versioned).
+ */
+const char *ps_version(int *major, int *minor, int *patch);
 
 #ifdef __cplusplus
 }

@@ -74,18 +74,3 @@ char *ps_error_text(const ps_error *err)
     ps_strbuf_puts(&b, err->message);
     return ps_strbuf_detach(&b, NULL);
 }
-
-void ps_error_print(FILE *to, const char *severity, const ps_error *err)
-{
-    fputs("portshift: ", to);
-    if (err->path[0]) {
-        fputs(err->path, to);
-        if (err->line > 0) {
-            fprintf(to, ":%d", err->line);
-            if (err->col > 0)
-                fprintf(to, ":%d", err->col);
-        }
-        fputs(": ", to);
-    }
-    fprintf(to, "%s: %s\n", severity, err->message);
-}

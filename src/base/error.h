@@ -20,9 +20,6 @@ int ps_error_vset(ps_error *err, const char *path, int line, int col, const char
  * only the caller knows, after the callee's own words. */
 void ps_error_append(ps_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Prints "portshift: path:line:col: error: message" (parts omitted when unset). */
-void ps_error_print(FILE *to, const char *severity, const ps_error *err);
-
 /* "path:line:col: message" (parts omitted when unset); the caller frees it. */
 char *ps_error_text(const ps_error *err);
 

@@ -29,6 +29,7 @@ grep -qE '(^|, )libc6( |,|$)' <<<"$depends" || fail "libc6 is not in Depends: $d
 contents=$(dpkg-deb -c "$deb" | awk '{ print $6 ($7 == "->" ? " -> " $8 : "") }')
 for f in ./usr/bin/portshift ./usr/share/man/man1/portshift.1 \
     ./usr/share/bash-completion/completions/portshift ./usr/include/portshift/portshift.h \
+    ./usr/include/portshift/cli.h \
     "./usr/lib/libportshift.so.$version" "./usr/lib/libportshift.so.0 -> libportshift.so.$version" \
     "./usr/lib/libportshift.so -> libportshift.so.0" ./usr/lib/pkgconfig/portshift.pc \
     ./usr/share/portshift/schemas/plan.schema.json ./usr/share/doc/portshift/LICENSE; do

@@ -1,6 +1,6 @@
 /*
- * The NULL contract of the public header (include/portshift/portshift.h,
- * "NULL."): every exported function is called with each of its pointer
+ * The NULL contract of the public headers (include/portshift/portshift.h,
+ * "NULL.", and include/portshift/cli.h): every exported function is called with each of its pointer
  * arguments NULL in turn, then with all of them NULL at once, each call in
  * its own forked case (a crash fails the case). A _free given NULL does
  * nothing; a call needing an object returns -1 with err's message naming
@@ -13,6 +13,7 @@
  * pointer parameter) without a case fails `every_export_has_cases`.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <portshift/cli.h>
 #include <portshift/portshift.h>
 
 #include <check.h>
@@ -381,6 +382,24 @@ static void call_batch_plan(const row *r)
         ps_plan_free(p);
 }
 
+/* ---- the version ---- */
+
+/* A NULL part is skipped; the others are filled, and the string is the
+ * build's version whatever is NULL. */
+static void call_version(const row *r)
+{
+    int part[3] = {-7, -7, -7};
+    const char *v = ps_version(PICK(r, "major", &part[0]), PICK(r, "minor", &part[1]),
+                               PICK(r, "patch", &part[2]));
+    ck_assert_ptr_nonnull(v);
+    ck_assert_str_eq(v, PS_VERSION);
+    int want[3];
+    ck_assert_int_eq(sscanf(PS_VERSION, "%d.%d.%d", &want[0], &want[1], &want[2]), 3);
+    static const char *const names[] = {"major", "minor", "patch"};
+    for (int k = 0; k < 3; k++)
+        ck_assert_int_eq(part[k], nul(r, names[k]) ? -7 : want[k]);
+}
+
 /* Every exported function, each pointer argument (as the header names it),
  * then all of them ("*"). A nested pointer the call reads (homes[0].path,
  * opts->avoid, argv[i]) has a row of its own. */
@@ -391,6 +410,10 @@ static const row rows[] = {
     {"ps_cli_main", "out", call_cli_main, 0},
     {"ps_cli_main", "err", call_cli_main, 0},
     {"ps_cli_main", "*", call_cli_main, 0},
+    {"ps_version", "major", call_version, 1},
+    {"ps_version", "minor", call_version, 1},
+    {"ps_version", "patch", call_version, 1},
+    {"ps_version", "*", call_version, 1},
     {"ps_host_open", "out", call_host_open, 0},
     {"ps_host_open", "homes", call_host_open, 0},
     {"ps_host_open", "homes[0].path", call_host_open, 0},
@@ -567,7 +590,15 @@ static void check_parameters(const char *header, const char *fn)
 START_TEST(every_export_has_cases)
 {
     char *map = slurp(PS_SOURCE_DIR "/src/libportshift.map");
-    char *header = slurp(PS_SOURCE_DIR "/include/portshift/portshift.h");
+    char *lib = slurp(PS_SOURCE_DIR "/include/portshift/portshift.h");
+    char *cli = slurp(PS_SOURCE_DIR "/include/portshift/cli.h");
+    char *header = NULL;
+    size_t header_len = 0;
+    FILE *both = open_memstream(&header, &header_len);
+    fprintf(both, "%s\n%s", lib, cli);
+    fclose(both);
+    free(lib);
+    free(cli);
     blank_comments(map);
     blank_comments(header);
     static char exported[256][64], declared[256][64];
