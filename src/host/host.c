@@ -43,7 +43,7 @@ static char *split_runtime(const char *path, char **runtime)
 }
 
 /*
- * Locks every home before anything in it is read (DESIGN §2.5): an apply
+ * Locks every home before anything in it is read: an apply
  * exclusively, and it first finishes any apply a crash cut short; the
  * commands that only read share the lock, and refuse a home where such an
  * apply waits to be finished (they never write).

@@ -264,7 +264,9 @@ static int declared_encoding(const char *data, size_t len, size_t *at, size_t *n
     return 1;
 }
 
-/* No NOENT, DTDLOAD, DTDATTR, XINCLUDE, HUGE or RECOVER: see DESIGN §2.6. */
+/* No NOENT, DTDLOAD, DTDATTR, XINCLUDE, HUGE or RECOVER: no network, no
+ * external entity, no DTD loaded, libxml2's size limits kept, and a file
+ * that is not well-formed is refused, never repaired. */
 #define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR)
 
 /*

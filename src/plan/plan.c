@@ -27,7 +27,7 @@ int ps_plan_tier(const ps_plan *p, size_t u, size_t v, const ps_site *ref)
 
 /*
  * A reference no runtime of the call owns now may still be a stale self
- * reference (DESIGN §1 "Findings of check"), exactly two kinds: (a) an
+ * reference (a finding of check), exactly two kinds: (a) an
  * owner="self" element whose value is one of its runtime's listener ports
  * at offset 0 or at the product's default (the redirectPort="9443" WSO2
  * ships in EI profiles that run at offset 3), and (b) a reference with no
@@ -195,7 +195,7 @@ static void add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
     e->home = first;
 }
 
-/* Home by home as named (DESIGN §4: output lists the homes in that order),
+/* Home by home as named (every output lists the homes in that order),
  * then by file path and place. */
 static int cmp_edits(const void *a, const void *b)
 {
@@ -226,7 +226,7 @@ static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
         if (s->kind == PS_SITE_OFFSET && s->file->generated)
             continue; /* the generated carbon.xml: the next start renders it from the toml */
         /* A start script's -DportOffset is set with the config's, so the two
-         * never disagree after an apply (DESIGN §2.3). */
+         * never disagree after an apply, whatever offsets it went through. */
         if (s->kind == PS_SITE_OFFSET || s->kind == PS_SITE_START) {
             d->next = p->target[u];
             d->action = d->next == s->value ? PS_ACT_KEEP : PS_ACT_SET;

@@ -23,7 +23,8 @@ typedef enum ps_site_kind {
     PS_SITE_START /* -DportOffset=N in a start script: the offset the runtime starts at */
 } ps_site_kind;
 
-/* How a start-time offset is given; the higher rank wins (DESIGN §1). */
+/* How a start-time offset is given; the higher rank wins (the command line
+ * over the environment, as the JVM sees them). */
 enum {
     PS_START_ENV = 1, /* in an environment assignment: JAVA_OPTS="... -DportOffset=2" */
     PS_START_ARG = 2  /* an argument of the server's command line */
