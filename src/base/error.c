@@ -15,8 +15,45 @@ static void fill(ps_error *err, const char *path, int line, int col, const char 
     vsnprintf(err->message, sizeof err->message, fmt, ap);
 }
 
+/* The code of the last error set on this thread: see error.h. */
+static _Thread_local int last_code = PS_ERROR;
+
+void ps_error_begin(void)
+{
+    last_code = PS_ERROR;
+}
+
+int ps_error_last(void)
+{
+    return last_code;
+}
+
+void ps_error_restore(int code)
+{
+    last_code = code;
+}
+
+int ps_error_code(int rc)
+{
+    return rc < 0 ? last_code : rc;
+}
+
+int ps_error_setc(ps_error *err, int code, const char *path, int line, int col, const char *fmt,
+                  ...)
+{
+    last_code = code;
+    if (!err)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    fill(err, path, line, col, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
 int ps_error_set(ps_error *err, const char *path, int line, int col, const char *fmt, ...)
 {
+    last_code = PS_ERROR;
     if (!err)
         return -1;
     va_list ap;
@@ -28,6 +65,7 @@ int ps_error_set(ps_error *err, const char *path, int line, int col, const char 
 
 int ps_error_vset(ps_error *err, const char *path, int line, int col, const char *fmt, va_list ap)
 {
+    last_code = PS_ERROR;
     if (err)
         fill(err, path, line, col, fmt, ap);
     return -1;

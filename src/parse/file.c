@@ -143,6 +143,7 @@ int ps_lines_error(const ps_lines *lines, ps_error *err, const char *path, size_
     va_start(ap, fmt);
     ps_error_vset(err, path, line, col, fmt, ap);
     va_end(ap);
+    ps_error_restore(PS_EPARSE); /* a positioned error is one of the input */
     return -1;
 }
 

@@ -223,10 +223,13 @@ static const char *host_not_a_home(const char *home)
     ps_host *host = NULL;
     ps_error err;
     memset(&err, 0, sizeof err);
-    if (ps_host_open(&host, &spec, 1, 0, &err) == 0) {
+    int rc = ps_host_open(&host, &spec, 1, 0, &err);
+    if (rc == 0) {
         ps_host_free(host);
         return "ps_host_open succeeded";
     }
+    if (rc != PS_ERROR)
+        return "ps_host_open did not return PS_ERROR";
     return err.message[0] ? NULL : "ps_host_open failed with no message";
 }
 
@@ -240,8 +243,8 @@ static const char *null_contract(const char *home)
     ps_ports_free(NULL);
     if (ps_host_runtime_count(NULL) != 0 || ps_check_get(NULL, 0) != NULL)
         return "a NULL object does not count as an empty one";
-    if (ps_host_runtime(&rt, NULL, 0, &err) != -1 || !strstr(err.message, "host is NULL"))
-        return "ps_host_runtime with a NULL host is not -1 naming it";
+    if (ps_host_runtime(&rt, NULL, 0, &err) != PS_EINVALID || !strstr(err.message, "host is NULL"))
+        return "ps_host_runtime with a NULL host is not PS_EINVALID naming it";
     return NULL;
 }
 

@@ -53,7 +53,7 @@ START_TEST(runtimes_and_their_ports)
     ck_assert_str_eq(info.version, "4.4.9");
     ck_assert_str_eq(info.mode, "xml");
     ck_assert_int_eq(info.offset, 0);
-    ck_assert_int_eq(ps_host_runtime(&info, h, 1, &err), -1);
+    ck_assert_int_eq(ps_host_runtime(&info, h, 1, &err), PS_EINVALID);
     ck_assert(strstr(err.message, "no runtime 1") != NULL);
 
     ps_ports ports;
@@ -90,7 +90,7 @@ START_TEST(runtimes_and_their_ports)
     ck_assert_int_eq(ps_host_ports(&ports, h, 0, 55536, &err), 0);
     ck_assert(ports.usable);
     ps_ports_free(&ports);
-    ck_assert_int_eq(ps_host_ports(&ports, h, 0, -5, &err), -1);
+    ck_assert_int_eq(ps_host_ports(&ports, h, 0, -5, &err), PS_EINVALID);
 
     ps_host_free(h);
     fx_close(&f);
@@ -156,7 +156,7 @@ START_TEST(plan_a_target)
     ck_assert_int_eq(c.old_value, 9443);
     ck_assert_int_eq(c.new_value, 9446);
     free(c.why);
-    ck_assert_int_eq(ps_plan_change(&c, p, 2, &err), -1);
+    ck_assert_int_eq(ps_plan_change(&c, p, 2, &err), PS_EINVALID);
     ps_plan_free(p);
     ps_host_free(h);
     snapshot_take(&after, f.scratch);
@@ -167,7 +167,7 @@ START_TEST(plan_a_target)
     /* A target that pushes a port past 65535 cannot be planned. */
     spec.target = 60000;
     h = open_ok(&spec, 1);
-    ck_assert_int_eq(ps_host_plan(&p, h, 0, &err), -1);
+    ck_assert_int_eq(ps_host_plan(&p, h, 0, &err), PS_ERANGE);
     ck_assert(strstr(err.message, "past 65535") != NULL);
     ps_host_free(h);
     fx_close(&f);
@@ -260,7 +260,7 @@ START_TEST(batch_an_assignment)
     ck_assert_int_eq(ps_batch_runtime_offset(b, 3), 2 + delta);
     ck_assert_int_eq(ps_batch_runtime_offset(b, 4), 3 + delta);
     ck_assert_int_eq(ps_batch_runtime_offset(b, 5), 0);
-    ck_assert_int_eq(ps_batch_assignment(&a, b, 3, &err), -1);
+    ck_assert_int_eq(ps_batch_assignment(&a, b, 3, &err), PS_EINVALID);
     ck_assert_uint_eq(ps_batch_rewrite_count(b), 0);
     ck_assert_ptr_null(ps_batch_rewrite(b, 0));
 
@@ -288,7 +288,7 @@ START_TEST(batch_an_assignment)
     ps_port_range all = {1, 65535};
     o = (ps_batch_options){.avoid = &all, .navoid = 1};
     b = (ps_batch *)&f; /* must be overwritten */
-    ck_assert_int_eq(ps_host_batch(&b, h, &o, &err), -1);
+    ck_assert_int_eq(ps_host_batch(&b, h, &o, &err), PS_ERANGE);
     ck_assert_ptr_null(b);
     ck_assert_str_eq(err.path, in(&f, "k1"));
     ck_assert(strstr(err.message, "no offset from 0 on fits: ") == err.message);
@@ -306,14 +306,14 @@ START_TEST(errors_say_where)
     ps_host *h = (ps_host *)&f; /* must be overwritten */
     ps_error err = {{0}, 0, 0, {0}};
     ps_home_spec spec = {in(&f, "empty"), 0, 0};
-    ck_assert_int_eq(ps_host_open(&h, &spec, 1, 0, &err), -1);
+    ck_assert_int_eq(ps_host_open(&h, &spec, 1, 0, &err), PS_ERROR); /* no home */
     ck_assert_ptr_null(h);
     ck_assert_str_eq(err.path, in(&f, "empty"));
     ps_home_spec twice[] = {{in(&f, "k"), 1, 3}, {in(&f, "k"), 1, 5}};
-    ck_assert_int_eq(ps_host_open(&h, twice, 2, 0, &err), -1);
+    ck_assert_int_eq(ps_host_open(&h, twice, 2, 0, &err), PS_EINVALID);
     ck_assert_str_eq(err.message, "named twice with different offsets");
     ps_home_spec negative = {in(&f, "k"), 1, -1};
-    ck_assert_int_eq(ps_host_open(&h, &negative, 1, 0, &err), -1);
+    ck_assert_int_eq(ps_host_open(&h, &negative, 1, 0, &err), PS_EINVALID);
     fx_close(&f);
 }
 END_TEST

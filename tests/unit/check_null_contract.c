@@ -3,7 +3,7 @@
  * "NULL.", and include/portshift/cli.h): every exported function is called with each of its pointer
  * arguments NULL in turn, then with all of them NULL at once, each call in
  * its own forked case (a crash fails the case). A _free given NULL does
- * nothing; a call needing an object returns -1 with err's message naming
+ * nothing; a call needing an object returns PS_EINVALID with err's message naming
  * the argument; a NULL err changes nothing but where the message goes; a
  * count, item or string of a NULL object is 0, NULL or "".
  *
@@ -88,7 +88,8 @@ static void expect(const row *r, int rc, const ps_error *err)
                       err ? err->message : "no err");
         return;
     }
-    ck_assert_msg(rc == -1, "%s with %s NULL: returned %d, not -1", r->fn, r->arg, rc);
+    ck_assert_msg(rc == PS_EINVALID, "%s with %s NULL: returned %d, not PS_EINVALID", r->fn, r->arg,
+                  rc);
     if (!err)
         return;
     ck_assert_msg(err->message[0] != '\0', "%s with %s NULL: err's message is empty", r->fn,
