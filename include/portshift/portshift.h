@@ -387,6 +387,22 @@ int ps_batch_plan(ps_plan **out, ps_batch *batch, unsigned flags, ps_error *err)
  */
 const char *ps_version(int *major, int *minor, int *patch);
 
+/*
+ * Warnings: what a plan or a check found worth saying that is no error (a
+ * port the product keeps in its database, which does not move with the
+ * files; a product version the catalog does not know; an edit a product
+ * update would revert), in the order found, each positioned like an error.
+ * An item is borrowed from its plan or check, valid until that is freed.
+ * The count is 0, and the item NULL, for a NULL plan or check and for an
+ * index past the end. A check's warnings are those of the homes as they
+ * are; a plan of ps_batch_plan has those of the batch's offsets. Added in
+ * 0.3.0.
+ */
+size_t ps_plan_warning_count(const ps_plan *plan);
+const ps_error *ps_plan_warning(const ps_plan *plan, size_t i);
+size_t ps_check_warning_count(const ps_check *check);
+const ps_error *ps_check_warning(const ps_check *check, size_t i);
+
 #ifdef __cplusplus
 }
 #endif

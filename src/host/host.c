@@ -623,6 +623,26 @@ int ps_host_batch(ps_batch **out, ps_host *h, const ps_batch_options *opts, ps_e
                                        (opts->flags & PS_BATCH_LISTENING) ? "/proc" : NULL, err));
 }
 
+size_t ps_plan_warning_count(const ps_plan *p)
+{
+    return p ? p->warnings.count : 0;
+}
+
+const ps_error *ps_plan_warning(const ps_plan *p, size_t i)
+{
+    return i < ps_plan_warning_count(p) ? &p->warnings.items[i] : NULL;
+}
+
+size_t ps_check_warning_count(const ps_check *c)
+{
+    return c ? ps_plan_warning_count(c->now) : 0;
+}
+
+const ps_error *ps_check_warning(const ps_check *c, size_t i)
+{
+    return c ? ps_plan_warning(c->now, i) : NULL;
+}
+
 size_t ps_check_count(const ps_check *c)
 {
     return c ? c->count : 0;

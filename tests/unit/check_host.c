@@ -297,6 +297,60 @@ START_TEST(batch_an_assignment)
 }
 END_TEST
 
+/* The warnings of a plan and of a check are readable through the header,
+ * and they are the ones `portshift diff` prints. */
+START_TEST(warnings_are_readable)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, KERNEL, "k");
+    ps_home_spec spec = {in(&f, "k"), 1, 1};
+    ps_host *h = open_ok(&spec, 1);
+    ps_plan *p = NULL;
+    ps_check *c = NULL;
+    ps_error err = {{0}, 0, 0, {0}};
+    ck_assert_int_eq(ps_host_plan(&p, h, 0, &err), 0);
+    ck_assert_int_eq(ps_host_check(&c, h, 0, &err), 0);
+    ck_assert_uint_eq(ps_plan_warning_count(p), 0); /* a known version, no stored port */
+    ck_assert_ptr_null(ps_plan_warning(p, 0));
+    ck_assert_uint_eq(ps_check_warning_count(c), 0);
+    ps_check_free(c);
+    ps_plan_free(p);
+    ps_host_free(h);
+
+    fx_replace(in(&f, "k/" CARBON), "<Version>4.4.9</Version>", "");
+    h = open_ok(&spec, 1);
+    ps_runtime_info info;
+    ck_assert_int_eq(ps_host_runtime(&info, h, 0, &err), 0);
+    char want[256];
+    snprintf(want, sizeof want, "%s version unknown: version-specific rules skipped",
+             info.product_name);
+    ck_assert_int_eq(ps_host_plan(&p, h, 0, &err), 0);
+    ck_assert_int_eq(ps_host_check(&c, h, 0, &err), 0);
+    ck_assert_uint_eq(ps_plan_warning_count(p), 1);
+    ck_assert_uint_eq(ps_check_warning_count(c), 1);
+    const ps_error *w[] = {ps_plan_warning(p, 0), ps_check_warning(c, 0)};
+    for (int k = 0; k < 2; k++) {
+        ck_assert_ptr_nonnull(w[k]);
+        ck_assert_str_eq(w[k]->path, in(&f, "k"));
+        ck_assert_int_eq(w[k]->line, 0);
+        ck_assert_str_eq(w[k]->message, want);
+    }
+    ck_assert_ptr_null(ps_plan_warning(p, 1));
+    ck_assert_ptr_null(ps_check_warning(c, 1));
+    cli_result r = cli(&f, "diff --offset 1 k");
+    ck_assert_int_eq(r.status, 1);
+    char line[4096];
+    snprintf(line, sizeof line, "portshift: k: warning: %s\nportshift: diff: ", want);
+    ck_assert_msg(strncmp(r.err, line, strlen(line)) == 0, "stderr: %s", r.err);
+    cli_result_free(&r);
+    ps_check_free(c);
+    ps_plan_free(p);
+    ps_host_free(h);
+    fx_close(&f);
+}
+END_TEST
+
 START_TEST(errors_say_where)
 {
     fx f;
@@ -330,6 +384,7 @@ int main(void)
     tcase_add_test(tc, plan_a_target);
     tcase_add_test(tc, findings_and_their_repair);
     tcase_add_test(tc, batch_an_assignment);
+    tcase_add_test(tc, warnings_are_readable);
     tcase_add_test(tc, errors_say_where);
     suite_add_tcase(s, tc);
     int status = run_suite_status(s);

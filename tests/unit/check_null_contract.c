@@ -309,6 +309,30 @@ static void call_check_get(const row *r)
     ck_assert_ptr_null(ps_check_get(NULL, 0));
 }
 
+static void call_plan_warning_count(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_plan_warning_count(NULL), 0);
+}
+
+static void call_plan_warning(const row *r)
+{
+    (void)r;
+    ck_assert_ptr_null(ps_plan_warning(NULL, 0));
+}
+
+static void call_check_warning_count(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_check_warning_count(NULL), 0);
+}
+
+static void call_check_warning(const row *r)
+{
+    (void)r;
+    ck_assert_ptr_null(ps_check_warning(NULL, 0));
+}
+
 /* ---- batch ---- */
 
 static void call_host_batch(const row *r)
@@ -460,6 +484,10 @@ static const row rows[] = {
     {"ps_check_count", "check", call_check_count, 0},
     {"ps_check_findings", "check", call_check_findings, 0},
     {"ps_check_get", "check", call_check_get, 0},
+    {"ps_plan_warning_count", "plan", call_plan_warning_count, 0},
+    {"ps_plan_warning", "plan", call_plan_warning, 0},
+    {"ps_check_warning_count", "check", call_check_warning_count, 0},
+    {"ps_check_warning", "check", call_check_warning, 0},
     {"ps_host_batch", "out", call_host_batch, 0},
     {"ps_host_batch", "host", call_host_batch, 0},
     {"ps_host_batch", "opts", call_host_batch, 1}, /* the defaults */
