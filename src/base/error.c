@@ -38,37 +38,37 @@ int ps_error_code(int rc)
     return rc < 0 ? last_code : rc;
 }
 
+int ps_error_vsetc(ps_error *err, int code, const char *path, int line, int col, const char *fmt,
+                   va_list ap)
+{
+    last_code = code;
+    if (err)
+        fill(err, path, line, col, fmt, ap);
+    return -1;
+}
+
 int ps_error_setc(ps_error *err, int code, const char *path, int line, int col, const char *fmt,
                   ...)
 {
-    last_code = code;
-    if (!err)
-        return -1;
     va_list ap;
     va_start(ap, fmt);
-    fill(err, path, line, col, fmt, ap);
+    ps_error_vsetc(err, code, path, line, col, fmt, ap);
     va_end(ap);
     return -1;
 }
 
 int ps_error_set(ps_error *err, const char *path, int line, int col, const char *fmt, ...)
 {
-    last_code = PS_ERROR;
-    if (!err)
-        return -1;
     va_list ap;
     va_start(ap, fmt);
-    fill(err, path, line, col, fmt, ap);
+    ps_error_vsetc(err, PS_ERROR, path, line, col, fmt, ap);
     va_end(ap);
     return -1;
 }
 
 int ps_error_vset(ps_error *err, const char *path, int line, int col, const char *fmt, va_list ap)
 {
-    last_code = PS_ERROR;
-    if (err)
-        fill(err, path, line, col, fmt, ap);
-    return -1;
+    return ps_error_vsetc(err, PS_ERROR, path, line, col, fmt, ap);
 }
 
 void ps_error_append(ps_error *err, const char *fmt, ...)

@@ -25,6 +25,8 @@ int ps_error_vset(ps_error *err, const char *path, int line, int col, const char
  * as ps_error_set does (inside the library every failure is -1). */
 int ps_error_setc(ps_error *err, int code, const char *path, int line, int col, const char *fmt,
                   ...) __attribute__((format(printf, 6, 7)));
+int ps_error_vsetc(ps_error *err, int code, const char *path, int line, int col, const char *fmt,
+                   va_list ap) __attribute__((format(printf, 6, 0)));
 /* rc when it is not negative; else the code of the last error set on this
  * thread (PS_ERROR when none was set since ps_error_begin). */
 int ps_error_code(int rc);

@@ -141,9 +141,8 @@ int ps_lines_error(const ps_lines *lines, ps_error *err, const char *path, size_
     ps_lines_pos(lines, offset, &line, &col);
     va_list ap;
     va_start(ap, fmt);
-    ps_error_vset(err, path, line, col, fmt, ap);
+    ps_error_vsetc(err, PS_EPARSE, path, line, col, fmt, ap); /* an error of the input */
     va_end(ap);
-    ps_error_restore(PS_EPARSE); /* a positioned error is one of the input */
     return -1;
 }
 

@@ -15,7 +15,8 @@
 
 static const ps_error NO_ERROR = {{0}, 0, 0, {0}};
 
-/* A not-well-formed XML file is PS_EPARSE, positioned in that file. */
+/* A not-well-formed XML file, or one portshift refuses to read, is
+ * PS_EPARSE, positioned in that file. */
 START_TEST(not_well_formed_is_eparse)
 {
     fx f;
@@ -29,6 +30,12 @@ START_TEST(not_well_formed_is_eparse)
     ck_assert_str_eq(err.path, in(&f, "bad/repository/conf/etc/bad.xml"));
     ck_assert_int_gt(err.line, 0);
     ck_assert_msg(strstr(err.message, "not well-formed XML") == err.message, "%s", err.message);
+    /* Refused by portshift's own reader, not libxml2: a DTD subset (at 3:3). */
+    fx_add(&f, "xxe", "xxe");
+    spec.path = in(&f, "xxe");
+    ck_assert_int_eq(ps_host_open(&h, &spec, 1, 0, &err), PS_EPARSE);
+    ck_assert_str_eq(err.path, in(&f, "xxe/repository/conf/etc/xxe.xml"));
+    ck_assert_int_eq(err.line, 3);
     fx_close(&f);
 }
 END_TEST
@@ -83,8 +90,8 @@ START_TEST(held_home_is_elocked)
 }
 END_TEST
 
-/* A target that pushes a port past 65535 is PS_ERANGE; asking for a change
- * or a runtime that is not there, or a negative target, is PS_EINVALID. */
+/* A target that pushes a port past 65535 is PS_ERANGE; asking
+ * for a runtime that is not there, or a negative target, is PS_EINVALID. */
 START_TEST(range_and_invalid)
 {
     fx f;
