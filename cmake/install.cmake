@@ -13,7 +13,8 @@ set(PORTSHIFT_SUMMARY "apply a port offset to WSO2 Carbon product installs")
 
 install(TARGETS portshift RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS portshift_shared LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(FILES include/portshift/portshift.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/portshift)
+install(FILES include/portshift/portshift.h include/portshift/cli.h
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/portshift)
 # The manual page and the Debian changelog are installed compressed with
 # gzip -9n (no name, no time stamp: the same bytes on every build), as Debian
 # policy asks; man reads either form.

@@ -1,4 +1,4 @@
-#include <portshift/portshift.h>
+#include <portshift/cli.h>
 
 #include <signal.h>
 

@@ -1,47 +1,70 @@
 /*
  * portshift: apply a port offset to WSO2 Carbon product installs.
  *
- * The one public header. Everything a program (or a test) needs to run
- * portshift in-process: the error record, the CLI entry point, and the
- * library the CLI calls (homes, their ports, a plan, the findings of check).
+ * The library's public header: the error record and the library the
+ * command line calls (homes, their ports, a plan, the findings of check).
+ * The command line itself, as a function, is in <portshift/cli.h>.
  *
  * NULL. No function crashes on a NULL pointer argument:
  *  - every _free function given NULL does nothing (ps_ports_free too);
  *  - a function returning int, given NULL where it needs an object (an
  *    `out`, the host, plan, check or batch, an array it must read) returns
- *    -1 and fills `err` with "FUNCTION: NAME is NULL"; an `out` that is not
+ *    PS_EINVALID and fills `err` with "FUNCTION: NAME is NULL"; an `out` that is not
  *    NULL is first set to NULL (a struct: zeroed), so it is safe to free;
  *  - `err` itself may be NULL: the call runs the same, its return value says
  *    whether it failed, and nothing is written through it;
  *  - a function with no `err` that reads an object returns, for a NULL one,
  *    what it returns for an empty one: 0 (a count), NULL (an item), "" (a
  *    string), -1 (ps_batch_runtime_offset);
- *  - ps_cli_main returns PS_EXIT_ERROR for a NULL argv, argv[i] (i < argc),
- *    `out` or `err`, and says so on `err` when `err` is not NULL.
  * A NULL that means "none" or "the defaults" is said where it is allowed.
  */
 #ifndef PORTSHIFT_PORTSHIFT_H
 #define PORTSHIFT_PORTSHIFT_H
 
 #include <stddef.h>
-#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Exit statuses of every command (DESIGN §4). */
-enum {
-    PS_EXIT_OK = 0,      /* nothing to change, no findings, apply succeeded */
-    PS_EXIT_PENDING = 1, /* diff: changes pending; check: findings */
-    PS_EXIT_ERROR = 2    /* usage or input error; nothing was written */
+/*
+ * Error codes. A function that returns int returns 0 (or a count) when it
+ * succeeds, and one of these, all negative, when it fails, with `err` (when
+ * not NULL) saying what and where. Test for failure with `< 0`: PS_ERROR
+ * stays the answer for any failure not named here, and a later release may
+ * name more.
+ */
+enum ps_error_code {
+    /* Any other failure: a file or folder that cannot be opened or read, a
+     * folder that is no Carbon home, too many config files, ... */
+    PS_ERROR = -1,
+    /* A bad argument: NULL where an object is needed, an index past the
+     * end, an offset or port out of its range, options that contradict
+     * each other (a home named twice with different offsets, no home). */
+    PS_EINVALID = -2,
+    /* A config file is not well-formed (XML, .properties, deployment.toml,
+     * a start script) or holds a value its place does not allow (a port
+     * above 65535); `err` is positioned at the byte. Nothing is written. */
+    PS_EPARSE = -3,
+    /* What was asked cannot be reached: an offset that moves a port past
+     * 65535, a runtime with no offset setting to change, no offset at which
+     * a home fits among the others (batch). */
+    PS_ERANGE = -4,
+    /* A home is busy: another portshift call holds its lock, or it holds
+     * the record of an interrupted apply that must be finished first
+     * (PS_HOST_WRITE finishes it; `portshift recover`). */
+    PS_ELOCKED = -5,
+    /* Finishing an interrupted apply would write to a home whose server
+     * runs (PS_HOST_FORCE writes all the same). */
+    PS_ERUNNING = -6
 };
 
 /*
  * One error, positioned at the byte that is wrong. `line` and `col` are
  * 1-based; 0 means "no position" (the error concerns the file or the call).
  * Functions that fail fill the record once; a caller never overwrites a
- * callee's message.
+ * callee's message. The record is the caller's: the library writes it
+ * during the call that was given it and keeps no pointer to it.
  */
 typedef struct ps_error {
     char path[1024];
@@ -51,19 +74,11 @@ typedef struct ps_error {
 } ps_error;
 
 /*
- * Runs the portshift command line with argv[0] the program name. Normal
- * output goes to `out`, diagnostics to `err`. Returns the exit status
- * (PS_EXIT_*). Holds no global state between calls. argv, argv[0..argc),
- * `out` and `err` are required: a NULL one is PS_EXIT_ERROR, nothing run.
- */
-int ps_cli_main(int argc, char **argv, FILE *out, FILE *err);
-
-/*
- * The library below the CLI (DESIGN §3 "One port model, one host"): a set
+ * The library below the CLI, one port model that every command asks: a set
  * of homes loaded once, their listening ports at any offset, who owns a
  * port, a plan for target offsets, and the findings of `check`. Every
- * function returns 0 (or a count) on success and -1 with `err` filled on
- * failure; what comes back through an `out` pointer belongs to the caller
+ * function returns 0 (or a count) on success and a negative PS_E* code with
+ * `err` filled on failure; what comes back through an `out` pointer belongs to the caller
  * and is freed with the matching _free function, and `const char *` fields
  * are borrowed from the object they came from (valid until it is freed).
  */
@@ -105,7 +120,14 @@ enum ps_host_flags {
  * once; naming it twice with different targets is an error. Each home is
  * locked before anything in it is read. On success *out is freed with
  * ps_host_free, which releases the locks. `homes` may be NULL only when n
- * is 0 (which is an error: no home); each homes[i].path is required.
+ * is 0 (which is an error: no home); each homes[i].path is required. The
+ * host copies what it keeps of `homes`: they may go after the call.
+ * Fails with PS_EINVALID (no home, a target outside 0..65535, a home named
+ * twice with different targets, a runtime its home does not have),
+ * PS_EPARSE (a config file not well-formed), PS_ERANGE (a home whose
+ * offset already pushes a port past 65535), PS_ELOCKED, PS_ERUNNING (with
+ * PS_HOST_WRITE, see the flags) or PS_ERROR (a folder that is no home, a
+ * file that cannot be read).
  */
 int ps_host_open(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags, ps_error *err);
 /*
@@ -137,11 +159,13 @@ typedef struct ps_host_options {
 } ps_host_options;
 /*
  * ps_host_open_jobs with the options in `opts` (NULL: all zero, which is
- * ps_host_open with no flags). The same NULL contract as ps_host_open, and
- * each opts->start_files[i] is required.
+ * ps_host_open with no flags). The same NULL contract and error codes as
+ * ps_host_open, and each opts->start_files[i] is required.
  */
 int ps_host_open_opts(ps_host **out, const ps_home_spec *homes, size_t n,
                       const ps_host_options *opts, ps_error *err);
+/* Releases the locks and frees the host, after every plan, check and batch
+ * made from it has been freed. */
 void ps_host_free(ps_host *host);
 /* One line per crashed apply that ps_host_open finished; "" when none (and
  * for a NULL host). Borrowed from the host. */
@@ -162,7 +186,8 @@ typedef struct ps_runtime_info {
     long offset;         /* as its files say now (the product default when unset) */
 } ps_runtime_info;
 
-/* Facts of runtime i; -1 when there is no runtime i. */
+/* Facts of runtime i, its strings borrowed from the host; PS_EINVALID when
+ * there is no runtime i (*out is then zeroed). */
 int ps_host_runtime(ps_runtime_info *out, const ps_host *host, size_t i, ps_error *err);
 
 /* One listener of a runtime at some offset. */
@@ -190,8 +215,9 @@ typedef struct ps_ports {
 #define PS_OFFSET_CURRENT (-1L)
 
 /* The listeners of runtime i (active or not, built in or not) at `offset`;
- * *out is freed with ps_ports_free. -1 when there is no runtime i or the
- * offset is negative; *out is then zeroed. */
+ * *out is freed with ps_ports_free (its strings are borrowed from the host).
+ * PS_EINVALID when there is no runtime i or the offset is negative; *out is
+ * then zeroed. */
 int ps_host_ports(ps_ports *out, const ps_host *host, size_t i, long offset, ps_error *err);
 /* Frees what ps_host_ports put in *ports (its items) and zeroes *ports; the
  * struct itself is the caller's and is not freed. A zeroed struct, and a
@@ -222,8 +248,8 @@ enum ps_plan_flags {
 };
 
 /*
- * Plans the targets the homes were opened with. -1 when one cannot be
- * reached: a port pushed past 65535, a runtime with no offset setting, a
+ * Plans the targets the homes were opened with. PS_ERANGE when one cannot
+ * be reached: a port pushed past 65535, a runtime with no offset setting, a
  * Carbon 5 runtime given an offset. Free *out with ps_plan_free, before
  * the host.
  */
@@ -240,14 +266,20 @@ typedef struct ps_change {
 
 /* 0 for a NULL plan. */
 size_t ps_plan_change_count(const ps_plan *plan);
-/* Change i, in file then position order; -1 when there is none (*out is
- * then zeroed: free(out->why) is safe either way). */
+/* Change i, in file then position order; PS_EINVALID when there is none
+ * (*out is then zeroed: free(out->why) is safe either way). `path` is
+ * borrowed from the plan's host. */
 int ps_plan_change(ps_change *out, const ps_plan *plan, size_t i, ps_error *err);
 
 typedef enum ps_finding_kind {
     PS_FINDING_CLASH,     /* two active listeners open one port */
     PS_FINDING_LISTENING, /* an active listener's port is already bound on this host */
-    PS_FINDING_STALE,     /* a stale self reference (DESIGN §1): `should` says its value */
+    /* A stale self reference: one that points at its own runtime (Tomcat's
+     * redirectPort, a callback to its own server, or a local URL no runtime
+     * of the call owns that still names one of its own runtime's ports at
+     * the product's default offset) at a port that runtime does not listen
+     * on for it now. `should` says the value it should have. */
+    PS_FINDING_STALE,
     PS_FINDING_AMBIGUOUS, /* a reference that several homes of the call could own */
     PS_FINDING_UNOWNED,   /* a reference no runtime of the call listens on (a note) */
     PS_FINDING_START,     /* two start-time offsets of equal rank disagree (-DportOffset) */
@@ -290,7 +322,7 @@ size_t ps_check_findings(const ps_check *check);
 const ps_finding *ps_check_get(const ps_check *check, size_t i);
 
 /*
- * Batch (DESIGN §4): an offset for every home of the host such that the
+ * Batch (`portshift batch`): an offset for every home of the host such that the
  * ports their runtimes open are pairwise disjoint and avoid the ports asked
  * for. Homes are placed in the order they were named: a home keeps its
  * offset when it fits among the homes before it (so adding a home at the
@@ -320,8 +352,8 @@ typedef struct ps_batch_options {
 } ps_batch_options;
 
 /*
- * Chooses the offsets. -1 when a home fits at no offset (err names the home
- * and what it meets), or the options are out of range. Free *out with
+ * Chooses the offsets. PS_ERANGE when a home fits at no offset (err names
+ * the home and what it meets), PS_EINVALID when the options are out of range. Free *out with
  * ps_batch_free, before the host. A NULL `opts` means the defaults (all
  * zero: first 0, nothing avoided, no flags); opts->avoid may be NULL only
  * when navoid is 0.
@@ -340,7 +372,8 @@ typedef struct ps_assignment {
 
 /* The homes, in the order named; 0 for a NULL batch. */
 size_t ps_batch_home_count(const ps_batch *batch);
-/* Home i; -1 when there is none. */
+/* Home i, its strings borrowed from the batch; PS_EINVALID when there is
+ * none (*out is then zeroed). */
 int ps_batch_assignment(ps_assignment *out, const ps_batch *batch, size_t i, ps_error *err);
 /* The offset runtime i of the host (ps_host_runtime) gets; -1 when there is
  * none (or no batch). */
@@ -368,6 +401,32 @@ const ps_rewrite *ps_batch_rewrite(const ps_batch *batch, size_t i);
  * writes). Free *out with ps_plan_free, before the batch.
  */
 int ps_batch_plan(ps_plan **out, ps_batch *batch, unsigned flags, ps_error *err);
+
+/*
+ * The version of the library: "MAJOR.MINOR.PATCH", the release it was built
+ * from (`portshift --version` prints the same number, and so does
+ * `pkg-config --modversion portshift`). A static string, never NULL, not to
+ * be freed. Each of `major`, `minor` and `patch` that is not NULL gets that
+ * part of it; a NULL one is skipped. Added in 0.3.0: a program that needs
+ * it links against that release or later (the symbol is versioned).
+ */
+const char *ps_version(int *major, int *minor, int *patch);
+
+/*
+ * Warnings: what a plan or a check found worth saying that is no error (a
+ * port the product keeps in its database, which does not move with the
+ * files; a product version the catalog does not know; an edit a product
+ * update would revert), in the order found, each positioned like an error.
+ * An item is borrowed from its plan or check, valid until that is freed.
+ * The count is 0, and the item NULL, for a NULL plan or check and for an
+ * index past the end. A check's warnings are those of the homes as they
+ * are; a plan of ps_batch_plan has those of the batch's offsets. Added in
+ * 0.3.0.
+ */
+size_t ps_plan_warning_count(const ps_plan *plan);
+const ps_error *ps_plan_warning(const ps_plan *plan, size_t i);
+size_t ps_check_warning_count(const ps_check *check);
+const ps_error *ps_check_warning(const ps_check *check, size_t i);
 
 #ifdef __cplusplus
 }

@@ -15,22 +15,60 @@ static void fill(ps_error *err, const char *path, int line, int col, const char 
     vsnprintf(err->message, sizeof err->message, fmt, ap);
 }
 
-int ps_error_set(ps_error *err, const char *path, int line, int col, const char *fmt, ...)
+/* The code of the last error set on this thread: see error.h. */
+static _Thread_local int last_code = PS_ERROR;
+
+void ps_error_begin(void)
 {
-    if (!err)
-        return -1;
+    last_code = PS_ERROR;
+}
+
+int ps_error_last(void)
+{
+    return last_code;
+}
+
+void ps_error_restore(int code)
+{
+    last_code = code;
+}
+
+int ps_error_code(int rc)
+{
+    return rc < 0 ? last_code : rc;
+}
+
+int ps_error_vsetc(ps_error *err, int code, const char *path, int line, int col, const char *fmt,
+                   va_list ap)
+{
+    last_code = code;
+    if (err)
+        fill(err, path, line, col, fmt, ap);
+    return -1;
+}
+
+int ps_error_setc(ps_error *err, int code, const char *path, int line, int col, const char *fmt,
+                  ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    fill(err, path, line, col, fmt, ap);
+    ps_error_vsetc(err, code, path, line, col, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int ps_error_set(ps_error *err, const char *path, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ps_error_vsetc(err, PS_ERROR, path, line, col, fmt, ap);
     va_end(ap);
     return -1;
 }
 
 int ps_error_vset(ps_error *err, const char *path, int line, int col, const char *fmt, va_list ap)
 {
-    if (err)
-        fill(err, path, line, col, fmt, ap);
-    return -1;
+    return ps_error_vsetc(err, PS_ERROR, path, line, col, fmt, ap);
 }
 
 void ps_error_append(ps_error *err, const char *fmt, ...)
@@ -73,19 +111,4 @@ char *ps_error_text(const ps_error *err)
     }
     ps_strbuf_puts(&b, err->message);
     return ps_strbuf_detach(&b, NULL);
-}
-
-void ps_error_print(FILE *to, const char *severity, const ps_error *err)
-{
-    fputs("portshift: ", to);
-    if (err->path[0]) {
-        fputs(err->path, to);
-        if (err->line > 0) {
-            fprintf(to, ":%d", err->line);
-            if (err->col > 0)
-                fprintf(to, ":%d", err->col);
-        }
-        fputs(": ", to);
-    }
-    fprintf(to, "%s: %s\n", severity, err->message);
 }

@@ -4,12 +4,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "base/error.h"
 #include "base/strbuf.h"
 
 typedef struct slot {
     int done;
     void *result;
     ps_error err;
+    int code; /* the error's kind, noted on the worker's thread (ps_error_last) */
 } slot;
 
 typedef struct map {
@@ -37,10 +39,11 @@ static void *worker(void *arg)
         size_t i = m->next++;
         pthread_mutex_unlock(&m->mu);
         ps_error err = {{0}, 0, 0, {0}};
+        ps_error_begin();
         void *result = m->work(m->ctx, i, &err);
         pthread_mutex_lock(&m->mu);
         slot *s = &m->slots[i % m->window];
-        *s = (slot){.done = 1, .result = result, .err = err};
+        *s = (slot){.done = 1, .result = result, .err = err, .code = ps_error_last()};
         if (!result && i < m->failed)
             m->failed = i;
         pthread_cond_broadcast(&m->cv);
@@ -94,7 +97,9 @@ int ps_ordered_map(size_t n, unsigned jobs, size_t window, ps_work_fn work, ps_t
         *s = (slot){0};
         if (!got.result) {
             m.stop = 1;
-            *err = got.err;
+            if (err)
+                *err = got.err;
+            ps_error_restore(got.code);
             rc = -1;
         } else {
             m.taken = i + 1;

@@ -298,8 +298,9 @@ static int choose(placer *p, ps_batch_home *h, ps_error *err)
     const ps_unit *cannot = stuck(b, h);
     if (cannot) {
         char *conf = ps_path_join(cannot->home->path, cannot->rt->conf_rel);
-        ps_error_set(err, h->home->path, 0, 0,
-                     "no offset fits: %s has no offset setting to change, and %s", conf, h->reason);
+        ps_error_setc(err, PS_ERANGE, h->home->path, 0, 0,
+                      "no offset fits: %s has no offset setting to change, and %s", conf,
+                      h->reason);
         free(conf);
         return -1;
     }
@@ -326,7 +327,8 @@ static int choose(placer *p, ps_batch_home *h, ps_error *err)
     }
     p->strict = 0;
     /* Its current offset, the first one tried, and the range's end when it came to it. */
-    ps_error_set(err, h->home->path, 0, 0, "no offset from %ld on fits: %s", b->first, h->reason);
+    ps_error_setc(err, PS_ERANGE, h->home->path, 0, 0, "no offset from %ld on fits: %s", b->first,
+                  h->reason);
     meet said[2] = {at_first, m};
     for (int i = 0; i < 2 && tried; i++) {
         if (i == 1 && (m.kind != MEET_RANGE || at_first.kind == MEET_RANGE))
@@ -356,10 +358,10 @@ static int rewrite(placer *p, holder h, const meet *why, ps_error *err)
     const ps_site *s = site_of(b, h);
     if (!s->file) {
         char *l = label(b, h), *o = obstacle(p, why);
-        ps_error_set(err, unit->home->path, 0, 0,
-                     "no offset frees its %s: a fixed port, %ld, and %s; it has no config entry "
-                     "to rewrite",
-                     l, s->value, o);
+        ps_error_setc(err, PS_ERANGE, unit->home->path, 0, 0,
+                      "no offset frees its %s: a fixed port, %ld, and %s; it has no config entry "
+                      "to rewrite",
+                      l, s->value, o);
         free(l);
         free(o);
         return -1;
@@ -367,8 +369,8 @@ static int rewrite(placer *p, holder h, const meet *why, ps_error *err)
     long q = free_above(p, s->value);
     if (q < 0) {
         char *l = label(b, h);
-        ps_error_set(err, s->file->path, s->line, s->col, "no free port above %ld for its %s",
-                     s->value, l);
+        ps_error_setc(err, PS_ERANGE, s->file->path, s->line, s->col,
+                      "no free port above %ld for its %s", s->value, l);
         free(l);
         return -1;
     }
@@ -457,8 +459,8 @@ static int place(placer *p, ps_batch_home *h, ps_error *err)
 static int set_options(ps_batch *b, placer *p, const ps_batch_options *o, ps_error *err)
 {
     if (o->first < 0 || o->first > PS_PORT_MAX)
-        return ps_error_set(err, NULL, 0, 0, "first offset %ld is not between 0 and %ld", o->first,
-                            PS_PORT_MAX);
+        return ps_error_setc(err, PS_EINVALID, NULL, 0, 0,
+                             "first offset %ld is not between 0 and %ld", o->first, PS_PORT_MAX);
     b->first = o->first;
     b->listening = (o->flags & PS_BATCH_LISTENING) != 0;
     b->avoid = ps_xcalloc(o->navoid + 1, sizeof *b->avoid);
@@ -466,8 +468,9 @@ static int set_options(ps_batch *b, placer *p, const ps_batch_options *o, ps_err
     for (size_t i = 0; i < o->navoid; i++) {
         ps_port_range r = o->avoid[i];
         if (r.from < 1 || r.to > PS_PORT_MAX || r.from > r.to)
-            return ps_error_set(err, NULL, 0, 0, "port range %ld-%ld is not within 1-%ld", r.from,
-                                r.to, PS_PORT_MAX);
+            return ps_error_setc(err, PS_EINVALID, NULL, 0, 0,
+                                 "port range %ld-%ld is not within 1-%ld", r.from, r.to,
+                                 PS_PORT_MAX);
         b->avoid[i] = r;
         for (long port = r.from; port <= r.to; port++)
             p->avoided[port] = 1;
@@ -586,8 +589,10 @@ int ps_batch_assignment(ps_assignment *out, const ps_batch *b, size_t i, ps_erro
     *out = (ps_assignment){0};
     if (!b)
         return PS_NULL_ARG(err, "batch");
-    if (i >= b->nhomes)
-        return ps_error_set(err, NULL, 0, 0, "no home %zu: the batch has %zu", i, b->nhomes);
+    if (i >= b->nhomes) {
+        ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "no home %zu: the batch has %zu", i, b->nhomes);
+        return PS_EINVALID;
+    }
     const ps_batch_home *h = &b->homes[i];
     *out = (ps_assignment){.home = h->home->path,
                            .current_offset = h->current,
@@ -621,5 +626,6 @@ int ps_batch_plan(ps_plan **out, ps_batch *b, unsigned flags, ps_error *err)
         return PS_NULL_ARG(err, "batch");
     for (size_t u = 0; u < b->nunits; u++)
         b->units[u].repair = (flags & PS_PLAN_REPAIR) != 0;
-    return ps_plan_make(out, b->units, b->nunits, err);
+    ps_error_begin();
+    return ps_error_code(ps_plan_make(out, b->units, b->nunits, err));
 }

@@ -1,5 +1,5 @@
 /*
- * `batch` (DESIGN §4): an offset for every home of a call such that the
+ * `batch`: an offset for every home of a call such that the
  * ports their runtimes open are pairwise disjoint, avoid the ports the
  * caller names and (with the host's socket tables) the ports already
  * listening on this host; built as data (ps_batch, public in the header as

@@ -23,7 +23,7 @@ typedef enum ps_rule_kind {
     PS_RULE_STORED /* a port the product keeps in its database: a note when the home moves */
 } ps_rule_kind;
 
-/* How a listener's port relates to the offset (DESIGN §1). */
+/* How a listener's port relates to the offset. */
 typedef enum ps_shift {
     PS_SHIFT_AUTO,   /* Carbon adds the offset at runtime: the file holds the base */
     PS_SHIFT_MANUAL, /* written literally as base + offset: portshift moves it */

@@ -324,7 +324,7 @@ char *ps_generated_fix(const ps_site *ref, long should)
  * The planner calls a reference ambiguous when its candidate owners move
  * apart, which only targets can do; the homes as they are have none. So a
  * reference is ambiguous here when the tier that decides its owner is
- * "another home" (DESIGN §1: its own runtime and its home win) and listeners
+ * "another home" (its own runtime and its home win) and listeners
  * of more than one home are in it: moving either home would split them.
  */
 static int ambiguous(const ps_check *c, const ps_port_index *ix, size_t u, const ps_site *ref,

@@ -1,5 +1,5 @@
 /*
- * The findings of `check` (DESIGN §1 "Findings of check"), built as data
+ * The findings of `check`, built as data
  * (ps_finding, in the public header) and rendered by output/report.h:
  *
  * - clash: two active listeners open one port at the current offsets;

@@ -4,6 +4,7 @@
  * prints them, and maps the outcome to an exit status. All state lives in
  * one `cli_run` so the CLI can be called again and again in-process (tests do).
  */
+#include <portshift/cli.h>
 #include <portshift/portshift.h>
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include "base/strbuf.h"
 #include "catalog/catalog.h"
 #include "cli/args.h"
+#include "cli/diag.h"
 #include "cli/help.h"
 #include "check/check.h"
 #include "host/host.h"
@@ -392,7 +394,7 @@ static int print_version(cli_run *r, ps_error *err)
     if (ps_catalog_builtin(&cat, err) < 0)
         return PS_EXIT_ERROR;
     ps_strbuf b = PS_STRBUF_INIT;
-    ps_strbuf_printf(&b, "portshift %s (catalog %s)\n", PS_VERSION,
+    ps_strbuf_printf(&b, "portshift %s (catalog %s)\n", ps_version(NULL, NULL, NULL),
                      cat->version ? cat->version : "unversioned");
     emit(r, &b);
     ps_strbuf_free(&b);

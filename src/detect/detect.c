@@ -223,7 +223,7 @@ static void add_profiles(const ps_catalog *cat, ps_home *h, const ps_product *pr
     }
 }
 
-/* What marks a folder as a Carbon home (DESIGN §4): repository/conf, or conf/
+/* What marks a folder as a Carbon home: repository/conf, or conf/
  * holding carbon.xml or deployment.toml (EI 6.x, MI). */
 static int looks_like_home(const char *dir)
 {

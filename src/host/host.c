@@ -44,7 +44,7 @@ static char *split_runtime(const char *path, char **runtime)
 }
 
 /*
- * Locks every home before anything in it is read (DESIGN §2.5): an apply
+ * Locks every home before anything in it is read: an apply
  * exclusively, and it first finishes any apply a crash cut short; the
  * commands that only read share the lock, and refuse a home where such an
  * apply waits to be finished (they never write).
@@ -111,7 +111,8 @@ static int name_homes(ps_host *h, char ***paths, ps_error *err)
                           (a->runtime && b->runtime && strcmp(a->runtime, b->runtime) == 0);
             if (b->home == k && same_rt &&
                 (a->has_target != b->has_target || a->target != b->target)) {
-                rc = ps_error_set(err, a->path, 0, 0, "named twice with different offsets");
+                rc = ps_error_setc(err, PS_EINVALID, a->path, 0, 0,
+                                   "named twice with different offsets");
                 break;
             }
         }
@@ -132,7 +133,8 @@ static int check_runtimes(const ps_host *h, ps_error *err)
         while (r < home->nruntimes && strcmp(home->runtimes[r].name, a->runtime) != 0)
             r++;
         if (r == home->nruntimes)
-            return ps_error_set(err, a->path, 0, 0, "not a runtime of %s", home->path);
+            return ps_error_setc(err, PS_EINVALID, a->path, 0, 0, "not a runtime of %s",
+                                 home->path);
     }
     return 0;
 }
@@ -193,10 +195,10 @@ static int current_offset_usable(const ps_home *home, const ps_sites *ss, ps_err
             at = &ss->items[ss->offset_site];
         char *where =
             bad->file ? ps_xasprintf(" (%s:%d)", bad->file->rel, bad->line) : ps_xstrdup("");
-        rc = ps_error_set(err, at->file ? at->file->path : home->path, at->line, at->col,
-                          "offset %ld already moves %s %ld%s to %ld, past %ld", ss->offset,
-                          bad->what && *bad->what ? bad->what : "port", bad->value, where,
-                          l.items[l.bad].port, PS_PORT_MAX);
+        rc = ps_error_setc(err, PS_ERANGE, at->file ? at->file->path : home->path, at->line,
+                           at->col, "offset %ld already moves %s %ld%s to %ld, past %ld",
+                           ss->offset, bad->what && *bad->what ? bad->what : "port", bad->value,
+                           where, l.items[l.bad].port, PS_PORT_MAX);
         free(where);
     }
     ps_listeners_free(&l);
@@ -392,15 +394,15 @@ static int load_host(ps_host **out, const ps_catalog *cat, const ps_home_spec *h
         goto fail;
     h->cat = cat ? cat : h->own_cat;
     if (n == 0) {
-        ps_error_set(err, NULL, 0, 0, "no HOME given");
+        ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "no HOME given");
         goto fail;
     }
     h->args = ps_xcalloc(n, sizeof *h->args);
     h->nargs = n;
     for (size_t i = 0; i < n; i++) {
         if (homes[i].has_target && (homes[i].target < 0 || homes[i].target > PS_PORT_MAX)) {
-            ps_error_set(err, homes[i].path, 0, 0, "offset %ld is not between 0 and %ld",
-                         homes[i].target, PS_PORT_MAX);
+            ps_error_setc(err, PS_EINVALID, homes[i].path, 0, 0,
+                          "offset %ld is not between 0 and %ld", homes[i].target, PS_PORT_MAX);
             goto fail;
         }
         h->args[i].path = ps_xstrdup(homes[i].path);
@@ -431,45 +433,51 @@ static int open_args(ps_host **out, const ps_home_spec *homes, size_t n, const c
                      ps_error *err)
 {
     if (!out)
-        return ps_error_set(err, NULL, 0, 0, "%s: out is NULL", func);
+        return ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "%s: out is NULL", func);
     *out = NULL;
     if (!homes && n > 0)
-        return ps_error_set(err, NULL, 0, 0, "%s: homes is NULL", func);
+        return ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "%s: homes is NULL", func);
     for (size_t i = 0; i < n; i++)
         if (!homes[i].path)
-            return ps_error_set(err, NULL, 0, 0, "%s: homes[%zu].path is NULL", func, i);
+            return ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "%s: homes[%zu].path is NULL", func,
+                                 i);
     return 0;
 }
 
 int ps_host_open(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags, ps_error *err)
 {
+    ps_error_begin();
     if (open_args(out, homes, n, __func__, err) < 0)
-        return -1;
-    return ps_host_load(out, NULL, homes, n, flags, 0, err);
+        return PS_EINVALID;
+    return ps_error_code(ps_host_load(out, NULL, homes, n, flags, 0, err));
 }
 
 int ps_host_open_jobs(ps_host **out, const ps_home_spec *homes, size_t n, unsigned flags,
                       unsigned jobs, ps_error *err)
 {
+    ps_error_begin();
     if (open_args(out, homes, n, __func__, err) < 0)
-        return -1;
-    return ps_host_load(out, NULL, homes, n, flags, jobs, err);
+        return PS_EINVALID;
+    return ps_error_code(ps_host_load(out, NULL, homes, n, flags, jobs, err));
 }
 
 int ps_host_open_opts(ps_host **out, const ps_home_spec *homes, size_t n,
                       const ps_host_options *opts, ps_error *err)
 {
+    ps_error_begin();
     if (open_args(out, homes, n, __func__, err) < 0)
-        return -1;
+        return PS_EINVALID;
     ps_host_options none = {0};
     if (!opts)
         opts = &none;
     if (!opts->start_files && opts->nstart_files > 0)
-        return ps_error_set(err, NULL, 0, 0, "%s: opts->start_files is NULL", __func__);
+        return ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "%s: opts->start_files is NULL",
+                             __func__);
     for (size_t i = 0; i < opts->nstart_files; i++)
         if (!opts->start_files[i])
-            return ps_error_set(err, NULL, 0, 0, "%s: opts->start_files[%zu] is NULL", __func__, i);
-    return load_host(out, NULL, homes, n, opts, err);
+            return ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "%s: opts->start_files[%zu] is NULL",
+                                 __func__, i);
+    return ps_error_code(load_host(out, NULL, homes, n, opts, err));
 }
 
 void ps_host_free(ps_host *h)
@@ -516,7 +524,8 @@ static int no_runtime(const ps_host *h, size_t i, ps_error *err)
 {
     if (i < h->nunits)
         return 0;
-    return ps_error_set(err, NULL, 0, 0, "no runtime %zu: the host has %zu", i, h->nunits);
+    return ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "no runtime %zu: the host has %zu", i,
+                         h->nunits);
 }
 
 int ps_host_runtime(ps_runtime_info *out, const ps_host *h, size_t i, ps_error *err)
@@ -527,7 +536,7 @@ int ps_host_runtime(ps_runtime_info *out, const ps_host *h, size_t i, ps_error *
     if (!h)
         return PS_NULL_ARG(err, "host");
     if (no_runtime(h, i, err) < 0)
-        return -1;
+        return PS_EINVALID;
     const ps_unit *u = &h->units[i];
     *out = (ps_runtime_info){.home = u->home->path,
                              .runtime = u->rt->name,
@@ -547,12 +556,14 @@ int ps_host_ports(ps_ports *out, const ps_host *h, size_t i, long offset, ps_err
     if (!h)
         return PS_NULL_ARG(err, "host");
     if (no_runtime(h, i, err) < 0)
-        return -1;
+        return PS_EINVALID;
     const ps_sites *ss = h->units[i].sites;
     if (offset == PS_OFFSET_CURRENT)
         offset = ss->offset;
-    if (offset < 0)
-        return ps_error_set(err, NULL, 0, 0, "offset %ld is negative", offset);
+    if (offset < 0) {
+        ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "offset %ld is negative", offset);
+        return PS_EINVALID;
+    }
     ps_listeners l;
     ps_listeners_at(&l, ss, offset);
     out->items = ps_xcalloc(l.count + 1, sizeof *out->items);
@@ -631,7 +642,8 @@ int ps_host_plan(ps_plan **out, ps_host *h, unsigned flags, ps_error *err)
         return PS_NULL_ARG(err, "host");
     for (size_t u = 0; u < h->nunits; u++)
         h->units[u].repair = (flags & PS_PLAN_REPAIR) != 0;
-    return ps_plan_make(out, h->units, h->nunits, err);
+    ps_error_begin();
+    return ps_error_code(ps_plan_make(out, h->units, h->nunits, err));
 }
 
 size_t ps_plan_change_count(const ps_plan *p)
@@ -646,8 +658,11 @@ int ps_plan_change(ps_change *out, const ps_plan *p, size_t i, ps_error *err)
     *out = (ps_change){0};
     if (!p)
         return PS_NULL_ARG(err, "plan");
-    if (i >= p->nedits)
-        return ps_error_set(err, NULL, 0, 0, "no change %zu: the plan has %zu", i, p->nedits);
+    if (i >= p->nedits) {
+        ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "no change %zu: the plan has %zu", i,
+                      p->nedits);
+        return PS_EINVALID;
+    }
     const ps_edit *e = &p->edits[i];
     *out = (ps_change){.path = e->file->path,
                        .line = e->line,
@@ -665,8 +680,9 @@ int ps_host_check(ps_check **out, ps_host *h, unsigned flags, ps_error *err)
     *out = NULL;
     if (!h)
         return PS_NULL_ARG(err, "host");
-    return ps_check_make(out, h->units, h->nunits, (flags & PS_CHECK_LISTENING) ? "/proc" : NULL,
-                         err);
+    ps_error_begin();
+    return ps_error_code(ps_check_make(out, h->units, h->nunits,
+                                       (flags & PS_CHECK_LISTENING) ? "/proc" : NULL, err));
 }
 
 int ps_host_batch(ps_batch **out, ps_host *h, const ps_batch_options *opts, ps_error *err)
@@ -681,8 +697,29 @@ int ps_host_batch(ps_batch **out, ps_host *h, const ps_batch_options *opts, ps_e
         opts = &defaults;
     if (!opts->avoid && opts->navoid > 0)
         return PS_NULL_ARG(err, "opts->avoid");
-    return ps_batch_make(out, h->units, h->nunits, opts,
-                         (opts->flags & PS_BATCH_LISTENING) ? "/proc" : NULL, err);
+    ps_error_begin();
+    return ps_error_code(ps_batch_make(out, h->units, h->nunits, opts,
+                                       (opts->flags & PS_BATCH_LISTENING) ? "/proc" : NULL, err));
+}
+
+size_t ps_plan_warning_count(const ps_plan *p)
+{
+    return p ? p->warnings.count : 0;
+}
+
+const ps_error *ps_plan_warning(const ps_plan *p, size_t i)
+{
+    return i < ps_plan_warning_count(p) ? &p->warnings.items[i] : NULL;
+}
+
+size_t ps_check_warning_count(const ps_check *c)
+{
+    return c ? ps_plan_warning_count(c->now) : 0;
+}
+
+const ps_error *ps_check_warning(const ps_check *c, size_t i)
+{
+    return c ? ps_plan_warning(c->now, i) : NULL;
 }
 
 size_t ps_check_count(const ps_check *c)

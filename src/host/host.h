@@ -1,12 +1,12 @@
 /*
- * The host (DESIGN §3 "One port model, one host"): the homes of one call,
+ * The host: the homes of one call,
  * loaded once and held. It owns the session xmllint keeps in one struct:
  * which homes, in which order, at which targets, under which locks; every
  * command (plan, diff, apply, ports, check, batch) asks it, and the CLI
  * only parses arguments and prints. The public face is ps_host_* in
  * include/portshift/portshift.h; this header is for portshift's own layers.
  *
- * Loading (DESIGN §2.5): each home is locked before anything in it is read.
+ * Loading: each home is locked before anything in it is read.
  * An apply locks exclusively and first finishes an apply a crash cut short;
  * the commands that only read share the lock and refuse a home where such
  * an apply waits to be finished.

@@ -106,7 +106,7 @@ static int take_file(walker *w, const place *at, const struct stat *st)
     return 0;
 }
 
-/* What makes a folder a Carbon home (ps_detect, DESIGN §4); a .j2 template is none. */
+/* What makes a folder a Carbon home (as ps_detect decides); a .j2 template is none. */
 static const char *const home_marks[] = {"repository/conf/carbon.xml",
                                          "repository/conf/deployment.toml", "conf/carbon.xml",
                                          "conf/deployment.toml"};

@@ -1,5 +1,5 @@
 /*
- * The port model (DESIGN §1, §3 "One port model, one host"): which ports a
+ * The port model, one for every command: which ports a
  * runtime opens at a given offset, and which runtimes of a call own a port.
  * Every command asks it, so the arithmetic of auto, manual and fixed
  * listeners is written once: the planner for targets, `ports` and `check`

@@ -30,7 +30,7 @@ typedef struct ps_write {
     const char *home;
     /* With a home: the file's path relative to it ("repository/conf/carbon.xml"),
      * resolved beneath the home without following symlinks (the privilege
-     * boundary, DESIGN §2.5). */
+     * boundary: beneath.h). */
     const char *rel;
     /* With a home: a start file of that home outside it (--start-file), `rel`
      * its absolute real path. The operator named it: written with the

@@ -1,6 +1,6 @@
 /*
- * Paths resolved beneath a home without following symlinks (DESIGN §2.5,
- * the privilege boundary). A home belongs to a user who may swap any of
+ * Paths resolved beneath a home without following symlinks (the privilege
+ * boundary). A home belongs to a user who may swap any of
  * its folders for a symlink at any moment; root, writing there, must never
  * be led out of it. So a path inside a home is never handed to the kernel
  * whole: each folder is opened from the one before with O_NOFOLLOW, and the

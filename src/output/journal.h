@@ -1,6 +1,6 @@
 /*
- * The record an apply keeps in each home while it renames files (DESIGN
- * §2.5): <home>/.portshift-journal. A process killed between two renames
+ * The record an apply keeps in each home while it renames files:
+ * <home>/.portshift-journal. A process killed between two renames
  * leaves it behind; recover.h says what the next call does with it.
  *
  * One record per home, about that home only. It names:

@@ -49,10 +49,11 @@ static int lock_fd(int fd, const char *home, ps_lock_mode mode, int wait_ms, ps_
         if (readers)
             (void)flock(fd, LOCK_UN);
         else if (mode == PS_LOCK_EXCLUSIVE)
-            return ps_error_set(err, home, 0, 0, "another portshift is applying to this home");
+            return ps_error_setc(err, PS_ELOCKED, home, 0, 0,
+                                 "another portshift is applying to this home");
         if (now_ms() - start >= wait_ms)
-            return ps_error_set(err, home, 0, 0, "another portshift is %s this home",
-                                readers ? "reading" : "applying to");
+            return ps_error_setc(err, PS_ELOCKED, home, 0, 0, "another portshift is %s this home",
+                                 readers ? "reading" : "applying to");
         nap_ms(1 + rand_r(&seed) % 4);
     }
 }

@@ -1,5 +1,5 @@
 /*
- * Home locks (DESIGN §2.5). An apply holds each of its homes exclusively
+ * Home locks. An apply holds each of its homes exclusively
  * from before it reads them until its record is removed; the commands that
  * only read hold them shared until their output is written, so they report
  * the state before an apply or after it, never half of one.

@@ -1,6 +1,6 @@
 /*
- * Who a home belongs to, and what that user may write (DESIGN §2.5, the
- * privilege boundary). Root patching /opt/wso2am, owned by wso2, acts for
+ * Who a home belongs to, and what that user may write (the privilege
+ * boundary). Root patching /opt/wso2am, owned by wso2, acts for
  * wso2: it changes a file only when wso2 could have changed it. Otherwise a
  * symlink or a hard-to-see permission in a home that wso2 controls would
  * let wso2 have root rewrite a file wso2 may not touch (/etc/passwd behind

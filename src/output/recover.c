@@ -397,22 +397,22 @@ static int refuse(const char *shown, const char *record, const ps_journal *j, in
                   enum verdict v, const char *why, ps_error *err)
 {
     if (why)
-        return ps_error_set(err, record, 0, 0,
-                            "%s; 'portshift recover --discard %s' removes the record and keeps "
-                            "the files as they are",
-                            why, shown);
+        return ps_error_setc(err, PS_ELOCKED, record, 0, 0,
+                             "%s; 'portshift recover --discard %s' removes the record and keeps "
+                             "the files as they are",
+                             why, shown);
     if (!own) {
         char *orig = ps_path_shown(j->home.path);
-        ps_error_set(err, record, 0, 0,
-                     "a copy of %s, with the record of an apply interrupted there; 'portshift "
-                     "recover %s' finishes it here",
-                     orig, shown);
+        ps_error_setc(err, PS_ELOCKED, record, 0, 0,
+                      "a copy of %s, with the record of an apply interrupted there; 'portshift "
+                      "recover %s' finishes it here",
+                      orig, shown);
         free(orig);
         return -1;
     }
-    return ps_error_set(err, record, 0, 0,
-                        "an apply was interrupted here; 'portshift recover %s' %s", shown,
-                        v == COUNTS_NONE ? "cleans it up" : "finishes it");
+    return ps_error_setc(err, PS_ELOCKED, record, 0, 0,
+                         "an apply was interrupted here; 'portshift recover %s' %s", shown,
+                         v == COUNTS_NONE ? "cleans it up" : "finishes it");
 }
 
 enum { ASSESS_ONLY = 1 << 8, SKIP_COMMIT = 1 << 9 };
@@ -522,10 +522,10 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
     }
     long pid;
     if (v != COUNTS_NONE && !(flags & PS_RECOVER_FORCE) && ps_home_running(shown, &pid)) {
-        ps_error_set(err, shown, 0, 0,
-                     "an interrupted apply must be finished here, but the server is running "
-                     "(wso2carbon.pid: process %ld); stop it or use --force",
-                     pid);
+        ps_error_setc(err, PS_ERUNNING, shown, 0, 0,
+                      "an interrupted apply must be finished here, but the server is running "
+                      "(wso2carbon.pid: process %ld); stop it or use --force",
+                      pid);
         goto done;
     }
     for (size_t i = 0; v != COUNTS_NONE && i < part->nmoves; i++) {

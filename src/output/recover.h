@@ -1,5 +1,6 @@
 /*
- * What a killed apply left behind (DESIGN §2.5), and what the next call does
+ * What a killed apply left behind (an apply is all or nothing, even across
+ * a crash), and what the next call does
  * with it. Each home's record (journal.h) is about that home alone; a call
  * acts on the homes it names and only reads the others.
  *

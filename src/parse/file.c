@@ -141,7 +141,7 @@ int ps_lines_error(const ps_lines *lines, ps_error *err, const char *path, size_
     ps_lines_pos(lines, offset, &line, &col);
     va_list ap;
     va_start(ap, fmt);
-    ps_error_vset(err, path, line, col, fmt, ap);
+    ps_error_vsetc(err, PS_EPARSE, path, line, col, fmt, ap); /* an error of the input */
     va_end(ap);
     return -1;
 }

@@ -1,6 +1,7 @@
 #include "parse/toml.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -218,9 +218,9 @@ static int lex(lexer *lx)
 static int not_well_formed(const guard *g, const char *path, ps_error *err)
 {
     if (g->cap.set)
-        return ps_error_set(err, path, g->cap.line, g->cap.col, "not well-formed XML: %s",
-                            g->cap.msg);
-    return ps_error_set(err, path, 0, 0, "not well-formed XML");
+        return ps_error_setc(err, PS_EPARSE, path, g->cap.line, g->cap.col,
+                             "not well-formed XML: %s", g->cap.msg);
+    return ps_error_setc(err, PS_EPARSE, path, 0, 0, "not well-formed XML");
 }
 
 static int disagree(const char *path, ps_error *err)
@@ -264,7 +264,9 @@ static int declared_encoding(const char *data, size_t len, size_t *at, size_t *n
     return 1;
 }
 
-/* No NOENT, DTDLOAD, DTDATTR, XINCLUDE, HUGE or RECOVER: see DESIGN §2.6. */
+/* No NOENT, DTDLOAD, DTDATTR, XINCLUDE, HUGE or RECOVER: no network, no
+ * external entity, no DTD loaded, libxml2's size limits kept, and a file
+ * that is not well-formed is refused, never repaired. */
 #define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR)
 
 /*
@@ -468,7 +470,8 @@ int ps_xmldoc_lex(ps_xmldoc **out, const char *path, const char *data, size_t le
     ps_lines_build(&lines, data, len);
 
     if (!ascii_compatible(data, len)) {
-        ps_error_set(err, path, 1, 1, "not an ASCII-compatible encoding (UTF-16 is not supported)");
+        ps_error_setc(err, PS_EPARSE, path, 1, 1,
+                      "not an ASCII-compatible encoding (UTF-16 is not supported)");
         goto done;
     }
     /* libxml2 2.9 takes a NUL after the root element for the end of the input and
@@ -488,7 +491,7 @@ int ps_xmldoc_lex(ps_xmldoc **out, const char *path, const char *data, size_t le
     if (lexed < 0) {
         /* Most likely not well-formed: libxml2 says where. */
         if (stream(NULL, path, data, len, err) == 0)
-            ps_error_set(err, path, 0, 0, "markup the span lexer cannot follow");
+            ps_error_setc(err, PS_EPARSE, path, 0, 0, "markup the span lexer cannot follow");
         goto done;
     }
     /* The table lives as long as the file's sites: no room to spare. */

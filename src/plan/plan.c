@@ -27,7 +27,7 @@ int ps_plan_tier(const ps_plan *p, size_t u, size_t v, const ps_site *ref)
 
 /*
  * A reference no runtime of the call owns now may still be a stale self
- * reference (DESIGN §1 "Findings of check"), exactly two kinds: (a) an
+ * reference (a finding of check), exactly two kinds: (a) an
  * owner="self" element whose value is one of its runtime's listener ports
  * at offset 0 or at the product's default (the redirectPort="9443" WSO2
  * ships in EI profiles that run at offset 3), and (b) a reference with no
@@ -195,7 +195,7 @@ static void add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
     e->home = first;
 }
 
-/* Home by home as named (DESIGN §4: output lists the homes in that order),
+/* Home by home as named (every output lists the homes in that order),
  * then by file path and place. */
 static int cmp_edits(const void *a, const void *b)
 {
@@ -226,7 +226,7 @@ static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
         if (s->kind == PS_SITE_OFFSET && s->file->generated)
             continue; /* the generated carbon.xml: the next start renders it from the toml */
         /* A start script's -DportOffset is set with the config's, so the two
-         * never disagree after an apply (DESIGN §2.3). */
+         * never disagree after an apply, whatever offsets it went through. */
         if (s->kind == PS_SITE_OFFSET || s->kind == PS_SITE_START) {
             d->next = p->target[u];
             d->action = d->next == s->value ? PS_ACT_KEEP : PS_ACT_SET;
@@ -238,10 +238,10 @@ static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
         d->next = ps_listener_port(s, p->offset[u], p->target[u]);
         if (!ps_port_usable(d->next)) {
             const char *path = s->file ? s->file->path : unit->home->path;
-            return ps_error_set(err, path, s->line, s->col,
-                                "offset %ld moves %s %ld to %ld, past %ld", p->target[u],
-                                s->what && *s->what ? s->what : "port", s->value, d->next,
-                                PS_PORT_MAX);
+            return ps_error_setc(err, PS_ERANGE, path, s->line, s->col,
+                                 "offset %ld moves %s %ld to %ld, past %ld", p->target[u],
+                                 s->what && *s->what ? s->what : "port", s->value, d->next,
+                                 PS_PORT_MAX);
         }
         if (unit->fixed_port && unit->fixed_port[i] >= 0 && s->shift == PS_SHIFT_FIXED)
             d->next = unit->fixed_port[i]; /* a rewrite batch reports */
@@ -280,7 +280,7 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
         p->decisions[u] = ps_xcalloc(unit->sites->count, sizeof **p->decisions);
         if (unit->rt->carbon5 && unit->has_target) {
             char *where = ps_path_join(unit->home->path, unit->rt->name);
-            ps_error_set(err, where, 0, 0, "a Carbon 5 runtime has no port offset");
+            ps_error_setc(err, PS_ERANGE, where, 0, 0, "a Carbon 5 runtime has no port offset");
             free(where);
             goto fail;
         }
@@ -295,17 +295,17 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
             p->target[u] = p->offset[u] + delta;
             if (p->target[u] < 0) {
                 char *where = ps_path_join(unit->home->path, unit->rt->name);
-                ps_error_set(err, where, 0, 0,
-                             "offset %ld moves this runtime below offset 0 (to %ld)",
-                             unit->home_target, p->target[u]);
+                ps_error_setc(err, PS_ERANGE, where, 0, 0,
+                              "offset %ld moves this runtime below offset 0 (to %ld)",
+                              unit->home_target, p->target[u]);
                 free(where);
                 goto fail;
             }
         }
         if (p->target[u] != p->offset[u] && unit->sites->offset_site < 0) {
             char *carbon = ps_path_join(unit->home->path, unit->rt->conf_rel);
-            ps_error_set(err, carbon, 0, 0,
-                         "no offset setting (carbon.xml <Ports><Offset>) to change");
+            ps_error_setc(err, PS_ERANGE, carbon, 0, 0,
+                          "no offset setting (carbon.xml <Ports><Offset>) to change");
             free(carbon);
             goto fail;
         }

@@ -5,7 +5,7 @@
  * local reference follows the listener it points at: the runtime that owns
  * that port now (its own runtime first, then another runtime of its home,
  * then another home; a role restricts the candidates) decides its new value.
- * A reference nobody owns may be a stale self reference (DESIGN §1): it is
+ * A reference nobody owns may be a stale self reference (plan.c): it is
  * left alone, and set to what its own listener needs when its unit asks for
  * repair.
  */
@@ -26,7 +26,7 @@ typedef enum ps_action {
     PS_ACT_UNOWNED,   /* a reference no runtime in the call listens on: left alone */
     PS_ACT_AMBIGUOUS, /* a reference several other homes listen on: left alone */
     PS_ACT_GENERATED, /* would move, but its file is rendered from deployment.toml */
-    PS_ACT_STALE      /* a stale self reference (DESIGN §1), left alone without repair */
+    PS_ACT_STALE      /* a stale self reference (plan.c), left alone without repair */
 } ps_action;
 
 typedef struct ps_decision {

@@ -64,7 +64,7 @@ static int keys_read_back(const ps_plan *plan, const ps_cfile *copy, const ps_ed
 /* The patched buffer parses as the original did, and each edited span now
  * reads exactly the planned number, delimited as before. An XML buffer is
  * checked by libxml2's streaming parse and lexed again, with no tree: the
- * spans and the well-formedness are all a patch can break (DESIGN §2.4). */
+ * spans and the well-formedness are all a patch can break. */
 static int verify(const ps_plan *plan, const ps_cfile *orig, const char *data, size_t len,
                   const ps_edit *edits, const size_t *new_start, size_t nedits, ps_error *err)
 {

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,10 +127,10 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
          * that ignored it would be wrong about this listener or offset. */
         int line, col, n = (int)(digits.end - digits.start);
         ps_lines_pos(&file->lines, digits.start, &line, &col);
-        return ps_error_set(f->err, file->path, line, col,
-                            "%s %.*s%s is out of range (at most 65535)",
-                            r->kind == PS_RULE_OFFSET ? "offset" : "port", n > 24 ? 24 : n,
-                            file->data + digits.start, n > 24 ? "..." : "");
+        return ps_error_setc(f->err, PS_EPARSE, file->path, line, col,
+                             "%s %.*s%s is out of range (at most 65535)",
+                             r->kind == PS_RULE_OFFSET ? "offset" : "port", n > 24 ? 24 : n,
+                             file->data + digits.start, n > 24 ? "..." : "");
     }
     if (!numeric) {
         /* A ${...} template here is resolved (and offset) at runtime. */

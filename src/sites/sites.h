@@ -23,10 +23,11 @@ typedef enum ps_site_kind {
     PS_SITE_START /* -DportOffset=N in a start script: the offset the runtime starts at */
 } ps_site_kind;
 
-/* How a start-time offset is given; the higher rank wins (DESIGN §1): a
- * file the operator names with --start-file (a systemd unit, an environment
- * file, a wrapper) starts the server past the home's bin/ scripts, and
- * within each, an argument beats an environment assignment. */
+/* How a start-time offset is given; the higher rank wins: a file the
+ * operator names with --start-file (a systemd unit, an environment file, a
+ * wrapper) starts the server past the home's bin/ scripts, and within each,
+ * an argument beats an environment assignment (the command line over the
+ * environment, as the JVM sees them). */
 enum {
     PS_START_ENV = 1,      /* in an environment assignment: JAVA_OPTS="... -DportOffset=2" */
     PS_START_ARG = 2,      /* an argument of the server's command line */

@@ -1,5 +1,6 @@
 /*
- * The keys portshift sets in a deployment.toml (DESIGN §2.7): the offset,
+ * The keys portshift sets in a deployment.toml (read strictly: what is not
+ * fully understood is refused, never guessed at): the offset,
  * and the keys that render a manual exception into a generated file (the
  * catalog's toml-key with toml-default: [transport.http.properties]
  * redirectPort). Each is read by TOML's own rules however it is written and

@@ -89,6 +89,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <portshift/cli.h>
 #include <portshift/portshift.h>
 
 #include "base/path.h"

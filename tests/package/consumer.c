@@ -8,6 +8,7 @@
  * usage: consumer HOME   (prints one line per case; exit 0 when all pass)
  */
 #define _POSIX_C_SOURCE 200809L
+#include <portshift/cli.h>
 #include <portshift/portshift.h>
 
 #include <stdio.h>
@@ -222,10 +223,13 @@ static const char *host_not_a_home(const char *home)
     ps_host *host = NULL;
     ps_error err;
     memset(&err, 0, sizeof err);
-    if (ps_host_open(&host, &spec, 1, 0, &err) == 0) {
+    int rc = ps_host_open(&host, &spec, 1, 0, &err);
+    if (rc == 0) {
         ps_host_free(host);
         return "ps_host_open succeeded";
     }
+    if (rc != PS_ERROR)
+        return "ps_host_open did not return PS_ERROR";
     return err.message[0] ? NULL : "ps_host_open failed with no message";
 }
 
@@ -239,9 +243,32 @@ static const char *null_contract(const char *home)
     ps_ports_free(NULL);
     if (ps_host_runtime_count(NULL) != 0 || ps_check_get(NULL, 0) != NULL)
         return "a NULL object does not count as an empty one";
-    if (ps_host_runtime(&rt, NULL, 0, &err) != -1 || !strstr(err.message, "host is NULL"))
-        return "ps_host_runtime with a NULL host is not -1 naming it";
+    if (ps_host_runtime(&rt, NULL, 0, &err) != PS_EINVALID || !strstr(err.message, "host is NULL"))
+        return "ps_host_runtime with a NULL host is not PS_EINVALID naming it";
     return NULL;
+}
+
+/* ps_version is the number `portshift --version` prints, and its parts add
+ * up to it (install.sh compares that number with CMake's and pkg-config's). */
+static const char *version(const char *home)
+{
+    (void)home;
+    char *argv[] = {"portshift", "--version", NULL};
+    cli_result r = run_cli(2, argv);
+    int major = -1, minor = -1, patch = -1;
+    const char *v = ps_version(&major, &minor, &patch);
+    char parts[64], printed[128];
+    snprintf(parts, sizeof parts, "%d.%d.%d", major, minor, patch);
+    snprintf(printed, sizeof printed, "portshift %s (catalog ", v ? v : "(null)");
+    const char *why = NULL;
+    if (!v)
+        why = "ps_version returned NULL";
+    else if (strcmp(v, parts) != 0)
+        why = "ps_version's string differs from its parts";
+    else if (r.status != PS_EXIT_OK || strncmp(r.out, printed, strlen(printed)) != 0)
+        why = "portshift --version prints another number";
+    cli_result_free(&r);
+    return why;
 }
 
 static const struct {
@@ -257,6 +284,7 @@ static const struct {
     {"ps_host_check agrees with portshift check", host_check},
     {"ps_host_open: a folder that is no home is an error", host_not_a_home},
     {"NULL arguments are refused, not a crash", null_contract},
+    {"ps_version is what portshift --version prints", version},
 };
 
 int main(int argc, char **argv)

@@ -40,6 +40,7 @@ for f in ./usr/bin/portshift ./usr/share/man/man1/portshift.1.gz \
     $doc/copyright $doc/changelog.gz $doc/examples/apim-2.6-home/repository/conf/carbon.xml \
     $doc/examples/ci/portshift-check.sh $doc/examples/ansible/site.yml $doc/ansible/galaxy.yml \
     $doc/ansible/plugins/modules/portshift.py \
+    ./usr/include/portshift/cli.h \
     "./usr/lib/libportshift.so.$version" "./usr/lib/libportshift.so.0 -> libportshift.so.$version" \
     "./usr/lib/libportshift.so -> libportshift.so.0" ./usr/lib/pkgconfig/portshift.pc \
     ./usr/share/portshift/schemas/plan.schema.json $doc/LICENSE; do

@@ -24,6 +24,7 @@ cmake --install "$build" --prefix "$prefix" >"$scratch/install.log" ||
 # Every installed file is one of these (something reads each of them).
 lib=$libdir/libportshift.so
 expected="bin/portshift
+include/portshift/cli.h
 include/portshift/portshift.h
 $lib
 $lib.0
@@ -72,6 +73,9 @@ cmp -s <(gzip -dc "$prefix/share/man/man1/portshift.1.gz") "$src/doc/portshift.1
 # The installed binary runs from its prefix.
 capture "$prefix/bin/portshift" diff --offset 2 "$home"
 expect_status 1 "the installed portshift diff --offset 2"
+capture "$prefix/bin/portshift" --version
+expect_status 0 "the installed portshift --version"
+[[ $out == "portshift $version (catalog "* ]] || fail "portshift --version is not $version: $out"
 
 # The library: its SONAME, and it exports the functions of src/libportshift.map,
 # which are those the public header declares, and nothing else.
@@ -81,9 +85,10 @@ exported=$(nm -D --defined-only "$prefix/$lib.$version" | awk '$2 != "A" { sub(/
 public=$(sed -n '/global:/,/local:/p' "$src/src/libportshift.map" | grep -oE '^ *[a-z_0-9]+;' | tr -d ' ;' | sort)
 [ -n "$public" ] || fail "src/libportshift.map lists no symbol"
 [ "$exported" = "$public" ] || fail "exported symbols differ from src/libportshift.map: $(diff <(echo "$public") <(echo "$exported") | grep '^[<>]' | tr '\n' ' ')"
-declared=$(cc -fpreprocessed -dD -E -P "$prefix/include/portshift/portshift.h" |
+declared=$(cat "$prefix/include/portshift/portshift.h" "$prefix/include/portshift/cli.h" |
+    cc -x c -fpreprocessed -dD -E -P - |
     grep -oE '\bps_[a-z0-9_]+ *\(' | tr -d ' (' | sort -u)
-[ "$declared" = "$public" ] || fail "the header's functions differ from src/libportshift.map: \
+[ "$declared" = "$public" ] || fail "the headers' functions differ from src/libportshift.map: \
 $(diff <(echo "$declared") <(echo "$public") | grep '^[<>]' | tr '\n' ' ')(< header only, > map only)"
 
 # A program built the way its README would say: pkg-config at the prefix.

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <portshift/cli.h>
 #include <portshift/portshift.h>
 
 char *tree_scratch(void)

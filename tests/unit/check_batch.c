@@ -165,7 +165,7 @@ START_TEST(reasons)
                      "at offset 2 its https (main.xml:2) would open 9445, but it is one of the "
                      "ports to avoid");
     ck_assert_int_eq(as.offset, 3); /* 9446, 9447 */
-    ck_assert_int_eq(ps_batch_assignment(&as, k, 3, &err), -1);
+    ck_assert_int_eq(ps_batch_assignment(&as, k, 3, &err), PS_EINVALID);
     ps_batch_free(k);
     synth_free(s);
 }

@@ -53,7 +53,7 @@ START_TEST(runtimes_and_their_ports)
     ck_assert_str_eq(info.version, "4.4.9");
     ck_assert_str_eq(info.mode, "xml");
     ck_assert_int_eq(info.offset, 0);
-    ck_assert_int_eq(ps_host_runtime(&info, h, 1, &err), -1);
+    ck_assert_int_eq(ps_host_runtime(&info, h, 1, &err), PS_EINVALID);
     ck_assert(strstr(err.message, "no runtime 1") != NULL);
 
     ps_ports ports;
@@ -90,7 +90,7 @@ START_TEST(runtimes_and_their_ports)
     ck_assert_int_eq(ps_host_ports(&ports, h, 0, 55536, &err), 0);
     ck_assert(ports.usable);
     ps_ports_free(&ports);
-    ck_assert_int_eq(ps_host_ports(&ports, h, 0, -5, &err), -1);
+    ck_assert_int_eq(ps_host_ports(&ports, h, 0, -5, &err), PS_EINVALID);
 
     ps_host_free(h);
     fx_close(&f);
@@ -156,7 +156,7 @@ START_TEST(plan_a_target)
     ck_assert_int_eq(c.old_value, 9443);
     ck_assert_int_eq(c.new_value, 9446);
     free(c.why);
-    ck_assert_int_eq(ps_plan_change(&c, p, 2, &err), -1);
+    ck_assert_int_eq(ps_plan_change(&c, p, 2, &err), PS_EINVALID);
     ps_plan_free(p);
     ps_host_free(h);
     snapshot_take(&after, f.scratch);
@@ -167,7 +167,7 @@ START_TEST(plan_a_target)
     /* A target that pushes a port past 65535 cannot be planned. */
     spec.target = 60000;
     h = open_ok(&spec, 1);
-    ck_assert_int_eq(ps_host_plan(&p, h, 0, &err), -1);
+    ck_assert_int_eq(ps_host_plan(&p, h, 0, &err), PS_ERANGE);
     ck_assert(strstr(err.message, "past 65535") != NULL);
     ps_host_free(h);
     fx_close(&f);
@@ -260,7 +260,7 @@ START_TEST(batch_an_assignment)
     ck_assert_int_eq(ps_batch_runtime_offset(b, 3), 2 + delta);
     ck_assert_int_eq(ps_batch_runtime_offset(b, 4), 3 + delta);
     ck_assert_int_eq(ps_batch_runtime_offset(b, 5), 0);
-    ck_assert_int_eq(ps_batch_assignment(&a, b, 3, &err), -1);
+    ck_assert_int_eq(ps_batch_assignment(&a, b, 3, &err), PS_EINVALID);
     ck_assert_uint_eq(ps_batch_rewrite_count(b), 0);
     ck_assert_ptr_null(ps_batch_rewrite(b, 0));
 
@@ -288,10 +288,64 @@ START_TEST(batch_an_assignment)
     ps_port_range all = {1, 65535};
     o = (ps_batch_options){.avoid = &all, .navoid = 1};
     b = (ps_batch *)&f; /* must be overwritten */
-    ck_assert_int_eq(ps_host_batch(&b, h, &o, &err), -1);
+    ck_assert_int_eq(ps_host_batch(&b, h, &o, &err), PS_ERANGE);
     ck_assert_ptr_null(b);
     ck_assert_str_eq(err.path, in(&f, "k1"));
     ck_assert(strstr(err.message, "no offset from 0 on fits: ") == err.message);
+    ps_host_free(h);
+    fx_close(&f);
+}
+END_TEST
+
+/* The warnings of a plan and of a check are readable through the header,
+ * and they are the ones `portshift diff` prints. */
+START_TEST(warnings_are_readable)
+{
+    fx f;
+    fx_open(&f);
+    fx_add(&f, KERNEL, "k");
+    ps_home_spec spec = {in(&f, "k"), 1, 1};
+    ps_host *h = open_ok(&spec, 1);
+    ps_plan *p = NULL;
+    ps_check *c = NULL;
+    ps_error err = {{0}, 0, 0, {0}};
+    ck_assert_int_eq(ps_host_plan(&p, h, 0, &err), 0);
+    ck_assert_int_eq(ps_host_check(&c, h, 0, &err), 0);
+    ck_assert_uint_eq(ps_plan_warning_count(p), 0); /* a known version, no stored port */
+    ck_assert_ptr_null(ps_plan_warning(p, 0));
+    ck_assert_uint_eq(ps_check_warning_count(c), 0);
+    ps_check_free(c);
+    ps_plan_free(p);
+    ps_host_free(h);
+
+    fx_replace(in(&f, "k/" CARBON), "<Version>4.4.9</Version>", "");
+    h = open_ok(&spec, 1);
+    ps_runtime_info info;
+    ck_assert_int_eq(ps_host_runtime(&info, h, 0, &err), 0);
+    char want[256];
+    snprintf(want, sizeof want, "%s version unknown: version-specific rules skipped",
+             info.product_name);
+    ck_assert_int_eq(ps_host_plan(&p, h, 0, &err), 0);
+    ck_assert_int_eq(ps_host_check(&c, h, 0, &err), 0);
+    ck_assert_uint_eq(ps_plan_warning_count(p), 1);
+    ck_assert_uint_eq(ps_check_warning_count(c), 1);
+    const ps_error *w[] = {ps_plan_warning(p, 0), ps_check_warning(c, 0)};
+    for (int k = 0; k < 2; k++) {
+        ck_assert_ptr_nonnull(w[k]);
+        ck_assert_str_eq(w[k]->path, in(&f, "k"));
+        ck_assert_int_eq(w[k]->line, 0);
+        ck_assert_str_eq(w[k]->message, want);
+    }
+    ck_assert_ptr_null(ps_plan_warning(p, 1));
+    ck_assert_ptr_null(ps_check_warning(c, 1));
+    cli_result r = cli(&f, "diff --offset 1 k");
+    ck_assert_int_eq(r.status, 1);
+    char line[4096];
+    snprintf(line, sizeof line, "portshift: k: warning: %s\nportshift: diff: ", want);
+    ck_assert_msg(strncmp(r.err, line, strlen(line)) == 0, "stderr: %s", r.err);
+    cli_result_free(&r);
+    ps_check_free(c);
+    ps_plan_free(p);
     ps_host_free(h);
     fx_close(&f);
 }
@@ -306,14 +360,14 @@ START_TEST(errors_say_where)
     ps_host *h = (ps_host *)&f; /* must be overwritten */
     ps_error err = {{0}, 0, 0, {0}};
     ps_home_spec spec = {in(&f, "empty"), 0, 0};
-    ck_assert_int_eq(ps_host_open(&h, &spec, 1, 0, &err), -1);
+    ck_assert_int_eq(ps_host_open(&h, &spec, 1, 0, &err), PS_ERROR); /* no home */
     ck_assert_ptr_null(h);
     ck_assert_str_eq(err.path, in(&f, "empty"));
     ps_home_spec twice[] = {{in(&f, "k"), 1, 3}, {in(&f, "k"), 1, 5}};
-    ck_assert_int_eq(ps_host_open(&h, twice, 2, 0, &err), -1);
+    ck_assert_int_eq(ps_host_open(&h, twice, 2, 0, &err), PS_EINVALID);
     ck_assert_str_eq(err.message, "named twice with different offsets");
     ps_home_spec negative = {in(&f, "k"), 1, -1};
-    ck_assert_int_eq(ps_host_open(&h, &negative, 1, 0, &err), -1);
+    ck_assert_int_eq(ps_host_open(&h, &negative, 1, 0, &err), PS_EINVALID);
     fx_close(&f);
 }
 END_TEST
@@ -330,6 +384,7 @@ int main(void)
     tcase_add_test(tc, plan_a_target);
     tcase_add_test(tc, findings_and_their_repair);
     tcase_add_test(tc, batch_an_assignment);
+    tcase_add_test(tc, warnings_are_readable);
     tcase_add_test(tc, errors_say_where);
     suite_add_tcase(s, tc);
     int status = run_suite_status(s);

@@ -1,9 +1,9 @@
 /*
- * The NULL contract of the public header (include/portshift/portshift.h,
- * "NULL."): every exported function is called with each of its pointer
+ * The NULL contract of the public headers (include/portshift/portshift.h,
+ * "NULL.", and include/portshift/cli.h): every exported function is called with each of its pointer
  * arguments NULL in turn, then with all of them NULL at once, each call in
  * its own forked case (a crash fails the case). A _free given NULL does
- * nothing; a call needing an object returns -1 with err's message naming
+ * nothing; a call needing an object returns PS_EINVALID with err's message naming
  * the argument; a NULL err changes nothing but where the message goes; a
  * count, item or string of a NULL object is 0, NULL or "".
  *
@@ -13,6 +13,7 @@
  * pointer parameter) without a case fails `every_export_has_cases`.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <portshift/cli.h>
 #include <portshift/portshift.h>
 
 #include <check.h>
@@ -87,7 +88,8 @@ static void expect(const row *r, int rc, const ps_error *err)
                       err ? err->message : "no err");
         return;
     }
-    ck_assert_msg(rc == -1, "%s with %s NULL: returned %d, not -1", r->fn, r->arg, rc);
+    ck_assert_msg(rc == PS_EINVALID, "%s with %s NULL: returned %d, not PS_EINVALID", r->fn, r->arg,
+                  rc);
     if (!err)
         return;
     ck_assert_msg(err->message[0] != '\0', "%s with %s NULL: err's message is empty", r->fn,
@@ -328,6 +330,30 @@ static void call_check_get(const row *r)
     ck_assert_ptr_null(ps_check_get(NULL, 0));
 }
 
+static void call_plan_warning_count(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_plan_warning_count(NULL), 0);
+}
+
+static void call_plan_warning(const row *r)
+{
+    (void)r;
+    ck_assert_ptr_null(ps_plan_warning(NULL, 0));
+}
+
+static void call_check_warning_count(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_check_warning_count(NULL), 0);
+}
+
+static void call_check_warning(const row *r)
+{
+    (void)r;
+    ck_assert_ptr_null(ps_check_warning(NULL, 0));
+}
+
 /* ---- batch ---- */
 
 static void call_host_batch(const row *r)
@@ -402,6 +428,24 @@ static void call_batch_plan(const row *r)
         ps_plan_free(p);
 }
 
+/* ---- the version ---- */
+
+/* A NULL part is skipped; the others are filled, and the string is the
+ * build's version whatever is NULL. */
+static void call_version(const row *r)
+{
+    int part[3] = {-7, -7, -7};
+    const char *v = ps_version(PICK(r, "major", &part[0]), PICK(r, "minor", &part[1]),
+                               PICK(r, "patch", &part[2]));
+    ck_assert_ptr_nonnull(v);
+    ck_assert_str_eq(v, PS_VERSION);
+    int want[3];
+    ck_assert_int_eq(sscanf(PS_VERSION, "%d.%d.%d", &want[0], &want[1], &want[2]), 3);
+    static const char *const names[] = {"major", "minor", "patch"};
+    for (int k = 0; k < 3; k++)
+        ck_assert_int_eq(part[k], nul(r, names[k]) ? -7 : want[k]);
+}
+
 /* Every exported function, each pointer argument (as the header names it),
  * then all of them ("*"). A nested pointer the call reads (homes[0].path,
  * opts->avoid, argv[i]) has a row of its own. */
@@ -412,6 +456,10 @@ static const row rows[] = {
     {"ps_cli_main", "out", call_cli_main, 0},
     {"ps_cli_main", "err", call_cli_main, 0},
     {"ps_cli_main", "*", call_cli_main, 0},
+    {"ps_version", "major", call_version, 1},
+    {"ps_version", "minor", call_version, 1},
+    {"ps_version", "patch", call_version, 1},
+    {"ps_version", "*", call_version, 1},
     {"ps_host_open", "out", call_host_open, 0},
     {"ps_host_open", "homes", call_host_open, 0},
     {"ps_host_open", "homes[0].path", call_host_open, 0},
@@ -465,6 +513,10 @@ static const row rows[] = {
     {"ps_check_count", "check", call_check_count, 0},
     {"ps_check_findings", "check", call_check_findings, 0},
     {"ps_check_get", "check", call_check_get, 0},
+    {"ps_plan_warning_count", "plan", call_plan_warning_count, 0},
+    {"ps_plan_warning", "plan", call_plan_warning, 0},
+    {"ps_check_warning_count", "check", call_check_warning_count, 0},
+    {"ps_check_warning", "check", call_check_warning, 0},
     {"ps_host_batch", "out", call_host_batch, 0},
     {"ps_host_batch", "host", call_host_batch, 0},
     {"ps_host_batch", "opts", call_host_batch, 1}, /* the defaults */
@@ -596,7 +648,15 @@ static void check_parameters(const char *header, const char *fn)
 START_TEST(every_export_has_cases)
 {
     char *map = slurp(PS_SOURCE_DIR "/src/libportshift.map");
-    char *header = slurp(PS_SOURCE_DIR "/include/portshift/portshift.h");
+    char *lib = slurp(PS_SOURCE_DIR "/include/portshift/portshift.h");
+    char *cli = slurp(PS_SOURCE_DIR "/include/portshift/cli.h");
+    char *header = NULL;
+    size_t header_len = 0;
+    FILE *both = open_memstream(&header, &header_len);
+    fprintf(both, "%s\n%s", lib, cli);
+    fclose(both);
+    free(lib);
+    free(cli);
     blank_comments(map);
     blank_comments(header);
     static char exported[256][64], declared[256][64];

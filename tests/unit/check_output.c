@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <portshift/cli.h>
 #include <portshift/portshift.h>
 
 #include "../support/fixture.h"

@@ -11,6 +11,7 @@
 #include "plan/plan.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
