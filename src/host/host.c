@@ -471,12 +471,12 @@ int ps_host_open_opts(ps_host **out, const ps_home_spec *homes, size_t n,
     if (!opts)
         opts = &none;
     if (!opts->start_files && opts->nstart_files > 0)
-        return ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "%s: opts->start_files is NULL",
-                             __func__);
+        return ps_error_code(
+            ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "%s: opts->start_files is NULL", __func__));
     for (size_t i = 0; i < opts->nstart_files; i++)
         if (!opts->start_files[i])
-            return ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "%s: opts->start_files[%zu] is NULL",
-                                 __func__, i);
+            return ps_error_code(ps_error_setc(err, PS_EINVALID, NULL, 0, 0,
+                                               "%s: opts->start_files[%zu] is NULL", __func__, i));
     return ps_error_code(load_host(out, NULL, homes, n, opts, err));
 }
 
