@@ -129,42 +129,52 @@ int ps_cli_command_help(ps_strbuf *out, const char *command)
     return -1;
 }
 
-/* Levenshtein distance, capped: only "close enough" matters. */
+/*
+ * Edits between two words (Damerau-Levenshtein, optimal string alignment: a
+ * swap of two neighbours is one edit, as in "ofset"/"offest"), capped: only
+ * "close enough" matters.
+ */
 static size_t distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 32 || lb > 32)
         return 99;
-    size_t row[33];
+    size_t d[33][33];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
     for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
         for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb];
+}
+
+const char *ps_cli_nearest(const char *word, const char *const *names, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = 3; /* more than two edits away is another word */
+    for (size_t i = 0; i < n; i++) {
+        size_t d = distance(word, names[i]);
+        /* two edits turn "json" into "jobs": a short name needs a closer match */
+        if (d < best_d && 2 * d < strlen(names[i])) {
+            best_d = d;
+            best = names[i];
         }
     }
-    return row[lb];
+    return best;
 }
 
 const char *ps_cli_suggest(const char *word)
 {
-    const char *best = NULL;
-    size_t best_d = 3; /* more than two edits away is another word */
-    for (size_t i = 0; i < ps_cli_ncommands; i++) {
-        size_t d = distance(word, ps_cli_commands[i]);
-        if (d < best_d) {
-            best_d = d;
-            best = ps_cli_commands[i];
-        }
-    }
-    return best;
+    return ps_cli_nearest(word, ps_cli_commands, ps_cli_ncommands);
 }

@@ -456,7 +456,7 @@ START_TEST(usage_errors)
     char want[512];
     snprintf(want, sizeof want, "portshift: error: %s", c->message);
     ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0, "%s: %s", c->args, r.err);
-    ck_assert_msg(strstr(r.err, "\nusage: portshift plan") != NULL, "%s", r.err);
+    ck_assert_msg(strstr(r.err, "\nsee 'portshift batch --help'\n") != NULL, "%s", r.err);
     ck_assert_str_eq(r.out, "");
     cli_result_free(&r);
     done(dir);

@@ -74,6 +74,59 @@ START_TEST(mistyped_command_suggests_the_right_one)
 }
 END_TEST
 
+/*
+ * A usage error is the error and the help to read, nothing else (the
+ * synopsis of every command used to follow: 20 lines burying the one that
+ * matters), and a mistyped option gets the command's option it is one or
+ * two edits from. Exact bytes: this is what a user reads.
+ */
+static const struct {
+    const char *args, *err;
+} usage_lines[] = {
+    {"diff --ofset 3 am",
+     "portshift: error: unknown option '--ofset' for diff; did you mean '--offset'?\n"
+     "see 'portshift diff --help'\n"},
+    {"diff --ofset=3 am",
+     "portshift: error: unknown option '--ofset=3' for diff; did you mean '--offset'?\n"
+     "see 'portshift diff --help'\n"},
+    {"plan --frmat json am", /* a dropped letter */
+     "portshift: error: unknown option '--frmat' for plan; did you mean '--format'?\n"
+     "see 'portshift plan --help'\n"},
+    {"apply --bakcup am", /* two letters swapped: one edit */
+     "portshift: error: unknown option '--bakcup' for apply; did you mean '--backup'?\n"
+     "see 'portshift apply --help'\n"},
+    {"check --jsn am", /* check's own option, not diff's --jobs */
+     "portshift: error: unknown option '--jsn' for check; did you mean '--json'?\n"
+     "see 'portshift check --help'\n"},
+    {"diff --json am", /* plan's option: two edits from --jobs is another word */
+     "portshift: error: unknown option '--json' for diff\n"
+     "see 'portshift diff --help'\n"},
+    {"aply am", "portshift: error: unknown command 'aply'; did you mean 'apply'?\n"
+                "see 'portshift --help'\n"},
+    {"pln am", /* one edit of a four-letter name is close enough */
+     "portshift: error: unknown command 'pln'; did you mean 'plan'?\n"
+     "see 'portshift --help'\n"},
+    {"diff --offset=x am", "portshift: error: offset 'x' is not a number (digits 0-9 only)\n"
+                           "see 'portshift diff --help'\n"},
+    {"diff am --offset", "portshift: error: --offset needs a value\n"
+                         "see 'portshift diff --help'\n"},
+    {"apply -o 2", "portshift: error: no HOME given\nsee 'portshift apply --help'\n"},
+    {"", "portshift: error: no command given\nsee 'portshift --help'\n"},
+};
+
+START_TEST(usage_error_is_two_lines)
+{
+    fx f;
+    with_example(&f);
+    cli_result r = cli(&f, "%s", usage_lines[_i].args);
+    ck_assert_msg(r.status == 2, "%s: exit %d", usage_lines[_i].args, r.status);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, usage_lines[_i].err);
+    cli_result_free(&r);
+    fx_close(&f);
+}
+END_TEST
+
 START_TEST(short_offset_and_summary)
 {
     fx f;
@@ -163,6 +216,7 @@ int main(void)
     TCase *tc = tcase_create("manners");
     tcase_add_test(tc, version_and_help_print_and_succeed);
     tcase_add_test(tc, mistyped_command_suggests_the_right_one);
+    tcase_add_loop_test(tc, usage_error_is_two_lines, 0, N(usage_lines));
     tcase_add_test(tc, short_offset_and_summary);
     tcase_add_test(tc, color_on_request_only);
     tcase_add_test(tc, plan_markdown_names_each_edit);
