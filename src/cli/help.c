@@ -69,8 +69,8 @@ static const help helps[] = {
      "Judges the homes as they are: clashing listeners, ports already listening on this\n"
      "host, stale self references and ambiguous ones, start scripts whose -DportOffset\n"
      "values disagree, a running server started at another offset than its files say.\n"
-     "Exit 1 with findings; the output names the command that repairs the stale\n"
-     "references.",
+     "The clashes of two homes are one block. Exit 1 with findings; the output names\n"
+     "the commands that repair the stale references and resolve the clashes.",
      "      --listening   also the ports bound on this host (/proc/net/tcp, tcp6)\n"
      "      --json        the same as --format json\n"
      "      --format F    text (default), json (schemas/check.schema.json) or markdown\n",
