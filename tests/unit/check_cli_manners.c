@@ -5,8 +5,11 @@
  */
 #include <check.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../support/fixture.h"
 #include "../support/runner.h"
@@ -127,6 +130,49 @@ START_TEST(usage_error_is_two_lines)
 }
 END_TEST
 
+/* apply refuses a running server and names the process, so the operator
+ * sees which one to stop: here a `sleep` whose pid the home's pid file holds. */
+START_TEST(running_server_is_named)
+{
+    fx f;
+    with_example(&f);
+    pid_t child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {
+        execlp("sleep", "sleep", "60", (char *)NULL);
+        _exit(127);
+    }
+    /* Named once exec has run: before, the child is still called check_cli_manners. */
+    char comm[64], path[64];
+    snprintf(path, sizeof path, "/proc/%ld/comm", (long)child);
+    for (int i = 0; i < 500; i++) {
+        FILE *c = fopen(path, "r");
+        int got = c && fgets(comm, sizeof comm, c) && strcmp(comm, "sleep\n") == 0;
+        if (c)
+            fclose(c);
+        if (got)
+            break;
+        usleep(10000);
+    }
+    char pid[32];
+    snprintf(pid, sizeof pid, "%ld\n", (long)child);
+    FILE *pf = fopen(in(&f, "am/wso2carbon.pid"), "w");
+    ck_assert(pf && fputs(pid, pf) >= 0 && fclose(pf) == 0);
+    cli_result r = cli(&f, "apply -o 2 am");
+    char want[256];
+    snprintf(want, sizeof want,
+             "portshift: am: error: the server is running (wso2carbon.pid: pid %ld, sleep); stop "
+             "it or use --force\n",
+             (long)child);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, want);
+    cli_result_free(&r);
+    fx_close(&f);
+}
+END_TEST
+
 START_TEST(short_offset_and_summary)
 {
     fx f;
@@ -217,6 +263,7 @@ int main(void)
     tcase_add_test(tc, version_and_help_print_and_succeed);
     tcase_add_test(tc, mistyped_command_suggests_the_right_one);
     tcase_add_loop_test(tc, usage_error_is_two_lines, 0, N(usage_lines));
+    tcase_add_test(tc, running_server_is_named);
     tcase_add_test(tc, short_offset_and_summary);
     tcase_add_test(tc, color_on_request_only);
     tcase_add_test(tc, plan_markdown_names_each_edit);
