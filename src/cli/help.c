@@ -27,9 +27,7 @@ typedef struct help {
 } help;
 
 static const help helps[] = {
-    {"plan",
-     "portshift plan [-o N] [--repair] [--json|--format text|json|markdown] [--jobs N]\n"
-     "               HOME[=N]...",
+    {"plan", "portshift plan [-o N] [--repair] [--json|--format F] [--jobs N] HOME[=N]...",
      "Lists every port site of the homes and what would happen to it at the target.",
      "  -o, --offset N    target offset of the homes named without =N\n"
      "      --repair      also set each stale self reference (see check)\n"
@@ -55,8 +53,7 @@ static const help helps[] = {
      "      --force       patch even when wso2carbon.pid names a live process\n"
      "  -q, --quiet       print nothing on success\n",
      "portshift apply --backup -o 1 /opt/wso2am-2.6.0"},
-    {"ports",
-     "portshift ports [-o N] [--json|--format text|json|markdown] [--jobs N] HOME[=N]...",
+    {"ports", "portshift ports [-o N] [--json|--format F] [--jobs N] HOME[=N]...",
      "Lists the listening ports of each runtime at the target (active or not, auto,\n"
      "manual or fixed, and where each is configured). A -DportOffset in a start script\n"
      "under bin/ is the offset the runtime runs at.",
@@ -64,8 +61,7 @@ static const help helps[] = {
      "      --json        the same as --format json\n"
      "      --format F    text (default), json (schemas/plan.schema.json) or markdown\n",
      "portshift ports --json wso2ei-6.6.0"},
-    {"check",
-     "portshift check [--listening] [--json|--format text|json|markdown] [--jobs N] HOME...",
+    {"check", "portshift check [--listening] [--json|--format F] [--jobs N] HOME...",
      "Judges the homes as they are: clashing listeners, ports already listening on this\n"
      "host, stale self references and ambiguous ones, start scripts whose -DportOffset\n"
      "values disagree, a running server started at another offset than its files say.\n"
@@ -77,8 +73,8 @@ static const help helps[] = {
      "portshift check --listening wso2am-2.6.0 wso2is-5.3.0"},
     {"batch",
      "portshift batch [--first N] [--avoid PORT[-PORT],...] [--listening]\n"
-     "                [--diff|--apply [--force]] [--color=WHEN]\n"
-     "                [--json|--format text|json|markdown] [--jobs N] HOME...",
+     "                [--diff|--apply [--force]] [--color=WHEN] [--json|--format F]\n"
+     "                [--jobs N] HOME...",
      "Chooses offsets so that the active ports of all homes are pairwise disjoint: in the\n"
      "order named, a home keeps its offset when it fits among those before it; the others\n"
      "get the smallest that fits from --first. A fixed port that still collides gets the\n"
