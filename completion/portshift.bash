@@ -4,15 +4,15 @@
 
 _portshift_commands="plan diff apply ports check batch recover help"
 
-# The options of each command (DESIGN §4 and doc/portshift.1).
+# The options of each command: the parser's (tests/package/options.sh checks them).
 _portshift_options()
 {
-    local common="--help --quiet --jobs"
+    local common="--help --jobs"
     case $1 in
     plan) echo "--offset --repair --json --format --start-file $common" ;;
     ports) echo "--offset --json --format --start-file $common" ;;
-    diff) echo "--offset --repair --color --start-file $common" ;;
-    apply) echo "--offset --repair --backup --force --start-file $common" ;;
+    diff) echo "--offset --repair --color --quiet --start-file $common" ;;
+    apply) echo "--offset --repair --backup --force --quiet --start-file $common" ;;
     check) echo "--listening --json --format --start-file $common" ;;
     batch) echo "--first --avoid --listening --diff --apply --force --color --json --format --start-file $common" ;;
     recover) echo "--discard --force --start-file --help --quiet" ;;

@@ -64,7 +64,7 @@ complete -c portshift -n '__portshift_command_is plan ports diff apply check bat
     -d 'a unit, environment file or script outside the home that starts it'
 complete -c portshift -n '__portshift_command_is plan ports diff apply check batch recover' -l help \
     -d "show the command's help"
-complete -c portshift -n '__portshift_command_is plan ports diff apply check batch recover' -s q -l quiet \
+complete -c portshift -n '__portshift_command_is diff apply recover' -s q -l quiet \
     -d 'no summary line'
 complete -c portshift -n '__portshift_command_is plan ports diff apply check batch' -s j -l jobs -x \
     -d 'homes loaded at once'

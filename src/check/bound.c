@@ -12,7 +12,7 @@
 #include "base/error.h"
 #include "base/path.h"
 #include "base/strbuf.h"
-#include "parse/file.h"
+#include "detect/running.h"
 
 #define TCP_LISTEN 0x0A
 
@@ -305,15 +305,9 @@ static void claim_socket(unsigned long inode, void *ctx)
         if (k->inode != inode || k->pid >= 0)
             continue;
         k->pid = o->pid;
-        char *path = ps_xasprintf("%s/%ld/comm", o->proc, o->pid);
-        char *text;
-        size_t len;
-        if (ps_file_read(path, &text, &len, NULL) == 0) {
-            len = strcspn(text, "\n");
-            k->comm = ps_xstrndup(text, len);
-            free(text);
-        }
-        free(path);
+        char name[PS_COMM_MAX + 1];
+        if (ps_process_name(o->proc, o->pid, name))
+            k->comm = ps_xstrdup(name);
     }
 }
 

@@ -203,6 +203,46 @@ static int takes_option(cli_command cmd, int id)
     return 1;
 }
 
+size_t ps_cli_long_options(cli_command cmd, int aliases, const char **names, size_t cap)
+{
+    size_t n = 0;
+    for (const struct option *o = long_options; o->name; o++) {
+        int alias = 0;
+        for (const struct option *p = long_options; p < o; p++)
+            alias |= p->val == o->val;
+        if (takes_option(cmd, o->val) && (aliases || !alias) && n++ < cap)
+            names[n - 1] = o->name;
+    }
+    return n;
+}
+
+int ps_cli_short_option(const char *name)
+{
+    for (const struct option *o = long_options; o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return o->val < 128 ? o->val : 0;
+    return 0;
+}
+
+/* "unknown option '--ofset' for diff; did you mean '--offset'?": `word` as
+ * typed, the suggestion from the options the command takes. */
+static int unknown_option(cli_command cmd, const char *word, ps_error *err)
+{
+    const char *names[32];
+    size_t n = ps_cli_long_options(cmd, 1, names, 32);
+    const char *near = NULL;
+    if (strncmp(word, "--", 2) == 0) {
+        char *name = ps_xstrndup(word + 2, strcspn(word + 2, "="));
+        near = ps_cli_nearest(name, names, n < 32 ? n : 32);
+        free(name);
+    }
+    const char *command = ps_cli_commands[cmd];
+    if (near)
+        return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s; did you mean '--%s'?",
+                            word, command, near);
+    return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s", word, command);
+}
+
 /* auto: a terminal that NO_COLOR (no-color.org) and TERM=dumb leave alone. */
 static int parse_color(cli_run *r, const char *when, ps_error *err)
 {
@@ -235,10 +275,8 @@ static int parse_format(cli_run *r, const char *f, ps_error *err)
 /* The command word: one of ours, or an error that suggests the closest. */
 static int parse_command(cli_run *r, const char *word, ps_error *err)
 {
-    static const char *const names[] = {"plan",  "diff",  "apply",  "ports",
-                                        "check", "batch", "recover"};
-    for (size_t c = 0; c < sizeof names / sizeof names[0]; c++)
-        if (strcmp(word, names[c]) == 0) {
+    for (size_t c = 0; c <= CMD_RECOVER; c++) /* help's order is the enum's */
+        if (strcmp(word, ps_cli_commands[c]) == 0) {
             r->cmd = (cli_command)c;
             return 0;
         }
@@ -328,15 +366,13 @@ int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *er
         if (id == '?' && optopt)
             return ps_error_set(err, NULL, 0, 0, "unknown option '-%c' for %s", optopt, argv[1]);
         if (id == '?') /* an unknown long option: the word just read */
-            return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s", words[optind - 1],
-                                argv[1]);
+            return unknown_option(r->cmd, words[optind - 1], err);
         if (id == ':')
             return ps_error_set(err, NULL, 0, 0, "%s needs a value", option_name(optopt));
         if (id == 'o' && no_offset)
             return ps_error_set(err, NULL, 0, 0, "%s", no_offset);
         if (!takes_option(r->cmd, id))
-            return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s", option_name(id),
-                                argv[1]);
+            return unknown_option(r->cmd, option_name(id), err);
         if (take_option(r, id, optarg, err) < 0)
             return -1;
     }

@@ -62,4 +62,14 @@ typedef struct cli_run {
  */
 int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *err);
 
+/*
+ * The long options `cmd` takes ("offset", "help", ...), in the parser's
+ * order: the table that help, the man page, the completions and README are
+ * checked against. Each option by its first name, or with `aliases` its
+ * other names too ("colour"). Stores at most `cap`; returns how many there are.
+ */
+size_t ps_cli_long_options(cli_command cmd, int aliases, const char **names, size_t cap);
+/* The letter of long option `name` ('o' for "offset"), or 0 when it has none. */
+int ps_cli_short_option(const char *name);
+
 #endif

@@ -420,12 +420,16 @@ static int print_help(cli_run *r, const char *name, ps_error *err)
     return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
 }
 
-static void usage_to(FILE *f)
+/* After a usage error, where to read more (git's manners): the command's
+ * help when the command was one of ours, else the synopsis of all. */
+static void see_help(FILE *f, int argc, char **argv)
 {
-    ps_strbuf b = PS_STRBUF_INIT;
-    ps_cli_usage(&b);
-    fwrite(b.data, 1, b.len, f);
-    ps_strbuf_free(&b);
+    for (size_t c = 0; argc > 1 && c < ps_cli_ncommands; c++)
+        if (strcmp(argv[1], ps_cli_commands[c]) == 0) {
+            fprintf(f, "see 'portshift %s --help'\n", argv[1]);
+            return;
+        }
+    fprintf(f, "see 'portshift --help'\n");
 }
 
 /* The NULL contract of ps_cli_main: a stream or an argument it cannot do
@@ -472,7 +476,7 @@ int ps_cli_main(int argc, char **argv, FILE *out, FILE *err)
             ps_error_print(err, "error", &e);
     } else if (ps_cli_parse_args(&r, argc, argv, &help, &e) < 0) {
         ps_error_print(err, "error", &e);
-        usage_to(err);
+        see_help(err, argc, argv);
         status = PS_EXIT_ERROR;
     } else if (help) {
         status = print_help(&r, argv[1], &e);

@@ -28,7 +28,7 @@ typedef struct help {
 
 static const help helps[] = {
     {"plan",
-     "portshift plan [-o N] [--repair] [--format text|json|markdown] [--start-file FILE]...\n"
+     "portshift plan [-o N] [--repair] [--json|--format F] [--start-file FILE]...\n"
      "               [--jobs N] HOME[=N]...",
      "Lists every port site of the homes and what would happen to it at the target.",
      "  -o, --offset N    target offset of the homes named without =N\n"
@@ -64,7 +64,7 @@ static const help helps[] = {
      "                    environment file): written too, recorded by identity\n",
      "portshift apply --backup -o 1 /opt/wso2am-2.6.0"},
     {"ports",
-     "portshift ports [-o N] [--format text|json|markdown] [--start-file FILE]...\n"
+     "portshift ports [-o N] [--json|--format F] [--start-file FILE]...\n"
      "                [--jobs N] HOME[=N]...",
      "Lists the listening ports of each runtime at the target (active or not, auto,\n"
      "manual or fixed, and where each is configured). A -DportOffset in a start script\n"
@@ -76,13 +76,13 @@ static const help helps[] = {
      "                    environment file): its -DportOffset beats bin/'s\n",
      "portshift ports --json wso2ei-6.6.0"},
     {"check",
-     "portshift check [--listening] [--format text|json|markdown] [--start-file FILE]...\n"
+     "portshift check [--listening] [--json|--format F] [--start-file FILE]...\n"
      "                [--jobs N] HOME...",
      "Judges the homes as they are: clashing listeners, ports already listening on this\n"
      "host, stale self references and ambiguous ones, start scripts whose -DportOffset\n"
      "values disagree, a running server started at another offset than its files say.\n"
-     "Exit 1 with findings; the output names the command that repairs the stale\n"
-     "references.",
+     "The clashes of two homes are one block. Exit 1 with findings; the output names\n"
+     "the commands that repair the stale references and resolve the clashes.",
      "      --listening   also the ports bound on this host (/proc/net/tcp, tcp6)\n"
      "      --json        the same as --format json\n"
      "      --format F    text (default), json (schemas/check.schema.json) or markdown\n"
@@ -91,7 +91,8 @@ static const help helps[] = {
      "portshift check --listening wso2am-2.6.0 wso2is-5.3.0"},
     {"batch",
      "portshift batch [--first N] [--avoid PORT[-PORT],...] [--listening]\n"
-     "                [--diff|--apply [--force]] [--format text|json] [--start-file FILE]...\n"
+     "                [--diff|--apply [--force]] [--color=WHEN] [--json|--format F]\n"
+     "                [--start-file FILE]...\n"
      "                [--jobs N] HOME...",
      "Chooses offsets so that the active ports of all homes are pairwise disjoint: in the\n"
      "order named, a home keeps its offset when it fits among those before it; the others\n"
@@ -103,8 +104,9 @@ static const help helps[] = {
      "      --diff        print the diff of the assignment (exit 1 when pending)\n"
      "      --apply       apply it, repairing stale self references too\n"
      "      --force       with --apply: patch even when wso2carbon.pid names a live process\n"
+     "      --color=WHEN  colour the diff: auto (default), always, never\n"
      "      --json        the same as --format json\n"
-     "      --format F    text (default) or json (schemas/batch.schema.json)\n"
+     "      --format F    text (default), json (schemas/batch.schema.json) or markdown\n"
      "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
      "                    environment file): its -DportOffset beats bin/'s\n",
      "portshift batch --apply am1 am2 is"},
@@ -150,42 +152,52 @@ int ps_cli_command_help(ps_strbuf *out, const char *command)
     return -1;
 }
 
-/* Levenshtein distance, capped: only "close enough" matters. */
+/*
+ * Edits between two words (Damerau-Levenshtein, optimal string alignment: a
+ * swap of two neighbours is one edit, as in "ofset"/"offest"), capped: only
+ * "close enough" matters.
+ */
 static size_t distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 32 || lb > 32)
         return 99;
-    size_t row[33];
+    size_t d[33][33];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
     for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
         for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb];
+}
+
+const char *ps_cli_nearest(const char *word, const char *const *names, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = 3; /* more than two edits away is another word */
+    for (size_t i = 0; i < n; i++) {
+        size_t d = distance(word, names[i]);
+        /* two edits turn "json" into "jobs": a short name needs a closer match */
+        if (d < best_d && 2 * d < strlen(names[i])) {
+            best_d = d;
+            best = names[i];
         }
     }
-    return row[lb];
+    return best;
 }
 
 const char *ps_cli_suggest(const char *word)
 {
-    const char *best = NULL;
-    size_t best_d = 3; /* more than two edits away is another word */
-    for (size_t i = 0; i < ps_cli_ncommands; i++) {
-        size_t d = distance(word, ps_cli_commands[i]);
-        if (d < best_d) {
-            best_d = d;
-            best = ps_cli_commands[i];
-        }
-    }
-    return best;
+    return ps_cli_nearest(word, ps_cli_commands, ps_cli_ncommands);
 }

@@ -18,7 +18,10 @@ extern const size_t ps_cli_ncommands;
 void ps_cli_usage(ps_strbuf *out);
 /* The whole help of `command`; -1 when there is no such command. */
 int ps_cli_command_help(ps_strbuf *out, const char *command);
-/* The command `word` is at most two edits away from, or NULL. */
+/* The one of `names` that `word` most likely meant: at most two edits away
+ * and fewer than half the name's length (a swap of neighbours is one), or NULL. */
+const char *ps_cli_nearest(const char *word, const char *const *names, size_t n);
+/* The command `word` most likely meant, or NULL. */
 const char *ps_cli_suggest(const char *word);
 
 #endif

@@ -80,25 +80,61 @@ int ps_home_running(const char *home, long *pid)
     return 1;
 }
 
-int ps_process_offset(const char *proc, long pid, long *offset)
+/*
+ * Reads `proc`/PID/`leaf` into buf (at most max + 1 bytes, so a longer file
+ * shows as one): its length, or -1 when it cannot be read. procfs files are
+ * regular and never block; a fake /proc in a test is opened the same
+ * careful way as anything else.
+ */
+static ssize_t read_proc_file(const char *proc, long pid, const char *leaf, char *buf, size_t max)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%ld/cmdline", proc, pid);
-    /* procfs files are regular and never block; a fake /proc in a test is
-     * opened the same careful way as anything else. */
+    snprintf(path, sizeof path, "%s/%ld/%s", proc, pid, leaf);
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
-        return 0;
-    char *buf = ps_xmalloc(PS_CMDLINE_MAX + 1);
+        return -1;
     size_t len = 0;
     ssize_t r = 0;
-    while (len <= PS_CMDLINE_MAX &&
-           ((r = read(fd, buf + len, PS_CMDLINE_MAX + 1 - len)) > 0 || (r < 0 && errno == EINTR)))
+    while (len <= max &&
+           ((r = read(fd, buf + len, max + 1 - len)) > 0 || (r < 0 && errno == EINTR)))
         if (r > 0)
             len += (size_t)r;
     close(fd);
+    return r < 0 ? -1 : (ssize_t)len;
+}
+
+int ps_process_name(const char *proc, long pid, char name[PS_COMM_MAX + 1])
+{
+    ssize_t r = read_proc_file(proc, pid, "comm", name, PS_COMM_MAX);
+    if (r <= 0)
+        return 0;
+    size_t len = (size_t)r > PS_COMM_MAX ? PS_COMM_MAX : (size_t)r;
+    if (name[len - 1] == '\n') /* the kernel ends it with one */
+        len--;
+    name[len] = '\0';
+    /* The process's owner names it (prctl, exec): no control character of
+     * theirs reaches a terminal or splits a message in two. */
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+            name[i] = '?';
+    return len > 0;
+}
+
+char *ps_process_label(const char *proc, long pid)
+{
+    char name[PS_COMM_MAX + 1];
+    if (ps_process_name(proc, pid, name))
+        return ps_xasprintf("pid %ld, %s", pid, name);
+    return ps_xasprintf("pid %ld", pid);
+}
+
+int ps_process_offset(const char *proc, long pid, long *offset)
+{
+    char *buf = ps_xmalloc(PS_CMDLINE_MAX + 1);
+    ssize_t r = read_proc_file(proc, pid, "cmdline", buf, PS_CMDLINE_MAX);
+    size_t len = r < 0 ? 0 : (size_t)r;
     int found = 0;
-    if (r == 0 && len <= PS_CMDLINE_MAX) {
+    if (r >= 0 && len <= PS_CMDLINE_MAX) {
         static const char flag[] = "-DportOffset=";
         /* NUL-separated arguments; the last may lack its NUL. */
         for (size_t at = 0; at < len;) {

@@ -38,4 +38,19 @@ int ps_pid_file_check(const char *dir, ps_error *err);
  */
 int ps_process_offset(const char *proc, long pid, long *offset);
 
+/* The longest process name read: the kernel keeps 15 bytes, a fake /proc
+ * (or a future kernel) may hold more. */
+#define PS_COMM_MAX 64
+
+/*
+ * The name of process `pid` (`proc`/PID/comm, "java" for a Carbon server),
+ * at most PS_COMM_MAX bytes, each control character shown as '?': its
+ * owner chose it, and it must not forge a line of ours. 1 with name[] set,
+ * 0 when it cannot be read or is empty.
+ */
+int ps_process_name(const char *proc, long pid, char name[PS_COMM_MAX + 1]);
+/* How a message names a running server: "pid 1234, java", or "pid 1234"
+ * when its name cannot be read. Caller frees. */
+char *ps_process_label(const char *proc, long pid);
+
 #endif

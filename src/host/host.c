@@ -755,11 +755,14 @@ int ps_host_apply(ps_host *h, const ps_rendered *files, size_t n, unsigned flags
         return 0; /* nothing to write: no server to spare */
     for (size_t i = 0; i < h->nhomes; i++) {
         long pid;
-        if (!(flags & PS_HOST_FORCE) && ps_home_running(h->homes[i]->path, &pid))
-            return ps_error_set(err, h->homes[i]->path, 0, 0,
-                                "the server is running (wso2carbon.pid: process %ld); stop it "
-                                "or use --force",
-                                pid);
+        if (!(flags & PS_HOST_FORCE) && ps_home_running(h->homes[i]->path, &pid)) {
+            char *who = ps_process_label("/proc", pid);
+            ps_error_setc(err, PS_ERUNNING, h->homes[i]->path, 0, 0,
+                          "the server is running (wso2carbon.pid: %s); stop it or use --force",
+                          who);
+            free(who);
+            return -1;
+        }
     }
     int backup = (apply_flags & PS_APPLY_BACKUP) != 0;
     ps_write *w = ps_xcalloc(n, sizeof *w);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "output/clashes.h"
 
 /* Text inside a table cell: a '|' would end the cell, a newline the row. */
 static void cell(ps_strbuf *out, const char *s)
@@ -147,6 +148,40 @@ static void finding_rows(ps_strbuf *out, const ps_check *c, int notes)
     }
 }
 
+/* A command of the check, as code, ending its line. */
+static void command_line(ps_strbuf *out, const ps_check *c,
+                         void (*command)(ps_strbuf *, const ps_check *))
+{
+    ps_strbuf cmd = PS_STRBUF_INIT;
+    command(&cmd, c);
+    code(out, cmd.data);
+    ps_strbuf_free(&cmd);
+    ps_strbuf_puts(out, "\n");
+}
+
+/* The clashes per set of homes, then the command that resolves them all. */
+static void clashes_list(ps_strbuf *out, const ps_check *c)
+{
+    ps_clash_groups groups;
+    ps_clash_groups_make(&groups, c);
+    if (groups.nclashes)
+        ps_strbuf_puts(out, "\n");
+    for (size_t i = 0; i < groups.count; i++) {
+        ps_strbuf message = PS_STRBUF_INIT;
+        ps_clash_group_message(&message, c, &groups.items[i]);
+        ps_strbuf_puts(out, "- ");
+        cell(out, message.data);
+        ps_strbuf_puts(out, "\n");
+        ps_strbuf_free(&message);
+    }
+    if (groups.nclashes) {
+        ps_strbuf_printf(out, "\nTo resolve the %zu clash%s: ", groups.nclashes,
+                         groups.nclashes == 1 ? "" : "es");
+        command_line(out, c, ps_report_resolve_command);
+    }
+    ps_clash_groups_free(&groups);
+}
+
 void ps_report_check_markdown(ps_strbuf *out, const ps_check *c)
 {
     size_t notes = c->count - c->nfindings;
@@ -168,12 +203,9 @@ void ps_report_check_markdown(ps_strbuf *out, const ps_check *c)
     if (c->nstale) {
         ps_strbuf_printf(out, "\nTo repair the %zu stale reference%s: ", c->nstale,
                          c->nstale == 1 ? "" : "s");
-        ps_strbuf cmd = PS_STRBUF_INIT;
-        ps_report_repair_command(&cmd, c);
-        code(out, cmd.data);
-        ps_strbuf_free(&cmd);
-        ps_strbuf_puts(out, "\n");
+        command_line(out, c, ps_report_repair_command);
     }
+    clashes_list(out, c);
 }
 
 void ps_report_batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *p)

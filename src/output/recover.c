@@ -522,10 +522,12 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
     }
     long pid;
     if (v != COUNTS_NONE && !(flags & PS_RECOVER_FORCE) && ps_home_running(shown, &pid)) {
+        char *who = ps_process_label("/proc", pid);
         ps_error_setc(err, PS_ERUNNING, shown, 0, 0,
                       "an interrupted apply must be finished here, but the server is running "
-                      "(wso2carbon.pid: process %ld); stop it or use --force",
-                      pid);
+                      "(wso2carbon.pid: %s); stop it or use --force",
+                      who);
+        free(who);
         goto done;
     }
     for (size_t i = 0; v != COUNTS_NONE && i < part->nmoves; i++) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "output/clashes.h"
 
 static const char *mode_label(const ps_runtime *rt)
 {
@@ -369,9 +370,10 @@ static void shell_word(ps_strbuf *out, const char *s)
     ps_strbuf_puts(out, "'");
 }
 
-void ps_report_repair_command(ps_strbuf *out, const ps_check *c)
+/* `command` and every home of the check, once each, in the order named. */
+static void homes_command(ps_strbuf *out, const ps_check *c, const char *command)
 {
-    ps_strbuf_puts(out, "portshift apply --repair");
+    ps_strbuf_puts(out, command);
     for (size_t u = 0; u < c->nunits; u++) {
         size_t v = 0;
         while (v < u && c->units[v].home != c->units[u].home)
@@ -386,17 +388,59 @@ void ps_report_repair_command(ps_strbuf *out, const ps_check *c)
     }
 }
 
+void ps_report_repair_command(ps_strbuf *out, const ps_check *c)
+{
+    homes_command(out, c, "portshift apply --repair");
+}
+
+/* Every home, not only those that clash: batch keeps a home that fits where
+ * it is and moves the others clear of all the homes named before them, so
+ * a home left out could be moved onto. */
+void ps_report_resolve_command(ps_strbuf *out, const ps_check *c)
+{
+    homes_command(out, c, "portshift batch --diff");
+}
+
+/* A finding and its parties, one line each. */
+static void finding_text(ps_strbuf *out, const ps_finding *f)
+{
+    ps__party_place(out, &f->parties[0], 1);
+    ps_strbuf_printf(out, ": %s: %s\n", ps__finding_kind(f), f->message);
+    for (size_t k = 0; k < f->nparties; k++) {
+        ps_strbuf_puts(out, "  ");
+        ps__party_place(out, &f->parties[k], 0);
+        ps_strbuf_printf(out, ": %s\n", f->parties[k].what);
+    }
+}
+
+/* The clashes of one set of homes as one block, at the first: the ports
+ * they share in its first line, each listener with its port after it. */
+static void clash_group_text(ps_strbuf *out, const ps_check *c, const ps_clash_group *g)
+{
+    ps__party_place(out, &g->findings[0]->parties[0], 1);
+    ps_strbuf_puts(out, ": clash: ");
+    ps_clash_group_message(out, c, g);
+    ps_strbuf_puts(out, "\n");
+    for (size_t i = 0; i < g->n; i++)
+        for (size_t k = 0; k < g->findings[i]->nparties; k++) {
+            const ps_party *p = &g->findings[i]->parties[k];
+            ps_strbuf_puts(out, "  ");
+            ps__party_place(out, p, 0);
+            ps_strbuf_printf(out, ": %s (port %ld)\n", p->what, p->port);
+        }
+}
+
 void ps_report_check_text(ps_strbuf *out, const ps_check *c)
 {
+    ps_clash_groups groups;
+    ps_clash_groups_make(&groups, c);
     for (size_t i = 0; i < c->count; i++) {
         const ps_finding *f = &c->items[i];
-        ps__party_place(out, &f->parties[0], 1);
-        ps_strbuf_printf(out, ": %s: %s\n", ps__finding_kind(f), f->message);
-        for (size_t k = 0; k < f->nparties; k++) {
-            ps_strbuf_puts(out, "  ");
-            ps__party_place(out, &f->parties[k], 0);
-            ps_strbuf_printf(out, ": %s\n", f->parties[k].what);
-        }
+        const ps_clash_group *g = ps_clash_group_of(&groups, f);
+        if (!g || g->n == 1)
+            finding_text(out, f);
+        else if (g->findings[0] == f)
+            clash_group_text(out, c, g);
     }
     size_t notes = c->count - c->nfindings;
     ps_strbuf_printf(out, "%zu finding%s, %zu note%s\n", c->nfindings, c->nfindings == 1 ? "" : "s",
@@ -407,6 +451,13 @@ void ps_report_check_text(ps_strbuf *out, const ps_check *c)
         ps_report_repair_command(out, c);
         ps_strbuf_puts(out, "\n");
     }
+    if (groups.nclashes) {
+        ps_strbuf_printf(out, "to resolve the %zu clash%s: ", groups.nclashes,
+                         groups.nclashes == 1 ? "" : "es");
+        ps_report_resolve_command(out, c);
+        ps_strbuf_puts(out, "\n");
+    }
+    ps_clash_groups_free(&groups);
 }
 
 static void json_long_or_null(ps_strbuf *b, long v, int present)
@@ -465,6 +516,20 @@ static void json_findings(ps_strbuf *b, const ps_check *c, int notes)
     ps_strbuf_puts(b, "]");
 }
 
+/* A command of the check as a JSON string, or null without one. */
+static void json_command(ps_strbuf *b, const ps_check *c,
+                         void (*command)(ps_strbuf *, const ps_check *))
+{
+    if (!command) {
+        ps_strbuf_puts(b, "null");
+        return;
+    }
+    ps_strbuf cmd = PS_STRBUF_INIT;
+    command(&cmd, c);
+    ps_json_string(b, cmd.data);
+    ps_strbuf_free(&cmd);
+}
+
 void ps_report_check_json(ps_strbuf *b, const ps_check *c)
 {
     ps_strbuf_printf(b, "{\"format\":%d,\"installs\":[", PS_JSON_FORMAT);
@@ -477,14 +542,26 @@ void ps_report_check_json(ps_strbuf *b, const ps_check *c)
     ps_strbuf_puts(b, ",\"notes\":");
     json_findings(b, c, 1);
     ps_strbuf_puts(b, ",\"repair\":");
-    if (c->nstale) {
-        ps_strbuf cmd = PS_STRBUF_INIT;
-        ps_report_repair_command(&cmd, c);
-        ps_json_string(b, cmd.data);
-        ps_strbuf_free(&cmd);
-    } else {
-        ps_strbuf_puts(b, "null");
+    json_command(b, c, c->nstale ? ps_report_repair_command : NULL);
+    ps_clash_groups groups;
+    ps_clash_groups_make(&groups, c);
+    ps_strbuf_puts(b, ",\"clashes\":[");
+    for (size_t i = 0; i < groups.count; i++) {
+        const ps_clash_group *g = &groups.items[i];
+        ps_strbuf_puts(b, i ? ",{\"homes\":[" : "{\"homes\":[");
+        for (size_t h = 0; h < g->nhomes; h++) {
+            if (h)
+                ps_strbuf_puts(b, ",");
+            ps_json_string(b, c->units[g->homes[h]].home->path);
+        }
+        ps_strbuf_puts(b, "],\"ports\":[");
+        for (size_t k = 0; k < g->n; k++)
+            ps_strbuf_printf(b, "%s%ld", k ? "," : "", g->findings[k]->port);
+        ps_strbuf_puts(b, "]}");
     }
+    ps_strbuf_puts(b, "],\"resolve\":");
+    json_command(b, c, groups.nclashes ? ps_report_resolve_command : NULL);
+    ps_clash_groups_free(&groups);
     ps_strbuf_puts(b, "}\n");
 }
 

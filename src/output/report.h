@@ -24,13 +24,16 @@ void ps_report_ports_text(ps_strbuf *out, const ps_plan *plan);
 void ps_report_json(ps_strbuf *out, const ps_plan *plan, int with_edits);
 
 /* `check`: each finding, then each note, at its first party with every
- * party on a line of its own; a count; the command that repairs every stale
- * reference, when there is one. */
+ * party on a line of its own (the clashes of one set of homes as one block);
+ * a count; the command that repairs every stale reference, and the one that
+ * resolves the clashes, when there are any. */
 void ps_report_check_text(ps_strbuf *out, const ps_check *check);
 /* `check --json`: schemas/check.schema.json. */
 void ps_report_check_json(ps_strbuf *out, const ps_check *check);
 /* "portshift apply --repair HOME...": the homes of the check, shell-quoted. */
 void ps_report_repair_command(ps_strbuf *out, const ps_check *check);
+/* "portshift batch --diff HOME...": the offsets that end every clash among them. */
+void ps_report_resolve_command(ps_strbuf *out, const ps_check *check);
 
 /*
  * Markdown, for a CI job summary or a pull-request comment: a table of the

@@ -571,6 +571,45 @@ START_TEST(test_running_unparsable)
 }
 END_TEST
 
+/*
+ * The name a refusal gives a running server comes from /proc/PID/comm, a
+ * file whose text the process's owner chooses: its newline goes, control
+ * characters show as '?', and no more than PS_COMM_MAX bytes are read.
+ */
+START_TEST(test_process_name_bounded_and_clean)
+{
+    static const struct {
+        const char *comm, *name;
+    } cases[] = {
+        {"java\n", "java"},
+        {"sleep", "sleep"},
+        {"ev\033[2Jil\rx\n", "ev?[2Jil?x"},
+        {"two\nlines\n", "two?lines"},
+    };
+    mkdir_at("proc");
+    mkdir_at("proc/77");
+    char name[PS_COMM_MAX + 1];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        put(at("proc/77/comm"), cases[i].comm, strlen(cases[i].comm));
+        ck_assert_int_eq(ps_process_name(at("proc"), 77, name), 1);
+        ck_assert_str_eq(name, cases[i].name);
+    }
+    char longer[PS_COMM_MAX * 2];
+    memset(longer, 'x', sizeof longer);
+    put(at("proc/77/comm"), longer, sizeof longer);
+    ck_assert_int_eq(ps_process_name(at("proc"), 77, name), 1);
+    ck_assert_uint_eq(strlen(name), PS_COMM_MAX);
+    char *label = ps_process_label(at("proc"), 77);
+    ck_assert_uint_eq(strlen(label), strlen("pid 77, ") + PS_COMM_MAX);
+    free(label);
+    put(at("proc/77/comm"), "\n", 1); /* no name: the pid alone */
+    ck_assert_int_eq(ps_process_name(at("proc"), 77, name), 0);
+    label = ps_process_label(at("proc"), 78); /* no such process */
+    ck_assert_str_eq(label, "pid 78");
+    free(label);
+}
+END_TEST
+
 static Suite *apply_suite(void)
 {
     Suite *s = suite_create("apply");
@@ -604,6 +643,7 @@ static Suite *apply_suite(void)
     tcase_add_test(home, test_running_dead);
     tcase_add_test(home, test_running_no_file);
     tcase_add_test(home, test_running_unparsable);
+    tcase_add_test(home, test_process_name_bounded_and_clean);
     suite_add_tcase(s, home);
     return s;
 }

@@ -37,6 +37,14 @@
 #define CATALINA "repository/conf/tomcat/catalina-server.xml"
 #define CARBON "repository/conf/carbon.xml"
 
+static size_t count_of(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
 START_TEST(two_copies_clash_on_9443)
 {
     char *dir = tree_scratch();
@@ -53,18 +61,21 @@ START_TEST(two_copies_clash_on_9443)
     char path[8400];
     snprintf(path, sizeof path, "%s/" AM26 "/" CATALINA, x);
     int line = line_of(path, "port=\"9443\"");
-    char first[256], at_x[256], at_y[256];
-    snprintf(first, sizeof first, "x/" AM26 "/" CATALINA ":%d:", line);
+    char at_x[256], at_y[256];
     snprintf(at_x, sizeof at_x, "  x/" AM26 "/" CATALINA ":%d: ", line);
     snprintf(at_y, sizeof at_y, "  y/" AM26 "/" CATALINA ":%d: ", line);
-    LINE_WITH(r.out, first, ": clash: port 9443 is opened by 2 active listeners");
-    /* The finding, then each party on a line of its own. */
+    /* One block for the pair (every port they share in its first line), then
+     * each party on a line of its own with its port. */
+    ck_assert_msg(count_of(r.out, ": clash: ") == 1, "%s", r.out);
+    LINE_WITH(r.out, ": clash: ports ", " 9443",
+              " are each opened by listeners of x/" AM26 " and y/" AM26);
     char block[1024];
     snprintf(block, sizeof block,
-             ": clash: port 9443 is opened by 2 active listeners\n"
-             "%sservlet transport (Tomcat connector)\n%sservlet transport (Tomcat connector)\n",
+             "%sservlet transport (Tomcat connector) (port 9443)\n"
+             "%sservlet transport (Tomcat connector) (port 9443)\n",
              at_x, at_y);
     ck_assert_msg(strstr(r.out, block) != NULL, "no\n%s\nin\n%s", block, r.out);
+    LINE_WITH(r.out, "to resolve the ", " clashes: portshift batch --diff x/" AM26 " y/" AM26);
     ck_assert_str_eq(r.err, "");
     cli_result_free(&r);
     snapshot_take(&after, dir);
@@ -72,6 +83,95 @@ START_TEST(two_copies_clash_on_9443)
     ck_assert_msg(diff == NULL, "check wrote: %s", diff);
     snapshot_free(&before);
     snapshot_free(&after);
+    tree_remove(dir);
+    free(dir);
+}
+END_TEST
+
+/*
+ * Four clashes of one pair of homes (API-M 2.6 and IS 5.10 at offset 0: the
+ * JMX ports 9999 and 11111 of carbon.xml, the Tomcat connectors 9763 and
+ * 9443) are one block naming both homes and the four ports, in text, JSON
+ * and markdown, and the output ends with the command that resolves them.
+ * That command does: its diff, applied with patch, leaves check clean.
+ */
+START_TEST(clashes_of_a_pair_one_block_and_the_command_that_resolves_them)
+{
+    if (!corpus_has("wso2is-5.10.0")) {
+        case_skipped("clashes_of_a_pair_one_block_and_the_command_that_resolves_them",
+                     "the corpus lacks wso2is-5.10.0");
+        return;
+    }
+    char *dir = tree_scratch();
+    ck_assert_int_eq(run_cmd("mkdir '%s/x' '%s/y'", dir, dir), 0);
+    corpus_copy(AM26, dir, "x/" AM26);
+    corpus_copy("wso2is-5.10.0", dir, "y/wso2is-5.10.0");
+    const char *homes = "x/" AM26 " y/wso2is-5.10.0";
+    cli_result r = cli_runf(dir, "check %s", homes);
+    expect_status(&r, 1, "check");
+    ck_assert_msg(count_of(r.out, ": clash: ") == 1, "%s", r.out);
+    static const char *const block[] = {
+        "x/" AM26 "/" CARBON ":132:30: clash: ports 9999, 11111, 9763 and 9443 are each opened by "
+        "listeners of x/" AM26 " and y/wso2is-5.10.0\n",
+        "  x/" AM26 "/" CARBON ":132: JMX RMI registry (port 9999)\n"
+        "  y/wso2is-5.10.0/" CARBON ":132: JMX RMI registry (port 9999)\n"
+        "  x/" AM26 "/" CARBON ":134: JMX RMI server (port 11111)\n"
+        "  y/wso2is-5.10.0/" CARBON ":134: JMX RMI server (port 11111)\n",
+        "  x/" AM26 "/" CATALINA ":29: servlet transport (Tomcat connector) (port 9763)\n"
+        "  y/wso2is-5.10.0/" CATALINA ":33: servlet transport (Tomcat connector) (port 9763)\n"
+        "  x/" AM26 "/" CATALINA ":54: servlet transport (Tomcat connector) (port 9443)\n"
+        "  y/wso2is-5.10.0/" CATALINA ":71: servlet transport (Tomcat connector) (port 9443)\n",
+    };
+    const char *at = r.out;
+    for (int i = 0; i < N(block); i++) {
+        const char *next = strstr(at, block[i]);
+        ck_assert_msg(next == at || (i == 0 && next), "no\n%s\nnext in:\n%s", block[i], r.out);
+        at = next + strlen(block[i]);
+    }
+    LINE_WITH(r.out, "4 findings, 7 notes"); /* the findings stay one per port */
+    char *end = r.out + strlen(r.out);
+    static const char last[] =
+        "to resolve the 4 clashes: portshift batch --diff x/" AM26 " y/wso2is-5.10.0\n";
+    ck_assert_msg(strlen(r.out) > sizeof last && strcmp(end - (sizeof last - 1), last) == 0,
+                  "does not end with %s:\n%s", last, r.out);
+    cli_result_free(&r);
+
+    r = cli_runf(dir, "check --json %s", homes);
+    ck_assert_msg(strstr(r.out,
+                         ",\"clashes\":[{\"homes\":[\"x/" AM26
+                         "\",\"y/wso2is-5.10.0\"],\"ports\":[9999,11111,9763,9443]}],"
+                         "\"resolve\":\"portshift batch --diff x/" AM26 " y/wso2is-5.10.0\"}\n"),
+                  "%s", r.out);
+    ck_assert_msg(count_of(r.out, "\"kind\":\"clash\"") == 4, "the findings stay one per port");
+    if (have_validator())
+        validate(dir, r.out, "check.schema.json", "check --json, clashes");
+    cli_result_free(&r);
+    r = cli_runf(dir, "check --format markdown %s", homes);
+    ck_assert_msg(strstr(r.out, "\n- ports 9999, 11111, 9763 and 9443 are each opened by listeners "
+                                "of x/" AM26 " and y/wso2is-5.10.0\n\nTo resolve the 4 clashes: "
+                                "`portshift batch --diff x/" AM26 " y/wso2is-5.10.0`\n"),
+                  "%s", r.out);
+    cli_result_free(&r);
+
+    /* The command named, its diff applied: no clash is left, nor any finding. */
+    r = cli_runf(dir, "batch --diff %s", homes);
+    expect_status(&r, 1, "batch --diff");
+    char patch[4200];
+    snprintf(patch, sizeof patch, "%s/resolve.diff", dir);
+    FILE *f = fopen(patch, "w");
+    ck_assert(f && fputs(r.out, f) >= 0 && fclose(f) == 0);
+    cli_result_free(&r);
+    if (run_cmd("command -v patch >/dev/null") != 0) {
+        case_skipped("clashes_of_a_pair_one_block_and_the_command_that_resolves_them",
+                     "patch is not installed");
+    } else {
+        ck_assert_int_eq(run_cmd("cd '%s' && patch -p1 -s -F0 --batch < resolve.diff", dir), 0);
+        r = cli_runf(dir, "check %s", homes);
+        expect_status(&r, 0, "check after the resolving diff");
+        ck_assert_msg(strstr(r.out, "\n0 findings, ") || strncmp(r.out, "0 findings, ", 12) == 0,
+                      "%s", r.out);
+        cli_result_free(&r);
+    }
     tree_remove(dir);
     free(dir);
 }
@@ -96,10 +196,11 @@ START_TEST(fixed_listeners_clash)
     corpus_copy("wso2ei-6.6.0", dir, "ei2");
     cli_result r = cli_run(dir, "check x/" AM26 " y/" AM26);
     expect_status(&r, 1, "check, clustering on");
-    LINE_WITH(r.out, "x/" AM26 "/repository/conf/axis2/axis2.xml:", ": clash: port 4000 ");
+    LINE_WITH(r.out, "  x/" AM26 "/repository/conf/axis2/axis2.xml:",
+              ": Hazelcast member port (port 4000)");
     LINE_WITH(r.out, "  y/" AM26 "/repository/conf/axis2/axis2.xml:", ": Hazelcast member port");
     /* The multicast port is the cluster's meeting point: every member binds it. */
-    ck_assert_msg(strstr(r.out, ": clash: port 45564 ") == NULL, "45564 is shared");
+    ck_assert_msg(strstr(r.out, "(port 45564)") == NULL, "45564 is shared");
     cli_result_free(&r);
     r = cli_run(dir, "check ei1 ei2");
     expect_status(&r, 1, "check, two EI 6.6");
@@ -108,7 +209,9 @@ START_TEST(fixed_listeners_clash)
     char at[256];
     snprintf(at, sizeof at,
              "  ei2/wso2/analytics/conf/worker/deployment.yaml:%d: ", line_of(yaml, "9091"));
-    LINE_WITH(r.out, "ei1/wso2/analytics/conf/worker/deployment.yaml:", ": clash: port 9091 ");
+    LINE_WITH(r.out,
+              "  ei1/wso2/analytics/conf/worker/deployment.yaml:", ": analytics worker transport",
+              " (port 9091)");
     LINE_WITH(r.out, at, "analytics worker transport");
     /* The analytics manager's listeners (issue 14), at their lines in the live file. */
     snprintf(yaml, sizeof yaml, "%s/ei1/wso2/analytics/conf/manager/deployment.yaml", dir);
@@ -117,10 +220,10 @@ START_TEST(fixed_listeners_clash)
         char needle[64], first[256], finding[128];
         snprintf(needle, sizeof needle, "      port: %s\n", manager[i]);
         int line = line_of(yaml, needle);
-        snprintf(first, sizeof first, "ei1/wso2/analytics/conf/manager/deployment.yaml:%d:", line);
-        snprintf(finding, sizeof finding, ": clash: port %s is opened by 2 active listeners",
-                 manager[i]);
-        LINE_WITH(r.out, first, finding);
+        snprintf(first, sizeof first,
+                 "  ei1/wso2/analytics/conf/manager/deployment.yaml:%d: ", line);
+        snprintf(finding, sizeof finding, " (port %s)", manager[i]);
+        LINE_WITH(r.out, first, "analytics manager transport", finding);
         snprintf(at, sizeof at, "  ei2/wso2/analytics/conf/manager/deployment.yaml:%d: ", line);
         LINE_WITH(r.out, at, "analytics manager transport");
     }
@@ -133,8 +236,9 @@ START_TEST(fixed_listeners_clash)
     snprintf(yaml, sizeof yaml, "%s/m1/wso2/msf4j/conf/transports/netty-transports.yml", dir);
     int line = line_of(yaml, "  port: 9090\n");
     char first[256];
-    snprintf(first, sizeof first, "m1/wso2/msf4j/conf/transports/netty-transports.yml:%d:", line);
-    LINE_WITH(r.out, first, ": clash: port 9090 is opened by 2 active listeners");
+    snprintf(first, sizeof first,
+             "  m1/wso2/msf4j/conf/transports/netty-transports.yml:%d: ", line);
+    LINE_WITH(r.out, first, "MSF4J microservices transport", " (port 9090)");
     snprintf(at, sizeof at, "  m2/wso2/msf4j/conf/transports/netty-transports.yml:%d: ", line);
     LINE_WITH(r.out, at, "MSF4J microservices transport");
     cli_result_free(&r);
@@ -329,14 +433,6 @@ static const struct tree_case {
     {"variants/wso2mi-4.2.0_docker-apim_apim-with-mi", 0},
 };
 
-static size_t count_of(const char *text, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    return n;
-}
-
 START_TEST(every_tree)
 {
     const struct tree_case *t = &trees[_i];
@@ -399,7 +495,7 @@ START_TEST(whole_corpus_in_one_call)
                                     trees[i].tree);
     cli_result r = cli_run(NULL, cmd);
     expect_status(&r, 1, "check of every tree");
-    LINE_WITH(r.out, ": clash: port 9443 is opened by ");
+    LINE_WITH(r.out, ": clash: ports ", " 9443", " are each opened by listeners of ");
     ck_assert_ptr_null(strstr(r.err, "error"));
     cli_result_free(&r);
 }
@@ -432,14 +528,15 @@ START_TEST(json_validates)
         strstr(r.out, "\"kind\":\"clash\"") && strstr(r.out, "\"kind\":\"stale\"") &&
         strstr(r.out, "\"kind\":\"unowned\"") &&
         strstr(r.out, "\"toml_key\":\"transport.http.properties.redirectPort\"") &&
-        strstr(r.out, "\"repair\":\"portshift apply --repair x/" AM26 " y/" AM26 " ei am42\"}\n"));
+        strstr(r.out, "\"repair\":\"portshift apply --repair x/" AM26 " y/" AM26 " ei am42\",") &&
+        strstr(r.out, "\"resolve\":\"portshift batch --diff x/" AM26 " y/" AM26 " ei am42\"}\n"));
     validate(dir, r.out, "check.schema.json", "check --json");
     cli_result_free(&r);
     /* Clean: no findings, no repair. */
     r = cli_run(dir, "check --json x/" AM26);
     expect_status(&r, 0, "check --json, one home");
     ck_assert(strstr(r.out, "\"findings\":[],"));
-    ck_assert(strstr(r.out, "\"repair\":null}"));
+    ck_assert(strstr(r.out, "\"repair\":null,\"clashes\":[],\"resolve\":null}\n"));
     validate(dir, r.out, "check.schema.json", "check --json, clean");
     cli_result_free(&r);
     /* A socket of this process on a port the home listens on. */
@@ -485,6 +582,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, two_copies_clash_on_9443);
     tcase_add_test(tc, fixed_listeners_clash);
+    tcase_add_test(tc, clashes_of_a_pair_one_block_and_the_command_that_resolves_them);
     tcase_add_test(tc, offset_set_by_hand_is_repaired);
     tcase_add_test(tc, diff_repair_shows_it);
     tcase_add_test(tc, listening_names_the_socket);

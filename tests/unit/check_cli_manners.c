@@ -5,8 +5,11 @@
  */
 #include <check.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../support/fixture.h"
 #include "../support/runner.h"
@@ -69,6 +72,102 @@ START_TEST(mistyped_command_suggests_the_right_one)
     cli_result_free(&r);
     r = cli(&f, "help diff apply");
     expect_error(&r, "help diff apply", NULL, 0, 0, "help takes one COMMAND", 0);
+    cli_result_free(&r);
+    fx_close(&f);
+}
+END_TEST
+
+/*
+ * A usage error is the error and the help to read, nothing else (the
+ * synopsis of every command used to follow: 20 lines burying the one that
+ * matters), and a mistyped option gets the command's option it is one or
+ * two edits from. Exact bytes: this is what a user reads.
+ */
+static const struct {
+    const char *args, *err;
+} usage_lines[] = {
+    {"diff --ofset 3 am",
+     "portshift: error: unknown option '--ofset' for diff; did you mean '--offset'?\n"
+     "see 'portshift diff --help'\n"},
+    {"diff --ofset=3 am",
+     "portshift: error: unknown option '--ofset=3' for diff; did you mean '--offset'?\n"
+     "see 'portshift diff --help'\n"},
+    {"plan --frmat json am", /* a dropped letter */
+     "portshift: error: unknown option '--frmat' for plan; did you mean '--format'?\n"
+     "see 'portshift plan --help'\n"},
+    {"apply --bakcup am", /* two letters swapped: one edit */
+     "portshift: error: unknown option '--bakcup' for apply; did you mean '--backup'?\n"
+     "see 'portshift apply --help'\n"},
+    {"check --jsn am", /* check's own option, not diff's --jobs */
+     "portshift: error: unknown option '--jsn' for check; did you mean '--json'?\n"
+     "see 'portshift check --help'\n"},
+    {"diff --json am", /* plan's option: two edits from --jobs is another word */
+     "portshift: error: unknown option '--json' for diff\n"
+     "see 'portshift diff --help'\n"},
+    {"aply am", "portshift: error: unknown command 'aply'; did you mean 'apply'?\n"
+                "see 'portshift --help'\n"},
+    {"pln am", /* one edit of a four-letter name is close enough */
+     "portshift: error: unknown command 'pln'; did you mean 'plan'?\n"
+     "see 'portshift --help'\n"},
+    {"diff --offset=x am", "portshift: error: offset 'x' is not a number (digits 0-9 only)\n"
+                           "see 'portshift diff --help'\n"},
+    {"diff am --offset", "portshift: error: --offset needs a value\n"
+                         "see 'portshift diff --help'\n"},
+    {"apply -o 2", "portshift: error: no HOME given\nsee 'portshift apply --help'\n"},
+    {"", "portshift: error: no command given\nsee 'portshift --help'\n"},
+};
+
+START_TEST(usage_error_is_two_lines)
+{
+    fx f;
+    with_example(&f);
+    cli_result r = cli(&f, "%s", usage_lines[_i].args);
+    ck_assert_msg(r.status == 2, "%s: exit %d", usage_lines[_i].args, r.status);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, usage_lines[_i].err);
+    cli_result_free(&r);
+    fx_close(&f);
+}
+END_TEST
+
+/* apply refuses a running server and names the process, so the operator
+ * sees which one to stop: here a `sleep` whose pid the home's pid file holds. */
+START_TEST(running_server_is_named)
+{
+    fx f;
+    with_example(&f);
+    pid_t child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {
+        execlp("sleep", "sleep", "60", (char *)NULL);
+        _exit(127);
+    }
+    /* Named once exec has run: before, the child is still called check_cli_manners. */
+    char comm[64], path[64];
+    snprintf(path, sizeof path, "/proc/%ld/comm", (long)child);
+    for (int i = 0; i < 500; i++) {
+        FILE *c = fopen(path, "r");
+        int got = c && fgets(comm, sizeof comm, c) && strcmp(comm, "sleep\n") == 0;
+        if (c)
+            fclose(c);
+        if (got)
+            break;
+        usleep(10000);
+    }
+    char pid[32];
+    snprintf(pid, sizeof pid, "%ld\n", (long)child);
+    FILE *pf = fopen(in(&f, "am/wso2carbon.pid"), "w");
+    ck_assert(pf && fputs(pid, pf) >= 0 && fclose(pf) == 0);
+    cli_result r = cli(&f, "apply -o 2 am");
+    char want[256];
+    snprintf(want, sizeof want,
+             "portshift: am: error: the server is running (wso2carbon.pid: pid %ld, sleep); stop "
+             "it or use --force\n",
+             (long)child);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, want);
     cli_result_free(&r);
     fx_close(&f);
 }
@@ -163,6 +262,8 @@ int main(void)
     TCase *tc = tcase_create("manners");
     tcase_add_test(tc, version_and_help_print_and_succeed);
     tcase_add_test(tc, mistyped_command_suggests_the_right_one);
+    tcase_add_loop_test(tc, usage_error_is_two_lines, 0, N(usage_lines));
+    tcase_add_test(tc, running_server_is_named);
     tcase_add_test(tc, short_offset_and_summary);
     tcase_add_test(tc, color_on_request_only);
     tcase_add_test(tc, plan_markdown_names_each_edit);

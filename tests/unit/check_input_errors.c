@@ -2,8 +2,8 @@
  * Bad input through the CLI (DESIGN §2.6, §4, §5): not well-formed XML, XXE,
  * billion laughs, ports past 65535, bad offsets, folders that are not homes,
  * unreadable files, usage errors. Every refusal exits 2, prints exactly one
- * "portshift: path:line:col: error: message" line on stderr (usage errors may
- * follow it with the usage text), writes nothing on stdout and leaves every
+ * "portshift: path:line:col: error: message" line on stderr (usage errors
+ * follow it with the help to read), writes nothing on stdout and leaves every
  * byte as it was. Each defective fixture has a positive control (the same home
  * without the defect applies), so no refusal can pass vacuously. Expected
  * positions were counted by hand from tests/fixtures/errors; see each case.
@@ -356,7 +356,7 @@ END_TEST
 
 /* ---- 5. bad offsets ---- */
 
-/* Usage errors: the diagnostic line may be followed by the usage text. */
+/* Usage errors: the diagnostic line is followed by where to read more. */
 START_TEST(bad_offsets_refused)
 {
     static const struct {
@@ -602,7 +602,7 @@ END_TEST
 
 /* ---- 13. unknown command, unknown option ---- */
 
-/* Usage errors: here stderr holds more than one line (the error, then the usage text). */
+/* Usage errors: here stderr holds two lines (the error, then which help to read). */
 START_TEST(usage_errors)
 {
     fx f;
