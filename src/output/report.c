@@ -370,10 +370,32 @@ static void shell_word(ps_strbuf *out, const char *s)
     ps_strbuf_puts(out, "'");
 }
 
-/* `command` and every home of the check, once each, in the order named. */
+/* Whether unit u's start file f was named by a unit before it (a start file
+ * is loaded into the runtime it starts, so this is rare, but cheap to be sure). */
+static int start_file_seen(const ps_check *c, size_t u, const char *path)
+{
+    for (size_t v = 0; v < u; v++)
+        for (size_t k = 0; k < c->units[v].cfg->nfiles; k++)
+            if (c->units[v].cfg->files[k].outside &&
+                strcmp(c->units[v].cfg->files[k].path, path) == 0)
+                return 1;
+    return 0;
+}
+
+/* `command`, the start files the call named (they decide the offsets the
+ * command computes with: without them it would judge other ports), and every
+ * home of the check, once each, in the order named. */
 static void homes_command(ps_strbuf *out, const ps_check *c, const char *command)
 {
     ps_strbuf_puts(out, command);
+    for (size_t u = 0; u < c->nunits; u++)
+        for (size_t k = 0; k < c->units[u].cfg->nfiles; k++) {
+            const ps_cfile *f = &c->units[u].cfg->files[k];
+            if (!f->outside || start_file_seen(c, u, f->path))
+                continue;
+            ps_strbuf_puts(out, " --start-file ");
+            shell_word(out, f->path);
+        }
     for (size_t u = 0; u < c->nunits; u++) {
         size_t v = 0;
         while (v < u && c->units[v].home != c->units[u].home)

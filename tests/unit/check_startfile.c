@@ -183,6 +183,34 @@ START_TEST(apply_sets_the_unit_of_a_corpus_home)
 END_TEST
 
 /* clang-format off */
+/* The start file decides the ports check judges by, so the command check
+ * prints to repair what it found names it too: run as printed, it repairs. */
+START_TEST(repair_command_names_the_start_file)
+{
+    char *dir = corpus_scratch(IS53, "home");
+    char *unit = unit_text(dir, 2, 2);
+    fake_file(dir, "wso2.service", unit);
+    cli_result r = cli_run(dir, "check --start-file wso2.service home");
+    expect_status(&r, 1, "check (references at 9443, the server at 9445)");
+    const char *want = ": portshift apply --repair --start-file wso2.service home\n";
+    const char *cmd = strstr(r.out, want);
+    ck_assert_msg(cmd != NULL, "no repair command naming the start file:\n%s", r.out);
+    char *printed = strndup(cmd + strlen(": portshift "), strlen(want) - strlen(": portshift \n"));
+    cli_result_free(&r);
+
+    r = cli_run(dir, printed);
+    expect_status(&r, 0, printed);
+    cli_result_free(&r);
+    r = cli_run(dir, "check --start-file wso2.service home");
+    expect_status(&r, 0, "check after the printed repair");
+    ck_assert_msg(strstr(r.out, "0 findings"), "%s", r.out);
+    cli_result_free(&r);
+    free(printed);
+    free(unit);
+    scratch_done(dir);
+}
+END_TEST
+
 static const struct rank_case {
     const char *label, *script, *start; /* bin/wso2server.sh, the start file */
     long offset;
@@ -699,6 +727,7 @@ int main(void)
     tcase_add_test(tc, ei_profile_start_files);
     tcase_add_loop_test(tc, precedence_of_start_files, 0, N(rank_cases));
     tcase_add_test(tc, start_file_names_its_home);
+    tcase_add_test(tc, repair_command_names_the_start_file);
     tcase_add_loop_test(tc, start_file_refused, 0, N(refusals));
     tcase_add_test(tc, apply_writes_the_unit);
     tcase_add_loop_test(tc, killed_apply_of_a_unit_is_finished, 0, N(kills));
