@@ -2,7 +2,7 @@
 # home folders. Installed as share/bash-completion/completions/portshift;
 # works on its own too (source it), as it needs no bash-completion helper.
 
-_portshift_commands="plan diff apply ports check batch recover help"
+_portshift_commands="plan diff apply ports check batch recover status help"
 
 # The options of each command: the parser's (tests/package/options.sh checks them).
 _portshift_options()
@@ -16,6 +16,7 @@ _portshift_options()
     check) echo "--listening --json --format --start-file $common" ;;
     batch) echo "--first --avoid --listening --diff --apply --force --color --json --format --start-file $common" ;;
     recover) echo "--discard --force --start-file --help --quiet" ;;
+    status) echo "--json --format --start-file $common" ;;
     esac
 }
 

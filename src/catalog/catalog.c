@@ -134,6 +134,9 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
     char *shared = attr(doc, data, elem, "shared");
     r->shared = shared && strcmp(shared, "true") == 0;
     free(shared);
+    char *https = attr(doc, data, elem, "https");
+    r->https_main = https && strcmp(https, "main") == 0;
+    free(https);
     r->active_file = attr(doc, data, elem, "active-file");
     r->active_if = attr(doc, data, elem, "active-if");
     r->what = attr(doc, data, elem, "what");

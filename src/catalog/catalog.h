@@ -78,6 +78,8 @@ typedef struct ps_rule {
     /* listener: a port the servers of one host open together (a multicast
      * group's port, bound with SO_REUSEADDR): never a clash */
     int shared;
+    /* listener, builtin: the runtime's main HTTPS port (https="main") */
+    int https_main;
     char *active_file, *active_if;
     char *what;
     char *role;

@@ -141,8 +141,8 @@ static const struct {
     unsigned commands;
 } takes[] = {
     {'o', ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS)},
-    {OPT_JSON, ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
-    {OPT_FORMAT, ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
+    {OPT_JSON, ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH) | ON(CMD_STATUS)},
+    {OPT_FORMAT, ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH) | ON(CMD_STATUS)},
     {OPT_REPAIR, ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY)},
     {OPT_LISTENING, ON(CMD_CHECK) | ON(CMD_BATCH)},
     {OPT_BACKUP, ON(CMD_APPLY)},
@@ -155,9 +155,9 @@ static const struct {
     {'q', ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_RECOVER)},
     {OPT_COLOR, ON(CMD_DIFF) | ON(CMD_BATCH)},
     {OPT_START_FILE, ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS) | ON(CMD_CHECK) |
-                         ON(CMD_BATCH) | ON(CMD_RECOVER)},
-    {'j',
-     ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH)},
+                         ON(CMD_BATCH) | ON(CMD_RECOVER) | ON(CMD_STATUS)},
+    {'j', ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS) | ON(CMD_CHECK) |
+              ON(CMD_BATCH) | ON(CMD_STATUS)},
 };
 
 static const struct option long_options[] = {
@@ -275,7 +275,7 @@ static int parse_format(cli_run *r, const char *f, ps_error *err)
 /* The command word: one of ours, or an error that suggests the closest. */
 static int parse_command(cli_run *r, const char *word, ps_error *err)
 {
-    for (size_t c = 0; c <= CMD_RECOVER; c++) /* help's order is the enum's */
+    for (size_t c = 0; c <= CMD_STATUS; c++) /* help's order is the enum's */
         if (strcmp(word, ps_cli_commands[c]) == 0) {
             r->cmd = (cli_command)c;
             return 0;
@@ -353,6 +353,7 @@ int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *er
         r->cmd == CMD_CHECK     ? "check takes no offset: it judges the homes as they are"
         : r->cmd == CMD_BATCH   ? "batch takes no offset: it chooses them"
         : r->cmd == CMD_RECOVER ? "recover takes no offset: it finishes what was interrupted"
+        : r->cmd == CMD_STATUS  ? "status takes no offset: it shows the homes as they are"
                                 : NULL;
     optind = 0; /* a fresh scan: the CLI runs again and again in-process */
     opterr = 0; /* our own messages, on our own stream */

@@ -19,7 +19,8 @@ typedef enum cli_command {
     CMD_PORTS,
     CMD_CHECK,
     CMD_BATCH,
-    CMD_RECOVER
+    CMD_RECOVER,
+    CMD_STATUS /* the last: help's order is the enum's */
 } cli_command;
 
 typedef struct home_arg {

@@ -201,6 +201,28 @@ static void print_warnings(cli_run *r, const ps_diags *warnings)
         ps_error_print(r->err, "warning", &warnings->items[i]);
 }
 
+/* status: the rows of the check of the homes as they are; its findings are
+ * check's to judge, so they never change the exit status. */
+static int do_status(cli_run *r, ps_error *err)
+{
+    if (ps_host_check(&r->check, r->host, 0, err) < 0)
+        return PS_EXIT_ERROR;
+    print_warnings(r, &r->check->now->warnings);
+    ps_status status;
+    ps_status_make(&status, r->check);
+    ps_strbuf b = PS_STRBUF_INIT;
+    if (r->fmt == FMT_JSON)
+        ps_report_status_json(&b, &status);
+    else if (r->fmt == FMT_MARKDOWN)
+        ps_report_status_markdown(&b, &status);
+    else
+        ps_report_status_text(&b, &status);
+    emit(r, &b);
+    ps_strbuf_free(&b);
+    ps_status_free(&status);
+    return PS_EXIT_OK;
+}
+
 static int do_check(cli_run *r, ps_error *err)
 {
     if (ps_host_check(&r->check, r->host, r->listening ? PS_CHECK_LISTENING : 0, err) < 0)
@@ -309,6 +331,8 @@ static int execute(cli_run *r, ps_error *err)
         return do_check(r, err);
     if (r->cmd == CMD_BATCH)
         return do_batch(r, err);
+    if (r->cmd == CMD_STATUS)
+        return do_status(r, err);
     if (ps_host_plan(&r->plan, r->host, r->repair ? PS_PLAN_REPAIR : 0, err) < 0)
         return PS_EXIT_ERROR;
     if (!(r->cmd == CMD_PLAN && r->fmt != FMT_JSON))

@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-const char *const ps_cli_commands[] = {"plan",  "diff",  "apply",   "ports",
-                                       "check", "batch", "recover", "help"};
+const char *const ps_cli_commands[] = {"plan",  "diff",    "apply",  "ports", "check",
+                                       "batch", "recover", "status", "help"};
 const size_t ps_cli_ncommands = sizeof ps_cli_commands / sizeof ps_cli_commands[0];
 
 static const char homes_text[] =
@@ -15,8 +15,9 @@ static const char homes_text[] =
     "once (default: one per online CPU); the output is the same whatever N.\n";
 
 static const char exit_text[] =
-    "Exit status: 0 nothing to change, done, or no findings; 1 changes pending (diff,\n"
-    "batch --diff) or findings (check); 2 usage or input error (nothing written).\n";
+    "Exit status: 0 nothing to change, done, no findings, or every home read (status);\n"
+    "1 changes pending (diff, batch --diff) or findings (check); 2 usage or input\n"
+    "error (nothing written).\n";
 
 typedef struct help {
     const char *name;
@@ -121,6 +122,17 @@ static const help helps[] = {
      "  -q, --quiet       print nothing on success\n"
      "      --start-file F  the start file the interrupted apply was writing, named again\n",
      "portshift recover /opt/wso2am-4.2.0"},
+    {"status", "portshift status [--json|--format F] [--start-file FILE]... [--jobs N] HOME...",
+     "One line per home, no header: product and version, the offset its files say and\n"
+     "the one it starts at, its HTTPS port there (\"-\" when it has none), running or\n"
+     "stopped (wso2carbon.pid), clash-free or the homes it clashes with. An EI home's\n"
+     "line is its main runtime's (the integrator). It only reports: exit 0 whenever\n"
+     "every home was read, clashes or not (check judges them).",
+     "      --json        the same as --format json\n"
+     "      --format F    text (default), json (schemas/status.schema.json) or markdown\n"
+     "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
+     "                    environment file): its -DportOffset beats bin/'s\n",
+     "portshift status /opt/wso2am-4.2.0 /opt/wso2is-7.1.0"},
     {"help", "portshift help [COMMAND]", "Prints the help of a command, or the synopsis of all.",
      "", "portshift help diff"},
 };

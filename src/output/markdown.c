@@ -240,3 +240,33 @@ void ps_report_batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *
     }
     ps_strbuf_printf(out, "\n%zu edit%s\n", p->nedits, p->nedits == 1 ? "" : "s");
 }
+
+void ps_report_status_markdown(ps_strbuf *out, const ps_status *status)
+{
+    ps_strbuf_puts(out, "| home | product | offset | starts at | HTTPS | running | clashes with |\n"
+                        "|---|---|---|---|---|---|---|\n");
+    for (size_t r = 0; r < status->count; r++) {
+        const ps_status_row *row = &status->rows[r];
+        ps_strbuf product = PS_STRBUF_INIT;
+        ps__product_text(&product, row->unit);
+        ps_strbuf_puts(out, "| ");
+        code(out, row->unit->home->path);
+        ps_strbuf_puts(out, " | ");
+        cell(out, product.data);
+        ps_strbuf_free(&product);
+        ps_strbuf_printf(out, " | %ld | %ld | ", row->config_offset, row->start_offset);
+        if (row->https_port >= 0)
+            ps_strbuf_printf(out, "%ld", row->https_port);
+        else
+            ps_strbuf_puts(out, "-");
+        if (row->pid)
+            ps_strbuf_printf(out, " | yes (pid %ld) | ", row->pid);
+        else
+            ps_strbuf_puts(out, " | no | ");
+        for (size_t i = 0; i < row->nclashes; i++) {
+            ps_strbuf_puts(out, i ? ", " : "");
+            code(out, row->clashes_with[i]);
+        }
+        ps_strbuf_puts(out, row->nclashes ? " |\n" : "- |\n");
+    }
+}

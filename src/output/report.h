@@ -1,7 +1,8 @@
 /*
- * What `plan`, `ports`, `check` and `batch` print: lines for people, or the
- * JSON documented by schemas/plan.schema.json, schemas/check.schema.json
- * and schemas/batch.schema.json for programs. Each report is data (a plan,
+ * What `plan`, `ports`, `check`, `batch` and `status` print: lines for
+ * people, or the JSON documented by schemas/plan.schema.json,
+ * schemas/check.schema.json, schemas/batch.schema.json and
+ * schemas/status.schema.json for programs. Each report is data (a plan,
  * a check, a batch) rendered here.
  */
 #ifndef PS_OUTPUT_REPORT_H
@@ -12,6 +13,7 @@
 #include "base/strbuf.h"
 #include "batch/batch.h"
 #include "check/check.h"
+#include "output/status.h"
 #include "plan/plan.h"
 
 /* The "format" of every JSON document: raised when a document changes in a
@@ -47,6 +49,9 @@ void ps_report_check_markdown(ps_strbuf *out, const ps_check *check);
 /* Shared by the text and markdown reports of check. */
 /* Where a party is: path:line(:col), "HOME (built in)", or "this host". */
 void ps__party_place(ps_strbuf *out, const ps_party *p, int col);
+/* Shared by the text and markdown reports of status: "WSO2 API Manager
+ * 4.2.0", with " or later" when the files only show the earliest version. */
+void ps__product_text(ps_strbuf *out, const ps_unit *unit);
 /* "clash", "listening", "stale", "ambiguous", "unowned", or "note". */
 const char *ps__finding_kind(const ps_finding *f);
 
@@ -68,5 +73,14 @@ void ps_report_batch_json(ps_strbuf *out, const ps_batch *batch, const ps_plan *
 
 /* `batch --format markdown`: the assignment and the rewrites as tables. */
 void ps_report_batch_markdown(ps_strbuf *out, const ps_batch *batch, const ps_plan *plan);
+
+/* `status`: a line per home, no header, the fields two spaces apart:
+ * "HOME  PRODUCT VERSION  offset N  starts at N  https PORT|-  running (pid
+ * N)|stopped  clash-free|clashes with HOME, ...". */
+void ps_report_status_text(ps_strbuf *out, const ps_status *status);
+/* `status --json`: schemas/status.schema.json. */
+void ps_report_status_json(ps_strbuf *out, const ps_status *status);
+/* `status --format markdown`: the same as a table. */
+void ps_report_status_markdown(ps_strbuf *out, const ps_status *status);
 
 #endif

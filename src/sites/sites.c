@@ -171,6 +171,7 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
         s = &f->out->items[f->out->count - 1];
         s->active = active;
         s->shared = r->shared;
+        s->https_main = r->https_main;
     }
     return 0;
 }
@@ -332,6 +333,7 @@ static int add_builtin(finder *f, const ps_rule *r)
     s->shift = r->shift;
     s->active = r->active;
     s->shared = r->shared;
+    s->https_main = r->https_main;
     s->what = r->what;
     s->source = r->source;
     return 0;

@@ -71,13 +71,14 @@ typedef struct ps_site {
     ps_span span;         /* the digits (or the ${...} of a placeholder) */
     const char *text;     /* the span's bytes, kept after the file's are dropped */
     int line, col;
-    long value;           /* the number as written; a builtin's base port */
-    ps_shift shift;       /* listeners */
-    int active;           /* listeners: the feature is switched on */
-    int shared;           /* listeners: opened together by the servers of a host (multicast) */
-    const char *what;     /* from the catalog; NULL for a scanned reference */
-    const char *role;     /* references: the role of the server pointed at, or NULL */
-    int self_only;        /* references: only its own runtime may own it */
+    long value;       /* the number as written; a builtin's base port */
+    ps_shift shift;   /* listeners */
+    int active;       /* listeners: the feature is switched on */
+    int shared;       /* listeners: opened together by the servers of a host (multicast) */
+    int https_main;   /* listeners: the runtime's main HTTPS port (the catalog's https="main") */
+    const char *what; /* from the catalog; NULL for a scanned reference */
+    const char *role; /* references: the role of the server pointed at, or NULL */
+    int self_only;    /* references: only its own runtime may own it */
     const char *toml_key; /* references: the deployment.toml key that renders it, or NULL */
     const char *source;   /* the catalog rule's citation; NULL for a scanned reference */
     ps_insert insert;     /* a deployment.toml key not set yet; span is where it would go */

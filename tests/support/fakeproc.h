@@ -24,4 +24,10 @@ void fake_file(const char *root, const char *rel, const char *text);
 /* root/PID/fd/FD -> "socket:[INODE]". */
 void fake_socket_fd(const char *root, long pid, int fd, unsigned long inode);
 
+/* A live process a wso2carbon.pid can name: a child running `sleep 60`,
+ * returned once exec has run (before, it still bears the test's name). */
+long sleeper_start(void);
+/* Kills and reaps it. */
+void sleeper_stop(long pid);
+
 #endif

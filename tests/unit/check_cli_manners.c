@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../support/fakeproc.h"
 #include "../support/fixture.h"
 #include "../support/runner.h"
 
@@ -136,24 +137,7 @@ START_TEST(running_server_is_named)
 {
     fx f;
     with_example(&f);
-    pid_t child = fork();
-    ck_assert_int_ge(child, 0);
-    if (child == 0) {
-        execlp("sleep", "sleep", "60", (char *)NULL);
-        _exit(127);
-    }
-    /* Named once exec has run: before, the child is still called check_cli_manners. */
-    char comm[64], path[64];
-    snprintf(path, sizeof path, "/proc/%ld/comm", (long)child);
-    for (int i = 0; i < 500; i++) {
-        FILE *c = fopen(path, "r");
-        int got = c && fgets(comm, sizeof comm, c) && strcmp(comm, "sleep\n") == 0;
-        if (c)
-            fclose(c);
-        if (got)
-            break;
-        usleep(10000);
-    }
+    long child = sleeper_start();
     char pid[32];
     snprintf(pid, sizeof pid, "%ld\n", (long)child);
     FILE *pf = fopen(in(&f, "am/wso2carbon.pid"), "w");
@@ -164,8 +148,7 @@ START_TEST(running_server_is_named)
              "portshift: am: error: the server is running (wso2carbon.pid: pid %ld, sleep); stop "
              "it or use --force\n",
              (long)child);
-    kill(child, SIGKILL);
-    waitpid(child, NULL, 0);
+    sleeper_stop(child);
     ck_assert_int_eq(r.status, 2);
     ck_assert_str_eq(r.err, want);
     cli_result_free(&r);

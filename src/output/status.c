@@ -1,0 +1,171 @@
+#include "output/status.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "base/strbuf.h"
+#include "detect/running.h"
+#include "output/report.h"
+
+/* The port its main HTTPS listener opens now: the first active one the
+ * catalog marks https="main" (the SSL connector before a builtin stand-in). */
+static long https_port(const ps_plan *p, size_t u)
+{
+    const ps_sites *ss = p->units[u].sites;
+    for (size_t i = 0; i < ss->count; i++) {
+        const ps_site *s = &ss->items[i];
+        if (s->kind == PS_SITE_LISTENER && s->https_main && s->active)
+            return p->decisions[u][i].now;
+    }
+    return -1;
+}
+
+static void add_clash(ps_status_row *row, const char *home)
+{
+    for (size_t i = 0; i < row->nclashes; i++)
+        if (strcmp(row->clashes_with[i], home) == 0)
+            return;
+    row->clashes_with =
+        ps_xrealloc(row->clashes_with, (row->nclashes + 1) * sizeof *row->clashes_with);
+    row->clashes_with[row->nclashes++] = home;
+}
+
+/* Every home a clash finding of `home` names besides it; the home itself
+ * when its own runtimes clash. */
+static void clashes_of(ps_status_row *row, const ps_check *check, const char *home)
+{
+    for (size_t k = 0; k < check->nfindings; k++) {
+        const ps_finding *f = &check->items[k];
+        if (f->kind != PS_FINDING_CLASH || f->note)
+            continue;
+        size_t mine = 0;
+        for (size_t i = 0; i < f->nparties; i++)
+            mine += f->parties[i].home && strcmp(f->parties[i].home, home) == 0;
+        if (!mine)
+            continue;
+        for (size_t i = 0; i < f->nparties; i++)
+            if (f->parties[i].home && strcmp(f->parties[i].home, home) != 0)
+                add_clash(row, f->parties[i].home);
+        if (mine == f->nparties)
+            add_clash(row, home);
+    }
+}
+
+/* Where `home` was first named among the units of `p`: the order the homes
+ * a row clashes with are listed in. */
+static size_t named_at(const ps_plan *p, const char *home)
+{
+    size_t u = 0;
+    while (u < p->nunits && strcmp(p->units[u].home->path, home) != 0)
+        u++;
+    return u;
+}
+
+static void order_clashes(ps_status_row *row, const ps_plan *p)
+{
+    for (size_t i = 1; i < row->nclashes; i++) {
+        const char *h = row->clashes_with[i];
+        size_t at = named_at(p, h), j = i;
+        for (; j > 0 && named_at(p, row->clashes_with[j - 1]) > at; j--)
+            row->clashes_with[j] = row->clashes_with[j - 1];
+        row->clashes_with[j] = h;
+    }
+}
+
+void ps_status_make(ps_status *out, const ps_check *check)
+{
+    const ps_plan *p = check->now;
+    *out = (ps_status){ps_xcalloc(p->nunits ? p->nunits : 1, sizeof *out->rows), 0};
+    for (size_t u = 0; u < p->nunits; u++) {
+        const ps_unit *unit = &p->units[u];
+        if (u && unit->home == p->units[u - 1].home)
+            continue; /* the main runtime comes first: one row per home */
+        ps_status_row *row = &out->rows[out->count++];
+        *row = (ps_status_row){.unit = unit,
+                               .config_offset = ps_sites_config_offset(unit->sites),
+                               .start_offset = p->offset[u],
+                               .https_port = https_port(p, u)};
+        if (!ps_home_running(unit->home->path, &row->pid))
+            row->pid = 0;
+        clashes_of(row, check, unit->home->path);
+        order_clashes(row, p);
+    }
+}
+
+void ps_status_free(ps_status *status)
+{
+    for (size_t i = 0; status && i < status->count; i++)
+        free(status->rows[i].clashes_with);
+    if (status)
+        free(status->rows);
+}
+
+/* "WSO2 API Manager 2.6.0", "... 4.2.0 or later", or the name alone. */
+void ps__product_text(ps_strbuf *out, const ps_unit *unit)
+{
+    ps_strbuf_puts(out, unit->rt->product->name);
+    if (*unit->sites->version)
+        ps_strbuf_printf(out, " %s%s", unit->sites->version,
+                         unit->sites->version_at_least ? " or later" : "");
+}
+
+void ps_report_status_text(ps_strbuf *out, const ps_status *status)
+{
+    for (size_t r = 0; r < status->count; r++) {
+        const ps_status_row *row = &status->rows[r];
+        ps_strbuf_printf(out, "%s  ", row->unit->home->path);
+        ps__product_text(out, row->unit);
+        ps_strbuf_printf(out, "  offset %ld  starts at %ld  ", row->config_offset,
+                         row->start_offset);
+        if (row->https_port >= 0)
+            ps_strbuf_printf(out, "https %ld  ", row->https_port);
+        else
+            ps_strbuf_puts(out, "https -  ");
+        if (row->pid)
+            ps_strbuf_printf(out, "running (pid %ld)  ", row->pid);
+        else
+            ps_strbuf_puts(out, "stopped  ");
+        if (!row->nclashes)
+            ps_strbuf_puts(out, "clash-free");
+        for (size_t i = 0; i < row->nclashes; i++)
+            ps_strbuf_printf(out, "%s%s", i ? ", " : "clashes with ", row->clashes_with[i]);
+        ps_strbuf_puts(out, "\n");
+    }
+}
+
+void ps_report_status_json(ps_strbuf *out, const ps_status *status)
+{
+    ps_strbuf_printf(out, "{\"format\":%d,\"homes\":[", PS_JSON_FORMAT);
+    for (size_t r = 0; r < status->count; r++) {
+        const ps_status_row *row = &status->rows[r];
+        const ps_unit *unit = row->unit;
+        ps_strbuf_puts(out, r ? ",{\"home\":" : "{\"home\":");
+        ps_json_string(out, unit->home->path);
+        ps_strbuf_puts(out, ",\"product\":");
+        ps_json_string(out, unit->rt->product->id);
+        ps_strbuf_puts(out, ",\"name\":");
+        ps_json_string(out, unit->rt->product->name);
+        ps_strbuf_puts(out, ",\"version\":");
+        ps_json_string(out, *unit->sites->version ? unit->sites->version : NULL);
+        ps_strbuf_printf(out, ",\"config_offset\":%ld,\"start_offset\":%ld,\"https_port\":",
+                         row->config_offset, row->start_offset);
+        if (row->https_port >= 0)
+            ps_strbuf_printf(out, "%ld", row->https_port);
+        else
+            ps_strbuf_puts(out, "null");
+        ps_strbuf_printf(out, ",\"running\":%s,\"pid\":", row->pid ? "true" : "false");
+        if (row->pid)
+            ps_strbuf_printf(out, "%ld", row->pid);
+        else
+            ps_strbuf_puts(out, "null");
+        ps_strbuf_puts(out, ",\"clashes_with\":[");
+        for (size_t i = 0; i < row->nclashes; i++) {
+            if (i)
+                ps_strbuf_puts(out, ",");
+            ps_json_string(out, row->clashes_with[i]);
+        }
+        ps_strbuf_puts(out, "]}");
+    }
+    ps_strbuf_puts(out, "]}\n");
+}
