@@ -87,11 +87,11 @@ same_tree() { diff -r "$1" "$2" >/dev/null; }
 
 # --- 1. the module portshift, -c local -i localhost, -----------------------
 am=$corpus/wso2am-2.6.0 is=$corpus/wso2is-5.10.0
-for d in pristine work reference; do
+for d in pristine homes reference; do
     copy "$am" "$scratch/$d" >/dev/null
     copy "$is" "$scratch/$d" >/dev/null
 done
-home_am=$scratch/work/wso2am-2.6.0 home_is=$scratch/work/wso2is-5.10.0
+home_am=$scratch/homes/wso2am-2.6.0 home_is=$scratch/homes/wso2is-5.10.0
 # The IS from 0 to 1: its deployment.toml gets the offset, the carbon.xml it
 # renders stays at 0 until the next start (which portshift notices).
 printf '{"homes": ["%s", "%s=1"], "offset": 2, "binary": "%s", "backup": true, "missing": "%s"}' \
@@ -102,7 +102,7 @@ expected=$(cd / && "$binary" diff --offset 2 "$home_am" "$home_is=1" 2>/dev/null
 [ -n "$expected" ] || fail "portshift diff shows no change on the homes"
 play check "${task[@]}" --check --diff
 [ "$status" -eq 0 ] || fail "--check --diff exited $status: $(cat "$scratch/check.err")"
-same_tree "$scratch/pristine" "$scratch/work" || fail "--check --diff wrote to the homes"
+same_tree "$scratch/pristine" "$scratch/homes" || fail "--check --diff wrote to the homes"
 [ "$(result check portshift changed)" = true ] || fail "--check --diff does not report changed"
 prepared=$(result check portshift diff.prepared)
 [ "$prepared" = "$expected" ] || fail "the diff the module reports is not portshift's diff"
@@ -113,12 +113,12 @@ play apply "${task[@]}"
 [ "$status" -eq 0 ] || fail "the run exited $status: $(cat "$scratch/apply.err")"
 [ "$(result apply portshift changed)" = true ] || fail "the run that applies does not report changed"
 (cd / && "$binary" apply -q --backup --offset 2 "$scratch/reference/wso2am-2.6.0" "$scratch/reference/wso2is-5.10.0=1" 2>/dev/null)
-same_tree "$scratch/reference" "$scratch/work" || fail "the module did not write what portshift apply --backup writes"
+same_tree "$scratch/reference" "$scratch/homes" || fail "the module did not write what portshift apply --backup writes"
 cmp -s "$scratch/pristine/wso2am-2.6.0/repository/conf/carbon.xml" "$home_am/repository/conf/carbon.xml.bak" ||
     fail "backup: true kept no original carbon.xml.bak"
 # The structured result: the files that changed (those that differ from the
 # originals), a backup for each, every runtime's offset before and after.
-changed=$(cd "$scratch/work" && { diff -rq --exclude="*.bak" . ../pristine || true; } | sed -E 's|^Files \./(.*) and .*|'"$scratch/work"'/\1|' | sort)
+changed=$(cd "$scratch/homes" && { diff -rq --exclude="*.bak" . ../pristine || true; } | sed -E 's|^Files \./(.*) and .*|'"$scratch/homes"'/\1|' | sort)
 [ -n "$changed" ] || fail "the run wrote nothing"
 [ "$(result apply portshift changed_files | python3 -c 'import json,sys; print("\n".join(sorted(json.load(sys.stdin))))')" = "$changed" ] ||
     fail "changed_files is not the files that changed: $(result apply portshift changed_files)"
@@ -143,7 +143,7 @@ play again "${task[@]}" -e bad=true
 [ "$(result again portshift warnings)" = "" ] || fail "the second run warns: $(result again portshift warnings)"
 grep -q WARNING "$scratch/again.err" && fail "the second run warns: $(cat "$scratch/again.err")"
 [ "$(result again portshift messages)" != "[]" ] || fail "the second run lost portshift's notice"
-same_tree "$scratch/reference" "$scratch/work" || fail "the second run wrote to the homes"
+same_tree "$scratch/reference" "$scratch/homes" || fail "the second run wrote to the homes"
 check_failure() {
     [ "$(result again "$1" failed)" = true ] || fail "$1 does not fail the task"
     local msg
@@ -155,7 +155,7 @@ check_failure "offset -1" "offset -1 is out of range: offsets are 0 to 65535"
 check_failure "home offset 70000" "the offset of $home_am: 70000 is out of range: offsets are 0 to 65535"
 check_failure "missing home" "$(cd / && "$binary" plan -o 1 "$scratch/no-such-home" 2>&1 | head -n 1)"
 [ "$(result again "missing home" rc)" = 2 ] || fail "a missing home does not carry portshift's exit status 2"
-same_tree "$scratch/reference" "$scratch/work" || fail "a refused argument wrote to the homes"
+same_tree "$scratch/reference" "$scratch/homes" || fail "a refused argument wrote to the homes"
 
 # --- 2. portshift_batch: two homes at offset 0, clashing --------------------
 mkdir "$scratch/batch" "$scratch/batch-reference"
