@@ -62,7 +62,8 @@ static const help helps[] = {
      "      --force       patch even when wso2carbon.pid names a live process\n"
      "  -q, --quiet       print nothing on success\n"
      "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
-     "                    environment file): written too, recorded by identity\n",
+     "                    environment file): written too, recorded by identity,\n"
+     "                    with no .bak even with --backup\n",
      "portshift apply --backup -o 1 /opt/wso2am-2.6.0"},
     {"ports",
      "portshift ports [-o N] [--json|--format F] [--start-file FILE]...\n"
