@@ -24,6 +24,15 @@ static void cell(ps_strbuf *out, const char *s)
     }
 }
 
+/* The product and version of a runtime as one cell. */
+static void product_cell(ps_strbuf *out, const ps_unit *unit)
+{
+    ps_strbuf product = PS_STRBUF_INIT;
+    ps__product_text(&product, unit);
+    cell(out, product.data);
+    ps_strbuf_free(&product);
+}
+
 /* A path or a command in a cell, as code; backticks inside would close it. */
 static void code(ps_strbuf *out, const char *s)
 {
@@ -43,13 +52,7 @@ static void homes_table(ps_strbuf *out, const ps_plan *p, int show_target)
         ps_strbuf_puts(out, " | ");
         cell(out, *unit->rt->name ? unit->rt->name : "(main)");
         ps_strbuf_puts(out, " | ");
-        cell(out, unit->rt->product->name);
-        if (*unit->sites->version) {
-            ps_strbuf_puts(out, " ");
-            cell(out, unit->sites->version);
-            if (unit->sites->version_at_least)
-                ps_strbuf_puts(out, " or later");
-        }
+        product_cell(out, unit);
         if (show_target && p->target[u] != p->offset[u])
             ps_strbuf_printf(out, " | %ld → %ld |\n", p->offset[u], p->target[u]);
         else
@@ -247,13 +250,10 @@ void ps_report_status_markdown(ps_strbuf *out, const ps_status *status)
                         "|---|---|---|---|---|---|---|\n");
     for (size_t r = 0; r < status->count; r++) {
         const ps_status_row *row = &status->rows[r];
-        ps_strbuf product = PS_STRBUF_INIT;
-        ps__product_text(&product, row->unit);
         ps_strbuf_puts(out, "| ");
         code(out, row->unit->home->path);
         ps_strbuf_puts(out, " | ");
-        cell(out, product.data);
-        ps_strbuf_free(&product);
+        product_cell(out, row->unit);
         ps_strbuf_printf(out, " | %ld | %ld | ", row->config_offset, row->start_offset);
         if (row->https_port >= 0)
             ps_strbuf_printf(out, "%ld", row->https_port);

@@ -13,10 +13,14 @@ static const char *mode_label(const ps_runtime *rt)
                                      : "deployment.toml mode";
 }
 
-/* A version the files show is the earliest they fit: said so. */
-static const char *version_qualifier(const ps_sites *sites)
+/* "WSO2 API Manager 2.6.0", "... 4.2.0 or later" (a version the files show
+ * is the earliest they fit: said so), or the name alone. */
+void ps__product_text(ps_strbuf *out, const ps_unit *unit)
 {
-    return sites->version_at_least ? " or later" : "";
+    ps_strbuf_puts(out, unit->rt->product->name);
+    if (*unit->sites->version)
+        ps_strbuf_printf(out, " %s%s", unit->sites->version,
+                         unit->sites->version_at_least ? " or later" : "");
 }
 
 /* Where a runtime's offset comes from when a start script sets it. */
@@ -32,10 +36,10 @@ static void start_source(ps_strbuf *out, const ps_sites *ss)
 static void unit_header(ps_strbuf *out, const ps_plan *p, size_t u)
 {
     const ps_unit *unit = &p->units[u];
-    ps_strbuf_printf(out, "%s%s%s (%s%s%s%s, %s): offset %ld", unit->home->path,
-                     *unit->rt->name ? " runtime " : "", unit->rt->name, unit->rt->product->name,
-                     *unit->sites->version ? " " : "", unit->sites->version,
-                     version_qualifier(unit->sites), mode_label(unit->rt), p->offset[u]);
+    ps_strbuf_printf(out, "%s%s%s (", unit->home->path, *unit->rt->name ? " runtime " : "",
+                     unit->rt->name);
+    ps__product_text(out, unit);
+    ps_strbuf_printf(out, ", %s): offset %ld", mode_label(unit->rt), p->offset[u]);
     start_source(out, unit->sites);
     if (p->target[u] != p->offset[u])
         ps_strbuf_printf(out, " -> %ld", p->target[u]);
@@ -170,10 +174,10 @@ void ps_report_ports_text(ps_strbuf *out, const ps_plan *p)
 {
     for (size_t u = 0; u < p->nunits; u++) {
         const ps_unit *unit = &p->units[u];
-        ps_strbuf_printf(out, "%s%s%s (%s%s%s%s): offset %ld", unit->home->path,
-                         *unit->rt->name ? " runtime " : "", unit->rt->name,
-                         unit->rt->product->name, *unit->sites->version ? " " : "",
-                         unit->sites->version, version_qualifier(unit->sites), p->target[u]);
+        ps_strbuf_printf(out, "%s%s%s (", unit->home->path, *unit->rt->name ? " runtime " : "",
+                         unit->rt->name);
+        ps__product_text(out, unit);
+        ps_strbuf_printf(out, "): offset %ld", p->target[u]);
         if (p->target[u] == p->offset[u])
             start_source(out, unit->sites);
         ps_strbuf_puts(out, "\n");

@@ -49,7 +49,7 @@ void ps_report_check_markdown(ps_strbuf *out, const ps_check *check);
 /* Shared by the text and markdown reports of check. */
 /* Where a party is: path:line(:col), "HOME (built in)", or "this host". */
 void ps__party_place(ps_strbuf *out, const ps_party *p, int col);
-/* Shared by the text and markdown reports of status: "WSO2 API Manager
+/* Shared by every report that names a runtime's product: "WSO2 API Manager
  * 4.2.0", with " or later" when the files only show the earliest version. */
 void ps__product_text(ps_strbuf *out, const ps_unit *unit);
 /* "clash", "listening", "stale", "ambiguous", "unowned", or "note". */

@@ -101,15 +101,6 @@ void ps_status_free(ps_status *status)
         free(status->rows);
 }
 
-/* "WSO2 API Manager 2.6.0", "... 4.2.0 or later", or the name alone. */
-void ps__product_text(ps_strbuf *out, const ps_unit *unit)
-{
-    ps_strbuf_puts(out, unit->rt->product->name);
-    if (*unit->sites->version)
-        ps_strbuf_printf(out, " %s%s", unit->sites->version,
-                         unit->sites->version_at_least ? " or later" : "");
-}
-
 void ps_report_status_text(ps_strbuf *out, const ps_status *status)
 {
     for (size_t r = 0; r < status->count; r++) {
