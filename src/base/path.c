@@ -21,6 +21,20 @@ char *ps_path_join(const char *a, const char *b)
     return p;
 }
 
+int ps_path_has_suffix(const char *path, const char *suffix)
+{
+    size_t n = strlen(path), m = strlen(suffix);
+    return n >= m && strcmp(path + n - m, suffix) == 0;
+}
+
+size_t ps_path_under(const char *path, const char *folder)
+{
+    size_t n = strlen(folder);
+    if (strcmp(folder, "/") == 0)
+        return *path == '/';
+    return strncmp(path, folder, n) == 0 && (path[n] == '\0' || path[n] == '/') ? n : 0;
+}
+
 char *ps_path_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');

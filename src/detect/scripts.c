@@ -13,19 +13,13 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 /* The name a script has without its .sh or .bat; NULL when it is neither. */
 static char *script_stem(const char *name)
 {
     size_t n = strlen(name);
-    if (has_suffix(name, ".sh") && n > 3)
+    if (ps_path_has_suffix(name, ".sh") && n > 3)
         return ps_xstrndup(name, n - 3);
-    if (has_suffix(name, ".bat") && n > 4)
+    if (ps_path_has_suffix(name, ".bat") && n > 4)
         return ps_xstrndup(name, n - 4);
     return NULL;
 }

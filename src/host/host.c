@@ -243,8 +243,7 @@ static void take_start_files(const ps_host *h, home_job *j)
         size_t r = j->home->nruntimes;
         while (--r > 0 && f->named) {
             const char *name = j->home->runtimes[r].name;
-            size_t len = strlen(name);
-            if (strncmp(f->named, name, len) == 0 && (!f->named[len] || f->named[len] == '/'))
+            if (ps_path_under(f->named, name))
                 break;
             const ps_config *cfg = &j->cfgs[r];
             size_t k = 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/path.h"
 #include "base/strbuf.h"
 #include "parse/file.h"
 #include "sites/sites.h"
@@ -14,15 +15,6 @@
 static int path_byte(char c)
 {
     return c && !strchr(" \t\r\n\"'`;:,=()<>|&\\", c);
-}
-
-/* `real` is `home` or lies beneath it: the length of `home` matched, else 0. */
-static size_t beneath(const char *real, const char *home)
-{
-    size_t n = strlen(home);
-    if (strcmp(home, "/") == 0)
-        return 1;
-    return strncmp(real, home, n) == 0 && (real[n] == '\0' || real[n] == '/') ? n : 0;
 }
 
 /*
@@ -44,7 +36,7 @@ static long token_home(const char *tok, size_t len, char *const *homes, size_t n
         *slash = '\0';
     }
     for (size_t k = 0; k < nhomes; k++) {
-        size_t n = homes[k] ? beneath(real, homes[k]) : 0;
+        size_t n = homes[k] ? ps_path_under(real, homes[k]) : 0;
         if (n) {
             const char *rest = real + n;
             *named = ps_xstrdup(*rest == '/' ? rest + 1 : rest);
@@ -121,7 +113,7 @@ int ps_start_files_read(ps_start_file **out, size_t *n, const char *const *paths
             break;
         }
         for (size_t k = 0; k < nhomes && rc == 0; k++)
-            if (reals[k] && real && beneath(real, reals[k]))
+            if (reals[k] && real && ps_path_under(real, reals[k]))
                 rc = ps_error_set(err, f->path, 0, 0,
                                   "lies in the home %s: a start script there is read without "
                                   "--start-file",
@@ -153,16 +145,11 @@ void ps_start_files_free(ps_start_file *files, size_t n)
     free(files);
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 int ps_start_file_is_unit(const char *path, const char *data, size_t len)
 {
     static const char section[] = "[Service]";
-    if (ends_with(path, ".service") || ends_with(path, ".socket") || strstr(path, "/systemd/"))
+    if (ps_path_has_suffix(path, ".service") || ps_path_has_suffix(path, ".socket") ||
+        strstr(path, "/systemd/"))
         return 1;
     for (size_t pos = 0; pos < len;) {
         const char *nl = memchr(data + pos, '\n', len - pos);

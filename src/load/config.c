@@ -8,19 +8,14 @@
 
 #include "base/error.h"
 #include "base/keyset.h"
+#include "base/path.h"
 #include "base/strbuf.h"
 #include "detect/scripts.h"
-
-static int has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
 
 /* Carbon 5 writes .yaml (deployment.yaml); MSF4J's transports file is .yml. */
 static int is_yaml_name(const char *name)
 {
-    return has_suffix(name, ".yaml") || has_suffix(name, ".yml");
+    return ps_path_has_suffix(name, ".yaml") || ps_path_has_suffix(name, ".yml");
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -68,7 +63,7 @@ typedef struct walker {
 
 static int is_config_name(const walker *w, const char *name)
 {
-    return has_suffix(name, ".xml") || has_suffix(name, ".properties") ||
+    return ps_path_has_suffix(name, ".xml") || ps_path_has_suffix(name, ".properties") ||
            (w->rt->carbon5 && is_yaml_name(name));
 }
 
@@ -354,7 +349,7 @@ int ps_cfile_parse(ps_cfile *f, ps_error *err)
 {
     release_parsed(f);
     ps_lines_build(&f->lines, f->data, f->len);
-    f->is_xml = !f->is_script && has_suffix(f->rel, ".xml");
+    f->is_xml = !f->is_script && ps_path_has_suffix(f->rel, ".xml");
     if (f->is_script)
         return 0; /* any bytes: only its lines are read (sites/start.c) */
     if (f->is_xml)
@@ -385,7 +380,7 @@ static int read_runtime(walker *w, ps_config *cfg)
         f->path = ps_path_join(w->home, f->rel);
         f->root = p->root;
         f->root_rel = ps_xstrdup(p->sub);
-        f->is_toml = has_suffix(p->sub, ".toml");
+        f->is_toml = ps_path_has_suffix(p->sub, ".toml");
         f->generated = is_generated(w, f);
         if (ps_file_read(f->path, &f->data, &f->len, w->err) < 0 || ps_cfile_parse(f, w->err) < 0)
             return -1;

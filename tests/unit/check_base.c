@@ -86,6 +86,37 @@ static const struct from_cwd_case {
     {"/usr", "relative", NULL},
 };
 
+/* A start file names a path in a home, a runtime's folder a path in it:
+ * whole components only, the folder itself included. */
+static const struct {
+    const char *path, *folder;
+    size_t under;
+} under_cases[] = {
+    {"/opt/am", "/opt/am", 7},
+    {"/opt/am/bin/x.sh", "/opt/am", 7},
+    {"/opt/am2/bin", "/opt/am", 0},
+    {"/opt", "/opt/am", 0},
+    {"/opt/am", "/", 1},
+    {"wso2/broker/bin", "wso2/broker", 11},
+    {"wso2/brokers", "wso2/broker", 0},
+};
+
+START_TEST(test_path_under)
+{
+    ck_assert_uint_eq(ps_path_under(under_cases[_i].path, under_cases[_i].folder),
+                      under_cases[_i].under);
+}
+END_TEST
+
+START_TEST(test_path_has_suffix)
+{
+    ck_assert(ps_path_has_suffix("wso2.service", ".service"));
+    ck_assert(ps_path_has_suffix(".sh", ".sh"));
+    ck_assert(!ps_path_has_suffix("sh", ".sh"));
+    ck_assert(!ps_path_has_suffix("wso2server.sh.bak", ".sh"));
+}
+END_TEST
+
 START_TEST(test_path_from_cwd)
 {
     const struct from_cwd_case *c = &from_cwd_cases[_i];
@@ -109,6 +140,8 @@ int main(void)
     TCase *tc = tcase_create("base");
     tcase_add_test(tc, test_arena_copies);
     tcase_add_loop_test(tc, test_path_join, 0, (int)(sizeof join_cases / sizeof join_cases[0]));
+    tcase_add_loop_test(tc, test_path_under, 0, (int)(sizeof under_cases / sizeof under_cases[0]));
+    tcase_add_test(tc, test_path_has_suffix);
     tcase_add_loop_test(tc, test_path_from_cwd, 0,
                         (int)(sizeof from_cwd_cases / sizeof from_cwd_cases[0]));
     suite_add_tcase(s, tc);
