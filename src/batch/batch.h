@@ -3,7 +3,7 @@
  * ports their runtimes open are pairwise disjoint, avoid the ports the
  * caller names and (with the host's socket tables) the ports already
  * listening on this host; built as data (ps_batch, public in the header as
- * an opaque handle with accessors) and rendered by output/report.h.
+ * an opaque handle with accessors) and rendered by report/report.h.
  *
  * The homes are placed one by one in the order they were named. A home
  * keeps its current offset when it fits among the homes placed before it;

@@ -1,6 +1,6 @@
 /*
  * The findings of `check`, built as data
- * (ps_finding, in the public header) and rendered by output/report.h:
+ * (ps_finding, in the public header) and rendered by report/report.h:
  *
  * - clash: two active listeners open one port at the current offsets;
  * - listening: an active listener's port is already bound on this host, by

@@ -23,9 +23,9 @@
 #include "check/check.h"
 #include "host/host.h"
 #include "host/startfile.h"
-#include "output/apply.h"
-#include "output/diff.h"
-#include "output/report.h"
+#include "write/apply.h"
+#include "report/diff.h"
+#include "report/report.h"
 #include "plan/plan.h"
 #include "render/render.h"
 

@@ -14,8 +14,8 @@
 #include "detect/running.h"
 #include "load/config.h"
 #include "model/model.h"
-#include "output/apply.h"
-#include "output/recover.h"
+#include "write/apply.h"
+#include "write/recover.h"
 #include "parse/xmldoc.h"
 #include "sites/sites.h"
 

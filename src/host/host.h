@@ -21,7 +21,7 @@
 #include "base/error.h"
 #include "base/strbuf.h"
 #include "catalog/catalog.h"
-#include "output/lock.h"
+#include "write/lock.h"
 #include "plan/plan.h"
 #include "render/render.h"
 

@@ -38,8 +38,8 @@
 #include "base/strbuf.h"
 #include "catalog/catalog.h"
 #include "host/host.h"
-#include "output/diff.h"
-#include "output/report.h"
+#include "report/diff.h"
+#include "report/report.h"
 #include "plan/plan.h"
 #include "render/render.h"
 

@@ -94,8 +94,8 @@
 
 #include "base/path.h"
 #include "base/strbuf.h"
-#include "output/durable.h"
-#include "output/journal.h"
+#include "write/durable.h"
+#include "write/journal.h"
 
 #include "../support/tree.h"
 

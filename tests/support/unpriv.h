@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "output/apply.h"
+#include "write/apply.h"
 
 /* The user and group a root suite drops to (nobody, nogroup on Debian). */
 #define PS_NOBODY 65534

@@ -23,7 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "output/apply.h"
+#include "write/apply.h"
 #include "detect/running.h"
 
 static char root[512]; /* mkdtemp result, well short of PATH_MAX */

@@ -22,7 +22,7 @@
 #include "../support/fixture.h"
 #include "../support/runner.h"
 #include "../support/xattrs.h"
-#include "output/apply.h"
+#include "write/apply.h"
 
 static int list_unsupported;     /* flistxattr fails with ENOTSUP */
 static const char *refused_name; /* fsetxattr of this attribute fails with EPERM */

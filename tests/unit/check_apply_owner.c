@@ -18,7 +18,7 @@
 #include "../support/runner.h"
 #include "../support/unpriv.h"
 #include "../support/xattrs.h"
-#include "output/apply.h"
+#include "write/apply.h"
 
 static ps_write replace(const char *path, const char *new_, const char *old)
 {

@@ -26,7 +26,7 @@
 #include "../support/fixture.h"
 #include "../support/runner.h"
 #include "../support/unpriv.h"
-#include "output/journal.h"
+#include "write/journal.h"
 #include "parse/file.h"
 
 #define RECORD "am/" PS_JOURNAL_NAME

@@ -3,7 +3,7 @@
  * worked out by hand. check_diff_tools.c holds the round trips through GNU
  * patch and git apply and the comparison with GNU diff -u.
  */
-#include "output/diff.h"
+#include "report/diff.h"
 
 #include <check.h>
 

@@ -3,7 +3,7 @@
  * through GNU patch and git apply for generated and random cases, and
  * agreement with GNU diff -u where the alignment is unambiguous.
  */
-#include "output/diff.h"
+#include "report/diff.h"
 
 #include <check.h>
 

@@ -25,7 +25,7 @@
 
 #include "../support/fixture.h"
 #include "../support/runner.h"
-#include "output/apply.h"
+#include "write/apply.h"
 
 /* ---- the fixture without a defect ---- */
 

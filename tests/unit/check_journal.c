@@ -1,9 +1,9 @@
 /*
- * The record of an apply (output/journal.c): its text survives any byte of
+ * The record of an apply (write/journal.c): its text survives any byte of
  * a path, a record that says anything unexpected is refused with its
  * position, and the files it goes to; the staged-file names it trusts
- * (output/durable.c); the sweep of staged files a dead run left
- * (output/recover.c); paths beneath a home (output/beneath.c).
+ * (write/durable.c); the sweep of staged files a dead run left
+ * (write/recover.c); paths beneath a home (write/beneath.c).
  */
 #include <check.h>
 #include <dirent.h>
@@ -18,11 +18,11 @@
 
 #include "../support/fixture.h"
 #include "../support/runner.h"
-#include "output/beneath.h"
-#include "output/durable.h"
-#include "output/journal.h"
-#include "output/lock.h"
-#include "output/recover.h"
+#include "write/beneath.h"
+#include "write/durable.h"
+#include "write/journal.h"
+#include "write/lock.h"
+#include "write/recover.h"
 
 /* ---- the text ---- */
 

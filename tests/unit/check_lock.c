@@ -1,5 +1,5 @@
 /*
- * Home locks (output/lock.c): readers share, an apply excludes; who waits
+ * Home locks (write/lock.c): readers share, an apply excludes; who waits
  * for whom; several homes locked once each, in one order. Each test gets a
  * fresh scratch folder. flock locks belong to the open file description, so
  * two locks taken in this one process conflict as two processes would.
@@ -14,7 +14,7 @@
 
 #include "../support/fixture.h"
 #include "../support/runner.h"
-#include "output/lock.h"
+#include "write/lock.h"
 
 /* Waiting no time at all: these cases ask who is refused, not how long they wait. */
 static int lock(ps_lock_mode mode, int *fd, ps_error *err)

@@ -17,7 +17,7 @@
 #include "../support/fixture.h"
 #include "../support/runner.h"
 #include "../support/twohomes.h"
-#include "output/lock.h"
+#include "write/lock.h"
 
 static int pipe_closed(int fd)
 {

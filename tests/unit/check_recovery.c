@@ -27,7 +27,7 @@
 #include "../support/fixture.h"
 #include "../support/runner.h"
 #include "../support/twohomes.h"
-#include "output/lock.h"
+#include "write/lock.h"
 
 static void snap(snapshot *s, const fx *f, const char *dir)
 {

@@ -20,8 +20,8 @@
 
 #include "../support/fixture.h"
 #include "../support/runner.h"
-#include "output/apply.h"
-#include "output/lock.h"
+#include "write/apply.h"
+#include "write/lock.h"
 
 /* ---- 9. a running server ---- */
 

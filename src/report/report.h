@@ -5,15 +5,15 @@
  * schemas/status.schema.json for programs. Each report is data (a plan,
  * a check, a batch) rendered here.
  */
-#ifndef PS_OUTPUT_REPORT_H
-#define PS_OUTPUT_REPORT_H
+#ifndef PS_REPORT_REPORT_H
+#define PS_REPORT_REPORT_H
 
 #include <stdio.h>
 
 #include "base/strbuf.h"
 #include "batch/batch.h"
 #include "check/check.h"
-#include "output/status.h"
+#include "report/status.h"
 #include "plan/plan.h"
 
 /* The "format" of every JSON document: raised when a document changes in a

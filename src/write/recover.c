@@ -1,5 +1,5 @@
 #define _GNU_SOURCE /* renameat2 */
-#include "output/recover.h"
+#include "write/recover.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,10 +14,10 @@
 #include "base/error.h"
 #include "base/path.h"
 #include "detect/running.h"
-#include "output/beneath.h"
-#include "output/durable.h"
-#include "output/journal.h"
-#include "output/owner.h"
+#include "write/beneath.h"
+#include "write/durable.h"
+#include "write/journal.h"
+#include "write/owner.h"
 #include "parse/file.h"
 
 /* What a target holds, against the digests of its move. */

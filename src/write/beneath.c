@@ -1,5 +1,5 @@
 #define _GNU_SOURCE /* O_PATH */
-#include "output/beneath.h"
+#include "write/beneath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
-#include "output/durable.h"
+#include "write/durable.h"
 
 int ps_rel_is_beneath(const char *rel)
 {

@@ -1,4 +1,4 @@
-#include "output/journal.h"
+#include "write/journal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,8 +13,8 @@
 
 #include "base/error.h"
 #include "base/path.h"
-#include "output/beneath.h"
-#include "output/durable.h"
+#include "write/beneath.h"
+#include "write/durable.h"
 #include "parse/file.h"
 
 #define MAGIC "portshift journal 2\n"

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE /* renameat2 */
-#include "output/apply.h"
+#include "write/apply.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,11 +13,11 @@
 #include "base/error.h"
 #include "base/path.h"
 #include "base/strbuf.h"
-#include "output/beneath.h"
-#include "output/durable.h"
-#include "output/journal.h"
-#include "output/meta.h"
-#include "output/owner.h"
+#include "write/beneath.h"
+#include "write/durable.h"
+#include "write/journal.h"
+#include "write/meta.h"
+#include "write/owner.h"
 #include "parse/file.h"
 
 /* A home of the apply: its folder, its owner, its record. */

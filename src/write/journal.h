@@ -63,8 +63,8 @@
  * --start-file; a portshift from before refuses a record that holds one
  * ("expected 'move', ..."), so it never acts on what it cannot check.
  */
-#ifndef PS_OUTPUT_JOURNAL_H
-#define PS_OUTPUT_JOURNAL_H
+#ifndef PS_WRITE_JOURNAL_H
+#define PS_WRITE_JOURNAL_H
 
 #include <stddef.h>
 #include <stdint.h>

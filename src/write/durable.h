@@ -7,8 +7,8 @@
  * within one file system. One naming rule for config files, backups and
  * journals alike, so that the files a dead apply staged can be recognised.
  */
-#ifndef PS_OUTPUT_DURABLE_H
-#define PS_OUTPUT_DURABLE_H
+#ifndef PS_WRITE_DURABLE_H
+#define PS_WRITE_DURABLE_H
 
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-#include "output/lock.h"
+#include "write/lock.h"
 
 #include <errno.h>
 #include <fcntl.h>

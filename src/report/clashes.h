@@ -4,8 +4,8 @@
  * operator reads one block per pair of homes, naming every port they share,
  * instead of one block per port. The findings themselves stay as they are.
  */
-#ifndef PS_OUTPUT_CLASHES_H
-#define PS_OUTPUT_CLASHES_H
+#ifndef PS_REPORT_CLASHES_H
+#define PS_REPORT_CLASHES_H
 
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-#include "output/status.h"
+#include "report/status.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -6,7 +6,7 @@
 #include "base/json.h"
 #include "base/strbuf.h"
 #include "detect/running.h"
-#include "output/report.h"
+#include "report/report.h"
 
 /* The port its main HTTPS listener opens now: the first active one the
  * catalog marks https="main" (the SSL connector before a builtin stand-in). */

@@ -1,4 +1,4 @@
-#include "output/meta.h"
+#include "write/meta.h"
 
 #include <errno.h>
 #include <grp.h>

@@ -1,4 +1,4 @@
-#include "output/owner.h"
+#include "write/owner.h"
 
 #include <errno.h>
 #include <grp.h>

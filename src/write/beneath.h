@@ -11,8 +11,8 @@
  * a walk by hand keeps kernels older than 5.6 (and seccomp filters that
  * refuse openat2) working.
  */
-#ifndef PS_OUTPUT_BENEATH_H
-#define PS_OUTPUT_BENEATH_H
+#ifndef PS_WRITE_BENEATH_H
+#define PS_WRITE_BENEATH_H
 
 #include <portshift/portshift.h>
 

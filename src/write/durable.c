@@ -1,4 +1,4 @@
-#include "output/durable.h"
+#include "write/durable.h"
 
 #include <errno.h>
 #include <fcntl.h>

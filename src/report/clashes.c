@@ -1,4 +1,4 @@
-#include "output/clashes.h"
+#include "report/clashes.h"
 
 #include <stdlib.h>
 #include <string.h>

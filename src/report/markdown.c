@@ -3,13 +3,13 @@
  * posts as its summary or as a pull-request comment. The same data as the
  * text and JSON forms; only what a reviewer reads in a table is kept.
  */
-#include "output/report.h"
+#include "report/report.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
-#include "output/clashes.h"
+#include "report/clashes.h"
 
 /* Text inside a table cell: a '|' would end the cell, a newline the row. */
 static void cell(ps_strbuf *out, const char *s)

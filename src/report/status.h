@@ -4,10 +4,10 @@
  * the one it starts at, its main HTTPS port there, whether its server runs,
  * and the other homes it clashes with. Built as data from the check (its
  * plan of the homes as they are, its clash findings), rendered by
- * output/report.h.
+ * report/report.h.
  */
-#ifndef PS_OUTPUT_STATUS_H
-#define PS_OUTPUT_STATUS_H
+#ifndef PS_REPORT_STATUS_H
+#define PS_REPORT_STATUS_H
 
 #include <stddef.h>
 

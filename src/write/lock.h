@@ -15,8 +15,8 @@
  * queue). flock cannot say who holds a lock, so an apply that cannot lock
  * exclusively probes with a shared lock: granted, only readers hold it.
  */
-#ifndef PS_OUTPUT_LOCK_H
-#define PS_OUTPUT_LOCK_H
+#ifndef PS_WRITE_LOCK_H
+#define PS_WRITE_LOCK_H
 
 #include <stddef.h>
 #include <sys/types.h>

@@ -3,8 +3,8 @@
  * format GNU `diff -u` writes, so that `patch -p1` and `git apply` reproduce
  * the new bytes exactly.
  */
-#ifndef PS_OUTPUT_DIFF_H
-#define PS_OUTPUT_DIFF_H
+#ifndef PS_REPORT_DIFF_H
+#define PS_REPORT_DIFF_H
 
 #include <stddef.h>
 

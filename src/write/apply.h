@@ -7,8 +7,8 @@
  *
  * This module, journal.c and recover.c are the only ones that write files.
  */
-#ifndef PS_OUTPUT_APPLY_H
-#define PS_OUTPUT_APPLY_H
+#ifndef PS_WRITE_APPLY_H
+#define PS_WRITE_APPLY_H
 
 #include <stddef.h>
 
@@ -50,7 +50,7 @@ enum { PS_APPLY_BACKUP = 1 };
  * then stage the new bytes in a temp file in the target's own directory
  * (".<basename>.portshift-XXXXXX"): written, given the original's owner,
  * group, mode and extended attributes (SELinux label, POSIX ACLs, user.*,
- * trusted.* as root: src/output/meta.h), fsynced. A file whose owner or
+ * trusted.* as root: src/write/meta.h), fsynced. A file whose owner or
  * group the caller cannot give (not root, and not theirs), or an attribute
  * that cannot be copied, fails staging with a message saying what cannot be
  * kept. Only when every file is staged are the temp files renamed over their

@@ -10,7 +10,7 @@
  * into hunks with GNU's rule, so the output matches `diff -u` byte for byte
  * whenever the alignment of the two files is unambiguous.
  */
-#include "output/diff.h"
+#include "report/diff.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
-#include "output/report.h"
+#include "report/report.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/json.h"
-#include "output/clashes.h"
+#include "report/clashes.h"
 
 static const char *mode_label(const ps_runtime *rt)
 {

@@ -42,15 +42,15 @@
  * first rename, so rolling forward needs nothing that could be missing, and
  * it ends where the operator was going.
  */
-#ifndef PS_OUTPUT_RECOVER_H
-#define PS_OUTPUT_RECOVER_H
+#ifndef PS_WRITE_RECOVER_H
+#define PS_WRITE_RECOVER_H
 
 #include <stddef.h>
 
 #include <portshift/portshift.h>
 
 #include "base/strbuf.h"
-#include "output/lock.h"
+#include "write/lock.h"
 
 enum ps_recover_flags {
     /* Finish even where the home's server runs. */

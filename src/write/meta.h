@@ -6,8 +6,8 @@
  * stands in for it (the new bytes, the backup, a restore), and checked there,
  * so a file that cannot carry it all is refused before anything is renamed.
  */
-#ifndef PS_OUTPUT_META_H
-#define PS_OUTPUT_META_H
+#ifndef PS_WRITE_META_H
+#define PS_WRITE_META_H
 
 #include <stddef.h>
 #include <sys/stat.h>

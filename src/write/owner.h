@@ -12,8 +12,8 @@
  * groups are its primary group and its supplementary groups from the group
  * database, as a login of that user would have them.
  */
-#ifndef PS_OUTPUT_OWNER_H
-#define PS_OUTPUT_OWNER_H
+#ifndef PS_WRITE_OWNER_H
+#define PS_WRITE_OWNER_H
 
 #include <stddef.h>
 #include <sys/stat.h>
