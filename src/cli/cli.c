@@ -65,7 +65,7 @@ static void diff_text(const cli_run *r, const ps_rendered *f, ps_strbuf *out)
 {
     ps_strbuf b = PS_STRBUF_INIT;
     char *shown = display_path(f->file->path);
-    ps_diff_unified(&b, shown, f->orig, f->orig_len, f->data, f->len);
+    ps_diff_unified(&b, shown, f->orig, f->orig_len, f->edits, f->nedits);
     free(shown);
     if (!r->color) {
         *out = b;

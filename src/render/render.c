@@ -136,6 +136,8 @@ static int render_file(const ps_plan *plan, const ps_cfile *f, const ps_edit *ed
     out->orig = orig;
     out->orig_len = orig_len;
     out->data = ps_strbuf_detach(&b, &out->len);
+    out->edits = edits;
+    out->nedits = n;
     return 0;
 }
 

@@ -17,6 +17,8 @@ typedef struct ps_rendered {
     size_t orig_len;
     char *data; /* the patched bytes */
     size_t len;
+    const ps_edit *edits; /* the plan's edits of the file, in order: what a diff shows */
+    size_t nedits;
 } ps_rendered;
 
 /* The files the plan changes: their count, and in *first (caller frees)

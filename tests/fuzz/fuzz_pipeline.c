@@ -230,7 +230,7 @@ static void report(const pass *p)
     for (size_t i = 0; i < p->nfiles; i++) {
         const ps_rendered *r = &p->files[i];
         /* A home keeps only its sites: the bytes a diff is made from are the ones render read. */
-        if (ps_diff_unified(&b, r->file->rel, r->orig, r->orig_len, r->data, r->len) == 0)
+        if (ps_diff_unified(&b, r->file->rel, r->orig, r->orig_len, r->edits, r->nedits) <= 0)
             FINDING("%s: rendered with no change", r->file->path);
     }
     ps_strbuf_free(&b);
