@@ -517,11 +517,10 @@ int ps_batch_make(ps_batch **out, const ps_unit *units, size_t n, const ps_batch
     b->offset = ps_xcalloc(n + 1, sizeof *b->offset);
     for (size_t u = 0; u < n; u++) {
         b->units[u] = units[u];
-        b->units[u].has_target = b->units[u].repair = 0;
+        b->units[u].has_target = 0;
         b->fixed_port[u] = ps_xcalloc(units[u].sites->count + 1, sizeof **b->fixed_port);
         for (size_t k = 0; k < units[u].sites->count; k++)
             b->fixed_port[u][k] = -1;
-        b->units[u].fixed_port = b->fixed_port[u];
     }
     p.taken = ps_xcalloc(NPORTS, sizeof *p.taken);
     for (size_t port = 0; port < NPORTS; port++)
@@ -624,8 +623,10 @@ int ps_batch_plan(ps_plan **out, ps_batch *b, unsigned flags, ps_error *err)
     *out = NULL;
     if (!b)
         return PS_NULL_ARG(err, "batch");
-    for (size_t u = 0; u < b->nunits; u++)
-        b->units[u].repair = (flags & PS_PLAN_REPAIR) != 0;
+    /* The answer's targets are in b->units, its rewrites in b->fixed_port;
+     * the call's flags go to the planner only: a batch is planned as often
+     * as asked, with any flags, and stays as it was made. */
+    const ps_plan_options opts = {.flags = flags, .fixed_port = (const long *const *)b->fixed_port};
     ps_error_begin();
-    return ps_error_code(ps_plan_make(out, b->units, b->nunits, err));
+    return ps_error_code(ps_plan_make(out, b->units, b->nunits, &opts, err));
 }

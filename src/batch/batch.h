@@ -44,7 +44,7 @@ typedef struct ps_batch_home {
 struct ps_batch {
     ps_unit *units; /* copies of the host's, with the targets and rewrites of the answer */
     size_t nunits;
-    long **fixed_port; /* per unit, per site: what units[u].fixed_port points at */
+    long **fixed_port; /* per unit, per site: the port a fixed listener is rewritten to, or -1 */
     long *offset;      /* per unit: the offset it gets */
     ps_batch_home *homes;
     size_t nhomes;

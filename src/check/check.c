@@ -8,6 +8,7 @@
 #include "base/strbuf.h"
 #include "check/bound.h"
 #include "detect/running.h"
+#include "model/owners.h"
 
 /* A finding while the check is built, with where it is reported: findings
  * before notes, then in the order the homes were named, then by position. */
@@ -35,11 +36,10 @@ static ps_party site_party(const ps_check *c, size_t u, size_t k)
 {
     const ps_unit *unit = &c->units[u];
     const ps_site *s = &unit->sites->items[k];
-    const ps_decision *d = &c->now->decisions[u][k];
     ps_party p = {.home = unit->home->path,
                   .runtime = unit->rt->name,
                   .what = s->what ? s->what : "literal local reference",
-                  .port = s->kind == PS_SITE_LISTENER ? d->now : s->value,
+                  .port = s->kind == PS_SITE_LISTENER ? ps_listener_now(unit->sites, s) : s->value,
                   .pid = -1};
     if (s->file) {
         p.file = s->file->rel;
@@ -74,7 +74,7 @@ static void clashes(builder *b)
 {
     ps_check *c = b->c;
     ps_port_index ix;
-    ps_port_index_build(&ix, c->units, c->nunits, c->now->offset, PS_INDEX_ACTIVE);
+    ps_port_index_now(&ix, c->units, c->nunits, PS_INDEX_ACTIVE);
     for (size_t lo = 0, hi; lo < ix.count; lo = hi) {
         for (hi = lo + 1; hi < ix.count && ix.items[hi].port == ix.items[lo].port;)
             hi++;
@@ -194,7 +194,7 @@ static int listening(builder *b, const char *proc, ps_error *err)
             const ps_site *s = &ss->items[k];
             if (!ps_listener_exclusive(s))
                 continue;
-            long port = c->now->decisions[u][k].now;
+            long port = ps_listener_now(ss, s);
             bound_hit hit = {.unit = u, .site = k};
             for (size_t i = 0; i < socks.count; i++) {
                 if (socks.items[i].port != port ||
@@ -320,75 +320,74 @@ char *ps_generated_fix(const ps_site *ref, long should)
     return m;
 }
 
-/*
- * The planner calls a reference ambiguous when its candidate owners move
- * apart, which only targets can do; the homes as they are have none. So a
- * reference is ambiguous here when the tier that decides its owner is
- * "another home" (its own runtime and its home win) and listeners
- * of more than one home are in it: moving either home would split them.
- */
-static int ambiguous(const ps_check *c, const ps_port_index *ix, size_t u, const ps_site *ref,
-                     const ps_decision *d)
+/* A stale self reference: where the listener it means listens now. */
+static void stale(builder *b, size_t u, size_t k, const ps_ref_owner *owner)
 {
-    if (d->owner_unit < 0 || d->stale || ps_plan_tier(c->now, u, (size_t)d->owner_unit, ref) != 2)
-        return 0;
-    size_t lo, hi;
-    ps_port_index_find(ix, ref->value, &lo, &hi);
-    for (size_t j = lo; j < hi; j++) {
-        const ps_unit *v = &c->units[ix->items[j].unit];
-        if (ps_plan_tier(c->now, u, (size_t)ix->items[j].unit, ref) == 2 &&
-            v->home != c->units[d->owner_unit].home)
-            return 1;
+    ps_check *c = b->c;
+    const ps_sites *ss = c->units[u].sites;
+    const ps_site *ref = &ss->items[k], *l = &ss->items[owner->site];
+    long should = ps_listener_now(ss, l);
+    int generated = ref->file->generated;
+    draft *f = add(b, PS_FINDING_STALE, generated, u, k, ref->value);
+    f->f.should = should;
+    f->f.toml_key = generated ? ref->toml_key : ref->key;
+    /* a deployment.toml key portshift sets: absent, the product's default renders */
+    f->f.message =
+        own(c, generated     ? ps_generated_fix(ref, should)
+               : ref->insert ? ps_xasprintf("%s is not set, so %ld is rendered; it should "
+                                            "be %ld: its runtime listens there for %s",
+                                            ref->key, ref->value, should, l->what)
+                             : ps_xasprintf("%ld should be %ld: its runtime listens there "
+                                            "for %s",
+                                            ref->value, should, l->what));
+    party(f, site_party(c, u, k));
+    party(f, site_party(c, u, (size_t)owner->site));
+    if (!generated)
+        c->nstale++;
+}
+
+/*
+ * The planner calls a reference ambiguous when its owners move apart, which
+ * only targets can do; the homes as they are have none. So a reference is
+ * ambiguous here when the tier that owns it is "another home" (its own
+ * runtime and its home win) and listeners of several homes are in it:
+ * moving either home would split them.
+ */
+static void ambiguous(builder *b, const ps_owners *o, size_t u, size_t k, const ps_ref_owner *owner)
+{
+    ps_check *c = b->c;
+    const ps_site *ref = &c->units[u].sites->items[k];
+    draft *f = add(b, PS_FINDING_AMBIGUOUS, 0, u, k, ref->value);
+    f->f.message = own(c, ps_xasprintf("port %ld: runtimes of several homes listen "
+                                       "on it, so it cannot tell which it means",
+                                       ref->value));
+    party(f, site_party(c, u, k));
+    for (size_t j = owner->lo; j < owner->hi; j++) {
+        const ps_port_entry *e = &o->index.items[j];
+        if (ps_owner_tier_of(c->units, u, (size_t)e->unit, ref) == owner->tier)
+            party(f, site_party(c, (size_t)e->unit, (size_t)e->site));
     }
-    return 0;
 }
 
 static void references(builder *b)
 {
     ps_check *c = b->c;
-    const ps_plan *p = c->now;
-    ps_port_index ix; /* every listener by its port now: the candidates of an ambiguous one */
-    ps_port_index_build(&ix, c->units, c->nunits, p->offset, 0);
+    ps_owners o;
+    ps_owners_init(&o, c->units, c->nunits);
     for (size_t u = 0; u < c->nunits; u++) {
         const ps_sites *ss = c->units[u].sites;
         for (size_t k = 0; k < ss->count; k++) {
             const ps_site *ref = &ss->items[k];
-            const ps_decision *d = &p->decisions[u][k];
             if (ref->kind != PS_SITE_REFERENCE)
                 continue;
-            if (d->stale) {
-                long should = p->decisions[d->owner_unit][d->owner_site].now;
-                int generated = ref->file->generated;
-                draft *f = add(b, PS_FINDING_STALE, generated, u, k, ref->value);
-                f->f.should = should;
-                f->f.toml_key = generated ? ref->toml_key : ref->key;
-                const ps_site *l = &ss->items[d->owner_site];
-                /* a deployment.toml key portshift sets: absent, the product's default renders */
-                f->f.message = own(
-                    c, generated     ? ps_generated_fix(ref, should)
-                       : ref->insert ? ps_xasprintf("%s is not set, so %ld is rendered; it should "
-                                                    "be %ld: its runtime listens there for %s",
-                                                    ref->key, ref->value, should, l->what)
-                                     : ps_xasprintf("%ld should be %ld: its runtime listens there "
-                                                    "for %s",
-                                                    ref->value, should, l->what));
-                party(f, site_party(c, u, k));
-                party(f, site_party(c, (size_t)d->owner_unit, (size_t)d->owner_site));
-                if (!generated)
-                    c->nstale++;
-            } else if (d->action == PS_ACT_AMBIGUOUS || ambiguous(c, &ix, u, ref, d)) {
-                draft *f = add(b, PS_FINDING_AMBIGUOUS, 0, u, k, ref->value);
-                f->f.message = own(c, ps_xasprintf("port %ld: runtimes of several homes listen "
-                                                   "on it, so it cannot tell which it means",
-                                                   ref->value));
-                party(f, site_party(c, u, k));
-                size_t lo, hi;
-                ps_port_index_find(&ix, ref->value, &lo, &hi);
-                int tier = ps_plan_tier(p, u, (size_t)d->owner_unit, ref);
-                for (size_t j = lo; j < hi; j++)
-                    if (ps_plan_tier(p, u, (size_t)ix.items[j].unit, ref) == tier)
-                        party(f, site_party(c, (size_t)ix.items[j].unit, (size_t)ix.items[j].site));
-            } else if (d->action == PS_ACT_UNOWNED) {
+            ps_ref_owner owner;
+            ps_owners_find(&owner, &o, u, k);
+            if (owner.kind == PS_OWNER_STALE) {
+                stale(b, u, k, &owner);
+            } else if (owner.kind == PS_OWNER_LISTENER && owner.tier == PS_TIER_OTHER &&
+                       owner.homes > 1) {
+                ambiguous(b, &o, u, k, &owner);
+            } else if (owner.kind == PS_OWNER_NONE) {
                 draft *f = add(b, PS_FINDING_UNOWNED, 1, u, k, ref->value);
                 f->f.message = own(c, ref->role ? ps_xasprintf("port %ld: no %s runtime of this "
                                                                "call listens on it, left alone",
@@ -400,7 +399,7 @@ static void references(builder *b)
             }
         }
     }
-    ps_port_index_free(&ix);
+    ps_owners_free(&o);
 }
 
 /* Two start-time offsets of the rank that decides, saying different things. */
@@ -440,13 +439,13 @@ static void running_offsets(builder *b, const char *proc)
         char *dir = ps_path_join(unit->home->path, unit->rt->name);
         long pid, runs;
         if (ps_home_running(dir, &pid) && ps_process_offset(proc, pid, &runs) &&
-            runs != c->now->offset[u]) {
+            runs != unit->sites->offset) {
             draft *d = add(b, PS_FINDING_RUNNING, 0, u, 0, runs);
             d->order = -1; /* before the findings at the runtime's first site */
             d->f.message = own(c, ps_xasprintf("the server (process %ld) runs at offset %ld "
                                                "(-DportOffset on its command line), its files say "
                                                "%ld",
-                                               pid, runs, c->now->offset[u]));
+                                               pid, runs, unit->sites->offset));
             char *rel = ps_path_join(unit->rt->name, "wso2carbon.pid");
             party(d, (ps_party){.home = unit->home->path,
                                 .runtime = unit->rt->name,
@@ -485,23 +484,29 @@ void ps_check_free(ps_check *c)
     for (size_t i = 0; i < c->nowned; i++)
         free(c->owned[i]);
     free(c->owned);
-    ps_plan_free(c->now);
-    free(c->units);
+    ps_diags_free(&c->warnings);
     free(c);
 }
 
 int ps_check_make(ps_check **out, const ps_unit *units, size_t n, const char *proc, ps_error *err)
 {
     ps_check *c = ps_xcalloc(1, sizeof *c);
-    c->units = ps_xcalloc(n + 1, sizeof *c->units);
+    c->units = units;
     c->nunits = n;
-    for (size_t u = 0; u < n; u++) {
-        c->units[u] = units[u];
-        c->units[u].has_target = c->units[u].home_has_target = c->units[u].repair = 0;
-    }
     builder b = {.c = c};
-    if (ps_plan_make(&c->now, c->units, n, err) < 0)
-        goto fail;
+    for (size_t u = 0; u < n; u++) {
+        /* A port past 65535 now: no server runs so, and nothing here can judge it. */
+        ps_listeners l;
+        ps_listeners_at(&l, units[u].sites, units[u].sites->offset);
+        if (!l.usable)
+            ps_listener_range_error(err, &units[u], &units[u].sites->items[l.items[l.bad].site],
+                                    l.offset, l.items[l.bad].port);
+        int usable = l.usable;
+        ps_listeners_free(&l);
+        if (!usable)
+            goto fail;
+        ps_unit_warnings(&c->warnings, &units[u]);
+    }
     clashes(&b);
     if (proc && listening(&b, proc, err) < 0)
         goto fail;

@@ -5,8 +5,8 @@
  * - clash: two active listeners open one port at the current offsets;
  * - listening: an active listener's port is already bound on this host, by
  *   something other than its home's own running server;
- * - stale: a stale self reference, as the planner tells it apart;
- * - ambiguous: a reference several homes of the call could own;
+ * - stale: a stale self reference (model/owners.h);
+ * - ambiguous: a reference that listeners of several other homes own;
  * - notes: unowned references, stale ones inside files rendered from
  *   deployment.toml (naming the key that would fix them), and ports bound
  *   perhaps by the home's own server when its sockets cannot be read.
@@ -18,27 +18,28 @@
 
 #include <portshift/portshift.h>
 
-#include "plan/plan.h"
+#include "model/model.h"
 
 struct ps_check {
     ps_finding *items; /* findings, then notes */
     size_t count;
     size_t nfindings;
     size_t nstale; /* stale findings: what `apply --repair` fixes */
-    /* The homes as they are: the units with no target and no repair, and the
-     * plan of that state (which owns every decision the findings read). */
-    ps_unit *units;
+    /* The homes as they are: the units (borrowed; their targets are not
+     * read) and what is odd about them (ps_unit_warnings). */
+    const ps_unit *units;
     size_t nunits;
-    ps_plan *now;
+    ps_diags warnings;
     char **owned; /* strings the findings point at */
     size_t nowned, owned_cap;
 };
 
 /*
  * Judges units[0..n) (borrowed, with what they borrow, for the life of the
- * check) at their current offsets. With `proc` (the procfs mount, "/proc")
- * also the ports bound on this host. -1 when the state cannot be planned or
- * the socket tables cannot be read.
+ * check) at their current offsets; their targets play no part. With `proc`
+ * (the procfs mount, "/proc") also the ports bound on this host. -1 when a
+ * port of a runtime lies outside 1..65535 as it is (ps_listener_range_error),
+ * or the socket tables cannot be read.
  */
 int ps_check_make(ps_check **out, const ps_unit *units, size_t n, const char *proc, ps_error *err);
 

@@ -207,7 +207,7 @@ static int do_status(cli_run *r, ps_error *err)
 {
     if (ps_host_check(&r->check, r->host, 0, err) < 0)
         return PS_EXIT_ERROR;
-    print_warnings(r, &r->check->now->warnings);
+    print_warnings(r, &r->check->warnings);
     ps_status status;
     ps_status_make(&status, r->check);
     ps_strbuf b = PS_STRBUF_INIT;
@@ -227,7 +227,7 @@ static int do_check(cli_run *r, ps_error *err)
 {
     if (ps_host_check(&r->check, r->host, r->listening ? PS_CHECK_LISTENING : 0, err) < 0)
         return PS_EXIT_ERROR;
-    print_warnings(r, &r->check->now->warnings);
+    print_warnings(r, &r->check->warnings);
     ps_strbuf b = PS_STRBUF_INIT;
     if (r->fmt == FMT_JSON)
         ps_report_check_json(&b, r->check);

@@ -605,12 +605,8 @@ int ps_host_owners(ps_party **out, size_t *n, const ps_host *h, long port, ps_er
         return PS_NULL_ARG(err, "n");
     if (!h)
         return PS_NULL_ARG(err, "host");
-    long *offsets = ps_xcalloc(h->nunits + 1, sizeof *offsets);
-    for (size_t u = 0; u < h->nunits; u++)
-        offsets[u] = h->units[u].sites->offset;
     ps_port_index ix;
-    ps_port_index_build(&ix, h->units, h->nunits, offsets, 0);
-    free(offsets);
+    ps_port_index_now(&ix, h->units, h->nunits, 0);
     size_t lo, hi;
     ps_port_index_find(&ix, port, &lo, &hi);
     *out = ps_xcalloc(hi - lo + 1, sizeof **out);
@@ -639,10 +635,11 @@ int ps_host_plan(ps_plan **out, ps_host *h, unsigned flags, ps_error *err)
     *out = NULL;
     if (!h)
         return PS_NULL_ARG(err, "host");
-    for (size_t u = 0; u < h->nunits; u++)
-        h->units[u].repair = (flags & PS_PLAN_REPAIR) != 0;
+    /* The call's options go to the planner, not into the host: a host is
+     * planned as often as asked, with any flags, and stays as it was loaded. */
+    const ps_plan_options opts = {.flags = flags};
     ps_error_begin();
-    return ps_error_code(ps_plan_make(out, h->units, h->nunits, err));
+    return ps_error_code(ps_plan_make(out, h->units, h->nunits, &opts, err));
 }
 
 size_t ps_plan_change_count(const ps_plan *p)
@@ -713,12 +710,12 @@ const ps_error *ps_plan_warning(const ps_plan *p, size_t i)
 
 size_t ps_check_warning_count(const ps_check *c)
 {
-    return c ? ps_plan_warning_count(c->now) : 0;
+    return c ? c->warnings.count : 0;
 }
 
 const ps_error *ps_check_warning(const ps_check *c, size_t i)
 {
-    return c ? ps_plan_warning(c->now, i) : NULL;
+    return i < ps_check_warning_count(c) ? &c->warnings.items[i] : NULL;
 }
 
 size_t ps_check_count(const ps_check *c)

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "base/error.h"
 #include "base/strbuf.h"
 
 long ps_listener_port(const ps_site *l, long current, long offset)
@@ -32,9 +33,31 @@ int ps_port_usable(long port)
     return port >= 1 && port <= PS_PORT_MAX;
 }
 
+int ps_listener_range_error(ps_error *err, const ps_unit *unit, const ps_site *l, long offset,
+                            long port)
+{
+    const char *path = l->file ? l->file->path : unit->home->path;
+    return ps_error_setc(err, PS_ERANGE, path, l->line, l->col,
+                         "offset %ld moves %s %ld to %ld, past %ld", offset,
+                         l->what && *l->what ? l->what : "port", l->value, port, PS_PORT_MAX);
+}
+
 int ps_listener_exclusive(const ps_site *s)
 {
     return s->kind == PS_SITE_LISTENER && s->active && !s->shared;
+}
+
+void ps_unit_warnings(ps_diags *w, const ps_unit *unit)
+{
+    if (!*unit->sites->version)
+        ps_diag_add(w, unit->home->path, 0, 0, "%s version unknown: version-specific rules skipped",
+                    unit->rt->product->name);
+    const ps_site *gen = unit->sites->generated_offset_site;
+    if (gen && gen->value != ps_sites_config_offset(unit->sites))
+        ps_diag_add(w, gen->file->path, gen->line, gen->col,
+                    "generated <Offset> is %ld, deployment.toml says %ld; the next start "
+                    "renders it again",
+                    gen->value, ps_sites_config_offset(unit->sites));
 }
 
 void ps_listeners_at(ps_listeners *out, const ps_sites *sites, long offset)
@@ -122,6 +145,15 @@ void ps_port_index_build(ps_port_index *ix, const ps_unit *units, size_t n, cons
         }
     }
     ps_sort(ix->items, ix->count, sizeof *ix->items, cmp_entries);
+}
+
+void ps_port_index_now(ps_port_index *ix, const ps_unit *units, size_t n, unsigned flags)
+{
+    long *offsets = ps_xcalloc(n + 1, sizeof *offsets);
+    for (size_t u = 0; u < n; u++)
+        offsets[u] = units[u].sites->offset;
+    ps_port_index_build(ix, units, n, offsets, flags);
+    free(offsets);
 }
 
 /* The first entry whose port is at least `port`. */

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "base/error.h"
 #include "catalog/catalog.h"
 #include "detect/detect.h"
 #include "load/config.h"
@@ -36,12 +37,15 @@ typedef struct ps_unit {
     long target;
     int home_has_target; /* for its home */
     long home_target;
-    /* Set each stale self reference to the port it means (`--repair`). */
-    int repair;
-    /* batch's rewrites: per site, the port a fixed listener is given
-     * instead of its own, or -1; NULL when none. */
-    const long *fixed_port;
 } ps_unit;
+
+/*
+ * What is odd about runtime `unit` as its files are, whatever a command
+ * does with it, appended to `w`: its product version unknown (so the
+ * version-specific rules were skipped), a generated <Offset> that
+ * deployment.toml no longer agrees with.
+ */
+void ps_unit_warnings(ps_diags *w, const ps_unit *unit);
 
 /*
  * The port listener `l` opens when its runtime runs at `offset`, its files
@@ -51,6 +55,12 @@ typedef struct ps_unit {
  */
 long ps_listener_port(const ps_site *l, long current, long offset);
 
+/* The port listener `l` of `sites` opens now, at its runtime's offset. */
+static inline long ps_listener_now(const ps_sites *sites, const ps_site *l)
+{
+    return ps_listener_port(l, sites->offset, sites->offset);
+}
+
 /* The names reports and the public API give: "auto", "manual", "fixed";
  * "xml", "toml", or "yaml" for a Carbon 5 runtime (no offset). */
 const char *ps_shift_name(ps_shift shift);
@@ -58,6 +68,12 @@ const char *ps_mode_name(const ps_runtime *rt);
 
 /* 1 when `port` is a TCP port a server can listen on (1..65535). */
 int ps_port_usable(long port);
+
+/* Fails (-1, PS_ERANGE at the listener, else at its home) for listener `l`
+ * of `unit`, which `offset` moves to `port`, outside 1..65535: a runtime
+ * cannot run there, whether that is its target or where it is now. */
+int ps_listener_range_error(ps_error *err, const ps_unit *unit, const ps_site *l, long offset,
+                            long port);
 
 /* 1 when listener site `s` opens a port no other server may open: active,
  * and not a port the servers of a host share (a multicast group's). Only
@@ -117,6 +133,8 @@ enum { PS_INDEX_ACTIVE = 1 }; /* only exclusive listeners (ps_listener_exclusive
 /* Indexes the listeners of units[0..n), unit u at offsets[u]. */
 void ps_port_index_build(ps_port_index *ix, const ps_unit *units, size_t n, const long *offsets,
                          unsigned flags);
+/* The same with every unit at the offset it runs at now. */
+void ps_port_index_now(ps_port_index *ix, const ps_unit *units, size_t n, unsigned flags);
 /* The entries at `port`: items[*lo, *hi). */
 void ps_port_index_find(const ps_port_index *ix, long port, size_t *lo, size_t *hi);
 void ps_port_index_free(ps_port_index *ix);

@@ -5,62 +5,19 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
+#include "model/owners.h"
 
-static int plays(const ps_unit *u, const char *role)
-{
-    return ps_strlist_has(&u->rt->product->roles, role);
-}
-
-/* A reference with a role names another server: its own runtime is never a
- * candidate, even when it plays that role (an API-M is a key manager too),
- * or its ports would capture the reference as they pass over it. */
-int ps_plan_tier(const ps_plan *p, size_t u, size_t v, const ps_site *ref)
-{
-    if (ref->self_only && u != v)
-        return -1;
-    if (ref->role && (u == v || !plays(&p->units[v], ref->role)))
-        return -1;
-    if (u == v)
-        return 0;
-    return p->units[u].home == p->units[v].home ? 1 : 2;
-}
-
-/*
- * A reference no runtime of the call owns now may still be a stale self
- * reference (a finding of check), exactly two kinds: (a) an
- * owner="self" element whose value is one of its runtime's listener ports
- * at offset 0 or at the product's default (the redirectPort="9443" WSO2
- * ships in EI profiles that run at offset 3), and (b) a reference with no
- * role equal to one of its runtime's listener ports at the product's default
- * offset while the runtime runs at another (<Offset> edited by hand,
- * jndi.properties left at 5672). Nothing else: a value that some other
- * offset would explain says nothing certain. Returns the listener meant, or -1.
- */
-static int stale_meaning(const ps_plan *p, size_t u, const ps_site *ref)
-{
-    const ps_unit *unit = &p->units[u];
-    long dflt = unit->rt->product->default_offset;
-    if (ref->self_only) {
-        const long offsets[] = {0, dflt};
-        return ps_listener_meant(unit->sites, ref->value, offsets, 2);
-    }
-    if (ref->role || p->offset[u] == dflt)
-        return -1;
-    return ps_listener_meant(unit->sites, ref->value, &dflt, 1);
-}
-
-static void resolve_stale(ps_plan *p, size_t u, size_t i)
+/* A stale self reference (model/owners.h): set to where the listener it
+ * means goes when the call asks for repair, else left alone. */
+static void resolve_stale(ps_plan *p, size_t u, size_t i, int meant)
 {
     const ps_site *ref = &p->units[u].sites->items[i];
     ps_decision *d = &p->decisions[u][i];
-    int meant = stale_meaning(p, u, ref);
-    if (meant < 0)
-        return;
     d->stale = 1;
     d->owner_unit = (int)u;
     d->owner_site = meant;
     d->action = PS_ACT_STALE;
-    if (!p->units[u].repair)
+    if (!(p->flags & PS_PLAN_REPAIR))
         return;
     d->next = p->decisions[u][meant].next;
     if (d->next == ref->value) /* repaired by the move itself: the target brings it back */
@@ -69,105 +26,46 @@ static void resolve_stale(ps_plan *p, size_t u, size_t i)
         d->action = ref->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
 }
 
-/*
- * The owner chosen for the last reference that looked at a port, with what
- * the choice depended on: the referring unit, its role and self_only. The
- * references of one file mostly point at a few ports, so the candidates of a
- * port are read once per (unit, role), not once per reference.
- */
-typedef struct owner_choice {
-    int valid;
-    size_t unit;
-    const char *role;
-    int self_only;
-    int found, conflict;
-    long next;
-    int owner_unit, owner_site;
-} owner_choice;
-
-static int same_role(const char *a, const char *b)
+/* 1 when the candidates of the tier that owns a reference go to different
+ * ports at their targets: then no new value is right for it. */
+static int owners_move_apart(const ps_plan *p, const ps_owners *o, size_t u, const ps_site *ref,
+                             const ps_ref_owner *owner)
 {
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-/*
- * Of two listeners that a reference would follow to the same port, the one
- * to name: one that is open before one that is not, else the first by home
- * path, runtime and place in its file. Not the first named: the plan of a
- * home must not depend on the order the homes were named in.
- */
-static int names_better(const ps_plan *p, size_t v, int k, size_t w, int m)
-{
-    const ps_unit *a = &p->units[v], *b = &p->units[w];
-    int a_open = a->sites->items[k].active, b_open = b->sites->items[m].active;
-    if (a_open != b_open)
-        return a_open;
-    int c = strcmp(a->home->path, b->home->path);
-    if (c == 0)
-        c = strcmp(a->rt->name, b->rt->name);
-    return c ? c < 0 : k < m;
-}
-
-/* Picks the owner among listeners items[lo, hi) for a reference in unit u:
- * the first tier with a candidate decides; candidates of that tier that
- * disagree on the new port make it ambiguous. */
-static void choose_owner(const ps_plan *p, const ps_port_index *ix, size_t lo, size_t hi, size_t u,
-                         const ps_site *ref, owner_choice *c)
-{
-    *c = (owner_choice){.valid = 1, .unit = u, .role = ref->role, .self_only = ref->self_only};
-    for (int t = 0; t <= 2 && !c->found; t++) {
-        for (size_t j = lo; j < hi; j++) {
-            size_t v = (size_t)ix->items[j].unit;
-            int k = ix->items[j].site;
-            if (ps_plan_tier(p, u, v, ref) != t)
-                continue;
-            const ps_decision *ld = &p->decisions[v][k];
-            if (!c->found) {
-                c->found = 1;
-                c->next = ld->next;
-                c->owner_unit = (int)v;
-                c->owner_site = k;
-            } else if (ld->next != c->next) {
-                c->conflict = 1;
-            } else if (names_better(p, v, k, (size_t)c->owner_unit, c->owner_site)) {
-                c->owner_unit = (int)v; /* the same port either way */
-                c->owner_site = k;
-            }
-        }
+    long next = p->decisions[owner->unit][owner->site].next;
+    for (size_t j = owner->lo; j < owner->hi && owner->candidates > 1; j++) {
+        const ps_port_entry *e = &o->index.items[j];
+        if (ps_owner_tier_of(p->units, u, (size_t)e->unit, ref) == owner->tier &&
+            p->decisions[e->unit][e->site].next != next)
+            return 1;
     }
+    return 0;
 }
 
-static void resolve_reference(ps_plan *p, const ps_port_index *ix, owner_choice *choice, size_t u,
-                              size_t i)
+/* A reference follows its owner's listener to where that listener goes. */
+static void resolve_reference(ps_plan *p, ps_owners *o, size_t u, size_t i)
 {
     const ps_site *ref = &p->units[u].sites->items[i];
     ps_decision *d = &p->decisions[u][i];
     d->now = d->next = ref->value;
     d->owner_unit = d->owner_site = -1;
     d->action = PS_ACT_UNOWNED;
-    /* The listeners at its port: items[lo, hi). Both ends by binary search,
-     * so a port that thousands of listeners share costs no more per reference. */
-    size_t lo, hi;
-    ps_port_index_find(ix, ref->value, &lo, &hi);
-    owner_choice *c = &choice[lo];
-    if (lo < hi && (!c->valid || c->unit != u || c->self_only != ref->self_only ||
-                    !same_role(c->role, ref->role)))
-        choose_owner(p, ix, lo, hi, u, ref, c);
-    if (lo == hi || !c->found) {
-        resolve_stale(p, u, i);
+    ps_ref_owner owner;
+    ps_owners_find(&owner, o, u, i);
+    if (owner.kind == PS_OWNER_STALE)
+        resolve_stale(p, u, i, owner.site);
+    if (owner.kind != PS_OWNER_LISTENER)
+        return;
+    d->owner_unit = owner.unit;
+    d->owner_site = owner.site;
+    if (owners_move_apart(p, o, u, ref, &owner)) {
+        d->action = PS_ACT_AMBIGUOUS;
         return;
     }
-    d->owner_unit = c->owner_unit;
-    d->owner_site = c->owner_site;
-    if (c->conflict) {
-        d->action = PS_ACT_AMBIGUOUS;
-    } else {
-        d->next = c->next;
-        if (d->next == ref->value)
-            d->action = PS_ACT_KEEP;
-        else
-            d->action = ref->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
-    }
+    d->next = p->decisions[owner.unit][owner.site].next;
+    if (d->next == ref->value)
+        d->action = PS_ACT_KEEP;
+    else
+        d->action = ref->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
 }
 
 static void add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
@@ -213,7 +111,7 @@ static int cmp_edits(const void *a, const void *b)
     return (x->site > y->site) - (x->site < y->site);
 }
 
-static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
+static int plan_unit_listeners(ps_plan *p, size_t u, const long *fixed_port, ps_error *err)
 {
     const ps_unit *unit = &p->units[u];
     const ps_sites *ss = unit->sites;
@@ -236,15 +134,10 @@ static int plan_unit_listeners(ps_plan *p, size_t u, ps_error *err)
             continue;
         d->now = ps_listener_port(s, p->offset[u], p->offset[u]);
         d->next = ps_listener_port(s, p->offset[u], p->target[u]);
-        if (!ps_port_usable(d->next)) {
-            const char *path = s->file ? s->file->path : unit->home->path;
-            return ps_error_setc(err, PS_ERANGE, path, s->line, s->col,
-                                 "offset %ld moves %s %ld to %ld, past %ld", p->target[u],
-                                 s->what && *s->what ? s->what : "port", s->value, d->next,
-                                 PS_PORT_MAX);
-        }
-        if (unit->fixed_port && unit->fixed_port[i] >= 0 && s->shift == PS_SHIFT_FIXED)
-            d->next = unit->fixed_port[i]; /* a rewrite batch reports */
+        if (!ps_port_usable(d->next))
+            return ps_listener_range_error(err, unit, s, p->target[u], d->next);
+        if (fixed_port && fixed_port[i] >= 0 && s->shift == PS_SHIFT_FIXED)
+            d->next = fixed_port[i]; /* a rewrite batch reports */
         if (s->shift != PS_SHIFT_AUTO && d->next != s->value)
             d->action = s->file && s->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
     }
@@ -265,10 +158,15 @@ static void note_stored(ps_plan *p, size_t u)
     }
 }
 
-int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
+int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_options *opts,
+                 ps_error *err)
 {
+    static const ps_plan_options none = {0};
+    if (!opts)
+        opts = &none;
     ps_plan *p = ps_xcalloc(1, sizeof *p);
     p->units = units;
+    p->flags = opts->flags;
     p->nunits = n;
     p->offset = ps_xcalloc(n, sizeof *p->offset);
     p->target = ps_xcalloc(n, sizeof *p->target);
@@ -311,31 +209,18 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
         }
         if (p->target[u] != p->offset[u])
             note_stored(p, u);
-        if (!*unit->sites->version)
-            ps_diag_add(&p->warnings, unit->home->path, 0, 0,
-                        "%s version unknown: version-specific rules skipped",
-                        unit->rt->product->name);
-        if (plan_unit_listeners(p, u, err) < 0)
+        ps_unit_warnings(&p->warnings, unit);
+        if (plan_unit_listeners(p, u, opts->fixed_port ? opts->fixed_port[u] : NULL, err) < 0)
             goto fail;
-        const ps_site *gen = unit->sites->generated_offset_site;
-        if (gen && gen->value != ps_sites_config_offset(unit->sites))
-            ps_diag_add(&p->warnings, gen->file->path, gen->line, gen->col,
-                        "generated <Offset> is %ld, deployment.toml says %ld; the next start "
-                        "renders it again",
-                        gen->value, ps_sites_config_offset(unit->sites));
     }
     size_t cap = 0;
-    /* Every listener of the call by its port now: a reference's candidate
-     * owners by binary search, not a scan of every site of every runtime. */
-    ps_port_index ix;
-    ps_port_index_build(&ix, units, n, p->offset, 0);
-    /* One cached choice per index entry, used at the first entry of each port. */
-    owner_choice *choice = ps_xcalloc(ix.count + 1, sizeof *choice);
+    ps_owners owners;
+    ps_owners_init(&owners, units, n);
     for (size_t u = 0; u < n; u++) {
         const ps_sites *ss = units[u].sites;
         for (size_t i = 0; i < ss->count; i++) {
             if (ss->items[i].kind == PS_SITE_REFERENCE)
-                resolve_reference(p, &ix, choice, u, i);
+                resolve_reference(p, &owners, u, i);
             if (p->decisions[u][i].action == PS_ACT_SET)
                 add_edit(p, &cap, u, i, p->decisions[u][i].next);
             /* a --start-file is the operator's own: no product update replaces it */
@@ -349,8 +234,7 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err)
                     ss->items[i].file->rel);
         }
     }
-    ps_port_index_free(&ix);
-    free(choice);
+    ps_owners_free(&owners);
     ps_sort(p->edits, p->nedits, sizeof *p->edits, cmp_edits);
     *out = p;
     return 0;

@@ -3,16 +3,17 @@
  * site, what happens to it. Listeners are never edited unless the catalog
  * says the product expects them written as base + offset (manual). A literal
  * local reference follows the listener it points at: the runtime that owns
- * that port now (its own runtime first, then another runtime of its home,
- * then another home; a role restricts the candidates) decides its new value.
- * A reference nobody owns may be a stale self reference (plan.c): it is
- * left alone, and set to what its own listener needs when its unit asks for
+ * that port now (model/owners.h) decides its new value, unless the owners
+ * of that tier move apart (then it is ambiguous). A stale self reference is
+ * left alone, and set to what its own listener needs when the call asks for
  * repair.
  */
 #ifndef PS_PLAN_PLAN_H
 #define PS_PLAN_PLAN_H
 
 #include <stddef.h>
+
+#include <portshift/portshift.h>
 
 #include "catalog/catalog.h"
 #include "detect/detect.h"
@@ -53,6 +54,7 @@ typedef struct ps_edit {
 typedef struct ps_plan {
     const ps_unit *units; /* borrowed */
     size_t nunits;
+    unsigned flags;          /* the call's ps_plan_options.flags */
     long *offset;            /* per unit: now */
     long *target;            /* per unit: after */
     ps_decision **decisions; /* per unit, per site */
@@ -61,17 +63,22 @@ typedef struct ps_plan {
     ps_diags warnings;
 } ps_plan;
 
-/* Builds the plan. -1 (nothing planned) when a target is out of range or
- * cannot be set: a port pushed past 65535, no offset setting to change. */
-int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, ps_error *err);
-void ps_plan_free(ps_plan *plan);
+/* What one call of the planner asks for beyond the units' targets: the
+ * same units may be planned again with other options, and nothing of a
+ * call is written into them. */
+typedef struct ps_plan_options {
+    unsigned flags; /* PS_PLAN_REPAIR: set each stale self reference to the port it means */
+    /* batch's rewrites: per unit, per site, the port a fixed listener is
+     * given instead of its own, or -1; NULL when none. Borrowed. */
+    const long *const *fixed_port;
+} ps_plan_options;
 
-/* Tier of runtime v as a candidate owner of reference `ref` of unit u: 0 its
- * own runtime, 1 another runtime of its home, 2 another home; -1 not a
- * candidate (a role or owner="self" rules it out). The first tier with a
- * listener at the port decides; listeners of that tier that move
- * differently make the reference ambiguous. */
-int ps_plan_tier(const ps_plan *plan, size_t u, size_t v, const ps_site *ref);
+/* Builds the plan of units[0..n) (borrowed for the plan's life) with `opts`
+ * (NULL: none). -1 (nothing planned) when a target is out of range or
+ * cannot be set: a port pushed past 65535, no offset setting to change. */
+int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_options *opts,
+                 ps_error *err);
+void ps_plan_free(ps_plan *plan);
 
 /* "why" text of an edit, e.g. "follows servlet transport (Tomcat connector) 9443". */
 char *ps_plan_why(const ps_plan *plan, const ps_edit *edit);

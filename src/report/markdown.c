@@ -42,21 +42,24 @@ static void code(ps_strbuf *out, const char *s)
     ps_strbuf_puts(out, "`");
 }
 
-static void homes_table(ps_strbuf *out, const ps_plan *p, int show_target)
+/* The units with their offsets now and after (NULL: no move shown). */
+static void homes_table(ps_strbuf *out, const ps_unit *units, size_t n, const long *offset,
+                        const long *target)
 {
     ps_strbuf_puts(out, "| home | runtime | product | offset |\n|---|---|---|---|\n");
-    for (size_t u = 0; u < p->nunits; u++) {
-        const ps_unit *unit = &p->units[u];
+    for (size_t u = 0; u < n; u++) {
+        const ps_unit *unit = &units[u];
         ps_strbuf_puts(out, "| ");
         code(out, unit->home->path);
         ps_strbuf_puts(out, " | ");
         cell(out, *unit->rt->name ? unit->rt->name : "(main)");
         ps_strbuf_puts(out, " | ");
         product_cell(out, unit);
-        if (show_target && p->target[u] != p->offset[u])
-            ps_strbuf_printf(out, " | %ld → %ld |\n", p->offset[u], p->target[u]);
+        long now = offset ? offset[u] : unit->sites->offset;
+        if (target && target[u] != now)
+            ps_strbuf_printf(out, " | %ld → %ld |\n", now, target[u]);
         else
-            ps_strbuf_printf(out, " | %ld |\n", show_target ? p->offset[u] : p->target[u]);
+            ps_strbuf_printf(out, " | %ld |\n", now);
     }
 }
 
@@ -77,7 +80,7 @@ static void warnings_list(ps_strbuf *out, const ps_diags *w)
 void ps_report_plan_markdown(ps_strbuf *out, const ps_plan *p)
 {
     ps_strbuf_puts(out, "### portshift plan\n\n");
-    homes_table(out, p, 1);
+    homes_table(out, p->units, p->nunits, p->offset, p->target);
     if (p->nedits) {
         ps_strbuf_puts(out, "\n| file | line | old | new | why |\n|---|---:|---:|---:|---|\n");
         for (size_t i = 0; i < p->nedits; i++) {
@@ -98,7 +101,7 @@ void ps_report_plan_markdown(ps_strbuf *out, const ps_plan *p)
 void ps_report_ports_markdown(ps_strbuf *out, const ps_plan *p)
 {
     ps_strbuf_puts(out, "### portshift ports\n\n");
-    homes_table(out, p, 0);
+    homes_table(out, p->units, p->nunits, p->target, NULL); /* where the ports below are */
     ps_strbuf_puts(out, "\n| home | runtime | port | shift | active | what | where |\n"
                         "|---|---|---:|---|---|---|---|\n");
     for (size_t u = 0; u < p->nunits; u++) {
@@ -189,7 +192,7 @@ void ps_report_check_markdown(ps_strbuf *out, const ps_check *c)
 {
     size_t notes = c->count - c->nfindings;
     ps_strbuf_puts(out, "### portshift check\n\n");
-    homes_table(out, c->now, 0);
+    homes_table(out, c->units, c->nunits, NULL, NULL);
     static const char head[] = "| kind | port | where | what | finding |\n"
                                "|---|---:|---|---|---|\n";
     if (c->nfindings) {

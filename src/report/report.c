@@ -561,7 +561,7 @@ void ps_report_check_json(ps_strbuf *b, const ps_check *c)
     ps_strbuf_printf(b, "{\"format\":%d,\"installs\":[", PS_JSON_FORMAT);
     for (size_t u = 0; u < c->nunits; u++) {
         json_install(b, &c->units[u], u == 0);
-        ps_strbuf_printf(b, ",\"offset\":%ld}", c->now->offset[u]);
+        ps_strbuf_printf(b, ",\"offset\":%ld}", c->units[u].sites->offset);
     }
     ps_strbuf_puts(b, "],\"findings\":");
     json_findings(b, c, 0);

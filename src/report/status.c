@@ -10,13 +10,13 @@
 
 /* The port its main HTTPS listener opens now: the first active one the
  * catalog marks https="main" (the SSL connector before a builtin stand-in). */
-static long https_port(const ps_plan *p, size_t u)
+static long https_port(const ps_unit *unit)
 {
-    const ps_sites *ss = p->units[u].sites;
+    const ps_sites *ss = unit->sites;
     for (size_t i = 0; i < ss->count; i++) {
         const ps_site *s = &ss->items[i];
         if (s->kind == PS_SITE_LISTENER && s->https_main && s->active)
-            return p->decisions[u][i].now;
+            return ps_listener_now(ss, s);
     }
     return -1;
 }
@@ -52,17 +52,17 @@ static void clashes_of(ps_status_row *row, const ps_check *check, const char *ho
     }
 }
 
-/* Where `home` was first named among the units of `p`: the order the homes
+/* Where `home` was first named among the units of `c`: the order the homes
  * a row clashes with are listed in. */
-static size_t named_at(const ps_plan *p, const char *home)
+static size_t named_at(const ps_check *c, const char *home)
 {
     size_t u = 0;
-    while (u < p->nunits && strcmp(p->units[u].home->path, home) != 0)
+    while (u < c->nunits && strcmp(c->units[u].home->path, home) != 0)
         u++;
     return u;
 }
 
-static void order_clashes(ps_status_row *row, const ps_plan *p)
+static void order_clashes(ps_status_row *row, const ps_check *p)
 {
     for (size_t i = 1; i < row->nclashes; i++) {
         const char *h = row->clashes_with[i];
@@ -75,7 +75,7 @@ static void order_clashes(ps_status_row *row, const ps_plan *p)
 
 void ps_status_make(ps_status *out, const ps_check *check)
 {
-    const ps_plan *p = check->now;
+    const ps_check *p = check;
     *out = (ps_status){ps_xcalloc(p->nunits ? p->nunits : 1, sizeof *out->rows), 0};
     for (size_t u = 0; u < p->nunits; u++) {
         const ps_unit *unit = &p->units[u];
@@ -84,8 +84,8 @@ void ps_status_make(ps_status *out, const ps_check *check)
         ps_status_row *row = &out->rows[out->count++];
         *row = (ps_status_row){.unit = unit,
                                .config_offset = ps_sites_config_offset(unit->sites),
-                               .start_offset = p->offset[u],
-                               .https_port = https_port(p, u)};
+                               .start_offset = unit->sites->offset,
+                               .https_port = https_port(unit)};
         if (!ps_home_running(unit->home->path, &row->pid))
             row->pid = 0;
         clashes_of(row, check, unit->home->path);

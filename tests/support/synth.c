@@ -23,7 +23,7 @@ typedef struct rt_spec {
     size_t nsites, cap;
     int generated; /* the next sites go to the generated file */
     int carbon5, no_offset;
-    int has_target, home_has_target, repair;
+    int has_target, home_has_target;
     long target, home_target;
 } rt_spec;
 
@@ -130,11 +130,6 @@ void synth_target(synth *s, size_t u, long target)
     s->rts[u].target = target;
 }
 
-void synth_repair(synth *s, size_t u)
-{
-    s->rts[u].repair = 1;
-}
-
 static void file_init(ps_cfile *f, const char *home, const char *rt, int generated)
 {
     f->rel = ps_xasprintf("%s%s.xml", *rt ? rt : "main", generated ? "-generated" : "");
@@ -227,8 +222,7 @@ const ps_unit *synth_units(synth *s, size_t *n)
                                 .has_target = r->has_target,
                                 .target = r->target,
                                 .home_has_target = r->home_has_target,
-                                .home_target = r->home_target,
-                                .repair = r->repair};
+                                .home_target = r->home_target};
     }
     return s->units;
 }

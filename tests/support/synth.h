@@ -41,7 +41,6 @@ void synth_generated(synth *s, size_t u);
 /* Asks for target offsets, as HOME=N and HOME/runtime=N do. */
 void synth_home_target(synth *s, size_t u, long target);
 void synth_target(synth *s, size_t u, long target);
-void synth_repair(synth *s, size_t u);
 
 /* The units, built once every runtime and site is added; owned by `s`. */
 const ps_unit *synth_units(synth *s, size_t *n);

@@ -116,8 +116,6 @@ START_TEST(stale_references)
     size_t ref = synth_reference(s, u, c->value, c->role, c->self_only);
     if (c->target != NONE)
         synth_home_target(s, u, c->target);
-    if (c->repair)
-        synth_repair(s, u);
     size_t v = synth_runtime(s, "other", "", "carbon", 0, 0);
     if (c->other_port)
         synth_listener(s, v, c->other_port, PS_SHIFT_AUTO, 1, 0, "other's");
@@ -125,7 +123,8 @@ START_TEST(stale_references)
     const ps_unit *units = synth_units(s, &n);
     ps_plan *p;
     ps_error err = {{0}, 0, 0, {0}};
-    ck_assert_msg(ps_plan_make(&p, units, n, &err) == 0, "%s: %s", c->label, err.message);
+    const ps_plan_options opts = {.flags = c->repair ? PS_PLAN_REPAIR : 0};
+    ck_assert_msg(ps_plan_make(&p, units, n, &opts, &err) == 0, "%s: %s", c->label, err.message);
     const ps_decision *d = &p->decisions[u][ref];
     ck_assert_msg(d->action == c->want.action, "%s: action %d, want %d", c->label, d->action,
                   c->want.action);

@@ -210,6 +210,9 @@ START_TEST(precedence_of_start_offsets)
      * only the start findings count here. */
     r = cli_run(dir, "check home");
     ck_assert_msg(!!strstr(r.out, ": start: ") == c->finding, "%s:\n%s", c->label, r.out);
+    /* check edits nothing, so it warns of no edit (it once planned the state
+     * as it is, which "set" the scripts that lose to the winner). */
+    ck_assert_msg(strstr(r.err, "reverts this edit") == NULL, "%s:\n%s", c->label, r.err);
     if (c->finding) {
         /* The .bat sorts first: it wins, the .sh is named with its place. */
         LINE_WITH(r.out,
