@@ -2,15 +2,20 @@
  * portshift: apply a port offset to WSO2 Carbon product installs.
  *
  * The library's public header: the error record and the library the
- * command line calls (homes, their ports, a plan, the findings of check).
- * The command line itself, as a function, is in <portshift/cli.h>.
+ * command line calls (homes, their ports, a plan, the findings of check,
+ * the offsets of batch; since 0.4.0 every document as bytes, the diff of a
+ * plan and its apply: what the command line prints and writes, as calls).
+ * The command line itself, as a function, is in <portshift/cli.h>; it uses
+ * nothing but this header.
  *
  * NULL. No function crashes on a NULL pointer argument:
- *  - every _free function given NULL does nothing (ps_ports_free too);
+ *  - every _free function given NULL does nothing (ps_ports_free and
+ *    ps_buf_dispose too);
  *  - a function returning int, given NULL where it needs an object (an
  *    `out`, the host, plan, check or batch, an array it must read) returns
  *    PS_EINVALID and fills `err` with "FUNCTION: NAME is NULL"; an `out` that is not
  *    NULL is first set to NULL (a struct: zeroed), so it is safe to free;
+ *    a ps_buf `out` is appended to, so it is left as it was;
  *  - `err` itself may be NULL: the call runs the same, its return value says
  *    whether it failed, and nothing is written through it;
  *  - a function with no `err` that reads an object returns, for a NULL one,
@@ -427,6 +432,199 @@ size_t ps_plan_warning_count(const ps_plan *plan);
 const ps_error *ps_plan_warning(const ps_plan *plan, size_t i);
 size_t ps_check_warning_count(const ps_check *check);
 const ps_error *ps_check_warning(const ps_check *check, size_t i);
+
+/*
+ * ---- Added in 0.4.0: what the command line does, as calls ----
+ *
+ * Every document of the command line as bytes, the diff of a plan, and an
+ * apply. One ownership rule: bytes come back in a ps_buf the caller owns and
+ * releases with ps_buf_dispose; a handle through `**out` is freed with its
+ * _free; a `const` pointer is borrowed from the object it came from.
+ */
+
+/*
+ * A byte buffer the library fills and the caller owns. Start it zeroed
+ * (PS_BUF_INIT); every call that writes to one appends, so one buffer can
+ * collect several results. `ptr` is NUL-terminated when not NULL (the NUL is
+ * not counted in `size`); it is NULL while nothing was added. `reserved` is
+ * the library's (the bytes allocated). Release it with ps_buf_dispose.
+ */
+typedef struct ps_buf {
+    char *ptr;
+    size_t size;
+    size_t reserved;
+} ps_buf;
+
+#define PS_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
+
+/* Frees buf->ptr and zeroes *buf (the struct itself is the caller's); a
+ * NULL buf, or a zeroed one, is a no-op: disposing twice is safe. */
+void ps_buf_dispose(ps_buf *buf);
+/* Appends data[0..len) (`data` may be NULL when len is 0), a string, or
+ * printf's output. 0, or PS_EINVALID for a NULL buf (or data with len > 0,
+ * or a NULL s or fmt), PS_ERROR when out of memory (the buffer then holds
+ * what it held). */
+int ps_buf_put(ps_buf *buf, const void *data, size_t len);
+int ps_buf_puts(ps_buf *buf, const char *s);
+int ps_buf_printf(ps_buf *buf, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* The forms of a document: lines for people, the JSON of schemas/ for
+ * programs, markdown for a CI summary or a pull-request comment. */
+typedef enum ps_format { PS_FORMAT_TEXT, PS_FORMAT_JSON, PS_FORMAT_MARKDOWN } ps_format;
+
+/*
+ * The documents, appended to `out` in `format`: what `portshift plan`
+ * (ps_plan_report: every port site and its fate, the edits, the warnings)
+ * and `portshift ports` (ps_plan_ports_report) print for a plan, what
+ * `check` prints for a check (ps_check_report) and `status` (one row per
+ * home: ps_check_status_report, its rows read from the check of the homes
+ * as they are). `out`, the plan or check are required; `err` may be NULL.
+ * 0, or PS_EINVALID for a NULL argument or a format not of ps_format.
+ */
+int ps_plan_report(ps_buf *out, const ps_plan *plan, ps_format format, ps_error *err);
+int ps_plan_ports_report(ps_buf *out, const ps_plan *plan, ps_format format, ps_error *err);
+int ps_check_report(ps_buf *out, const ps_check *check, ps_format format, ps_error *err);
+int ps_check_status_report(ps_buf *out, const ps_check *check, ps_format format, ps_error *err);
+/* The command lines `check` suggests, appended to `out` as one line with no
+ * newline: "portshift apply --repair HOME..." that repairs every stale self
+ * reference, and "portshift batch --diff HOME..." that shows the offsets
+ * ending every clash (the homes shell-quoted). The same NULL contract. */
+int ps_check_repair_command(ps_buf *out, const ps_check *check, ps_error *err);
+int ps_check_resolve_command(ps_buf *out, const ps_check *check, ps_error *err);
+
+/* What `batch` did with the plan of its assignment: its report says it. */
+typedef enum ps_batch_report_step {
+    PS_BATCH_REPORT_SHOWN,  /* the assignment only */
+    PS_BATCH_REPORT_DIFFED, /* a diff of the plan follows */
+    PS_BATCH_REPORT_APPLIED /* the plan was applied */
+} ps_batch_report_step;
+
+/* The `batch` document of `batch` and `plan` (its ps_batch_plan), appended
+ * to `out` in `format`. `out`, `batch` and `plan` are required; PS_EINVALID
+ * for a NULL one, a format or a step out of its enum. */
+int ps_batch_report(ps_buf *out, const ps_batch *batch, const ps_plan *plan, ps_format format,
+                    ps_batch_report_step step, ps_error *err);
+
+/* How a plan is shown as a diff. Start from PS_DIFF_OPTIONS_INIT. */
+typedef struct ps_diff_options {
+    unsigned version; /* PS_DIFF_OPTIONS_VERSION */
+    /* 1: git's colours on a terminal (bold headers, cyan hunk headers, red
+     * and green lines), each closed before its line's newline. */
+    int color;
+    /* Each file is shown by its real path relative to this folder when it
+     * lies under it (so `patch -p1` and `git apply` take the diff from
+     * there), else by its real path without the leading '/'. NULL: the
+     * current directory. Borrowed for the call. */
+    const char *relative_to;
+    unsigned jobs; /* files rendered at once: 0 one thread per online CPU */
+} ps_diff_options;
+
+#define PS_DIFF_OPTIONS_VERSION 1
+#define PS_DIFF_OPTIONS_INIT                                                                       \
+    {                                                                                              \
+        PS_DIFF_OPTIONS_VERSION, 0, NULL, 0                                                        \
+    }
+
+/* Gets the diff of one file: `path` the file as loaded (the home as named
+ * joined with the file), diff[0..len) its unified diff (headers and hunks);
+ * both borrowed for the call. 0 goes on; any other value stops the walk. */
+typedef int (*ps_diff_file_cb)(const char *path, const char *diff, size_t len, void *payload);
+
+/*
+ * The unified diff of every file the plan changes, as GNU `diff -u` writes
+ * it (3 lines of context), in the plan's file order: what `portshift diff`
+ * prints. ps_plan_diff appends it all to `out`; ps_plan_diff_foreach hands
+ * each file's diff to `cb` in order while opts->jobs threads render the
+ * next ones, so a diff of many homes holds only the files in flight.
+ * Returns the number of files (0: nothing to change). `out` (or `cb`) and
+ * `plan` are required, `payload` and `err` may be NULL, `opts` NULL means
+ * PS_DIFF_OPTIONS_INIT. PS_EINVALID for a NULL argument or an unknown
+ * opts->version; PS_ERROR with err at the file when a file changed on disk
+ * since it was loaded or cannot be rendered: the files before it were
+ * delivered (ps_plan_diff: appended), none after. A callback that returns
+ * nonzero stops the walk: the call returns its value when negative, else
+ * PS_ERROR, and err says so.
+ */
+int ps_plan_diff(ps_buf *out, const ps_plan *plan, const ps_diff_options *opts, ps_error *err);
+int ps_plan_diff_foreach(const ps_plan *plan, const ps_diff_options *opts, ps_diff_file_cb cb,
+                         void *payload, ps_error *err);
+
+/* How a plan is applied. Start from PS_APPLY_OPTIONS_INIT. */
+typedef struct ps_apply_options {
+    unsigned version; /* PS_APPLY_OPTIONS_VERSION */
+    int backup;       /* 1: keep each file's original as FILE.bak (not a start file's) */
+    int force;        /* 1: write even to a home whose server runs */
+    unsigned jobs;    /* files rendered at once: 0 one thread per online CPU */
+} ps_apply_options;
+
+#define PS_APPLY_OPTIONS_VERSION 1
+#define PS_APPLY_OPTIONS_INIT                                                                      \
+    {                                                                                              \
+        PS_APPLY_OPTIONS_VERSION, 0, 0, 0                                                          \
+    }
+
+/* What an apply did. */
+typedef struct ps_apply ps_apply;
+
+/*
+ * Renders the plan and writes it to the homes of `host`, which must have
+ * been opened with PS_HOST_WRITE (the plan made from it): every file or
+ * none, atomically, each file's mode, owner and extended attributes kept,
+ * under the crash record that the next ps_host_open with PS_HOST_WRITE
+ * finishes (`portshift recover`). *out, freed with ps_apply_free, says
+ * what was done; a plan that changes nothing writes nothing and succeeds.
+ * `out`, `host` and `plan` are required; `opts` NULL means
+ * PS_APPLY_OPTIONS_INIT. The host's flags are not checked: one opened
+ * without PS_HOST_WRITE holds shared locks, under which readers could see
+ * the files change. Fails, with nothing written, with PS_EINVALID (a NULL
+ * argument, an unknown opts->version),
+ * PS_ERUNNING (a server of the homes runs, without opts->force) or
+ * PS_ERROR (a file changed since it was loaded, cannot be rendered or
+ * written). What went wrong after the files landed (a backup or a folder
+ * sync that failed) is a warning of the host (ps_host_warning).
+ */
+int ps_plan_apply(ps_apply **out, ps_host *host, const ps_plan *plan, const ps_apply_options *opts,
+                  ps_error *err);
+void ps_apply_free(ps_apply *apply);
+/* The files written; 0 for a NULL apply. */
+size_t ps_apply_file_count(const ps_apply *apply);
+/* A line per file: "updated PATH", then with a backup "saved the original as
+ * PATH.bak" (or "kept PATH.bak, an earlier backup"); "" for a NULL apply.
+ * Borrowed from the apply. */
+const char *ps_apply_report(const ps_apply *apply);
+/* The first systemd unit the apply changed (a start file): systemd reads it
+ * again only on `systemctl daemon-reload`. NULL when none (or a NULL
+ * apply); borrowed from the apply. */
+const char *ps_apply_unit_changed(const ps_apply *apply);
+
+/* The warnings of the host's applies, in the order found, each positioned
+ * like an error; borrowed from the host. 0 and NULL for a NULL host and an
+ * index past the end. */
+size_t ps_host_warning_count(const ps_host *host);
+const ps_error *ps_host_warning(const ps_host *host, size_t i);
+
+/* The homes a plan covers (a home of several runtimes counts once); 0 for a
+ * NULL plan. With ps_plan_change_count and the file count of a diff or an
+ * apply: the "2 homes, 3 files, 5 edits" line of the command line. */
+size_t ps_plan_home_count(const ps_plan *plan);
+
+/* Appends to `out` the version of the built-in catalog of rules
+ * ("2026.12.1": the rules are versioned apart from the code), nothing when
+ * it has none. `out` is required, `err` may be NULL. */
+int ps_catalog_version(ps_buf *out, ps_error *err);
+
+/* "path:line:col: " of an error, the parts that are set (nothing when it
+ * has no path), written to out[0..size) as snprintf writes: the length it
+ * needs, NUL-terminated when size > 0. A NULL err is "" (0); `out` may be
+ * NULL only when size is 0. What `portshift` prints before "error:". */
+int ps_error_where(char *out, size_t size, const ps_error *err);
 
 #ifdef __cplusplus
 }

@@ -98,17 +98,27 @@ void ps_diags_free(ps_diags *d)
     d->count = d->cap = 0;
 }
 
+/* Public (portshift.h): the one writer of an error's position, for
+ * ps_error_text and for the command line's "portshift: WHERE error: ...". */
+int ps_error_where(char *out, size_t size, const ps_error *err)
+{
+    if (!out && size)
+        return PS_EINVALID;
+    if (!err || !err->path[0]) {
+        if (size)
+            out[0] = '\0';
+        return 0;
+    }
+    if (err->line > 0 && err->col > 0)
+        return snprintf(out, size, "%s:%d:%d: ", err->path, err->line, err->col);
+    if (err->line > 0)
+        return snprintf(out, size, "%s:%d: ", err->path, err->line);
+    return snprintf(out, size, "%s: ", err->path);
+}
+
 char *ps_error_text(const ps_error *err)
 {
-    ps_strbuf b = PS_STRBUF_INIT;
-    if (err->path[0]) {
-        ps_strbuf_puts(&b, err->path);
-        if (err->line > 0)
-            ps_strbuf_printf(&b, ":%d", err->line);
-        if (err->line > 0 && err->col > 0)
-            ps_strbuf_printf(&b, ":%d", err->col);
-        ps_strbuf_puts(&b, ": ");
-    }
-    ps_strbuf_puts(&b, err->message);
-    return ps_strbuf_detach(&b, NULL);
+    char where[sizeof err->path + 32];
+    ps_error_where(where, sizeof where, err);
+    return ps_xasprintf("%s%s", where, err->message);
 }

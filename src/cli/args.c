@@ -6,8 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/error.h"
-#include "base/strbuf.h"
+#include "cli/diag.h"
 #include "cli/help.h"
 
 #define OFFSET_MAX 65535L
@@ -40,8 +39,7 @@ static int parse_jobs(cli_run *r, const char *s, ps_error *err)
 {
     long n;
     if (digits(s, strlen(s), JOBS_MAX, &n) != 0 || n < 1)
-        return ps_error_set(err, NULL, 0, 0, "--jobs takes a number from 1 to %d, not '%s'",
-                            JOBS_MAX, s);
+        return ps_cli_error(err, "--jobs takes a number from 1 to %d, not '%s'", JOBS_MAX, s);
     r->jobs = (unsigned)n;
     return 0;
 }
@@ -50,13 +48,13 @@ static int parse_offset(const char *s, long *v, ps_error *err)
 {
     int rc = digits(s, strlen(s), OFFSET_MAX, v);
     if (rc == 1)
-        return ps_error_set(err, NULL, 0, 0, "offset %s is larger than %ld", s, OFFSET_MAX);
+        return ps_cli_error(err, "offset %s is larger than %ld", s, OFFSET_MAX);
     if (rc == 0)
         return 0;
     long n;
     if (s[0] == '-' && digits(s + 1, strlen(s + 1), OFFSET_MAX, &n) >= 0 && n > 0)
-        return ps_error_set(err, NULL, 0, 0, "offset %s is negative", s);
-    return ps_error_set(err, NULL, 0, 0, "offset '%s' is not a number (digits 0-9 only)", s);
+        return ps_cli_error(err, "offset %s is negative", s);
+    return ps_cli_error(err, "offset '%s' is not a number (digits 0-9 only)", s);
 }
 
 /* One PORT or PORT-PORT of --avoid. */
@@ -76,22 +74,35 @@ static int parse_range(const char *item, ps_port_range *out)
     return 0;
 }
 
+static int out_of_memory(ps_error *err)
+{
+    return ps_cli_error(err, "out of memory");
+}
+
 /* PORT or PORT-PORT, comma-separated; --avoid may be given again. */
 static int parse_avoid(cli_run *r, const char *list, ps_error *err)
 {
+    size_t items = 1;
+    for (const char *p = list; *p; p++)
+        items += *p == ',';
+    ps_port_range *more = realloc(r->avoid, (r->navoid + items) * sizeof *more);
+    if (!more)
+        return out_of_memory(err);
+    r->avoid = more;
     for (const char *p = list;; p++) {
         size_t len = strcspn(p, ",");
-        char *item = ps_xstrndup(p, len);
+        char *item = strndup(p, len);
+        if (!item)
+            return out_of_memory(err);
         ps_port_range range;
         int rc = parse_range(item, &range);
         if (rc < 0)
-            ps_error_set(err, NULL, 0, 0,
-                         "--avoid '%s' is not a port (1-%ld) or a range of them (PORT-PORT)", item,
-                         OFFSET_MAX);
+            ps_cli_error(err, "--avoid '%s' is not a port (1-%ld) or a range of them (PORT-PORT)",
+                         item, OFFSET_MAX);
         free(item);
         if (rc < 0)
             return -1;
-        *PS_PUSH(r->avoid, r->navoid, r->avoid_cap) = range;
+        r->avoid[r->navoid++] = range;
         p += len;
         if (!*p)
             return 0;
@@ -110,10 +121,12 @@ static int parse_home(const char *word, home_arg *h, ps_error *err)
     const char *eq = strrchr(word, '=');
     memset(h, 0, sizeof *h);
     if (!eq || is_dir(word)) {
-        h->path = ps_xstrdup(word);
-        return 0;
+        h->path = strdup(word);
+        return h->path ? 0 : out_of_memory(err);
     }
-    h->path = ps_xstrndup(word, (size_t)(eq - word));
+    h->path = strndup(word, (size_t)(eq - word));
+    if (!h->path)
+        return out_of_memory(err);
     h->has_target = 1;
     return parse_offset(eq + 1, &h->target, err);
 }
@@ -232,15 +245,17 @@ static int unknown_option(cli_command cmd, const char *word, ps_error *err)
     size_t n = ps_cli_long_options(cmd, 1, names, 32);
     const char *near = NULL;
     if (strncmp(word, "--", 2) == 0) {
-        char *name = ps_xstrndup(word + 2, strcspn(word + 2, "="));
+        char *name = strndup(word + 2, strcspn(word + 2, "="));
+        if (!name)
+            return out_of_memory(err);
         near = ps_cli_nearest(name, names, n < 32 ? n : 32);
         free(name);
     }
     const char *command = ps_cli_commands[cmd];
     if (near)
-        return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s; did you mean '--%s'?",
-                            word, command, near);
-    return ps_error_set(err, NULL, 0, 0, "unknown option '%s' for %s", word, command);
+        return ps_cli_error(err, "unknown option '%s' for %s; did you mean '--%s'?", word, command,
+                            near);
+    return ps_cli_error(err, "unknown option '%s' for %s", word, command);
 }
 
 /* auto: a terminal that NO_COLOR (no-color.org) and TERM=dumb leave alone. */
@@ -255,7 +270,7 @@ static int parse_color(cli_run *r, const char *when, ps_error *err)
     } else if (strcmp(when, "never") == 0) {
         r->color = 0;
     } else {
-        return ps_error_set(err, NULL, 0, 0, "--color takes auto, always or never, not '%s'", when);
+        return ps_cli_error(err, "--color takes auto, always or never, not '%s'", when);
     }
     return 0;
 }
@@ -265,11 +280,10 @@ static int parse_format(cli_run *r, const char *f, ps_error *err)
     static const char *const names[] = {"text", "json", "markdown"};
     for (size_t i = 0; i < 3; i++)
         if (strcmp(f, names[i]) == 0) {
-            r->fmt = (cli_format)i;
-            r->json = r->fmt == FMT_JSON;
+            r->fmt = (ps_format)i; /* names[] in ps_format's order */
             return 0;
         }
-    return ps_error_set(err, NULL, 0, 0, "--format takes text, json or markdown, not '%s'", f);
+    return ps_cli_error(err, "--format takes text, json or markdown, not '%s'", f);
 }
 
 /* The command word: one of ours, or an error that suggests the closest. */
@@ -282,9 +296,8 @@ static int parse_command(cli_run *r, const char *word, ps_error *err)
         }
     const char *near = ps_cli_suggest(word);
     if (near)
-        return ps_error_set(err, NULL, 0, 0, "unknown command '%s'; did you mean '%s'?", word,
-                            near);
-    return ps_error_set(err, NULL, 0, 0, "unknown command '%s'", word);
+        return ps_cli_error(err, "unknown command '%s'; did you mean '%s'?", word, near);
+    return ps_cli_error(err, "unknown command '%s'", word);
 }
 
 /* One option of the command; `arg` is its value. */
@@ -295,8 +308,7 @@ static int take_option(cli_run *r, int id, const char *arg, ps_error *err)
         r->has_offset = 1;
         return parse_offset(arg, &r->offset, err);
     case OPT_JSON:
-        r->json = 1;
-        r->fmt = FMT_JSON;
+        r->fmt = PS_FORMAT_JSON;
         return 0;
     case OPT_FORMAT:
         return parse_format(r, arg, err);
@@ -333,7 +345,7 @@ static int take_option(cli_run *r, int id, const char *arg, ps_error *err)
     case 'j':
         return parse_jobs(r, arg, err);
     case OPT_START_FILE:
-        *PS_PUSH(r->start_files, r->nstart_files, r->start_files_cap) = arg;
+        r->start_files[r->nstart_files++] = arg; /* sized for every word of argv */
         return 0;
     }
     return 0;
@@ -343,11 +355,16 @@ int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *er
 {
     *help = 0;
     if (argc < 2)
-        return ps_error_set(err, NULL, 0, 0, "no command given");
+        return ps_cli_error(err, "no command given");
     if (parse_command(r, argv[1], err) < 0)
         return -1;
     if (parse_color(r, "auto", err) < 0)
         return -1;
+    /* No more homes or start files than words: sized once. */
+    r->args = calloc((size_t)argc, sizeof *r->args);
+    r->start_files = calloc((size_t)argc, sizeof *r->start_files);
+    if (!r->args || !r->start_files)
+        return out_of_memory(err);
     /* check judges the homes as they are; batch chooses their offsets. */
     const char *no_offset =
         r->cmd == CMD_CHECK     ? "check takes no offset: it judges the homes as they are"
@@ -365,31 +382,30 @@ int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *er
             return 0;
         }
         if (id == '?' && optopt)
-            return ps_error_set(err, NULL, 0, 0, "unknown option '-%c' for %s", optopt, argv[1]);
+            return ps_cli_error(err, "unknown option '-%c' for %s", optopt, argv[1]);
         if (id == '?') /* an unknown long option: the word just read */
             return unknown_option(r->cmd, words[optind - 1], err);
         if (id == ':')
-            return ps_error_set(err, NULL, 0, 0, "%s needs a value", option_name(optopt));
+            return ps_cli_error(err, "%s needs a value", option_name(optopt));
         if (id == 'o' && no_offset)
-            return ps_error_set(err, NULL, 0, 0, "%s", no_offset);
+            return ps_cli_error(err, "%s", no_offset);
         if (!takes_option(r->cmd, id))
             return unknown_option(r->cmd, option_name(id), err);
         if (take_option(r, id, optarg, err) < 0)
             return -1;
     }
-    size_t cap = 0;
     for (int i = 1 + optind; i < argc; i++) {
-        home_arg *h = PS_PUSH(r->args, r->nargs, cap);
+        home_arg *h = &r->args[r->nargs++];
         if (parse_home(argv[i], h, err) < 0)
             return -1;
         if (h->has_target && no_offset)
-            return ps_error_set(err, NULL, 0, 0, "%s", no_offset);
+            return ps_cli_error(err, "%s", no_offset);
     }
     if (r->batch_diff && r->batch_apply)
-        return ps_error_set(err, NULL, 0, 0, "batch takes --diff or --apply, not both");
+        return ps_cli_error(err, "batch takes --diff or --apply, not both");
     if (r->cmd == CMD_BATCH && r->force && !r->batch_apply)
-        return ps_error_set(err, NULL, 0, 0, "--force goes with batch --apply");
+        return ps_cli_error(err, "--force goes with batch --apply");
     if (!r->nargs)
-        return ps_error_set(err, NULL, 0, 0, "no HOME given");
+        return ps_cli_error(err, "no HOME given");
     return 0;
 }

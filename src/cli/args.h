@@ -29,12 +29,10 @@ typedef struct home_arg {
     long target;
 } home_arg;
 
-typedef enum cli_format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN } cli_format;
-
 typedef struct cli_run {
     cli_command cmd;
-    cli_format fmt;
-    int json, backup, force, repair, listening;
+    ps_format fmt; /* --format, --json */
+    int backup, force, repair, listening;
     int discard;      /* recover --discard */
     int quiet, color; /* no summary line; colour the diff */
     int has_offset;
@@ -42,10 +40,10 @@ typedef struct cli_run {
     unsigned jobs;        /* -j: homes loaded at once; 0: one per online CPU */
     long first;           /* batch --first */
     ps_port_range *avoid; /* batch --avoid */
-    size_t navoid, avoid_cap;
+    size_t navoid;
     int batch_diff, batch_apply; /* batch --diff, --apply */
     const char **start_files;    /* --start-file, each borrowed from argv */
-    size_t nstart_files, start_files_cap;
+    size_t nstart_files;
     home_arg *args;
     size_t nargs;
     ps_host *host; /* the homes, held from before they are read until the output is out */

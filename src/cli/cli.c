@@ -1,33 +1,20 @@
 /*
- * The command line: parses arguments, asks the host (src/host: the homes
- * of the call, loaded and held) for a plan or the findings of check,
- * prints them, and maps the outcome to an exit status. All state lives in
- * one `cli_run` so the CLI can be called again and again in-process (tests do).
+ * The command line: parses arguments, asks the library
+ * (<portshift/portshift.h>: the homes of the call, loaded and held) for a
+ * plan, a check, a diff or an apply, prints what it gives back, and maps
+ * the outcome to an exit status. All state lives in one `cli_run` so the
+ * CLI can be called again and again in-process (tests do).
  */
 #include <portshift/cli.h>
 #include <portshift/portshift.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "base/error.h"
-#include "base/ordered.h"
-#include "base/strbuf.h"
-#include "catalog/catalog.h"
 #include "cli/args.h"
 #include "cli/diag.h"
 #include "cli/help.h"
-#include "check/check.h"
-#include "host/host.h"
-#include "host/startfile.h"
-#include "write/apply.h"
-#include "report/diff.h"
-#include "report/report.h"
-#include "plan/plan.h"
-#include "render/render.h"
 
 /* Writes finished output to `out`, keeping the errno of a short write: by
  * the time the stream is flushed at exit, errno says nothing any more. */
@@ -37,56 +24,9 @@ static void emit_bytes(cli_run *r, const char *data, size_t len)
         r->out_errno = errno ? errno : EIO;
 }
 
-static void emit(cli_run *r, const ps_strbuf *b)
+static void emit(cli_run *r, const ps_buf *b)
 {
-    emit_bytes(r, b->data, b->len);
-}
-
-/* The path a diff shows for a file: relative to the current directory when
- * the file lies under it, so `patch -p1` and `git apply` work from there. */
-static char *display_path(const char *path)
-{
-    char cwd[PATH_MAX], real[PATH_MAX];
-    if (getcwd(cwd, sizeof cwd) && realpath(path, real)) {
-        size_t n = strlen(cwd);
-        if (strcmp(cwd, "/") == 0)
-            return ps_xstrdup(real + 1);
-        if (strncmp(real, cwd, n) == 0 && real[n] == '/')
-            return ps_xstrdup(real + n + 1);
-        return ps_xstrdup(real + 1);
-    }
-    while (path[0] == '.' && path[1] == '/')
-        path += 2;
-    return ps_xstrdup(path[0] == '/' ? path + 1 : path);
-}
-
-/* The diff of one rendered file, coloured when asked: what the CLI prints for it. */
-static void diff_text(const cli_run *r, const ps_rendered *f, ps_strbuf *out)
-{
-    ps_strbuf b = PS_STRBUF_INIT;
-    char *shown = display_path(f->file->path);
-    ps_diff_unified(&b, shown, f->orig, f->orig_len, f->edits, f->nedits);
-    free(shown);
-    if (!r->color) {
-        *out = b;
-        return;
-    }
-    ps_diff_colorize(out, b.data, b.len);
-    ps_strbuf_free(&b);
-}
-
-static void diff_one(cli_run *r, const ps_rendered *f)
-{
-    ps_strbuf b = PS_STRBUF_INIT;
-    diff_text(r, f, &b);
-    emit(r, &b);
-    ps_strbuf_free(&b);
-}
-
-static void do_diff(cli_run *r, ps_rendered *files, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        diff_one(r, &files[i]);
+    emit_bytes(r, b->ptr, b->size);
 }
 
 /* "portshift: diff: 2 homes, 3 files, 5 edits" on stderr, like git apply
@@ -95,50 +35,24 @@ static void summary(const cli_run *r, const char *verb, size_t nfiles)
 {
     if (r->quiet || !r->plan)
         return;
-    size_t homes = 0;
-    for (size_t u = 0; u < r->plan->nunits; u++) {
-        size_t v = 0;
-        while (v < u && r->plan->units[v].home != r->plan->units[u].home)
-            v++;
-        homes += v == u;
-    }
+    size_t homes = ps_plan_home_count(r->plan), edits = ps_plan_change_count(r->plan);
     fprintf(r->err, "portshift: %s: %zu home%s, %zu file%s, %zu edit%s\n", verb, homes,
-            homes == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s", r->plan->nedits,
-            r->plan->nedits == 1 ? "" : "s");
+            homes == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s", edits, edits == 1 ? "" : "s");
 }
 
-/* diff's files, for ps_ordered_map: rendered and diffed on any thread, printed in order. */
-typedef struct diff_run {
-    cli_run *r;
-    const size_t *first;
-} diff_run;
-
-static void *diff_file(void *ctx, size_t k, ps_error *err)
+static ps_diff_options diff_options(const cli_run *r)
 {
-    diff_run *d = ctx;
-    ps_rendered f;
-    if (ps_render_file(d->r->plan, d->first, k, &f, err) < 0)
-        return NULL;
-    ps_strbuf *b = ps_xcalloc(1, sizeof *b);
-    diff_text(d->r, &f, b);
-    ps_rendered_release(&f);
-    return b;
+    ps_diff_options o = PS_DIFF_OPTIONS_INIT;
+    o.color = r->color;
+    o.jobs = r->jobs; /* paths relative to the current directory: relative_to NULL */
+    return o;
 }
 
-static void print_diff(void *ctx, size_t k, void *text)
+static int print_file_diff(const char *path, const char *diff, size_t len, void *payload)
 {
-    diff_run *d = ctx;
-    (void)k;
-    emit(d->r, text);
-    ps_strbuf_free(text);
-    free(text);
-}
-
-static void drop_diff(void *ctx, void *text)
-{
-    (void)ctx;
-    ps_strbuf_free(text);
-    free(text);
+    (void)path;
+    emit_bytes(payload, diff, len);
+    return 0;
 }
 
 /*
@@ -150,55 +64,66 @@ static void drop_diff(void *ctx, void *text)
  */
 static int stream_diff(cli_run *r, ps_error *err)
 {
-    size_t *first;
-    size_t n = ps_render_files(r->plan, &first);
-    diff_run d = {.r = r, .first = first};
-    unsigned jobs = ps_jobs_for(r->jobs, n);
-    int rc = ps_ordered_map(n, jobs, 4 * (size_t)jobs, diff_file, print_diff, drop_diff, &d, err);
-    free(first);
-    if (rc < 0)
+    ps_diff_options o = diff_options(r);
+    int n = ps_plan_diff_foreach(r->plan, &o, print_file_diff, r, err);
+    if (n < 0)
         return PS_EXIT_ERROR;
     if (n) /* nothing to do says nothing */
-        summary(r, "diff", n);
+        summary(r, "diff", (size_t)n);
     return n ? PS_EXIT_PENDING : PS_EXIT_OK;
 }
 
-static void print_warnings(cli_run *r, const ps_diags *warnings);
+static void print_plan_warnings(cli_run *r, const ps_plan *plan)
+{
+    for (size_t i = 0; i < ps_plan_warning_count(plan); i++)
+        ps_error_print(r->err, "warning", ps_plan_warning(plan, i));
+}
+
+static void print_check_warnings(cli_run *r, const ps_check *check)
+{
+    for (size_t i = 0; i < ps_check_warning_count(check); i++)
+        ps_error_print(r->err, "warning", ps_check_warning(check, i));
+}
 
 /* systemd reads a unit again only when told: once a call, after an apply
  * that changed one (a --start-file). */
-static void unit_note(const cli_run *r, const ps_rendered *files, size_t n)
+static void unit_note(const cli_run *r, const ps_apply *a)
 {
-    for (size_t i = 0; i < n && !r->quiet; i++)
-        if (files[i].file->outside &&
-            /* its real path: a drop-in named from its folder is under systemd/ */
-            ps_start_file_is_unit(files[i].file->rel, files[i].data, files[i].len)) {
-            fprintf(r->err,
-                    "portshift: %s: note: a systemd unit changed: run 'systemctl daemon-reload' "
-                    "before the server next starts\n",
-                    files[i].file->path);
-            return;
-        }
+    const char *unit = ps_apply_unit_changed(a);
+    if (unit && !r->quiet)
+        fprintf(r->err,
+                "portshift: %s: note: a systemd unit changed: run 'systemctl daemon-reload' "
+                "before the server next starts\n",
+                unit);
 }
 
-static int do_apply(cli_run *r, ps_rendered *files, size_t n, ps_error *err)
+static ps_apply_options apply_options(const cli_run *r, int backup)
 {
-    ps_strbuf b = PS_STRBUF_INIT;
-    int rc = ps_host_apply(r->host, files, n, r->force ? PS_HOST_FORCE : 0,
-                           r->backup ? PS_APPLY_BACKUP : 0, &b, err);
+    ps_apply_options o = PS_APPLY_OPTIONS_INIT;
+    o.backup = backup;
+    o.force = r->force;
+    o.jobs = r->jobs;
+    return o;
+}
+
+static int do_apply(cli_run *r, ps_error *err)
+{
+    ps_apply_options o = apply_options(r, r->backup);
+    ps_apply *a = NULL;
+    int rc = ps_plan_apply(&a, r->host, r->plan, &o, err);
+    const char *report = ps_apply_report(a);
     if (!r->quiet)
-        emit(r, &b);
-    if (rc == 0)
-        unit_note(r, files, n);
-    print_warnings(r, &r->host->warnings);
-    ps_strbuf_free(&b);
-    return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
-}
-
-static void print_warnings(cli_run *r, const ps_diags *warnings)
-{
-    for (size_t i = 0; i < warnings->count; i++)
-        ps_error_print(r->err, "warning", &warnings->items[i]);
+        emit_bytes(r, report, strlen(report));
+    unit_note(r, a);
+    for (size_t i = 0; i < ps_host_warning_count(r->host); i++)
+        ps_error_print(r->err, "warning", ps_host_warning(r->host, i));
+    size_t n = ps_apply_file_count(a);
+    ps_apply_free(a);
+    if (rc < 0)
+        return PS_EXIT_ERROR;
+    if (n) /* nothing to do says nothing */
+        summary(r, "applied", n);
+    return PS_EXIT_OK;
 }
 
 /* status: the rows of the check of the homes as they are; its findings are
@@ -207,44 +132,34 @@ static int do_status(cli_run *r, ps_error *err)
 {
     if (ps_host_check(&r->check, r->host, 0, err) < 0)
         return PS_EXIT_ERROR;
-    print_warnings(r, &r->check->warnings);
-    ps_status status;
-    ps_status_make(&status, r->check);
-    ps_strbuf b = PS_STRBUF_INIT;
-    if (r->fmt == FMT_JSON)
-        ps_report_status_json(&b, &status);
-    else if (r->fmt == FMT_MARKDOWN)
-        ps_report_status_markdown(&b, &status);
-    else
-        ps_report_status_text(&b, &status);
+    print_check_warnings(r, r->check);
+    ps_buf b = PS_BUF_INIT;
+    int rc = ps_check_status_report(&b, r->check, r->fmt, err);
     emit(r, &b);
-    ps_strbuf_free(&b);
-    ps_status_free(&status);
-    return PS_EXIT_OK;
+    ps_buf_dispose(&b);
+    return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
 }
 
 static int do_check(cli_run *r, ps_error *err)
 {
     if (ps_host_check(&r->check, r->host, r->listening ? PS_CHECK_LISTENING : 0, err) < 0)
         return PS_EXIT_ERROR;
-    print_warnings(r, &r->check->warnings);
-    ps_strbuf b = PS_STRBUF_INIT;
-    if (r->fmt == FMT_JSON)
-        ps_report_check_json(&b, r->check);
-    else if (r->fmt == FMT_MARKDOWN)
-        ps_report_check_markdown(&b, r->check);
-    else
-        ps_report_check_text(&b, r->check);
+    print_check_warnings(r, r->check);
+    ps_buf b = PS_BUF_INIT;
+    int rc = ps_check_report(&b, r->check, r->fmt, err);
     emit(r, &b);
-    ps_strbuf_free(&b);
-    return r->check->nfindings ? PS_EXIT_PENDING : PS_EXIT_OK;
+    ps_buf_dispose(&b);
+    if (rc < 0)
+        return PS_EXIT_ERROR;
+    return ps_check_findings(r->check) ? PS_EXIT_PENDING : PS_EXIT_OK;
 }
 
 /*
  * batch: the assignment, then its plan (references following, stale self
  * references repaired), shown, diffed or applied. The assignment comes
  * first in every form, so a diff's reader sees why each file changes (patch
- * and git apply skip the lines before the first "---").
+ * and git apply skip the lines before the first "---"). The diff is made
+ * before anything is printed: a file that cannot be rendered prints nothing.
  */
 static int do_batch(cli_run *r, ps_error *err)
 {
@@ -255,47 +170,48 @@ static int do_batch(cli_run *r, ps_error *err)
     if (ps_host_batch(&r->batch, r->host, &o, err) < 0 ||
         ps_batch_plan(&r->plan, r->batch, PS_PLAN_REPAIR, err) < 0)
         return PS_EXIT_ERROR;
-    print_warnings(r, &r->plan->warnings);
-    ps_rendered *files = NULL;
-    size_t n = 0;
-    if ((r->batch_diff || r->batch_apply) && ps_render(r->plan, r->jobs, &files, &n, err) < 0)
-        return PS_EXIT_ERROR;
-    int status = PS_EXIT_OK;
-    ps_strbuf b = PS_STRBUF_INIT, written = PS_STRBUF_INIT;
-    ps_batch_step step = r->batch_apply  ? PS_BATCH_APPLIED
-                         : r->batch_diff ? PS_BATCH_DIFFED
-                                         : PS_BATCH_SHOWN;
-    if (r->batch_apply &&
-        ps_host_apply(r->host, files, n, r->force ? PS_HOST_FORCE : 0, 0, &written, err) < 0) {
+    print_plan_warnings(r, r->plan);
+    int status = PS_EXIT_OK, nfiles = 0;
+    ps_buf b = PS_BUF_INIT, diff = PS_BUF_INIT;
+    ps_apply *a = NULL;
+    ps_batch_report_step step = r->batch_apply  ? PS_BATCH_REPORT_APPLIED
+                                : r->batch_diff ? PS_BATCH_REPORT_DIFFED
+                                                : PS_BATCH_REPORT_SHOWN;
+    ps_diff_options d = diff_options(r);
+    if (r->batch_diff && (nfiles = ps_plan_diff(&diff, r->plan, &d, err)) < 0) {
         status = PS_EXIT_ERROR;
         goto done;
     }
-    if (r->batch_apply)
-        unit_note(r, files, n);
-    if (r->fmt == FMT_JSON) {
-        ps_report_batch_json(&b, r->batch, r->plan, step);
-    } else if (r->fmt == FMT_MARKDOWN) {
-        ps_report_batch_markdown(&b, r->batch, r->plan);
-    } else {
-        ps_strbuf_add(&b, written.data, written.len);
-        ps_report_batch_text(&b, r->batch, r->plan, step);
+    ps_apply_options ao = apply_options(r, 0);
+    if (r->batch_apply && ps_plan_apply(&a, r->host, r->plan, &ao, err) < 0) {
+        status = PS_EXIT_ERROR;
+        goto done;
+    }
+    unit_note(r, a);
+    if (r->fmt == PS_FORMAT_TEXT)
+        ps_buf_puts(&b, ps_apply_report(a));
+    if (ps_batch_report(&b, r->batch, r->plan, r->fmt, step, err) < 0) {
+        status = PS_EXIT_ERROR;
+        goto done;
     }
     emit(r, &b);
-    if (r->batch_diff && !r->json)
-        do_diff(r, files, n);
+    if (r->fmt != PS_FORMAT_JSON)
+        emit(r, &diff);
     if (r->batch_diff)
-        status = n ? PS_EXIT_PENDING : PS_EXIT_OK;
+        status = nfiles ? PS_EXIT_PENDING : PS_EXIT_OK;
 done:
-    ps_strbuf_free(&b);
-    ps_strbuf_free(&written);
-    ps_rendered_free(files, n);
+    ps_buf_dispose(&b);
+    ps_buf_dispose(&diff);
+    ps_apply_free(a);
     return status;
 }
 
 /* The homes as the host takes them: --offset fills in a target for each home without one. */
 static int open_host(cli_run *r, ps_error *err)
 {
-    ps_home_spec *specs = ps_xcalloc(r->nargs, sizeof *specs);
+    ps_home_spec *specs = calloc(r->nargs, sizeof *specs);
+    if (!specs)
+        return ps_cli_error(err, "out of memory");
     for (size_t i = 0; i < r->nargs; i++) {
         const home_arg *a = &r->args[i];
         specs[i] = (ps_home_spec){.path = a->path,
@@ -335,36 +251,20 @@ static int execute(cli_run *r, ps_error *err)
         return do_status(r, err);
     if (ps_host_plan(&r->plan, r->host, r->repair ? PS_PLAN_REPAIR : 0, err) < 0)
         return PS_EXIT_ERROR;
-    if (!(r->cmd == CMD_PLAN && r->fmt != FMT_JSON))
-        print_warnings(r, &r->plan->warnings); /* plan's text and markdown list them */
+    if (!(r->cmd == CMD_PLAN && r->fmt != PS_FORMAT_JSON))
+        print_plan_warnings(r, r->plan); /* plan's text and markdown list them */
 
     if (r->cmd == CMD_PLAN || r->cmd == CMD_PORTS) {
-        ps_strbuf b = PS_STRBUF_INIT;
-        if (r->fmt == FMT_JSON)
-            ps_report_json(&b, r->plan, r->cmd == CMD_PLAN);
-        else if (r->fmt == FMT_MARKDOWN && r->cmd == CMD_PLAN)
-            ps_report_plan_markdown(&b, r->plan);
-        else if (r->fmt == FMT_MARKDOWN)
-            ps_report_ports_markdown(&b, r->plan);
-        else if (r->cmd == CMD_PLAN)
-            ps_report_plan_text(&b, r->plan);
-        else
-            ps_report_ports_text(&b, r->plan);
+        ps_buf b = PS_BUF_INIT;
+        int rc = r->cmd == CMD_PLAN ? ps_plan_report(&b, r->plan, r->fmt, err)
+                                    : ps_plan_ports_report(&b, r->plan, r->fmt, err);
         emit(r, &b);
-        ps_strbuf_free(&b);
-        return PS_EXIT_OK;
+        ps_buf_dispose(&b);
+        return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
     }
     if (r->cmd == CMD_DIFF)
         return stream_diff(r, err);
-    ps_rendered *files;
-    size_t n;
-    if (ps_render(r->plan, r->jobs, &files, &n, err) < 0)
-        return PS_EXIT_ERROR;
-    int status = do_apply(r, files, n, err);
-    if (status != PS_EXIT_ERROR && n) /* nothing to do says nothing */
-        summary(r, "applied", n);
-    ps_rendered_free(files, n);
-    return status;
+    return do_apply(r, err);
 }
 
 static void run_free(cli_run *r)
@@ -414,33 +314,33 @@ static int check_output(const cli_run *r, int status, FILE *out, FILE *err)
 /* portshift 0.3.0 (catalog 2026.12.1): the rules are versioned apart from the code. */
 static int print_version(cli_run *r, ps_error *err)
 {
-    ps_catalog *cat;
-    if (ps_catalog_builtin(&cat, err) < 0)
-        return PS_EXIT_ERROR;
-    ps_strbuf b = PS_STRBUF_INIT;
-    ps_strbuf_printf(&b, "portshift %s (catalog %s)\n", ps_version(NULL, NULL, NULL),
-                     cat->version ? cat->version : "unversioned");
-    emit(r, &b);
-    ps_strbuf_free(&b);
-    ps_catalog_free(cat);
-    return PS_EXIT_OK;
+    ps_buf catalog = PS_BUF_INIT, b = PS_BUF_INIT;
+    int rc = ps_catalog_version(&catalog, err);
+    if (rc == 0) {
+        ps_buf_printf(&b, "portshift %s (catalog %s)\n", ps_version(NULL, NULL, NULL),
+                      catalog.size ? catalog.ptr : "unversioned");
+        emit(r, &b);
+    }
+    ps_buf_dispose(&catalog);
+    ps_buf_dispose(&b);
+    return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
 }
 
 /* help, help COMMAND, COMMAND --help: to stdout, exit 0. */
 static int print_help(cli_run *r, const char *name, ps_error *err)
 {
-    ps_strbuf b = PS_STRBUF_INIT;
+    ps_buf b = PS_BUF_INIT;
     int rc = 0;
     if (!name) {
         ps_cli_usage(&b);
     } else if (ps_cli_command_help(&b, name) < 0) {
         const char *near = ps_cli_suggest(name);
-        rc = near ? ps_error_set(err, NULL, 0, 0, "no command '%s'; did you mean '%s'?", name, near)
-                  : ps_error_set(err, NULL, 0, 0, "no command '%s'", name);
+        rc = near ? ps_cli_error(err, "no command '%s'; did you mean '%s'?", name, near)
+                  : ps_cli_error(err, "no command '%s'", name);
     }
     if (rc == 0)
         emit(r, &b);
-    ps_strbuf_free(&b);
+    ps_buf_dispose(&b);
     return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
 }
 
@@ -491,7 +391,7 @@ int ps_cli_main(int argc, char **argv, FILE *out, FILE *err)
             ps_error_print(err, "error", &e);
     } else if (strcmp(first, "help") == 0) {
         if (argc > 3) {
-            ps_error_set(&e, NULL, 0, 0, "help takes one COMMAND");
+            ps_cli_error(&e, "help takes one COMMAND");
             status = PS_EXIT_ERROR;
         } else {
             status = print_help(&r, argc == 3 ? argv[2] : NULL, &e);

@@ -1,16 +1,22 @@
 #include "cli/diag.h"
 
+#include <stdarg.h>
+
 void ps_error_print(FILE *to, const char *severity, const ps_error *err)
 {
-    fputs("portshift: ", to);
-    if (err->path[0]) {
-        fputs(err->path, to);
-        if (err->line > 0) {
-            fprintf(to, ":%d", err->line);
-            if (err->col > 0)
-                fprintf(to, ":%d", err->col);
-        }
-        fputs(": ", to);
-    }
-    fprintf(to, "%s: %s\n", severity, err->message);
+    char where[sizeof err->path + 32];
+    ps_error_where(where, sizeof where, err);
+    fprintf(to, "portshift: %s%s: %s\n", where, severity, err->message);
+}
+
+int ps_cli_error(ps_error *err, const char *fmt, ...)
+{
+    if (!err)
+        return -1;
+    *err = (ps_error){{0}, 0, 0, {0}};
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return -1;
 }

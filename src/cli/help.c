@@ -138,28 +138,28 @@ static const help helps[] = {
      "", "portshift help diff"},
 };
 
-void ps_cli_usage(ps_strbuf *out)
+void ps_cli_usage(ps_buf *out)
 {
     for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++)
-        ps_strbuf_printf(out, "%s %s\n", i ? "      " : "usage:", helps[i].synopsis);
-    ps_strbuf_puts(out, "       portshift COMMAND --help       portshift --version\n\n");
-    ps_strbuf_puts(out, homes_text);
-    ps_strbuf_puts(out, "\n");
-    ps_strbuf_puts(out, exit_text);
+        ps_buf_printf(out, "%s %s\n", i ? "      " : "usage:", helps[i].synopsis);
+    ps_buf_puts(out, "       portshift COMMAND --help       portshift --version\n\n");
+    ps_buf_puts(out, homes_text);
+    ps_buf_puts(out, "\n");
+    ps_buf_puts(out, exit_text);
 }
 
-int ps_cli_command_help(ps_strbuf *out, const char *command)
+int ps_cli_command_help(ps_buf *out, const char *command)
 {
     for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++) {
         const help *h = &helps[i];
         if (strcmp(h->name, command) != 0)
             continue;
-        ps_strbuf_printf(out, "usage: %s\n\n%s\n", h->synopsis, h->what);
+        ps_buf_printf(out, "usage: %s\n\n%s\n", h->synopsis, h->what);
         if (*h->options)
-            ps_strbuf_printf(out, "\nOptions:\n%s", h->options);
+            ps_buf_printf(out, "\nOptions:\n%s", h->options);
         if (strcmp(h->name, "help") != 0)
-            ps_strbuf_printf(out, "\n%s", homes_text);
-        ps_strbuf_printf(out, "\nExample:\n  %s\n\n%s", h->example, exit_text);
+            ps_buf_printf(out, "\n%s", homes_text);
+        ps_buf_printf(out, "\nExample:\n  %s\n\n%s", h->example, exit_text);
         return 0;
     }
     return -1;

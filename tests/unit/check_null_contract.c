@@ -446,6 +446,217 @@ static void call_version(const row *r)
         ck_assert_int_eq(part[k], nul(r, names[k]) ? -7 : want[k]);
 }
 
+/* ---- 0.4: buffers, documents, diff, apply ---- */
+
+/* A call that returns a count: as expect(), a count counting as success. */
+static void expect_count(const row *r, int rc, const ps_error *err)
+{
+    if (r->ok)
+        ck_assert_msg(rc >= 0, "%s with %s NULL: %d (%s)", r->fn, r->arg, rc,
+                      err ? err->message : "no err");
+    expect(r, rc >= 0 ? 0 : rc, err);
+}
+
+static void call_buf_dispose(const row *r)
+{
+    (void)r;
+    ps_buf_dispose(NULL);
+    ps_buf zero = PS_BUF_INIT;
+    ps_buf_dispose(&zero);
+    ps_buf_dispose(&zero);
+}
+
+/* The buffer calls have no err: PS_EINVALID is their whole answer, and a
+ * buffer given alongside a NULL is left as it was. */
+static void call_buf_put(const row *r)
+{
+    ps_buf b = PS_BUF_INIT;
+    expect(r, ps_buf_put(PICK(r, "buf", &b), PICK(r, "data", "abc"), 3), NULL);
+    ck_assert_ptr_null(b.ptr);
+}
+
+static void call_buf_puts(const row *r)
+{
+    ps_buf b = PS_BUF_INIT;
+    expect(r, ps_buf_puts(PICK(r, "buf", &b), PICK(r, "s", "abc")), NULL);
+    ck_assert_ptr_null(b.ptr);
+}
+
+static void call_buf_printf(const row *r)
+{
+    ps_buf b = PS_BUF_INIT;
+    const char *fmt = PICK(r, "fmt", "%d");
+    expect(r, ps_buf_printf(PICK(r, "buf", &b), fmt, 7), NULL);
+    ck_assert_ptr_null(b.ptr);
+}
+
+/* A document call: `out` left empty when it fails, filled when it runs. */
+static void document_outcome(const row *r, int rc, const ps_error *e, const ps_buf *b)
+{
+    expect(r, rc, PICK(r, "err", e));
+    if (!nul(r, "out"))
+        ck_assert(r->ok ? b->size > 0 : b->ptr == NULL);
+}
+
+#define DOCUMENT_CALL(name, fn, arg, object)                                                       \
+    static void name(const row *r)                                                                 \
+    {                                                                                              \
+        ps_buf b = PS_BUF_INIT;                                                                    \
+        ps_error e = NO_ERROR;                                                                     \
+        int rc = fn(PICK(r, "out", &b), PICK(r, arg, object), PS_FORMAT_JSON, PICK(r, "err", &e)); \
+        document_outcome(r, rc, &e, &b);                                                           \
+        ps_buf_dispose(&b);                                                                        \
+    }
+
+DOCUMENT_CALL(call_plan_report, ps_plan_report, "plan", w.plan)
+DOCUMENT_CALL(call_plan_ports_report, ps_plan_ports_report, "plan", w.plan)
+DOCUMENT_CALL(call_check_report, ps_check_report, "check", w.check)
+DOCUMENT_CALL(call_check_status_report, ps_check_status_report, "check", w.check)
+
+static void call_check_repair_command(const row *r)
+{
+    ps_buf b = PS_BUF_INIT;
+    ps_error e = NO_ERROR;
+    int rc =
+        ps_check_repair_command(PICK(r, "out", &b), PICK(r, "check", w.check), PICK(r, "err", &e));
+    document_outcome(r, rc, &e, &b);
+    ps_buf_dispose(&b);
+}
+
+static void call_check_resolve_command(const row *r)
+{
+    ps_buf b = PS_BUF_INIT;
+    ps_error e = NO_ERROR;
+    int rc =
+        ps_check_resolve_command(PICK(r, "out", &b), PICK(r, "check", w.check), PICK(r, "err", &e));
+    document_outcome(r, rc, &e, &b);
+    ps_buf_dispose(&b);
+}
+
+static void call_batch_report(const row *r)
+{
+    ps_plan *p;
+    ps_error e = NO_ERROR;
+    ck_assert_int_eq(ps_batch_plan(&p, w.batch, 0, &e), 0);
+    ps_buf b = PS_BUF_INIT;
+    int rc = ps_batch_report(PICK(r, "out", &b), PICK(r, "batch", w.batch), PICK(r, "plan", p),
+                             PS_FORMAT_TEXT, PS_BATCH_REPORT_SHOWN, PICK(r, "err", &e));
+    document_outcome(r, rc, &e, &b);
+    ps_buf_dispose(&b);
+    ps_plan_free(p);
+}
+
+static void call_plan_diff(const row *r)
+{
+    ps_buf b = PS_BUF_INIT;
+    ps_error e = NO_ERROR;
+    ps_diff_options o = PS_DIFF_OPTIONS_INIT;
+    int rc = ps_plan_diff(PICK(r, "out", &b), PICK(r, "plan", w.plan), PICK(r, "opts", &o),
+                          PICK(r, "err", &e));
+    expect_count(r, rc, PICK(r, "err", &e));
+    if (!nul(r, "out"))
+        ck_assert(r->ok ? rc > 0 && b.size > 0 : b.ptr == NULL);
+    ps_buf_dispose(&b);
+}
+
+static int count_files(const char *path, const char *diff, size_t len, void *payload)
+{
+    (void)path;
+    (void)diff;
+    (void)len;
+    if (payload)
+        ++*(int *)payload;
+    return 0;
+}
+
+static void call_plan_diff_foreach(const row *r)
+{
+    int files = 0;
+    ps_error e = NO_ERROR;
+    ps_diff_options o = PS_DIFF_OPTIONS_INIT;
+    int rc = ps_plan_diff_foreach(PICK(r, "plan", w.plan), PICK(r, "opts", &o),
+                                  nul(r, "cb") ? NULL : count_files, PICK(r, "payload", &files),
+                                  PICK(r, "err", &e));
+    expect_count(r, rc, PICK(r, "err", &e));
+    ck_assert_int_eq(files, r->ok && !nul(r, "payload") ? rc : 0);
+}
+
+static void call_plan_apply(const row *r)
+{
+    ps_apply *a = (ps_apply *)&w;
+    ps_error e = NO_ERROR;
+    ps_apply_options o = PS_APPLY_OPTIONS_INIT;
+    int rc = ps_plan_apply(PICK(r, "out", &a), PICK(r, "host", w.host), PICK(r, "plan", w.plan),
+                           PICK(r, "opts", &o), PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    if (!nul(r, "out"))
+        ck_assert(r->ok ? a != NULL && ps_apply_file_count(a) > 0 : a == NULL);
+    if (r->ok)
+        ps_apply_free(a);
+}
+
+static void call_apply_free(const row *r)
+{
+    (void)r;
+    ps_apply_free(NULL);
+}
+
+static void call_apply_file_count(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_apply_file_count(NULL), 0);
+}
+
+static void call_apply_report(const row *r)
+{
+    (void)r;
+    ck_assert_str_eq(ps_apply_report(NULL), "");
+}
+
+static void call_apply_unit_changed(const row *r)
+{
+    (void)r;
+    ck_assert_ptr_null(ps_apply_unit_changed(NULL));
+}
+
+static void call_host_warning_count(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_host_warning_count(NULL), 0);
+}
+
+static void call_host_warning(const row *r)
+{
+    (void)r;
+    ck_assert_ptr_null(ps_host_warning(NULL, 0));
+}
+
+static void call_plan_home_count(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_plan_home_count(NULL), 0);
+}
+
+static void call_catalog_version(const row *r)
+{
+    ps_buf b = PS_BUF_INIT;
+    ps_error e = NO_ERROR;
+    int rc = ps_catalog_version(PICK(r, "out", &b), PICK(r, "err", &e));
+    document_outcome(r, rc, &e, &b);
+    ps_buf_dispose(&b);
+}
+
+/* A NULL err is no position: ""; a NULL out with room is refused. */
+static void call_error_where(const row *r)
+{
+    char where[64] = "x";
+    ps_error e = {"a.xml", 3, 4, "bad"};
+    int rc = ps_error_where(PICK(r, "out", where), sizeof where, PICK(r, "err", &e));
+    expect(r, rc >= 0 ? 0 : rc, NULL);
+    if (!nul(r, "out"))
+        ck_assert_str_eq(where, nul(r, "err") ? "" : "a.xml:3:4: ");
+}
+
 /* Every exported function, each pointer argument (as the header names it),
  * then all of them ("*"). A nested pointer the call reads (homes[0].path,
  * opts->avoid, argv[i]) has a row of its own. */
@@ -536,6 +747,75 @@ static const row rows[] = {
     {"ps_batch_plan", "batch", call_batch_plan, 0},
     {"ps_batch_plan", "err", call_batch_plan, 1},
     {"ps_batch_plan", "*", call_batch_plan, 0},
+    {"ps_buf_dispose", "buf", call_buf_dispose, 0},
+    {"ps_buf_put", "buf", call_buf_put, 0},
+    {"ps_buf_put", "data", call_buf_put, 0},
+    {"ps_buf_put", "*", call_buf_put, 0},
+    {"ps_buf_puts", "buf", call_buf_puts, 0},
+    {"ps_buf_puts", "s", call_buf_puts, 0},
+    {"ps_buf_puts", "*", call_buf_puts, 0},
+    {"ps_buf_printf", "buf", call_buf_printf, 0},
+    {"ps_buf_printf", "fmt", call_buf_printf, 0},
+    {"ps_buf_printf", "*", call_buf_printf, 0},
+    {"ps_plan_report", "out", call_plan_report, 0},
+    {"ps_plan_report", "plan", call_plan_report, 0},
+    {"ps_plan_report", "err", call_plan_report, 1},
+    {"ps_plan_report", "*", call_plan_report, 0},
+    {"ps_plan_ports_report", "out", call_plan_ports_report, 0},
+    {"ps_plan_ports_report", "plan", call_plan_ports_report, 0},
+    {"ps_plan_ports_report", "err", call_plan_ports_report, 1},
+    {"ps_plan_ports_report", "*", call_plan_ports_report, 0},
+    {"ps_check_report", "out", call_check_report, 0},
+    {"ps_check_report", "check", call_check_report, 0},
+    {"ps_check_report", "err", call_check_report, 1},
+    {"ps_check_report", "*", call_check_report, 0},
+    {"ps_check_status_report", "out", call_check_status_report, 0},
+    {"ps_check_status_report", "check", call_check_status_report, 0},
+    {"ps_check_status_report", "err", call_check_status_report, 1},
+    {"ps_check_status_report", "*", call_check_status_report, 0},
+    {"ps_check_repair_command", "out", call_check_repair_command, 0},
+    {"ps_check_repair_command", "check", call_check_repair_command, 0},
+    {"ps_check_repair_command", "err", call_check_repair_command, 1},
+    {"ps_check_repair_command", "*", call_check_repair_command, 0},
+    {"ps_check_resolve_command", "out", call_check_resolve_command, 0},
+    {"ps_check_resolve_command", "check", call_check_resolve_command, 0},
+    {"ps_check_resolve_command", "err", call_check_resolve_command, 1},
+    {"ps_check_resolve_command", "*", call_check_resolve_command, 0},
+    {"ps_batch_report", "out", call_batch_report, 0},
+    {"ps_batch_report", "batch", call_batch_report, 0},
+    {"ps_batch_report", "plan", call_batch_report, 0},
+    {"ps_batch_report", "err", call_batch_report, 1},
+    {"ps_batch_report", "*", call_batch_report, 0},
+    {"ps_plan_diff", "out", call_plan_diff, 0},
+    {"ps_plan_diff", "plan", call_plan_diff, 0},
+    {"ps_plan_diff", "opts", call_plan_diff, 1}, /* the defaults */
+    {"ps_plan_diff", "err", call_plan_diff, 1},
+    {"ps_plan_diff", "*", call_plan_diff, 0},
+    {"ps_plan_diff_foreach", "plan", call_plan_diff_foreach, 0},
+    {"ps_plan_diff_foreach", "opts", call_plan_diff_foreach, 1},
+    {"ps_plan_diff_foreach", "cb", call_plan_diff_foreach, 0},
+    {"ps_plan_diff_foreach", "payload", call_plan_diff_foreach, 1},
+    {"ps_plan_diff_foreach", "err", call_plan_diff_foreach, 1},
+    {"ps_plan_diff_foreach", "*", call_plan_diff_foreach, 0},
+    {"ps_plan_apply", "out", call_plan_apply, 0},
+    {"ps_plan_apply", "host", call_plan_apply, 0},
+    {"ps_plan_apply", "plan", call_plan_apply, 0},
+    {"ps_plan_apply", "opts", call_plan_apply, 1},
+    {"ps_plan_apply", "err", call_plan_apply, 1},
+    {"ps_plan_apply", "*", call_plan_apply, 0},
+    {"ps_apply_free", "apply", call_apply_free, 0},
+    {"ps_apply_file_count", "apply", call_apply_file_count, 0},
+    {"ps_apply_report", "apply", call_apply_report, 0},
+    {"ps_apply_unit_changed", "apply", call_apply_unit_changed, 0},
+    {"ps_host_warning_count", "host", call_host_warning_count, 0},
+    {"ps_host_warning", "host", call_host_warning, 0},
+    {"ps_plan_home_count", "plan", call_plan_home_count, 0},
+    {"ps_catalog_version", "out", call_catalog_version, 0},
+    {"ps_catalog_version", "err", call_catalog_version, 1},
+    {"ps_catalog_version", "*", call_catalog_version, 0},
+    {"ps_error_where", "out", call_error_where, 0},
+    {"ps_error_where", "err", call_error_where, 1},
+    {"ps_error_where", "*", call_error_where, 0},
 };
 
 START_TEST(null_argument)
