@@ -201,6 +201,14 @@ static void print_warnings(cli_run *r, const ps_diags *warnings)
         ps_error_print(r->err, "warning", &warnings->items[i]);
 }
 
+/* The report layer's name for the format asked for. */
+static ps_report_format report_format(const cli_run *r)
+{
+    return r->fmt == FMT_JSON       ? PS_REPORT_JSON
+           : r->fmt == FMT_MARKDOWN ? PS_REPORT_MARKDOWN
+                                    : PS_REPORT_TEXT;
+}
+
 /* status: the rows of the check of the homes as they are; its findings are
  * check's to judge, so they never change the exit status. */
 static int do_status(cli_run *r, ps_error *err)
@@ -211,12 +219,7 @@ static int do_status(cli_run *r, ps_error *err)
     ps_status status;
     ps_status_make(&status, r->check);
     ps_strbuf b = PS_STRBUF_INIT;
-    if (r->fmt == FMT_JSON)
-        ps_report_status_json(&b, &status);
-    else if (r->fmt == FMT_MARKDOWN)
-        ps_report_status_markdown(&b, &status);
-    else
-        ps_report_status_text(&b, &status);
+    ps_report_status(&b, &status, report_format(r));
     emit(r, &b);
     ps_strbuf_free(&b);
     ps_status_free(&status);
@@ -229,12 +232,7 @@ static int do_check(cli_run *r, ps_error *err)
         return PS_EXIT_ERROR;
     print_warnings(r, &r->check->now->warnings);
     ps_strbuf b = PS_STRBUF_INIT;
-    if (r->fmt == FMT_JSON)
-        ps_report_check_json(&b, r->check);
-    else if (r->fmt == FMT_MARKDOWN)
-        ps_report_check_markdown(&b, r->check);
-    else
-        ps_report_check_text(&b, r->check);
+    ps_report_check(&b, r->check, report_format(r));
     emit(r, &b);
     ps_strbuf_free(&b);
     return r->check->nfindings ? PS_EXIT_PENDING : PS_EXIT_OK;
@@ -272,14 +270,9 @@ static int do_batch(cli_run *r, ps_error *err)
     }
     if (r->batch_apply)
         unit_note(r, files, n);
-    if (r->fmt == FMT_JSON) {
-        ps_report_batch_json(&b, r->batch, r->plan, step);
-    } else if (r->fmt == FMT_MARKDOWN) {
-        ps_report_batch_markdown(&b, r->batch, r->plan);
-    } else {
+    if (r->fmt == FMT_TEXT)
         ps_strbuf_add(&b, written.data, written.len);
-        ps_report_batch_text(&b, r->batch, r->plan, step);
-    }
+    ps_report_batch(&b, r->batch, r->plan, step, report_format(r));
     emit(r, &b);
     if (r->batch_diff && !r->json)
         do_diff(r, files, n);
@@ -340,16 +333,8 @@ static int execute(cli_run *r, ps_error *err)
 
     if (r->cmd == CMD_PLAN || r->cmd == CMD_PORTS) {
         ps_strbuf b = PS_STRBUF_INIT;
-        if (r->fmt == FMT_JSON)
-            ps_report_json(&b, r->plan, r->cmd == CMD_PLAN);
-        else if (r->fmt == FMT_MARKDOWN && r->cmd == CMD_PLAN)
-            ps_report_plan_markdown(&b, r->plan);
-        else if (r->fmt == FMT_MARKDOWN)
-            ps_report_ports_markdown(&b, r->plan);
-        else if (r->cmd == CMD_PLAN)
-            ps_report_plan_text(&b, r->plan);
-        else
-            ps_report_ports_text(&b, r->plan);
+        ps_report_plan(&b, r->plan, r->cmd == CMD_PLAN ? PS_REPORT_PLAN : PS_REPORT_PORTS,
+                       report_format(r));
         emit(r, &b);
         ps_strbuf_free(&b);
         return PS_EXIT_OK;

@@ -3,7 +3,7 @@
  * posts as its summary or as a pull-request comment. The same data as the
  * text and JSON forms; only what a reviewer reads in a table is kept.
  */
-#include "report/report.h"
+#include "report/printers.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +74,7 @@ static void warnings_list(ps_strbuf *out, const ps_diags *w)
     }
 }
 
-void ps_report_plan_markdown(ps_strbuf *out, const ps_plan *p)
+void ps__plan_markdown(ps_strbuf *out, const ps_plan *p)
 {
     ps_strbuf_puts(out, "### portshift plan\n\n");
     homes_table(out, p, 1);
@@ -95,7 +95,7 @@ void ps_report_plan_markdown(ps_strbuf *out, const ps_plan *p)
     ps_strbuf_printf(out, "\n%zu edit%s\n", p->nedits, p->nedits == 1 ? "" : "s");
 }
 
-void ps_report_ports_markdown(ps_strbuf *out, const ps_plan *p)
+void ps__ports_markdown(ps_strbuf *out, const ps_plan *p)
 {
     ps_strbuf_puts(out, "### portshift ports\n\n");
     homes_table(out, p, 0);
@@ -180,12 +180,12 @@ static void clashes_list(ps_strbuf *out, const ps_check *c)
     if (groups.nclashes) {
         ps_strbuf_printf(out, "\nTo resolve the %zu clash%s: ", groups.nclashes,
                          groups.nclashes == 1 ? "" : "es");
-        command_line(out, c, ps_report_resolve_command);
+        command_line(out, c, ps__resolve_command);
     }
     ps_clash_groups_free(&groups);
 }
 
-void ps_report_check_markdown(ps_strbuf *out, const ps_check *c)
+void ps__check_markdown(ps_strbuf *out, const ps_check *c)
 {
     size_t notes = c->count - c->nfindings;
     ps_strbuf_puts(out, "### portshift check\n\n");
@@ -206,12 +206,12 @@ void ps_report_check_markdown(ps_strbuf *out, const ps_check *c)
     if (c->nstale) {
         ps_strbuf_printf(out, "\nTo repair the %zu stale reference%s: ", c->nstale,
                          c->nstale == 1 ? "" : "s");
-        command_line(out, c, ps_report_repair_command);
+        command_line(out, c, ps__repair_command);
     }
     clashes_list(out, c);
 }
 
-void ps_report_batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *p)
+void ps__batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *p)
 {
     ps_strbuf_puts(out, "### portshift batch\n\n| home | offset | | why |\n|---|---:|---|---|\n");
     for (size_t i = 0; i < b->nhomes; i++) {
@@ -244,7 +244,7 @@ void ps_report_batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *
     ps_strbuf_printf(out, "\n%zu edit%s\n", p->nedits, p->nedits == 1 ? "" : "s");
 }
 
-void ps_report_status_markdown(ps_strbuf *out, const ps_status *status)
+void ps__status_markdown(ps_strbuf *out, const ps_status *status)
 {
     ps_strbuf_puts(out, "| home | product | offset | starts at | HTTPS | running | clashes with |\n"
                         "|---|---|---|---|---|---|---|\n");
