@@ -8,6 +8,7 @@
 
 #include "base/json.h"
 #include "report/clashes.h"
+#include "report/rows.h"
 
 static void json_ports(ps_strbuf *b, const ps_plan *p, size_t u)
 {
@@ -52,36 +53,34 @@ static void json_install(ps_strbuf *b, const ps_unit *unit, int first)
     ps_strbuf_printf(b, ",\"mode\":\"%s\"", ps_mode_name(unit->rt));
 }
 
-static const char *edit_kind(const ps_plan *p, const ps_edit *e)
+static void json_edits(ps_strbuf *b, const ps_rows *rows, int with_kind)
 {
-    const ps_site *s = &p->units[e->unit].sites->items[e->site];
-    if (s->kind == PS_SITE_OFFSET)
-        return "offset";
-    if (s->kind == PS_SITE_START)
-        return "start";
-    if (s->kind == PS_SITE_LISTENER)
-        return s->shift == PS_SHIFT_FIXED ? "rewrite" : "listener";
-    return p->decisions[e->unit][e->site].stale ? "repair" : "reference";
+    for (size_t i = 0; i < rows->nedits; i++) {
+        const ps_edit_row *r = &rows->edits[i];
+        ps_strbuf_puts(b, i ? ",{\"file\":" : "{\"file\":");
+        ps_json_string(b, r->path);
+        ps_strbuf_printf(b, ",\"line\":%d,\"col\":%d,\"old\":", r->line, r->col);
+        ps_json_string(b, r->old_text);
+        ps_strbuf_puts(b, ",\"new\":");
+        ps_json_string(b, r->new_text);
+        ps_strbuf_puts(b, ",\"why\":");
+        ps_json_string(b, r->why);
+        if (with_kind)
+            ps_strbuf_printf(b, ",\"kind\":\"%s\"", r->kind);
+        ps_strbuf_puts(b, "}");
+    }
 }
 
-static void json_edits(ps_strbuf *b, const ps_plan *p, int with_kind)
+/* ,"warnings":[...]: every document a plan is behind carries them. */
+static void json_warnings(ps_strbuf *b, const ps_rows *rows)
 {
-    for (size_t i = 0; i < p->nedits; i++) {
-        const ps_edit *e = &p->edits[i];
-        char *why = ps_plan_why(p, e);
-        ps_strbuf_puts(b, i ? ",{\"file\":" : "{\"file\":");
-        ps_json_string(b, e->file->path);
-        ps_strbuf_printf(b, ",\"line\":%d,\"col\":%d,\"old\":", e->line, e->col);
-        ps_json_string(b, p->units[e->unit].sites->items[e->site].text);
-        ps_strbuf_puts(b, ",\"new\":");
-        ps_json_string(b, e->text);
-        ps_strbuf_puts(b, ",\"why\":");
-        ps_json_string(b, why);
-        if (with_kind)
-            ps_strbuf_printf(b, ",\"kind\":\"%s\"", edit_kind(p, e));
-        ps_strbuf_puts(b, "}");
-        free(why);
+    ps_strbuf_puts(b, ",\"warnings\":[");
+    for (size_t i = 0; i < rows->nwarnings; i++) {
+        if (i)
+            ps_strbuf_puts(b, ",");
+        ps_json_string(b, rows->warnings[i]);
     }
+    ps_strbuf_puts(b, "]");
 }
 
 /* "start_offset": the -DportOffset a start script sets (null: none), and
@@ -114,20 +113,17 @@ void ps__plan_json(ps_strbuf *b, const ps_plan *p, int with_edits)
     }
     ps_strbuf_puts(b, "]");
     if (with_edits) {
+        ps_rows rows;
+        ps__rows_make(&rows, p);
         ps_strbuf_puts(b, ",\"edits\":[");
-        json_edits(b, p, 0);
-        ps_strbuf_puts(b, "],\"warnings\":[");
-        for (size_t i = 0; i < p->warnings.count; i++) {
-            if (i)
-                ps_strbuf_puts(b, ",");
-            char *text = ps_error_text(&p->warnings.items[i]);
-            ps_json_string(b, text);
-            free(text);
-        }
+        json_edits(b, &rows, 0);
         ps_strbuf_puts(b, "]");
+        json_warnings(b, &rows);
+        ps__rows_free(&rows);
     }
     ps_strbuf_puts(b, "}\n");
 }
+
 static void json_long_or_null(ps_strbuf *b, long v, int present)
 {
     if (present)
@@ -225,11 +221,20 @@ void ps__check_json(ps_strbuf *b, const ps_check *c)
         ps_strbuf_puts(b, "],\"ports\":[");
         for (size_t k = 0; k < g->n; k++)
             ps_strbuf_printf(b, "%s%ld", k ? "," : "", g->findings[k]->port);
-        ps_strbuf_puts(b, "]}");
+        ps_strbuf message = PS_STRBUF_INIT;
+        ps_clash_group_message(&message, c, g);
+        ps_strbuf_puts(b, "],\"message\":");
+        ps_json_string(b, message.data);
+        ps_strbuf_puts(b, "}");
+        ps_strbuf_free(&message);
     }
     ps_strbuf_puts(b, "],\"resolve\":");
     json_command(b, c, groups.nclashes ? ps__resolve_command : NULL);
     ps_clash_groups_free(&groups);
+    ps_rows rows;
+    ps__rows_make(&rows, c->now);
+    json_warnings(b, &rows);
+    ps__rows_free(&rows);
     ps_strbuf_puts(b, "}\n");
 }
 
@@ -269,7 +274,12 @@ void ps__batch_json(ps_strbuf *out, const ps_batch *b, const ps_plan *p, ps_batc
         ps_json_string(out, r->message);
         ps_strbuf_puts(out, "}");
     }
-    ps_strbuf_printf(out, "],\"stale_repaired\":%zu,\"edits\":[", ps__count_stale(p));
-    json_edits(out, p, 1);
-    ps_strbuf_printf(out, "],\"applied\":%s}\n", step == PS_BATCH_APPLIED ? "true" : "false");
+    ps_rows rows;
+    ps__rows_make(&rows, p);
+    ps_strbuf_printf(out, "],\"stale_repaired\":%zu,\"edits\":[", rows.nrepairs);
+    json_edits(out, &rows, 1);
+    ps_strbuf_printf(out, "],\"applied\":%s", step == PS_BATCH_APPLIED ? "true" : "false");
+    json_warnings(out, &rows);
+    ps__rows_free(&rows);
+    ps_strbuf_puts(out, "}\n");
 }

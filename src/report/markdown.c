@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "report/clashes.h"
+#include "report/rows.h"
 
 /* Text inside a table cell: a '|' would end the cell, a newline the row. */
 static void cell(ps_strbuf *out, const char *s)
@@ -60,17 +61,34 @@ static void homes_table(ps_strbuf *out, const ps_plan *p, int show_target)
     }
 }
 
-static void warnings_list(ps_strbuf *out, const ps_diags *w)
+static void warnings_list(ps_strbuf *out, const ps_rows *rows)
 {
-    if (!w->count)
+    if (!rows->nwarnings)
         return;
     ps_strbuf_puts(out, "\n**Warnings**\n\n");
-    for (size_t i = 0; i < w->count; i++) {
-        char *text = ps_error_text(&w->items[i]);
+    for (size_t i = 0; i < rows->nwarnings; i++) {
         ps_strbuf_puts(out, "- ");
-        cell(out, text);
+        cell(out, rows->warnings[i]);
         ps_strbuf_puts(out, "\n");
-        free(text);
+    }
+}
+
+/* Edit rows (those of `kind`, or all) as a table: where, the values, and
+ * the reason, as JSON's "why" says it. */
+static void edits_table(ps_strbuf *out, const ps_rows *rows, const char *kind)
+{
+    int head = 0;
+    for (size_t i = 0; i < rows->nedits; i++) {
+        const ps_edit_row *r = &rows->edits[i];
+        if (kind && strcmp(r->kind, kind) != 0)
+            continue;
+        if (!head++)
+            ps_strbuf_puts(out, "\n| file | line | old | new | why |\n|---|---:|---:|---:|---|\n");
+        ps_strbuf_puts(out, "| ");
+        code(out, r->path);
+        ps_strbuf_printf(out, " | %d | %ld | %ld | ", r->line, r->old_value, r->new_value);
+        cell(out, r->why);
+        ps_strbuf_puts(out, " |\n");
     }
 }
 
@@ -78,20 +96,11 @@ void ps__plan_markdown(ps_strbuf *out, const ps_plan *p)
 {
     ps_strbuf_puts(out, "### portshift plan\n\n");
     homes_table(out, p, 1);
-    if (p->nedits) {
-        ps_strbuf_puts(out, "\n| file | line | old | new | why |\n|---|---:|---:|---:|---|\n");
-        for (size_t i = 0; i < p->nedits; i++) {
-            const ps_edit *e = &p->edits[i];
-            char *why = ps_plan_why(p, e);
-            ps_strbuf_puts(out, "| ");
-            code(out, e->file->path);
-            ps_strbuf_printf(out, " | %d | %ld | %ld | ", e->line, e->old_value, e->new_value);
-            cell(out, why);
-            ps_strbuf_puts(out, " |\n");
-            free(why);
-        }
-    }
-    warnings_list(out, &p->warnings);
+    ps_rows rows;
+    ps__rows_make(&rows, p);
+    edits_table(out, &rows, NULL);
+    warnings_list(out, &rows);
+    ps__rows_free(&rows);
     ps_strbuf_printf(out, "\n%zu edit%s\n", p->nedits, p->nedits == 1 ? "" : "s");
 }
 
@@ -209,6 +218,28 @@ void ps__check_markdown(ps_strbuf *out, const ps_check *c)
         command_line(out, c, ps__repair_command);
     }
     clashes_list(out, c);
+    ps_rows rows;
+    ps__rows_make(&rows, c->now);
+    warnings_list(out, &rows);
+    ps__rows_free(&rows);
+}
+
+/* The other runtimes of a batch home (EI profiles), a row each under it. */
+static void batch_runtime_rows(ps_strbuf *out, const ps_batch *b, const ps_batch_home *h)
+{
+    for (size_t u = h->first + 1; u < h->first + h->count; u++) {
+        const ps_unit *unit = &b->units[u];
+        ps_strbuf_puts(out, "| ");
+        code(out, h->home->path);
+        ps_strbuf_puts(out, " runtime ");
+        cell(out, unit->rt->name);
+        if (unit->rt->carbon5)
+            ps_strbuf_puts(out, " | Carbon 5, fixed ports | | |\n");
+        else if (b->offset[u] != unit->sites->offset)
+            ps_strbuf_printf(out, " | %ld → %ld | moved | |\n", unit->sites->offset, b->offset[u]);
+        else
+            ps_strbuf_printf(out, " | %ld | kept | |\n", b->offset[u]);
+    }
 }
 
 void ps__batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *p)
@@ -225,9 +256,11 @@ void ps__batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *p)
         } else {
             ps_strbuf_printf(out, " | %ld | kept | |\n", h->current);
         }
+        batch_runtime_rows(out, b, h);
     }
     if (b->nrewrites) {
-        ps_strbuf_puts(out, "\n| fixed port | where | old | new | |\n|---|---|---:|---:|---|\n");
+        ps_strbuf_puts(
+            out, "\n| fixed port | where | old | new | | why |\n|---|---|---:|---:|---|---|\n");
         for (size_t i = 0; i < b->nrewrites; i++) {
             const ps_rewrite *r = &b->rewrites[i];
             ps_strbuf w = PS_STRBUF_INIT;
@@ -236,11 +269,18 @@ void ps__batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *p)
             cell(out, r->listener.what);
             ps_strbuf_puts(out, " | ");
             code(out, w.data);
-            ps_strbuf_printf(out, " | %ld | %ld | %s |\n", r->listener.port, r->new_port,
+            ps_strbuf_printf(out, " | %ld | %ld | %s | ", r->listener.port, r->new_port,
                              r->note ? "note: not written" : "rewrite");
+            cell(out, r->message);
+            ps_strbuf_puts(out, " |\n");
             ps_strbuf_free(&w);
         }
     }
+    ps_rows rows;
+    ps__rows_make(&rows, p);
+    edits_table(out, &rows, "repair");
+    warnings_list(out, &rows);
+    ps__rows_free(&rows);
     ps_strbuf_printf(out, "\n%zu edit%s\n", p->nedits, p->nedits == 1 ? "" : "s");
 }
 

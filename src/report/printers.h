@@ -42,7 +42,5 @@ void ps__party_place(ps_strbuf *out, const ps_party *p, int col);
 void ps__product_text(ps_strbuf *out, const ps_unit *unit);
 /* "clash", "listening", "stale", "ambiguous", "unowned", or "note". */
 const char *ps__finding_kind(const ps_finding *f);
-/* The edits of `plan` that repair a stale self reference. */
-size_t ps__count_stale(const ps_plan *plan);
 
 #endif

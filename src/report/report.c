@@ -126,13 +126,6 @@ void ps__resolve_command(ps_strbuf *out, const ps_check *c)
 }
 
 /* A finding and its parties, one line each. */
-size_t ps__count_stale(const ps_plan *p)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < p->nedits; i++)
-        n += p->decisions[p->edits[i].unit][p->edits[i].site].stale;
-    return n;
-}
 
 int ps_report_plan(ps_strbuf *out, const ps_plan *plan, ps_report_doc doc, ps_report_format fmt)
 {

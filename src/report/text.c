@@ -5,8 +5,10 @@
 #include "report/printers.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "report/clashes.h"
+#include "report/rows.h"
 
 static const char *mode_label(const ps_runtime *rt)
 {
@@ -48,15 +50,22 @@ static void site_place(ps_strbuf *out, const ps_site *s)
         ps_strbuf_puts(out, "  (built in): ");
 }
 
-/* A stale self reference: the listener it means, and what becomes of it. */
-static void stale_text(ps_strbuf *out, const ps_plan *p, const ps_decision *d, const ps_site *s)
+/* An edit's reason, the string JSON prints as "why", with the values first
+ * where the reason does not say them. */
+static void edit_reason(ps_strbuf *out, const ps_edit_row *r)
+{
+    if (!r->why_has_values)
+        ps_strbuf_printf(out, "%ld -> %ld: ", r->old_value, r->new_value);
+    ps_strbuf_printf(out, "%s\n", r->why);
+}
+
+/* A stale self reference left as it is: the listener it means, and why. */
+static void stale_text(ps_strbuf *out, const ps_plan *p, const ps_decision *d)
 {
     const ps_site *l = &p->units[d->owner_unit].sites->items[d->owner_site];
     long now = p->decisions[d->owner_unit][d->owner_site].now;
     ps_strbuf_printf(out, "stale: means %s, which listens on %ld; ", l->what, now);
-    if (d->action == PS_ACT_SET)
-        ps_strbuf_printf(out, "%ld -> %ld, repaired\n", s->value, d->next);
-    else if (d->action == PS_ACT_GENERATED)
+    if (d->action == PS_ACT_GENERATED)
         ps_strbuf_printf(out,
                          "should be %ld, but the file is generated from deployment.toml: "
                          "not edited\n",
@@ -67,101 +76,95 @@ static void stale_text(ps_strbuf *out, const ps_plan *p, const ps_decision *d, c
         ps_strbuf_puts(out, "left alone (--repair sets it)\n");
 }
 
-void ps__plan_text(ps_strbuf *out, const ps_plan *p)
+/* A site the plan leaves as it is (an edited one is its edit row's reason). */
+static void site_kept(ps_strbuf *out, const ps_plan *p, size_t u, size_t i)
+{
+    const ps_site *s = &p->units[u].sites->items[i];
+    const ps_decision *d = &p->decisions[u][i];
+    switch (s->kind) {
+    case PS_SITE_OFFSET:
+        if (s->file->generated)
+            ps_strbuf_printf(out, "offset %ld in a generated file, not edited\n", s->value);
+        else if (s->insert)
+            ps_strbuf_printf(out, "offset not set (default %ld), unchanged\n", s->value);
+        else
+            ps_strbuf_printf(out, "offset %ld, unchanged\n", s->value);
+        break;
+    case PS_SITE_START:
+        ps_strbuf_puts(out, ", unchanged\n");
+        break;
+    case PS_SITE_LISTENER:
+        if (d->action == PS_ACT_GENERATED)
+            ps_strbuf_printf(out,
+                             "should be %ld, but the file is generated from "
+                             "deployment.toml: not edited\n",
+                             d->next);
+        else
+            ps_strbuf_printf(out, "listens on %ld, unchanged\n", d->next);
+        break;
+    case PS_SITE_PLACEHOLDER:
+        ps_strbuf_printf(out, "placeholder %s, resolved at runtime, unchanged\n", s->text);
+        break;
+    case PS_SITE_REFERENCE:
+        if (d->stale)
+            stale_text(out, p, d);
+        else if (d->action == PS_ACT_KEEP && d->owner_unit >= 0)
+            ps_strbuf_printf(out, "follows %s, unchanged\n",
+                             p->units[d->owner_unit].sites->items[d->owner_site].what);
+        else if (d->action == PS_ACT_GENERATED)
+            ps_strbuf_printf(out,
+                             "would follow to %ld, but the file is generated from "
+                             "deployment.toml: not edited\n",
+                             d->next);
+        else if (d->action == PS_ACT_AMBIGUOUS)
+            ps_strbuf_puts(out, "several runtimes listen on it, left alone\n");
+        else
+            ps_strbuf_puts(out, "no runtime in this call listens on it, left alone\n");
+        break;
+    }
+}
+
+/* Every site of every runtime, each at its place: what it is (a listener or
+ * a reference says so first), then its edit's reason or why it stays. */
+static void plan_text(ps_strbuf *out, const ps_plan *p, const ps_rows *rows)
 {
     for (size_t u = 0; u < p->nunits; u++) {
         unit_header(out, p, u);
         const ps_sites *ss = p->units[u].sites;
         for (size_t i = 0; i < ss->count; i++) {
             const ps_site *s = &ss->items[i];
-            const ps_decision *d = &p->decisions[u][i];
+            const ps_edit_row *r = ps__rows_edit_of(rows, u, i);
             site_place(out, s);
-            switch (s->kind) {
-            case PS_SITE_OFFSET:
-                if (s->file->generated)
-                    ps_strbuf_printf(out, "offset %ld in a generated file, not edited\n", s->value);
-                else if (s->insert && d->action == PS_ACT_SET)
-                    ps_strbuf_printf(out, "offset not set (default %ld) -> %ld, key added\n",
-                                     s->value, d->next);
-                else if (s->insert)
-                    ps_strbuf_printf(out, "offset not set (default %ld), unchanged\n", s->value);
-                else if (d->action == PS_ACT_SET && ps_key_taken_out(&p->units[u], s, d->next))
-                    ps_strbuf_printf(out,
-                                     "offset %ld -> %ld (default), the line portshift added "
-                                     "taken out\n",
-                                     s->value, d->next);
-                else if (d->action == PS_ACT_SET)
-                    ps_strbuf_printf(out, "offset %ld -> %ld\n", s->value, d->next);
-                else
-                    ps_strbuf_printf(out, "offset %ld, unchanged\n", s->value);
-                break;
-            case PS_SITE_START:
+            if (s->kind == PS_SITE_START)
                 ps_strbuf_printf(out, "start-time offset -DportOffset=%ld%s", s->value,
                                  ps_start_is_env(s->rank) ? " (environment)" : "");
-                if (d->action == PS_ACT_SET)
-                    ps_strbuf_printf(out, " -> %ld\n", d->next);
-                else
-                    ps_strbuf_puts(out, ", unchanged\n");
-                break;
-            case PS_SITE_LISTENER:
+            else if (s->kind == PS_SITE_LISTENER)
                 ps_strbuf_printf(out, "listener %ld, %s, %s%s: ", s->value, s->what,
                                  ps_shift_name(s->shift), s->active ? "" : ", inactive");
-                if (d->action == PS_ACT_SET)
-                    ps_strbuf_printf(out, "%ld -> %ld\n", s->value, d->next);
-                else if (d->action == PS_ACT_GENERATED)
-                    ps_strbuf_printf(out,
-                                     "should be %ld, but the file is generated from "
-                                     "deployment.toml: not edited\n",
-                                     d->next);
-                else
-                    ps_strbuf_printf(out, "listens on %ld, unchanged\n", d->next);
-                break;
-            case PS_SITE_PLACEHOLDER: {
-                ps_strbuf_printf(out, "placeholder %s, resolved at runtime, unchanged\n", s->text);
-                break;
-            }
-            case PS_SITE_REFERENCE: {
-                ps_strbuf_printf(out, "reference %ld%s%s: ", s->value, s->role ? ", role " : "",
-                                 s->role ? s->role : "");
-                if (d->stale) {
-                    stale_text(out, p, d, s);
-                } else if ((d->action == PS_ACT_SET || d->action == PS_ACT_KEEP) &&
-                           d->owner_unit >= 0) {
-                    const ps_site *l = &p->units[d->owner_unit].sites->items[d->owner_site];
-                    if (d->action == PS_ACT_SET && s->insert)
-                        ps_strbuf_printf(out,
-                                         "%s not set (default %ld) -> %ld, key added, "
-                                         "follows %s\n",
-                                         s->key, s->value, d->next, l->what);
-                    else if (d->action == PS_ACT_SET)
-                        ps_strbuf_printf(out, "%ld -> %ld, follows %s%s\n", s->value, d->next,
-                                         l->what,
-                                         ps_key_taken_out(&p->units[u], s, d->next)
-                                             ? " (the line portshift added taken out)"
-                                             : "");
-                    else
-                        ps_strbuf_printf(out, "follows %s, unchanged\n", l->what);
-                } else if (d->action == PS_ACT_GENERATED) {
-                    ps_strbuf_printf(out,
-                                     "would follow to %ld, but the file is generated from "
-                                     "deployment.toml: not edited\n",
-                                     d->next);
-                } else if (d->action == PS_ACT_AMBIGUOUS) {
-                    ps_strbuf_puts(out, "several runtimes listen on it, left alone\n");
-                } else {
-                    ps_strbuf_puts(out, "no runtime in this call listens on it, left alone\n");
-                }
-                break;
-            }
-            }
+            else if (s->kind == PS_SITE_REFERENCE)
+                /* A key portshift would add: the reason says so, the key is the site's. */
+                ps_strbuf_printf(out, "reference %ld%s%s%s%s: ", s->value, s->role ? ", role " : "",
+                                 s->role ? s->role : "", s->insert ? ", key " : "",
+                                 s->insert ? s->key : "");
+            if (r && s->kind == PS_SITE_START)
+                ps_strbuf_puts(out, ": ");
+            if (r)
+                edit_reason(out, r);
+            else
+                site_kept(out, p, u, i);
         }
     }
-    for (size_t i = 0; i < p->warnings.count; i++) {
-        char *text = ps_error_text(&p->warnings.items[i]);
-        ps_strbuf_printf(out, "warning: %s\n", text);
-        free(text);
-    }
-    ps_strbuf_printf(out, "%zu edit%s\n", p->nedits, p->nedits == 1 ? "" : "s");
+    for (size_t i = 0; i < rows->nwarnings; i++)
+        ps_strbuf_printf(out, "warning: %s\n", rows->warnings[i]);
+    ps_strbuf_printf(out, "%zu edit%s\n", rows->nedits, rows->nedits == 1 ? "" : "s");
+}
+
+void ps__plan_text(ps_strbuf *out, const ps_plan *p)
+{
+    ps_rows rows;
+    ps__rows_make(&rows, p);
+    plan_text(out, p, &rows);
+    ps__rows_free(&rows);
 }
 
 void ps__ports_text(ps_strbuf *out, const ps_plan *p)
@@ -281,24 +284,23 @@ void ps__batch_text(ps_strbuf *out, const ps_batch *b, const ps_plan *p, ps_batc
                          r->listener.what, r->listener.port, r->new_port,
                          r->note ? ", not written" : "", r->message);
     }
-    for (size_t i = 0; i < p->nedits; i++) {
-        const ps_edit *e = &p->edits[i];
-        const ps_decision *d = &p->decisions[e->unit][e->site];
-        if (!d->stale)
+    ps_rows rows;
+    ps__rows_make(&rows, p);
+    for (size_t i = 0; i < rows.nedits; i++) {
+        const ps_edit_row *r = &rows.edits[i];
+        if (strcmp(r->kind, "repair") != 0)
             continue;
-        const ps_site *l = &p->units[d->owner_unit].sites->items[d->owner_site];
-        ps_strbuf_printf(out,
-                         "%s:%d:%d: repair: %ld -> %ld (stale: means %s, which listens on %ld)\n",
-                         e->file->path, e->line, e->col, e->old_value, e->new_value, l->what,
-                         p->decisions[d->owner_unit][d->owner_site].next);
+        ps_strbuf_printf(out, "%s:%d:%d: repair: ", r->path, r->line, r->col);
+        edit_reason(out, r);
     }
-    size_t stale = ps__count_stale(p);
     ps_strbuf_printf(
         out,
         "%zu home%s: %zu kept, %zu moved; %zu rewrite%s; %zu stale self reference%s %s; %zu edit%s",
         b->nhomes, b->nhomes == 1 ? "" : "s", kept, b->nhomes - kept, b->nrewrites,
-        b->nrewrites == 1 ? "" : "s", stale, stale == 1 ? "" : "s",
-        step == PS_BATCH_APPLIED ? "repaired" : "to repair", p->nedits, p->nedits == 1 ? "" : "s");
+        b->nrewrites == 1 ? "" : "s", rows.nrepairs, rows.nrepairs == 1 ? "" : "s",
+        step == PS_BATCH_APPLIED ? "repaired" : "to repair", rows.nedits,
+        rows.nedits == 1 ? "" : "s");
+    ps__rows_free(&rows);
     if (step == PS_BATCH_APPLIED)
         ps_strbuf_puts(out, " written\n");
     else if (step == PS_BATCH_SHOWN && p->nedits)
