@@ -233,9 +233,10 @@ static void batch_runtime_rows(ps_strbuf *out, const ps_batch *b, const ps_batch
         code(out, h->home->path);
         ps_strbuf_puts(out, " runtime ");
         cell(out, unit->rt->name);
-        if (unit->rt->carbon5)
+        ps_runtime_step step = ps__runtime_step(b, u);
+        if (step == PS_RUNTIME_FIXED)
             ps_strbuf_puts(out, " | Carbon 5, fixed ports | | |\n");
-        else if (b->offset[u] != unit->sites->offset)
+        else if (step == PS_RUNTIME_MOVED)
             ps_strbuf_printf(out, " | %ld → %ld | moved | |\n", unit->sites->offset, b->offset[u]);
         else
             ps_strbuf_printf(out, " | %ld | kept | |\n", b->offset[u]);

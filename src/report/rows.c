@@ -62,3 +62,10 @@ const ps_edit_row *ps__rows_edit_of(const ps_rows *rows, size_t unit, size_t sit
             return &rows->edits[i];
     return NULL;
 }
+
+ps_runtime_step ps__runtime_step(const ps_batch *b, size_t u)
+{
+    if (b->units[u].rt->carbon5)
+        return PS_RUNTIME_FIXED;
+    return b->offset[u] != b->units[u].sites->offset ? PS_RUNTIME_MOVED : PS_RUNTIME_KEPT;
+}

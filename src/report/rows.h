@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "batch/batch.h"
 #include "plan/plan.h"
 
 typedef struct ps_edit_row {
@@ -36,9 +37,19 @@ typedef struct ps_rows {
     size_t nwarnings;
 } ps_rows;
 
+/* What batch does with a runtime of a home besides its main one (an EI
+ * profile): the text and markdown forms say it in their own layout. */
+typedef enum ps_runtime_step {
+    PS_RUNTIME_FIXED, /* a Carbon 5 profile: no offset, fixed ports */
+    PS_RUNTIME_MOVED, /* moved with its home, by the same delta */
+    PS_RUNTIME_KEPT
+} ps_runtime_step;
+
 void ps__rows_make(ps_rows *out, const ps_plan *plan);
 void ps__rows_free(ps_rows *rows);
 /* The row of the edit of site `site` of unit `unit`, NULL when it has none. */
 const ps_edit_row *ps__rows_edit_of(const ps_rows *rows, size_t unit, size_t site);
+/* What batch `b` does with its unit u. */
+ps_runtime_step ps__runtime_step(const ps_batch *b, size_t u);
 
 #endif

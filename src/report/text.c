@@ -261,9 +261,10 @@ static void batch_home_text(ps_strbuf *out, const ps_batch *b, const ps_batch_ho
     for (size_t u = h->first + 1; u < h->first + h->count; u++) {
         const ps_unit *unit = &b->units[u];
         ps_strbuf_printf(out, "  runtime %s: ", unit->rt->name);
-        if (unit->rt->carbon5)
+        ps_runtime_step step = ps__runtime_step(b, u);
+        if (step == PS_RUNTIME_FIXED)
             ps_strbuf_puts(out, "Carbon 5, fixed ports\n");
-        else if (b->offset[u] != unit->sites->offset)
+        else if (step == PS_RUNTIME_MOVED)
             ps_strbuf_printf(out, "offset %ld -> %ld\n", unit->sites->offset, b->offset[u]);
         else
             ps_strbuf_printf(out, "offset %ld\n", b->offset[u]);

@@ -110,6 +110,17 @@ typedef struct report_case {
     const char *want;
 } report_case;
 
+/* The installs of one_home() at 3, the same in plan and ports JSON. */
+#define ONE_HOME_INSTALLS                                                                          \
+    "{\"format\":1,\"installs\":[{\"home\":\"h\",\"runtime\":\"\",\"product\":\"am\","             \
+    "\"version\":\"1.0.0\",\"mode\":\"xml\",\"offset\":3,\"current_offset\":0,"                    \
+    "\"config_offset\":0,\"start_offset\":null,\"start_from\":null,\"ports\":[{\"port\":9446,"     \
+    "\"base\":9443,\"shift\":\"auto\",\"active\":true,\"what\":\"https\",\"file\":\"main.xml\","   \
+    "\"line\":2,\"source\":\"synth\"},{\"port\":10400,\"base\":10397,\"shift\":\"manual\","        \
+    "\"active\":true,\"what\":\"thrift\",\"file\":\"main.xml\",\"line\":3,"                        \
+    "\"source\":\"synth\"},{\"port\":5675,\"base\":5672,\"shift\":\"auto\",\"active\":true,"       \
+    "\"what\":\"broker\",\"file\":null,\"line\":null,\"source\":\"synth\"}]}]"
+
 /* clang-format off */
 static const report_case cases[] = {
     {"plan, text", DOC_PLAN, PS_REPORT_TEXT,
@@ -122,14 +133,7 @@ static const report_case cases[] = {
      "  h/main.xml:5:1: reference 9443: follows https 9443 -> 9446 (this runtime)\n"
      "3 edits\n"},
     {"plan, json", DOC_PLAN, PS_REPORT_JSON,
-     "{\"format\":1,\"installs\":[{\"home\":\"h\",\"runtime\":\"\",\"product\":\"am\","
-     "\"version\":\"1.0.0\",\"mode\":\"xml\",\"offset\":3,\"current_offset\":0,"
-     "\"config_offset\":0,\"start_offset\":null,\"start_from\":null,\"ports\":[{\"port\":9446,"
-     "\"base\":9443,\"shift\":\"auto\",\"active\":true,\"what\":\"https\",\"file\":\"main.xml\","
-     "\"line\":2,\"source\":\"synth\"},{\"port\":10400,\"base\":10397,\"shift\":\"manual\","
-     "\"active\":true,\"what\":\"thrift\",\"file\":\"main.xml\",\"line\":3,"
-     "\"source\":\"synth\"},{\"port\":5675,\"base\":5672,\"shift\":\"auto\",\"active\":true,"
-     "\"what\":\"broker\",\"file\":null,\"line\":null,\"source\":\"synth\"}]}],"
+     ONE_HOME_INSTALLS ","
      "\"edits\":[{\"file\":\"h/main.xml\",\"line\":1,\"col\":1,\"old\":null,\"new\":\"3\","
      "\"why\":\"port offset 0 -> 3\"},{\"file\":\"h/main.xml\",\"line\":3,\"col\":1,"
      "\"old\":null,\"new\":\"10400\",\"why\":\"thrift: written as base + offset (synth)\"},"
@@ -155,14 +159,7 @@ static const report_case cases[] = {
      "  10400  manual active   thrift (h/main.xml:3)\n"
      "   5675  auto   active   broker (built in)\n"},
     {"ports, json", DOC_PORTS, PS_REPORT_JSON,
-     "{\"format\":1,\"installs\":[{\"home\":\"h\",\"runtime\":\"\",\"product\":\"am\","
-     "\"version\":\"1.0.0\",\"mode\":\"xml\",\"offset\":3,\"current_offset\":0,"
-     "\"config_offset\":0,\"start_offset\":null,\"start_from\":null,\"ports\":[{\"port\":9446,"
-     "\"base\":9443,\"shift\":\"auto\",\"active\":true,\"what\":\"https\",\"file\":\"main.xml\","
-     "\"line\":2,\"source\":\"synth\"},{\"port\":10400,\"base\":10397,\"shift\":\"manual\","
-     "\"active\":true,\"what\":\"thrift\",\"file\":\"main.xml\",\"line\":3,"
-     "\"source\":\"synth\"},{\"port\":5675,\"base\":5672,\"shift\":\"auto\",\"active\":true,"
-     "\"what\":\"broker\",\"file\":null,\"line\":null,\"source\":\"synth\"}]}]}\n"},
+     ONE_HOME_INSTALLS "}\n"},
     {"ports, markdown", DOC_PORTS, PS_REPORT_MARKDOWN,
      "### portshift ports\n"
      "\n"
@@ -318,7 +315,7 @@ START_TEST(documents_byte_for_byte)
 }
 END_TEST
 
-/* A format, document or step the layer does not know: -1, nothing appended. */
+/* A format or document the layer does not know: -1, nothing appended. */
 START_TEST(unknown_format_or_document_appends_nothing)
 {
     synth *s = one_home();
