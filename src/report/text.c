@@ -135,9 +135,14 @@ static void plan_text(ps_strbuf *out, const ps_plan *p, const ps_rows *rows)
             const ps_site *s = &ss->items[i];
             const ps_edit_row *r = ps__rows_edit_of(rows, u, i);
             site_place(out, s);
+            const char *env = ps_start_is_env(s->rank) ? " (environment)" : "";
+            if (s->kind == PS_SITE_START && r) {
+                /* Its reason names the start-time offset: no description before it. */
+                ps_strbuf_printf(out, "%s%s\n", r->why, env);
+                continue;
+            }
             if (s->kind == PS_SITE_START)
-                ps_strbuf_printf(out, "start-time offset -DportOffset=%ld%s", s->value,
-                                 ps_start_is_env(s->rank) ? " (environment)" : "");
+                ps_strbuf_printf(out, "start-time offset -DportOffset=%ld%s", s->value, env);
             else if (s->kind == PS_SITE_LISTENER)
                 ps_strbuf_printf(out, "listener %ld, %s, %s%s: ", s->value, s->what,
                                  ps_shift_name(s->shift), s->active ? "" : ", inactive");
@@ -146,8 +151,6 @@ static void plan_text(ps_strbuf *out, const ps_plan *p, const ps_rows *rows)
                 ps_strbuf_printf(out, "reference %ld%s%s%s%s: ", s->value, s->role ? ", role " : "",
                                  s->role ? s->role : "", s->insert ? ", key " : "",
                                  s->insert ? s->key : "");
-            if (r && s->kind == PS_SITE_START)
-                ps_strbuf_puts(out, ": ");
             if (r)
                 edit_reason(out, r);
             else
