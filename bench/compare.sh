@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Same answers from two builds of portshift: stdout, stderr and exit status of
-# `diff`, `plan --json` and `ports --json` at several offsets (and `check
-# --json`), for every corpus tree alone, for all of them in one call, and for
-# the CLI test homes.
+# `diff`, and of `plan` and `ports` in every format (text, --json, --format
+# markdown) at several offsets, and of `check`, `batch`, `batch --diff` and
+# `status` in every format, for every corpus tree alone, for all of them in
+# one call, and for the CLI test homes.
 # A change meant only to make portshift faster must print nothing here.
 #
 # usage: bench/compare.sh OLD_BINARY NEW_BINARY
@@ -31,19 +32,33 @@ check() { # label, args...
     diff "$out/o.err" "$out/n.err" | head -5
   fi
 }
+formats=("" "--json" "--format markdown")
+# Every format of a command; word splitting of $cmd and $f is meant.
+each_format() { # label, command, args...
+  local label=$1 cmd=$2; shift 2
+  for f in "${formats[@]}"; do
+    # shellcheck disable=SC2086
+    check "$cmd${f:+ $f} $label" $cmd $f "$@"
+  done
+}
 for offset in 0 3 10; do
   for h in "${homes[@]}"; do
-    for cmd in diff "plan --json" "ports --json"; do
-      check "$cmd --offset $offset ${h#"$top"/}" $cmd --offset "$offset" "$h"
+    check "diff --offset $offset ${h#"$top"/}" diff --offset "$offset" "$h"
+    for cmd in plan ports; do
+      each_format "--offset $offset ${h#"$top"/}" $cmd --offset "$offset" "$h"
     done
   done
-  for cmd in diff "plan --json" "ports --json"; do
-    check "$cmd --offset $offset, all ${#homes[@]} homes in one call" $cmd --offset "$offset" "${homes[@]}"
+  check "diff --offset $offset, all ${#homes[@]} homes in one call" diff --offset "$offset" "${homes[@]}"
+  for cmd in plan ports; do
+    each_format "--offset $offset, all ${#homes[@]} homes in one call" $cmd --offset "$offset" "${homes[@]}"
   done
 done
-for h in "${homes[@]}"; do
-  check "check --json ${h#"$top"/}" check --json "$h"
+for cmd in check batch status; do
+  for h in "${homes[@]}"; do
+    each_format "${h#"$top"/}" $cmd "$h"
+  done
+  each_format ", all ${#homes[@]} homes in one call" $cmd "${homes[@]}"
 done
-check "check --json, all ${#homes[@]} homes in one call" check --json "${homes[@]}"
+check "batch --diff, all ${#homes[@]} homes in one call" batch --diff "${homes[@]}"
 echo "compare: $runs runs over ${#homes[@]} homes, $differ differ"
 [ $differ -eq 0 ]

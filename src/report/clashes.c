@@ -90,12 +90,13 @@ static void and_list(ps_strbuf *out, size_t i, size_t n)
 
 void ps_clash_group_message(ps_strbuf *out, const ps_check *c, const ps_clash_group *g)
 {
-    ps_strbuf_puts(out, "ports ");
+    ps_strbuf_puts(out, g->n == 1 ? "port " : "ports ");
     for (size_t i = 0; i < g->n; i++) {
         and_list(out, i, g->n);
         ps_strbuf_printf(out, "%ld", g->findings[i]->port);
     }
-    ps_strbuf_puts(out, " are each opened by listeners of ");
+    ps_strbuf_puts(out,
+                   g->n == 1 ? " is opened by listeners of " : " are each opened by listeners of ");
     for (size_t i = 0; i < g->nhomes; i++) {
         and_list(out, i, g->nhomes);
         ps_strbuf_puts(out, c->units[g->homes[i]].home->path);

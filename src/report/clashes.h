@@ -29,7 +29,8 @@ void ps_clash_groups_make(ps_clash_groups *out, const ps_check *c);
 void ps_clash_groups_free(ps_clash_groups *g);
 /* The group of clash finding `f`, or NULL when `f` is no clash. */
 const ps_clash_group *ps_clash_group_of(const ps_clash_groups *g, const ps_finding *f);
-/* "ports 9443 and 9763 are each opened by listeners of am and is". */
+/* "ports 9443 and 9763 are each opened by listeners of am and is" ("port
+ * 9443 is opened by ..." for one). */
 void ps_clash_group_message(ps_strbuf *out, const ps_check *c, const ps_clash_group *g);
 
 #endif

@@ -3,13 +3,14 @@
  * posts as its summary or as a pull-request comment. The same data as the
  * text and JSON forms; only what a reviewer reads in a table is kept.
  */
-#include "report/report.h"
+#include "report/printers.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
 #include "report/clashes.h"
+#include "report/rows.h"
 
 /* Text inside a table cell: a '|' would end the cell, a newline the row. */
 static void cell(ps_strbuf *out, const char *s)
@@ -63,42 +64,50 @@ static void homes_table(ps_strbuf *out, const ps_unit *units, size_t n, const lo
     }
 }
 
-static void warnings_list(ps_strbuf *out, const ps_diags *w)
+static void warnings_list(ps_strbuf *out, const ps_rows *rows)
 {
-    if (!w->count)
+    if (!rows->nwarnings)
         return;
     ps_strbuf_puts(out, "\n**Warnings**\n\n");
-    for (size_t i = 0; i < w->count; i++) {
-        char *text = ps_error_text(&w->items[i]);
+    for (size_t i = 0; i < rows->nwarnings; i++) {
         ps_strbuf_puts(out, "- ");
-        cell(out, text);
+        cell(out, rows->warnings[i]);
         ps_strbuf_puts(out, "\n");
-        free(text);
     }
 }
 
-void ps_report_plan_markdown(ps_strbuf *out, const ps_plan *p)
+/* Edit rows (those of `kind`, or all) as a table: where, the values, and
+ * the reason, as JSON's "why" says it. */
+static void edits_table(ps_strbuf *out, const ps_rows *rows, const char *kind)
+{
+    int head = 0;
+    for (size_t i = 0; i < rows->nedits; i++) {
+        const ps_edit_row *r = &rows->edits[i];
+        if (kind && strcmp(r->kind, kind) != 0)
+            continue;
+        if (!head++)
+            ps_strbuf_puts(out, "\n| file | line | old | new | why |\n|---|---:|---:|---:|---|\n");
+        ps_strbuf_puts(out, "| ");
+        code(out, r->path);
+        ps_strbuf_printf(out, " | %d | %ld | %ld | ", r->line, r->old_value, r->new_value);
+        cell(out, r->why);
+        ps_strbuf_puts(out, " |\n");
+    }
+}
+
+void ps__plan_markdown(ps_strbuf *out, const ps_plan *p)
 {
     ps_strbuf_puts(out, "### portshift plan\n\n");
     homes_table(out, p->units, p->nunits, p->offset, p->target);
-    if (p->nedits) {
-        ps_strbuf_puts(out, "\n| file | line | old | new | why |\n|---|---:|---:|---:|---|\n");
-        for (size_t i = 0; i < p->nedits; i++) {
-            const ps_edit *e = &p->edits[i];
-            char *why = ps_plan_why(p, e);
-            ps_strbuf_puts(out, "| ");
-            code(out, e->file->path);
-            ps_strbuf_printf(out, " | %d | %ld | %ld | ", e->line, e->old_value, e->new_value);
-            cell(out, why);
-            ps_strbuf_puts(out, " |\n");
-            free(why);
-        }
-    }
-    warnings_list(out, &p->warnings);
+    ps_rows rows;
+    ps__rows_make(&rows, p);
+    edits_table(out, &rows, NULL);
+    warnings_list(out, &rows);
+    ps__rows_free(&rows);
     ps_strbuf_printf(out, "\n%zu edit%s\n", p->nedits, p->nedits == 1 ? "" : "s");
 }
 
-void ps_report_ports_markdown(ps_strbuf *out, const ps_plan *p)
+void ps__ports_markdown(ps_strbuf *out, const ps_plan *p)
 {
     ps_strbuf_puts(out, "### portshift ports\n\n");
     homes_table(out, p->units, p->nunits, p->target, NULL); /* where the ports below are */
@@ -188,7 +197,7 @@ static void clashes_list(ps_strbuf *out, const ps_check *c)
     ps_clash_groups_free(&groups);
 }
 
-void ps_report_check_markdown(ps_strbuf *out, const ps_check *c)
+void ps__check_markdown(ps_strbuf *out, const ps_check *c)
 {
     size_t notes = c->count - c->nfindings;
     ps_strbuf_puts(out, "### portshift check\n\n");
@@ -212,9 +221,32 @@ void ps_report_check_markdown(ps_strbuf *out, const ps_check *c)
         command_line(out, c, ps_report_repair_command);
     }
     clashes_list(out, c);
+    ps_rows rows;
+    ps__rows_warnings(&rows, &c->warnings);
+    warnings_list(out, &rows);
+    ps__rows_free(&rows);
 }
 
-void ps_report_batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *p)
+/* The other runtimes of a batch home (EI profiles), a row each under it. */
+static void batch_runtime_rows(ps_strbuf *out, const ps_batch *b, const ps_batch_home *h)
+{
+    for (size_t u = h->first + 1; u < h->first + h->count; u++) {
+        const ps_unit *unit = &b->units[u];
+        ps_strbuf_puts(out, "| ");
+        code(out, h->home->path);
+        ps_strbuf_puts(out, " runtime ");
+        cell(out, unit->rt->name);
+        ps_runtime_step step = ps__runtime_step(b, u);
+        if (step == PS_RUNTIME_FIXED)
+            ps_strbuf_puts(out, " | Carbon 5, fixed ports | | |\n");
+        else if (step == PS_RUNTIME_MOVED)
+            ps_strbuf_printf(out, " | %ld → %ld | moved | |\n", unit->sites->offset, b->offset[u]);
+        else
+            ps_strbuf_printf(out, " | %ld | kept | |\n", b->offset[u]);
+    }
+}
+
+void ps__batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *p)
 {
     ps_strbuf_puts(out, "### portshift batch\n\n| home | offset | | why |\n|---|---:|---|---|\n");
     for (size_t i = 0; i < b->nhomes; i++) {
@@ -228,9 +260,11 @@ void ps_report_batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *
         } else {
             ps_strbuf_printf(out, " | %ld | kept | |\n", h->current);
         }
+        batch_runtime_rows(out, b, h);
     }
     if (b->nrewrites) {
-        ps_strbuf_puts(out, "\n| fixed port | where | old | new | |\n|---|---|---:|---:|---|\n");
+        ps_strbuf_puts(
+            out, "\n| fixed port | where | old | new | | why |\n|---|---|---:|---:|---|---|\n");
         for (size_t i = 0; i < b->nrewrites; i++) {
             const ps_rewrite *r = &b->rewrites[i];
             ps_strbuf w = PS_STRBUF_INIT;
@@ -239,15 +273,22 @@ void ps_report_batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *
             cell(out, r->listener.what);
             ps_strbuf_puts(out, " | ");
             code(out, w.data);
-            ps_strbuf_printf(out, " | %ld | %ld | %s |\n", r->listener.port, r->new_port,
+            ps_strbuf_printf(out, " | %ld | %ld | %s | ", r->listener.port, r->new_port,
                              r->note ? "note: not written" : "rewrite");
+            cell(out, r->message);
+            ps_strbuf_puts(out, " |\n");
             ps_strbuf_free(&w);
         }
     }
+    ps_rows rows;
+    ps__rows_make(&rows, p);
+    edits_table(out, &rows, "repair");
+    warnings_list(out, &rows);
+    ps__rows_free(&rows);
     ps_strbuf_printf(out, "\n%zu edit%s\n", p->nedits, p->nedits == 1 ? "" : "s");
 }
 
-void ps_report_status_markdown(ps_strbuf *out, const ps_status *status)
+void ps__status_markdown(ps_strbuf *out, const ps_status *status)
 {
     ps_strbuf_puts(out, "| home | product | offset | starts at | HTTPS | running | clashes with |\n"
                         "|---|---|---|---|---|---|---|\n");

@@ -6,7 +6,7 @@
 #include "base/json.h"
 #include "base/strbuf.h"
 #include "detect/running.h"
-#include "report/report.h"
+#include "report/printers.h"
 
 /* The port its main HTTPS listener opens now: the first active one the
  * catalog marks https="main" (the SSL connector before a builtin stand-in). */
@@ -101,7 +101,7 @@ void ps_status_free(ps_status *status)
         free(status->rows);
 }
 
-void ps_report_status_text(ps_strbuf *out, const ps_status *status)
+void ps__status_text(ps_strbuf *out, const ps_status *status)
 {
     for (size_t r = 0; r < status->count; r++) {
         const ps_status_row *row = &status->rows[r];
@@ -125,7 +125,7 @@ void ps_report_status_text(ps_strbuf *out, const ps_status *status)
     }
 }
 
-void ps_report_status_json(ps_strbuf *out, const ps_status *status)
+void ps__status_json(ps_strbuf *out, const ps_status *status)
 {
     ps_strbuf_printf(out, "{\"format\":%d,\"homes\":[", PS_JSON_FORMAT);
     for (size_t r = 0; r < status->count; r++) {

@@ -223,10 +223,10 @@ static int load(pass *p, const char *path, long target, unsigned flags)
 static void report(const pass *p)
 {
     ps_strbuf b = PS_STRBUF_INIT;
-    ps_report_plan_text(&b, p->plan);
-    ps_report_ports_text(&b, p->plan);
-    ps_report_json(&b, p->plan, 1);
-    ps_report_json(&b, p->plan, 0);
+    for (int f = PS_FORMAT_TEXT; f <= PS_FORMAT_MARKDOWN; f++) {
+        ps_report_plan(&b, p->plan, PS_REPORT_PLAN, (ps_format)f);
+        ps_report_plan(&b, p->plan, PS_REPORT_PORTS, (ps_format)f);
+    }
     for (size_t i = 0; i < p->nfiles; i++) {
         const ps_rendered *r = &p->files[i];
         /* A home keeps only its sites: the bytes a diff is made from are the ones render read. */

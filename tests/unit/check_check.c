@@ -137,10 +137,12 @@ START_TEST(clashes_of_a_pair_one_block_and_the_command_that_resolves_them)
     cli_result_free(&r);
 
     r = cli_runf(dir, "check --json %s", homes);
-    ck_assert_msg(strstr(r.out,
-                         ",\"clashes\":[{\"homes\":[\"x/" AM26
-                         "\",\"y/wso2is-5.10.0\"],\"ports\":[9999,11111,9763,9443]}],"
-                         "\"resolve\":\"portshift batch --diff x/" AM26 " y/wso2is-5.10.0\"}\n"),
+    ck_assert_msg(strstr(r.out, ",\"clashes\":[{\"homes\":[\"x/" AM26
+                                "\",\"y/wso2is-5.10.0\"],\"ports\":[9999,11111,9763,9443],"
+                                "\"message\":\"ports 9999, 11111, 9763 and 9443 are each opened "
+                                "by listeners of x/" AM26 " and y/wso2is-5.10.0\"}],"
+                                "\"resolve\":\"portshift batch --diff x/" AM26 " y/wso2is-5.10.0\","
+                                "\"warnings\":["),
                   "%s", r.out);
     ck_assert_msg(count_of(r.out, "\"kind\":\"clash\"") == 4, "the findings stay one per port");
     if (have_validator())
@@ -529,14 +531,15 @@ START_TEST(json_validates)
         strstr(r.out, "\"kind\":\"unowned\"") &&
         strstr(r.out, "\"toml_key\":\"transport.http.properties.redirectPort\"") &&
         strstr(r.out, "\"repair\":\"portshift apply --repair x/" AM26 " y/" AM26 " ei am42\",") &&
-        strstr(r.out, "\"resolve\":\"portshift batch --diff x/" AM26 " y/" AM26 " ei am42\"}\n"));
+        strstr(r.out, "\"resolve\":\"portshift batch --diff x/" AM26 " y/" AM26 " ei am42\","
+                      "\"warnings\":["));
     validate(dir, r.out, "check.schema.json", "check --json");
     cli_result_free(&r);
     /* Clean: no findings, no repair. */
     r = cli_run(dir, "check --json x/" AM26);
     expect_status(&r, 0, "check --json, one home");
     ck_assert(strstr(r.out, "\"findings\":[],"));
-    ck_assert(strstr(r.out, "\"repair\":null,\"clashes\":[],\"resolve\":null}\n"));
+    ck_assert(strstr(r.out, "\"repair\":null,\"clashes\":[],\"resolve\":null,\"warnings\":[]}\n"));
     validate(dir, r.out, "check.schema.json", "check --json, clean");
     cli_result_free(&r);
     /* A socket of this process on a port the home listens on. */

@@ -259,8 +259,8 @@ START_TEST(toml_key_inserted_in_the_files_style)
      * out again (the plan says so), and every byte is as before. */
     r = run(&s, "plan --offset 10 mi");
     ck_assert_int_eq(r.status, 0);
-    ck_assert_msg(strstr(r.out, "conf/deployment.toml:5:10: offset 3 -> 10 (default), the line "
-                                "portshift added taken out\n"),
+    ck_assert_msg(strstr(r.out, "conf/deployment.toml:5:10: port offset 3 -> 10 (default): the "
+                                "line portshift added taken out\n"),
                   "%s", r.out);
     cli_result_free(&r);
     r = run(&s, "apply --offset 10 mi");

@@ -611,12 +611,12 @@ START_TEST(interleaved_roles_each_get_their_owner)
     cli_result r = cli_run(dir, "plan --offset 3 apim");
     ck_assert_msg(r.status == 0, "plan: exit %d: %s", r.status, r.err);
     static const char *const want[] = {
-        "repository/conf/api-manager.xml:2:30: reference 9443: 9443 -> 9446, follows servlet "
-        "transport (Tomcat connector)\n",
+        "repository/conf/api-manager.xml:2:30: reference 9443: follows servlet transport (Tomcat "
+        "connector) 9443 -> 9446 (this runtime)\n",
         "repository/conf/api-manager.xml:3:48: reference 9443, role analytics: no runtime in "
         "this call listens on it, left alone\n",
-        "repository/conf/api-manager.xml:4:30: reference 9443: 9443 -> 9446, follows servlet "
-        "transport (Tomcat connector)\n",
+        "repository/conf/api-manager.xml:4:30: reference 9443: follows servlet transport (Tomcat "
+        "connector) 9443 -> 9446 (this runtime)\n",
         "repository/conf/api-manager.xml:5:49: reference 9443, role analytics: no runtime in "
         "this call listens on it, left alone\n",
     };

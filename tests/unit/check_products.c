@@ -118,11 +118,15 @@ START_TEST(apim_2_6_plan_lists_the_exceptions)
     cli_result r = cli_run(NULL, cmd);
     ck_assert_int_eq(r.status, 0);
     const char *want[] = {
-        "repository/conf/carbon.xml:127:17: offset 0 -> 3",
-        "repository/conf/jndi.properties:19:107: reference 5672: 5672 -> 5675",
-        "repository/conf/jndi.properties:21:105: reference 5672: 5672 -> 5675",
-        "WorkflowCallbackService.xml:16:48: reference 9443: 9443 -> 9446",
-        "catalina-server.xml:30:34: reference 9443: 9443 -> 9446",
+        "repository/conf/carbon.xml:127:17: port offset 0 -> 3\n",
+        "repository/conf/jndi.properties:19:107: reference 5672: follows embedded broker AMQP "
+        "(throttling) 5672 -> 5675 (this runtime)\n",
+        "repository/conf/jndi.properties:21:105: reference 5672: follows embedded broker AMQP "
+        "(throttling) 5672 -> 5675 (this runtime)\n",
+        "WorkflowCallbackService.xml:16:48: reference 9443: follows servlet transport (Tomcat "
+        "connector) 9443 -> 9446 (this runtime)\n",
+        "catalina-server.xml:30:34: reference 9443: follows servlet transport (Tomcat connector) "
+        "9443 -> 9446 (this runtime)\n",
         "catalina-server.xml:29:26: listener 9763, servlet transport (Tomcat connector), auto: "
         "listens on 9766, unchanged",
         "axis2.xml:291:47: listener 8280, Synapse pass-through / NIO transport, auto: listens on "

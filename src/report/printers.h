@@ -1,0 +1,44 @@
+/*
+ * Inside the report layer: the printers of each format (text.c, json.c,
+ * markdown.c, status.c) and what they share. report.c dispatches to them.
+ */
+#ifndef PS_REPORT_PRINTERS_H
+#define PS_REPORT_PRINTERS_H
+
+#include "report/report.h"
+
+void ps__plan_text(ps_strbuf *out, const ps_plan *plan);
+void ps__ports_text(ps_strbuf *out, const ps_plan *plan);
+/* with_edits: the `plan` document (installs, edits, warnings); else the `ports` one. */
+void ps__plan_json(ps_strbuf *out, const ps_plan *plan, int with_edits);
+void ps__plan_markdown(ps_strbuf *out, const ps_plan *plan);
+void ps__ports_markdown(ps_strbuf *out, const ps_plan *plan);
+
+/* Each finding, then each note, at its first party with every party on a
+ * line of its own (the clashes of one set of homes as one block); a count;
+ * the repair and resolve commands. */
+void ps__check_text(ps_strbuf *out, const ps_check *check);
+void ps__check_json(ps_strbuf *out, const ps_check *check);
+void ps__check_markdown(ps_strbuf *out, const ps_check *check);
+
+void ps__batch_text(ps_strbuf *out, const ps_batch *batch, const ps_plan *plan,
+                    ps_batch_report_step step);
+void ps__batch_json(ps_strbuf *out, const ps_batch *batch, const ps_plan *plan,
+                    ps_batch_report_step step);
+void ps__batch_markdown(ps_strbuf *out, const ps_batch *batch, const ps_plan *plan);
+
+/* "HOME  PRODUCT VERSION  offset N  starts at N  https PORT|-  running (pid
+ * N)|stopped  clash-free|clashes with HOME, ..." per home. */
+void ps__status_text(ps_strbuf *out, const ps_status *status);
+void ps__status_json(ps_strbuf *out, const ps_status *status);
+void ps__status_markdown(ps_strbuf *out, const ps_status *status);
+
+/* Where a party is: path:line(:col), "HOME (built in)", or "this host". */
+void ps__party_place(ps_strbuf *out, const ps_party *p, int col);
+/* "WSO2 API Manager 4.2.0", with " or later" when the files only show the
+ * earliest version. */
+void ps__product_text(ps_strbuf *out, const ps_unit *unit);
+/* "clash", "listening", "stale", "ambiguous", "unowned", or "note". */
+const char *ps__finding_kind(const ps_finding *f);
+
+#endif
