@@ -16,6 +16,9 @@
 #include "../support/failalloc.h"
 #include "../support/runner.h"
 #include "base/error.h"
+#include "catalog/catalog.h"
+#include "detect/detect.h"
+#include "load/config.h"
 #include "parse/file.h"
 #include "parse/props.h"
 #include "parse/toml.h"
@@ -161,6 +164,74 @@ START_TEST(parsing_fails_cleanly)
 }
 END_TEST
 
+/* ---- loading a home: the catalog, detection, the walk and the reads ---- */
+
+static int load_catalog(const void *ctx, long *result, ps_error *err)
+{
+    (void)ctx;
+    ps_catalog *cat;
+    if (ps_catalog_builtin(&cat, err) < 0)
+        return -1;
+    *result = (long)(cat->nrules * 1000 + cat->nproducts);
+    ps_catalog_free(cat);
+    return 0;
+}
+
+typedef struct home_case {
+    const ps_catalog *cat;
+    const char *path;
+} home_case;
+
+/* ps_detect and ps_config_load_home; the result counts runtimes, files and bytes. */
+static int load_home(const void *ctx, long *result, ps_error *err)
+{
+    const home_case *c = ctx;
+    ps_home *home;
+    if (ps_detect(&home, c->cat, c->path, err) < 0)
+        return -1;
+    ps_config *cfgs = calloc(home->nruntimes, sizeof *cfgs);
+    ck_assert_ptr_nonnull(cfgs);
+    int rc = ps_config_load_home(cfgs, home, err);
+    if (rc == 0) {
+        long sum = (long)home->nruntimes;
+        for (size_t r = 0; r < home->nruntimes; r++) {
+            for (size_t i = 0; i < cfgs[r].nfiles; i++)
+                sum = sum * 31 + (long)cfgs[r].files[i].len + (long)strlen(cfgs[r].files[i].rel);
+            ps_config_free(&cfgs[r]);
+        }
+        *result = sum;
+    }
+    free(cfgs);
+    ps_home_free(home);
+    return rc;
+}
+
+START_TEST(catalog_fails_cleanly)
+{
+    fail_each_allocation("the built-in catalog", load_catalog, NULL, FAIL_OURS);
+}
+END_TEST
+
+/* A Carbon 4 home, a deployment.toml home, an EI home of several runtimes. */
+static const char *const load_trees[] = {"wso2is-5.3.0", "wso2is-7.1.0", "wso2ei-6.6.0"};
+
+START_TEST(loading_fails_cleanly)
+{
+    if (!corpus_has(load_trees[_i])) {
+        case_skipped("loading_fails_cleanly", "corpus tree not found");
+        return;
+    }
+    ps_error err = {0};
+    ps_catalog *cat;
+    ck_assert_int_eq(ps_catalog_builtin(&cat, &err), 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", corpus_dir(), load_trees[_i]);
+    home_case c = {cat, path};
+    fail_each_allocation(load_trees[_i], load_home, &c, FAIL_OURS);
+    ps_catalog_free(cat);
+}
+END_TEST
+
 int main(void)
 {
     failalloc_setup();
@@ -169,5 +240,10 @@ int main(void)
     tcase_set_timeout(parse, 300);
     tcase_add_loop_test(parse, parsing_fails_cleanly, 0, N(parse_cases));
     suite_add_tcase(s, parse);
+    TCase *load = tcase_create("load");
+    tcase_set_timeout(load, 600);
+    tcase_add_test(load, catalog_fails_cleanly);
+    tcase_add_loop_test(load, loading_fails_cleanly, 0, N(load_trees));
+    suite_add_tcase(s, load);
     return run_suite_status(s);
 }
