@@ -28,14 +28,23 @@ char *ps_strdup(const char *s)
 
 static void append_vprintf(ps_strbuf *b, const char *fmt, va_list ap);
 
+/* The text of fmt in a new string; `checked`: NULL when out of memory, else
+ * that aborts (ps_xasprintf). */
+static char *format(int checked, const char *fmt, va_list ap)
+{
+    ps_strbuf b = PS_STRBUF_INIT;
+    b.checked = (unsigned char)checked;
+    append_vprintf(&b, fmt, ap);
+    return ps_strbuf_detach(&b, NULL);
+}
+
 char *ps_asprintf(const char *fmt, ...)
 {
-    ps_strbuf b = PS_STRBUF_CHECKED;
     va_list ap;
     va_start(ap, fmt);
-    append_vprintf(&b, fmt, ap);
+    char *s = format(1, fmt, ap);
     va_end(ap);
-    return ps_strbuf_detach(&b, NULL);
+    return s;
 }
 
 int ps_reserve(void **arr, size_t *cap, size_t need, size_t size)
@@ -92,12 +101,11 @@ char *ps_xstrdup(const char *s)
 
 char *ps_xasprintf(const char *fmt, ...)
 {
-    ps_strbuf b = PS_STRBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    append_vprintf(&b, fmt, ap);
+    char *s = format(0, fmt, ap);
     va_end(ap);
-    return ps_strbuf_detach(&b, NULL);
+    return s;
 }
 
 void ps_grow(void **arr, size_t *cap, size_t need, size_t size)
