@@ -468,7 +468,7 @@ typedef struct ps_buf {
 void ps_buf_dispose(ps_buf *buf);
 /* Appends data[0..len) (`data` may be NULL when len is 0), a string, or
  * printf's output. 0, or PS_EINVALID for a NULL buf (or data with len > 0,
- * or a NULL s or fmt), PS_ERROR when out of memory (the buffer then holds
+ * or a NULL s or fmt), PS_ENOMEM when out of memory (the buffer then holds
  * what it held). */
 int ps_buf_put(ps_buf *buf, const void *data, size_t len);
 int ps_buf_puts(ps_buf *buf, const char *s);

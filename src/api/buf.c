@@ -9,9 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Checked: an append that runs out of memory leaves the bytes as they were
+ * and is said to the caller (PS_ENOMEM), never an abort. */
 static ps_strbuf as_strbuf(const ps_buf *buf)
 {
-    return (ps_strbuf){buf->ptr, buf->size, buf->reserved};
+    ps_strbuf b = PS_STRBUF_CHECKED;
+    b.data = buf->ptr;
+    b.len = buf->size;
+    b.cap = buf->reserved;
+    return b;
 }
 
 static void from_strbuf(ps_buf *buf, const ps_strbuf *b)
@@ -34,7 +40,7 @@ int ps_buf_put(ps_buf *buf, const void *data, size_t len)
     ps_strbuf b = as_strbuf(buf);
     ps_strbuf_add(&b, data, len);
     from_strbuf(buf, &b);
-    return 0;
+    return ps_strbuf_oom(&b) ? PS_ENOMEM : 0;
 }
 
 int ps_buf_puts(ps_buf *buf, const char *s)
@@ -53,12 +59,12 @@ int ps_buf_printf(ps_buf *buf, const char *fmt, ...)
     va_copy(again, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    char *text = n < 0 ? NULL : malloc((size_t)n + 1);
+    char *text = n < 0 ? NULL : ps_malloc((size_t)n + 1);
     if (text)
         vsnprintf(text, (size_t)n + 1, fmt, again);
     va_end(again);
     if (!text)
-        return PS_ERROR;
+        return n < 0 ? PS_ERROR : PS_ENOMEM;
     int rc = ps_buf_put(buf, text, (size_t)n);
     free(text);
     return rc;
