@@ -22,7 +22,7 @@
 #        RUNS=N (default 5) rounds per count
 # needs: cc, strace, cp, find, cat, sync, awk, sort, stat, findmnt
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 bench_setup "${1:-}" bench-apply strace cp find cat sync stat findmnt
 shift || true
@@ -78,7 +78,7 @@ while IFS= read -r p; do
       written=$((written + 1))
     fi
   fi
-done < <(sed -n 's/^[0-9]* f[a-z]*sync([0-9]*<\(.*\)>) = 0$/\1/p' strace.log)
+done < <(sed -n 's/^[0-9]* *f[a-z]*sync([0-9]*<\(.*\)>) = 0$/\1/p' strace.log)
 if [ "$fs_files" -eq 0 ] || [ "$fs_dirs" -eq 0 ]; then
   echo "bench: strace saw no file or no folder fsync in apply" >&2
   exit 1

@@ -15,7 +15,7 @@
 #        RUNS=N (default 11) rounds
 # needs: cc, cp, mkdir, awk, sort, stat, findmnt
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 bench_setup "${1:-}" bench-nested cp mkdir stat findmnt
 shift || true
