@@ -36,14 +36,8 @@ cc -std=c11 -O2 -o "$floor_bin" "$top/bench/fsync_floor.c"
 ulimit -S -s unlimited 2>/dev/null || ulimit -S -s 65536 2>/dev/null || true
 
 cd "$scratch"
-max=0
-for n in "${counts[@]}"; do [ "$n" -gt "$max" ] && max=$n; done
-ids() { seq -f '%04g' 1 "$1"; }
-# Each copy keeps the folder name wso2am-2.6.0, as unpacked homes do.
-for i in $(ids "$max"); do
-  mkdir -p "master/$i"
-  cp -a "$home" "master/$i/"
-done
+max=$(largest "${counts[@]}")
+copy_homes "$home" master "$max"
 fresh() { # N: run/ holds fresh copies of the first N homes, on disk
   local src
   mapfile -t src < <(ids "$1" | sed 's|^|master/|')
@@ -112,7 +106,6 @@ for n in "${counts[@]}"; do
   echo "$n homes: ${#all[@]} files; floor: $ff file + $fd folder fsyncs"
 done
 echo
-rm -rf run floor master
 
 echo "seconds         diff          apply         cat           floor    apply/  apply/       diff cpu/"
 printf '%6s  %6s %6s  %6s %6s  %6s %6s  %6s  %6s  %11s  %9s\n' homes wall cpu wall cpu wall cpu wall diff "(diff+floor)" "cat cpu"

@@ -1,9 +1,28 @@
 # shellcheck shell=bash
-# Shared by bench/apply.sh and bench/nested.sh (sourced, not run): the build
-# and corpus they use, the tool check, a scratch folder on the disk the build
-# is on, the timing helper, and medians.
+# Shared by the bench scripts (sourced, not run; defines functions only):
+# copies of a home, and for apply.sh and nested.sh the build and corpus they
+# use, the tool check, a scratch folder on the disk the build is on, the
+# timing helper, and medians.
 #
-# Sets: top, build, bin, corpus, scratch, timed. Needs: cc, awk, sort.
+# bench_setup sets: top, build, bin, corpus, scratch, timed. Needs: cc, awk, sort.
+
+ids() { seq -f '%04g' 1 "$1"; }
+
+largest() { # N... -> the largest
+  local m=0 n
+  for n in "$@"; do [ "$n" -gt "$m" ] && m=$n; done
+  echo "$m"
+}
+
+# DEST/0001/NAME ... DEST/N/NAME: N copies of HOME, each keeping its folder
+# name (wso2am-2.6.0), as unpacked homes do.
+copy_homes() { # HOME DEST N
+  local i
+  for i in $(ids "$3"); do
+    mkdir -p "$2/$i"
+    cp -a "$1" "$2/$i/"
+  done
+}
 
 bench_setup() { # BUILD_DIR-or-empty, name of the scratch folder, tools...
   top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
