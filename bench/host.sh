@@ -14,6 +14,8 @@
 # usage: bench/host.sh [BUILD_DIR] [COUNTS...]   (default: build, 1 10 50 200)
 # needs: hyperfine, /usr/bin/time, xmllint, xmlstarlet, jq
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)
 shift || true
@@ -30,14 +32,7 @@ done
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cd "$scratch"
-max=0
-for n in "${counts[@]}"; do [ "$n" -gt "$max" ] && max=$n; done
-ids() { seq -f '%03g' 1 "$1"; }
-# Each copy keeps the folder name wso2am-2.6.0, as unpacked homes do.
-for i in $(ids "$max"); do
-  mkdir -p "homes/$i"
-  cp -a "$home" "homes/$i/wso2am-2.6.0"
-done
+copy_homes "$home" homes "$(largest "${counts[@]}")"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sr)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -76,7 +71,10 @@ for n in "${counts[@]}"; do
   st=0
   sh "portshift-$n.sh" >/dev/null || st=$?
   [ $st -eq 1 ] || { echo "bench: portshift diff over $n homes: exit $st" >&2; exit 1; }
-  sh "xmllint-$n.sh" && sh "cat-$n.sh" >/dev/null || { echo "bench: xmllint or cat failed" >&2; exit 1; }
+  if ! sh "xmllint-$n.sh" || ! sh "cat-$n.sh" >/dev/null; then
+    echo "bench: xmllint or cat failed" >&2
+    exit 1
+  fi
 done
 # The operator script does what portshift does: nothing left to change after it.
 sh "restore-${counts[0]}.sh"
