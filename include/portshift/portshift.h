@@ -61,7 +61,10 @@ enum ps_error_code {
     PS_ELOCKED = -5,
     /* Finishing an interrupted apply would write to a home whose server
      * runs (PS_HOST_FORCE writes all the same). */
-    PS_ERUNNING = -6
+    PS_ERUNNING = -6,
+    /* Out of memory: an allocation failed. Nothing is printed and no file
+     * of a home changed: what the call made is freed. */
+    PS_ENOMEM = -7
 };
 
 /*

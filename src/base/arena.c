@@ -15,7 +15,7 @@ struct ps_arena_chunk {
 #define FIRST_CHUNK ((size_t)2048)
 #define LAST_CHUNK ((size_t)64 << 10)
 
-char *ps_arena_strndup(ps_arena *a, const char *s, size_t n)
+char *ps_arena_strndup_try(ps_arena *a, const char *s, size_t n)
 {
     if (!a->chunks || a->size - a->used < n + 1) {
         size_t size = a->size ? a->size * 2 : FIRST_CHUNK;
@@ -23,7 +23,9 @@ char *ps_arena_strndup(ps_arena *a, const char *s, size_t n)
             size = LAST_CHUNK;
         if (size < n + 1)
             size = n + 1; /* a name longer than a chunk gets a chunk of its own */
-        struct ps_arena_chunk *c = ps_xmalloc(sizeof *c + size);
+        struct ps_arena_chunk *c = ps_malloc(sizeof *c + size);
+        if (!c)
+            return NULL;
         c->next = a->chunks;
         a->chunks = c;
         a->size = size;
@@ -33,6 +35,14 @@ char *ps_arena_strndup(ps_arena *a, const char *s, size_t n)
     a->used += n + 1;
     memcpy(d, s, n);
     d[n] = '\0';
+    return d;
+}
+
+char *ps_arena_strndup(ps_arena *a, const char *s, size_t n)
+{
+    char *d = ps_arena_strndup_try(a, s, n);
+    if (!d)
+        ps__out_of_memory();
     return d;
 }
 

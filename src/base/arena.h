@@ -14,7 +14,9 @@ typedef struct ps_arena {
     size_t used, size;             /* in the newest chunk */
 } ps_arena;
 
-/* A NUL-terminated copy of s[0, n), valid until ps_arena_free. Aborts when out of memory. */
+/* A NUL-terminated copy of s[0, n), valid until ps_arena_free; NULL when out of memory. */
+char *ps_arena_strndup_try(ps_arena *a, const char *s, size_t n);
+/* Being removed (base/strbuf.h): ps_arena_strndup_try that aborts when out of memory. */
 char *ps_arena_strndup(ps_arena *a, const char *s, size_t n);
 void ps_arena_free(ps_arena *a);
 

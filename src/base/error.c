@@ -82,13 +82,37 @@ void ps_error_append(ps_error *err, const char *fmt, ...)
     va_end(ap);
 }
 
-void ps_diag_add(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
+int ps_error_oom(ps_error *err)
 {
-    ps_error *e = PS_PUSH(d->items, d->count, d->cap);
+    return ps_error_setc(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+static int diag_vadd(ps_diags *d, const char *path, int line, int col, const char *fmt, va_list ap)
+{
+    ps_error *e = PS_TRY_PUSH(d->items, d->count, d->cap);
+    if (!e)
+        return -1;
+    fill(e, path, line, col, fmt, ap);
+    return 0;
+}
+
+int ps_diag_add_try(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    fill(e, path, line, col, fmt, ap);
+    int rc = diag_vadd(d, path, line, col, fmt, ap);
     va_end(ap);
+    return rc;
+}
+
+void ps_diag_add(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = diag_vadd(d, path, line, col, fmt, ap);
+    va_end(ap);
+    if (rc < 0)
+        ps__out_of_memory();
 }
 
 void ps_diags_free(ps_diags *d)

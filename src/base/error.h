@@ -37,6 +37,10 @@ void ps_error_begin(void);
 int ps_error_last(void);
 void ps_error_restore(int code);
 
+/* Sets err (if not NULL) to "out of memory", noting PS_ENOMEM. Always
+ * returns -1, as ps_error_set does. */
+int ps_error_oom(ps_error *err);
+
 /* For a public entry point given NULL where it needs an object: sets err
  * (if not NULL) to "FUNCTION: NAME is NULL". Always returns PS_EINVALID. */
 #define PS_NULL_ARG(err, name)                                                                     \
@@ -56,6 +60,10 @@ typedef struct ps_diags {
     size_t cap;
 } ps_diags;
 
+/* Adds one diagnostic; -1 (the list as it was) when out of memory. */
+int ps_diag_add_try(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Being removed (base/strbuf.h): ps_diag_add_try that aborts when out of memory. */
 void ps_diag_add(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 void ps_diags_free(ps_diags *d);

@@ -28,13 +28,19 @@ int ps_keyset_has(const ps_keyset *s, uint64_t a, uint64_t b)
     return s->cap && s->used[find(s, a, b)];
 }
 
-int ps_keyset_add(ps_keyset *s, uint64_t a, uint64_t b)
+int ps_keyset_add_try(ps_keyset *s, uint64_t a, uint64_t b)
 {
     if (2 * (s->count + 1) > s->cap) { /* at most half full: probes stay short */
         ps_keyset old = *s;
         s->cap = old.cap ? old.cap * 2 : 64;
-        s->slots = ps_xcalloc(s->cap, sizeof *s->slots);
-        s->used = ps_xcalloc(s->cap, 1);
+        s->slots = ps_calloc(s->cap, sizeof *s->slots);
+        s->used = ps_calloc(s->cap, 1);
+        if (!s->slots || !s->used) {
+            free(s->slots);
+            free(s->used);
+            *s = old;
+            return -1;
+        }
         for (size_t i = 0; i < old.cap; i++)
             if (old.used[i]) {
                 size_t j = find(s, old.slots[i].a, old.slots[i].b);
@@ -52,6 +58,14 @@ int ps_keyset_add(ps_keyset *s, uint64_t a, uint64_t b)
     s->used[i] = 1;
     s->count++;
     return 1;
+}
+
+int ps_keyset_add(ps_keyset *s, uint64_t a, uint64_t b)
+{
+    int rc = ps_keyset_add_try(s, a, b);
+    if (rc < 0)
+        ps__out_of_memory();
+    return rc;
 }
 
 void ps_keyset_free(ps_keyset *s)

@@ -73,10 +73,15 @@ int ps_ordered_map(size_t n, unsigned jobs, size_t window, ps_work_fn work, ps_t
     if (window < threads)
         window = threads;
     map m = {.n = n, .window = window, .work = work, .ctx = ctx, .failed = n};
-    m.slots = ps_xcalloc(window, sizeof *m.slots);
+    m.slots = ps_calloc(window, sizeof *m.slots);
+    pthread_t *tids = ps_calloc(threads, sizeof *tids);
+    if (!m.slots || !tids) {
+        free(m.slots);
+        free(tids);
+        return ps_error_oom(err);
+    }
     pthread_mutex_init(&m.mu, NULL);
     pthread_cond_init(&m.cv, NULL);
-    pthread_t *tids = ps_xcalloc(threads, sizeof *tids);
     unsigned started = 0;
     while (started < threads && pthread_create(&tids[started], NULL, worker, &m) == 0)
         started++;

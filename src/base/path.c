@@ -6,18 +6,28 @@
 
 #include "base/strbuf.h"
 
-char *ps_path_join(const char *a, const char *b)
+char *ps_path_join_try(const char *a, const char *b)
 {
     if (!*b)
-        return ps_xstrdup(a);
+        return ps_strdup(a);
     if (!*a)
-        return ps_xstrdup(b);
+        return ps_strdup(b);
     /* Called for every name a walk meets: no printf machinery. */
     size_t na = strlen(a), nb = strlen(b), slash = a[na - 1] != '/';
-    char *p = ps_xmalloc(na + slash + nb + 1);
+    char *p = ps_malloc(na + slash + nb + 1);
+    if (!p)
+        return NULL;
     memcpy(p, a, na);
     p[na] = '/';
     memcpy(p + na + slash, b, nb + 1);
+    return p;
+}
+
+char *ps_path_join(const char *a, const char *b)
+{
+    char *p = ps_path_join_try(a, b);
+    if (!p)
+        ps__out_of_memory();
     return p;
 }
 
@@ -39,10 +49,10 @@ char *ps_path_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
-        return ps_xstrdup(".");
+        return ps_strdup(".");
     if (slash == path)
-        return ps_xstrdup("/");
-    return ps_xstrndup(path, (size_t)(slash - path));
+        return ps_strdup("/");
+    return ps_strndup(path, (size_t)(slash - path));
 }
 
 const char *ps_path_base(const char *path)
@@ -63,7 +73,7 @@ char *ps_path_from_cwd(const char *real)
     if (!((real[i] == '\0' || real[i] == '/') && (cwd[i] == '\0' || cwd[i] == '/')))
         while (i > 0 && real[i - 1] != '/')
             i--;
-    ps_strbuf b = PS_STRBUF_INIT;
+    ps_strbuf b = PS_STRBUF_CHECKED;
     for (const char *p = cwd + i; *p;) { /* one ".." per folder of cwd below it */
         while (*p == '/')
             p++;
@@ -89,5 +99,5 @@ char *ps_path_from_cwd(const char *real)
 char *ps_path_shown(const char *path)
 {
     char *rel = ps_path_from_cwd(path);
-    return rel ? rel : ps_xstrdup(path);
+    return rel ? rel : ps_strdup(path);
 }

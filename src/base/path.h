@@ -4,10 +4,14 @@
 
 #include <stddef.h>
 
-/* a + "/" + b (one slash between them); an empty side yields the other. Caller frees. */
+/* a + "/" + b (one slash between them); an empty side yields the other.
+ * Caller frees; NULL when out of memory. */
+char *ps_path_join_try(const char *a, const char *b);
+/* Being removed (base/strbuf.h): ps_path_join_try that aborts when out of memory. */
 char *ps_path_join(const char *a, const char *b);
 
-/* The folder part of `path`: "." when there is none, "/" for a name at the root. Caller frees. */
+/* The folder part of `path`: "." when there is none, "/" for a name at the
+ * root. Caller frees; NULL when out of memory. */
 char *ps_path_dir(const char *path);
 
 /* The last component of `path` (borrowed: points into `path`). */
@@ -24,11 +28,13 @@ size_t ps_path_under(const char *path, const char *folder);
 /* `real`, an absolute path without symlinks (realpath's), relative to the
  * current folder: "am", "..", "../other/am", "." for the folder itself; so
  * messages name a folder found by resolving as the user's other paths are.
- * NULL when `real` is not absolute or the current folder cannot be read. */
+ * NULL when `real` is not absolute, the current folder cannot be read, or
+ * out of memory. */
 char *ps_path_from_cwd(const char *real);
 
 /* A resolved `path` as messages show paths: ps_path_from_cwd's, or the
- * path itself when that cannot be had. Caller frees. */
+ * path itself when that cannot be had. Caller frees; NULL when out of
+ * memory. */
 char *ps_path_shown(const char *path);
 
 #endif

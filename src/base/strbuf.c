@@ -5,43 +5,92 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void append_vprintf(ps_strbuf *b, const char *fmt, va_list ap);
-
-static void out_of_memory(void)
+_Noreturn void ps__out_of_memory(void)
 {
     fputs("portshift: error: out of memory\n", stderr);
     abort();
 }
 
+char *ps_strndup(const char *s, size_t n)
+{
+    char *d = ps_malloc(n + 1);
+    if (!d)
+        return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *ps_strdup(const char *s)
+{
+    return ps_strndup(s, strlen(s));
+}
+
+static void append_vprintf(ps_strbuf *b, const char *fmt, va_list ap);
+
+/* The text of fmt in a new string; `checked`: NULL when out of memory, else
+ * that aborts (ps_xasprintf). */
+static char *format(int checked, const char *fmt, va_list ap)
+{
+    ps_strbuf b = PS_STRBUF_INIT;
+    b.checked = (unsigned char)checked;
+    append_vprintf(&b, fmt, ap);
+    return ps_strbuf_detach(&b, NULL);
+}
+
+char *ps_asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = format(1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+int ps_reserve(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    while (ncap < need)
+        ncap *= 2;
+    void *p = ps_realloc(*arr, ncap * size);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
 void *ps_xmalloc(size_t n)
 {
-    void *p = malloc(n ? n : 1);
+    void *p = ps_malloc(n);
     if (!p)
-        out_of_memory();
+        ps__out_of_memory();
     return p;
 }
 
 void *ps_xcalloc(size_t n, size_t size)
 {
-    void *p = calloc(n ? n : 1, size ? size : 1);
+    void *p = ps_calloc(n, size);
     if (!p)
-        out_of_memory();
+        ps__out_of_memory();
     return p;
 }
 
 void *ps_xrealloc(void *p, size_t n)
 {
-    void *q = realloc(p, n ? n : 1);
+    void *q = ps_realloc(p, n);
     if (!q)
-        out_of_memory();
+        ps__out_of_memory();
     return q;
 }
 
 char *ps_xstrndup(const char *s, size_t n)
 {
-    char *d = ps_xmalloc(n + 1);
-    memcpy(d, s, n);
-    d[n] = '\0';
+    char *d = ps_strndup(s, n);
+    if (!d)
+        ps__out_of_memory();
     return d;
 }
 
@@ -52,23 +101,17 @@ char *ps_xstrdup(const char *s)
 
 char *ps_xasprintf(const char *fmt, ...)
 {
-    ps_strbuf b = PS_STRBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    append_vprintf(&b, fmt, ap);
+    char *s = format(0, fmt, ap);
     va_end(ap);
-    return ps_strbuf_detach(&b, NULL);
+    return s;
 }
 
 void ps_grow(void **arr, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
-        return;
-    size_t ncap = *cap ? *cap * 2 : 8;
-    while (ncap < need)
-        ncap *= 2;
-    *arr = ps_xrealloc(*arr, ncap * size);
-    *cap = ncap;
+    if (ps_reserve(arr, cap, need, size) < 0)
+        ps__out_of_memory();
 }
 
 void ps_sort(void *arr, size_t n, size_t size, int (*cmp)(const void *, const void *))
@@ -77,33 +120,51 @@ void ps_sort(void *arr, size_t n, size_t size, int (*cmp)(const void *, const vo
         qsort(arr, n, size, cmp);
 }
 
-static void reserve(ps_strbuf *b, size_t extra)
+/* Room for `extra` more bytes and the NUL; 0, or -1 when the buffer has
+ * failed (then or before: a checked buffer stays failed). */
+static int reserve(ps_strbuf *b, size_t extra)
 {
+    if (b->oom)
+        return -1;
     if (b->len + extra + 1 > b->cap) {
         size_t ncap = b->cap ? b->cap * 2 : 64;
         while (ncap < b->len + extra + 1)
             ncap *= 2;
-        b->data = ps_xrealloc(b->data, ncap);
+        char *p = ps_realloc(b->data, ncap);
+        if (!p) {
+            if (!b->checked)
+                ps__out_of_memory();
+            b->oom = 1;
+            return -1;
+        }
+        b->data = p;
         b->cap = ncap;
     }
+    return 0;
 }
 
 static void append_vprintf(ps_strbuf *b, const char *fmt, va_list ap)
 {
     va_list again;
     va_copy(again, ap);
+    /* vsnprintf fails only for a length past INT_MAX (or a bad format): no
+     * room for the text either way. */
     int n = vsnprintf(NULL, 0, fmt, ap);
-    if (n < 0)
-        out_of_memory();
-    reserve(b, (size_t)n);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+    if (n < 0) {
+        if (!b->checked)
+            ps__out_of_memory();
+        b->oom = 1;
+    } else if (reserve(b, (size_t)n) == 0) {
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+        b->len += (size_t)n;
+    }
     va_end(again);
-    b->len += (size_t)n;
 }
 
 void ps_strbuf_add(ps_strbuf *b, const void *data, size_t len)
 {
-    reserve(b, len);
+    if (reserve(b, len) < 0)
+        return;
     if (len)
         memcpy(b->data + b->len, data, len);
     b->len += len;
@@ -123,15 +184,23 @@ void ps_strbuf_printf(ps_strbuf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+int ps_strbuf_oom(const ps_strbuf *b)
+{
+    return b->oom;
+}
+
 char *ps_strbuf_detach(ps_strbuf *b, size_t *len)
 {
     if (!b->data)
         ps_strbuf_add(b, "", 0);
-    char *d = b->data;
+    char *d = b->oom ? NULL : b->data;
+    if (!d)
+        free(b->data);
     if (len)
-        *len = b->len;
+        *len = d ? b->len : 0;
     b->data = NULL;
     b->len = b->cap = 0;
+    b->oom = 0;
     return d;
 }
 
@@ -140,6 +209,7 @@ void ps_strbuf_free(ps_strbuf *b)
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+    b->oom = 0;
 }
 
 void ps_free_strings(char **v, size_t n)

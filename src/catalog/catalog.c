@@ -14,10 +14,10 @@ extern const size_t ps_catalog_size;
 
 #define CATALOG_NAME "catalog.xml"
 
-/* Decodes the five predefined entities and character references. */
+/* Decodes the five predefined entities and character references; NULL when out of memory. */
 static char *decode(const char *s, size_t n)
 {
-    ps_strbuf b = PS_STRBUF_INIT;
+    ps_strbuf b = PS_STRBUF_CHECKED;
     static const struct {
         const char *ent;
         char c;
@@ -53,27 +53,60 @@ static char *decode(const char *s, size_t n)
     return ps_strbuf_detach(&b, NULL);
 }
 
-static char *attr(const ps_xmldoc *doc, const char *data, int elem, const char *name)
+/* The catalog document being read. Its many attributes are read without a
+ * check each: a failed allocation is noted in `oom`, read once per element. */
+typedef struct reader {
+    const ps_xmldoc *doc;
+    const char *data;
+    int oom;
+} reader;
+
+/* The value of attribute `name` of element `elem`, decoded; NULL when absent
+ * (or out of memory: rd->oom). */
+static char *attr(reader *rd, int elem, const char *name)
 {
-    const ps_xelem *e = &doc->elems[elem];
+    const ps_xelem *e = &rd->doc->elems[elem];
     for (size_t i = 0; i < e->nattrs; i++) {
-        const ps_xattr *a = &doc->attrs[e->first_attr + i];
-        if (strcmp(a->name, name) == 0)
-            return decode(data + a->value.start, a->value.end - a->value.start);
+        const ps_xattr *a = &rd->doc->attrs[e->first_attr + i];
+        if (strcmp(a->name, name) == 0) {
+            char *v = decode(rd->data + a->value.start, a->value.end - a->value.start);
+            rd->oom |= !v;
+            return v;
+        }
     }
     return NULL;
 }
 
-static void split_words(ps_strlist *l, char *s)
+/* The words of s (taken) into l; out of memory: rd->oom. */
+static void split_words(reader *rd, ps_strlist *l, char *s)
 {
     l->items = NULL;
     l->count = 0;
     if (!s)
         return;
     size_t cap = 0;
-    for (char *tok = strtok(s, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n"))
-        *PS_PUSH(l->items, l->count, cap) = ps_xstrdup(tok);
+    for (char *tok = strtok(s, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n")) {
+        char **slot = PS_TRY_PUSH(l->items, l->count, cap);
+        if (!slot || !(*slot = ps_strdup(tok))) {
+            l->count -= slot != NULL;
+            rd->oom = 1;
+            break;
+        }
+    }
     free(s);
+}
+
+/* Appends v (taken) to l, whose capacity is its count; out of memory: rd->oom. */
+static void strlist_add(reader *rd, ps_strlist *l, char *v)
+{
+    size_t cap = l->count;
+    char **slot = PS_TRY_PUSH(l->items, l->count, cap);
+    if (slot)
+        *slot = v;
+    else {
+        free(v);
+        rd->oom = 1;
+    }
 }
 
 static void strlist_free(ps_strlist *l)
@@ -103,74 +136,77 @@ static const struct {
 static int compile(ps_xpath **out, const char *expr, int line, int col, ps_error *err)
 {
     if (expr && ps_xpath_compile(out, expr, err) < 0)
-        return ps_error_set(err, CATALOG_NAME, line, col, "invalid XPath expression '%s'", expr);
+        return ps_error_last() == PS_ENOMEM ? -1
+                                            : ps_error_set(err, CATALOG_NAME, line, col,
+                                                           "invalid XPath expression '%s'", expr);
     return 0;
 }
 
-static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int elem,
-                     const ps_lines *lines, ps_error *err)
+static int load_rule(ps_rule *r, reader *rd, int elem, const ps_lines *lines, ps_error *err)
 {
     int col;
-    ps_lines_pos(lines, doc->elems[elem].tag.start, &r->line, &col);
-    split_words(&r->products, attr(doc, data, elem, "products"));
-    r->since = attr(doc, data, elem, "since");
-    r->before = attr(doc, data, elem, "before");
-    r->source = attr(doc, data, elem, "source");
-    char *root = attr(doc, data, elem, "root");
+    ps_lines_pos(lines, rd->doc->elems[elem].tag.start, &r->line, &col);
+    split_words(rd, &r->products, attr(rd, elem, "products"));
+    r->since = attr(rd, elem, "since");
+    r->before = attr(rd, elem, "before");
+    r->source = attr(rd, elem, "source");
+    char *root = attr(rd, elem, "root");
     r->root = root && strcmp(root, "deployment") == 0 ? PS_ROOT_DEPLOYMENT : PS_ROOT_CONF;
     free(root);
-    r->file = attr(doc, data, elem, "file");
-    r->match = attr(doc, data, elem, "match");
-    r->key = attr(doc, data, elem, "key");
-    char *shift = attr(doc, data, elem, "shift");
+    r->file = attr(rd, elem, "file");
+    r->match = attr(rd, elem, "match");
+    r->key = attr(rd, elem, "key");
+    char *shift = attr(rd, elem, "shift");
     r->shift = !shift                         ? PS_SHIFT_AUTO
                : strcmp(shift, "manual") == 0 ? PS_SHIFT_MANUAL
                : strcmp(shift, "fixed") == 0  ? PS_SHIFT_FIXED
                                               : PS_SHIFT_AUTO;
     free(shift);
-    char *active = attr(doc, data, elem, "active");
+    char *active = attr(rd, elem, "active");
     r->active = !active || strcmp(active, "false") != 0;
     free(active);
-    char *shared = attr(doc, data, elem, "shared");
+    char *shared = attr(rd, elem, "shared");
     r->shared = shared && strcmp(shared, "true") == 0;
     free(shared);
-    char *https = attr(doc, data, elem, "https");
+    char *https = attr(rd, elem, "https");
     r->https_main = https && strcmp(https, "main") == 0;
     free(https);
-    r->active_file = attr(doc, data, elem, "active-file");
-    r->active_if = attr(doc, data, elem, "active-if");
-    r->what = attr(doc, data, elem, "what");
-    r->toml_key = attr(doc, data, elem, "toml-key");
-    r->role = attr(doc, data, elem, "name");
-    r->scope = attr(doc, data, elem, "scope");
-    split_words(&r->unless_keys, attr(doc, data, elem, "unless-key"));
-    r->unless_value = attr(doc, data, elem, "unless-value");
-    char *owner = attr(doc, data, elem, "owner");
+    r->active_file = attr(rd, elem, "active-file");
+    r->active_if = attr(rd, elem, "active-if");
+    r->what = attr(rd, elem, "what");
+    r->toml_key = attr(rd, elem, "toml-key");
+    r->role = attr(rd, elem, "name");
+    r->scope = attr(rd, elem, "scope");
+    split_words(rd, &r->unless_keys, attr(rd, elem, "unless-key"));
+    r->unless_value = attr(rd, elem, "unless-value");
+    char *owner = attr(rd, elem, "owner");
     r->self_only = owner && strcmp(owner, "self") == 0;
     free(owner);
-    char *port = attr(doc, data, elem, "port");
+    char *port = attr(rd, elem, "port");
     r->port = port ? strtol(port, NULL, 10) : 0;
     free(port);
     /* a port, or a ${...} placeholder (0); -2 when it is neither */
-    char *dflt = attr(doc, data, elem, "toml-default");
+    char *dflt = attr(rd, elem, "toml-default");
     r->toml_default = !dflt                         ? -1
                       : strncmp(dflt, "${", 2) == 0 ? 0
                       : strspn(dflt, "0123456789") == strlen(dflt) && strlen(dflt) <= 5
                           ? strtol(dflt, NULL, 10)
                           : -2;
     free(dflt);
-    char *uroot = attr(doc, data, elem, "unless-root");
+    char *uroot = attr(rd, elem, "unless-root");
     r->unless_root = uroot && strcmp(uroot, "deployment") == 0 ? PS_ROOT_DEPLOYMENT : PS_ROOT_CONF;
     free(uroot);
-    char *mode = attr(doc, data, elem, "mode");
+    char *mode = attr(rd, elem, "mode");
     r->mode = !mode                      ? PS_RULE_ANY_MODE
               : strcmp(mode, "xml") == 0 ? PS_RULE_XML_MODE
                                          : PS_RULE_TOML_MODE;
     free(mode);
-    r->shows = attr(doc, data, elem, "shows");
-    r->value = attr(doc, data, elem, "value");
-    r->unless_file = attr(doc, data, elem, "unless-file");
-    r->unless_match = attr(doc, data, elem, "unless-match");
+    r->shows = attr(rd, elem, "shows");
+    r->value = attr(rd, elem, "value");
+    r->unless_file = attr(rd, elem, "unless-file");
+    r->unless_match = attr(rd, elem, "unless-match");
+    if (rd->oom)
+        return ps_error_oom(err);
 
     if (!r->source)
         return ps_error_set(err, CATALOG_NAME, r->line, col, "rule without a source");
@@ -196,8 +232,8 @@ static int load_rule(ps_rule *r, const ps_xmldoc *doc, const char *data, int ele
                             "toml-default needs toml-key and a port or a ${...} placeholder");
     if ((r->kind == PS_RULE_LISTENER || r->kind == PS_RULE_BUILTIN ||
          r->kind == PS_RULE_REFERENCE) &&
-        !r->what)
-        r->what = ps_xstrdup("");
+        !r->what && !(r->what = ps_strdup("")))
+        return ps_error_oom(err);
     return 0;
 }
 
@@ -206,7 +242,12 @@ int ps_catalog_load(ps_catalog **out, const char *data, size_t len, ps_error *er
     ps_xmldoc *doc = NULL;
     if (ps_xmldoc_parse(&doc, CATALOG_NAME, data, len, err) < 0)
         return -1;
-    ps_catalog *cat = ps_xcalloc(1, sizeof *cat);
+    ps_catalog *cat = ps_calloc(1, sizeof *cat);
+    if (!cat) {
+        ps_xmldoc_free(doc);
+        return ps_error_oom(err);
+    }
+    reader rdr = {.doc = doc, .data = data}, *rd = &rdr;
     size_t pcap = 0, rcap = 0;
     ps_lines lines;
     ps_lines_build(&lines, data, len);
@@ -216,45 +257,53 @@ int ps_catalog_load(ps_catalog **out, const char *data, size_t len, ps_error *er
         int parent = e->parent;
         const char *pname = parent >= 0 ? doc->elems[parent].name : "";
         if (parent < 0 && strcmp(e->name, "catalog") == 0) {
-            cat->version = attr(doc, data, (int)i, "version");
+            cat->version = attr(rd, (int)i, "version");
+            if (rd->oom)
+                rc = ps_error_oom(err);
         } else if (strcmp(e->name, "product") == 0 && strcmp(pname, "products") == 0) {
-            ps_product *p = PS_PUSH(cat->products, cat->nproducts, pcap);
+            ps_product *p = PS_TRY_PUSH(cat->products, cat->nproducts, pcap);
+            if (!p) {
+                rc = ps_error_oom(err);
+                break;
+            }
             memset(p, 0, sizeof *p);
-            p->id = attr(doc, data, (int)i, "id");
-            p->name = attr(doc, data, (int)i, "name");
-            split_words(&p->dir_prefix, attr(doc, data, (int)i, "dir-prefix"));
-            split_words(&p->roles, attr(doc, data, (int)i, "roles"));
-            char *prof = attr(doc, data, (int)i, "profile-only");
+            p->id = attr(rd, (int)i, "id");
+            p->name = attr(rd, (int)i, "name");
+            split_words(rd, &p->dir_prefix, attr(rd, (int)i, "dir-prefix"));
+            split_words(rd, &p->roles, attr(rd, (int)i, "roles"));
+            char *prof = attr(rd, (int)i, "profile-only");
             p->profile_only = prof && strcmp(prof, "true") == 0;
             free(prof);
-            char *def = attr(doc, data, (int)i, "default-offset");
+            char *def = attr(rd, (int)i, "default-offset");
             p->default_offset = def ? strtol(def, NULL, 10) : 0;
             free(def);
-            if (!p->id || !p->name)
+            if (rd->oom)
+                rc = ps_error_oom(err);
+            else if (!p->id || !p->name)
                 rc = ps_error_set(err, CATALOG_NAME, 0, 0, "product without id or name");
         } else if (strcmp(e->name, "profile") == 0 && cat->nproducts) {
             ps_product *p = &cat->products[cat->nproducts - 1];
-            size_t cap = p->profile_paths.count, cap2 = cap, cap3 = cap;
-            *PS_PUSH(p->profile_paths.items, p->profile_paths.count, cap) =
-                attr(doc, data, (int)i, "path");
-            *PS_PUSH(p->profile_products.items, p->profile_products.count, cap2) =
-                attr(doc, data, (int)i, "product");
-            *PS_PUSH(p->profile_carbon5.items, p->profile_carbon5.count, cap3) =
-                attr(doc, data, (int)i, "carbon5-file");
+            /* three lists of one length: a failure cuts them to the shortest */
+            strlist_add(rd, &p->profile_paths, attr(rd, (int)i, "path"));
+            strlist_add(rd, &p->profile_products, attr(rd, (int)i, "product"));
+            strlist_add(rd, &p->profile_carbon5, attr(rd, (int)i, "carbon5-file"));
+            if (rd->oom)
+                rc = ps_error_oom(err);
         } else if (strcmp(e->name, "marker") == 0 && cat->nproducts) {
             ps_product *p = &cat->products[cat->nproducts - 1];
-            char *weak = attr(doc, data, (int)i, "weak");
-            char *path = attr(doc, data, (int)i, "path");
-            char *toml = path ? NULL : attr(doc, data, (int)i, "toml");
-            char *name = path || toml ? NULL : attr(doc, data, (int)i, "server-name");
+            char *weak = attr(rd, (int)i, "weak");
+            char *path = attr(rd, (int)i, "path");
+            char *toml = path ? NULL : attr(rd, (int)i, "toml");
+            char *name = path || toml ? NULL : attr(rd, (int)i, "server-name");
             ps_strlist *l = name                                ? &p->name_markers
                             : toml                              ? &p->toml_markers
                             : weak && strcmp(weak, "true") == 0 ? &p->weak_markers
                                                                 : &p->markers;
             free(weak);
-            size_t cap = l->count;
             if (path || toml || name)
-                *PS_PUSH(l->items, l->count, cap) = path ? path : toml ? toml : name;
+                strlist_add(rd, l, path ? path : toml ? toml : name);
+            if (rd->oom)
+                rc = ps_error_oom(err);
         } else if (strcmp(pname, "rules") == 0) {
             size_t k = 0;
             while (k < sizeof kinds / sizeof kinds[0] && strcmp(kinds[k].name, e->name) != 0)
@@ -265,10 +314,14 @@ int ps_catalog_load(ps_catalog **out, const char *data, size_t len, ps_error *er
                 rc = ps_error_set(err, CATALOG_NAME, line, col, "unknown rule <%s>", e->name);
                 break;
             }
-            ps_rule *r = PS_PUSH(cat->rules, cat->nrules, rcap);
+            ps_rule *r = PS_TRY_PUSH(cat->rules, cat->nrules, rcap);
+            if (!r) {
+                rc = ps_error_oom(err);
+                break;
+            }
             memset(r, 0, sizeof *r);
             r->kind = kinds[k].kind;
-            rc = load_rule(r, doc, data, (int)i, &lines, err);
+            rc = load_rule(r, rd, (int)i, &lines, err);
         }
     }
     ps_lines_free(&lines);
@@ -338,12 +391,18 @@ const ps_product *ps_catalog_product(const ps_catalog *cat, const char *id)
     return NULL;
 }
 
-char *ps_version_prefix(const char *s)
+size_t ps_version_prefix_len(const char *s)
 {
     size_t n = 0;
     while (isdigit((unsigned char)s[n]) || (s[n] == '.' && isdigit((unsigned char)s[n + 1])))
         n++;
-    return n && isdigit((unsigned char)s[0]) ? ps_xstrndup(s, n) : NULL;
+    return n && isdigit((unsigned char)s[0]) ? n : 0;
+}
+
+char *ps_version_prefix(const char *s)
+{
+    size_t n = ps_version_prefix_len(s);
+    return n ? ps_xstrndup(s, n) : NULL;
 }
 
 int ps_version_cmp(const char *a, const char *b)

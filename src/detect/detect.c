@@ -16,9 +16,18 @@
 #include "parse/toml.h"
 #include "parse/xmldoc.h"
 
-static int exists(const char *home, const char *rel)
+/*
+ * Detection asks many yes-or-no questions of the file system; one whose
+ * path cannot be had for want of memory answers no and notes it in *oom,
+ * which ps_detect reads once: a product must never be chosen on a wrong no.
+ */
+static int exists(const char *home, const char *rel, int *oom)
 {
-    char *p = ps_path_join(home, rel);
+    char *p = ps_path_join_try(home, rel);
+    if (!p) {
+        *oom = 1;
+        return 0;
+    }
     struct stat st;
     int ok = stat(p, &st) == 0;
     free(p);
@@ -44,34 +53,42 @@ static const char *after_dir_prefix(const ps_product *p, const char *home)
 static char *folder_version(const ps_product *p, const char *home)
 {
     const char *rest = after_dir_prefix(p, home);
-    char *version = rest ? ps_version_prefix(rest) : NULL;
-    return version ? version : ps_xstrdup("");
+    size_t n = rest ? ps_version_prefix_len(rest) : 0;
+    return n ? ps_strndup(rest, n) : ps_strdup("");
 }
 
 /* A marker names one path, or several (space-separated) that must all exist. */
-static int marker_present(const char *marker, const char *home)
+static int marker_present(const char *marker, const char *home, int *oom)
 {
-    char *copy = ps_xstrdup(marker), *save = NULL;
+    char *copy = ps_strdup(marker), *save = NULL;
+    if (!copy) {
+        *oom = 1;
+        return 0;
+    }
     int all = 1;
     for (char *p = strtok_r(copy, " ", &save); p && all; p = strtok_r(NULL, " ", &save))
-        all = exists(home, p);
+        all = exists(home, p, oom);
     free(copy);
     return all;
 }
 
-static int has_marker(const ps_strlist *markers, const char *home)
+static int has_marker(const ps_strlist *markers, const char *home, int *oom)
 {
     for (size_t k = 0; k < markers->count; k++)
-        if (marker_present(markers->items[k], home))
+        if (marker_present(markers->items[k], home, oom))
             return 1;
     return 0;
 }
 
 /* 1 when a table of the home's deployment.toml matches one of the marker's globs. */
-static int has_toml_marker(const ps_strlist *markers, const ps_toml *toml)
+static int has_toml_marker(const ps_strlist *markers, const ps_toml *toml, int *oom)
 {
     for (size_t k = 0; k < markers->count; k++) {
-        char *copy = ps_xstrdup(markers->items[k]), *save = NULL;
+        char *copy = ps_strdup(markers->items[k]), *save = NULL;
+        if (!copy) {
+            *oom = 1;
+            return 0;
+        }
         int hit = 0;
         for (char *g = strtok_r(copy, " ", &save); g && !hit; g = strtok_r(NULL, " ", &save))
             for (size_t t = 0; t < toml->ntables && !hit; t++)
@@ -93,16 +110,23 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static char *server_name(const char *home, const char *rel)
+static char *server_name(const char *home, const char *rel, int *oom)
 {
-    char *path = ps_path_join(home, rel);
+    char *path = ps_path_join_try(home, rel);
+    if (!path) {
+        *oom = 1;
+        return NULL;
+    }
     char *data = NULL, *name = NULL;
     size_t len = 0;
     ps_error err;
     memset(&err, 0, sizeof err);
     ps_xmldoc *doc = NULL;
-    if (ps_file_read(path, &data, &len, &err) == 0 &&
-        ps_xmldoc_lex(&doc, path, data, len, &err) == 0) {
+    /* A file that cannot be read or lexed names nothing, unless for want of memory. */
+    if (ps_file_read(path, &data, &len, &err) < 0 ||
+        ps_xmldoc_lex(&doc, path, data, len, &err) < 0) {
+        *oom |= ps_error_last() == PS_ENOMEM;
+    } else {
         for (size_t i = 0; i < doc->nelems && !name; i++) {
             const ps_xelem *e = &doc->elems[i];
             if (e->parent < 0 || doc->elems[e->parent].parent >= 0 ||
@@ -115,7 +139,7 @@ static char *server_name(const char *home, const char *rel)
                 t--;
             if (t > s && !memchr(data + s, '<', t - s) && !memchr(data + s, '$', t - s) &&
                 !memchr(data + s, '@', t - s))
-                name = ps_xstrndup(data + s, t - s);
+                *oom |= !(name = ps_strndup(data + s, t - s));
             else
                 break; /* the first /Server/Name is the one Carbon reads */
         }
@@ -144,9 +168,9 @@ static int has_name_marker(const ps_strlist *markers, const char *name)
  * else); the product without markers catches the rest.
  */
 static const ps_product *detect_product(const ps_catalog *cat, const char *home,
-                                        const char *cxml_rel, const ps_toml *toml)
+                                        const char *cxml_rel, const ps_toml *toml, int *oom)
 {
-    char *name = cxml_rel ? server_name(home, cxml_rel) : NULL;
+    char *name = server_name(home, cxml_rel, oom);
     const ps_product *found = NULL;
     for (size_t i = 0; i < cat->nproducts && name && !found; i++)
         if (!cat->products[i].profile_only && has_name_marker(&cat->products[i].name_markers, name))
@@ -156,12 +180,12 @@ static const ps_product *detect_product(const ps_catalog *cat, const char *home,
         return found;
     for (size_t i = 0; i < cat->nproducts; i++) {
         const ps_product *p = &cat->products[i];
-        if (!p->profile_only &&
-            (has_marker(&p->markers, home) || (toml && has_toml_marker(&p->toml_markers, toml))))
+        if (!p->profile_only && (has_marker(&p->markers, home, oom) ||
+                                 (toml && has_toml_marker(&p->toml_markers, toml, oom))))
             return p;
     }
     for (size_t i = 0; i < cat->nproducts; i++)
-        if (!cat->products[i].profile_only && has_marker(&cat->products[i].weak_markers, home))
+        if (!cat->products[i].profile_only && has_marker(&cat->products[i].weak_markers, home, oom))
             return &cat->products[i];
     for (size_t i = 0; i < cat->nproducts; i++)
         if (!cat->products[i].profile_only && after_dir_prefix(&cat->products[i], home))
@@ -176,15 +200,19 @@ static const ps_product *detect_product(const ps_catalog *cat, const char *home,
 
 /* The home's deployment.toml, parsed for detection only: a file the strict
  * reader refuses proves nothing here (NULL), and the loader reports it. */
-static ps_toml *read_toml(const char *home, const char *rel)
+static ps_toml *read_toml(const char *home, const char *rel, int *oom)
 {
-    char *path = ps_path_join(home, rel);
+    char *path = ps_path_join_try(home, rel);
     char *data = NULL;
     size_t len = 0;
     ps_error err;
     memset(&err, 0, sizeof err);
-    ps_toml *t = ps_xcalloc(1, sizeof *t);
-    if (ps_file_read(path, &data, &len, &err) < 0 || ps_toml_parse(t, path, data, len, &err) < 0) {
+    ps_toml *t = path ? ps_calloc(1, sizeof *t) : NULL;
+    if (!t) {
+        *oom = 1;
+    } else if (ps_file_read(path, &data, &len, &err) < 0 ||
+               ps_toml_parse(t, path, data, len, &err) < 0) {
+        *oom |= ps_error_last() == PS_ENOMEM;
         free(t);
         t = NULL;
     }
@@ -196,42 +224,48 @@ static ps_toml *read_toml(const char *home, const char *rel)
 /* EI 6.x: each profile under wso2/ with a carbon.xml is a Carbon 4 runtime of
  * its own; one with the Carbon 5 file the catalog names for it (the analytics
  * worker's deployment.yaml, msf4j's netty-transports.yml) has fixed ports. */
-static void add_profiles(const ps_catalog *cat, ps_home *h, const ps_product *product)
+/* -1 when out of memory (h keeps what it has: ps_home_free frees it). */
+static int add_profiles(const ps_catalog *cat, ps_home *h, const ps_product *product)
 {
     const char *version = h->runtimes[0].version;
-    for (size_t i = 0; i < product->profile_paths.count; i++) {
+    int oom = 0;
+    for (size_t i = 0; i < product->profile_paths.count && !oom; i++) {
         const char *dir = product->profile_paths.items[i];
-        char *conf = ps_path_join(dir, "conf");
-        char *cxml = ps_path_join(conf, "carbon.xml");
+        char *conf = ps_path_join_try(dir, "conf");
+        char *cxml = conf ? ps_path_join_try(conf, "carbon.xml") : NULL;
         const char *c5file = product->profile_carbon5.items[i];
-        char *yaml = c5file ? ps_path_join(dir, c5file) : NULL;
-        int c4 = exists(h->path, cxml), c5 = !c4 && yaml && exists(h->path, yaml);
+        char *yaml = c5file ? ps_path_join_try(dir, c5file) : NULL;
+        oom = !cxml || (c5file && !yaml);
+        int c4 = !oom && exists(h->path, cxml, &oom);
+        int c5 = !oom && !c4 && yaml && exists(h->path, yaml, &oom);
         if (c4 || c5) {
             ps_runtime *rt = &h->runtimes[h->nruntimes++];
-            rt->name = ps_xstrdup(dir);
             rt->conf_rel = conf;
             conf = NULL;
-            rt->deploy_rel = ps_path_join(dir, "repository/deployment/server");
             rt->product = ps_catalog_product(cat, product->profile_products.items[i]);
-            rt->version = ps_xstrdup(version);
             rt->mode = PS_MODE_XML;
             rt->carbon5 = c5;
+            oom = !(rt->name = ps_strdup(dir)) ||
+                  !(rt->deploy_rel = ps_path_join_try(dir, "repository/deployment/server")) ||
+                  !(rt->version = ps_strdup(version));
         }
         free(conf);
         free(cxml);
         free(yaml);
     }
+    return oom ? -1 : 0;
 }
 
 /* What marks a folder as a Carbon home: repository/conf, or conf/
  * holding carbon.xml or deployment.toml (EI 6.x, MI). */
-static int looks_like_home(const char *dir)
+static int looks_like_home(const char *dir, int *oom)
 {
     struct stat st;
-    char *p = ps_path_join(dir, "repository/conf");
-    int yes = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+    char *p = ps_path_join_try(dir, "repository/conf");
+    *oom |= !p;
+    int yes = p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
     free(p);
-    return yes || exists(dir, "conf/carbon.xml") || exists(dir, "conf/deployment.toml");
+    return yes || exists(dir, "conf/carbon.xml", oom) || exists(dir, "conf/deployment.toml", oom);
 }
 
 /*
@@ -242,7 +276,7 @@ static int looks_like_home(const char *dir)
  * am), else the folder relative to the current one ("." -> "..", as every
  * other message names its paths).
  */
-static char *enclosing_home(const char *path)
+static char *enclosing_home(const char *path, int *oom)
 {
     char *real = realpath(path, NULL);
     if (!real)
@@ -252,10 +286,16 @@ static char *enclosing_home(const char *path)
     for (char *slash; (slash = strrchr(real, '/')) != NULL;) {
         *(slash == real ? slash + 1 : slash) = '\0';
         up++;
-        if (looks_like_home(real)) {
+        if (looks_like_home(real, oom)) {
             free(found);
-            found = ps_xstrdup(real);
+            found = ps_strdup(real);
             found_up = up;
+        }
+        if (*oom || (found_up == up && !found)) {
+            *oom = 1;
+            free(found);
+            free(real);
+            return NULL;
         }
         if (slash == real)
             break;
@@ -263,8 +303,11 @@ static char *enclosing_home(const char *path)
     free(real);
     if (!found)
         return NULL;
-    /* The same folder as the user spelled it: am/repository -> am. */
-    char *shown = ps_xstrdup(path);
+    /* The same folder as the user spelled it: am/repository -> am. Without
+     * the memory for it, the resolved path names it. */
+    char *shown = ps_strdup(path);
+    if (!shown)
+        return found;
     size_t n = strlen(shown);
     for (size_t k = 0; k < found_up; k++) {
         while (n > 1 && shown[n - 1] == '/')
@@ -277,7 +320,7 @@ static char *enclosing_home(const char *path)
     shown[n] = '\0';
     char *check = realpath(n ? shown : ".", NULL);
     char *named =
-        check && strcmp(check, found) == 0 ? ps_xstrdup(n ? shown : ".") : ps_path_from_cwd(found);
+        check && strcmp(check, found) == 0 ? ps_strdup(n ? shown : ".") : ps_path_from_cwd(found);
     free(check);
     free(shown);
     if (named) {
@@ -297,7 +340,9 @@ static char *enclosing_home(const char *path)
 static int server_files_check(ps_home *h, ps_error *err)
 {
     for (size_t r = 0; r < h->nruntimes; r++) {
-        char *dir = ps_path_join(h->path, h->runtimes[r].name);
+        char *dir = ps_path_join_try(h->path, h->runtimes[r].name);
+        if (!dir)
+            return ps_error_oom(err);
         int rc = ps_pid_file_check(dir, err);
         free(dir);
         if (rc < 0)
@@ -320,7 +365,10 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
         return ps_error_set(err, path, 0, 0, "cannot open home: %s", strerror(errno));
     if (!S_ISDIR(st.st_mode))
         return ps_error_set(err, path, 0, 0, "not a directory");
-    char *outer = enclosing_home(path);
+    int oom = 0;
+    char *outer = enclosing_home(path, &oom);
+    if (oom)
+        return ps_error_oom(err);
     if (outer) {
         ps_error_set(err, path, 0, 0,
                      "inside the Carbon home %s: name the home (or an EI profile under wso2/)",
@@ -333,54 +381,71 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
     static const char *const conf_dirs[] = {"repository/conf", "conf"};
     const char *conf = NULL;
     ps_mode mode = PS_MODE_XML;
-    for (size_t i = 0; i < 2 && !conf; i++) {
-        char *toml = ps_path_join(conf_dirs[i], "deployment.toml");
-        char *cxml = ps_path_join(conf_dirs[i], "carbon.xml");
-        if (exists(path, toml)) {
+    for (size_t i = 0; i < 2 && !conf && !oom; i++) {
+        char *toml = ps_path_join_try(conf_dirs[i], "deployment.toml");
+        char *cxml = ps_path_join_try(conf_dirs[i], "carbon.xml");
+        if (!toml || !cxml) {
+            oom = 1;
+        } else if (exists(path, toml, &oom)) {
             conf = conf_dirs[i];
             mode = PS_MODE_TOML;
-        } else if (exists(path, cxml)) {
+        } else if (exists(path, cxml, &oom)) {
             conf = conf_dirs[i];
         }
         free(toml);
         free(cxml);
     }
+    if (oom)
+        return ps_error_oom(err);
     if (!conf)
         return ps_error_set(err, path, 0, 0,
                             "not a Carbon home: no repository/conf/carbon.xml, conf/carbon.xml "
                             "or deployment.toml");
     ps_toml *toml = NULL;
     if (mode == PS_MODE_TOML) {
-        char *rel = ps_path_join(conf, "deployment.toml");
-        toml = read_toml(path, rel);
+        char *rel = ps_path_join_try(conf, "deployment.toml");
+        toml = rel ? read_toml(path, rel, &oom) : NULL;
+        oom |= !rel;
         free(rel);
     }
-    char *cxml_rel = ps_path_join(conf, "carbon.xml");
-    const ps_product *product = detect_product(cat, path, cxml_rel, toml);
+    char *cxml_rel = ps_path_join_try(conf, "carbon.xml");
+    const ps_product *product =
+        cxml_rel && !oom ? detect_product(cat, path, cxml_rel, toml, &oom) : NULL;
+    oom |= !cxml_rel;
     free(cxml_rel);
     if (toml)
         ps_toml_free(toml);
     free(toml);
+    if (oom)
+        return ps_error_oom(err);
     if (!product)
         return ps_error_set(err, path, 0, 0, "no product in the catalog matches this home");
 
-    ps_home *h = ps_xcalloc(1, sizeof *h);
+    ps_home *h = ps_calloc(1, sizeof *h);
+    if (!h)
+        return ps_error_oom(err);
     size_t plen = strlen(path);
     while (plen > 1 && path[plen - 1] == '/')
         plen--;
-    h->path = ps_xstrndup(path, plen);
     h->mode = mode;
-    h->runtimes = ps_xcalloc(1 + product->profile_paths.count, sizeof *h->runtimes);
+    if (!(h->path = ps_strndup(path, plen)) ||
+        !(h->runtimes = ps_calloc(1 + product->profile_paths.count, sizeof *h->runtimes))) {
+        ps_home_free(h);
+        return ps_error_oom(err);
+    }
     ps_runtime *rt = &h->runtimes[h->nruntimes++];
-    rt->name = ps_xstrdup("");
-    rt->conf_rel = ps_xstrdup(conf);
-    rt->deploy_rel = ps_xstrdup("repository/deployment/server");
     rt->product = product;
     rt->mode = mode;
-    if (mode == PS_MODE_TOML && exists(h->path, "repository/resources/conf/templates"))
-        rt->templates_rel = ps_xstrdup("repository/resources/conf/templates");
-    rt->version = folder_version(product, h->path);
-    add_profiles(cat, h, product);
+    oom = !(rt->name = ps_strdup("")) || !(rt->conf_rel = ps_strdup(conf)) ||
+          !(rt->deploy_rel = ps_strdup("repository/deployment/server"));
+    if (!oom && mode == PS_MODE_TOML &&
+        exists(h->path, "repository/resources/conf/templates", &oom))
+        oom = !(rt->templates_rel = ps_strdup("repository/resources/conf/templates"));
+    if (oom || !(rt->version = folder_version(product, h->path)) ||
+        add_profiles(cat, h, product) < 0) {
+        ps_home_free(h);
+        return ps_error_oom(err);
+    }
     if (server_files_check(h, err) < 0) {
         ps_home_free(h);
         return -1;

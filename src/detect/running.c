@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,9 @@
 
 int ps_pid_file_check(const char *dir, ps_error *err)
 {
-    char *path = ps_path_join(dir, PID_FILE);
+    char *path = ps_path_join_try(dir, PID_FILE);
+    if (!path)
+        return ps_error_oom(err);
     struct stat st;
     int rc = 0;
     /* lstat: the server writes its pid file in place; a symlink there is not one. */
@@ -30,7 +33,11 @@ int ps_home_running(const char *home, long *pid)
 {
     char buf[64];
     ssize_t r;
-    char *path = ps_path_join(home, PID_FILE);
+    /* On the stack: a question with no error to return must not need memory.
+     * A path too long for it is one open(2) would refuse as well. */
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", home, PID_FILE) >= (int)sizeof path)
+        return 0;
     /*
      * Anything but a regular file is no pid file, and is never waited on:
      * open(2) of a FIFO blocks until a writer comes, which would hold the
@@ -41,7 +48,6 @@ int ps_home_running(const char *home, long *pid)
     int fd = -1;
     if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-    free(path);
     if (fd < 0)
         return 0;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {

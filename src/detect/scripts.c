@@ -14,14 +14,16 @@ static int cmp_names(const void *a, const void *b)
 }
 
 /* The name a script has without its .sh or .bat; NULL when it is neither. */
-static char *script_stem(const char *name)
+/* NULL when `name` is no script, or (*oom set) out of memory. */
+static char *script_stem(const char *name, int *oom)
 {
     size_t n = strlen(name);
-    if (ps_path_has_suffix(name, ".sh") && n > 3)
-        return ps_xstrndup(name, n - 3);
-    if (ps_path_has_suffix(name, ".bat") && n > 4)
-        return ps_xstrndup(name, n - 4);
-    return NULL;
+    size_t ext = ps_path_has_suffix(name, ".sh") && n > 3    ? 3
+                 : ps_path_has_suffix(name, ".bat") && n > 4 ? 4
+                                                             : 0;
+    char *stem = ext ? ps_strndup(name, n - ext) : NULL;
+    *oom |= ext && !stem;
+    return stem;
 }
 
 /* The profile an EI runtime's folder names ("wso2/broker" -> "broker"). */
@@ -47,29 +49,45 @@ static int starts(const ps_home *home, size_t r, const char *stem)
 static int add_folder(char ***rels, size_t *n, size_t *cap, const ps_home *home, size_t r,
                       const char *dir_rel, int all, ps_error *err)
 {
-    char *dir = ps_path_join(home->path, dir_rel);
+    char *dir = ps_path_join_try(home->path, dir_rel);
+    if (!dir)
+        return ps_error_oom(err);
     DIR *d = opendir(dir);
-    int rc = 0;
+    int rc = 0, oom = 0;
     if (!d) {
         free(dir);
         return 0;
     }
     size_t first = *n;
-    for (struct dirent *de; (de = readdir(d));) {
-        char *stem = script_stem(de->d_name);
-        if (stem && (all || starts(home, r, stem)))
-            *PS_PUSH(*rels, *n, *cap) = ps_path_join(dir_rel, de->d_name);
+    for (struct dirent *de; !oom && (de = readdir(d));) {
+        char *stem = script_stem(de->d_name, &oom);
+        if (stem && (all || starts(home, r, stem))) {
+            char *rel = ps_path_join_try(dir_rel, de->d_name);
+            char **slot = rel ? PS_TRY_PUSH(*rels, *n, *cap) : NULL;
+            if (slot) {
+                *slot = rel;
+            } else {
+                free(rel);
+                oom = 1;
+            }
+        }
         free(stem);
     }
     closedir(d);
+    if (oom) { /* the caller frees what was added */
+        free(dir);
+        return ps_error_oom(err);
+    }
     /* In name order: the first bad script named is the one reported. */
     ps_sort(*rels + first, *n - first, sizeof **rels, cmp_names);
     size_t kept = first;
     for (size_t i = first; i < *n; i++) {
-        char *path = ps_path_join(home->path, (*rels)[i]);
+        char *path = rc == 0 ? ps_path_join_try(home->path, (*rels)[i]) : NULL;
+        if (rc == 0 && !path)
+            rc = ps_error_oom(err);
         struct stat st;
         /* stat follows a link, as a shell running the script would. */
-        int skip = stat(path, &st) < 0 || S_ISDIR(st.st_mode);
+        int skip = !path || stat(path, &st) < 0 || S_ISDIR(st.st_mode);
         if (!skip && !S_ISREG(st.st_mode) && rc == 0)
             rc = ps_error_set(err, path, 0, 0, "not a regular file");
         free(path);
@@ -90,8 +108,8 @@ int ps_start_scripts(char ***rels, size_t *n, const ps_home *home, size_t r, ps_
     *n = 0;
     int rc = add_folder(rels, n, &cap, home, r, "bin", 0, err);
     if (rc == 0 && *home->runtimes[r].name) {
-        char *own = ps_path_join(home->runtimes[r].name, "bin");
-        rc = add_folder(rels, n, &cap, home, r, own, 1, err);
+        char *own = ps_path_join_try(home->runtimes[r].name, "bin");
+        rc = own ? add_folder(rels, n, &cap, home, r, own, 1, err) : ps_error_oom(err);
         free(own);
     }
     if (rc < 0) {

@@ -59,7 +59,14 @@ typedef struct walker {
     place *links; /* symlinks met, followed once every real path is walked */
     size_t nlinks, lcap;
     ps_error *err;
+    int oom; /* a helper with no error to return ran out of memory */
 } walker;
+
+static int walk_oom(walker *w)
+{
+    w->oom = 1;
+    return ps_error_oom(w->err);
+}
 
 static int is_config_name(const walker *w, const char *name)
 {
@@ -67,18 +74,27 @@ static int is_config_name(const walker *w, const char *name)
            (w->rt->carbon5 && is_yaml_name(name));
 }
 
-static char *place_path(const walker *w, const place *p)
+/* NULL (w->oom) when out of memory. */
+static char *place_path(walker *w, const place *p)
 {
-    char *rel = ps_path_join(p->root_dir, p->sub);
-    char *path = ps_path_join(w->home, rel);
+    char *rel = ps_path_join_try(p->root_dir, p->sub);
+    char *path = rel ? ps_path_join_try(w->home, rel) : NULL;
     free(rel);
+    w->oom |= !path;
     return path;
 }
 
-static void push_place(place **arr, size_t *n, size_t *cap, const place *at, const char *sub)
+static int push_place(walker *w, place **arr, size_t *n, size_t *cap, const place *at,
+                      const char *sub)
 {
-    place *p = PS_PUSH(*arr, *n, *cap);
-    *p = (place){at->root, at->root_dir, ps_xstrdup(sub)};
+    char *copy = ps_strdup(sub);
+    place *p = copy ? PS_TRY_PUSH(*arr, *n, *cap) : NULL;
+    if (!p) {
+        free(copy);
+        return walk_oom(w);
+    }
+    *p = (place){at->root, at->root_dir, copy};
+    return 0;
 }
 
 /* Counts `size` more bytes towards the home's limit. */
@@ -97,8 +113,7 @@ static int take_file(walker *w, const place *at, const struct stat *st)
 {
     if (st && charge_bytes(w, (size_t)st->st_size) < 0)
         return -1;
-    push_place(&w->files, &w->nfiles, &w->fcap, at, at->sub);
-    return 0;
+    return push_place(w, &w->files, &w->nfiles, &w->fcap, at, at->sub);
 }
 
 /* What makes a folder a Carbon home (as ps_detect decides); a .j2 template is none. */
@@ -107,10 +122,14 @@ static const char *const home_marks[] = {"repository/conf/carbon.xml",
                                          "conf/deployment.toml"};
 
 /* 1 when `st` is the folder of one of the home's runtimes (the home, an EI profile). */
-static int runtime_folder(const walker *w, const struct stat *st)
+static int runtime_folder(walker *w, const struct stat *st)
 {
     for (size_t r = 0; r < w->owner->nruntimes; r++) {
-        char *dir = ps_path_join(w->home, w->owner->runtimes[r].name);
+        char *dir = ps_path_join_try(w->home, w->owner->runtimes[r].name);
+        if (!dir) {
+            w->oom = 1;
+            return 1; /* no answer: the caller fails */
+        }
         struct stat rt;
         int same = stat(dir, &rt) == 0 && rt.st_dev == st->st_dev && rt.st_ino == st->st_ino;
         free(dir);
@@ -126,8 +145,7 @@ static int runtime_folder(const walker *w, const struct stat *st)
  * home walked: refused, naming both. Only a folder with a child named conf
  * or repository is looked at.
  */
-static int nested_home(const walker *w, const char *dir, const struct stat *st, char **names,
-                       size_t n)
+static int nested_home(walker *w, const char *dir, const struct stat *st, char **names, size_t n)
 {
     size_t k = 0;
     while (k < n && strcmp(names[k], "conf") != 0 && strcmp(names[k], "repository") != 0)
@@ -135,7 +153,9 @@ static int nested_home(const walker *w, const char *dir, const struct stat *st, 
     if (k == n)
         return 0;
     for (size_t i = 0; i < sizeof home_marks / sizeof home_marks[0]; i++) {
-        char *mark = ps_path_join(dir, home_marks[i]);
+        char *mark = ps_path_join_try(dir, home_marks[i]);
+        if (!mark)
+            return walk_oom(w);
         struct stat ms;
         int found = stat(mark, &ms) == 0;
         free(mark);
@@ -144,6 +164,8 @@ static int nested_home(const walker *w, const char *dir, const struct stat *st, 
                                 "a Carbon home of its own (%s) inside the config folders of %s: "
                                 "move it out of %s, then name each home",
                                 home_marks[i], w->home, w->home);
+        if (w->oom)
+            return walk_oom(w);
     }
     return 0;
 }
@@ -152,6 +174,8 @@ static int nested_home(const walker *w, const char *dir, const struct stat *st, 
 static int walk(walker *w, const place *at)
 {
     char *dir = place_path(w, at);
+    if (!dir)
+        return walk_oom(w);
     DIR *d = opendir(dir);
     if (!d) {
         int missing = errno == ENOENT || errno == ENOTDIR;
@@ -160,10 +184,11 @@ static int walk(walker *w, const place *at)
         return rc;
     }
     struct stat st;
-    if (fstat(dirfd(d), &st) < 0 || !ps_keyset_add(&w->seen, st.st_dev, st.st_ino)) {
+    int added = fstat(dirfd(d), &st) < 0 ? 0 : ps_keyset_add_try(&w->seen, st.st_dev, st.st_ino);
+    if (added <= 0) {
         closedir(d); /* walked already: a loop or an alias */
         free(dir);
-        return 0;
+        return added < 0 ? walk_oom(w) : 0;
     }
     char **names = NULL;
     size_t n = 0, cap = 0;
@@ -176,26 +201,35 @@ static int walk(walker *w, const place *at)
                               "too many files: more than %d files and folders in the config "
                               "folders",
                               PS_MAX_HOME_ENTRIES);
-        *PS_PUSH(names, n, cap) = ps_xstrdup(de->d_name);
+        char *name = rc == 0 ? ps_strdup(de->d_name) : NULL;
+        char **slot = name ? PS_TRY_PUSH(names, n, cap) : NULL;
+        if (slot) {
+            *slot = name;
+        } else if (rc == 0) {
+            free(name);
+            rc = walk_oom(w);
+        }
     }
     closedir(d);
     if (rc == 0)
         rc = nested_home(w, dir, &st, names, n);
     ps_sort(names, n, sizeof *names, cmp_names);
     for (size_t i = 0; i < n && rc == 0; i++) {
-        place child = {at->root, at->root_dir, ps_path_join(at->sub, names[i])};
-        char *full = ps_path_join(dir, names[i]);
-        if (lstat(full, &st) < 0) /* gone since readdir: reading it says so */
+        place child = {at->root, at->root_dir, ps_path_join_try(at->sub, names[i])};
+        char *full = ps_path_join_try(dir, names[i]);
+        if (!child.sub || !full)
+            rc = walk_oom(w);
+        else if (lstat(full, &st) < 0) /* gone since readdir: reading it says so */
             rc = is_config_name(w, names[i]) ? take_file(w, &child, NULL) : 0;
         else if (S_ISLNK(st.st_mode))
-            push_place(&w->links, &w->nlinks, &w->lcap, &child, child.sub);
+            rc = push_place(w, &w->links, &w->nlinks, &w->lcap, &child, child.sub);
         else if (S_ISDIR(st.st_mode))
             rc = walk(w, &child);
         else if (is_config_name(w, names[i])) {
             /* A second hard link is taken too: apply replaces each name by
              * rename, so a name left out would keep the old bytes. */
-            ps_keyset_add(&w->seen, st.st_dev, st.st_ino);
-            rc = take_file(w, &child, &st);
+            rc = ps_keyset_add_try(&w->seen, st.st_dev, st.st_ino) < 0 ? walk_oom(w)
+                                                                       : take_file(w, &child, &st);
         }
         free(child.sub);
         free(full);
@@ -216,24 +250,31 @@ static int follow_links(walker *w)
         char *full = place_path(w, &link);
         const char *name = strrchr(link.sub, '/') ? strrchr(link.sub, '/') + 1 : link.sub;
         struct stat st;
-        if (stat(full, &st) < 0) /* dangling: a missing config file, if it is named like one */
+        int added;
+        if (!full)
+            rc = walk_oom(w);
+        else if (stat(full, &st) < 0) /* dangling: a missing config file, if it is named like one */
             rc = is_config_name(w, name) ? take_file(w, &link, NULL) : 0;
         else if (S_ISDIR(st.st_mode)) {
             if (!ps_keyset_has(&w->above, st.st_dev, st.st_ino))
                 rc = walk(w, &link);
-        } else if (is_config_name(w, name) && ps_keyset_add(&w->seen, st.st_dev, st.st_ino)) {
-            rc = take_file(w, &link, &st);
+        } else if (is_config_name(w, name) &&
+                   (added = ps_keyset_add_try(&w->seen, st.st_dev, st.st_ino)) != 0) {
+            rc = added < 0 ? walk_oom(w) : take_file(w, &link, &st);
         }
         free(full);
     }
     return rc;
 }
 
+/* Out of memory: w->oom. */
 static void note_folder(walker *w, const char *path)
 {
     struct stat st;
-    if (stat(path, &st) == 0)
-        ps_keyset_add(&w->above, st.st_dev, st.st_ino);
+    if (!path)
+        w->oom = 1;
+    else if (stat(path, &st) == 0 && ps_keyset_add_try(&w->above, st.st_dev, st.st_ino) < 0)
+        w->oom = 1;
 }
 
 /* Remembers every folder above the root `at`: the home and the folders
@@ -242,36 +283,46 @@ static void note_folder(walker *w, const char *path)
 static void note_above(walker *w, const place *at)
 {
     note_folder(w, w->home);
-    char *root = ps_path_join(at->root_dir, at->sub);
-    for (const char *slash = strchr(root, '/'); slash; slash = strchr(slash + 1, '/')) {
-        char *rel = ps_xstrndup(root, (size_t)(slash - root));
-        char *path = ps_path_join(w->home, rel);
+    char *root = ps_path_join_try(at->root_dir, at->sub);
+    w->oom |= !root;
+    for (const char *slash = root ? strchr(root, '/') : NULL; slash && !w->oom;
+         slash = strchr(slash + 1, '/')) {
+        char *rel = ps_strndup(root, (size_t)(slash - root));
+        char *path = rel ? ps_path_join_try(w->home, rel) : NULL;
         note_folder(w, path);
         free(path);
         free(rel);
     }
     free(root);
-    char *dir = place_path(w, at);
+    char *dir = w->oom ? NULL : place_path(w, at);
     struct stat st, prev = {0};
-    for (int depth = 0; depth < 4096; depth++) {
-        char *up = ps_path_join(dir, "..");
+    for (int depth = 0; dir && depth < 4096; depth++) {
+        char *up = ps_path_join_try(dir, "..");
         free(dir);
         dir = up;
-        if (stat(dir, &st) < 0 || (depth && st.st_dev == prev.st_dev && st.st_ino == prev.st_ino))
+        w->oom |= !dir;
+        if (!dir || stat(dir, &st) < 0 ||
+            (depth && st.st_dev == prev.st_dev && st.st_ino == prev.st_ino))
             break;
-        ps_keyset_add(&w->above, st.st_dev, st.st_ino);
+        if (ps_keyset_add_try(&w->above, st.st_dev, st.st_ino) < 0) {
+            w->oom = 1;
+            break;
+        }
         prev = st;
     }
     free(dir);
 }
 
+/* 1 or 0; -1 when out of memory. */
 static int is_generated(const walker *w, const ps_cfile *f)
 {
     if (w->rt->mode != PS_MODE_TOML || f->is_toml)
         return 0;
     if (!w->rt->templates_rel) /* a config-only tree: assume the mapper owns conf/ */
         return f->root == PS_ROOT_CONF;
-    char *tpl = ps_xasprintf("%s/%s/%s.j2", w->home, w->rt->templates_rel, f->rel);
+    char *tpl = ps_asprintf("%s/%s/%s.j2", w->home, w->rt->templates_rel, f->rel);
+    if (!tpl)
+        return -1;
     struct stat st;
     int gen = stat(tpl, &st) == 0;
     free(tpl);
@@ -280,19 +331,23 @@ static int is_generated(const walker *w, const ps_cfile *f)
 
 static int walk_runtime(walker *w)
 {
-    place conf = {PS_ROOT_CONF, w->rt->conf_rel, ps_xstrdup("")};
-    place synapse = {PS_ROOT_DEPLOYMENT, w->rt->deploy_rel, ps_xstrdup("synapse-configs")};
-    note_above(w, &conf);
-    note_above(w, &synapse);
-    int rc = 0;
-    if (w->rt->mode == PS_MODE_TOML) {
-        place toml = {PS_ROOT_CONF, w->rt->conf_rel, ps_xstrdup("deployment.toml")};
-        char *path = place_path(w, &toml);
+    place conf = {PS_ROOT_CONF, w->rt->conf_rel, ps_strdup("")};
+    place synapse = {PS_ROOT_DEPLOYMENT, w->rt->deploy_rel, ps_strdup("synapse-configs")};
+    w->oom |= !conf.sub || !synapse.sub;
+    if (!w->oom)
+        note_above(w, &conf);
+    if (!w->oom)
+        note_above(w, &synapse);
+    int rc = w->oom ? walk_oom(w) : 0;
+    if (rc == 0 && w->rt->mode == PS_MODE_TOML) {
+        place toml = {PS_ROOT_CONF, w->rt->conf_rel, ps_strdup("deployment.toml")};
+        char *path = toml.sub ? place_path(w, &toml) : NULL;
         struct stat st;
-        int found = stat(path, &st) == 0;
-        if (found)
-            ps_keyset_add(&w->seen, st.st_dev, st.st_ino);
-        rc = take_file(w, &toml, found ? &st : NULL);
+        int found = path && stat(path, &st) == 0;
+        if (!path || (found && ps_keyset_add_try(&w->seen, st.st_dev, st.st_ino) < 0))
+            rc = walk_oom(w);
+        else
+            rc = take_file(w, &toml, found ? &st : NULL);
         free(path);
         free(toml.sub);
     }
@@ -356,11 +411,9 @@ int ps_cfile_parse(ps_cfile *f, ps_error *err)
         return ps_xmldoc_screen(f->data, f->len) ? ps_cfile_xml(f, PS_XML_CHECKED, err) : 0;
     if (f->is_toml)
         return ps_toml_parse(&f->toml, f->path, f->data, f->len, err);
-    if (is_yaml_name(f->rel))
-        ps_props_parse_yaml(&f->props, f->data, f->len);
-    else
-        ps_props_parse(&f->props, f->data, f->len);
-    return 0;
+    int rc = is_yaml_name(f->rel) ? ps_props_parse_yaml(&f->props, f->data, f->len)
+                                  : ps_props_parse(&f->props, f->data, f->len);
+    return rc < 0 ? ps_error_oom(err) : 0;
 }
 
 static int cmp_files(const void *a, const void *b)
@@ -374,14 +427,16 @@ static int read_runtime(walker *w, ps_config *cfg)
     size_t cap = 0;
     for (size_t i = 0; i < w->nfiles; i++) {
         const place *p = &w->files[i];
-        ps_cfile *f = PS_PUSH(cfg->files, cfg->nfiles, cap);
+        ps_cfile *f = PS_TRY_PUSH(cfg->files, cfg->nfiles, cap);
+        if (!f)
+            return ps_error_oom(w->err);
         memset(f, 0, sizeof *f);
-        f->rel = ps_path_join(p->root_dir, p->sub);
-        f->path = ps_path_join(w->home, f->rel);
         f->root = p->root;
-        f->root_rel = ps_xstrdup(p->sub);
         f->is_toml = ps_path_has_suffix(p->sub, ".toml");
-        f->generated = is_generated(w, f);
+        if (!(f->rel = ps_path_join_try(p->root_dir, p->sub)) ||
+            !(f->path = ps_path_join_try(w->home, f->rel)) || !(f->root_rel = ps_strdup(p->sub)) ||
+            (f->generated = is_generated(w, f)) < 0)
+            return ps_error_oom(w->err);
         if (ps_file_read(f->path, &f->data, &f->len, w->err) < 0 || ps_cfile_parse(f, w->err) < 0)
             return -1;
     }
@@ -398,15 +453,18 @@ static int read_scripts(walker *w, size_t r, ps_config *cfg)
         return -1;
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
-        if (rc == 0) {
-            ps_cfile *f = PS_PUSH(cfg->files, cfg->nfiles, cap);
+        ps_cfile *f = rc == 0 ? PS_TRY_PUSH(cfg->files, cfg->nfiles, cap) : NULL;
+        if (rc == 0 && !f)
+            rc = ps_error_oom(w->err);
+        if (f) {
             memset(f, 0, sizeof *f);
             f->rel = rels[i];
-            f->path = ps_path_join(w->home, f->rel);
             f->root = PS_ROOT_BIN;
-            f->root_rel = ps_xstrdup(f->rel);
             f->is_script = 1;
-            if (++w->budget->entries > PS_MAX_HOME_ENTRIES)
+            if (!(f->path = ps_path_join_try(w->home, f->rel)) ||
+                !(f->root_rel = ps_strdup(f->rel)))
+                rc = ps_error_oom(w->err);
+            else if (++w->budget->entries > PS_MAX_HOME_ENTRIES)
                 rc = ps_error_set(w->err, w->budget->home, 0, 0,
                                   "too many files: more than %d start scripts and config files",
                                   PS_MAX_HOME_ENTRIES);
@@ -424,7 +482,9 @@ static int read_scripts(walker *w, size_t r, ps_config *cfg)
 int ps_config_load_home(ps_config *cfgs, const ps_home *home, ps_error *err)
 {
     budget b = {.home = home->path};
-    walker *ws = ps_xcalloc(home->nruntimes, sizeof *ws);
+    walker *ws = ps_calloc(home->nruntimes, sizeof *ws);
+    if (!ws)
+        return ps_error_oom(err);
     for (size_t k = 0; k < home->nruntimes; k++) {
         memset(&cfgs[k], 0, sizeof cfgs[k]);
         ws[k] = (walker){
@@ -462,7 +522,8 @@ void ps_cfile_drop(ps_cfile *f)
 int ps_cfile_bytes(const ps_cfile *f, char **data, size_t *len, ps_error *err)
 {
     if (f->data) {
-        *data = ps_xmalloc(f->len + 1);
+        if (!(*data = ps_malloc(f->len + 1)))
+            return ps_error_oom(err);
         memcpy(*data, f->data, f->len + 1);
         *len = f->len;
         return 0;

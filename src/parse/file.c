@@ -65,7 +65,11 @@ int ps_file_read(const char *path, char **data, size_t *len, ps_error *err)
         goto done;
     }
     size_t cap = (size_t)st.st_size, n = 0;
-    buf = ps_xmalloc(cap + 1);
+    buf = ps_malloc(cap + 1);
+    if (!buf) {
+        ps_error_oom(err);
+        goto done;
+    }
     for (;;) {
         char probe;
         /* Full at the size fstat gave: one byte more says whether the file
@@ -79,7 +83,12 @@ int ps_file_read(const char *path, char **data, size_t *len, ps_error *err)
             cap = cap * 2 + 4096;
             if (cap > PS_MAX_FILE_SIZE)
                 cap = PS_MAX_FILE_SIZE;
-            buf = ps_xrealloc(buf, cap + 1);
+            char *more = ps_realloc(buf, cap + 1);
+            if (!more) {
+                ps_error_oom(err);
+                goto done;
+            }
+            buf = more;
             buf[n] = probe;
             r = 1;
         }
@@ -109,19 +118,38 @@ void ps_lines_build(ps_lines *lines, const char *data, size_t len)
     *lines = (ps_lines){.data = data, .len = len};
 }
 
-static void index_lines(ps_lines *lines)
+/* -1 (no index) when out of memory. */
+static int index_lines(ps_lines *lines)
 {
-    size_t cap = 0;
-    *PS_PUSH(lines->start, lines->count, cap) = 0;
+    size_t cap = 0, *at;
+    if (!(at = PS_TRY_PUSH(lines->start, lines->count, cap)))
+        goto oom;
+    *at = 0;
     const char *p = lines->data, *end = lines->data + lines->len;
-    for (const char *nl; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1)
-        *PS_PUSH(lines->start, lines->count, cap) = (size_t)(nl + 1 - lines->data);
+    for (const char *nl; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
+        if (!(at = PS_TRY_PUSH(lines->start, lines->count, cap)))
+            goto oom;
+        *at = (size_t)(nl + 1 - lines->data);
+    }
+    return 0;
+oom:
+    ps_lines_free(lines);
+    return -1;
 }
 
 void ps_lines_pos(const ps_lines *lines, size_t offset, int *line, int *col)
 {
-    if (!lines->start)
-        index_lines((ps_lines *)lines); /* built once, on demand: see file.h */
+    /* Built once, on demand: see file.h. Without memory for the index, the
+     * position is counted from the start: slower, never wrong. */
+    if (!lines->start && index_lines((ps_lines *)lines) < 0) {
+        const char *bol = lines->data, *nl;
+        int n = 1;
+        while ((nl = memchr(bol, '\n', offset - (size_t)(bol - lines->data))))
+            bol = nl + 1, n++;
+        *line = n;
+        *col = (int)(offset - (size_t)(bol - lines->data)) + 1;
+        return;
+    }
     size_t lo = 0, hi = lines->count;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;

@@ -36,7 +36,7 @@ static size_t next_line(const char *data, size_t len, size_t end)
     return end;
 }
 
-void ps_props_parse(ps_props *props, const char *data, size_t len)
+int ps_props_parse(ps_props *props, const char *data, size_t len)
 {
     size_t cap = 0;
     props->entries = NULL;
@@ -79,7 +79,11 @@ void ps_props_parse(ps_props *props, const char *data, size_t len)
                 break;
             end = line_end_of(data, len, nl);
         }
-        ps_prop *e = PS_PUSH(props->entries, props->count, cap);
+        ps_prop *e = PS_TRY_PUSH(props->entries, props->count, cap);
+        if (!e) {
+            ps_props_free(props);
+            return -1;
+        }
         e->key.start = k0;
         e->key.end = k1;
         e->value.start = v0;
@@ -87,6 +91,7 @@ void ps_props_parse(ps_props *props, const char *data, size_t len)
         e->path = NULL;
         pos = next_line(data, len, end);
     }
+    return 0;
 }
 
 /*
@@ -122,7 +127,7 @@ static void ystack_close(ystack *st, size_t indent, int items_only)
 
 static char *ystack_path(const ystack *st, const char *key, size_t klen)
 {
-    ps_strbuf b = PS_STRBUF_INIT;
+    ps_strbuf b = PS_STRBUF_CHECKED;
     for (size_t i = 0; i < st->n; i++) {
         ps_strbuf_puts(&b, st->f[i].seg);
         ps_strbuf_add(&b, ".", 1);
@@ -131,13 +136,24 @@ static char *ystack_path(const ystack *st, const char *key, size_t klen)
     return ps_strbuf_detach(&b, NULL);
 }
 
+/* Opens a node at `indent` named `seg` (taken: freed on failure); -1 when out of memory. */
+static int ystack_open(ystack *st, size_t indent, char *seg, int item)
+{
+    yframe *fr = seg ? PS_TRY_PUSH(st->f, st->n, st->cap) : NULL;
+    if (!fr) {
+        free(seg);
+        return -1;
+    }
+    *fr = (yframe){indent, seg, item, 0};
+    return 0;
+}
+
 /* A "-" at `indent`: the next item of the sequence of the key above it. */
-static void ystack_item(ystack *st, size_t indent)
+static int ystack_item(ystack *st, size_t indent)
 {
     ystack_close(st, indent, 1);
     size_t *items = st->n ? &st->f[st->n - 1].items : &st->root_items;
-    yframe *fr = PS_PUSH(st->f, st->n, st->cap);
-    *fr = (yframe){indent, ps_xasprintf("%zu", (*items)++), 1, 0};
+    return ystack_open(st, indent, ps_asprintf("%zu", (*items)++), 1);
 }
 
 /* '|' or '>' with its indicators: the lines below, more indented, are text. */
@@ -151,8 +167,9 @@ static int block_scalar(const char *data, size_t v0, size_t v1)
     return 1;
 }
 
-void ps_props_parse_yaml(ps_props *props, const char *data, size_t len)
+int ps_props_parse_yaml(ps_props *props, const char *data, size_t len)
 {
+    int rc = -1;
     size_t cap = 0;
     props->entries = NULL;
     props->count = 0;
@@ -173,7 +190,8 @@ void ps_props_parse_yaml(ps_props *props, const char *data, size_t len)
         if (p == end || data[p] == '#')
             continue;
         if (data[p] == '-' && (p + 1 == end || blank(data[p + 1]))) {
-            ystack_item(&st, p - line);
+            if (ystack_item(&st, p - line) < 0)
+                goto done;
             p++;
             while (p < end && blank(data[p]))
                 p++;
@@ -208,23 +226,33 @@ void ps_props_parse_yaml(ps_props *props, const char *data, size_t len)
         ystack_close(&st, indent, 0);
         if (v1 == v0) {
             /* No value on the line: the key opens a block (a mapping or a sequence). */
-            yframe *fr = PS_PUSH(st.f, st.n, st.cap);
-            *fr = (yframe){indent, ps_xstrndup(data + k0, k1 - k0), 0, 0};
+            if (ystack_open(&st, indent, ps_strndup(data + k0, k1 - k0), 0) < 0)
+                goto done;
             continue;
         }
         if (block_scalar(data, v0, v1)) {
             text_above = indent;
             continue;
         }
-        ps_prop *e = PS_PUSH(props->entries, props->count, cap);
+        ps_prop *e = PS_TRY_PUSH(props->entries, props->count, cap);
+        if (!e)
+            goto done;
         e->key.start = k0;
         e->key.end = k1;
         e->value.start = v0;
         e->value.end = v1;
-        e->path = ystack_path(&st, data + k0, k1 - k0);
+        if (!(e->path = ystack_path(&st, data + k0, k1 - k0))) {
+            props->count--;
+            goto done;
+        }
     }
+    rc = 0;
+done:
     ystack_close(&st, 0, 0);
     free(st.f);
+    if (rc < 0)
+        ps_props_free(props);
+    return rc;
 }
 
 char *ps_prop_key(const ps_prop *p, const char *data)

@@ -22,7 +22,8 @@ typedef struct ps_props {
     size_t count;
 } ps_props;
 
-void ps_props_parse(ps_props *props, const char *data, size_t len);
+/* -1 (props empty) when out of memory. */
+int ps_props_parse(ps_props *props, const char *data, size_t len);
 
 /*
  * The same view of a Carbon 5 deployment.yaml or netty-transports.yml, line
@@ -34,8 +35,10 @@ void ps_props_parse(ps_props *props, const char *data, size_t len);
  * collections ({...}, [...]) stay one scalar value. Not a YAML parser: a
  * line it does not understand is no entry.
  */
-void ps_props_parse_yaml(ps_props *props, const char *data, size_t len);
-/* An entry's key as rules name it: the YAML path, else the key's bytes. Caller frees. */
+/* -1 (props empty) when out of memory. */
+int ps_props_parse_yaml(ps_props *props, const char *data, size_t len);
+/* An entry's key as rules name it: the YAML path, else the key's bytes.
+ * Caller frees. Being removed (base/strbuf.h): aborts when out of memory. */
 char *ps_prop_key(const ps_prop *p, const char *data);
 void ps_props_free(ps_props *props);
 

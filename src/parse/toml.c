@@ -63,6 +63,11 @@ static int too_many(reader *r)
                 MAX_NODES);
 }
 
+static int oom(reader *r)
+{
+    return ps_error_oom(r->err);
+}
+
 static int lexed(reader *r, const ps_toml__fault *f)
 {
     return fail(r, f->at, "%s", f->why);
@@ -102,14 +107,20 @@ static size_t *slot(const ps_toml *t, size_t parent, const char *s, size_t n)
             return &t->slots[i];
 }
 
-static void rehash(ps_toml *t)
+/* -1 (the table as it was) when out of memory. */
+static int rehash(ps_toml *t)
 {
+    size_t nslots = t->nslots ? t->nslots * 2 : 64;
+    size_t *slots = ps_calloc(nslots, sizeof *slots);
+    if (!slots)
+        return -1;
     free(t->slots);
-    t->nslots = t->nslots ? t->nslots * 2 : 64;
-    t->slots = ps_xcalloc(t->nslots, sizeof *t->slots);
+    t->slots = slots;
+    t->nslots = nslots;
     for (size_t i = 1; i < t->nnodes; i++)
         if (t->nodes[i].key)
             *slot(t, t->nodes[i].parent, t->nodes[i].key, t->nodes[i].key_len) = i + 1;
+    return 0;
 }
 
 static size_t child(const reader *r, size_t parent, const key_part *k)
@@ -118,13 +129,23 @@ static size_t child(const reader *r, size_t parent, const key_part *k)
     return s ? s - 1 : PS_TOML_NONE;
 }
 
-/* A new node under `parent`, keyed by `k` (NULL for an array element). */
+/* A new node under `parent`, keyed by `k` (NULL for an array element);
+ * PS_TOML_NONE (the error set) when out of memory. Everything it needs is
+ * had before the tree changes, so a failure leaves the tree as it was. */
 static size_t add_node(reader *r, size_t parent, ps_toml_type type, ps_toml_origin origin,
                        const key_part *k, size_t at)
 {
     ps_toml *t = r->t;
     size_t n = t->nnodes;
-    ps_toml_node *x = PS_PUSH(t->nodes, t->nnodes, r->ncap);
+    char *key = k ? ps_strndup(k->s, k->n) : NULL; /* may hold a NUL: key_len is its length */
+    if ((k && !key) || ps_reserve((void **)&t->nodes, &r->ncap, n + 1, sizeof *t->nodes) < 0 ||
+        ps_reserve((void **)&r->last, &r->lcap, r->nlast + 1, sizeof *r->last) < 0 ||
+        (k && 2 * (n + 1) >= t->nslots && rehash(t) < 0)) {
+        free(key);
+        oom(r);
+        return PS_TOML_NONE;
+    }
+    ps_toml_node *x = &t->nodes[t->nnodes++];
     memset(x, 0, sizeof *x);
     x->type = type;
     x->origin = origin;
@@ -132,7 +153,7 @@ static size_t add_node(reader *r, size_t parent, ps_toml_type type, ps_toml_orig
     x->at = at;
     x->entry = r->entry;
     x->table = PS_TOML_NONE;
-    *PS_PUSH(r->last, r->nlast, r->lcap) = 0;
+    r->last[r->nlast++] = 0;
     if (n != parent) {
         if (r->last[parent])
             t->nodes[r->last[parent]].next = n;
@@ -141,12 +162,9 @@ static size_t add_node(reader *r, size_t parent, ps_toml_type type, ps_toml_orig
         r->last[parent] = n;
     }
     if (k) {
-        x->key = ps_xstrndup(k->s, k->n); /* may hold a NUL: key_len is its length */
+        x->key = key;
         x->key_len = k->n;
-        if (2 * t->nnodes >= t->nslots)
-            rehash(t);
-        else
-            *slot(t, parent, k->s, k->n) = n + 1;
+        *slot(t, parent, k->s, k->n) = n + 1;
     }
     return n;
 }
@@ -227,7 +245,7 @@ static int read_key(reader *r, key_path *k)
         skip_blank(r);
         size_t at = r->pos;
         char c = at < r->len ? r->p[at] : '\0';
-        ps_strbuf b = PS_STRBUF_INIT;
+        ps_strbuf b = PS_STRBUF_CHECKED;
         if (c == '"' || c == '\'') {
             ps_span inner;
             ps_toml__fault f;
@@ -246,9 +264,16 @@ static int read_key(reader *r, key_path *k)
             ps_strbuf_free(&b);
             return too_many(r);
         }
-        key_part *part = PS_PUSH(k->parts, k->n, k->cap);
+        key_part *part = PS_TRY_PUSH(k->parts, k->n, k->cap);
+        if (!part) {
+            ps_strbuf_free(&b);
+            return oom(r);
+        }
         part->at = at;
-        part->s = ps_strbuf_detach(&b, &part->n);
+        if (!(part->s = ps_strbuf_detach(&b, &part->n))) {
+            k->n--;
+            return oom(r);
+        }
         skip_blank(r);
         if (r->pos < r->len && r->p[r->pos] == '.') {
             r->pos++;
@@ -258,9 +283,10 @@ static int read_key(reader *r, key_path *k)
     }
 }
 
+/* NULL when out of memory. */
 static char *key_join(const key_path *k)
 {
-    ps_strbuf b = PS_STRBUF_INIT;
+    ps_strbuf b = PS_STRBUF_CHECKED;
     ps_strbuf_add(&b, "", 0);
     for (size_t i = 0; i < k->n; i++) {
         if (i)
@@ -299,7 +325,7 @@ static int array(reader *r, size_t node)
             return 0;
         }
         size_t elem = add_node(r, node, PS_TOML_STRING, PS_TOML_HEADER, NULL, r->pos);
-        if (value(r, elem) < 0)
+        if (elem == PS_TOML_NONE || value(r, elem) < 0)
             return -1;
         skip_space(r);
         if (r->pos >= r->len)
@@ -356,16 +382,18 @@ static int value(reader *r, size_t node)
     if (at_eol(r) || c == '#') {
         rc = fail(r, r->pos, "expected a value");
     } else if (c == '"' || c == '\'') {
-        ps_strbuf b = PS_STRBUF_INIT;
+        ps_strbuf b = PS_STRBUF_CHECKED;
         ps_span inner;
         ps_toml__fault f;
         x->type = PS_TOML_STRING;
+        ps_toml_string *s;
         if (ps_toml__string(r->p, r->len, r->pos, 1, &inner, &r->pos, &b, &f) < 0) {
             ps_strbuf_free(&b);
             rc = lexed(r, &f);
+        } else if (!(x->text = ps_strbuf_detach(&b, &x->text_len)) ||
+                   !(s = PS_TRY_PUSH(r->t->strings, r->t->nstrings, r->scap))) {
+            rc = oom(r);
         } else {
-            x->text = ps_strbuf_detach(&b, &x->text_len);
-            ps_toml_string *s = PS_PUSH(r->t->strings, r->t->nstrings, r->scap);
             s->inner = inner;
             s->entry = r->entry;
         }
@@ -404,13 +432,16 @@ static int keyval(reader *r, size_t table, int in_inline)
     char buf[32];
     if (!in_inline) {
         r->entry = r->t->nentries;
-        ps_toml_entry *e = PS_PUSH(r->t->entries, r->t->nentries, r->ecap);
+        ps_toml_entry *e = PS_TRY_PUSH(r->t->entries, r->t->nentries, r->ecap);
+        if (!e)
+            return oom(r);
         memset(e, 0, sizeof *e);
-        e->table = ps_xstrdup(r->table_name);
+        if (!(e->table = ps_strdup(r->table_name)))
+            return oom(r);
     }
     int rc = read_key(r, &k);
-    if (rc == 0 && !in_inline)
-        r->t->entries[r->entry].key = key_join(&k);
+    if (rc == 0 && !in_inline && !(r->t->entries[r->entry].key = key_join(&k)))
+        rc = oom(r);
     if (rc == 0 && (r->pos >= r->len || r->p[r->pos] != '='))
         rc = fail(r, r->pos, "expected '=' after a key");
     size_t cur = table;
@@ -418,6 +449,8 @@ static int keyval(reader *r, size_t table, int in_inline)
         size_t c = child(r, cur, &k.parts[i]);
         if (c == PS_TOML_NONE) {
             c = add_node(r, cur, PS_TOML_TABLE, PS_TOML_DOTTED, &k.parts[i], k.parts[i].at);
+            if (c == PS_TOML_NONE)
+                rc = -1;
         } else {
             const ps_toml_node *x = &r->t->nodes[c];
             if (x->type != PS_TOML_TABLE || x->origin != PS_TOML_DOTTED)
@@ -438,7 +471,7 @@ static int keyval(reader *r, size_t table, int in_inline)
         r->pos++; /* = */
         skip_blank(r);
         size_t n = add_node(r, cur, PS_TOML_STRING, PS_TOML_HEADER, last, last->at);
-        rc = value(r, n);
+        rc = n == PS_TOML_NONE ? -1 : value(r, n);
         if (rc == 0 && !in_inline)
             r->t->entries[r->entry].value = r->t->nodes[n].value;
     }
@@ -490,8 +523,11 @@ static int header(reader *r, size_t line_start)
     size_t cur = 0;
     for (size_t i = 0; rc == 0 && i + 1 < k.n; i++) {
         size_t c = child(r, cur, &k.parts[i]);
-        if (c == PS_TOML_NONE)
-            c = add_node(r, cur, PS_TOML_TABLE, PS_TOML_IMPLICIT, &k.parts[i], k.parts[i].at);
+        if (c == PS_TOML_NONE && (c = add_node(r, cur, PS_TOML_TABLE, PS_TOML_IMPLICIT, &k.parts[i],
+                                               k.parts[i].at)) == PS_TOML_NONE) {
+            rc = -1;
+            break;
+        }
         const ps_toml_node *x = &r->t->nodes[c];
         if (x->type == PS_TOML_TABLE_ARRAY)
             c = r->last[c];
@@ -511,8 +547,9 @@ static int header(reader *r, size_t line_start)
             x->at = last->at;
         } else if (!arr && x && x->type == PS_TOML_TABLE && x->origin != PS_TOML_INLINE) {
             char *name = key_join(&k);
-            rc = fail(r, last->at, "table [%s] is defined twice (first at %s)", name,
-                      where(r, c, buf, sizeof buf));
+            rc = name ? fail(r, last->at, "table [%s] is defined twice (first at %s)", name,
+                             where(r, c, buf, sizeof buf))
+                      : oom(r);
             free(name);
         } else if (x && !(arr && x->type == PS_TOML_TABLE_ARRAY)) {
             rc = fail(r, last->at, "'%s' is already %s (%s)", last->s, ps_toml_kind_name(x),
@@ -520,22 +557,32 @@ static int header(reader *r, size_t line_start)
         } else if (!x) {
             c = add_node(r, cur, PS_TOML_TABLE, PS_TOML_HEADER, last, last->at);
         }
-        if (rc == 0 && arr)
+        if (rc == 0 && c != PS_TOML_NONE && arr)
             c = add_node(r, c, PS_TOML_TABLE, PS_TOML_HEADER, NULL, open);
+        if (rc == 0 && c == PS_TOML_NONE) /* out of memory, said by add_node */
+            rc = -1;
         cur = c;
+    }
+    char *name = NULL, *table_name = NULL;
+    if (rc == 0 && (!(name = key_join(&k)) || !(table_name = ps_strdup(name)) ||
+                    ps_reserve((void **)&r->t->tables, &r->tcap, r->t->ntables + 1,
+                               sizeof *r->t->tables) < 0)) {
+        free(name);
+        free(table_name);
+        rc = oom(r);
     }
     if (rc == 0) {
         ps_toml *t = r->t;
         if (t->ntables)
             t->tables[t->ntables - 1].body_end = line_start;
         t->nodes[cur].table = t->ntables;
-        ps_toml_table *tb = PS_PUSH(t->tables, t->ntables, r->tcap);
-        tb->name = key_join(&k);
+        ps_toml_table *tb = &t->tables[t->ntables++];
+        tb->name = name;
         tb->array = arr;
         tb->header_end = r->pos;
         tb->body_end = r->len;
         free(r->table_name);
-        r->table_name = ps_xstrdup(tb->name);
+        r->table_name = table_name;
         r->table = cur;
     }
     key_free(&k);
@@ -547,14 +594,17 @@ int ps_toml_parse(ps_toml *t, const char *path, const char *data, size_t len, ps
     memset(t, 0, sizeof *t);
     reader r = {.p = data, .len = len, .path = path, .err = err, .t = t};
     r.entry = PS_TOML_NONE;
-    r.table_name = ps_xstrdup("");
     ps_lines_build(&r.lines, data, len);
     const char *nl = memchr(data, '\n', len);
     t->crlf = nl && nl > data && nl[-1] == '\r';
-    add_node(&r, 0, PS_TOML_TABLE, PS_TOML_HEADER, NULL, 0); /* the root */
-    rehash(t);
     ps_toml__fault f;
-    int rc = ps_toml__check_bytes(data, len, &f) < 0 ? lexed(&r, &f) : 0;
+    int rc = 0;
+    if (!(r.table_name = ps_strdup("")) ||
+        add_node(&r, 0, PS_TOML_TABLE, PS_TOML_HEADER, NULL, 0) == PS_TOML_NONE || /* the root */
+        rehash(t) < 0)
+        rc = oom(&r);
+    else if (ps_toml__check_bytes(data, len, &f) < 0)
+        rc = lexed(&r, &f);
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         r.pos = 3; /* a byte order mark */
     while (rc == 0 && r.pos < len) {

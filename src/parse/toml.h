@@ -128,6 +128,8 @@ int ps_toml_int(const char *s, size_t n, int64_t *out);
  * count is unchanged. So a value that returns to its original number returns
  * to its original bytes (but for a dropped '-' of -0, and underscores or
  * padding lost on the way through a number of another length). Caller frees.
+ * Being removed (base/strbuf.h): aborts when out of memory (its caller is in
+ * sites, not yet converted).
  */
 char *ps_toml_int_format(const char *s, size_t n, int64_t value);
 

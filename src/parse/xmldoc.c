@@ -26,6 +26,7 @@ typedef struct lexer {
     int *stack;
     size_t depth, scap;
     size_t subset_at; /* offset of an internal DTD subset, or SIZE_MAX */
+    int oom;          /* the lexer stopped for want of memory, not at the markup */
 } lexer;
 
 static int starts_n(const lexer *lx, const char *s, size_t n)
@@ -59,12 +60,24 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* NULL (lx->oom set) when out of memory. */
 static char *local_name(lexer *lx, const char *s, size_t n)
 {
     const char *colon = memchr(s, ':', n);
-    if (colon)
-        return ps_arena_strndup(&lx->doc->names, colon + 1, n - (size_t)(colon + 1 - s));
-    return ps_arena_strndup(&lx->doc->names, s, n);
+    char *name = colon
+                     ? ps_arena_strndup_try(&lx->doc->names, colon + 1, n - (size_t)(colon + 1 - s))
+                     : ps_arena_strndup_try(&lx->doc->names, s, n);
+    if (!name)
+        lx->oom = 1;
+    return name;
+}
+
+/* p, or NULL with lx->oom set: for what PS_TRY_PUSH gives. */
+static void *got(lexer *lx, void *p)
+{
+    if (!p)
+        lx->oom = 1;
+    return p;
 }
 
 static int current(const lexer *lx)
@@ -72,14 +85,17 @@ static int current(const lexer *lx)
     return lx->depth ? lx->stack[lx->depth - 1] : -1;
 }
 
-static void add_text(lexer *lx, size_t start, size_t end)
+static int add_text(lexer *lx, size_t start, size_t end)
 {
     if (end > start && lx->depth) {
-        ps_xtext *t = PS_PUSH(lx->doc->texts, lx->doc->ntexts, lx->tcap);
+        ps_xtext *t = got(lx, PS_TRY_PUSH(lx->doc->texts, lx->doc->ntexts, lx->tcap));
+        if (!t)
+            return -1;
         t->span.start = start;
         t->span.end = end;
         t->elem = current(lx);
     }
+    return 0;
 }
 
 /* <!DOCTYPE name ... [ subset ]>: quoted strings may hold '>' or '['. */
@@ -119,9 +135,12 @@ static int start_tag(lexer *lx)
     if (lx->pos == name0)
         return -1;
     int idx = (int)lx->doc->nelems;
-    ps_xelem *e = PS_PUSH(lx->doc->elems, lx->doc->nelems, lx->ecap);
+    ps_xelem *e = got(lx, PS_TRY_PUSH(lx->doc->elems, lx->doc->nelems, lx->ecap));
+    if (!e)
+        return -1;
     memset(e, 0, sizeof *e);
-    e->name = local_name(lx, lx->p + name0, lx->pos - name0);
+    if (!(e->name = local_name(lx, lx->p + name0, lx->pos - name0)))
+        return -1;
     e->parent = current(lx);
     e->first_attr = lx->doc->nattrs;
     for (;;) {
@@ -138,8 +157,11 @@ static int start_tag(lexer *lx)
             e->tag.end = lx->pos;
             e->inner.start = e->inner.end = lx->pos;
             e->nattrs = lx->doc->nattrs - e->first_attr;
-            if (!empty)
-                *PS_PUSH(lx->stack, lx->depth, lx->scap) = idx;
+            int *top = empty ? NULL : got(lx, PS_TRY_PUSH(lx->stack, lx->depth, lx->scap));
+            if (!empty && !top)
+                return -1;
+            if (top)
+                *top = idx;
             return 0;
         }
         size_t an = lx->pos;
@@ -165,8 +187,11 @@ static int start_tag(lexer *lx)
         int is_ns = (alen == 5 && memcmp(lx->p + an, "xmlns", 5) == 0) ||
                     (alen > 6 && memcmp(lx->p + an, "xmlns:", 6) == 0);
         if (!is_ns) {
-            ps_xattr *a = PS_PUSH(lx->doc->attrs, lx->doc->nattrs, lx->acap);
-            a->name = local_name(lx, lx->p + an, alen);
+            ps_xattr *a = got(lx, PS_TRY_PUSH(lx->doc->attrs, lx->doc->nattrs, lx->acap));
+            if (!a)
+                return -1;
+            if (!(a->name = local_name(lx, lx->p + an, alen)))
+                return -1;
             a->value.start = v0;
             a->value.end = (size_t)(close - lx->p);
             a->elem = idx;
@@ -181,7 +206,8 @@ static int lex(lexer *lx)
             size_t start = lx->pos;
             const char *lt = memchr(lx->p + lx->pos, '<', lx->len - lx->pos);
             lx->pos = lt ? (size_t)(lt - lx->p) : lx->len;
-            add_text(lx, start, lx->pos);
+            if (add_text(lx, start, lx->pos) < 0)
+                return -1;
             continue;
         }
         char next = lx->pos + 1 < lx->len ? lx->p[lx->pos + 1] : '\0';
@@ -192,7 +218,8 @@ static int lex(lexer *lx)
             size_t start = lx->pos + 9;
             if (!skip_past(lx, "]]>"))
                 return -1;
-            add_text(lx, start, lx->pos - 3);
+            if (add_text(lx, start, lx->pos - 3) < 0)
+                return -1;
         } else if (next == '!' && starts(lx, "<!DOCTYPE")) {
             if (skip_doctype(lx) < 0)
                 return -1;
@@ -286,42 +313,52 @@ static int parse_options(const char *data, size_t len)
 }
 
 /* The lexer's raw name against libxml2's UTF-8 one. A non-ASCII name in an
- * ISO-8859-1 file differs in bytes only: then libxml2's spelling is kept. */
+ * ISO-8859-1 file differs in bytes only: then libxml2's spelling is kept.
+ * 1 the same, 0 not, -1 out of memory. */
 static int same_name(ps_xmldoc *doc, char **lexed, const char *parsed)
 {
     if (strcmp(*lexed, parsed) == 0)
         return 1;
     if (all_ascii(*lexed, strlen(*lexed)) && all_ascii(parsed, strlen(parsed)))
         return 0;
-    *lexed = ps_arena_strndup(&doc->names, parsed, strlen(parsed));
+    char *name = ps_arena_strndup_try(&doc->names, parsed, strlen(parsed));
+    if (!name)
+        return -1;
+    *lexed = name;
     return 1;
 }
 
-/* Walks elements in document order, pairing each with the lexer's entry. */
+/* Walks elements in document order, pairing each with the lexer's entry:
+ * -1 when they differ, -2 when out of memory. */
 static int tie(ps_xmldoc *doc, xmlNodePtr *nodes, xmlNodePtr node, size_t *next)
 {
     for (; node; node = node->next) {
         if (node->type != XML_ELEMENT_NODE)
             continue;
         size_t i = (*next)++;
-        if (i >= doc->nelems || !same_name(doc, &doc->elems[i].name, (const char *)node->name))
-            return -1;
+        int same =
+            i < doc->nelems ? same_name(doc, &doc->elems[i].name, (const char *)node->name) : 0;
+        if (same <= 0)
+            return same - 1;
         node->_private = (void *)(uintptr_t)(i + 1);
         nodes[i] = node;
         node->ns = NULL; /* queries match local names */
         const ps_xelem *e = &doc->elems[i];
         size_t a = 0;
         for (xmlAttrPtr at = node->properties; at; at = at->next, a++) {
-            if (a >= e->nattrs ||
-                !same_name(doc, &doc->attrs[e->first_attr + a].name, (const char *)at->name))
-                return -1;
+            same = a < e->nattrs
+                       ? same_name(doc, &doc->attrs[e->first_attr + a].name, (const char *)at->name)
+                       : 0;
+            if (same <= 0)
+                return same - 1;
             at->_private = (void *)(uintptr_t)(e->first_attr + a + 1);
             at->ns = NULL;
         }
         if (a != e->nattrs)
             return -1;
-        if (tie(doc, nodes, node->children, next) < 0)
-            return -1;
+        int rc = tie(doc, nodes, node->children, next);
+        if (rc < 0)
+            return rc;
     }
     return 0;
 }
@@ -331,7 +368,7 @@ static int tie(ps_xmldoc *doc, xmlNodePtr *nodes, xmlNodePtr node, size_t *next)
 typedef struct streamed {
     ps_xmldoc *doc; /* NULL: well-formedness only (the lexer could not follow) */
     size_t next;
-    int differs;
+    int differs; /* 1: the elements differ; -1: out of memory */
 } streamed;
 
 static void stream_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -348,16 +385,15 @@ static void stream_element(void *ctx, const xmlChar *localname, const xmlChar *p
         return;
     ps_xmldoc *doc = st->doc;
     size_t i = st->next++;
-    if (i >= doc->nelems || !same_name(doc, &doc->elems[i].name, (const char *)localname) ||
-        doc->elems[i].nattrs != (size_t)nb_attributes) {
-        st->differs = 1;
-        return;
-    }
+    int same = i < doc->nelems ? same_name(doc, &doc->elems[i].name, (const char *)localname) : 0;
+    if (same > 0 && doc->elems[i].nattrs != (size_t)nb_attributes)
+        same = 0;
     /* attributes: (localname, prefix, URI, value, end) for each */
-    for (int a = 0; a < nb_attributes && !st->differs; a++)
-        if (!same_name(doc, &doc->attrs[doc->elems[i].first_attr + (size_t)a].name,
-                       (const char *)attributes[5 * a]))
-            st->differs = 1;
+    for (int a = 0; a < nb_attributes && same > 0; a++)
+        same = same_name(doc, &doc->attrs[doc->elems[i].first_attr + (size_t)a].name,
+                         (const char *)attributes[5 * a]);
+    if (same <= 0)
+        st->differs = same < 0 ? -1 : 1;
 }
 
 /*
@@ -376,7 +412,7 @@ static int run_parser(const char *path, const char *data, size_t len, streamed *
     xmlParserCtxtPtr ctxt = ps__xml_parser_new();
     if (!ctxt) {
         ps__xml_guard_end(&g);
-        return ps_error_set(err, path, 0, 0, "out of memory");
+        return ps_error_oom(err);
     }
     int options = parse_options(data, len);
     ctxt->sax->comment = NULL;
@@ -394,7 +430,10 @@ static int run_parser(const char *path, const char *data, size_t len, streamed *
     }
     int rc = -1;
     xmlDocPtr x = xmlCtxtReadMemory(ctxt, data, (int)len, path, NULL, options);
-    if (!x || !ctxt->wellFormed || !ctxt->nsWellFormed) {
+    if (g.cap.nomem || ctxt->errNo == XML_ERR_NO_MEMORY ||
+        (st && st->differs < 0)) { /* libxml2's allocation or ours failed */
+        ps_error_oom(err);
+    } else if (!x || !ctxt->wellFormed || !ctxt->nsWellFormed) {
         not_well_formed(&g, path, err);
     } else if (tree) {
         *tree = x;
@@ -416,7 +455,7 @@ static int stream(ps_xmldoc *doc, const char *path, const char *data, size_t len
     streamed st = {.doc = doc};
     if (run_parser(path, data, len, &st, NULL, err) < 0)
         return -1;
-    if (doc && (st.differs || st.next != doc->nelems))
+    if (doc && (st.differs > 0 || st.next != doc->nelems))
         return disagree(path, err);
     return 0;
 }
@@ -454,15 +493,19 @@ int ps_xmldoc_screen(const char *data, size_t len)
     return !ascii_compatible(data, len) || memchr(data, '\0', len) || doctype_in_prolog(data, len);
 }
 
+/* A smaller block is a nicety: when it cannot be had, the larger one stays. */
 static void *shrink(void *arr, size_t n, size_t size)
 {
-    return arr && n ? ps_xrealloc(arr, n * size) : arr;
+    void *less = arr && n ? ps_realloc(arr, n * size) : NULL;
+    return less ? less : arr;
 }
 
 int ps_xmldoc_lex(ps_xmldoc **out, const char *path, const char *data, size_t len, ps_error *err)
 {
     int rc = -1;
-    ps_xmldoc *doc = ps_xcalloc(1, sizeof *doc);
+    ps_xmldoc *doc = ps_calloc(1, sizeof *doc);
+    if (!doc)
+        return ps_error_oom(err);
     doc->data = data;
     doc->len = len;
     lexer lx = {.p = data, .len = len, .doc = doc, .subset_at = SIZE_MAX};
@@ -486,6 +529,10 @@ int ps_xmldoc_lex(ps_xmldoc **out, const char *path, const char *data, size_t le
     if (lx.subset_at != SIZE_MAX) {
         ps_lines_error(&lines, err, path, lx.subset_at,
                        "internal DTD subset (entity declarations) is not allowed in a config file");
+        goto done;
+    }
+    if (lexed < 0 && lx.oom) {
+        ps_error_oom(err);
         goto done;
     }
     if (lexed < 0) {
@@ -526,14 +573,22 @@ int ps_xmldoc_tree(ps_xmldoc *doc, const char *path, ps_error *err)
     xmlDocPtr x;
     if (run_parser(path, doc->data, doc->len, NULL, &x, err) < 0)
         return -1;
-    impl *im = ps_xcalloc(1, sizeof *im);
+    impl *im = ps_calloc(1, sizeof *im);
+    if (!im) {
+        xmlFreeDoc(x);
+        return ps_error_oom(err);
+    }
     im->doc = x;
-    im->nodes = ps_xcalloc(doc->nelems, sizeof *im->nodes);
     doc->impl = im;
-    size_t next = 0;
-    if (tie(doc, im->nodes, xmlDocGetRootElement(x), &next) < 0 || next != doc->nelems) {
+    if (!(im->nodes = ps_calloc(doc->nelems, sizeof *im->nodes))) {
         ps_xmldoc_drop_tree(doc);
-        return disagree(path, err);
+        return ps_error_oom(err);
+    }
+    size_t next = 0;
+    int tied = tie(doc, im->nodes, xmlDocGetRootElement(x), &next);
+    if (tied < 0 || next != doc->nelems) {
+        ps_xmldoc_drop_tree(doc);
+        return tied == -2 ? ps_error_oom(err) : disagree(path, err);
     }
     doc->checked = 1;
     return 0;

@@ -22,6 +22,7 @@ typedef struct impl {
 /* The first error libxml2 reported, with its position. */
 typedef struct captured {
     int set;
+    int nomem; /* libxml2 ran out of memory (XML_ERR_NO_MEMORY), first error or not */
     int line, col;
     char msg[400];
 } captured;

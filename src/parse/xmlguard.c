@@ -30,6 +30,8 @@ void ps_xml_init(void)
 static void capture_error(void *ctx, xmlErrorPtr e)
 {
     captured *c = ctx;
+    if (e && e->code == XML_ERR_NO_MEMORY)
+        c->nomem = 1;
     if (c->set || !e || e->level < XML_ERR_ERROR)
         return;
     c->set = 1;

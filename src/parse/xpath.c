@@ -46,12 +46,15 @@ struct ps_xpath {
     size_t nidle, cap;
 };
 
-static xmlXPathCompExprPtr compile(const char *expr)
+/* NULL when expr is no XPath or (*nomem set, when given) libxml2 ran out of memory. */
+static xmlXPathCompExprPtr compile(const char *expr, int *nomem)
 {
     guard g;
     ps__xml_guard_begin(&g);
     xmlXPathCompExprPtr comp = xmlXPathCompile((const xmlChar *)expr);
     ps__xml_guard_end(&g);
+    if (nomem)
+        *nomem = g.cap.nomem;
     return comp;
 }
 
@@ -62,21 +65,32 @@ int ps_xpath_compile(ps_xpath **out, const char *expr, ps_error *err)
      * parentheses, the same node-set, is evaluated step by step along the
      * child axis instead: a tenth of the time for /Server/Ports/Offset. */
     /* The expression alone must compile first: "a) | (b" is none, "(a) | (b)" is. */
-    xmlXPathCompExprPtr comp = compile(expr);
-    char *wrapped = ps_xasprintf("(%s)", expr);
+    int nomem = 0;
+    xmlXPathCompExprPtr comp = compile(expr, &nomem);
+    char *wrapped = ps_asprintf("(%s)", expr);
     if (comp) {
         xmlXPathFreeCompExpr(comp);
-        comp = compile(wrapped);
+        comp = wrapped ? compile(wrapped, &nomem) : NULL;
     }
     if (!comp) {
         free(wrapped);
+        if (nomem || !wrapped)
+            return ps_error_oom(err);
         return ps_error_set(err, NULL, 0, 0, "invalid XPath expression '%s'", expr);
     }
-    ps_xpath *x = ps_xcalloc(1, sizeof *x);
-    x->text = ps_xstrdup(expr);
+    ps_xpath *x = ps_calloc(1, sizeof *x);
+    xmlXPathCompExprPtr *idle = x ? PS_TRY_PUSH(x->idle, x->nidle, x->cap) : NULL;
+    if (!idle || !(x->text = ps_strdup(expr))) {
+        xmlXPathFreeCompExpr(comp);
+        free(wrapped);
+        if (x)
+            free(x->idle);
+        free(x);
+        return ps_error_oom(err);
+    }
+    *idle = comp;
     x->wrapped = wrapped;
     pthread_mutex_init(&x->lock, NULL);
-    *PS_PUSH(x->idle, x->nidle, x->cap) = comp;
     *out = x;
     return 0;
 }
@@ -100,14 +114,19 @@ static xmlXPathCompExprPtr take_copy(ps_xpath *x)
     pthread_mutex_lock(&x->lock);
     xmlXPathCompExprPtr comp = x->nidle ? x->idle[--x->nidle] : NULL;
     pthread_mutex_unlock(&x->lock);
-    return comp ? comp : compile(x->wrapped);
+    return comp ? comp : compile(x->wrapped, NULL);
 }
 
+/* A copy kept for the next evaluation; without room to keep it, freed. */
 static void put_back(ps_xpath *x, xmlXPathCompExprPtr comp)
 {
     pthread_mutex_lock(&x->lock);
-    *PS_PUSH(x->idle, x->nidle, x->cap) = comp;
+    xmlXPathCompExprPtr *idle = PS_TRY_PUSH(x->idle, x->nidle, x->cap);
+    if (idle)
+        *idle = comp;
     pthread_mutex_unlock(&x->lock);
+    if (!idle)
+        xmlXPathFreeCompExpr(comp);
 }
 
 /* The const of the public functions is the caller's view: an evaluation
@@ -122,8 +141,14 @@ static xmlXPathObjectPtr eval(const ps_xpath *shared, const ps_xmldoc *doc, int 
         return NULL;
     }
     xmlXPathCompExprPtr comp;
-    if ((!im->xpath && !(im->xpath = xmlXPathNewContext(im->doc))) || !(comp = take_copy(x))) {
-        ps_error_set(err, NULL, 0, 0, "out of memory");
+    if (!im->xpath) { /* guarded: libxml2 reports its own failure to make one */
+        guard g;
+        ps__xml_guard_begin(&g);
+        im->xpath = xmlXPathNewContext(im->doc);
+        ps__xml_guard_end(&g);
+    }
+    if (!im->xpath || !(comp = take_copy(x))) {
+        ps_error_oom(err);
         return NULL;
     }
     /* The context is the document's, reused: set all an evaluation reads. */
@@ -136,7 +161,13 @@ static xmlXPathObjectPtr eval(const ps_xpath *shared, const ps_xmldoc *doc, int 
     xmlXPathObjectPtr obj = xmlXPathCompiledEval(comp, ctx);
     ps__xml_guard_end(&g);
     put_back(x, comp);
-    if (!obj)
+    if (obj && g.cap.nomem) { /* a result libxml2 could not finish building */
+        xmlXPathFreeObject(obj);
+        obj = NULL;
+    }
+    if (!obj && g.cap.nomem)
+        ps_error_oom(err);
+    else if (!obj)
         ps_error_set(err, NULL, 0, 0, "invalid XPath expression '%s'", x->text);
     return obj;
 }
@@ -167,7 +198,14 @@ int ps_xpath_select(const ps_xpath *xpath, const ps_xmldoc *doc, ps_xhit **hits,
             continue;
         if (*n && (*hits)[*n - 1].elem == elem && (*hits)[*n - 1].attr == attr)
             continue;
-        ps_xhit *h = PS_PUSH(*hits, *n, cap);
+        ps_xhit *h = PS_TRY_PUSH(*hits, *n, cap);
+        if (!h) {
+            xmlXPathFreeObject(obj);
+            free(*hits);
+            *hits = NULL;
+            *n = 0;
+            return ps_error_oom(err);
+        }
         h->elem = elem;
         h->attr = attr;
     }

@@ -244,6 +244,8 @@ static int locate(const ps_write *w, slot *s, home *homes, ps_error *err)
             return -1;
     } else {
         char *dir = ps_path_dir(w->path);
+        if (!dir)
+            return ps_error_oom(err);
         s->bakfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         free(dir);
         if (s->bakfd < 0)
@@ -520,12 +522,14 @@ static int sync_folders(const ps_write *w, const slot *s, size_t n, ps_error *er
         /* Named as the caller knows it: the folder of the path as named, or
          * for a link the folder its target lies in. */
         char *named = ps_path_dir(w[i].path), *target = NULL;
-        if (s[i].link) {
+        if (named && s[i].link) {
             char *dir = ps_path_dir(s[i].target);
-            target = ps_path_shown(dir);
+            target = dir ? ps_path_shown(dir) : NULL;
             free(dir);
         }
-        if (!s[i].skip)
+        if (!named || (s[i].link && !target))
+            rc = ps_error_oom(err);
+        else if (!s[i].skip)
             rc = sync_once(s[i].dirfd, seen, &nseen, target ? target : named, err);
         if (rc == 0 && s[i].bak)
             rc = sync_once(s[i].bakfd, seen, &nseen, named, err);

@@ -378,9 +378,10 @@ static void report_peers(ps_strbuf *report, const ps_journal *j)
         int done;
         int rc = id_held(&j->peers[i], &id, &done, NULL);
         if (rc == 1 && !done && strcmp(id, j->id) == 0)
-            ps_strbuf_printf(
-                report, "%s%s",
-                held++ ? " " : "; its other homes still hold theirs: 'portshift recover ", shown);
+            ps_strbuf_printf(report, "%s%s",
+                             held++ ? " "
+                                    : "; its other homes still hold theirs: 'portshift recover ",
+                             shown ? shown : j->peers[i].path); /* as recorded, without memory */
         gone += rc < 0;
         free(id);
         free(shown);
@@ -406,7 +407,7 @@ static int refuse(const char *shown, const char *record, const ps_journal *j, in
         ps_error_setc(err, PS_ELOCKED, record, 0, 0,
                       "a copy of %s, with the record of an apply interrupted there; 'portshift "
                       "recover %s' finishes it here",
-                      orig, shown);
+                      orig ? orig : j->home.path, shown);
         free(orig);
         return -1;
     }
@@ -483,7 +484,7 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
                      "cannot tell whether the interrupted apply counts: its first home %s is not "
                      "there or holds no readable record; 'portshift recover' that home where it "
                      "is now, or 'portshift recover --discard %s'",
-                     first, shown);
+                     first ? first : j.commit.path, shown);
         free(first);
         goto done;
     }
@@ -680,7 +681,7 @@ int ps_recover_staged(int homefd, const char *shown, const char *const *rels, si
                 seen[nseen++] = st;
                 char *dir = ps_path_join(shown, rels[i]);
                 char *folder = ps_path_dir(dir);
-                rc = sweep(dirfd, folder, NULL, err);
+                rc = folder ? sweep(dirfd, folder, NULL, err) : ps_error_oom(err);
                 free(folder);
                 free(dir);
             }
@@ -698,7 +699,7 @@ int ps_recover_staged_beside(const char *real, ps_error *err)
     if (ps_resolved_dir(real, &dirfd, &leaf, real, err) < 0)
         return -1;
     char *folder = ps_path_dir(real);
-    int rc = sweep(dirfd, folder, leaf, err);
+    int rc = folder ? sweep(dirfd, folder, leaf, err) : ps_error_oom(err);
     free(folder);
     close(dirfd);
     return rc;

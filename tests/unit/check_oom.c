@@ -1,0 +1,249 @@
+/*
+ * Out of memory is an error return, never an abort or a crash: each stage
+ * is run on real corpus files with its Nth allocation failing, for every N
+ * from 1 to the number of allocations a clean run makes. Each run must fail
+ * with PS_ENOMEM and "out of memory" (or, where the stage can do without the
+ * memory, succeed with the clean run's result), and leave nothing behind
+ * (the ASan build checks for leaks: CK_FORK=no). libxml2's own allocations
+ * are failed the same way: a failure inside libxml2 may surface as any error.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support/corpus.h"
+#include "../support/failalloc.h"
+#include "../support/runner.h"
+#include "base/error.h"
+#include "catalog/catalog.h"
+#include "detect/detect.h"
+#include "load/config.h"
+#include "parse/file.h"
+#include "parse/props.h"
+#include "parse/toml.h"
+#include "parse/xmldoc.h"
+
+/* One run of a stage: its result reduced to a number a clean run gives too. */
+typedef int (*stage_fn)(const void *ctx, long *result, ps_error *err);
+
+/* Runs `stage` once clean, then with each of its allocations failing in turn. */
+static void fail_each_allocation(const char *what, stage_fn stage, const void *ctx, int which)
+{
+    ps_error err = {0};
+    long want = 0, got;
+    failalloc_arm(0, which);
+    ck_assert_msg(stage(ctx, &want, &err) == 0, "%s: %s", what, err.message);
+    long total = failalloc_calls();
+    ck_assert_msg(total > 0, "%s: no allocation counted", what);
+    long failures = 0;
+    for (long n = 1; n <= total; n++) {
+        memset(&err, 0, sizeof err);
+        ps_error_begin();
+        got = -1;
+        failalloc_arm(n, which);
+        int rc = stage(ctx, &got, &err);
+        int in_libxml2 = failalloc_failed_libxml2();
+        /* libxml2 allocates less once its caches are warm: a run may end first. */
+        ck_assert_msg(failalloc_failed() || (which & FAIL_LIBXML2),
+                      "%s: allocation %ld of %ld never made", what, n, total);
+        failalloc_arm(0, 0);
+        if (rc == 0) { /* the stage did without: the same result, then */
+            ck_assert_msg(got == want, "%s: allocation %ld failed: result %ld, not %ld", what, n,
+                          got, want);
+            continue;
+        }
+        failures++;
+        ck_assert_int_eq(rc, -1);
+        if (in_libxml2)
+            continue; /* an error of its own words: "not well-formed" at worst */
+        ck_assert_msg(ps_error_last() == PS_ENOMEM, "%s: allocation %ld: code %d (%s)", what, n,
+                      ps_error_last(), err.message);
+        ck_assert_str_eq(err.message, "out of memory");
+    }
+    printf("%s: %ld allocations, %ld failed the call\n", what, total, failures);
+}
+
+/* ---- parsing ---- */
+
+typedef struct bytes {
+    const char *path;
+    char *data;
+    size_t len;
+} bytes;
+
+static bytes read_corpus(const char *rel)
+{
+    bytes b = {0};
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/%s", corpus_dir(), rel);
+    b.path = path;
+    ps_error err;
+    ck_assert_msg(ps_file_read(path, &b.data, &b.len, &err) == 0, "%s", err.message);
+    return b;
+}
+
+static int parse_xml(const void *ctx, long *result, ps_error *err)
+{
+    const bytes *b = ctx;
+    ps_xmldoc *doc;
+    if (ps_xmldoc_parse(&doc, b->path, b->data, b->len, err) < 0)
+        return -1;
+    ps_xhit *hits;
+    size_t n;
+    int rc = ps_xmldoc_select(doc, "/Server/Ports/Offset | //@port", &hits, &n, err);
+    if (rc == 0)
+        *result = (long)(doc->nelems * 1000 + n);
+    free(hits);
+    ps_xmldoc_free(doc);
+    return rc;
+}
+
+/* The parse alone: libxml2 2.9.14's XPath evaluation does not survive its
+ * own allocations failing (a NULL dereference inside xmlXPathCompiledEval),
+ * so libxml2's allocations are failed only where it parses. */
+static int parse_xml_tree(const void *ctx, long *result, ps_error *err)
+{
+    const bytes *b = ctx;
+    ps_xmldoc *doc;
+    if (ps_xmldoc_parse(&doc, b->path, b->data, b->len, err) < 0)
+        return -1;
+    *result = (long)doc->nelems;
+    ps_xmldoc_free(doc);
+    return 0;
+}
+
+static int parse_toml(const void *ctx, long *result, ps_error *err)
+{
+    const bytes *b = ctx;
+    ps_toml t;
+    if (ps_toml_parse(&t, b->path, b->data, b->len, err) < 0)
+        return -1;
+    *result = (long)(t.nnodes * 1000 + t.nentries);
+    ps_toml_free(&t);
+    return 0;
+}
+
+static int parse_props(const void *ctx, long *result, ps_error *err)
+{
+    const bytes *b = ctx;
+    ps_props p;
+    if (ps_props_parse(&p, b->data, b->len) < 0)
+        return ps_error_oom(err);
+    *result = (long)p.count;
+    ps_props_free(&p);
+    return 0;
+}
+
+static const struct parse_case {
+    const char *tree, *rel;
+    stage_fn stage;
+    int which;
+} parse_cases[] = {
+    {"wso2is-7.1.0", "repository/conf/carbon.xml", parse_xml, FAIL_OURS},
+    {"wso2is-7.1.0", "repository/conf/carbon.xml", parse_xml_tree, FAIL_OURS | FAIL_LIBXML2},
+    {"wso2is-7.1.0", "repository/conf/deployment.toml", parse_toml, FAIL_OURS},
+    {"wso2am-4.2.0", "repository/conf/deployment.toml", parse_toml, FAIL_OURS},
+    {"wso2is-7.1.0", "repository/conf/log4j2.properties", parse_props, FAIL_OURS},
+};
+
+START_TEST(parsing_fails_cleanly)
+{
+    const struct parse_case *c = &parse_cases[_i];
+    if (!corpus_has(c->tree)) {
+        case_skipped("parsing_fails_cleanly", "corpus tree not found");
+        return;
+    }
+    char rel[512];
+    snprintf(rel, sizeof rel, "%s/%s", c->tree, c->rel);
+    bytes b = read_corpus(rel);
+    char what[600];
+    snprintf(what, sizeof what, "%s%s", rel, c->which & FAIL_LIBXML2 ? " (and libxml2)" : "");
+    fail_each_allocation(what, c->stage, &b, c->which);
+    free(b.data);
+}
+END_TEST
+
+/* ---- loading a home: the catalog, detection, the walk and the reads ---- */
+
+static int load_catalog(const void *ctx, long *result, ps_error *err)
+{
+    (void)ctx;
+    ps_catalog *cat;
+    if (ps_catalog_builtin(&cat, err) < 0)
+        return -1;
+    *result = (long)(cat->nrules * 1000 + cat->nproducts);
+    ps_catalog_free(cat);
+    return 0;
+}
+
+typedef struct home_case {
+    const ps_catalog *cat;
+    const char *path;
+} home_case;
+
+/* ps_detect and ps_config_load_home; the result counts runtimes, files and bytes. */
+static int load_home(const void *ctx, long *result, ps_error *err)
+{
+    const home_case *c = ctx;
+    ps_home *home;
+    if (ps_detect(&home, c->cat, c->path, err) < 0)
+        return -1;
+    ps_config *cfgs = calloc(home->nruntimes, sizeof *cfgs);
+    ck_assert_ptr_nonnull(cfgs);
+    int rc = ps_config_load_home(cfgs, home, err);
+    if (rc == 0) {
+        unsigned long sum = home->nruntimes; /* wraps: a digest */
+        for (size_t r = 0; r < home->nruntimes; r++) {
+            for (size_t i = 0; i < cfgs[r].nfiles; i++)
+                sum = sum * 31 + cfgs[r].files[i].len + strlen(cfgs[r].files[i].rel);
+            ps_config_free(&cfgs[r]);
+        }
+        *result = (long)(sum >> 1);
+    }
+    free(cfgs);
+    ps_home_free(home);
+    return rc;
+}
+
+START_TEST(catalog_fails_cleanly)
+{
+    fail_each_allocation("the built-in catalog", load_catalog, NULL, FAIL_OURS);
+}
+END_TEST
+
+/* A Carbon 4 home, a deployment.toml home, an EI home of several runtimes. */
+static const char *const load_trees[] = {"wso2is-5.3.0", "wso2is-7.1.0", "wso2ei-6.6.0"};
+
+START_TEST(loading_fails_cleanly)
+{
+    if (!corpus_has(load_trees[_i])) {
+        case_skipped("loading_fails_cleanly", "corpus tree not found");
+        return;
+    }
+    ps_error err = {0};
+    ps_catalog *cat;
+    ck_assert_int_eq(ps_catalog_builtin(&cat, &err), 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", corpus_dir(), load_trees[_i]);
+    home_case c = {cat, path};
+    fail_each_allocation(load_trees[_i], load_home, &c, FAIL_OURS);
+    ps_catalog_free(cat);
+}
+END_TEST
+
+int main(void)
+{
+    failalloc_setup();
+    Suite *s = suite_create("oom");
+    TCase *parse = tcase_create("parse");
+    tcase_set_timeout(parse, 300);
+    tcase_add_loop_test(parse, parsing_fails_cleanly, 0, N(parse_cases));
+    suite_add_tcase(s, parse);
+    TCase *load = tcase_create("load");
+    tcase_set_timeout(load, 600);
+    tcase_add_test(load, catalog_fails_cleanly);
+    tcase_add_loop_test(load, loading_fails_cleanly, 0, N(load_trees));
+    suite_add_tcase(s, load);
+    return run_suite_status(s);
+}
