@@ -9,9 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Checked: a failed append leaves the bytes as they were (ps_buf_put then
+ * says PS_ENOMEM) rather than aborting. */
 static ps_strbuf as_strbuf(const ps_buf *buf)
 {
-    return (ps_strbuf){buf->ptr, buf->size, buf->reserved};
+    ps_strbuf b = PS_STRBUF_CHECKED;
+    b.data = buf->ptr;
+    b.len = buf->size;
+    b.cap = buf->reserved;
+    return b;
 }
 
 static void from_strbuf(ps_buf *buf, const ps_strbuf *b)
@@ -34,7 +40,7 @@ int ps_buf_put(ps_buf *buf, const void *data, size_t len)
     ps_strbuf b = as_strbuf(buf);
     ps_strbuf_add(&b, data, len);
     from_strbuf(buf, &b);
-    return 0;
+    return ps_strbuf_oom(&b) ? PS_ERROR : 0;
 }
 
 int ps_buf_puts(ps_buf *buf, const char *s)
@@ -53,7 +59,7 @@ int ps_buf_printf(ps_buf *buf, const char *fmt, ...)
     va_copy(again, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    char *text = n < 0 ? NULL : malloc((size_t)n + 1);
+    char *text = n < 0 ? NULL : ps_malloc((size_t)n + 1);
     if (text)
         vsnprintf(text, (size_t)n + 1, fmt, again);
     va_end(again);
@@ -64,13 +70,18 @@ int ps_buf_printf(ps_buf *buf, const char *fmt, ...)
     return rc;
 }
 
-void ps__buf_take(ps_buf *out, ps_strbuf *b)
+int ps__buf_take(ps_buf *out, ps_strbuf *b)
 {
+    if (ps_strbuf_oom(b)) {
+        ps_strbuf_free(b);
+        return PS_ENOMEM;
+    }
     if (!out->ptr) {
         from_strbuf(out, b);
-        *b = (ps_strbuf)PS_STRBUF_INIT;
-        return;
+        *b = (ps_strbuf)PS_STRBUF_CHECKED;
+        return 0;
     }
-    ps_buf_put(out, b->data, b->len);
+    int rc = ps_buf_put(out, b->data, b->len);
     ps_strbuf_free(b);
+    return rc < 0 ? PS_ENOMEM : 0;
 }
