@@ -288,7 +288,8 @@ static int load_home(const ps_host *h, home_job *j, unsigned flags, ps_error *er
             return -1;
     }
     for (size_t r = 0; r < n; r++)
-        ps_sites_settle(&j->sites[r], &j->cfgs[r]);
+        if (ps_sites_settle(&j->sites[r], &j->cfgs[r]) < 0)
+            return ps_error_oom(err);
     return 0;
 }
 

@@ -23,6 +23,7 @@
 #include "parse/props.h"
 #include "parse/toml.h"
 #include "parse/xmldoc.h"
+#include "sites/sites.h"
 
 /* One run of a stage: its result reduced to a number a clean run gives too. */
 typedef int (*stage_fn)(const void *ctx, long *result, ps_error *err);
@@ -206,6 +207,39 @@ static int load_home(const void *ctx, long *result, ps_error *err)
     return rc;
 }
 
+/* ps_detect, ps_config_load_home and ps_sites_find per runtime (as the host
+ * runs them); the result counts sites and their values. */
+static int find_sites(const void *ctx, long *result, ps_error *err)
+{
+    const home_case *c = ctx;
+    ps_home *home;
+    if (ps_detect(&home, c->cat, c->path, err) < 0)
+        return -1;
+    ps_config *cfgs = calloc(home->nruntimes, sizeof *cfgs);
+    ck_assert_ptr_nonnull(cfgs);
+    int rc = ps_config_load_home(cfgs, home, err);
+    unsigned long sum = home->nruntimes; /* wraps: a digest */
+    for (size_t r = 0; r < home->nruntimes && rc == 0; r++) {
+        ps_sites sites;
+        const char *home_version = NULL;
+        rc = ps_sites_find(&sites, c->cat, &home->runtimes[r], &cfgs[r], home_version, err);
+        if (rc == 0)
+            rc = ps_sites_settle(&sites, &cfgs[r]) < 0 ? ps_error_oom(err) : 0;
+        if (rc == 0) {
+            for (size_t i = 0; i < sites.count; i++)
+                sum = sum * 31 + (unsigned long)sites.items[i].value + sites.items[i].kind;
+            ps_sites_free(&sites);
+        }
+    }
+    if (rc == 0)
+        *result = (long)(sum >> 1);
+    for (size_t r = 0; r < home->nruntimes; r++)
+        ps_config_free(&cfgs[r]);
+    free(cfgs);
+    ps_home_free(home);
+    return rc;
+}
+
 START_TEST(catalog_fails_cleanly)
 {
     fail_each_allocation("the built-in catalog", load_catalog, NULL, FAIL_OURS);
@@ -232,6 +266,25 @@ START_TEST(loading_fails_cleanly)
 }
 END_TEST
 
+START_TEST(sites_fail_cleanly)
+{
+    if (!corpus_has(load_trees[_i])) {
+        case_skipped("sites_fail_cleanly", "corpus tree not found");
+        return;
+    }
+    ps_error err = {0};
+    ps_catalog *cat;
+    ck_assert_int_eq(ps_catalog_builtin(&cat, &err), 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", corpus_dir(), load_trees[_i]);
+    home_case c = {cat, path};
+    char what[600];
+    snprintf(what, sizeof what, "%s: sites", load_trees[_i]);
+    fail_each_allocation(what, find_sites, &c, FAIL_OURS);
+    ps_catalog_free(cat);
+}
+END_TEST
+
 int main(void)
 {
     failalloc_setup();
@@ -245,5 +298,9 @@ int main(void)
     tcase_add_test(load, catalog_fails_cleanly);
     tcase_add_loop_test(load, loading_fails_cleanly, 0, N(load_trees));
     suite_add_tcase(s, load);
+    TCase *upper = tcase_create("upper"); /* sites and the layers above */
+    tcase_set_timeout(upper, 600);
+    tcase_add_loop_test(upper, sites_fail_cleanly, 0, N(load_trees));
+    suite_add_tcase(s, upper);
     return run_suite_status(s);
 }
