@@ -43,9 +43,9 @@ typedef struct ps_unit {
  * What is odd about runtime `unit` as its files are, whatever a command
  * does with it, appended to `w`: its product version unknown (so the
  * version-specific rules were skipped), a generated <Offset> that
- * deployment.toml no longer agrees with.
+ * deployment.toml no longer agrees with. 0, or -1 when out of memory.
  */
-void ps_unit_warnings(ps_diags *w, const ps_unit *unit);
+int ps_unit_warnings(ps_diags *w, const ps_unit *unit);
 
 /*
  * The port listener `l` opens when its runtime runs at `offset`, its files
