@@ -15,6 +15,7 @@
 #include "../support/corpus.h"
 #include "../support/failalloc.h"
 #include "../support/runner.h"
+#include <portshift/portshift.h>
 #include "base/error.h"
 #include "catalog/catalog.h"
 #include "detect/detect.h"
@@ -240,6 +241,40 @@ static int find_sites(const void *ctx, long *result, ps_error *err)
     return rc;
 }
 
+/* ---- the public API: a host opened and planned ---- */
+
+/* A public call's result: PS_ENOMEM when out of memory, -1 for the stage
+ * (fail_each_allocation then checks the code and the message). */
+static int public_rc(int rc)
+{
+    if (rc < 0)
+        ck_assert_msg(rc == PS_ENOMEM, "a public call gave %d, not PS_ENOMEM", rc);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ps_host_plan of a host opened to offset 7 (the opening is not failed:
+ * the write layer's home locks abort when out of memory until that layer is
+ * converted); the result digests the changes and their reasons. */
+static int plan_host(const void *ctx, long *result, ps_error *err)
+{
+    ps_host *host = (ps_host *)ctx;
+    ps_plan *plan;
+    if (public_rc(ps_host_plan(&plan, host, 0, err)) < 0)
+        return -1;
+    unsigned long sum = ps_plan_change_count(plan) + ps_plan_warning_count(plan);
+    int rc = 0;
+    for (size_t i = 0; i < ps_plan_change_count(plan) && rc == 0; i++) {
+        ps_change ch;
+        rc = public_rc(ps_plan_change(&ch, plan, i, err));
+        sum = sum * 31 + (unsigned long)ch.new_value + (ch.why ? strlen(ch.why) : 0);
+        free(ch.why);
+    }
+    if (rc == 0)
+        *result = (long)(sum >> 1);
+    ps_plan_free(plan);
+    return rc;
+}
+
 START_TEST(catalog_fails_cleanly)
 {
     fail_each_allocation("the built-in catalog", load_catalog, NULL, FAIL_OURS);
@@ -263,6 +298,25 @@ START_TEST(loading_fails_cleanly)
     home_case c = {cat, path};
     fail_each_allocation(load_trees[_i], load_home, &c, FAIL_OURS);
     ps_catalog_free(cat);
+}
+END_TEST
+
+START_TEST(planning_fails_cleanly)
+{
+    if (!corpus_has(load_trees[_i])) {
+        case_skipped("planning_fails_cleanly", "corpus tree not found");
+        return;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", corpus_dir(), load_trees[_i]);
+    ps_home_spec spec = {.path = path, .has_target = 1, .target = 7};
+    ps_host *host;
+    ps_error err = {0};
+    ck_assert_msg(ps_host_open(&host, &spec, 1, 0, &err) == 0, "%s", err.message);
+    char what[600];
+    snprintf(what, sizeof what, "%s: plan", load_trees[_i]);
+    fail_each_allocation(what, plan_host, host, FAIL_OURS);
+    ps_host_free(host);
 }
 END_TEST
 
@@ -301,6 +355,7 @@ int main(void)
     TCase *upper = tcase_create("upper"); /* sites and the layers above */
     tcase_set_timeout(upper, 600);
     tcase_add_loop_test(upper, sites_fail_cleanly, 0, N(load_trees));
+    tcase_add_loop_test(upper, planning_fails_cleanly, 0, N(load_trees));
     suite_add_tcase(s, upper);
     return run_suite_status(s);
 }
