@@ -224,13 +224,12 @@ static int find_sites(const void *ctx, long *result, ps_error *err)
         ps_sites sites;
         const char *home_version = NULL;
         rc = ps_sites_find(&sites, c->cat, &home->runtimes[r], &cfgs[r], home_version, err);
-        if (rc == 0)
-            rc = ps_sites_settle(&sites, &cfgs[r]) < 0 ? ps_error_oom(err) : 0;
-        if (rc == 0) {
-            for (size_t i = 0; i < sites.count; i++)
-                sum = sum * 31 + (unsigned long)sites.items[i].value + sites.items[i].kind;
-            ps_sites_free(&sites);
-        }
+        if (rc < 0)
+            break;
+        rc = ps_sites_settle(&sites, &cfgs[r]) < 0 ? ps_error_oom(err) : 0;
+        for (size_t i = 0; rc == 0 && i < sites.count; i++)
+            sum = sum * 31 + (unsigned long)sites.items[i].value + sites.items[i].kind;
+        ps_sites_free(&sites);
     }
     if (rc == 0)
         *result = (long)(sum >> 1);
