@@ -70,13 +70,18 @@ int ps_buf_printf(ps_buf *buf, const char *fmt, ...)
     return rc;
 }
 
-void ps__buf_take(ps_buf *out, ps_strbuf *b)
+int ps__buf_take(ps_buf *out, ps_strbuf *b)
 {
+    if (ps_strbuf_oom(b)) {
+        ps_strbuf_free(b);
+        return PS_ENOMEM;
+    }
     if (!out->ptr) {
         from_strbuf(out, b);
-        *b = (ps_strbuf)PS_STRBUF_INIT;
-        return;
+        *b = (ps_strbuf)PS_STRBUF_CHECKED;
+        return 0;
     }
-    ps_buf_put(out, b->data, b->len);
+    int rc = ps_buf_put(out, b->data, b->len);
     ps_strbuf_free(b);
+    return rc < 0 ? PS_ENOMEM : 0;
 }

@@ -9,7 +9,8 @@
 
 #include "base/strbuf.h"
 
-/* Appends b's bytes to *out and frees b: moved, not copied, when *out is empty. */
-void ps__buf_take(ps_buf *out, ps_strbuf *b);
+/* Appends b's bytes to *out and frees b: moved, not copied, when *out is
+ * empty. 0, or PS_ENOMEM (out as it was) when b failed or the append did. */
+int ps__buf_take(ps_buf *out, ps_strbuf *b);
 
 #endif

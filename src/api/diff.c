@@ -128,6 +128,8 @@ int ps_plan_diff_foreach(const ps_plan *plan, const ps_diff_options *opts, ps_di
                                       : getcwd(base, sizeof base) != NULL;
     size_t *first;
     size_t n = ps_render_files(plan, &first);
+    if (!first)
+        return ps_error_code(ps_error_oom(err));
     diff_walk w = {.plan = plan,
                    .first = first,
                    .color = opts->color,

@@ -42,7 +42,8 @@ static int take(ps_buf *out, ps_strbuf *b, int rc, ps_error *err, const char *fn
         ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "%s: no such document", fn);
         return PS_EINVALID;
     }
-    ps__buf_take(out, b);
+    if (ps__buf_take(out, b) < 0)
+        return ps_error_code(ps_error_oom(err)); /* PS_ENOMEM */
     return 0;
 }
 

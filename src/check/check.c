@@ -69,12 +69,14 @@ static void party(draft *d, ps_party p)
     *PS_PUSH(d->parties, d->nparties, d->cap) = p;
 }
 
-/* Two active listeners on one port, at the current offsets. */
-static void clashes(builder *b)
+/* Two active listeners on one port, at the current offsets. -1 when the
+ * index cannot be built for want of memory. */
+static int clashes(builder *b)
 {
     ps_check *c = b->c;
     ps_port_index ix;
-    ps_port_index_now(&ix, c->units, c->nunits, PS_INDEX_ACTIVE);
+    if (ps_port_index_now(&ix, c->units, c->nunits, PS_INDEX_ACTIVE) < 0)
+        return -1;
     for (size_t lo = 0, hi; lo < ix.count; lo = hi) {
         for (hi = lo + 1; hi < ix.count && ix.items[hi].port == ix.items[lo].port;)
             hi++;
@@ -89,6 +91,7 @@ static void clashes(builder *b)
             party(d, site_party(c, (size_t)ix.items[j].unit, (size_t)ix.items[j].site));
     }
     ps_port_index_free(&ix);
+    return 0;
 }
 
 static void add_server(ps_home_server *s, const char *dir, const char *proc)
@@ -369,11 +372,13 @@ static void ambiguous(builder *b, const ps_owners *o, size_t u, size_t k, const 
     }
 }
 
-static void references(builder *b)
+/* -1 when the owners' index cannot be built for want of memory. */
+static int references(builder *b)
 {
     ps_check *c = b->c;
     ps_owners o;
-    ps_owners_init(&o, c->units, c->nunits);
+    if (ps_owners_init(&o, c->units, c->nunits) < 0)
+        return -1;
     for (size_t u = 0; u < c->nunits; u++) {
         const ps_sites *ss = c->units[u].sites;
         for (size_t k = 0; k < ss->count; k++) {
@@ -400,6 +405,7 @@ static void references(builder *b)
         }
     }
     ps_owners_free(&o);
+    return 0;
 }
 
 /* Two start-time offsets of the rank that decides, saying different things. */
@@ -497,7 +503,10 @@ int ps_check_make(ps_check **out, const ps_unit *units, size_t n, const char *pr
     for (size_t u = 0; u < n; u++) {
         /* A port past 65535 now: no server runs so, and nothing here can judge it. */
         ps_listeners l;
-        ps_listeners_at(&l, units[u].sites, units[u].sites->offset);
+        if (ps_listeners_at(&l, units[u].sites, units[u].sites->offset) < 0) {
+            ps_error_oom(err);
+            goto fail;
+        }
         if (!l.usable)
             ps_listener_range_error(err, &units[u], &units[u].sites->items[l.items[l.bad].site],
                                     l.offset, l.items[l.bad].port);
@@ -505,12 +514,21 @@ int ps_check_make(ps_check **out, const ps_unit *units, size_t n, const char *pr
         ps_listeners_free(&l);
         if (!usable)
             goto fail;
-        ps_unit_warnings(&c->warnings, &units[u]);
+        if (ps_unit_warnings(&c->warnings, &units[u]) < 0) {
+            ps_error_oom(err);
+            goto fail;
+        }
     }
-    clashes(&b);
+    if (clashes(&b) < 0) {
+        ps_error_oom(err);
+        goto fail;
+    }
     if (proc && listening(&b, proc, err) < 0)
         goto fail;
-    references(&b);
+    if (references(&b) < 0) {
+        ps_error_oom(err);
+        goto fail;
+    }
     start_rivals(&b);
     running_offsets(&b, proc ? proc : "/proc");
     ps_sort(b.drafts, b.count, sizeof *b.drafts, cmp_drafts);

@@ -19,14 +19,17 @@
 #include "parse/xmldoc.h"
 #include "sites/sites.h"
 
-/* HOME/wso2/<profile> names a runtime of an EI home: split it into the two. */
+/* HOME/wso2/<profile> names a runtime of an EI home: split it into the two.
+ * NULL (and no runtime) when out of memory. */
 static char *split_runtime(const char *path, char **runtime)
 {
     size_t n = strlen(path);
     while (n > 1 && path[n - 1] == '/')
         n--;
-    char *p = ps_xstrndup(path, n);
+    char *p = ps_strndup(path, n);
     *runtime = NULL;
+    if (!p)
+        return NULL;
     char *last = strrchr(p, '/');
     if (!last || last == p)
         return p;
@@ -34,9 +37,13 @@ static char *split_runtime(const char *path, char **runtime)
     char *prev = strrchr(p, '/');
     const char *parent = prev ? prev + 1 : p;
     if (strcmp(parent, "wso2") == 0) {
-        char *home = prev ? ps_xstrndup(p, (size_t)(prev - p)) : ps_xstrdup(".");
-        *runtime = ps_xasprintf("wso2/%s", last + 1);
+        char *home = prev ? ps_strndup(p, (size_t)(prev - p)) : ps_strdup(".");
+        *runtime = home ? ps_asprintf("wso2/%s", last + 1) : NULL;
         free(p);
+        if (!*runtime) {
+            free(home);
+            return NULL;
+        }
         return home;
     }
     *last = '/';
@@ -53,11 +60,17 @@ static int hold_homes(ps_host *h, unsigned flags, ps_error *err)
 {
     int rc = -1;
     int write = (flags & PS_HOST_WRITE) != 0;
-    char **paths = ps_xcalloc(h->nargs + 1, sizeof *paths);
+    char **paths = ps_calloc(h->nargs + 1, sizeof *paths);
+    if (!paths)
+        return ps_error_oom(err);
     for (size_t i = 0; i < h->nargs; i++) {
         char *runtime;
         paths[i] = split_runtime(h->args[i].path, &runtime);
         free(runtime);
+        if (!paths[i]) {
+            ps_error_oom(err);
+            goto done;
+        }
     }
     if (ps_locks_take(&h->locks, (const char *const *)paths, h->nargs,
                       write ? PS_LOCK_EXCLUSIVE : PS_LOCK_SHARED, PS_LOCK_WAIT_MS, err) < 0)
@@ -86,12 +99,16 @@ done:
  */
 static int name_homes(ps_host *h, char ***paths, ps_error *err)
 {
-    *paths = ps_xcalloc(h->nargs + 1, sizeof **paths);
-    struct stat *ids = ps_xcalloc(h->nargs + 1, sizeof *ids); /* per home: its folder */
-    int rc = 0;
+    *paths = ps_calloc(h->nargs + 1, sizeof **paths);
+    struct stat *ids = ps_calloc(h->nargs + 1, sizeof *ids); /* per home: its folder */
+    int rc = *paths && ids ? 0 : ps_error_oom(err);
     for (size_t i = 0; i < h->nargs && rc == 0; i++) {
         ps_host_arg *a = &h->args[i];
         char *path = split_runtime(a->path, &a->runtime);
+        if (!path) {
+            rc = ps_error_oom(err);
+            break;
+        }
         struct stat st;
         int known = stat(path, &st) == 0;
         size_t k = 0;
@@ -170,8 +187,14 @@ static int remove_staged(const ps_host *h, const char *home, const ps_config *cf
     const char **rels = NULL;
     size_t nrels = 0, cap = 0;
     for (size_t u = 0; u < n; u++)
-        for (size_t i = 0; i < cfgs[u].nfiles; i++)
-            *PS_PUSH(rels, nrels, cap) = cfgs[u].files[i].rel;
+        for (size_t i = 0; i < cfgs[u].nfiles; i++) {
+            const char **slot = PS_TRY_PUSH(rels, nrels, cap);
+            if (!slot) {
+                free(rels);
+                return ps_error_oom(err);
+            }
+            *slot = cfgs[u].files[i].rel;
+        }
     int rc = ps_recover_staged(h->locks.items[held].fd, home, rels, nrels, err);
     free(rels);
     return rc;
@@ -186,19 +209,19 @@ static int remove_staged(const ps_host *h, const char *home, const ps_config *cf
 static int current_offset_usable(const ps_home *home, const ps_sites *ss, ps_error *err)
 {
     ps_listeners l;
-    ps_listeners_at(&l, ss, ss->offset);
+    if (ps_listeners_at(&l, ss, ss->offset) < 0)
+        return ps_error_oom(err);
     int rc = 0;
     if (!l.usable) {
         const ps_site *bad = &ss->items[l.items[l.bad].site];
         const ps_site *at = bad;
         if (ss->offset_site >= 0 && !ss->items[ss->offset_site].insert)
             at = &ss->items[ss->offset_site];
-        char *where =
-            bad->file ? ps_xasprintf(" (%s:%d)", bad->file->rel, bad->line) : ps_xstrdup("");
+        char *where = bad->file ? ps_asprintf(" (%s:%d)", bad->file->rel, bad->line) : NULL;
         rc = ps_error_setc(err, PS_ERANGE, at->file ? at->file->path : home->path, at->line,
                            at->col, "offset %ld already moves %s %ld%s to %ld, past %ld",
                            ss->offset, bad->what && *bad->what ? bad->what : "port", bad->value,
-                           where, l.items[l.bad].port, PS_PORT_MAX);
+                           where ? where : "", l.items[l.bad].port, PS_PORT_MAX);
         free(where);
     }
     ps_listeners_free(&l);
@@ -269,8 +292,10 @@ static int load_home(const ps_host *h, home_job *j, unsigned flags, ps_error *er
     if (ps_detect(&j->home, h->cat, j->path, err) < 0)
         return -1;
     size_t n = j->home->nruntimes;
-    j->cfgs = ps_xcalloc(n + 1, sizeof *j->cfgs);
-    j->sites = ps_xcalloc(n + 1, sizeof *j->sites);
+    j->cfgs = ps_calloc(n + 1, sizeof *j->cfgs);
+    j->sites = ps_calloc(n + 1, sizeof *j->sites);
+    if (!j->cfgs || !j->sites)
+        return ps_error_oom(err);
     if (ps_config_load_home(j->cfgs, j->home, err) < 0)
         return -1;
     if ((flags & PS_HOST_WRITE) && remove_staged(h, j->path, j->cfgs, n, err) < 0)
@@ -288,7 +313,8 @@ static int load_home(const ps_host *h, home_job *j, unsigned flags, ps_error *er
             return -1;
     }
     for (size_t r = 0; r < n; r++)
-        ps_sites_settle(&j->sites[r], &j->cfgs[r]);
+        if (ps_sites_settle(&j->sites[r], &j->cfgs[r]) < 0)
+            return ps_error_oom(err);
     return 0;
 }
 
@@ -333,7 +359,12 @@ static int load_all(ps_host *h, unsigned flags, unsigned jobs, ps_error *err)
         return -1;
     }
     load_run q = {.h = h, .flags = flags};
-    q.jobs = ps_xcalloc(h->nhomes + 1, sizeof *q.jobs);
+    q.jobs = ps_calloc(h->nhomes + 1, sizeof *q.jobs);
+    if (!q.jobs) {
+        ps_free_strings(paths, h->nhomes);
+        h->nhomes = 0;
+        return ps_error_oom(err);
+    }
     for (size_t k = 0; k < h->nhomes; k++) {
         q.jobs[k].path = paths[k];
         q.jobs[k].index = k;
@@ -347,10 +378,12 @@ static int load_all(ps_host *h, unsigned flags, unsigned jobs, ps_error *err)
     size_t total = 0;
     for (size_t k = 0; k < h->nhomes; k++)
         total += q.jobs[k].home ? q.jobs[k].home->nruntimes : 0;
-    h->homes = ps_xcalloc(h->nhomes + 1, sizeof *h->homes);
-    h->configs = ps_xcalloc(total + 1, sizeof *h->configs);
-    h->sites = ps_xcalloc(total + 1, sizeof *h->sites);
-    h->units = ps_xcalloc(total + 1, sizeof *h->units);
+    h->homes = ps_calloc(h->nhomes + 1, sizeof *h->homes);
+    h->configs = ps_calloc(total + 1, sizeof *h->configs);
+    h->sites = ps_calloc(total + 1, sizeof *h->sites);
+    h->units = ps_calloc(total + 1, sizeof *h->units);
+    if (rc == 0 && (!h->homes || !h->configs || !h->sites || !h->units))
+        rc = ps_error_oom(err);
     for (size_t k = 0; k < h->nhomes && rc == 0; k++) {
         home_job *j = &q.jobs[k];
         h->homes[k] = j->home;
@@ -384,11 +417,19 @@ static int load_host(ps_host **out, const ps_catalog *cat, const ps_home_spec *h
                      const ps_host_options *o, ps_error *err)
 {
     unsigned flags = o->flags, jobs = o->jobs;
-    ps_host *h = ps_xcalloc(1, sizeof *h);
     *out = NULL;
-    h->start_paths = ps_xcalloc(o->nstart_files + 1, sizeof *h->start_paths);
-    for (size_t i = 0; i < o->nstart_files; i++)
-        h->start_paths[h->nstart_paths++] = ps_xstrdup(o->start_files[i]);
+    ps_host *h = ps_calloc(1, sizeof *h);
+    if (!h)
+        return ps_error_oom(err);
+    h->recovered = (ps_strbuf)PS_STRBUF_CHECKED;
+    h->start_paths = ps_calloc(o->nstart_files + 1, sizeof *h->start_paths);
+    if (!h->start_paths)
+        goto oom;
+    for (size_t i = 0; i < o->nstart_files; i++) {
+        h->start_paths[h->nstart_paths] = ps_strdup(o->start_files[i]);
+        if (!h->start_paths[h->nstart_paths++])
+            goto oom;
+    }
     if (!cat && ps_catalog_builtin(&h->own_cat, err) < 0)
         goto fail;
     h->cat = cat ? cat : h->own_cat;
@@ -396,7 +437,9 @@ static int load_host(ps_host **out, const ps_catalog *cat, const ps_home_spec *h
         ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "no HOME given");
         goto fail;
     }
-    h->args = ps_xcalloc(n, sizeof *h->args);
+    h->args = ps_calloc(n, sizeof *h->args);
+    if (!h->args)
+        goto oom;
     h->nargs = n;
     for (size_t i = 0; i < n; i++) {
         if (homes[i].has_target && (homes[i].target < 0 || homes[i].target > PS_PORT_MAX)) {
@@ -404,17 +447,23 @@ static int load_host(ps_host **out, const ps_catalog *cat, const ps_home_spec *h
                           "offset %ld is not between 0 and %ld", homes[i].target, PS_PORT_MAX);
             goto fail;
         }
-        h->args[i].path = ps_xstrdup(homes[i].path);
+        h->args[i].path = ps_strdup(homes[i].path);
+        if (!h->args[i].path)
+            goto oom;
         h->args[i].has_target = homes[i].has_target;
         h->args[i].target = homes[i].has_target ? homes[i].target : 0;
     }
     /* The catalog first: the homes are held no longer than needed. */
     if (hold_homes(h, flags, err) < 0)
         goto fail;
+    if (ps_strbuf_oom(&h->recovered)) /* what recovery did, cut short */
+        goto oom;
     if (!(flags & PS_HOST_RECOVER) && load_all(h, flags, jobs, err) < 0)
         goto fail;
     *out = h;
     return 0;
+oom:
+    ps_error_oom(err);
 fail:
     ps_host_free(h);
     return -1;
@@ -564,8 +613,16 @@ int ps_host_ports(ps_ports *out, const ps_host *h, size_t i, long offset, ps_err
         return PS_EINVALID;
     }
     ps_listeners l;
-    ps_listeners_at(&l, ss, offset);
-    out->items = ps_xcalloc(l.count + 1, sizeof *out->items);
+    if (ps_listeners_at(&l, ss, offset) < 0) {
+        ps_error_oom(err);
+        return PS_ENOMEM;
+    }
+    out->items = ps_calloc(l.count + 1, sizeof *out->items);
+    if (!out->items) {
+        ps_listeners_free(&l);
+        ps_error_oom(err);
+        return PS_ENOMEM;
+    }
     out->count = l.count;
     out->offset = offset;
     out->usable = l.usable;
@@ -606,10 +663,18 @@ int ps_host_owners(ps_party **out, size_t *n, const ps_host *h, long port, ps_er
     if (!h)
         return PS_NULL_ARG(err, "host");
     ps_port_index ix;
-    ps_port_index_now(&ix, h->units, h->nunits, 0);
+    if (ps_port_index_now(&ix, h->units, h->nunits, 0) < 0) {
+        ps_error_oom(err);
+        return PS_ENOMEM;
+    }
     size_t lo, hi;
     ps_port_index_find(&ix, port, &lo, &hi);
-    *out = ps_xcalloc(hi - lo + 1, sizeof **out);
+    *out = ps_calloc(hi - lo + 1, sizeof **out);
+    if (!*out) {
+        ps_port_index_free(&ix);
+        ps_error_oom(err);
+        return PS_ENOMEM;
+    }
     *n = hi - lo;
     for (size_t j = lo; j < hi; j++) {
         const ps_unit *unit = &h->units[ix.items[j].unit];
@@ -666,6 +731,11 @@ int ps_plan_change(ps_change *out, const ps_plan *p, size_t i, ps_error *err)
                        .old_value = e->old_value,
                        .new_value = e->new_value,
                        .why = ps_plan_why(p, e)};
+    if (!out->why) {
+        *out = (ps_change){0};
+        ps_error_oom(err);
+        return PS_ENOMEM;
+    }
     return 0;
 }
 
@@ -753,6 +823,8 @@ int ps_host_apply(ps_host *h, const ps_rendered *files, size_t n, unsigned flags
         long pid;
         if (!(flags & PS_HOST_FORCE) && ps_home_running(h->homes[i]->path, &pid)) {
             char *who = ps_process_label("/proc", pid);
+            if (!who)
+                return ps_error_oom(err);
             ps_error_setc(err, PS_ERUNNING, h->homes[i]->path, 0, 0,
                           "the server is running (wso2carbon.pid: %s); stop it or use --force",
                           who);
@@ -761,9 +833,14 @@ int ps_host_apply(ps_host *h, const ps_rendered *files, size_t n, unsigned flags
         }
     }
     int backup = (apply_flags & PS_APPLY_BACKUP) != 0;
-    ps_write *w = ps_xcalloc(n, sizeof *w);
+    ps_write *w = ps_calloc(n, sizeof *w);
     /* Asked under the lock, so it is what ps_apply_files will find. */
-    int *had_backup = ps_xcalloc(n, sizeof *had_backup);
+    int *had_backup = ps_calloc(n, sizeof *had_backup);
+    if (!w || !had_backup) {
+        free(w);
+        free(had_backup);
+        return ps_error_oom(err);
+    }
     for (size_t i = 0; i < n; i++) {
         w[i].path = files[i].file->path;
         w[i].data = files[i].data;
@@ -783,6 +860,10 @@ int ps_host_apply(ps_host *h, const ps_rendered *files, size_t n, unsigned flags
         if (!backup || files[i].file->outside) /* no backup of a start file (ps_write) */
             continue;
         char *bak = ps_backup_name(path);
+        if (!bak) { /* the files are written; what the report says of them is cut short */
+            rc = ps_error_oom(err);
+            break;
+        }
         ps_strbuf_printf(
             report, had_backup[i] ? "kept %s, an earlier backup\n" : "saved the original as %s\n",
             bak);

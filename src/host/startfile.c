@@ -20,8 +20,11 @@ static int path_byte(char c)
 /*
  * The home a path token names: resolved as far as it exists (a log file not
  * written yet still names its home's folder), then matched against the
- * homes' real paths. *named gets the part under the home. -1 for none.
+ * homes' real paths. *named gets the part under the home. -1 for none,
+ * TOKEN_NOMEM when out of memory.
  */
+#define TOKEN_NOMEM (-2L)
+
 static long token_home(const char *tok, size_t len, char *const *homes, size_t nhomes, char **named)
 {
     char buf[PATH_MAX], real[PATH_MAX];
@@ -39,8 +42,8 @@ static long token_home(const char *tok, size_t len, char *const *homes, size_t n
         size_t n = homes[k] ? ps_path_under(real, homes[k]) : 0;
         if (n) {
             const char *rest = real + n;
-            *named = ps_xstrdup(*rest == '/' ? rest + 1 : rest);
-            return (long)k;
+            *named = ps_strdup(*rest == '/' ? rest + 1 : rest);
+            return *named ? (long)k : TOKEN_NOMEM;
         }
     }
     return -1;
@@ -66,6 +69,8 @@ static int match_home(ps_start_file *f, char *const *homes, size_t nhomes, const
             long k = token_home(d + i, e - i, homes, nhomes, &named);
             size_t at = i;
             i = e;
+            if (k == TOKEN_NOMEM)
+                return ps_error_oom(err);
             if (k < 0)
                 continue;
             if (*home >= 0 && k != *home) {
@@ -90,9 +95,13 @@ static int match_home(ps_start_file *f, char *const *homes, size_t nhomes, const
 int ps_start_files_read(ps_start_file **out, size_t *n, const char *const *paths, size_t npaths,
                         const char *const *homes, size_t nhomes, ps_error *err)
 {
-    *out = ps_xcalloc(npaths + 1, sizeof **out);
+    *out = ps_calloc(npaths + 1, sizeof **out);
     *n = 0;
-    char **reals = ps_xcalloc(nhomes + 1, sizeof *reals);
+    char **reals = ps_calloc(nhomes + 1, sizeof *reals);
+    if (!*out || !reals) {
+        free(reals);
+        return ps_error_oom(err);
+    }
     for (size_t k = 0; k < nhomes; k++)
         reals[k] = realpath(homes[k], NULL); /* NULL: its load says why */
     int rc = 0;
@@ -106,8 +115,12 @@ int ps_start_files_read(ps_start_file **out, size_t *n, const char *const *paths
             continue;
         }
         ps_start_file *f = &(*out)[(*n)++];
-        f->path = ps_xstrdup(paths[i]);
+        f->path = ps_strdup(paths[i]);
         f->real = real;
+        if (!f->path) {
+            rc = ps_error_oom(err);
+            break;
+        }
         if (ps_file_read(paths[i], &f->data, &f->len, err) < 0) {
             rc = -1;
             break;

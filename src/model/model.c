@@ -47,20 +47,24 @@ int ps_listener_exclusive(const ps_site *s)
     return s->kind == PS_SITE_LISTENER && s->active && !s->shared;
 }
 
-void ps_unit_warnings(ps_diags *w, const ps_unit *unit)
+int ps_unit_warnings(ps_diags *w, const ps_unit *unit)
 {
-    if (!*unit->sites->version)
-        ps_diag_add(w, unit->home->path, 0, 0, "%s version unknown: version-specific rules skipped",
-                    unit->rt->product->name);
+    if (!*unit->sites->version &&
+        ps_diag_add_try(w, unit->home->path, 0, 0,
+                        "%s version unknown: version-specific rules skipped",
+                        unit->rt->product->name) < 0)
+        return -1;
     const ps_site *gen = unit->sites->generated_offset_site;
     if (gen && gen->value != ps_sites_config_offset(unit->sites))
-        ps_diag_add(w, gen->file->path, gen->line, gen->col,
-                    "generated <Offset> is %ld, deployment.toml says %ld; the next start "
-                    "renders it again",
-                    gen->value, ps_sites_config_offset(unit->sites));
+        return ps_diag_add_try(
+            w, gen->file->path, gen->line, gen->col,
+            "generated <Offset> is %ld, deployment.toml says %ld; the next start "
+            "renders it again",
+            gen->value, ps_sites_config_offset(unit->sites));
+    return 0;
 }
 
-void ps_listeners_at(ps_listeners *out, const ps_sites *sites, long offset)
+int ps_listeners_at(ps_listeners *out, const ps_sites *sites, long offset)
 {
     size_t cap = 0;
     *out = (ps_listeners){.offset = offset, .usable = 1};
@@ -73,8 +77,14 @@ void ps_listeners_at(ps_listeners *out, const ps_sites *sites, long offset)
             out->usable = 0;
             out->bad = out->count;
         }
-        *PS_PUSH(out->items, out->count, cap) = (ps_listener_at){i, port};
+        ps_listener_at *at = PS_TRY_PUSH(out->items, out->count, cap);
+        if (!at) {
+            ps_listeners_free(out);
+            return -1;
+        }
+        *at = (ps_listener_at){i, port};
     }
+    return 0;
 }
 
 void ps_listeners_free(ps_listeners *l)
@@ -128,8 +138,8 @@ static int cmp_entries(const void *a, const void *b)
     return (x->site > y->site) - (x->site < y->site);
 }
 
-void ps_port_index_build(ps_port_index *ix, const ps_unit *units, size_t n, const long *offsets,
-                         unsigned flags)
+int ps_port_index_build(ps_port_index *ix, const ps_unit *units, size_t n, const long *offsets,
+                        unsigned flags)
 {
     size_t cap = 0;
     *ix = (ps_port_index){0};
@@ -140,20 +150,30 @@ void ps_port_index_build(ps_port_index *ix, const ps_unit *units, size_t n, cons
             if (s->kind != PS_SITE_LISTENER ||
                 ((flags & PS_INDEX_ACTIVE) && !ps_listener_exclusive(s)))
                 continue;
-            *PS_PUSH(ix->items, ix->count, cap) =
-                (ps_port_entry){ps_listener_port(s, ss->offset, offsets[u]), (int)u, (int)k};
+            ps_port_entry *e = PS_TRY_PUSH(ix->items, ix->count, cap);
+            if (!e) {
+                ps_port_index_free(ix);
+                return -1;
+            }
+            *e = (ps_port_entry){ps_listener_port(s, ss->offset, offsets[u]), (int)u, (int)k};
         }
     }
     ps_sort(ix->items, ix->count, sizeof *ix->items, cmp_entries);
+    return 0;
 }
 
-void ps_port_index_now(ps_port_index *ix, const ps_unit *units, size_t n, unsigned flags)
+int ps_port_index_now(ps_port_index *ix, const ps_unit *units, size_t n, unsigned flags)
 {
-    long *offsets = ps_xcalloc(n + 1, sizeof *offsets);
+    long *offsets = ps_calloc(n + 1, sizeof *offsets);
+    if (!offsets) {
+        *ix = (ps_port_index){0};
+        return -1;
+    }
     for (size_t u = 0; u < n; u++)
         offsets[u] = units[u].sites->offset;
-    ps_port_index_build(ix, units, n, offsets, flags);
+    int rc = ps_port_index_build(ix, units, n, offsets, flags);
     free(offsets);
+    return rc;
 }
 
 /* The first entry whose port is at least `port`. */

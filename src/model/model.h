@@ -43,9 +43,9 @@ typedef struct ps_unit {
  * What is odd about runtime `unit` as its files are, whatever a command
  * does with it, appended to `w`: its product version unknown (so the
  * version-specific rules were skipped), a generated <Offset> that
- * deployment.toml no longer agrees with.
+ * deployment.toml no longer agrees with. 0, or -1 when out of memory.
  */
-void ps_unit_warnings(ps_diags *w, const ps_unit *unit);
+int ps_unit_warnings(ps_diags *w, const ps_unit *unit);
 
 /*
  * The port listener `l` opens when its runtime runs at `offset`, its files
@@ -97,8 +97,9 @@ typedef struct ps_listeners {
     size_t bad;
 } ps_listeners;
 
-/* The listeners of `sites` (active or not, built in or not) at `offset`. */
-void ps_listeners_at(ps_listeners *out, const ps_sites *sites, long offset);
+/* The listeners of `sites` (active or not, built in or not) at `offset`.
+ * 0, or -1 (*out empty) when out of memory. */
+int ps_listeners_at(ps_listeners *out, const ps_sites *sites, long offset);
 void ps_listeners_free(ps_listeners *l);
 
 /*
@@ -130,11 +131,12 @@ typedef struct ps_port_index {
 
 enum { PS_INDEX_ACTIVE = 1 }; /* only exclusive listeners (ps_listener_exclusive): clashes */
 
-/* Indexes the listeners of units[0..n), unit u at offsets[u]. */
-void ps_port_index_build(ps_port_index *ix, const ps_unit *units, size_t n, const long *offsets,
-                         unsigned flags);
+/* Indexes the listeners of units[0..n), unit u at offsets[u]. 0, or -1
+ * (*ix empty) when out of memory. */
+int ps_port_index_build(ps_port_index *ix, const ps_unit *units, size_t n, const long *offsets,
+                        unsigned flags);
 /* The same with every unit at the offset it runs at now. */
-void ps_port_index_now(ps_port_index *ix, const ps_unit *units, size_t n, unsigned flags);
+int ps_port_index_now(ps_port_index *ix, const ps_unit *units, size_t n, unsigned flags);
 /* The entries at `port`: items[*lo, *hi). */
 void ps_port_index_find(const ps_port_index *ix, long port, size_t *lo, size_t *hi);
 void ps_port_index_free(ps_port_index *ix);

@@ -15,11 +15,17 @@ struct ps_owner_memo {
     ps_ref_owner answer;
 };
 
-void ps_owners_init(ps_owners *o, const ps_unit *units, size_t n)
+int ps_owners_init(ps_owners *o, const ps_unit *units, size_t n)
 {
     *o = (ps_owners){.units = units, .nunits = n};
-    ps_port_index_now(&o->index, units, n, 0);
-    o->memo = ps_xcalloc(o->index.count + 1, sizeof *o->memo);
+    if (ps_port_index_now(&o->index, units, n, 0) < 0)
+        return -1;
+    o->memo = ps_calloc(o->index.count + 1, sizeof *o->memo);
+    if (!o->memo) {
+        ps_owners_free(o);
+        return -1;
+    }
+    return 0;
 }
 
 void ps_owners_free(ps_owners *o)

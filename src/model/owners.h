@@ -63,7 +63,8 @@ typedef struct ps_owners {
     struct ps_owner_memo *memo;
 } ps_owners;
 
-void ps_owners_init(ps_owners *o, const ps_unit *units, size_t n);
+/* 0, or -1 (*o empty, ps_owners_free is safe) when out of memory. */
+int ps_owners_init(ps_owners *o, const ps_unit *units, size_t n);
 void ps_owners_free(ps_owners *o);
 
 /* Who owns reference site `i` of unit `u`. */

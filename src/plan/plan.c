@@ -68,17 +68,23 @@ static void resolve_reference(ps_plan *p, ps_owners *o, size_t u, size_t i)
         d->action = ref->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
 }
 
-static void add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
+/* 0, or -1 (no edit added) when out of memory. */
+static int add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
 {
     const ps_site *s = &p->units[u].sites->items[i];
-    ps_edit *e = PS_PUSH(p->edits, p->nedits, *cap);
+    char *text = ps_site_text(s, next);
+    ps_edit *e = text ? PS_TRY_PUSH(p->edits, p->nedits, *cap) : NULL;
+    if (!e) {
+        free(text);
+        return -1;
+    }
     e->file = s->file;
     e->span = s->span;
     e->line = s->line;
     e->col = s->col;
     e->old_value = s->value;
     e->new_value = next;
-    e->text = ps_site_text(s, next);
+    e->text = text;
     /* The line portshift added, at the product's default again: taken out,
      * which gives the file its original bytes back. */
     if (ps_key_taken_out(&p->units[u], s, next)) {
@@ -91,6 +97,7 @@ static void add_edit(ps_plan *p, size_t *cap, size_t u, size_t i, long next)
     while (first > 0 && p->units[first - 1].home == p->units[u].home)
         first--;
     e->home = first;
+    return 0;
 }
 
 /* Home by home as named (every output lists the homes in that order),
@@ -146,16 +153,19 @@ static int plan_unit_listeners(ps_plan *p, size_t u, const long *fixed_port, ps_
 
 /* A port the product keeps in its database (a catalog stored rule) does not
  * move with the files: a runtime that moves gets one note per such port,
- * with the numbers to set by hand. */
-static void note_stored(ps_plan *p, size_t u)
+ * with the numbers to set by hand. -1 when out of memory. */
+static int note_stored(ps_plan *p, size_t u)
 {
     const ps_unit *unit = &p->units[u];
     for (size_t k = 0; k < unit->sites->nstored; k++) {
         const ps_rule *r = unit->sites->stored[k];
-        ps_diag_add(&p->warnings, unit->home->path, 0, 0,
-                    "%s: port %ld there does not move with the files; set it to %ld by hand",
-                    r->what, r->port + p->offset[u], r->port + p->target[u]);
+        if (ps_diag_add_try(&p->warnings, unit->home->path, 0, 0,
+                            "%s: port %ld there does not move with the files; set it to %ld by "
+                            "hand",
+                            r->what, r->port + p->offset[u], r->port + p->target[u]) < 0)
+            return -1;
     }
+    return 0;
 }
 
 int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_options *opts,
@@ -164,20 +174,26 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_op
     static const ps_plan_options none = {0};
     if (!opts)
         opts = &none;
-    ps_plan *p = ps_xcalloc(1, sizeof *p);
+    ps_plan *p = ps_calloc(1, sizeof *p);
+    if (!p)
+        return ps_error_oom(err);
     p->units = units;
     p->flags = opts->flags;
-    p->nunits = n;
-    p->offset = ps_xcalloc(n, sizeof *p->offset);
-    p->target = ps_xcalloc(n, sizeof *p->target);
-    p->decisions = ps_xcalloc(n, sizeof *p->decisions);
+    p->offset = ps_calloc(n + 1, sizeof *p->offset);
+    p->target = ps_calloc(n + 1, sizeof *p->target);
+    p->decisions = ps_calloc(n + 1, sizeof *p->decisions);
+    if (!p->offset || !p->target || !p->decisions)
+        goto oom;
+    p->nunits = n; /* ps_plan_free frees decisions[0..nunits) */
     for (size_t u = 0; u < n; u++)
         p->offset[u] = units[u].sites->offset;
     for (size_t u = 0; u < n; u++) {
         const ps_unit *unit = &units[u];
-        p->decisions[u] = ps_xcalloc(unit->sites->count, sizeof **p->decisions);
+        p->decisions[u] = ps_calloc(unit->sites->count + 1, sizeof **p->decisions);
+        if (!p->decisions[u])
+            goto oom;
         if (unit->rt->carbon5 && unit->has_target) {
-            char *where = ps_path_join(unit->home->path, unit->rt->name);
+            char *where = ps_path_join_try(unit->home->path, unit->rt->name);
             ps_error_setc(err, PS_ERANGE, where, 0, 0, "a Carbon 5 runtime has no port offset");
             free(where);
             goto fail;
@@ -192,7 +208,7 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_op
             long delta = unit->home_target - (main < n ? p->offset[main] : p->offset[u]);
             p->target[u] = p->offset[u] + delta;
             if (p->target[u] < 0) {
-                char *where = ps_path_join(unit->home->path, unit->rt->name);
+                char *where = ps_path_join_try(unit->home->path, unit->rt->name);
                 ps_error_setc(err, PS_ERANGE, where, 0, 0,
                               "offset %ld moves this runtime below offset 0 (to %ld)",
                               unit->home_target, p->target[u]);
@@ -201,32 +217,34 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_op
             }
         }
         if (p->target[u] != p->offset[u] && unit->sites->offset_site < 0) {
-            char *carbon = ps_path_join(unit->home->path, unit->rt->conf_rel);
+            char *carbon = ps_path_join_try(unit->home->path, unit->rt->conf_rel);
             ps_error_setc(err, PS_ERANGE, carbon, 0, 0,
                           "no offset setting (carbon.xml <Ports><Offset>) to change");
             free(carbon);
             goto fail;
         }
-        if (p->target[u] != p->offset[u])
-            note_stored(p, u);
-        ps_unit_warnings(&p->warnings, unit);
+        if ((p->target[u] != p->offset[u] && note_stored(p, u) < 0) ||
+            ps_unit_warnings(&p->warnings, unit) < 0)
+            goto oom;
         if (plan_unit_listeners(p, u, opts->fixed_port ? opts->fixed_port[u] : NULL, err) < 0)
             goto fail;
     }
     size_t cap = 0;
     ps_owners owners;
-    ps_owners_init(&owners, units, n);
-    for (size_t u = 0; u < n; u++) {
+    if (ps_owners_init(&owners, units, n) < 0)
+        goto oom;
+    int rc = 0;
+    for (size_t u = 0; u < n && rc == 0; u++) {
         const ps_sites *ss = units[u].sites;
-        for (size_t i = 0; i < ss->count; i++) {
+        for (size_t i = 0; i < ss->count && rc == 0; i++) {
             if (ss->items[i].kind == PS_SITE_REFERENCE)
                 resolve_reference(p, &owners, u, i);
             if (p->decisions[u][i].action == PS_ACT_SET)
-                add_edit(p, &cap, u, i, p->decisions[u][i].next);
+                rc = add_edit(p, &cap, u, i, p->decisions[u][i].next);
             /* a --start-file is the operator's own: no product update replaces it */
-            if (p->decisions[u][i].action == PS_ACT_SET && ss->items[i].kind == PS_SITE_START &&
-                !ss->items[i].file->outside)
-                ps_diag_add(
+            if (rc == 0 && p->decisions[u][i].action == PS_ACT_SET &&
+                ss->items[i].kind == PS_SITE_START && !ss->items[i].file->outside)
+                rc = ps_diag_add_try(
                     &p->warnings, ss->items[i].file->path, ss->items[i].line, ss->items[i].col,
                     "a product update that replaces %.*s reverts this edit of "
                     "-DportOffset",
@@ -235,9 +253,13 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_op
         }
     }
     ps_owners_free(&owners);
+    if (rc < 0)
+        goto oom;
     ps_sort(p->edits, p->nedits, sizeof *p->edits, cmp_edits);
     *out = p;
     return 0;
+oom:
+    ps_error_oom(err);
 fail:
     ps_plan_free(p);
     return -1;
@@ -247,7 +269,7 @@ void ps_plan_free(ps_plan *p)
 {
     if (!p)
         return;
-    for (size_t u = 0; u < p->nunits; u++)
+    for (size_t u = 0; p->decisions && u < p->nunits; u++)
         free(p->decisions[u]);
     for (size_t i = 0; i < p->nedits; i++)
         free(p->edits[i].text);
@@ -270,32 +292,31 @@ char *ps_plan_why(const ps_plan *p, const ps_edit *e)
     const ps_site *s = &p->units[e->unit].sites->items[e->site];
     const ps_decision *d = &p->decisions[e->unit][e->site];
     if (s->kind == PS_SITE_OFFSET && s->insert)
-        return ps_xasprintf("port offset %ld (default) -> %ld: key added", e->old_value,
-                            e->new_value);
+        return ps_asprintf("port offset %ld (default) -> %ld: key added", e->old_value,
+                           e->new_value);
     if (s->kind == PS_SITE_OFFSET && e->span.end > s->span.end)
-        return ps_xasprintf("port offset %ld -> %ld (default): the line portshift added taken out",
-                            e->old_value, e->new_value);
+        return ps_asprintf("port offset %ld -> %ld (default): the line portshift added taken out",
+                           e->old_value, e->new_value);
     if (s->kind == PS_SITE_OFFSET)
-        return ps_xasprintf("port offset %ld -> %ld", e->old_value, e->new_value);
+        return ps_asprintf("port offset %ld -> %ld", e->old_value, e->new_value);
     if (s->kind == PS_SITE_START)
-        return ps_xasprintf("start-time offset -DportOffset %ld -> %ld, set with the config's",
-                            e->old_value, e->new_value);
+        return ps_asprintf("start-time offset -DportOffset %ld -> %ld, set with the config's",
+                           e->old_value, e->new_value);
     if (s->kind == PS_SITE_LISTENER && s->shift == PS_SHIFT_FIXED)
-        return ps_xasprintf("%s: a fixed port, moved so that no two homes open it (batch)",
-                            s->what);
+        return ps_asprintf("%s: a fixed port, moved so that no two homes open it (batch)", s->what);
     if (s->kind == PS_SITE_LISTENER)
-        return ps_xasprintf("%s: written as base + offset (%s)", s->what, s->source);
+        return ps_asprintf("%s: written as base + offset (%s)", s->what, s->source);
     const ps_unit *owner = &p->units[d->owner_unit];
     const ps_site *l = &owner->sites->items[d->owner_site];
     if (d->stale)
-        return ps_xasprintf("stale: means %s, which listens on %ld (--repair)", l->what,
-                            p->decisions[d->owner_unit][d->owner_site].now);
+        return ps_asprintf("stale: means %s, which listens on %ld (--repair)", l->what,
+                           p->decisions[d->owner_unit][d->owner_site].now);
     const char *whose = d->owner_unit == e->unit                ? "this runtime"
                         : owner->home == p->units[e->unit].home ? "another runtime of this home"
                                                                 : owner->home->path;
     const char *line = s->insert                   ? ", key added"
                        : e->span.end > s->span.end ? ", the line portshift added taken out"
                                                    : "";
-    return ps_xasprintf("follows %s %ld -> %ld (%s%s%s)%s", l->what, d->now, d->next, whose,
-                        *owner->rt->name ? ", " : "", owner->rt->name, line);
+    return ps_asprintf("follows %s %ld -> %ld (%s%s%s)%s", l->what, d->now, d->next, whose,
+                       *owner->rt->name ? ", " : "", owner->rt->name, line);
 }

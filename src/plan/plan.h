@@ -75,12 +75,14 @@ typedef struct ps_plan_options {
 
 /* Builds the plan of units[0..n) (borrowed for the plan's life) with `opts`
  * (NULL: none). -1 (nothing planned) when a target is out of range or
- * cannot be set: a port pushed past 65535, no offset setting to change. */
+ * cannot be set: a port pushed past 65535, no offset setting to change;
+ * PS_ENOMEM noted when out of memory. */
 int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_options *opts,
                  ps_error *err);
 void ps_plan_free(ps_plan *plan);
 
-/* "why" text of an edit, e.g. "follows servlet transport (Tomcat connector) 9443". */
+/* "why" text of an edit, e.g. "follows servlet transport (Tomcat connector) 9443".
+ * Caller frees; NULL when out of memory. */
 char *ps_plan_why(const ps_plan *plan, const ps_edit *edit);
 
 /* 1 when setting deployment.toml key site s of `unit` to `next` takes out

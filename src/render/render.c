@@ -107,10 +107,10 @@ static int render_file(const ps_plan *plan, const ps_cfile *f, const ps_edit *ed
     size_t orig_len;
     if (ps_cfile_bytes(f, &orig, &orig_len, err) < 0)
         return -1;
-    ps_strbuf b = PS_STRBUF_INIT;
-    size_t *new_start = ps_xcalloc(n, sizeof *new_start);
+    ps_strbuf b = PS_STRBUF_CHECKED;
+    size_t *new_start = ps_calloc(n + 1, sizeof *new_start);
     size_t pos = 0;
-    int rc = 0;
+    int rc = new_start ? 0 : ps_error_oom(err);
     for (size_t i = 0; i < n && rc == 0; i++) {
         const ps_edit *e = &edits[i];
         if (e->span.start < pos) {
@@ -124,7 +124,8 @@ static int render_file(const ps_plan *plan, const ps_cfile *f, const ps_edit *ed
     }
     if (rc == 0) {
         ps_strbuf_add(&b, orig + pos, orig_len - pos);
-        rc = verify(plan, f, b.data, b.len, edits, new_start, n, err);
+        rc = ps_strbuf_oom(&b) ? ps_error_oom(err)
+                               : verify(plan, f, b.data, b.len, edits, new_start, n, err);
     }
     free(new_start);
     if (rc < 0) {
@@ -145,10 +146,18 @@ size_t ps_render_files(const ps_plan *plan, size_t **first)
 {
     size_t n = 0, cap = 0;
     *first = NULL;
-    for (size_t i = 0; i < plan->nedits; i++)
-        if (i == 0 || plan->edits[i].file != plan->edits[i - 1].file)
-            *PS_PUSH(*first, n, cap) = i;
-    *PS_PUSH(*first, n, cap) = plan->nedits; /* the end of the last file */
+    for (size_t i = 0; i <= plan->nedits; i++) {
+        /* plan->nedits: the end of the last file */
+        if (i != 0 && i != plan->nedits && plan->edits[i].file == plan->edits[i - 1].file)
+            continue;
+        size_t *slot = PS_TRY_PUSH(*first, n, cap);
+        if (!slot) {
+            free(*first);
+            *first = NULL;
+            return 0;
+        }
+        *slot = i;
+    }
     return n - 1;
 }
 
@@ -169,7 +178,11 @@ typedef struct render_all {
 static void *render_one(void *ctx, size_t k, ps_error *err)
 {
     render_all *a = ctx;
-    ps_rendered *r = ps_xcalloc(1, sizeof *r);
+    ps_rendered *r = ps_calloc(1, sizeof *r);
+    if (!r) {
+        ps_error_oom(err);
+        return NULL;
+    }
     if (ps_render_file(a->plan, a->first, k, r, err) == 0)
         return r;
     free(r);
@@ -194,11 +207,12 @@ int ps_render(const ps_plan *plan, unsigned jobs, ps_rendered **out, size_t *n, 
 {
     size_t *first;
     size_t count = ps_render_files(plan, &first);
-    render_all a = {plan, first, ps_xcalloc(count + 1, sizeof *a.out)};
-    int rc = ps_ordered_map(count, jobs, count, render_one, keep_one, drop_one, &a, err);
+    render_all a = {plan, first, first ? ps_calloc(count + 1, sizeof *a.out) : NULL};
+    int rc = a.out ? ps_ordered_map(count, jobs, count, render_one, keep_one, drop_one, &a, err)
+                   : ps_error_oom(err);
     free(first);
     if (rc < 0) {
-        ps_rendered_free(a.out, count); /* those not kept are all zero */
+        ps_rendered_free(a.out, a.out ? count : 0); /* those not kept are all zero */
         *out = NULL;
         *n = 0;
         return -1;

@@ -22,7 +22,8 @@ typedef struct ps_rendered {
 } ps_rendered;
 
 /* The files the plan changes: their count, and in *first (caller frees)
- * the index of each one's first edit, with plan->nedits after the last. */
+ * the index of each one's first edit, with plan->nedits after the last.
+ * *first is NULL (and the count 0) when out of memory. */
 size_t ps_render_files(const ps_plan *plan, size_t **first);
 
 /*

@@ -8,14 +8,18 @@
 #include "base/strbuf.h"
 #include "sites/finder.h"
 
-void ps__claim(finder *f, const ps_cfile *file, size_t start)
+int ps__claim(finder *f, const ps_cfile *file, size_t start)
 {
-    ps_keyset_add(&f->claims, (uintptr_t)file, start);
+    return ps_keyset_add_try(&f->claims, (uintptr_t)file, start) < 0 ? ps_error_oom(f->err) : 0;
 }
 
 ps_site *ps__add_site(finder *f, ps_site_kind kind, const ps_cfile *file, ps_span span, long value)
 {
-    ps_site *s = PS_PUSH(f->out->items, f->out->count, f->cap);
+    ps_site *s = PS_TRY_PUSH(f->out->items, f->out->count, f->cap);
+    if (!s) {
+        ps_error_oom(f->err);
+        return NULL;
+    }
     memset(s, 0, sizeof *s);
     s->kind = kind;
     s->file = file;

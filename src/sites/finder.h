@@ -31,9 +31,11 @@ typedef struct finder {
     const ps_cfile *toml_offset_file;
 } finder;
 
-/* Marks the span at `start` of `file` as taken: the first rule for an occurrence wins. */
-void ps__claim(finder *f, const ps_cfile *file, size_t start);
-/* A new site of f->out, positioned by the file's line index. */
+/* Marks the span at `start` of `file` as taken: the first rule for an
+ * occurrence wins. 0, or -1 with f->err set when out of memory. */
+int ps__claim(finder *f, const ps_cfile *file, size_t start);
+/* A new site of f->out, positioned by the file's line index; NULL with
+ * f->err set when out of memory. */
 ps_site *ps__add_site(finder *f, ps_site_kind kind, const ps_cfile *file, ps_span span, long value);
 
 /* The offset rule `r` applied to deployment.toml `file`: its site, or, when the

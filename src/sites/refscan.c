@@ -149,8 +149,10 @@ size_t ps_refscan(const char *data, size_t start, size_t end, char *const *extra
         size_t p = c - pos > longest ? c - longest : pos, next = c;
         for (ps_refhit h; p < c; p++)
             if (reference_at(data, start, p, end, extra_hosts, nextra, &close, &h)) {
-                ps_grow((void **)hits, cap, *n + 1, sizeof **hits);
-                (*hits)[(*n)++] = h;
+                ps_refhit *slot = PS_TRY_PUSH(*hits, *n, *cap);
+                if (!slot)
+                    return PS_REFSCAN_NOMEM;
+                *slot = h;
                 found++;
                 next = h.end; /* a reference is never part of another */
                 break;

@@ -10,6 +10,7 @@
 #define PS_SITES_REFSCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct ps_refhit {
     size_t host_start; /* where the host begins */
@@ -22,8 +23,10 @@ typedef struct ps_refhit {
  * Scans data[start, end) for references to a local host. `extra_hosts` (may
  * be NULL) adds configured host names to localhost, 127.0.0.1, [::1],
  * ${carbon.local.ip} and ${carbon.host}. Appends hits to *hits / *n
- * (growing *cap). Returns the number appended.
+ * (growing *cap). Returns the number appended, or PS_REFSCAN_NOMEM when out
+ * of memory (the hits appended so far stay).
  */
+#define PS_REFSCAN_NOMEM SIZE_MAX
 size_t ps_refscan(const char *data, size_t start, size_t end, char *const *extra_hosts,
                   size_t nextra, ps_refhit **hits, size_t *n, size_t *cap);
 

@@ -117,8 +117,14 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
         }
         if (digits.end > digits.start && file->data[digits.start] != '$') {
             size_t cap = f->out->hostnames.count;
-            *PS_PUSH(f->out->hostnames.items, f->out->hostnames.count, cap) =
-                ps_xstrndup(file->data + digits.start, digits.end - digits.start);
+            char *name = ps_strndup(file->data + digits.start, digits.end - digits.start);
+            char **slot =
+                name ? PS_TRY_PUSH(f->out->hostnames.items, f->out->hostnames.count, cap) : NULL;
+            if (!slot) {
+                free(name);
+                return ps_error_oom(f->err);
+            }
+            *slot = name;
         }
         return 0;
     }
@@ -135,23 +141,28 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
     if (!numeric) {
         /* A ${...} template here is resolved (and offset) at runtime. */
         if (digits.end > digits.start && file->data[digits.start] == '$')
-            ps__claim(f, file, span.start);
+            return ps__claim(f, file, span.start);
         return 0;
     }
-    ps__claim(f, file, span.start);
+    if (ps__claim(f, file, span.start) < 0)
+        return -1;
     if (r->kind == PS_RULE_OFFSET) {
         if (file->generated) {
             if (!f->out->generated_offset_site) {
                 f->out->generated_offset = value;
                 ps_site *g = ps__add_site(f, PS_SITE_OFFSET, file, digits, value);
+                if (!g)
+                    return -1;
                 g->what = "port offset (generated from deployment.toml)";
                 g->source = r->source;
                 f->out->generated_offset_site = g; /* re-pointed after sorting */
             }
         } else if (f->out->offset_site < 0) {
-            f->out->offset_site = (int)f->out->count;
-            f->out->offset = value;
             ps_site *s = ps__add_site(f, PS_SITE_OFFSET, file, digits, value);
+            if (!s)
+                return -1;
+            f->out->offset_site = (int)f->out->count - 1;
+            f->out->offset = value;
             s->what = "port offset";
             s->source = r->source;
         }
@@ -159,6 +170,8 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
     }
     ps_site *s = ps__add_site(f, r->kind == PS_RULE_LISTENER ? PS_SITE_LISTENER : PS_SITE_REFERENCE,
                               file, digits, value);
+    if (!s)
+        return -1;
     s->what = r->what;
     s->source = r->source;
     s->shift = r->shift;
@@ -177,13 +190,13 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
 }
 
 /* The value of deployment.toml entry `e` as text, a string's quotes taken off
- * (escapes as written). Caller frees. */
+ * (escapes as written). Caller frees; NULL when out of memory. */
 static char *entry_text(const ps_cfile *file, const ps_toml_entry *e)
 {
     ps_span v = e->value;
     if (v.end - v.start >= 2 && (file->data[v.start] == '"' || file->data[v.start] == '\''))
         v = (ps_span){v.start + 1, v.end - 1};
-    return ps_xstrndup(file->data + v.start, v.end - v.start);
+    return ps_strndup(file->data + v.start, v.end - v.start);
 }
 
 /* The element of array of tables `scope` that the byte `at` of a deployment.toml
@@ -241,17 +254,28 @@ static int take_keyed(finder *f, const ps_rule *r, const ps_cfile *file, size_t 
     if (r->kind == PS_RULE_ROLE) {
         if (role_excepted(r, file, k))
             return 0;
-        struct tag *t = PS_PUSH(f->tags, f->ntags, f->tcap);
+        struct tag *t = PS_TRY_PUSH(f->tags, f->ntags, f->tcap);
+        if (!t)
+            return ps_error_oom(f->err);
         *t = (struct tag){file, -1, -1, k, r->role};
         return 0;
     }
     return take(f, r, file, value, -1);
 }
 
-/* "table.key" of a deployment.toml entry, as rules name it. Caller frees. */
+/* "table.key" of a deployment.toml entry, as rules name it. Caller frees;
+ * NULL when out of memory. */
 static char *full_key(const ps_toml_entry *e)
 {
-    return *e->table ? ps_xasprintf("%s.%s", e->table, e->key) : ps_xstrdup(e->key);
+    return *e->table ? ps_asprintf("%s.%s", e->table, e->key) : ps_strdup(e->key);
+}
+
+/* An entry's key as rules name it (ps_prop_key, which aborts when out of
+ * memory until parse's is converted): NULL when out of memory. */
+static char *prop_key(const ps_prop *p, const char *data)
+{
+    return p->path ? ps_strdup(p->path)
+                   : ps_strndup(data + p->key.start, p->key.end - p->key.start);
 }
 
 static int apply_rule(finder *f, const ps_rule *r)
@@ -271,8 +295,11 @@ static int apply_rule(finder *f, const ps_rule *r)
             int rc = 0;
             for (size_t k = 0; k < n && rc == 0; k++) {
                 if (r->kind == PS_RULE_ROLE) {
-                    struct tag *t = PS_PUSH(f->tags, f->ntags, f->tcap);
-                    *t = (struct tag){file, hits[k].elem, hits[k].attr, 0, r->role};
+                    struct tag *t = PS_TRY_PUSH(f->tags, f->ntags, f->tcap);
+                    if (!t)
+                        rc = ps_error_oom(f->err);
+                    else
+                        *t = (struct tag){file, hits[k].elem, hits[k].attr, 0, r->role};
                     continue;
                 }
                 ps_span span;
@@ -292,7 +319,7 @@ static int apply_rule(finder *f, const ps_rule *r)
             for (size_t k = 0; k < file->toml.nentries; k++) {
                 const ps_toml_entry *e = &file->toml.entries[k];
                 char *full = full_key(e);
-                int rc = take_keyed(f, r, file, k, full, e->value);
+                int rc = full ? take_keyed(f, r, file, k, full, e->value) : ps_error_oom(f->err);
                 free(full);
                 if (rc < 0)
                     return -1;
@@ -300,8 +327,8 @@ static int apply_rule(finder *f, const ps_rule *r)
         } else if (!file->xml && !file->is_toml && r->key) {
             for (size_t k = 0; k < file->props.count; k++) {
                 const ps_prop *p = &file->props.entries[k];
-                char *key = ps_prop_key(p, file->data);
-                int rc = take_keyed(f, r, file, k, key, p->value);
+                char *key = prop_key(p, file->data);
+                int rc = key ? take_keyed(f, r, file, k, key, p->value) : ps_error_oom(f->err);
                 free(key);
                 if (rc < 0)
                     return -1;
@@ -330,6 +357,8 @@ static int add_builtin(finder *f, const ps_rule *r)
         }
     }
     ps_site *s = ps__add_site(f, PS_SITE_LISTENER, NULL, (ps_span){0, 0}, r->port);
+    if (!s)
+        return -1;
     s->shift = r->shift;
     s->active = r->active;
     s->shared = r->shared;
@@ -352,41 +381,55 @@ typedef struct roles {
     size_t nelem, nattr, nprop;
 } roles;
 
-static void first_tag(size_t **slots, size_t *n, size_t at, size_t tag)
+/* 0, or -1 (the slots as they were) when out of memory. */
+static int first_tag(size_t **slots, size_t *n, size_t at, size_t tag)
 {
     if (at >= *n) {
         size_t old = *n;
-        ps_grow((void **)slots, n, at + 1, sizeof **slots);
+        if (ps_reserve((void **)slots, n, at + 1, sizeof **slots) < 0)
+            return -1;
         for (size_t i = old; i < *n; i++)
             (*slots)[i] = NO_TAG;
     }
     if (tag < (*slots)[at])
         (*slots)[at] = tag;
+    return 0;
 }
 
-/* roles[i] for cfg->files[i]; a file without tags has none. */
+static void roles_free(roles *all, size_t n);
+
+/* roles[i] for cfg->files[i]; a file without tags has none. NULL with
+ * f->err set when out of memory. */
 static roles *roles_build(const finder *f)
 {
-    roles *all = ps_xcalloc(f->cfg->nfiles, sizeof *all);
-    for (size_t i = 0; i < f->ntags; i++) {
+    roles *all = ps_calloc(f->cfg->nfiles + 1, sizeof *all);
+    int rc = all ? 0 : -1;
+    for (size_t i = 0; i < f->ntags && rc == 0; i++) {
         const struct tag *t = &f->tags[i];
         roles *r = &all[t->file - f->cfg->files];
         if (!t->file->xml)
-            first_tag(&r->prop, &r->nprop, t->prop, i);
+            rc = first_tag(&r->prop, &r->nprop, t->prop, i);
         else if (t->attr >= 0)
-            first_tag(&r->attr, &r->nattr, (size_t)t->attr, i);
+            rc = first_tag(&r->attr, &r->nattr, (size_t)t->attr, i);
         else
-            first_tag(&r->elem, &r->nelem, (size_t)t->elem, i);
+            rc = first_tag(&r->elem, &r->nelem, (size_t)t->elem, i);
     }
-    for (size_t k = 0; k < f->cfg->nfiles; k++) {
+    for (size_t k = 0; k < f->cfg->nfiles && rc == 0; k++) {
         const ps_xmldoc *doc = f->cfg->files[k].xml;
         roles *r = &all[k];
         if (!doc || !r->nelem)
             continue;
-        first_tag(&r->elem, &r->nelem, doc->nelems - 1, NO_TAG); /* one slot per element */
-        for (size_t e = 0; e < doc->nelems; e++) /* parents come before their children */
+        /* one slot per element */
+        rc = first_tag(&r->elem, &r->nelem, doc->nelems - 1, NO_TAG);
+        for (size_t e = 0; e < doc->nelems && rc == 0; e++) /* parents before their children */
             if (doc->elems[e].parent >= 0)
-                first_tag(&r->elem, &r->nelem, e, r->elem[doc->elems[e].parent]);
+                rc = first_tag(&r->elem, &r->nelem, e, r->elem[doc->elems[e].parent]);
+    }
+    if (rc < 0) {
+        if (all)
+            roles_free(all, f->cfg->nfiles);
+        ps_error_oom(f->err);
+        return NULL;
     }
     return all;
 }
@@ -414,22 +457,28 @@ static const char *role_of(const finder *f, const roles *r, int elem, int attr, 
     return t == NO_TAG ? NULL : f->tags[t].role;
 }
 
-static void scan_range(finder *f, const ps_cfile *file, const roles *r, ps_span range, int elem,
-                       int attr, size_t prop)
+static int scan_range(finder *f, const ps_cfile *file, const roles *r, ps_span range, int elem,
+                      int attr, size_t prop)
 {
     ps_refhit *hits = NULL;
     size_t n = 0, cap = 0;
-    ps_refscan(file->data, range.start, range.end, f->out->hostnames.items, f->out->hostnames.count,
-               &hits, &n, &cap);
-    for (size_t i = 0; i < n; i++) {
+    int rc = 0;
+    if (ps_refscan(file->data, range.start, range.end, f->out->hostnames.items,
+                   f->out->hostnames.count, &hits, &n, &cap) == PS_REFSCAN_NOMEM)
+        rc = ps_error_oom(f->err);
+    for (size_t i = 0; i < n && rc == 0; i++) {
         if (claimed(f, file, hits[i].start))
             continue;
         ps_span sp = {hits[i].start, hits[i].end};
         ps_site *s = ps__add_site(f, hits[i].placeholder ? PS_SITE_PLACEHOLDER : PS_SITE_REFERENCE,
                                   file, sp, hits[i].port);
-        s->role = role_of(f, r, elem, attr, prop);
+        if (!s)
+            rc = -1;
+        else
+            s->role = role_of(f, r, elem, attr, prop);
     }
     free(hits);
+    return rc;
 }
 
 static int scan_file(finder *f, ps_cfile *file, const roles *r)
@@ -446,19 +495,23 @@ static int scan_file(finder *f, ps_cfile *file, const roles *r)
         size_t before = f->out->count;
         const ps_xmldoc *doc = file->xml;
         for (size_t i = 0; i < doc->ntexts; i++)
-            scan_range(f, file, r, doc->texts[i].span, doc->texts[i].elem, -1, 0);
+            if (scan_range(f, file, r, doc->texts[i].span, doc->texts[i].elem, -1, 0) < 0)
+                return -1;
         for (size_t i = 0; i < doc->nattrs; i++)
-            scan_range(f, file, r, doc->attrs[i].value, doc->attrs[i].elem, (int)i, 0);
+            if (scan_range(f, file, r, doc->attrs[i].value, doc->attrs[i].elem, (int)i, 0) < 0)
+                return -1;
         /* A file with a site is read strictly, as is every file a rule reads. */
         return f->out->count > before ? ps_cfile_xml(file, PS_XML_CHECKED, f->err) : 0;
     }
     if (file->is_toml) {
         for (size_t i = 0; i < file->toml.nstrings; i++)
-            scan_range(f, file, r, file->toml.strings[i].inner, -1, -1,
-                       file->toml.strings[i].entry);
+            if (scan_range(f, file, r, file->toml.strings[i].inner, -1, -1,
+                           file->toml.strings[i].entry) < 0)
+                return -1;
     } else {
         for (size_t i = 0; i < file->props.count; i++)
-            scan_range(f, file, r, file->props.entries[i].value, -1, -1, i);
+            if (scan_range(f, file, r, file->props.entries[i].value, -1, -1, i) < 0)
+                return -1;
     }
     return 0;
 }
@@ -481,7 +534,8 @@ static int cmp_sites(const void *a, const void *b)
 }
 
 /* 1 when `file` holds what version rule `r` looks for: an XPath hit, or a
- * key (deployment.toml: table.key) whose value, unquoted, matches r->value. */
+ * key (deployment.toml: table.key) whose value, unquoted, matches r->value;
+ * -1 when out of memory. */
 static int holds_entry(const ps_rule *r, const ps_cfile *file)
 {
     if (file->xml && r->match) {
@@ -497,10 +551,14 @@ static int holds_entry(const ps_rule *r, const ps_cfile *file)
     for (size_t k = 0; k < file->toml.nentries; k++) {
         const ps_toml_entry *e = &file->toml.entries[k];
         char *key = full_key(e);
+        if (!key)
+            return -1;
         int hit = fnmatch(r->key, key, 0) == 0;
         free(key);
         if (hit && r->value) {
             char *text = entry_text(file, e);
+            if (!text)
+                return -1;
             hit = fnmatch(r->value, text, 0) == 0;
             free(text);
         }
@@ -512,8 +570,10 @@ static int holds_entry(const ps_rule *r, const ps_cfile *file)
 
 /* The earliest version the files of the runtime show (the catalog's version
  * rules with `shows`: API-M keeps deployment.toml from 3.0 on, its WebSub
- * endpoints from 4.0 on), or NULL when nothing shows one. */
-static const char *shown_version(const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg)
+ * endpoints from 4.0 on), or NULL when nothing shows one (*oom set when out
+ * of memory). */
+static const char *shown_version(const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
+                                 int *oom)
 {
     const char *best = NULL;
     for (size_t i = 0; i < cat->nrules; i++) {
@@ -521,11 +581,17 @@ static const char *shown_version(const ps_catalog *cat, const ps_runtime *rt, co
         if (r->kind != PS_RULE_VERSION || !r->shows || !ps_rule_applies(r, rt->product->id, "") ||
             (best && ps_version_cmp(r->shows, best) <= 0))
             continue;
-        for (size_t k = 0; k < cfg->nfiles; k++)
-            if (file_matches(r, &cfg->files[k]) && holds_entry(r, &cfg->files[k])) {
+        for (size_t k = 0; k < cfg->nfiles; k++) {
+            int holds = file_matches(r, &cfg->files[k]) ? holds_entry(r, &cfg->files[k]) : 0;
+            if (holds < 0) {
+                *oom = 1;
+                return NULL;
+            }
+            if (holds) {
                 best = r->shows;
                 break;
             }
+        }
     }
     return best;
 }
@@ -534,7 +600,7 @@ static const char *shown_version(const ps_catalog *cat, const ps_runtime *rt, co
  * The version rules are chosen by, which therefore comes first: the one
  * carbon.xml states; for a profile, its home's; else what the files show
  * (the earliest version they fit), refined by the home's folder name when that
- * agrees with them; else the folder name.
+ * agrees with them; else the folder name. NULL when out of memory.
  */
 static char *stated_version(const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
                             const char *home_version, int *at_least)
@@ -554,24 +620,31 @@ static char *stated_version(const ps_catalog *cat, const ps_runtime *rt, const p
                 continue;
             ps_span span;
             char *version = NULL;
+            int oom = 0;
             if (n && hits[0].attr < 0 && element_text(file, hits[0].elem, &span)) {
-                char *text = ps_xstrndup(file->data + span.start, span.end - span.start);
-                version = ps_version_prefix(text + strspn(text, " \t\r\n"));
+                char *text = ps_strndup(file->data + span.start, span.end - span.start);
+                const char *v = text ? text + strspn(text, " \t\r\n") : NULL;
+                size_t len = v ? ps_version_prefix_len(v) : 0;
+                version = len ? ps_strndup(v, len) : NULL;
+                oom = !text || (len && !version);
                 free(text);
             }
             free(hits);
-            if (version)
+            if (version || oom)
                 return version;
         }
     }
     if (home_version && *home_version)
-        return ps_xstrdup(home_version);
-    const char *shown = shown_version(cat, rt, cfg);
+        return ps_strdup(home_version);
+    int oom = 0;
+    const char *shown = shown_version(cat, rt, cfg, &oom);
+    if (oom)
+        return NULL;
     if (shown && !(*rt->version && ps_version_cmp(rt->version, shown) >= 0)) {
         *at_least = 1;
-        return ps_xstrdup(shown);
+        return ps_strdup(shown);
     }
-    return ps_xstrdup(rt->version);
+    return ps_strdup(rt->version);
 }
 
 /* 1 when rule `r` reads `file`: as the file its values are in, or as the one
@@ -592,7 +665,9 @@ static int rule_reads(const ps_rule *r, const ps_cfile *file)
  */
 static int read_rule_files(finder *f, const ps_catalog *cat, const ps_runtime *rt)
 {
-    char *of_product = ps_xcalloc(cat->nrules, 1);
+    char *of_product = ps_calloc(cat->nrules + 1, 1);
+    if (!of_product)
+        return ps_error_oom(f->err);
     for (size_t i = 0; i < cat->nrules; i++)
         of_product[i] = !cat->rules[i].products.count ||
                         ps_strlist_has(&cat->rules[i].products, rt->product->id);
@@ -611,11 +686,13 @@ static int read_rule_files(finder *f, const ps_catalog *cat, const ps_runtime *r
 
 /* Only the rules query trees, and what comes next reads a site's span and its
  * file's bytes: an XML file keeps its spans only while it holds a site (the
- * render checks the patched file against them). */
+ * render checks the patched file against them). Without memory to note
+ * which files hold a site, every file keeps its spans: more memory, the
+ * same answers. */
 static void release_docs(ps_config *cfg, const ps_sites *out)
 {
-    char *holds = ps_xcalloc(cfg->nfiles, 1);
-    for (size_t i = 0; i < out->count; i++)
+    char *holds = ps_calloc(cfg->nfiles + 1, 1);
+    for (size_t i = 0; holds && i < out->count; i++)
         if (out->items[i].file)
             holds[out->items[i].file - cfg->files] = 1;
     for (size_t k = 0; k < cfg->nfiles; k++) {
@@ -623,7 +700,7 @@ static void release_docs(ps_config *cfg, const ps_sites *out)
         if (!file->xml)
             continue;
         ps_xmldoc_drop_tree(file->xml);
-        if (!holds[k]) {
+        if (holds && !holds[k]) {
             ps_xmldoc_free(file->xml);
             file->xml = NULL;
         }
@@ -631,18 +708,22 @@ static void release_docs(ps_config *cfg, const ps_sites *out)
     free(holds);
 }
 
-/* What the plan and the reports read of a site's file, kept in the site. */
-static void keep_text(ps_sites *out, ps_site *s)
+/* What the plan and the reports read of a site's file, kept in the site;
+ * -1 when out of memory. */
+static int keep_text(ps_sites *out, ps_site *s)
 {
     const ps_cfile *file = s->file;
     if (!file)
-        return;
+        return 0;
     s->text =
-        ps_arena_strndup(&out->texts, file->data + s->span.start, s->span.end - s->span.start);
+        ps_arena_strndup_try(&out->texts, file->data + s->span.start, s->span.end - s->span.start);
+    if (!s->text)
+        return -1;
     if (s->insert) {
         s->crlf = file->toml.crlf;
         s->need_nl = s->span.start == file->len && file->len && file->data[file->len - 1] != '\n';
     }
+    return 0;
 }
 
 static int rule_in_force(const ps_rule *r, const ps_runtime *rt, const char *version)
@@ -689,15 +770,22 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps
     out->generated_offset = -1;
     finder f = {.out = out, .cfg = cfg, .err = err};
     int rc = read_rule_files(&f, cat, rt);
-    if (rc == 0)
+    if (rc == 0) {
         out->version = stated_version(cat, rt, cfg, home_version, &out->version_at_least);
+        if (!out->version)
+            rc = ps_error_oom(err);
+    }
     size_t stored_cap = 0;
     for (size_t i = 0; i < cat->nrules && rc == 0; i++) {
         const ps_rule *r = &cat->rules[i];
         if (!rule_in_force(r, rt, out->version))
             continue;
         if (r->kind == PS_RULE_STORED) {
-            *PS_PUSH(out->stored, out->nstored, stored_cap) = r;
+            const ps_rule **slot = PS_TRY_PUSH(out->stored, out->nstored, stored_cap);
+            if (slot)
+                *slot = r;
+            else
+                rc = ps_error_oom(err);
         } else {
             rc = r->kind == PS_RULE_BUILTIN ? add_builtin(&f, r) : apply_rule(&f, r);
         }
@@ -713,9 +801,12 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps
         rc = ps__start_sites(&f, rt);
     if (rc == 0) {
         roles *r = roles_build(&f);
-        for (size_t i = 0; i < cfg->nfiles && rc == 0; i++)
+        if (!r)
+            rc = -1;
+        for (size_t i = 0; r && i < cfg->nfiles && rc == 0; i++)
             rc = scan_file(&f, &cfg->files[i], &r[i]);
-        roles_free(r, cfg->nfiles);
+        if (r)
+            roles_free(r, cfg->nfiles);
     }
     ps_keyset_free(&f.claims);
     free(f.tags);
@@ -729,7 +820,10 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps
     out->offset_site = -1;
     out->generated_offset_site = NULL;
     for (size_t i = 0; i < out->count; i++) {
-        keep_text(out, &out->items[i]);
+        if (keep_text(out, &out->items[i]) < 0) {
+            ps_sites_free(out);
+            return ps_error_oom(err);
+        }
         if (out->items[i].kind != PS_SITE_OFFSET)
             continue;
         if (out->items[i].file->generated)
@@ -754,9 +848,11 @@ void ps_sites_free(ps_sites *sites)
     sites->offset_site = -1;
 }
 
-void ps_sites_settle(ps_sites *sites, ps_config *cfg)
+int ps_sites_settle(ps_sites *sites, ps_config *cfg)
 {
-    ps_cfile **moved = ps_xcalloc(cfg->nfiles + 1, sizeof *moved);
+    ps_cfile **moved = ps_calloc(cfg->nfiles + 1, sizeof *moved);
+    if (!moved)
+        return -1;
     for (size_t i = 0; i < sites->count; i++)
         if (sites->items[i].file)
             moved[sites->items[i].file - cfg->files] = cfg->files; /* held: marked */
@@ -776,4 +872,5 @@ void ps_sites_settle(ps_sites *sites, ps_config *cfg)
             sites->items[i].file = moved[sites->items[i].file - cfg->files];
     cfg->nfiles = kept;
     free(moved);
+    return 0;
 }

@@ -142,14 +142,16 @@ void ps_sites_free(ps_sites *sites);
  * bytes, but not the bytes (ps_cfile_drop); the files without a site go.
  * The sites point into the smaller `cfg` after. What a home holds from then
  * on is its sites, a few KiB, however large its files: so a host of
- * hundreds of homes fits in the memory of a few.
+ * hundreds of homes fits in the memory of a few. -1 (nothing changed) when
+ * out of memory.
  */
-void ps_sites_settle(ps_sites *sites, ps_config *cfg);
+int ps_sites_settle(ps_sites *sites, ps_config *cfg);
 
 /* The bytes that set a site to `value`: the number (a deployment.toml key
  * in the form it was written: 0x10 becomes 0x13), or for a key not set yet,
  * a whole key line (and its table's header when the file has none), marked
- * PS_TOML_MARK, in the file's line-ending style. Caller frees. */
+ * PS_TOML_MARK, in the file's line-ending style. Caller frees; NULL when out
+ * of memory. */
 char *ps_site_text(const ps_site *site, long value);
 
 /* What carbon.xml or deployment.toml says (the product's default when not set). */

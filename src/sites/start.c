@@ -110,6 +110,8 @@ static int scan_script(finder *f, const ps_cfile *file)
                                           (int)(span.end - span.start), data + span.start,
                                           PS_OFFSET_MAX);
                 ps_site *s = ps__add_site(f, PS_SITE_START, file, span, value);
+                if (!s)
+                    return -1;
                 s->what = "start-time offset (-DportOffset)";
                 s->rank = rank_of(data + pos, data + i);
                 if (file->outside) /* --start-file: above the home's own scripts */

@@ -210,13 +210,16 @@ static ps_span marked_undo(const ps_cfile *file, const ps_toml_node *n)
 
 /* A new site for key `key` of deployment.toml `file`: node `n` (its value,
  * replaced where it stands, and the bytes that take it out again when
- * portshift added it), or where its absent line goes (set by the caller). */
+ * portshift added it), or where its absent line goes (set by the caller).
+ * NULL with f->err set when out of memory. */
 static ps_site *key_site(finder *f, ps_site_kind kind, const ps_cfile *file, const char *key,
                          const ps_toml_node *n, ps_span span, long value)
 {
-    if (n)
-        ps__claim(f, file, span.start);
+    if (n && ps__claim(f, file, span.start) < 0)
+        return NULL;
     ps_site *s = ps__add_site(f, kind, file, span, value);
+    if (!s)
+        return NULL;
     s->key = key;
     if (n)
         s->undo = marked_undo(file, n);
@@ -244,6 +247,8 @@ int ps__toml_offset(finder *f, const ps_rule *r, const ps_cfile *file)
     f->out->offset_site = (int)f->out->count;
     f->out->offset = (long)n->integer;
     ps_site *s = key_site(f, PS_SITE_OFFSET, file, r->key, n, n->value, (long)n->integer);
+    if (!s)
+        return -1;
     s->what = "port offset";
     s->source = r->source;
     return 0;
@@ -275,15 +280,16 @@ static int is_key_comment(const char *p, const char *end, const char *leaf)
 static size_t after_last_key(const ps_toml *t, const ps_toml_node *table)
 {
     size_t at = 0, top = (size_t)(table - t->nodes);
-    char *under = ps_xcalloc(t->nnodes, 1);
-    under[top] = 1;
     for (size_t i = top + 1; i < t->nnodes; i++) {
+        /* Under it when every node from i up to it was made by a key (a
+         * parent's index is below its child's, so the walk ends). */
+        size_t k = i;
+        while (k > top && t->nodes[k].entry != PS_TOML_NONE)
+            k = t->nodes[k].parent;
         size_t e = t->nodes[i].entry;
-        under[i] = under[t->nodes[i].parent] && e != PS_TOML_NONE;
-        if (under[i] && t->entries[e].line_end > at)
+        if (k == top && t->entries[e].line_end > at)
             at = t->entries[e].line_end;
     }
-    free(under);
     return at;
 }
 
@@ -361,6 +367,8 @@ int ps__offset_insertion(finder *f)
     ps_insert how = key_insertion(file, table, key, 1, &at, &from);
     f->out->offset_site = (int)f->out->count;
     ps_site *s = key_site(f, PS_SITE_OFFSET, file, key, NULL, (ps_span){at, at}, f->out->offset);
+    if (!s)
+        return -1;
     s->insert = how;
     s->key_from = from;
     s->what = "port offset (not set: the product default applies)";
@@ -392,16 +400,18 @@ static int key_port(const ps_cfile *file, const ps_toml_node *n, ps_span *span, 
 
 /* Takes `span` of the generated file, and the references in it, out of the
  * scan: deployment.toml speaks for them. */
-static void claim_generated(finder *f, const ps_cfile *generated, ps_span span)
+static int claim_generated(finder *f, const ps_cfile *generated, ps_span span)
 {
     ps_refhit *hits = NULL;
     size_t n = 0, cap = 0;
-    ps_refscan(generated->data, span.start, span.end, f->out->hostnames.items,
-               f->out->hostnames.count, &hits, &n, &cap);
-    ps__claim(f, generated, span.start);
-    for (size_t i = 0; i < n; i++)
-        ps__claim(f, generated, hits[i].start);
+    int rc = ps_refscan(generated->data, span.start, span.end, f->out->hostnames.items,
+                        f->out->hostnames.count, &hits, &n, &cap) == PS_REFSCAN_NOMEM
+                 ? ps_error_oom(f->err)
+                 : ps__claim(f, generated, span.start);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = ps__claim(f, generated, hits[i].start);
     free(hits);
+    return rc;
 }
 
 int ps__toml_key(finder *f, const ps_rule *r, const ps_cfile *generated, ps_span gspan)
@@ -413,8 +423,8 @@ int ps__toml_key(finder *f, const ps_rule *r, const ps_cfile *generated, ps_span
     int bad_len;
     if (key_table(file, r->toml_key, &table, &bad, &bad_len))
         return 0; /* an inline table cannot take a line: the generated file's note stays */
-    if (generated)
-        claim_generated(f, generated, gspan);
+    if (generated && claim_generated(f, generated, gspan) < 0)
+        return -1;
     if (r->toml_default == 0)
         return 1; /* rendered from a placeholder, or from the user's string the scan reads */
     for (size_t i = 0; i < f->out->count; i++) /* several elements render from one key */
@@ -433,6 +443,8 @@ int ps__toml_key(finder *f, const ps_rule *r, const ps_cfile *generated, ps_span
         span.end = span.start;
     }
     ps_site *s = key_site(f, PS_SITE_REFERENCE, file, r->toml_key, n, span, value);
+    if (!s)
+        return -1;
     s->insert = how;
     s->key_from = from;
     s->absent = r->toml_default;
@@ -448,7 +460,7 @@ char *ps_site_text(const ps_site *s, long value)
     if (s->key && !s->insert && file && file->is_toml)
         return ps_toml_int_format(s->text, s->span.end - s->span.start, value);
     if (!s->insert)
-        return ps_xasprintf("%ld", value);
+        return ps_asprintf("%ld", value);
     const char *eol = s->crlf ? "\r\n" : "\n";
     const char *leaf = strrchr(s->key, '.');
     int table_len = leaf ? (int)(leaf - s->key) : 0;
@@ -458,9 +470,9 @@ char *ps_site_text(const ps_site *s, long value)
      * tells the two apart by it. */
     const char *nl = s->need_nl ? eol : "", *end = s->need_nl ? "" : eol;
     if (s->insert == PS_INSERT_KEY)
-        return ps_xasprintf("%s%s = %ld" PS_TOML_MARK "%s", nl, leaf, value, end);
+        return ps_asprintf("%s%s = %ld" PS_TOML_MARK "%s", nl, leaf, value, end);
     if (s->insert == PS_INSERT_DOTTED)
-        return ps_xasprintf("%s%s = %ld" PS_TOML_MARK "%s", nl, s->key + s->key_from, value, end);
-    return ps_xasprintf("%s%s[%.*s]" PS_TOML_MARK "%s%s = %ld" PS_TOML_MARK "%s", nl,
-                        file->len ? eol : "", table_len, s->key, eol, leaf, value, end);
+        return ps_asprintf("%s%s = %ld" PS_TOML_MARK "%s", nl, s->key + s->key_from, value, end);
+    return ps_asprintf("%s%s[%.*s]" PS_TOML_MARK "%s%s = %ld" PS_TOML_MARK "%s", nl,
+                       file->len ? eol : "", table_len, s->key, eol, leaf, value, end);
 }

@@ -15,6 +15,7 @@
 #include "../support/corpus.h"
 #include "../support/failalloc.h"
 #include "../support/runner.h"
+#include <portshift/portshift.h>
 #include "base/error.h"
 #include "catalog/catalog.h"
 #include "detect/detect.h"
@@ -23,6 +24,7 @@
 #include "parse/props.h"
 #include "parse/toml.h"
 #include "parse/xmldoc.h"
+#include "sites/sites.h"
 
 /* One run of a stage: its result reduced to a number a clean run gives too. */
 typedef int (*stage_fn)(const void *ctx, long *result, ps_error *err);
@@ -194,27 +196,97 @@ typedef struct home_case {
     const char *path;
 } home_case;
 
-/* ps_detect and ps_config_load_home; the result counts runtimes, files and bytes. */
-static int load_home(const void *ctx, long *result, ps_error *err)
+/* What a stage makes of a loaded runtime, folded into the digest *sum. */
+typedef int (*runtime_fn)(const home_case *c, const ps_runtime *rt, ps_config *cfg,
+                          unsigned long *sum, ps_error *err);
+
+/* ps_detect, ps_config_load_home, then `each` on every runtime. */
+static int load_then(const home_case *c, runtime_fn each, long *result, ps_error *err)
 {
-    const home_case *c = ctx;
     ps_home *home;
     if (ps_detect(&home, c->cat, c->path, err) < 0)
         return -1;
     ps_config *cfgs = calloc(home->nruntimes, sizeof *cfgs);
     ck_assert_ptr_nonnull(cfgs);
     int rc = ps_config_load_home(cfgs, home, err);
-    if (rc == 0) {
-        unsigned long sum = home->nruntimes; /* wraps: a digest */
-        for (size_t r = 0; r < home->nruntimes; r++) {
-            for (size_t i = 0; i < cfgs[r].nfiles; i++)
-                sum = sum * 31 + cfgs[r].files[i].len + strlen(cfgs[r].files[i].rel);
-            ps_config_free(&cfgs[r]);
-        }
+    unsigned long sum = home->nruntimes; /* wraps: a digest */
+    for (size_t r = 0; r < home->nruntimes && rc == 0; r++)
+        rc = each(c, &home->runtimes[r], &cfgs[r], &sum, err);
+    if (rc == 0)
         *result = (long)(sum >> 1);
-    }
+    for (size_t r = 0; r < home->nruntimes; r++)
+        ps_config_free(&cfgs[r]);
     free(cfgs);
     ps_home_free(home);
+    return rc;
+}
+
+static int count_files(const home_case *c, const ps_runtime *rt, ps_config *cfg, unsigned long *sum,
+                       ps_error *err)
+{
+    (void)c, (void)rt, (void)err;
+    for (size_t i = 0; i < cfg->nfiles; i++)
+        *sum = *sum * 31 + cfg->files[i].len + strlen(cfg->files[i].rel);
+    return 0;
+}
+
+/* ps_sites_find and ps_sites_settle, as the host runs them. */
+static int count_sites(const home_case *c, const ps_runtime *rt, ps_config *cfg, unsigned long *sum,
+                       ps_error *err)
+{
+    ps_sites sites;
+    if (ps_sites_find(&sites, c->cat, rt, cfg, NULL, err) < 0)
+        return -1;
+    int rc = ps_sites_settle(&sites, cfg) < 0 ? ps_error_oom(err) : 0;
+    for (size_t i = 0; rc == 0 && i < sites.count; i++)
+        *sum = *sum * 31 + (unsigned long)sites.items[i].value + sites.items[i].kind;
+    ps_sites_free(&sites);
+    return rc;
+}
+
+/* ps_detect and ps_config_load_home; the result counts runtimes, files and bytes. */
+static int load_home(const void *ctx, long *result, ps_error *err)
+{
+    return load_then(ctx, count_files, result, err);
+}
+
+/* ... and ps_sites_find per runtime; the result counts sites and their values. */
+static int find_sites(const void *ctx, long *result, ps_error *err)
+{
+    return load_then(ctx, count_sites, result, err);
+}
+
+/* ---- the public API: a host opened and planned ---- */
+
+/* A public call's result: PS_ENOMEM when out of memory, -1 for the stage
+ * (fail_each_allocation then checks the code and the message). */
+static int public_rc(int rc)
+{
+    if (rc < 0)
+        ck_assert_msg(rc == PS_ENOMEM, "a public call gave %d, not PS_ENOMEM", rc);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ps_host_plan of a host opened to offset 7 (the opening is not failed:
+ * the write layer's home locks abort when out of memory until that layer is
+ * converted); the result digests the changes and their reasons. */
+static int plan_host(const void *ctx, long *result, ps_error *err)
+{
+    ps_host *host = (ps_host *)ctx;
+    ps_plan *plan;
+    if (public_rc(ps_host_plan(&plan, host, 0, err)) < 0)
+        return -1;
+    unsigned long sum = ps_plan_change_count(plan) + ps_plan_warning_count(plan);
+    int rc = 0;
+    for (size_t i = 0; i < ps_plan_change_count(plan) && rc == 0; i++) {
+        ps_change ch;
+        rc = public_rc(ps_plan_change(&ch, plan, i, err));
+        sum = sum * 31 + (unsigned long)ch.new_value + (ch.why ? strlen(ch.why) : 0);
+        free(ch.why);
+    }
+    if (rc == 0)
+        *result = (long)(sum >> 1);
+    ps_plan_free(plan);
     return rc;
 }
 
@@ -227,20 +299,54 @@ END_TEST
 /* A Carbon 4 home, a deployment.toml home, an EI home of several runtimes. */
 static const char *const load_trees[] = {"wso2is-5.3.0", "wso2is-7.1.0", "wso2ei-6.6.0"};
 
-START_TEST(loading_fails_cleanly)
+/* Fails each allocation of `stage` on corpus tree `tree` with the built-in
+ * catalog; SKIP when the tree is not there. */
+static void fail_on_tree(const char *test, const char *tree, const char *part, stage_fn stage)
 {
-    if (!corpus_has(load_trees[_i])) {
-        case_skipped("loading_fails_cleanly", "corpus tree not found");
+    if (!corpus_has(tree)) {
+        case_skipped(test, "corpus tree not found");
         return;
     }
     ps_error err = {0};
     ps_catalog *cat;
     ck_assert_int_eq(ps_catalog_builtin(&cat, &err), 0);
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", corpus_dir(), load_trees[_i]);
+    snprintf(path, sizeof path, "%s/%s", corpus_dir(), tree);
     home_case c = {cat, path};
-    fail_each_allocation(load_trees[_i], load_home, &c, FAIL_OURS);
+    char what[600];
+    snprintf(what, sizeof what, "%s%s", tree, part);
+    fail_each_allocation(what, stage, &c, FAIL_OURS);
     ps_catalog_free(cat);
+}
+
+START_TEST(loading_fails_cleanly)
+{
+    fail_on_tree("loading_fails_cleanly", load_trees[_i], "", load_home);
+}
+END_TEST
+
+START_TEST(planning_fails_cleanly)
+{
+    if (!corpus_has(load_trees[_i])) {
+        case_skipped("planning_fails_cleanly", "corpus tree not found");
+        return;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", corpus_dir(), load_trees[_i]);
+    ps_home_spec spec = {.path = path, .has_target = 1, .target = 7};
+    ps_host *host;
+    ps_error err = {0};
+    ck_assert_msg(ps_host_open(&host, &spec, 1, 0, &err) == 0, "%s", err.message);
+    char what[600];
+    snprintf(what, sizeof what, "%s: plan", load_trees[_i]);
+    fail_each_allocation(what, plan_host, host, FAIL_OURS);
+    ps_host_free(host);
+}
+END_TEST
+
+START_TEST(sites_fail_cleanly)
+{
+    fail_on_tree("sites_fail_cleanly", load_trees[_i], ": sites", find_sites);
 }
 END_TEST
 
@@ -257,5 +363,10 @@ int main(void)
     tcase_add_test(load, catalog_fails_cleanly);
     tcase_add_loop_test(load, loading_fails_cleanly, 0, N(load_trees));
     suite_add_tcase(s, load);
+    TCase *upper = tcase_create("upper"); /* sites and the layers above */
+    tcase_set_timeout(upper, 600);
+    tcase_add_loop_test(upper, sites_fail_cleanly, 0, N(load_trees));
+    tcase_add_loop_test(upper, planning_fails_cleanly, 0, N(load_trees));
+    suite_add_tcase(s, upper);
     return run_suite_status(s);
 }
