@@ -584,10 +584,9 @@ typedef struct ps_apply ps_apply;
  * finishes (`portshift recover`). *out, freed with ps_apply_free, says
  * what was done; a plan that changes nothing writes nothing and succeeds.
  * `out`, `host` and `plan` are required; `opts` NULL means
- * PS_APPLY_OPTIONS_INIT. The host's flags are not checked: one opened
- * without PS_HOST_WRITE holds shared locks, under which readers could see
- * the files change. Fails, with nothing written, with PS_EINVALID (a NULL
- * argument, an unknown opts->version),
+ * PS_APPLY_OPTIONS_INIT. Fails, with nothing written, with PS_EINVALID (a
+ * NULL argument, an unknown opts->version, a host opened without
+ * PS_HOST_WRITE: its shared locks let readers in while files change),
  * PS_ERUNNING (a server of the homes runs, without opts->force) or
  * PS_ERROR (a file changed since it was loaded, cannot be rendered or
  * written). What went wrong after the files landed (a backup or a folder

@@ -456,6 +456,7 @@ static int load_host(ps_host **out, const ps_catalog *cat, const ps_home_spec *h
     /* The catalog first: the homes are held no longer than needed. */
     if (hold_homes(h, flags, err) < 0)
         goto fail;
+    h->writable = (flags & PS_HOST_WRITE) != 0;
     if (ps_strbuf_oom(&h->recovered)) /* what recovery did, cut short */
         goto oom;
     if (!(flags & PS_HOST_RECOVER) && load_all(h, flags, jobs, err) < 0)
@@ -817,6 +818,10 @@ static const char *home_of(const ps_host *h, const ps_cfile *file)
 int ps_host_apply(ps_host *h, const ps_rendered *files, size_t n, unsigned flags,
                   unsigned apply_flags, ps_strbuf *report, ps_error *err)
 {
+    if (!h->writable)
+        return ps_error_setc(err, PS_EINVALID, NULL, 0, 0,
+                             "the homes were opened for reading (no PS_HOST_WRITE): "
+                             "nothing is written under a shared lock");
     if (n == 0)
         return 0; /* nothing to write: no server to spare */
     for (size_t i = 0; i < h->nhomes; i++) {

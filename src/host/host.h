@@ -46,6 +46,7 @@ struct ps_host {
     ps_unit *units;     /* every runtime of every home, homes in order, main runtime first */
     size_t nunits;
     ps_locks locks; /* every home, from before it is read until ps_host_free */
+    int writable;   /* opened with PS_HOST_WRITE: the locks are exclusive */
     ps_strbuf recovered;
     ps_diags warnings;  /* of an apply that landed: what went wrong after */
     char **start_paths; /* --start-file, as named */
@@ -63,6 +64,8 @@ int ps_host_load(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes
  * PS_HOST_WRITE) hold: removes what an apply killed while staging left, then
  * refuses a home whose server runs (unless PS_HOST_FORCE), then replaces
  * every file or none (PS_APPLY_BACKUP in `apply_flags` keeps originals).
+ * A host opened without PS_HOST_WRITE is refused (PS_EINVALID): its shared
+ * locks let readers in while files change.
  * Appends what it did to `report`, a line per file.
  */
 int ps_host_apply(ps_host *host, const ps_rendered *files, size_t n, unsigned flags,

@@ -250,6 +250,29 @@ START_TEST(changed_since_loaded_is_error)
 }
 END_TEST
 
+/* A host opened for reading holds shared locks: another reader could see
+ * the files change under it, so an apply through it is refused, unwritten. */
+START_TEST(read_only_host_is_refused)
+{
+    fx f;
+    const char *names[] = {"apim"};
+    setup_homes(&f, names, 1);
+    ck_assert_int_eq(tree_copy(in(&f, "apim"), in(&f, "before")), 0);
+    ps_host *h = open_home("apim", 3, 0);
+    ps_plan *p = plan_of(h);
+    ck_assert_uint_gt(ps_plan_change_count(p), 0);
+    ps_apply *a = NULL;
+    ps_error e = NO_ERROR;
+    ck_assert_int_eq(ps_plan_apply(&a, h, p, NULL, &e), PS_EINVALID);
+    ck_assert_ptr_null(a);
+    ck_assert_msg(strstr(e.message, "PS_HOST_WRITE") != NULL, "%s", e.message);
+    ps_plan_free(p);
+    ps_host_free(h);
+    expect_tree(&f, "before", "apim", "the home after an apply through a read-only host");
+    fx_close(&f);
+}
+END_TEST
+
 /* Every document in every format is what the command prints on stdout. */
 START_TEST(documents_are_the_cli_documents)
 {
@@ -386,6 +409,7 @@ int main(void)
     tcase_add_test(tc, apply_is_the_cli_apply);
     tcase_add_test(tc, unknown_options_version_is_einvalid);
     tcase_add_test(tc, changed_since_loaded_is_error);
+    tcase_add_test(tc, read_only_host_is_refused);
     tcase_add_test(tc, documents_are_the_cli_documents);
     tcase_add_test(tc, buffers_append);
     tcase_add_test(tc, error_where);
