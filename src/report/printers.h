@@ -1,11 +1,13 @@
 /*
  * Inside the report layer: the printers of each format (text.c, json.c,
- * markdown.c, status.c) and what they share. report.c dispatches to them.
+ * markdown.c, status.c); what they share is in words.h. report.c
+ * dispatches to them.
  */
 #ifndef PS_REPORT_PRINTERS_H
 #define PS_REPORT_PRINTERS_H
 
 #include "report/report.h"
+#include "report/words.h"
 
 void ps__plan_text(ps_strbuf *out, const ps_plan *plan);
 void ps__ports_text(ps_strbuf *out, const ps_plan *plan);
@@ -32,13 +34,5 @@ void ps__batch_markdown(ps_strbuf *out, const ps_batch *batch, const ps_plan *pl
 void ps__status_text(ps_strbuf *out, const ps_status *status);
 void ps__status_json(ps_strbuf *out, const ps_status *status);
 void ps__status_markdown(ps_strbuf *out, const ps_status *status);
-
-/* Where a party is: path:line(:col), "HOME (built in)", or "this host". */
-void ps__party_place(ps_strbuf *out, const ps_party *p, int col);
-/* "WSO2 API Manager 4.2.0", with " or later" when the files only show the
- * earliest version. */
-void ps__product_text(ps_strbuf *out, const ps_unit *unit);
-/* "clash", "listening", "stale", "ambiguous", "unowned", or "note". */
-const char *ps__finding_kind(const ps_finding *f);
 
 #endif

@@ -18,10 +18,6 @@
 #include "plan/plan.h"
 #include "report/status.h"
 
-/* The "format" of every JSON document: raised when a document changes in a
- * way a reader of the old one would misread. */
-#define PS_JSON_FORMAT 1
-
 /* The two documents of a plan. */
 typedef enum ps_report_doc {
     PS_REPORT_PLAN, /* installs, every port site and what happens to it, edits, warnings */
