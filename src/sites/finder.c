@@ -2,6 +2,7 @@
  * The bookkeeping of one ps_sites_find run that both of its halves use:
  * spans already claimed by a rule, and new sites placed by line and column.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -29,4 +30,26 @@ ps_site *ps__add_site(finder *f, ps_site_kind kind, const ps_cfile *file, ps_spa
     if (file)
         ps_lines_pos(&file->lines, span.start, &s->line, &s->col);
     return s;
+}
+
+int ps_span_number(const char *data, ps_span *span, long *value)
+{
+    while (span->start < span->end && isspace((unsigned char)data[span->start]))
+        span->start++;
+    while (span->end > span->start && isspace((unsigned char)data[span->end - 1]))
+        span->end--;
+    size_t n = span->end - span->start;
+    if (n == 0)
+        return 0;
+    long v = 0;
+    for (size_t i = span->start; i < span->end; i++) {
+        if (!isdigit((unsigned char)data[i]))
+            return 0;
+        if (n <= PS_PORT_DIGITS)
+            v = v * 10 + (data[i] - '0');
+    }
+    if (n > PS_PORT_DIGITS)
+        return -1;
+    *value = v;
+    return 1;
 }

@@ -9,7 +9,7 @@
 #define PS_SITES_FINDER_H
 
 #include "base/keyset.h"
-#include "sites/sites.h"
+#include "sites/site.h"
 
 typedef struct finder {
     ps_sites *out;
@@ -58,5 +58,10 @@ int ps__start_sites(finder *f, const ps_runtime *rt);
 /* Once the sites are sorted: out->config_offset, the start site that wins
  * (and a rival of its rank), and out->offset from it. */
 void ps__start_choose(ps_sites *out);
+
+/* Trims the span to its non-blank part; 1 when what remains is a port-sized
+ * decimal number (stored in *value), -1 when it is a decimal number with more
+ * digits than any port or offset has, 0 when it is not a decimal number. */
+int ps_span_number(const char *data, ps_span *span, long *value);
 
 #endif

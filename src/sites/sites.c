@@ -12,28 +12,6 @@
 #include "sites/finder.h"
 #include "sites/refscan.h"
 
-int ps_span_number(const char *data, ps_span *span, long *value)
-{
-    while (span->start < span->end && isspace((unsigned char)data[span->start]))
-        span->start++;
-    while (span->end > span->start && isspace((unsigned char)data[span->end - 1]))
-        span->end--;
-    size_t n = span->end - span->start;
-    if (n == 0)
-        return 0;
-    long v = 0;
-    for (size_t i = span->start; i < span->end; i++) {
-        if (!isdigit((unsigned char)data[i]))
-            return 0;
-        if (n <= PS_PORT_DIGITS)
-            v = v * 10 + (data[i] - '0');
-    }
-    if (n > PS_PORT_DIGITS)
-        return -1;
-    *value = v;
-    return 1;
-}
-
 static int claimed(const finder *f, const ps_cfile *file, size_t start)
 {
     return ps_keyset_has(&f->claims, (uintptr_t)file, start);

@@ -17,6 +17,7 @@
 #include "base/strbuf.h"
 #include "sites/finder.h"
 #include "sites/refscan.h"
+#include "sites/sites.h" /* the declarations of ps_sites_toml_offset and ps_site_text */
 
 /* The largest port. */
 #define PORT_MAX 65535
