@@ -551,9 +551,9 @@ typedef int (*ps_diff_file_cb)(const char *path, const char *diff, size_t len, v
  * PS_DIFF_OPTIONS_INIT. PS_EINVALID for a NULL argument or an unknown
  * opts->version; PS_ERROR with err at the file when a file changed on disk
  * since it was loaded or cannot be rendered: the files before it were
- * delivered (ps_plan_diff: appended), none after. A callback that returns
- * nonzero stops the walk: the call returns its value when negative, else
- * PS_ERROR, and err says so.
+ * delivered (ps_plan_diff: appended), none after; PS_ENOMEM the same way
+ * when out of memory. A callback that returns nonzero stops the walk: the
+ * call returns its value when negative, else PS_ERROR, and err says so.
  */
 int ps_plan_diff(ps_buf *out, const ps_plan *plan, const ps_diff_options *opts, ps_error *err);
 int ps_plan_diff_foreach(const ps_plan *plan, const ps_diff_options *opts, ps_diff_file_cb cb,

@@ -19,19 +19,23 @@
 
 struct ps_apply {
     size_t nfiles;
-    char *report; /* never NULL */
+    char *report; /* NULL: nothing to say */
     char *unit;   /* the first systemd unit changed, or NULL */
 };
 
 /* The first start file among `files` that is a systemd unit: by its real
- * path, as a drop-in named from its folder is under systemd/. */
-static char *unit_changed(const ps_rendered *files, size_t n)
+ * path, as a drop-in named from its folder is under systemd/. 0 with *unit
+ * (NULL: none), -1 when out of memory. */
+static int unit_changed(const ps_rendered *files, size_t n, char **unit)
 {
+    *unit = NULL;
     for (size_t i = 0; i < n; i++)
         if (files[i].file->outside &&
-            ps_start_file_is_unit(files[i].file->rel, files[i].data, files[i].len))
-            return ps_xstrdup(files[i].file->path);
-    return NULL;
+            ps_start_file_is_unit(files[i].file->rel, files[i].data, files[i].len)) {
+            *unit = ps_strdup(files[i].file->path);
+            return *unit ? 0 : -1;
+        }
+    return 0;
 }
 
 int ps_plan_apply(ps_apply **out, ps_host *host, const ps_plan *plan, const ps_apply_options *opts,
@@ -54,15 +58,25 @@ int ps_plan_apply(ps_apply **out, ps_host *host, const ps_plan *plan, const ps_a
     size_t n;
     if (ps_render(plan, opts->jobs, &files, &n, err) < 0)
         return ps_error_code(-1);
-    ps_strbuf report = PS_STRBUF_INIT;
+    /* What the result needs is had before anything is written: out of
+     * memory then leaves every file as it was. */
+    ps_apply *a = ps_calloc(1, sizeof *a);
+    if (!a || unit_changed(files, n, &a->unit) < 0) {
+        ps_apply_free(a);
+        ps_rendered_free(files, n);
+        return ps_error_code(ps_error_oom(err));
+    }
+    a->nfiles = n;
+    ps_strbuf report = PS_STRBUF_CHECKED;
     int rc = ps_host_apply(host, files, n, opts->force ? PS_HOST_FORCE : 0,
                            opts->backup ? PS_APPLY_BACKUP : 0, &report, err);
+    if (rc == 0 && ps_strbuf_oom(&report))
+        rc = ps_error_oom(err); /* the files are written; what the report says is cut short */
     if (rc == 0) {
-        ps_apply *a = ps_xcalloc(1, sizeof *a);
-        a->nfiles = n;
-        a->report = report.data ? ps_strbuf_detach(&report, NULL) : ps_xstrdup("");
-        a->unit = unit_changed(files, n);
+        a->report = ps_strbuf_detach(&report, NULL);
         *out = a;
+    } else {
+        ps_apply_free(a);
     }
     ps_strbuf_free(&report);
     ps_rendered_free(files, n);
@@ -85,7 +99,7 @@ size_t ps_apply_file_count(const ps_apply *a)
 
 const char *ps_apply_report(const ps_apply *a)
 {
-    return a ? a->report : "";
+    return a && a->report ? a->report : "";
 }
 
 const char *ps_apply_unit_changed(const ps_apply *a)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* Checked: an append that runs out of memory leaves the bytes as they were
- * and is said to the caller (PS_ENOMEM), never an abort. */
+ * and is said to the caller (PS_ENOMEM); the process goes on. */
 static ps_strbuf as_strbuf(const ps_buf *buf)
 {
     ps_strbuf b = PS_STRBUF_CHECKED;

@@ -37,21 +37,30 @@ typedef struct file_diff {
 } file_diff;
 
 /* The path a diff shows for a file: relative to `base` when the file lies
- * under it, so `patch -p1` and `git apply` work from there. */
+ * under it, so `patch -p1` and `git apply` work from there. NULL when out
+ * of memory. */
 static char *display_path(const char *base, const char *path)
 {
     char real[PATH_MAX];
     if (base && realpath(path, real)) {
         size_t n = strlen(base);
         if (strcmp(base, "/") == 0)
-            return ps_xstrdup(real + 1);
+            return ps_strdup(real + 1);
         if (strncmp(real, base, n) == 0 && real[n] == '/')
-            return ps_xstrdup(real + n + 1);
-        return ps_xstrdup(real + 1);
+            return ps_strdup(real + n + 1);
+        return ps_strdup(real + 1);
     }
     while (path[0] == '.' && path[1] == '/')
         path += 2;
-    return ps_xstrdup(path[0] == '/' ? path + 1 : path);
+    return ps_strdup(path[0] == '/' ? path + 1 : path);
+}
+
+static void drop_diff(void *ctx, void *result)
+{
+    (void)ctx;
+    file_diff *d = result;
+    ps_strbuf_free(&d->text);
+    free(d);
 }
 
 static void *diff_file(void *ctx, size_t k, ps_error *err)
@@ -64,18 +73,27 @@ static void *diff_file(void *ctx, size_t k, ps_error *err)
     ps_rendered f;
     if (ps_render_file(w->plan, w->first, k, &f, err) < 0)
         return NULL;
-    file_diff *d = ps_xcalloc(1, sizeof *d);
-    d->path = f.file->path;
-    ps_strbuf plain = PS_STRBUF_INIT;
+    file_diff *d = ps_malloc(sizeof *d);
     char *shown = display_path(w->base, f.file->path);
+    if (!d || !shown) {
+        free(d);
+        free(shown);
+        ps_rendered_release(&f);
+        ps_error_oom(err);
+        return NULL;
+    }
+    *d = (file_diff){.path = f.file->path, .text = PS_STRBUF_CHECKED};
+    ps_strbuf plain = PS_STRBUF_CHECKED;
     /* A plan's edits of one file are in order and apart (render checked
      * them), so -1 here would be portshift's own fault: said, not hidden. */
     int hunks = ps_diff_unified(&plain, shown, f.orig, f.orig_len, f.edits, f.nedits);
     free(shown);
-    if (hunks < 0)
+    if (ps_strbuf_oom(&plain))
+        ps_error_oom(err);
+    else if (hunks < 0)
         ps_error_set(err, f.file->path, 0, 0, "the edits of this file overlap; nothing diffed");
     ps_rendered_release(&f);
-    if (hunks < 0) {
+    if (hunks < 0 || ps_strbuf_oom(&plain)) {
         ps_strbuf_free(&plain);
         free(d);
         return NULL;
@@ -86,15 +104,12 @@ static void *diff_file(void *ctx, size_t k, ps_error *err)
     } else {
         d->text = plain;
     }
+    if (ps_strbuf_oom(&d->text)) {
+        drop_diff(w, d);
+        ps_error_oom(err);
+        return NULL;
+    }
     return d;
-}
-
-static void drop_diff(void *ctx, void *result)
-{
-    (void)ctx;
-    file_diff *d = result;
-    ps_strbuf_free(&d->text);
-    free(d);
 }
 
 static void take_diff(void *ctx, size_t k, void *result)
@@ -151,15 +166,19 @@ int ps_plan_diff_foreach(const ps_plan *plan, const ps_diff_options *opts, ps_di
     return (int)n;
 }
 
+/* ps_buf_put's answer: 0, or PS_ENOMEM, which stops the walk. */
 static int collect(const char *path, const char *diff, size_t len, void *payload)
 {
     (void)path;
-    return ps_buf_put(payload, diff, len) < 0 ? PS_ERROR : 0;
+    return ps_buf_put(payload, diff, len);
 }
 
 int ps_plan_diff(ps_buf *out, const ps_plan *plan, const ps_diff_options *opts, ps_error *err)
 {
     if (!out)
         return PS_NULL_ARG(err, "out");
-    return ps_plan_diff_foreach(plan, opts, collect, out, err);
+    int rc = ps_plan_diff_foreach(plan, opts, collect, out, err);
+    if (rc == PS_ENOMEM) /* collect stopped it: said as what it is */
+        return ps_error_code(ps_error_oom(err));
+    return rc;
 }

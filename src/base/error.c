@@ -144,5 +144,5 @@ char *ps_error_text(const ps_error *err)
 {
     char where[sizeof err->path + 32];
     ps_error_where(where, sizeof where, err);
-    return ps_xasprintf("%s%s", where, err->message);
+    return ps_asprintf("%s%s", where, err->message);
 }

@@ -50,7 +50,8 @@ int ps_error_oom(ps_error *err);
  * only the caller knows, after the callee's own words. */
 void ps_error_append(ps_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* "path:line:col: message" (parts omitted when unset); the caller frees it. */
+/* "path:line:col: message" (parts omitted when unset); the caller frees it.
+ * NULL when out of memory. */
 char *ps_error_text(const ps_error *err);
 
 /* A list of positioned diagnostics (warnings). */

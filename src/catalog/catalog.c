@@ -399,12 +399,6 @@ size_t ps_version_prefix_len(const char *s)
     return n && isdigit((unsigned char)s[0]) ? n : 0;
 }
 
-char *ps_version_prefix(const char *s)
-{
-    size_t n = ps_version_prefix_len(s);
-    return n ? ps_xstrndup(s, n) : NULL;
-}
-
 int ps_version_cmp(const char *a, const char *b)
 {
     while (*a || *b) {

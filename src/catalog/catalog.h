@@ -129,11 +129,9 @@ void ps_catalog_free(ps_catalog *cat);
  * then only rules without version bounds hold). */
 int ps_rule_applies(const ps_rule *rule, const char *product, const char *version);
 
-/* The leading version of s ("2.6.0" of "2.6.0_docker" or of "2.6.0-SNAPSHOT"), or
- * NULL when s does not start with a digit (a build token: "${product.version}").
- * Being removed (base/strbuf.h): aborts when out of memory. */
-char *ps_version_prefix(const char *s);
-/* The length of that version (0: none), for a caller that copies it itself. */
+/* The length of the leading version of s (5: "2.6.0" of "2.6.0_docker" or of
+ * "2.6.0-SNAPSHOT"), 0 when s does not start with a digit (a build token:
+ * "${product.version}"); the caller copies it if it needs it. */
 size_t ps_version_prefix_len(const char *s);
 
 /* Compares dotted version strings numerically ("2.10" > "2.9"). */

@@ -130,8 +130,8 @@ char *ps_process_label(const char *proc, long pid)
 {
     char name[PS_COMM_MAX + 1];
     if (ps_process_name(proc, pid, name))
-        return ps_xasprintf("pid %ld, %s", pid, name);
-    return ps_xasprintf("pid %ld", pid);
+        return ps_asprintf("pid %ld, %s", pid, name);
+    return ps_asprintf("pid %ld", pid);
 }
 
 int ps_process_offset(const char *proc, long pid, long *offset)

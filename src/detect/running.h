@@ -50,7 +50,7 @@ int ps_process_offset(const char *proc, long pid, long *offset);
  */
 int ps_process_name(const char *proc, long pid, char name[PS_COMM_MAX + 1]);
 /* How a message names a running server: "pid 1234, java", or "pid 1234"
- * when its name cannot be read. Caller frees. */
+ * when its name cannot be read. Caller frees; NULL when out of memory. */
 char *ps_process_label(const char *proc, long pid);
 
 #endif

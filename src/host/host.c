@@ -256,8 +256,9 @@ static void home_job_free(home_job *j)
  * EI profile when the path it names is in that profile's folder or is one
  * of its start scripts (bin/broker.sh), else the home's main runtime. Each
  * start file belongs to one home: only that home's thread takes it.
+ * -1 when out of memory (the file not taken stays the host's, to free).
  */
-static void take_start_files(const ps_host *h, home_job *j)
+static int take_start_files(const ps_host *h, home_job *j, ps_error *err)
 {
     for (size_t i = 0; i < h->nstarts; i++) {
         ps_start_file *f = &h->starts[i];
@@ -276,9 +277,11 @@ static void take_start_files(const ps_host *h, home_job *j)
             if (k < cfg->nfiles)
                 break;
         }
-        ps_config_add_start_file(&j->cfgs[r], f->path, f->real, f->data, f->len);
+        if (ps_config_add_start_file(&j->cfgs[r], f->path, f->real, f->data, f->len) < 0)
+            return ps_error_oom(err);
         f->data = NULL;
     }
+    return 0;
 }
 
 /*
@@ -303,7 +306,8 @@ static int load_home(const ps_host *h, home_job *j, unsigned flags, ps_error *er
     for (size_t i = 0; (flags & PS_HOST_WRITE) && i < h->nstarts; i++)
         if (h->starts[i].home == j->index && ps_recover_staged_beside(h->starts[i].real, err) < 0)
             return -1;
-    take_start_files(h, j);
+    if (take_start_files(h, j, err) < 0)
+        return -1;
     for (size_t r = 0; r < n; r++) {
         /* The main runtime comes first; its profiles share its version. */
         const char *home_version = r ? j->sites[0].version : NULL;

@@ -587,22 +587,29 @@ void ps_config_free(ps_config *cfg)
     memset(cfg, 0, sizeof *cfg);
 }
 
-void ps_config_add_start_file(ps_config *cfg, const char *path, const char *real, char *data,
-                              size_t len)
+int ps_config_add_start_file(ps_config *cfg, const char *path, const char *real, char *data,
+                             size_t len)
 {
-    size_t cap = cfg->nfiles;
-    ps_cfile *f = PS_PUSH(cfg->files, cfg->nfiles, cap);
-    *f = (ps_cfile){.rel = ps_xstrdup(real),
-                    .path = ps_xstrdup(path),
+    ps_cfile add = {.rel = ps_strdup(real),
+                    .path = ps_strdup(path),
                     .root = PS_ROOT_BIN,
-                    .root_rel = ps_xstrdup(real),
-                    .data = data,
+                    .root_rel = ps_strdup(real),
                     .len = len,
                     .is_script = 1,
                     .outside = 1};
+    size_t cap = cfg->nfiles;
+    ps_cfile *f =
+        add.rel && add.path && add.root_rel ? PS_TRY_PUSH(cfg->files, cfg->nfiles, cap) : NULL;
+    if (!f) {
+        ps_cfile_free(&add); /* data is not in it yet: still the caller's */
+        return -1;
+    }
+    add.data = data;
+    *f = add;
     /* a start file is any text: only its lines are read, so this cannot fail */
     ps_cfile_parse(f, NULL);
     ps_sort(cfg->files, cfg->nfiles, sizeof *cfg->files, cmp_files);
+    return 0;
 }
 
 const ps_cfile *ps_config_find(const ps_config *cfg, ps_root root, const char *root_rel)

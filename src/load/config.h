@@ -128,11 +128,11 @@ int ps_cfile_bytes(const ps_cfile *f, char **data, size_t *len, ps_error *err);
  * Adds to `cfg` the start file `path` (named by the operator, outside the
  * home; `real` its absolute real path), whose bytes `data`/`len` were read
  * with ps_file_read: cfg takes `data`. Read like a start script
- * (sites/start.c), at the ranks above them. Being removed (base/strbuf.h):
- * aborts when out of memory (its caller, the host, is not yet converted).
+ * (sites/start.c), at the ranks above them. -1 when out of memory: cfg as
+ * it was, and `data` still the caller's.
  */
-void ps_config_add_start_file(ps_config *cfg, const char *path, const char *real, char *data,
-                              size_t len);
+int ps_config_add_start_file(ps_config *cfg, const char *path, const char *real, char *data,
+                             size_t len);
 
 const ps_cfile *ps_config_find(const ps_config *cfg, ps_root root, const char *root_rel);
 

@@ -257,8 +257,8 @@ done:
 
 char *ps_prop_key(const ps_prop *p, const char *data)
 {
-    return p->path ? ps_xstrdup(p->path)
-                   : ps_xstrndup(data + p->key.start, p->key.end - p->key.start);
+    return p->path ? ps_strdup(p->path)
+                   : ps_strndup(data + p->key.start, p->key.end - p->key.start);
 }
 
 void ps_props_free(ps_props *props)

@@ -38,7 +38,7 @@ int ps_props_parse(ps_props *props, const char *data, size_t len);
 /* -1 (props empty) when out of memory. */
 int ps_props_parse_yaml(ps_props *props, const char *data, size_t len);
 /* An entry's key as rules name it: the YAML path, else the key's bytes.
- * Caller frees. Being removed (base/strbuf.h): aborts when out of memory. */
+ * Caller frees; NULL when out of memory. */
 char *ps_prop_key(const ps_prop *p, const char *data);
 void ps_props_free(ps_props *props);
 

@@ -127,9 +127,8 @@ int ps_toml_int(const char *s, size_t n, int64_t *out);
  * of digits when it was, and with underscores where they were when the digit
  * count is unchanged. So a value that returns to its original number returns
  * to its original bytes (but for a dropped '-' of -0, and underscores or
- * padding lost on the way through a number of another length). Caller frees.
- * Being removed (base/strbuf.h): aborts when out of memory (its caller is in
- * sites, not yet converted).
+ * padding lost on the way through a number of another length). Caller frees;
+ * NULL when out of memory.
  */
 char *ps_toml_int_format(const char *s, size_t n, int64_t value);
 

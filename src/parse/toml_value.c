@@ -289,7 +289,7 @@ char *ps_toml_int_format(const char *s, size_t n, int64_t value)
     if (i + 1 < n && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'o' || s[i + 1] == 'b'))
         base = s[i + 1] == 'x' ? 16 : s[i + 1] == 'o' ? 8 : 2;
     if (value < 0 || (base != 10 && i))
-        return ps_xasprintf("%lld", (long long)value);
+        return ps_asprintf("%lld", (long long)value);
     size_t body = base == 10 ? i : i + 2, ndigits = 0;
     for (size_t k = body; k < n; k++) {
         ndigits += s[k] != '_';
@@ -307,7 +307,7 @@ char *ps_toml_int_format(const char *s, size_t n, int64_t value)
     int padded = ndigits > 1 && s[body] == '0';
     while (padded && nd < ndigits && nd < sizeof rev)
         rev[nd++] = '0';
-    ps_strbuf b = PS_STRBUF_INIT;
+    ps_strbuf b = PS_STRBUF_CHECKED;
     if (plus)
         ps_strbuf_add(&b, "+", 1);
     ps_strbuf_add(&b, s + i, body - i); /* the prefix */

@@ -248,14 +248,6 @@ static char *full_key(const ps_toml_entry *e)
     return *e->table ? ps_asprintf("%s.%s", e->table, e->key) : ps_strdup(e->key);
 }
 
-/* An entry's key as rules name it (ps_prop_key, which aborts when out of
- * memory until parse's is converted): NULL when out of memory. */
-static char *prop_key(const ps_prop *p, const char *data)
-{
-    return p->path ? ps_strdup(p->path)
-                   : ps_strndup(data + p->key.start, p->key.end - p->key.start);
-}
-
 static int apply_rule(finder *f, const ps_rule *r)
 {
     for (size_t i = 0; i < f->cfg->nfiles; i++) {
@@ -305,7 +297,7 @@ static int apply_rule(finder *f, const ps_rule *r)
         } else if (!file->xml && !file->is_toml && r->key) {
             for (size_t k = 0; k < file->props.count; k++) {
                 const ps_prop *p = &file->props.entries[k];
-                char *key = prop_key(p, file->data);
+                char *key = ps_prop_key(p, file->data);
                 int rc = key ? take_keyed(f, r, file, k, key, p->value) : ps_error_oom(f->err);
                 free(key);
                 if (rc < 0)

@@ -182,8 +182,11 @@ static long home_index(home *homes, size_t *nhomes, const char *shown, ps_error 
         return -1;
     }
     h->restricted = h->st.st_uid != geteuid();
-    if (h->restricted)
-        ps_owner_of(&h->owner, h->st.st_uid, h->st.st_gid);
+    if (h->restricted && ps_owner_of(&h->owner, h->st.st_uid, h->st.st_gid) < 0) {
+        free(h->real);
+        close(h->fd);
+        return ps_error_oom(err);
+    }
     return (long)(*nhomes)++;
 }
 

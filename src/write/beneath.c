@@ -38,7 +38,11 @@ static int walk(int fd, const char *path, int *dirfd, const char **leaf, const c
         return ps_error_set(err, shown, 0, 0, "cannot open folder: %s", strerror(errno));
     const char *p = path;
     for (const char *slash; (slash = strchr(p, '/'));) {
-        char *name = ps_xstrndup(p, (size_t)(slash - p));
+        char *name = ps_strndup(p, (size_t)(slash - p));
+        if (!name) {
+            close(cur);
+            return ps_error_oom(err);
+        }
         /* O_PATH on the way (search permission is enough, as for a path
          * handed to the kernel whole); the last folder is opened for real,
          * to be synced and listed. */
@@ -116,8 +120,12 @@ int ps_stage_at(int dirfd, const char *base, char **name)
     static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     /* durable.h's naming rule, its XXXXXX filled in here: mkstemp has no *at form. */
     char *n = ps_staged_template(base);
-    char *tail = n + strlen(n) - 6;
     *name = NULL;
+    if (!n) {
+        errno = ENOMEM;
+        return -1;
+    }
+    char *tail = n + strlen(n) - 6;
     for (int tries = 0; tries < 100; tries++) {
         unsigned char r[6];
         if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)

@@ -53,7 +53,8 @@ int ps_open_regular_at(int dirfd, const char *name);
 /*
  * Creates a new staged file ".<base>.portshift-XXXXXX" for `base` in folder
  * `dirfd` (mkstemp's naming, mode 0600, O_EXCL | O_NOFOLLOW): the descriptor,
- * and *name its name in that folder (the caller frees). -1 with errno set.
+ * and *name its name in that folder (the caller frees). -1 with errno set
+ * (ENOMEM: out of memory, nothing created).
  */
 int ps_stage_at(int dirfd, const char *base, char **name);
 

@@ -31,7 +31,7 @@ char *ps_staged_template(const char *target)
 {
     /* The folder spelled as in `target`, so ps_is_staged_for can compare the two. */
     const char *base = ps_path_base(target);
-    return ps_xasprintf("%.*s.%s" STAGED_MARK "XXXXXX", (int)(base - target), target, base);
+    return ps_asprintf("%.*s.%s" STAGED_MARK "XXXXXX", (int)(base - target), target, base);
 }
 
 /* mkstemp draws its six characters from [A-Za-z0-9]. */

@@ -17,7 +17,8 @@
 /* Writes data[0..len) to fd, retrying short writes. -1 with errno set. */
 int ps_write_all(int fd, const char *data, size_t len);
 
-/* The mkstemp template that stages a replacement for `target`. Caller frees. */
+/* The mkstemp template that stages a replacement for `target`. Caller frees;
+ * NULL when out of memory. */
 char *ps_staged_template(const char *target);
 
 /* 1 when `name` (a file name, no folder) has the form of a staged file. */

@@ -130,8 +130,14 @@ static int open_new(ps_locks *locks, const char *const *homes, size_t n, size_t 
             close(fd);
             continue;
         }
-        *PS_PUSH(locks->items, locks->n, locks->cap) =
-            (ps_lock){ps_xstrdup(homes[i]), st.st_dev, st.st_ino, fd};
+        char *home = ps_strdup(homes[i]);
+        ps_lock *slot = home ? PS_TRY_PUSH(locks->items, locks->n, locks->cap) : NULL;
+        if (!slot) {
+            free(home);
+            close(fd);
+            return ps_error_oom(err);
+        }
+        *slot = (ps_lock){home, st.st_dev, st.st_ino, fd};
         (*added)++;
     }
     if (locks->n > 1)

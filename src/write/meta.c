@@ -23,7 +23,8 @@ static int kernel_made(const char *name)
 
 /*
  * The bytes `get` gives for (fd, name): first asked for their size, then
- * read, again when they grew in between. -1, errno set.
+ * read, again when they grew in between. -1, errno set (ENOMEM: out of
+ * memory).
  */
 static int read_sized(ssize_t (*get)(int, const char *, void *, size_t), int fd, const char *name,
                       char **out, size_t *len)
@@ -32,7 +33,11 @@ static int read_sized(ssize_t (*get)(int, const char *, void *, size_t), int fd,
         ssize_t want = get(fd, name, NULL, 0);
         if (want < 0)
             return -1;
-        char *buf = ps_xmalloc((size_t)want + 1);
+        char *buf = ps_malloc((size_t)want + 1);
+        if (!buf) {
+            errno = ENOMEM;
+            return -1;
+        }
         ssize_t got = want > 0 ? get(fd, name, buf, (size_t)want) : 0;
         if (got < 0) {
             int e = errno;
@@ -74,13 +79,23 @@ static const ps_xattr *find(const ps_meta *m, const char *name)
     return NULL;
 }
 
-/* 1 when fd's attribute `name` holds exactly x's value. */
+/* An attribute call's failure (errno) as an error: out of memory is PS_ENOMEM. */
+static int xattr_error(ps_error *err, const char *errpath, const char *what, const char *name)
+{
+    int e = errno;
+    if (e == ENOMEM)
+        return ps_error_oom(err);
+    return ps_error_set(err, errpath, 0, 0, "%s%s: %s", what, name, strerror(e));
+}
+
+/* 1 when fd's attribute `name` holds exactly x's value, 0 when not, -1 when
+ * out of memory. */
 static int holds(int fd, const ps_xattr *x)
 {
     char *value;
     size_t len;
     if (get_value(fd, x->name, &value, &len) < 0)
-        return 0;
+        return errno == ENOMEM ? -1 : 0;
     int same = len == x->len && (len == 0 || memcmp(value, x->value, len) == 0);
     free(value);
     return same;
@@ -98,8 +113,7 @@ int ps_meta_read(ps_meta *m, int fd, const struct stat *st, const char *errpath,
     if (list_names(fd, &names, &len) < 0) {
         if (errno == ENOTSUP)
             return 0;
-        return ps_error_set(err, errpath, 0, 0, "cannot list extended attributes: %s",
-                            strerror(errno));
+        return xattr_error(err, errpath, "cannot list extended attributes", "");
     }
     int rc = 0;
     size_t cap = 0;
@@ -111,30 +125,36 @@ int ps_meta_read(ps_meta *m, int fd, const struct stat *st, const char *errpath,
         if (get_value(fd, name, &x.value, &x.len) < 0) {
             if (errno == ENODATA) /* removed since it was listed */
                 continue;
-            rc = ps_error_set(err, errpath, 0, 0, "cannot read extended attribute %s: %s", name,
-                              strerror(errno));
+            rc = xattr_error(err, errpath, "cannot read extended attribute ", name);
             break;
         }
-        x.name = ps_xstrdup(name);
-        *PS_PUSH(m->xattrs, m->count, cap) = x;
+        x.name = ps_strdup(name);
+        ps_xattr *slot = x.name ? PS_TRY_PUSH(m->xattrs, m->count, cap) : NULL;
+        if (!slot) {
+            free(x.name);
+            free(x.value);
+            rc = ps_error_oom(err);
+            break;
+        }
+        *slot = x;
     }
     free(names);
     return rc;
 }
 
-/* "root (uid 0)", or "uid 1234" for a uid without a name. */
+/* "root (uid 0)", or "uid 1234" for a uid without a name; NULL when out of memory. */
 static char *who(uid_t uid)
 {
     const struct passwd *pw = getpwuid(uid);
-    return pw ? ps_xasprintf("%s (uid %lu)", pw->pw_name, (unsigned long)uid)
-              : ps_xasprintf("uid %lu", (unsigned long)uid);
+    return pw ? ps_asprintf("%s (uid %lu)", pw->pw_name, (unsigned long)uid)
+              : ps_asprintf("uid %lu", (unsigned long)uid);
 }
 
 static char *which_group(gid_t gid)
 {
     const struct group *gr = getgrgid(gid);
-    return gr ? ps_xasprintf("%s (gid %lu)", gr->gr_name, (unsigned long)gid)
-              : ps_xasprintf("gid %lu", (unsigned long)gid);
+    return gr ? ps_asprintf("%s (gid %lu)", gr->gr_name, (unsigned long)gid)
+              : ps_asprintf("gid %lu", (unsigned long)gid);
 }
 
 static int keep_owner(int fd, const ps_meta *m, const char *errpath, ps_error *err)
@@ -146,6 +166,8 @@ static int keep_owner(int fd, const ps_meta *m, const char *errpath, ps_error *e
     if (st.st_uid != m->uid && fchown(fd, m->uid, (gid_t)-1) < 0) {
         int e = errno;
         char *owner = who(m->uid);
+        if (!owner)
+            return ps_error_oom(err);
         ps_error_set(err, errpath, 0, 0, "cannot keep the owner %s: %s", owner, strerror(e));
         free(owner);
         return -1;
@@ -153,6 +175,8 @@ static int keep_owner(int fd, const ps_meta *m, const char *errpath, ps_error *e
     if (st.st_gid != m->gid && fchown(fd, (uid_t)-1, m->gid) < 0) {
         int e = errno;
         char *group = which_group(m->gid);
+        if (!group)
+            return ps_error_oom(err);
         ps_error_set(err, errpath, 0, 0, "cannot keep the group %s: %s", group, strerror(e));
         free(group);
         return -1;
@@ -172,8 +196,7 @@ static int keep_xattrs(int fd, const ps_meta *m, const char *errpath, ps_error *
     size_t len = 0;
     if (list_names(fd, &names, &len) < 0) {
         if (errno != ENOTSUP)
-            return ps_error_set(err, errpath, 0, 0, "cannot list extended attributes: %s",
-                                strerror(errno));
+            return xattr_error(err, errpath, "cannot list extended attributes", "");
         len = 0;
     }
     for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
@@ -191,7 +214,10 @@ static int keep_xattrs(int fd, const ps_meta *m, const char *errpath, ps_error *
     free(names);
     for (size_t i = 0; i < m->count; i++) {
         const ps_xattr *x = &m->xattrs[i];
-        if (!holds(fd, x) && fsetxattr(fd, x->name, x->value, x->len, 0) < 0)
+        int same = holds(fd, x);
+        if (same < 0)
+            return ps_error_oom(err);
+        if (!same && fsetxattr(fd, x->name, x->value, x->len, 0) < 0)
             return ps_error_set(err, errpath, 0, 0, "cannot keep extended attribute %s: %s",
                                 x->name, strerror(errno));
     }
@@ -219,11 +245,15 @@ int ps_meta_apply(int fd, const ps_meta *m, const char *errpath, ps_error *err)
     if ((st.st_mode & 07777) != m->mode)
         return ps_error_set(err, errpath, 0, 0, "cannot keep the mode %04o: it became %04o",
                             (unsigned)m->mode, (unsigned)(st.st_mode & 07777));
-    for (size_t i = 0; i < m->count; i++)
-        if (!holds(fd, &m->xattrs[i]))
+    for (size_t i = 0; i < m->count; i++) {
+        int same = holds(fd, &m->xattrs[i]);
+        if (same < 0)
+            return ps_error_oom(err);
+        if (!same)
             return ps_error_set(err, errpath, 0, 0,
                                 "cannot keep extended attribute %s: the file system changed it",
                                 m->xattrs[i].name);
+    }
     return 0;
 }
 

@@ -32,7 +32,7 @@ typedef struct ps_meta {
  * Reads the metadata of the open file `fd`, whose fstat is `st`, into *m
  * (the caller frees it with ps_meta_free, also after an error). A file
  * system without extended attributes (ENOTSUP) has none: not an error.
- * Errors name `errpath`.
+ * Errors name `errpath`; out of memory is ps_error_oom's.
  */
 int ps_meta_read(ps_meta *m, int fd, const struct stat *st, const char *errpath, ps_error *err);
 
@@ -42,7 +42,7 @@ int ps_meta_read(ps_meta *m, int fd, const struct stat *st, const char *errpath,
  * from a default ACL that the original lacks), then the mode, and checks the
  * result. -1 with a message naming `errpath` and what could not be kept (an
  * owner or group other than the caller's, when not root; an attribute the
- * file system or the caller's rights refuse).
+ * file system or the caller's rights refuse), or ps_error_oom's.
  */
 int ps_meta_apply(int fd, const ps_meta *m, const char *errpath, ps_error *err);
 

@@ -11,27 +11,37 @@
 
 #include "base/strbuf.h"
 
-void ps_owner_of(ps_owner *o, uid_t uid, gid_t gid)
+int ps_owner_of(ps_owner *o, uid_t uid, gid_t gid)
 {
     *o = (ps_owner){.uid = uid};
     long size = sysconf(_SC_GETPW_R_SIZE_MAX);
     size_t bufsize = size > 0 ? (size_t)size : 16384;
-    char *buf = ps_xmalloc(bufsize);
+    char *buf = ps_malloc(bufsize);
     struct passwd pw, *found = NULL;
     int n = 64;
-    o->groups = ps_xcalloc((size_t)n, sizeof *o->groups);
+    o->groups = ps_calloc((size_t)n, sizeof *o->groups);
+    if (!buf || !o->groups)
+        goto oom;
     o->groups[0] = gid;
     o->ngroups = 1;
     if (getpwuid_r(uid, &pw, buf, bufsize, &found) == 0 && found) {
         o->groups[0] = pw.pw_gid;
         if (getgrouplist(pw.pw_name, pw.pw_gid, o->groups, &n) < 0) {
-            o->groups = ps_xrealloc(o->groups, (size_t)n * sizeof *o->groups);
+            gid_t *more = ps_realloc(o->groups, (size_t)n * sizeof *o->groups);
+            if (!more)
+                goto oom;
+            o->groups = more;
             if (getgrouplist(pw.pw_name, pw.pw_gid, o->groups, &n) < 0)
                 n = 1;
         }
         o->ngroups = (size_t)n;
     }
     free(buf);
+    return 0;
+oom:
+    free(buf);
+    ps_owner_free(o);
+    return -1;
 }
 
 void ps_owner_free(ps_owner *o)

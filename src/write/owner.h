@@ -26,8 +26,8 @@ typedef struct ps_owner {
 } ps_owner;
 
 /* The user `uid` and its groups (only the given primary group `gid` when
- * the user is not in the user database). */
-void ps_owner_of(ps_owner *o, uid_t uid, gid_t gid);
+ * the user is not in the user database). -1 (o empty) when out of memory. */
+int ps_owner_of(ps_owner *o, uid_t uid, gid_t gid);
 void ps_owner_free(ps_owner *o);
 
 /* 1 when o may write the open file `fd` (its fstat: `st`), else 0. Root may

@@ -33,14 +33,21 @@ typedef struct checked {
     enum held held;
 } checked;
 
-/* The digest of an open regular file's bytes (at most PS_MAX_FILE_SIZE). */
+/* What fd_digest and id_held give when out of memory: not "unreadable",
+ * which is a verdict on the file; the call fails instead. */
+#define NO_MEMORY (-2)
+
+/* The digest of an open regular file's bytes (at most PS_MAX_FILE_SIZE):
+ * 0, -1 when it cannot be read, or NO_MEMORY. */
 static int fd_digest(int fd, uint64_t *out)
 {
     struct stat st;
     if (fstat(fd, &st) < 0 || (size_t)st.st_size > PS_MAX_FILE_SIZE)
         return -1;
     size_t len = (size_t)st.st_size, got = 0;
-    char *buf = ps_xmalloc(len + 1);
+    char *buf = ps_malloc(len + 1);
+    if (!buf)
+        return NO_MEMORY;
     while (got < len) {
         ssize_t n = read(fd, buf + got, len - got);
         if (n < 0 && errno == EINTR)
@@ -55,15 +62,17 @@ static int fd_digest(int fd, uint64_t *out)
     return rc;
 }
 
-/* Shown paths: the home as named, then the record's path. */
+/* Shown paths: the home as named, then the record's path. NULL when out of memory. */
 static char *shown_at(const char *home, const char *path)
 {
-    return path[0] == '/' ? ps_xstrdup(path) : ps_path_join(home, path);
+    return path[0] == '/' ? ps_strdup(path) : ps_path_join_try(home, path);
 }
 
 static int fail(ps_error *err, const char *home, const char *path, const char *why)
 {
     char *p = shown_at(home, path);
+    if (!p)
+        return ps_error_oom(err);
     ps_error_set(err, p, 0, 0, "%s", why);
     free(p);
     return -1;
@@ -158,6 +167,8 @@ static int check_move(int homefd, const char *shown, const ps_journal_move *m,
             return -1;
     } else {
         char *p = shown_at(shown, m->target);
+        if (!p)
+            return ps_error_oom(err);
         int rc = ps_beneath_dir(homefd, m->target, &c->dirfd, &c->name, p, err);
         free(p);
         if (rc < 0)
@@ -173,8 +184,13 @@ static int check_move(int homefd, const char *shown, const ps_journal_move *m,
         c->held = HELD_OTHER; /* a symlink, a FIFO: never portshift's */
     } else {
         uint64_t d;
+        int got = fd_digest(fd, &d);
         c->held = HELD_OTHER;
-        if (fd_digest(fd, &d) == 0)
+        if (got == NO_MEMORY) {
+            close(fd);
+            return ps_error_oom(err);
+        }
+        if (got == 0)
             c->held = m->had_old && d == m->old_digest ? HELD_OLD
                       : d == m->new_digest             ? HELD_NEW
                                                        : HELD_OTHER;
@@ -193,11 +209,14 @@ static int check_move(int homefd, const char *shown, const ps_journal_move *m,
     fd = ps_open_regular_at(c->dirfd, c->tmp);
     if (fd >= 0) {
         uint64_t d;
+        int got = -1;
         c->staged = fstat(fd, &st) == 0 && st.st_nlink == 1 &&
                     (st.st_uid == geteuid() || st.st_uid == target_uid ||
                      (owner && st.st_uid == owner->uid)) &&
-                    fd_digest(fd, &d) == 0 && d == m->new_digest;
+                    (got = fd_digest(fd, &d)) == 0 && d == m->new_digest;
         close(fd);
+        if (got == NO_MEMORY)
+            return ps_error_oom(err);
     }
     return 0;
 }
@@ -214,7 +233,9 @@ static void checked_free(checked *c, size_t n)
 static int check_part(int homefd, const char *shown, const ps_journal_part *p,
                       const ps_owner *owner, recover_call *call, checked **c, ps_error *err)
 {
-    *c = ps_xcalloc(p->nmoves + 1, sizeof **c);
+    *c = ps_calloc(p->nmoves + 1, sizeof **c);
+    if (!*c)
+        return ps_error_oom(err);
     /* Every entry first: a move refused leaves those after it unchecked, and
      * checked_free closes what each holds (calloc's 0 would be stdin). */
     for (size_t i = 0; i < p->nmoves; i++)
@@ -256,6 +277,8 @@ static int remove_drops(int homefd, const char *shown, const ps_journal_part *p,
         int dirfd;
         const char *leaf;
         char *path = shown_at(shown, p->drops[i]);
+        if (!path)
+            return ps_error_oom(err);
         int rc = ps_beneath_dir(homefd, p->drops[i], &dirfd, &leaf, path, err);
         if (rc == 0) {
             rc = remove_staged(dirfd, leaf, path, err);
@@ -279,6 +302,8 @@ static int remove_checked(const checked *c, size_t n, const char *shown, ps_erro
                                 st.st_ino != c[i].m->staged_ino))
             continue;
         char *path = shown_at(shown, c[i].m->staged);
+        if (!path)
+            return ps_error_oom(err);
         int rc = remove_staged(c[i].dirfd, c[i].tmp, path, err);
         free(path);
         if (rc < 0)
@@ -301,7 +326,8 @@ static int open_named(const ps_home_id *id)
 
 /*
  * The id of the record the home `id` holds: 1 and *out (caller frees; with
- * *done set when that record is a "done" one), 0 none, -1 cannot tell.
+ * *done set when that record is a "done" one), 0 none, -1 cannot tell,
+ * NO_MEMORY.
  */
 static int id_held(const ps_home_id *id, char **out, int *done, ps_error *err)
 {
@@ -313,6 +339,8 @@ static int id_held(const ps_home_id *id, char **out, int *done, ps_error *err)
     ps_journal j;
     int rc = ps_journal_read(fd, id->path, &j, err);
     close(fd);
+    if (rc < 0 && ps_error_last() == PS_ENOMEM)
+        return NO_MEMORY;
     if (rc == 1) {
         *out = j.id;
         *done = ps_journal_is_done(&j);
@@ -325,7 +353,8 @@ static int id_held(const ps_home_id *id, char **out, int *done, ps_error *err)
 /*
  * 1 when a home of j other than its own may still hold a record of the same
  * apply: it does, or it is not where the record says (moved: it may still
- * need this home's record to learn that the apply counted).
+ * need this home's record to learn that the apply counted). NO_MEMORY when
+ * out of memory.
  */
 static int peer_holds(const ps_journal *j)
 {
@@ -333,6 +362,8 @@ static int peer_holds(const ps_journal *j)
         char *id;
         int done;
         int rc = id_held(&j->peers[i], &id, &done, NULL);
+        if (rc == NO_MEMORY)
+            return NO_MEMORY;
         int same = rc < 0 || (rc == 1 && strcmp(id, j->id) == 0);
         free(id);
         if (same)
@@ -341,8 +372,8 @@ static int peer_holds(const ps_journal *j)
     return 0;
 }
 
-/* The part of j that counts. */
-enum verdict { COUNTS_APPLY, COUNTS_UNDO, COUNTS_NONE, COUNTS_UNKNOWN };
+/* The part of j that counts; COUNTS_NO_MEMORY: no verdict, out of memory. */
+enum verdict { COUNTS_APPLY, COUNTS_UNDO, COUNTS_NONE, COUNTS_UNKNOWN, COUNTS_NO_MEMORY };
 
 static enum verdict which_counts(const ps_journal *j, const checked *c, ps_error *err)
 {
@@ -351,6 +382,8 @@ static enum verdict which_counts(const ps_journal *j, const checked *c, ps_error
     char *id;
     int done;
     int rc = id_held(&j->commit, &id, &done, err);
+    if (rc == NO_MEMORY)
+        return COUNTS_NO_MEMORY;
     enum verdict v = COUNTS_UNKNOWN;
     if (rc == 1 && strcmp(id, j->id) == 0)
         v = COUNTS_APPLY;
@@ -369,14 +402,19 @@ static enum verdict which_counts(const ps_journal *j, const checked *c, ps_error
     return rc >= 0 ? COUNTS_NONE : COUNTS_UNKNOWN;
 }
 
-/* Names the other homes of the apply that still hold their part (or are gone). */
-static void report_peers(ps_strbuf *report, const ps_journal *j)
+/* Names the other homes of the apply that still hold their part (or are
+ * gone). -1 when out of memory. */
+static int report_peers(ps_strbuf *report, const ps_journal *j)
 {
     size_t held = 0, gone = 0;
     for (size_t i = 0; i < j->npeers; i++) {
         char *id, *shown = ps_path_shown(j->peers[i].path);
         int done;
         int rc = id_held(&j->peers[i], &id, &done, NULL);
+        if (rc == NO_MEMORY) {
+            free(shown);
+            return -1;
+        }
         if (rc == 1 && !done && strcmp(id, j->id) == 0)
             ps_strbuf_printf(report, "%s%s",
                              held++ ? " "
@@ -391,6 +429,7 @@ static void report_peers(ps_strbuf *report, const ps_journal *j)
     if (gone)
         ps_strbuf_puts(report, "; a home of the apply is not where its record says: 'portshift "
                                "recover' finishes it where it is now");
+    return 0;
 }
 
 /* What the command that reads says when it meets j, after `why` (NULL: it can be finished). */
@@ -425,15 +464,19 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
     ps_journal j;
     checked *apply = NULL, *undo = NULL;
     ps_owner owner = {0}, *restrict_to = NULL;
-    char *record = ps_path_join(shown, PS_JOURNAL_NAME);
+    char *record = ps_path_join_try(shown, PS_JOURNAL_NAME);
+    if (!record)
+        return ps_error_oom(err);
     int rc = ps_journal_read(homefd, shown, &j, err);
+    /* Out of memory says nothing of the record: it is never "untrusted" for it. */
+    int no_memory = rc < 0 && ps_error_last() == PS_ENOMEM;
     if (rc <= 0) {
-        if (rc < 0 && (flags & PS_RECOVER_DISCARD) && !(flags & ASSESS_ONLY)) {
+        if (rc < 0 && !no_memory && (flags & PS_RECOVER_DISCARD) && !(flags & ASSESS_ONLY)) {
             /* A record that cannot be trusted names nothing portshift acts on. */
             rc = ps_journal_erase(homefd, shown, err) == -1 ? -1 : 0;
             if (rc == 0)
                 ps_strbuf_printf(report, "removed %s, which could not be trusted\n", record);
-        } else if (rc < 0) {
+        } else if (rc < 0 && !no_memory) {
             ps_error_append(err, "; 'portshift recover --discard %s' removes it", shown);
         }
         free(record);
@@ -449,8 +492,10 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
     call->own = own;
     if (ps_journal_is_done(&j)) {
         /* Evidence for other homes; a copy's has no one to tell. */
-        rc = 0;
-        if (!(flags & ASSESS_ONLY) && (!own || (flags & PS_RECOVER_DISCARD) || !peer_holds(&j)))
+        int held =
+            (flags & ASSESS_ONLY) || !own || (flags & PS_RECOVER_DISCARD) ? 0 : peer_holds(&j);
+        rc = held == NO_MEMORY ? ps_error_oom(err) : 0;
+        if (!(flags & ASSESS_ONLY) && !held)
             rc = ps_journal_erase(homefd, shown, err) == -1 ? -1 : 0;
         goto done;
     }
@@ -459,11 +504,16 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
         goto done;
     }
     if (st.st_uid != geteuid()) {
-        ps_owner_of(&owner, st.st_uid, st.st_gid);
+        if (ps_owner_of(&owner, st.st_uid, st.st_gid) < 0) {
+            ps_error_oom(err);
+            goto done;
+        }
         restrict_to = &owner;
     }
     if (check_part(homefd, shown, &j.part, restrict_to, call, &apply, err) < 0 ||
         check_part(homefd, shown, &j.undo, restrict_to, call, &undo, err) < 0) {
+        if (ps_error_last() == PS_ENOMEM)
+            goto done; /* the record is as good as it was: kept */
         if ((flags & PS_RECOVER_DISCARD) && !(flags & ASSESS_ONLY)) {
             /* Nothing it names is acted on: it goes alone. */
             rc = ps_journal_erase(homefd, shown, err) == -1 ? -1 : 0;
@@ -478,6 +528,10 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
         goto done;
     }
     enum verdict v = own ? which_counts(&j, apply, err) : COUNTS_APPLY;
+    if (v == COUNTS_NO_MEMORY) {
+        ps_error_oom(err);
+        goto done;
+    }
     if (v == COUNTS_UNKNOWN && !(flags & PS_RECOVER_DISCARD)) {
         char *first = ps_path_shown(j.commit.path);
         ps_error_set(err, record, 0, 0,
@@ -497,7 +551,8 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
     }
     if (flags & ASSESS_ONLY) {
         char *at = why ? shown_at(shown, where) : NULL;
-        rc = refuse(shown, why ? at : record, &j, own, v, why, err);
+        rc =
+            why && !at ? ps_error_oom(err) : refuse(shown, why ? at : record, &j, own, v, why, err);
         free(at);
         goto done;
     }
@@ -517,13 +572,17 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
     }
     if (why) {
         char *at = shown_at(shown, where);
-        rc = refuse(shown, at, &j, own, v, why, err);
+        rc = at ? refuse(shown, at, &j, own, v, why, err) : ps_error_oom(err);
         free(at);
         goto done;
     }
     long pid;
     if (v != COUNTS_NONE && !(flags & PS_RECOVER_FORCE) && ps_home_running(shown, &pid)) {
         char *who = ps_process_label("/proc", pid);
+        if (!who) {
+            ps_error_oom(err);
+            goto done;
+        }
         ps_error_setc(err, PS_ERUNNING, shown, 0, 0,
                       "an interrupted apply must be finished here, but the server is running "
                       "(wso2carbon.pid: %s); stop it or use --force",
@@ -538,8 +597,10 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
                     ? renameat(c[i].dirfd, c[i].tmp, c[i].dirfd, c[i].name)
                     : renameat2(c[i].dirfd, c[i].tmp, c[i].dirfd, c[i].name, RENAME_NOREPLACE);
         if (r < 0 || fsync(c[i].dirfd) < 0) {
+            int e = errno;
             char *at = shown_at(shown, c[i].m->link ? c[i].m->link : c[i].m->target);
-            ps_error_set(err, at, 0, 0, "cannot replace: %s", strerror(errno));
+            /* the rename's failure is the news: the home's path names it when memory does not */
+            ps_error_set(err, at ? at : shown, 0, 0, "cannot replace: %s", strerror(e));
             free(at);
             goto done;
         }
@@ -551,10 +612,19 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
         remove_drops(homefd, shown, &j.part, err) < 0 ||
         remove_drops(homefd, shown, &j.undo, err) < 0)
         goto done;
-    if (v != COUNTS_NONE && own && ps_journal_is_commit(&j) && peer_holds(&j)) {
+    int held = v != COUNTS_NONE && own && ps_journal_is_commit(&j) ? peer_holds(&j) : 0;
+    if (held == NO_MEMORY) {
+        ps_error_oom(err);
+        goto done; /* the record stays: the next recover finishes the rest */
+    }
+    if (held) {
         /* The other homes still need to learn that the apply counted. */
         ps_journal done = {0};
-        done.id = ps_xstrdup(j.id);
+        done.id = ps_strdup(j.id);
+        if (!done.id) {
+            ps_error_oom(err);
+            goto done;
+        }
         ps_home_id_set(&done.home, j.home.dev, j.home.ino, j.home.path);
         ps_home_id_set(&done.commit, j.commit.dev, j.commit.ino, j.commit.path);
         for (size_t i = 0; i < j.npeers; i++)
@@ -574,8 +644,10 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
         ps_strbuf_printf(report, "finished the interrupted %s of %s%s",
                          v == COUNTS_UNDO ? "restore" : "apply", shown,
                          own ? "" : " (a copy: finished in place)");
-        if (own)
-            report_peers(report, &j);
+        if (own && report_peers(report, &j) < 0) {
+            ps_error_oom(err);
+            goto done;
+        }
         ps_strbuf_puts(report, "\n");
     }
     rc = 0;
@@ -649,8 +721,8 @@ static int sweep(int dirfd, const char *shown, const char *only, ps_error *err)
     for (struct dirent *e; rc == 0 && (e = readdir(d));) {
         if (!ps_is_staged_name(e->d_name) || (only && !ps_is_staged_for(e->d_name, only)))
             continue;
-        char *path = ps_path_join(shown, e->d_name);
-        rc = remove_staged(dirfd, e->d_name, path, err);
+        char *path = ps_path_join_try(shown, e->d_name);
+        rc = path ? remove_staged(dirfd, e->d_name, path, err) : ps_error_oom(err);
         free(path);
     }
     closedir(d);
@@ -660,7 +732,9 @@ static int sweep(int dirfd, const char *shown, const char *only, ps_error *err)
 int ps_recover_staged(int homefd, const char *shown, const char *const *rels, size_t n,
                       ps_error *err)
 {
-    struct stat *seen = ps_xcalloc(n + 1, sizeof *seen);
+    struct stat *seen = ps_calloc(n + 1, sizeof *seen);
+    if (!seen)
+        return ps_error_oom(err);
     size_t nseen = 0;
     int rc = sweep(homefd, shown, NULL, err);
     if (rc == 0 && fstat(homefd, &seen[nseen]) == 0)
@@ -679,8 +753,8 @@ int ps_recover_staged(int homefd, const char *shown, const char *const *rels, si
                 k++;
             if (k == nseen) {
                 seen[nseen++] = st;
-                char *dir = ps_path_join(shown, rels[i]);
-                char *folder = ps_path_dir(dir);
+                char *dir = ps_path_join_try(shown, rels[i]);
+                char *folder = dir ? ps_path_dir(dir) : NULL;
                 rc = folder ? sweep(dirfd, folder, NULL, err) : ps_error_oom(err);
                 free(folder);
                 free(dir);
