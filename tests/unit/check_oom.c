@@ -350,6 +350,51 @@ START_TEST(sites_fail_cleanly)
 }
 END_TEST
 
+/* ---- the public API: what src/api words itself ---- */
+
+/* The commands a check's report names, as src/api hands them over. */
+static int check_commands(const void *ctx, long *result, ps_error *err)
+{
+    ps_buf out = PS_BUF_INIT;
+    int rc = public_rc(ps_check_repair_command(&out, ctx, err));
+    if (rc == 0)
+        rc = public_rc(ps_check_resolve_command(&out, ctx, err));
+    if (rc == 0)
+        *result = (long)out.size;
+    ps_buf_dispose(&out);
+    return rc;
+}
+
+/* A host of corpus tree `tree` at offset 7, read-only. */
+static ps_host *open_tree(const char *tree)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", corpus_dir(), tree);
+    ps_home_spec spec = {.path = path, .has_target = 1, .target = 7};
+    ps_host *host;
+    ps_error err = {0};
+    ck_assert_msg(ps_host_open(&host, &spec, 1, 0, &err) == 0, "%s", err.message);
+    return host;
+}
+
+START_TEST(commands_fail_cleanly)
+{
+    if (!corpus_has(load_trees[_i])) {
+        case_skipped("commands_fail_cleanly", "corpus tree not found");
+        return;
+    }
+    ps_host *host = open_tree(load_trees[_i]);
+    ps_check *check;
+    ps_error err = {0};
+    ck_assert_msg(ps_host_check(&check, host, 0, &err) == 0, "%s", err.message);
+    char what[600];
+    snprintf(what, sizeof what, "%s: check's commands", load_trees[_i]);
+    fail_each_allocation(what, check_commands, check, FAIL_OURS);
+    ps_check_free(check);
+    ps_host_free(host);
+}
+END_TEST
+
 int main(void)
 {
     failalloc_setup();
@@ -368,5 +413,9 @@ int main(void)
     tcase_add_loop_test(upper, sites_fail_cleanly, 0, N(load_trees));
     tcase_add_loop_test(upper, planning_fails_cleanly, 0, N(load_trees));
     suite_add_tcase(s, upper);
+    TCase *api = tcase_create("api"); /* src/api's own calls */
+    tcase_set_timeout(api, 600);
+    tcase_add_loop_test(api, commands_fail_cleanly, 0, N(load_trees));
+    suite_add_tcase(s, api);
     return run_suite_status(s);
 }
