@@ -17,6 +17,15 @@
 /* Writes data[0..len) to fd, retrying short writes. -1 with errno set. */
 int ps_write_all(int fd, const char *data, size_t len);
 
+/*
+ * Starts writing fd's dirty pages to disk without waiting for them
+ * (sync_file_range SYNC_FILE_RANGE_WRITE where the system has it): a hint
+ * that lets the disk take many files' bytes at once before each file's
+ * fsync, which stays what makes the file durable. Nothing where there is no
+ * such call; its failure is left for that fsync to report.
+ */
+void ps_start_writeback(int fd);
+
 /* The mkstemp template that stages a replacement for `target`. Caller frees. */
 char *ps_staged_template(const char *target);
 
