@@ -17,15 +17,6 @@
 /* Writes data[0..len) to fd, retrying short writes. -1 with errno set. */
 int ps_write_all(int fd, const char *data, size_t len);
 
-/*
- * Starts writing fd's dirty pages to disk without waiting for them
- * (sync_file_range SYNC_FILE_RANGE_WRITE where the system has it): a hint
- * that lets the disk take many files' bytes at once before each file's
- * fsync, which stays what makes the file durable. Nothing where there is no
- * such call; its failure is left for that fsync to report.
- */
-void ps_start_writeback(int fd);
-
 /* The mkstemp template that stages a replacement for `target`. Caller frees. */
 char *ps_staged_template(const char *target);
 
@@ -35,5 +26,14 @@ int ps_is_staged_name(const char *name);
 /* 1 when `tmp` is a name ps_staged_template(target) can produce: the same
  * folder, spelled the same way, and ".<base of target>.portshift-XXXXXX". */
 int ps_is_staged_for(const char *tmp, const char *target);
+
+/*
+ * Starts writing fd's dirty pages to disk without waiting for them
+ * (sync_file_range SYNC_FILE_RANGE_WRITE where the system has it): a hint
+ * that lets the disk take many files' bytes at once before each file's
+ * fsync, which stays what makes the file durable. Nothing where there is no
+ * such call; its failure is left for that fsync to report.
+ */
+void ps_start_writeback(int fd);
 
 #endif
