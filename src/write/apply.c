@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/keyset.h"
 #include "base/path.h"
 #include "base/strbuf.h"
 #include "write/beneath.h"
@@ -30,6 +31,8 @@ typedef struct home {
     int restricted; /* its owner is not the caller: the privilege boundary applies */
     ps_journal rec;
     int recorded; /* rec is in place */
+    long first;   /* its first entry (slot.next chains the rest, in order), -1 for none */
+    long last;
 } home;
 
 /*
@@ -57,8 +60,10 @@ typedef struct slot {
     long dup;       /* which one: its home's record names that entry's staged file too */
     int renamed;    /* the target holds the new bytes */
     int outside;    /* a start file outside its home (ps_write.outside) */
-    dev_t file_dev; /* outside: the target's device, */
-    ino_t file_ino, staged_ino; /* its inode, the staged file's */
+    dev_t file_dev; /* the target's device, */
+    ino_t file_ino, staged_ino; /* its inode, the staged file's (outside) */
+    int tmpfd, bak_tmpfd;       /* staged, not yet synced: open until sync_staged */
+    long next;                  /* the next entry of the same home, -1 for none */
 } slot;
 
 /*
@@ -89,19 +94,40 @@ static int same_bytes(int fd, const char *expect, size_t len, int *same)
 }
 
 /*
+ * Syncs and closes a staged file: its bytes durable before anything is
+ * renamed. Errors name `errpath`.
+ */
+static int sync_staged(int fd, const char *errpath, ps_error *err)
+{
+    int rc = 0;
+    if (fsync(fd) < 0)
+        rc = ps_error_set(err, errpath, 0, 0, "cannot sync: %s", strerror(errno));
+    /* NFS and friends may report a failed write only here. */
+    if (close(fd) < 0 && rc == 0)
+        rc = ps_error_set(err, errpath, 0, 0, "cannot write: %s", strerror(errno));
+    return rc;
+}
+
+/*
  * Writes data[0..len) to a new staged file for `base` in folder `dirfd`,
- * with the original's metadata (or an error saying what it cannot keep),
- * fsynced. *tmp receives its name in that folder (the caller unlinks and
- * frees it). Errors name `errpath`, the name the caller knows.
+ * with the original's metadata (or an error saying what it cannot keep).
+ * *tmp receives its name in that folder (the caller unlinks and frees it).
+ * With `open_fd`, the file's write-back is started and *open_fd keeps it
+ * open for sync_staged, so that many files reach the disk together; without,
+ * it is synced and closed here. Errors name `errpath`, the name the caller
+ * knows.
  */
 static int stage(int dirfd, const char *base, const char *data, size_t len, const ps_meta *meta,
-                 char **tmp, const char *errpath, ps_error *err)
+                 char **tmp, int *open_fd, const char *errpath, ps_error *err)
 {
     int rc = -1;
     char *name = NULL;
     int fd = ps_stage_at(dirfd, base, &name);
     if (fd < 0) {
-        ps_error_set(err, errpath, 0, 0, "cannot create temporary file: %s", strerror(errno));
+        if (errno == ENOMEM)
+            ps_error_oom(err);
+        else
+            ps_error_set(err, errpath, 0, 0, "cannot create temporary file: %s", strerror(errno));
         goto done;
     }
     if (len > 0 && ps_write_all(fd, data, len) < 0) {
@@ -111,16 +137,18 @@ static int stage(int dirfd, const char *base, const char *data, size_t len, cons
     /* After the bytes: a write clears set-id bits and security.capability. */
     if (ps_meta_apply(fd, meta, errpath, err) < 0)
         goto done;
-    if (fsync(fd) < 0) {
-        ps_error_set(err, errpath, 0, 0, "cannot sync: %s", strerror(errno));
-        goto done;
-    }
     rc = 0;
-done:
-    if (fd >= 0 && close(fd) < 0 && rc == 0) {
-        /* NFS and friends may report a failed write only here. */
-        rc = ps_error_set(err, errpath, 0, 0, "cannot write: %s", strerror(errno));
+    if (open_fd) {
+        ps_start_writeback(fd);
+        *open_fd = fd;
+        fd = -1;
+    } else {
+        rc = sync_staged(fd, errpath, err);
+        fd = -1;
     }
+done:
+    if (fd >= 0)
+        close(fd);
     if (rc < 0 && name) {
         unlinkat(dirfd, name, 0);
         free(name);
@@ -130,55 +158,82 @@ done:
     return rc;
 }
 
+#define BAK ".bak"
+
 char *ps_backup_name(const char *path)
 {
-    return ps_xasprintf("%s.bak", path);
+    return ps_asprintf("%s" BAK, path);
 }
 
 int ps_backup_exists(const char *path)
 {
     struct stat st;
-    char *bak = ps_backup_name(path);
+    /* On the stack, so the answer needs no memory: a name longer than this
+     * is one lstat could not take either. */
+    char bak[PATH_MAX + sizeof BAK];
+    size_t n = strlen(path);
+    if (n + sizeof BAK > sizeof bak)
+        return 0;
+    memcpy(bak, path, n);
+    memcpy(bak + n, BAK, sizeof BAK);
     /* lstat: a symlink there, even a dangling one, is somebody's backup too. */
-    int exists = lstat(bak, &st) == 0;
-    free(bak);
-    return exists;
+    return lstat(bak, &st) == 0;
 }
 
-/* `name` in the folder of `path`, spelled as in `path` ("a/b/x" + "y" = "a/b/y"). */
+/* `name` in the folder of `path`, spelled as in `path` ("a/b/x" + "y" = "a/b/y"); NULL when out
+ * of memory. */
 static char *sibling(const char *path, const char *name)
 {
     const char *base = ps_path_base(path);
-    return ps_xasprintf("%.*s%s", (int)(base - path), path, name);
+    return ps_asprintf("%.*s%s", (int)(base - path), path, name);
 }
 
 /* ---- the homes ---- */
 
-static long home_index(home *homes, size_t *nhomes, const char *shown, ps_error *err)
+/*
+ * The index of the home named `shown`, opened on first sight. The caller's
+ * entries come home by home, so the home of the entry before (*hint) is
+ * asked first; any other name is opened and told from the known homes by
+ * identity through `ids` (the same folder by two names, or named again
+ * after another home's entries, is one home), so that finding homes stays
+ * linear in the entries.
+ */
+static long home_index(home *homes, size_t *nhomes, long *hint, ps_keyset *ids, const char *shown,
+                       ps_error *err)
 {
-    for (size_t i = 0; i < *nhomes; i++)
-        if (strcmp(homes[i].shown, shown) == 0)
-            return (long)i;
+    if (*hint >= 0 && strcmp(homes[*hint].shown, shown) == 0)
+        return *hint;
     home *h = &homes[*nhomes];
-    *h = (home){.shown = shown, .fd = -1};
+    *h = (home){.shown = shown, .fd = -1, .first = -1, .last = -1};
     h->fd = open(shown, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (h->fd < 0 || fstat(h->fd, &h->st) < 0) {
         ps_error_set(err, shown, 0, 0, "cannot open home: %s", strerror(errno));
         if (h->fd >= 0)
             close(h->fd);
+        h->fd = -1;
         return -1;
     }
-    /* The same folder named twice (by two spellings) is one home. */
-    for (size_t i = 0; i < *nhomes; i++) {
+    int added = ps_keyset_add_try(ids, (uint64_t)h->st.st_dev, (uint64_t)h->st.st_ino);
+    for (size_t i = 0; added == 0 && i < *nhomes; i++) {
         if (homes[i].st.st_dev == h->st.st_dev && homes[i].st.st_ino == h->st.st_ino) {
             close(h->fd);
-            return (long)i;
+            h->fd = -1;
+            return *hint = (long)i;
         }
+    }
+    if (added < 0) {
+        close(h->fd);
+        h->fd = -1;
+        return ps_error_oom(err);
     }
     h->real = realpath(shown, NULL);
     if (!h->real) {
-        ps_error_set(err, shown, 0, 0, "cannot resolve: %s", strerror(errno));
+        if (errno == ENOMEM)
+            ps_error_oom(err);
+        else
+            ps_error_set(err, shown, 0, 0, "cannot resolve: %s", strerror(errno));
         close(h->fd);
+        h->fd = -1;
         return -1;
     }
     h->restricted = h->st.st_uid != geteuid();
@@ -187,7 +242,7 @@ static long home_index(home *homes, size_t *nhomes, const char *shown, ps_error 
         close(h->fd);
         return ps_error_oom(err);
     }
-    return (long)(*nhomes)++;
+    return *hint = (long)(*nhomes)++;
 }
 
 static void homes_free(home *homes, size_t n)
@@ -204,18 +259,30 @@ static void homes_free(home *homes, size_t n)
 
 /* ---- one entry ---- */
 
-/* 1 when the resolved `path` is `dir` or lies beneath it; *rest gets what follows. */
-static int under(const char *path, const char *dir, const char **rest)
+/* A copy of `s` into *out: 0, or -1 (err set) when out of memory. */
+static int copy(char **out, const char *s, ps_error *err)
 {
-    size_t n = strlen(dir);
-    if (n == 1) {
-        *rest = path + 1;
-        return 1;
-    }
-    if (strncmp(path, dir, n) != 0 || path[n] != '/')
+    *out = ps_strdup(s);
+    return *out ? 0 : ps_error_oom(err);
+}
+
+/* Without trailing slashes, the length of p[0..n). */
+static size_t trim_slashes(const char *p, size_t n)
+{
+    while (n > 0 && p[n - 1] == '/')
+        n--;
+    return n;
+}
+
+/* 1 when w->path is its home joined with w->rel (ps_path_join's spelling), as the load names
+ * the files of a home. */
+static int named_in_home(const ps_write *w)
+{
+    size_t lp = strlen(w->path), lr = strlen(w->rel), lh = strlen(w->home);
+    if (lp <= lr || w->path[lp - lr - 1] != '/' || memcmp(w->path + lp - lr, w->rel, lr) != 0)
         return 0;
-    *rest = path + n + 1;
-    return 1;
+    size_t head = trim_slashes(w->path, lp - lr - 1), hlen = trim_slashes(w->home, lh);
+    return head == hlen && memcmp(w->path, w->home, head) == 0;
 }
 
 /*
@@ -225,6 +292,11 @@ static int under(const char *path, const char *dir, const char **rest)
  * named, symlinks and all (nothing there can lead the caller anywhere its
  * own rights do not). Either way a target back in the home is a file of the
  * home; one outside it is a "link" of the record.
+ *
+ * In the caller's own home, a path that reaches its folder beneath the home
+ * without a symlink names the same folder as the path as named: that walk
+ * answers where the file is, with no realpath of it (a readlink per folder
+ * of the whole path, for every file of every home).
  */
 static int locate(const ps_write *w, slot *s, home *homes, ps_error *err)
 {
@@ -238,14 +310,20 @@ static int locate(const ps_write *w, slot *s, home *homes, ps_error *err)
         if (ps_resolved_dir(w->rel, &s->dirfd, &leaf, w->path, err) < 0)
             return -1;
         s->bakfd = fcntl(s->dirfd, F_DUPFD_CLOEXEC, 0);
-        s->name = ps_xstrdup(leaf);
-        s->target = ps_xstrdup(w->rel);
+        if (s->bakfd < 0)
+            return ps_error_set(err, w->path, 0, 0, "cannot open its folder: %s", strerror(errno));
+        if (copy(&s->name, leaf, err) < 0 || copy(&s->target, w->rel, err) < 0)
+            return -1;
         return 0;
     }
-    if (h && h->restricted) {
-        if (ps_beneath_dir(h->fd, w->rel, &s->bakfd, &leaf, w->path, err) < 0)
+    int beneath = h && (h->restricted || named_in_home(w));
+    if (beneath &&
+        ps_beneath_dir(h->fd, w->rel, &s->bakfd, &leaf, w->path, h->restricted ? err : NULL) < 0) {
+        if (h->restricted)
             return -1;
-    } else {
+        beneath = 0; /* a symlinked folder on the way: the path as named, resolved */
+    }
+    if (!beneath) {
         char *dir = ps_path_dir(w->path);
         if (!dir)
             return ps_error_oom(err);
@@ -257,13 +335,16 @@ static int locate(const ps_write *w, slot *s, home *homes, ps_error *err)
     }
     if (fstatat(s->bakfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return ps_error_set(err, w->path, 0, 0, "cannot stat: %s", strerror(errno));
-    if (h)
-        s->bak_rel = ps_backup_name(w->rel);
-    s->bak = ps_backup_name(leaf);
-    if (!S_ISLNK(st.st_mode) && (!h || h->restricted)) {
+    if (h && !(s->bak_rel = ps_backup_name(w->rel)))
+        return ps_error_oom(err);
+    if (!(s->bak = ps_backup_name(leaf)))
+        return ps_error_oom(err);
+    if (!S_ISLNK(st.st_mode) && (!h || beneath)) {
         s->dirfd = fcntl(s->bakfd, F_DUPFD_CLOEXEC, 0);
-        s->name = ps_xstrdup(leaf);
-        s->target = h ? ps_xstrdup(w->rel) : NULL;
+        if (s->dirfd < 0)
+            return ps_error_set(err, w->path, 0, 0, "cannot open its folder: %s", strerror(errno));
+        if (copy(&s->name, leaf, err) < 0 || (h && copy(&s->target, w->rel, err) < 0))
+            return -1;
         return 0;
     }
     /* Resolved from the folder it was found in. */
@@ -271,20 +352,25 @@ static int locate(const ps_write *w, slot *s, home *homes, ps_error *err)
     snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d/%s", s->bakfd, leaf);
     char *real = realpath(fdpath, NULL);
     if (!real)
-        return ps_error_set(err, w->path, 0, 0, "cannot resolve: %s", strerror(errno));
-    const char *rest;
+        return errno == ENOMEM
+                   ? ps_error_oom(err)
+                   : ps_error_set(err, w->path, 0, 0, "cannot resolve: %s", strerror(errno));
+    size_t in = h ? ps_path_under(real, h->real) : 0;
     int rc;
-    if (h && under(real, h->real, &rest)) {
+    if (in && real[in]) {
         /* In its home: that file, beneath the home like any other. */
-        s->target = ps_xstrdup(rest);
-        rc = ps_beneath_dir(h->fd, s->target, &s->dirfd, &leaf, w->path, err);
+        rc = copy(&s->target, real + in + (real[in] == '/'), err);
+        if (rc == 0)
+            rc = ps_beneath_dir(h->fd, s->target, &s->dirfd, &leaf, w->path, err);
     } else {
-        s->link = h ? ps_xstrdup(w->rel) : NULL;
-        s->target = h ? ps_xstrdup(real) : NULL;
-        rc = ps_resolved_dir(real, &s->dirfd, &leaf, w->path, err);
+        rc = h ? copy(&s->link, w->rel, err) : 0;
+        if (rc == 0 && h)
+            rc = copy(&s->target, real, err);
+        if (rc == 0)
+            rc = ps_resolved_dir(real, &s->dirfd, &leaf, w->path, err);
     }
     if (rc == 0)
-        s->name = ps_xstrdup(leaf);
+        rc = copy(&s->name, leaf, err);
     free(real);
     return rc;
 }
@@ -340,11 +426,14 @@ done:
     return rc;
 }
 
-/* Stages the new bytes (unless an earlier entry has: `skip`) and the backup. */
+/*
+ * Stages the new bytes (unless an earlier entry has: `skip`) and the backup,
+ * their write-back started; sync_entry makes them durable.
+ */
 static int stage_files(const ps_write *w, slot *s, unsigned flags, ps_error *err)
 {
     if (!s->skip &&
-        stage(s->dirfd, s->name, w->data, w->len, &s->origin, &s->tmp, w->path, err) < 0)
+        stage(s->dirfd, s->name, w->data, w->len, &s->origin, &s->tmp, &s->tmpfd, w->path, err) < 0)
         return -1;
     struct stat st;
     if (s->outside && s->tmp) {
@@ -361,15 +450,45 @@ static int stage_files(const ps_write *w, slot *s, unsigned flags, ps_error *err
         return 0;
     }
     char *shown = ps_backup_name(w->path);
-    int rc = stage(s->bakfd, s->bak, w->expect, w->expect_len, &s->origin, &s->bak_tmp, shown, err);
+    if (!shown)
+        return ps_error_oom(err);
+    int rc = stage(s->bakfd, s->bak, w->expect, w->expect_len, &s->origin, &s->bak_tmp,
+                   &s->bak_tmpfd, shown, err);
     free(shown);
     return rc;
 }
 
+/* Makes entry s's staged files durable (in the order they were staged). */
+static int sync_entry(const ps_write *w, slot *s, ps_error *err)
+{
+    if (s->tmpfd >= 0) {
+        int fd = s->tmpfd;
+        s->tmpfd = -1;
+        if (sync_staged(fd, w->path, err) < 0)
+            return -1;
+    }
+    if (s->bak_tmpfd >= 0) {
+        int fd = s->bak_tmpfd;
+        s->bak_tmpfd = -1;
+        char *shown = ps_backup_name(w->path);
+        int rc = shown ? sync_staged(fd, shown, err) : (close(fd), ps_error_oom(err));
+        free(shown);
+        return rc;
+    }
+    return 0;
+}
+
 /* ---- the records ---- */
 
+/*
+ * How many staged files (or records) stay open between their write and
+ * their fsync: enough for the disk to take them together, few enough to
+ * leave descriptors for the largest apply.
+ */
+#define SYNC_BATCH 64
+
 /* The move of entry s, with staged file `tmp` (the new bytes, or for an undo the original ones). */
-static void add_move(ps_journal_part *p, const slot *s, const char *tmp, int undo)
+static int add_move(ps_journal_part *p, const slot *s, const char *tmp, int undo)
 {
     ps_journal_move m = {.link = s->link, .had_old = 1, .outside = s->outside};
     if (s->outside) {
@@ -383,39 +502,56 @@ static void add_move(ps_journal_part *p, const slot *s, const char *tmp, int und
     }
     /* Beside the target: home-relative, or absolute for a link or a start file. */
     char *staged = sibling(s->target, tmp);
+    if (!staged)
+        return -1;
     m.staged = staged;
     m.target = s->target;
     m.old_digest = undo ? s->new_digest : s->old_digest;
     m.new_digest = undo ? s->old_digest : s->new_digest;
-    ps_journal_add_move(p, &m);
+    int rc = ps_journal_add_move(p, &m);
     free(staged);
+    return rc;
 }
 
-static void add_backup(ps_journal_part *p, const slot *s)
+static int add_backup(ps_journal_part *p, const slot *s)
 {
     char *staged = sibling(s->bak_rel, s->bak_tmp);
+    if (!staged)
+        return -1;
     ps_journal_move m = {
         .staged = staged, .target = s->bak_rel, .had_old = 0, .new_digest = s->old_digest};
-    ps_journal_add_move(p, &m);
+    int rc = ps_journal_add_move(p, &m);
     free(staged);
+    return rc;
+}
+
+/* A drop of staged file `tmp` beside `target`. */
+static int add_drop(ps_journal_part *p, const char *target, const char *tmp)
+{
+    char *d = sibling(target, tmp);
+    int rc = d ? ps_journal_add_drop(p, d) : -1;
+    free(d);
+    return rc;
 }
 
 /*
  * What is left of the apply in home h: the renames not yet made. A file
  * shared with an earlier entry (of another home) is named in both homes'
  * records, with the one staged file: whichever home is dealt with first
- * renames it (or removes it), and the other finds it done.
+ * renames it (or removes it), and the other finds it done. -1 when out of
+ * memory.
  */
-static void add_pending(ps_journal_part *p, const slot *s, size_t n, long h)
+static int add_pending(ps_journal_part *p, const slot *s, const home *h)
 {
-    for (size_t i = 0; i < n; i++) {
+    for (long i = h->first; i >= 0; i = s[i].next) {
         const slot *own = s[i].skip ? &s[s[i].dup] : &s[i];
-        if (s[i].h == h && own->tmp && (!s[i].skip || s[i].target))
-            add_move(p, &s[i], own->tmp, 0);
+        if (own->tmp && (!s[i].skip || s[i].target) && add_move(p, &s[i], own->tmp, 0) < 0)
+            return -1;
     }
-    for (size_t i = 0; i < n; i++)
-        if (s[i].h == h && s[i].bak_tmp)
-            add_backup(p, &s[i]);
+    for (long i = h->first; i >= 0; i = s[i].next)
+        if (s[i].bak_tmp && add_backup(p, &s[i]) < 0)
+            return -1;
+    return 0;
 }
 
 /* The k-th home to receive a record: every other home, then the commit home. */
@@ -424,123 +560,275 @@ static size_t commit_last(size_t k, size_t commit, size_t nhomes)
     return k + 1 == nhomes ? commit : k < commit ? k : k + 1;
 }
 
-/* Every home's record of the apply: the same id, the first home commits. */
-static void plan_records(home *homes, size_t nhomes, size_t commit, const slot *s, size_t n)
+/* Home i's record starts as `from` (its id, its home, commit home and peers); -1 when out of
+ * memory. */
+static int copy_head(ps_journal *to, const ps_journal *from, const char *id)
 {
-    char *id;
+    if (!(to->id = ps_strdup(id)) ||
+        ps_home_id_set(&to->home, from->home.dev, from->home.ino, from->home.path) < 0 ||
+        ps_home_id_set(&to->commit, from->commit.dev, from->commit.ino, from->commit.path) < 0)
+        return -1;
+    for (size_t p = 0; p < from->npeers; p++)
+        if (ps_journal_add_peer(to, from->peers[p].dev, from->peers[p].ino, from->peers[p].path) <
+            0)
+            return -1;
+    return 0;
+}
+
+/* Every home's record of the apply: the same id, the first home commits. */
+static int plan_records(home *homes, size_t nhomes, size_t commit, const slot *s, ps_error *err)
+{
     ps_journal first = {0};
-    ps_journal_new_id(&first);
-    id = first.id;
-    for (size_t k = 0; k < nhomes; k++) {
+    int rc = ps_journal_new_id(&first);
+    for (size_t k = 0; k < nhomes && rc == 0; k++) {
         ps_journal *j = &homes[k].rec;
-        j->id = ps_xstrdup(id);
-        ps_home_id_set(&j->home, homes[k].st.st_dev, homes[k].st.st_ino, homes[k].real);
-        ps_home_id_set(&j->commit, homes[commit].st.st_dev, homes[commit].st.st_ino,
-                       homes[commit].real);
-        for (size_t o = 0; o < nhomes; o++)
+        if (!(j->id = ps_strdup(first.id)) ||
+            ps_home_id_set(&j->home, homes[k].st.st_dev, homes[k].st.st_ino, homes[k].real) < 0 ||
+            ps_home_id_set(&j->commit, homes[commit].st.st_dev, homes[commit].st.st_ino,
+                           homes[commit].real) < 0) {
+            rc = -1;
+            break;
+        }
+        for (size_t o = 0; o < nhomes && rc == 0; o++)
             if (o != k)
-                ps_journal_add_peer(j, homes[o].st.st_dev, homes[o].st.st_ino, homes[o].real);
-        add_pending(&j->part, s, n, (long)k);
+                rc = ps_journal_add_peer(j, homes[o].st.st_dev, homes[o].st.st_ino, homes[o].real);
+        if (rc == 0)
+            rc = add_pending(&j->part, s, &homes[k]);
     }
     ps_journal_free(&first);
+    return rc < 0 ? ps_error_oom(err) : 0;
 }
 
 /*
  * Puts every home's record in place, the commit home's last, so that it
- * holding the record means every home holds its own. -1 leaves none.
+ * holding the record means every home holds its own. The other homes'
+ * records go SYNC_BATCH at a time: staged together, synced and renamed,
+ * then each of their folders synced once; only then is the commit home's
+ * written. -1 leaves none.
  */
 static int write_records(home *homes, size_t nhomes, size_t commit, ps_error *err)
 {
-    for (size_t k = 0; k < nhomes; k++) {
-        size_t i = commit_last(k, commit, nhomes);
-        /* A record whose folder could not be synced might not survive a
-         * crash: not good enough to rename anything after. */
-        if (ps_journal_write(homes[i].fd, homes[i].shown, &homes[i].rec, err) != 0) {
-            for (size_t o = 0; o < nhomes; o++)
-                if (homes[o].recorded || o == i)
-                    (void)ps_journal_erase(homes[o].fd, homes[o].shown, NULL);
-            for (size_t o = 0; o < nhomes; o++)
-                homes[o].recorded = 0;
-            return -1;
+    ps_journal_staged st[SYNC_BATCH];
+    size_t others = nhomes ? nhomes - 1 : 0;
+    int rc = 0, tried_commit = 0;
+    for (size_t k0 = 0; k0 < others && rc == 0; k0 += SYNC_BATCH) {
+        size_t end = others - k0 < SYNC_BATCH ? others : k0 + SYNC_BATCH, staged = 0;
+        for (size_t k = k0; k < end && rc == 0; k++) {
+            size_t i = commit_last(k, commit, nhomes);
+            rc = ps_journal_stage(homes[i].fd, homes[i].shown, &homes[i].rec, &st[k - k0], err);
+            staged += rc == 0;
         }
-        homes[i].recorded = 1;
+        for (size_t k = k0; k < k0 + staged; k++) {
+            size_t i = commit_last(k, commit, nhomes);
+            if (rc == 0)
+                rc = ps_journal_place(homes[i].fd, homes[i].shown, &st[k - k0], err);
+            else
+                ps_journal_unstage(homes[i].fd, &st[k - k0]);
+            homes[i].recorded |= rc == 0;
+        }
     }
-    return 0;
+    /* A record whose folder could not be synced might not survive a
+     * crash: not good enough to rename anything after. */
+    for (size_t k = 0; k < others && rc == 0; k++) {
+        size_t i = commit_last(k, commit, nhomes);
+        if (fsync(homes[i].fd) < 0)
+            rc = ps_error_set(err, homes[i].shown, 0, 0, "cannot sync: %s", strerror(errno));
+    }
+    if (rc == 0 && nhomes) {
+        tried_commit = 1;
+        rc = ps_journal_write(homes[commit].fd, homes[commit].shown, &homes[commit].rec, err);
+        homes[commit].recorded = rc == 0;
+    }
+    if (rc == 0)
+        return 0;
+    for (size_t o = 0; o < nhomes; o++)
+        if (homes[o].recorded || (o == commit && tried_commit))
+            (void)ps_journal_erase(homes[o].fd, homes[o].shown, NULL);
+    for (size_t o = 0; o < nhomes; o++)
+        homes[o].recorded = 0;
+    return -1;
+}
+
+/* Says why home h's record may still be there after every file is in place: -1 when out of
+ * memory. */
+static int warn_erase(ps_diags *warnings, int rc, const ps_error *e, const home *h)
+{
+    if (!warnings)
+        return 0;
+    if (rc == -1)
+        return ps_diag_add_try(warnings, e->path, 0, 0,
+                               "%s; every file is updated: 'portshift recover %s' removes the "
+                               "record",
+                               e->message, h->shown);
+    return ps_diag_add_try(warnings, e->path, 0, 0,
+                           "%s; every file is updated, but the record's removal may not survive a "
+                           "crash",
+                           e->message);
 }
 
 /*
- * Removes the records, the commit home's first: from then on no home's
- * record counts. A failure here is after every file is in place: a warning.
+ * Removes the records, the commit home's first and durably: from then on no
+ * home's record counts. Then the others, each folder synced once after.
+ * A failure here is after every file is in place: a warning. -1 when a
+ * warning could not be kept for want of memory.
  */
-static void erase_records(home *homes, size_t nhomes, size_t commit, ps_diags *warnings)
+static int erase_records(home *homes, size_t nhomes, size_t commit, ps_diags *warnings)
 {
+    int oom = 0;
     for (size_t k = 0; k < nhomes; k++) {
         size_t i = k == 0 ? commit : k <= commit ? k - 1 : k;
         if (!homes[i].recorded)
             continue;
         ps_error e = {{0}, 0, 0, {0}};
-        int rc = ps_journal_erase(homes[i].fd, homes[i].shown, &e);
+        int rc = i == commit ? ps_journal_erase(homes[i].fd, homes[i].shown, &e)
+                             : ps_journal_remove(homes[i].fd, homes[i].shown, &e);
+        if (rc == 0 && i != commit)
+            continue; /* synced below */
         if (rc == 0) {
             homes[i].recorded = 0;
             continue;
         }
-        if (warnings && rc == -1)
-            ps_diag_add(warnings, e.path, 0, 0,
-                        "%s; every file is updated: 'portshift recover %s' removes the record",
-                        e.message, homes[i].shown);
-        else if (warnings)
-            ps_diag_add(warnings, e.path, 0, 0,
-                        "%s; every file is updated, but the record's removal may not survive a "
-                        "crash",
-                        e.message);
+        oom |= warn_erase(warnings, rc, &e, &homes[i]) < 0;
         if (rc == -2)
             homes[i].recorded = 0;
+        if (rc == -1 && i != commit)
+            homes[i].recorded = -1; /* still there: no sync below */
     }
+    for (size_t k = 1; k < nhomes; k++) {
+        size_t i = k <= commit ? k - 1 : k;
+        if (homes[i].recorded != 1)
+            continue;
+        homes[i].recorded = 0;
+        if (fsync(homes[i].fd) < 0) {
+            ps_error e = {{0}, 0, 0, {0}};
+            ps_error_set(&e, homes[i].shown, 0, 0, "cannot sync: %s", strerror(errno));
+            oom |= warn_erase(warnings, -2, &e, &homes[i]) < 0;
+        }
+    }
+    for (size_t i = 0; i < nhomes; i++)
+        if (homes[i].recorded == -1)
+            homes[i].recorded = 1;
+    return oom ? -1 : 0;
 }
 
 /* ---- undo ---- */
 
-/* fsyncs folder `fd` unless an earlier call synced the same folder. */
-static int sync_once(int fd, struct stat *seen, size_t *nseen, const char *shown, ps_error *err)
+/* A folder the apply renamed into, in the order the apply first named it. */
+typedef struct folder {
+    dev_t dev;
+    ino_t ino;
+    size_t order;
+    size_t entry;
+    int bak;   /* the folder of the backup (bakfd), else of the target (dirfd) */
+    int first; /* the first with its (dev, ino): the one synced */
+} folder;
+
+static int folder_cmp(const void *a, const void *b)
 {
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return ps_error_set(err, shown, 0, 0, "cannot stat: %s", strerror(errno));
-    for (size_t i = 0; i < *nseen; i++)
-        if (seen[i].st_dev == st.st_dev && seen[i].st_ino == st.st_ino)
-            return 0;
-    seen[(*nseen)++] = st;
-    if (fsync(fd) < 0)
-        return ps_error_set(err, shown, 0, 0, "cannot sync: %s", strerror(errno));
-    return 0;
+    const folder *x = a, *y = b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    if (x->ino != y->ino)
+        return x->ino < y->ino ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* fsyncs each folder the apply renamed into, once. */
+static int order_cmp(const void *a, const void *b)
+{
+    const folder *x = a, *y = b;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* fsyncs one folder, named as the caller knows it: the folder of the path
+ * as named, or for a link the folder its target lies in. */
+static int sync_folder(const ps_write *w, const slot *s, const folder *f, ps_error *err)
+{
+    char *named = ps_path_dir(w->path), *target = NULL;
+    int rc = 0;
+    if (named && !f->bak && s->link) {
+        char *dir = ps_path_dir(s->target);
+        target = dir ? ps_path_shown(dir) : NULL;
+        free(dir);
+    }
+    if (!named || (!f->bak && s->link && !target))
+        rc = ps_error_oom(err);
+    else if (fsync(f->bak ? s->bakfd : s->dirfd) < 0)
+        rc = ps_error_set(err, target ? target : named, 0, 0, "cannot sync: %s", strerror(errno));
+    free(named);
+    free(target);
+    return rc;
+}
+
+/*
+ * fsyncs each folder the apply renamed into, once, in the order the
+ * entries name them: the folders sorted by identity to find each one's
+ * first naming, so the count of entries does not square.
+ */
 static int sync_folders(const ps_write *w, const slot *s, size_t n, ps_error *err)
 {
-    struct stat *seen = ps_xcalloc(2 * n, sizeof *seen);
-    size_t nseen = 0;
+    folder *f = ps_calloc(2 * n + 1, sizeof *f);
+    size_t nf = 0;
     int rc = 0;
+    if (!f)
+        return ps_error_oom(err);
     for (size_t i = 0; i < n && rc == 0; i++) {
-        /* Named as the caller knows it: the folder of the path as named, or
-         * for a link the folder its target lies in. */
-        char *named = ps_path_dir(w[i].path), *target = NULL;
-        if (named && s[i].link) {
-            char *dir = ps_path_dir(s[i].target);
-            target = dir ? ps_path_shown(dir) : NULL;
-            free(dir);
+        for (int bak = 0; bak < 2 && rc == 0; bak++) {
+            struct stat st;
+            if (bak ? !s[i].bak : s[i].skip)
+                continue;
+            if (fstat(bak ? s[i].bakfd : s[i].dirfd, &st) < 0) {
+                char *named = ps_path_dir(w[i].path);
+                rc = named ? ps_error_set(err, named, 0, 0, "cannot stat: %s", strerror(errno))
+                           : ps_error_oom(err);
+                free(named);
+                break;
+            }
+            f[nf] = (folder){st.st_dev, st.st_ino, nf, i, bak, 0};
+            nf++;
         }
-        if (!named || (s[i].link && !target))
-            rc = ps_error_oom(err);
-        else if (!s[i].skip)
-            rc = sync_once(s[i].dirfd, seen, &nseen, target ? target : named, err);
-        if (rc == 0 && s[i].bak)
-            rc = sync_once(s[i].bakfd, seen, &nseen, named, err);
-        free(named);
-        free(target);
     }
-    free(seen);
+    if (rc == 0) {
+        ps_sort(f, nf, sizeof *f, folder_cmp);
+        for (size_t k = 0; k < nf; k++)
+            f[k].first = k == 0 || f[k].dev != f[k - 1].dev || f[k].ino != f[k - 1].ino;
+        ps_sort(f, nf, sizeof *f, order_cmp);
+    }
+    for (size_t k = 0; k < nf && rc == 0; k++)
+        if (f[k].first)
+            rc = sync_folder(&w[f[k].entry], &s[f[k].entry], &f[k], err);
+    free(f);
     return rc;
+}
+
+/*
+ * The record that undoes the apply in home i: for the commit home, the
+ * undo itself under a new id; for another home, what is left of the apply
+ * and the undo after it. -1 when out of memory.
+ */
+static int undo_record(ps_journal *next, const slot *s, const home *homes, size_t i, size_t commit,
+                       const char *undo_id)
+{
+    const ps_journal *rec = &homes[i].rec;
+    if (copy_head(next, rec, i == commit ? undo_id : rec->id) < 0)
+        return -1;
+    ps_journal_part *u = &next->part;
+    if (i != commit) {
+        if (add_pending(&next->part, s, &homes[i]) < 0 || !(next->undo_id = ps_strdup(undo_id)))
+            return -1;
+        u = &next->undo;
+    }
+    for (long j = homes[i].first; j >= 0; j = s[j].next) {
+        const slot *own = s[j].skip ? &s[s[j].dup] : &s[j];
+        if (own->orig_tmp && add_move(u, &s[j], own->orig_tmp, 1) < 0)
+            return -1;
+    }
+    for (long j = homes[i].first; j >= 0; j = s[j].next) {
+        if (s[j].tmp && !s[j].link && add_drop(u, s[j].target, s[j].tmp) < 0)
+            return -1;
+        if (s[j].bak_tmp && add_drop(u, s[j].bak_rel, s[j].bak_tmp) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /*
@@ -562,44 +850,19 @@ static int undo(const ps_write *w, slot *s, size_t n, home *homes, size_t nhomes
     ps_error uerr = {{0}, 0, 0, {0}};
     int failed = 0;
     ps_journal ids = {0};
-    ps_journal_new_id(&ids);
+    if (ps_journal_new_id(&ids) < 0)
+        failed = ps_error_oom(&uerr) < 0;
     for (size_t j = 0; j < n && !failed; j++)
         if (s[j].renamed)
             failed = stage(s[j].dirfd, s[j].name, w[j].expect, w[j].expect_len, &s[j].origin,
-                           &s[j].orig_tmp, w[j].path, &uerr) < 0;
+                           &s[j].orig_tmp, NULL, w[j].path, &uerr) < 0;
     for (size_t k = 0; k < nhomes && !failed; k++) {
         size_t i = commit_last(k, commit, nhomes);
-        ps_journal *rec = &homes[i].rec;
         ps_journal next = {0};
-        next.id = ps_xstrdup(i == commit ? ids.id : rec->id);
-        ps_home_id_set(&next.home, rec->home.dev, rec->home.ino, rec->home.path);
-        ps_home_id_set(&next.commit, rec->commit.dev, rec->commit.ino, rec->commit.path);
-        for (size_t p = 0; p < rec->npeers; p++)
-            ps_journal_add_peer(&next, rec->peers[p].dev, rec->peers[p].ino, rec->peers[p].path);
-        ps_journal_part *u = &next.part;
-        if (i != commit) {
-            add_pending(&next.part, s, n, (long)i);
-            next.undo_id = ps_xstrdup(ids.id);
-            u = &next.undo;
-        }
-        for (size_t j = 0; j < n; j++) {
-            const slot *own = s[j].skip ? &s[s[j].dup] : &s[j];
-            if (s[j].h == (long)i && own->orig_tmp)
-                add_move(u, &s[j], own->orig_tmp, 1);
-        }
-        for (size_t j = 0; j < n; j++) {
-            if (s[j].h != (long)i)
-                continue;
-            if (s[j].tmp && !s[j].link) {
-                char *d = sibling(s[j].target, s[j].tmp);
-                ps_journal_add_drop(u, d);
-                free(d);
-            }
-            if (s[j].bak_tmp) {
-                char *d = sibling(s[j].bak_rel, s[j].bak_tmp);
-                ps_journal_add_drop(u, d);
-                free(d);
-            }
+        if (undo_record(&next, s, homes, i, commit, ids.id) < 0) {
+            ps_journal_free(&next);
+            failed = ps_error_oom(&uerr) < 0;
+            break;
         }
         int rc = ps_journal_write(homes[i].fd, homes[i].shown, &next, &uerr);
         ps_journal_free(&next);
@@ -646,58 +909,103 @@ static int undo(const ps_write *w, slot *s, size_t n, home *homes, size_t nhomes
         ps_error_append(err, "; 'portshift recover %s' finishes the restore", homes[commit].shown);
         return 1;
     }
-    ps_diags ignored = {0};
-    erase_records(homes, nhomes, commit, &ignored);
-    ps_diags_free(&ignored);
+    (void)erase_records(homes, nhomes, commit, NULL);
     return 0;
 }
 
 /* ---- the whole ---- */
+
+/*
+ * Entry i's target is that of an earlier entry (two homes sharing a file
+ * through symlinks): *dup is that entry, or -1. The same new bytes are one
+ * write; different ones mean the plan contradicts itself. `files` holds the
+ * (device, inode) of every target so far, so only a file seen before is
+ * compared with the entries before it.
+ */
+static int find_dup(const ps_write *w, const slot *s, size_t i, ps_keyset *files, long *dup,
+                    ps_error *err)
+{
+    *dup = -1;
+    int added = ps_keyset_add_try(files, (uint64_t)s[i].file_dev, (uint64_t)s[i].file_ino);
+    if (added < 0)
+        return ps_error_oom(err);
+    for (size_t j = 0; added == 0 && j < i; j++) {
+        if (s[j].skip || s[i].dev != s[j].dev || s[i].ino != s[j].ino ||
+            strcmp(s[i].name, s[j].name) != 0)
+            continue;
+        if (w[i].len != w[j].len || (w[i].len && memcmp(w[i].data, w[j].data, w[i].len)))
+            return ps_error_set(err, w[i].path, 0, 0,
+                                "same file as %s, with different new contents", w[j].path);
+        *dup = (long)j;
+        break;
+    }
+    return 0;
+}
+
+/* Makes the staged files of entries [*from, to) durable; *from moves to `to`. */
+static int sync_entries(const ps_write *w, slot *s, size_t *from, size_t to, ps_error *err)
+{
+    for (; *from < to; (*from)++)
+        if (sync_entry(&w[*from], &s[*from], err) < 0)
+            return -1;
+    return 0;
+}
 
 int ps_apply_write(const ps_write *w, size_t n, unsigned flags, ps_diags *warnings, ps_error *err)
 {
     int rc = -1, keep = 0;
     slot *s;
     home *homes;
-    size_t nhomes = 0, commit = 0;
+    size_t nhomes = 0, commit = 0, synced = 0, open_files = 0;
+    long hint = -1;
+    ps_keyset ids = PS_KEYSET_INIT, files = PS_KEYSET_INIT;
     if (n == 0)
         return 0;
-    s = ps_xcalloc(n, sizeof *s);
-    homes = ps_xcalloc(n, sizeof *homes);
-    for (size_t i = 0; i < n; i++)
-        s[i].dirfd = s[i].bakfd = -1;
+    s = ps_calloc(n, sizeof *s);
+    homes = ps_calloc(n, sizeof *homes);
+    if (!s || !homes) {
+        free(s);
+        free(homes);
+        return ps_error_oom(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        s[i].dirfd = s[i].bakfd = s[i].tmpfd = s[i].bak_tmpfd = -1;
+        s[i].h = s[i].next = -1;
+    }
 
     for (size_t i = 0; i < n; i++) {
-        s[i].h = -1;
         if (w[i].home && !w[i].rel) {
             ps_error_set(err, w[i].path, 0, 0, "no path relative to its home");
             goto done;
         }
-        if (w[i].home && (s[i].h = home_index(homes, &nhomes, w[i].home, err)) < 0)
-            goto done;
+        if (w[i].home) {
+            if ((s[i].h = home_index(homes, &nhomes, &hint, &ids, w[i].home, err)) < 0)
+                goto done;
+            home *h = &homes[s[i].h];
+            if (h->last >= 0)
+                s[h->last].next = (long)i;
+            else
+                h->first = (long)i;
+            h->last = (long)i;
+        }
         if (stage_one(&w[i], &s[i], homes, err) < 0)
             goto done;
-        /*
-         * Two homes may share a file through symlinks. The same new bytes
-         * are one write; different ones mean the plan contradicts itself.
-         */
-        for (size_t j = 0; j < i; j++) {
-            if (s[j].skip || s[i].dev != s[j].dev || s[i].ino != s[j].ino ||
-                strcmp(s[i].name, s[j].name) != 0)
-                continue;
-            if (w[i].len != w[j].len || (w[i].len && memcmp(w[i].data, w[j].data, w[i].len))) {
-                ps_error_set(err, w[i].path, 0, 0, "same file as %s, with different new contents",
-                             w[j].path);
-                goto done;
-            }
-            s[i].skip = 1;
-            s[i].dup = (long)j;
-            break;
-        }
+        if (find_dup(w, s, i, &files, &s[i].dup, err) < 0)
+            goto done;
+        s[i].skip = s[i].dup >= 0;
         /* A path sharing its target with an earlier one still gets its own backup. */
         if (stage_files(&w[i], &s[i], flags, err) < 0)
             goto done;
+        /* Synced SYNC_BATCH at a time: the disk writes them together. */
+        open_files += (s[i].tmpfd >= 0) + (s[i].bak_tmpfd >= 0);
+        if (open_files >= SYNC_BATCH) {
+            if (sync_entries(w, s, &synced, i + 1, err) < 0)
+                goto done;
+            open_files = 0;
+        }
     }
+    if (sync_entries(w, s, &synced, n, err) < 0)
+        goto done;
     /* The commit home is the first home with a file of its own to write. */
     for (size_t i = 0; i < n; i++) {
         if (!s[i].skip && s[i].h >= 0) {
@@ -707,8 +1015,8 @@ int ps_apply_write(const ps_write *w, size_t n, unsigned flags, ps_diags *warnin
     }
 
     /* Every file is staged and synced: record what follows before the first rename. */
-    plan_records(homes, nhomes, commit, s, n);
-    if (write_records(homes, nhomes, commit, err) < 0)
+    if (plan_records(homes, nhomes, commit, s, err) < 0 ||
+        write_records(homes, nhomes, commit, err) < 0)
         goto done;
     for (size_t i = 0; i < n; i++) {
         if (s[i].skip)
@@ -732,8 +1040,10 @@ int ps_apply_write(const ps_write *w, size_t n, unsigned flags, ps_diags *warnin
         if (!s[i].bak_tmp)
             continue;
         if (renameat2(s[i].bakfd, s[i].bak_tmp, s[i].bakfd, s[i].bak, RENAME_NOREPLACE) < 0) {
+            int e = errno;
             char *bak = ps_backup_name(w[i].path);
-            ps_error_set(err, bak, 0, 0, "cannot put the backup in place: %s", strerror(errno));
+            ps_error_set(err, bak ? bak : w[i].path, 0, 0, "cannot put the backup in place: %s",
+                         strerror(e));
             free(bak);
             goto undo;
         }
@@ -744,13 +1054,17 @@ int ps_apply_write(const ps_write *w, size_t n, unsigned flags, ps_diags *warnin
      * a failure here is a failed apply, undone like a failed rename. */
     if (sync_folders(w, s, n, err) < 0)
         goto undo;
-    erase_records(homes, nhomes, commit, warnings);
-    rc = 0;
+    /* Every file is in place: only a warning that could not be kept fails the call now. */
+    rc = erase_records(homes, nhomes, commit, warnings) < 0 ? ps_error_oom(err) : 0;
     goto done;
 undo:
     keep = undo(w, s, n, homes, nhomes, commit, err);
 done:
     for (size_t i = 0; i < n; i++) {
+        if (s[i].tmpfd >= 0)
+            close(s[i].tmpfd);
+        if (s[i].bak_tmpfd >= 0)
+            close(s[i].bak_tmpfd);
         if (s[i].tmp && !keep)
             unlinkat(s[i].dirfd, s[i].tmp, 0);
         if (s[i].bak_tmp && !keep)
@@ -774,6 +1088,8 @@ done:
         if (homes[k].recorded)
             (void)ps_journal_erase(homes[k].fd, homes[k].shown, NULL);
     homes_free(homes, nhomes);
+    ps_keyset_free(&ids);
+    ps_keyset_free(&files);
     free(s);
     return rc;
 }

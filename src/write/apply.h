@@ -81,17 +81,26 @@ enum { PS_APPLY_BACKUP = 1 };
  * Two entries resolving to the same file are accepted when they carry the
  * same bytes (written once), refused otherwise.
  *
+ * The staged files are written first, their write-back started, and then
+ * synced a batch at a time; the other homes' records likewise, each home
+ * folder synced once, before the commit home's: the same syncs, issued so
+ * the disk can take them together.
+ *
  * n == 0 is a no-op. Returns 0, or -1 with err->path naming the file (or
- * the directory that could not be synced).
+ * the directory that could not be synced); out of memory is -1 with
+ * PS_ENOMEM noted, and like any failure before the renames leaves every
+ * file as it was.
  */
 int ps_apply_files(const ps_write *w, size_t n, unsigned flags, ps_error *err);
 
 /* ps_apply_files, with what went wrong after every file was in place (a
  * record that could not be removed, a folder that could not be synced after
- * that) added to `warnings` (NULL: dropped). */
+ * that) added to `warnings` (NULL: dropped). Such a warning that cannot be
+ * kept for want of memory fails the call (PS_ENOMEM), every file in place. */
 int ps_apply_write(const ps_write *w, size_t n, unsigned flags, ps_diags *warnings, ps_error *err);
 
-/* "<path>.bak": where PS_APPLY_BACKUP keeps path's original. The caller frees it. */
+/* "<path>.bak": where PS_APPLY_BACKUP keeps path's original. The caller frees it; NULL when out
+ * of memory. */
 char *ps_backup_name(const char *path);
 
 /*

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* sync_file_range */
 #include "write/durable.h"
 
 #include <errno.h>
@@ -25,6 +26,15 @@ int ps_write_all(int fd, const char *data, size_t len)
         len -= (size_t)r;
     }
     return 0;
+}
+
+void ps_start_writeback(int fd)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)fd;
+#endif
 }
 
 char *ps_staged_template(const char *target)

@@ -28,4 +28,13 @@ int ps_is_staged_name(const char *name);
  * folder, spelled the same way, and ".<base of target>.portshift-XXXXXX". */
 int ps_is_staged_for(const char *tmp, const char *target);
 
+/*
+ * Starts writing fd's dirty pages to disk without waiting for them
+ * (sync_file_range SYNC_FILE_RANGE_WRITE where the system has it): a hint
+ * that lets the disk take many files' bytes at once before each file's
+ * fsync, which stays what makes the file durable. Nothing where there is no
+ * such call; its failure is left for that fsync to report.
+ */
+void ps_start_writeback(int fd);
+
 #endif

@@ -19,48 +19,78 @@
 
 #define MAGIC "portshift journal 2\n"
 
-void ps_journal_new_id(ps_journal *j)
+int ps_journal_new_id(ps_journal *j)
 {
     /* Unique by construction, not by chance: no two live processes share a
      * pid, and one process counts its records. */
     static unsigned counter;
     struct timespec t;
     clock_gettime(CLOCK_REALTIME, &t);
+    char *id = ps_asprintf("%lx-%llx.%09ld-%u", (unsigned long)getpid(), (long long)t.tv_sec,
+                           t.tv_nsec, __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
+    if (!id)
+        return -1;
     free(j->id);
-    j->id = ps_xasprintf("%lx-%llx.%09ld-%u", (unsigned long)getpid(), (long long)t.tv_sec,
-                         t.tv_nsec, __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
+    j->id = id;
+    return 0;
 }
 
-void ps_home_id_set(ps_home_id *id, dev_t dev, ino_t ino, const char *path)
+int ps_home_id_set(ps_home_id *id, dev_t dev, ino_t ino, const char *path)
 {
+    char *copy = ps_strdup(path);
+    if (!copy)
+        return -1;
     free(id->path);
-    *id = (ps_home_id){dev, ino, ps_xstrdup(path)};
+    *id = (ps_home_id){dev, ino, copy};
+    return 0;
 }
 
-void ps_journal_add_peer(ps_journal *j, dev_t dev, ino_t ino, const char *path)
+int ps_journal_add_peer(ps_journal *j, dev_t dev, ino_t ino, const char *path)
 {
-    ps_home_id *p = PS_PUSH(j->peers, j->npeers, j->cappeers);
-    *p = (ps_home_id){0};
-    ps_home_id_set(p, dev, ino, path);
+    char *copy = ps_strdup(path);
+    ps_home_id *p = copy ? PS_TRY_PUSH(j->peers, j->npeers, j->cappeers) : NULL;
+    if (!p) {
+        free(copy);
+        return -1;
+    }
+    *p = (ps_home_id){dev, ino, copy};
+    return 0;
 }
 
-static char *dup_or_null(const char *s)
+int ps_journal_add_move(ps_journal_part *p, const ps_journal_move *m)
 {
-    return s ? ps_xstrdup(s) : NULL;
+    ps_journal_move copy = *m;
+    copy.link = m->link ? ps_strdup(m->link) : NULL;
+    copy.staged = ps_strdup(m->staged);
+    copy.target = ps_strdup(m->target);
+    ps_journal_move *to = (!m->link || copy.link) && copy.staged && copy.target
+                              ? PS_TRY_PUSH(p->moves, p->nmoves, p->capmoves)
+                              : NULL;
+    if (!to) {
+        free(copy.link);
+        free(copy.staged);
+        free(copy.target);
+        return -1;
+    }
+    *to = copy;
+    return 0;
 }
 
-void ps_journal_add_move(ps_journal_part *p, const ps_journal_move *m)
+/* Takes `staged` (the part frees it), or frees it when out of memory. */
+static int add_drop_owned(ps_journal_part *p, char *staged)
 {
-    ps_journal_move *to = PS_PUSH(p->moves, p->nmoves, p->capmoves);
-    *to = *m;
-    to->link = dup_or_null(m->link);
-    to->staged = ps_xstrdup(m->staged);
-    to->target = ps_xstrdup(m->target);
+    char **to = staged ? PS_TRY_PUSH(p->drops, p->ndrops, p->capdrops) : NULL;
+    if (!to) {
+        free(staged);
+        return -1;
+    }
+    *to = staged;
+    return 0;
 }
 
-void ps_journal_add_drop(ps_journal_part *p, const char *staged)
+int ps_journal_add_drop(ps_journal_part *p, const char *staged)
 {
-    *PS_PUSH(p->drops, p->ndrops, p->capdrops) = ps_xstrdup(staged);
+    return add_drop_owned(p, ps_strdup(staged));
 }
 
 static void part_free(ps_journal_part *p)
@@ -227,7 +257,9 @@ static int read_path(reader *r, enum path_kind kind, char **out)
     if (r->len - r->pos < n)
         return fail_at(r, at, "path runs past the end of the record", NULL);
     const char *p = r->data + r->pos;
-    char *s = ps_xstrndup(p, (size_t)n);
+    char *s = ps_strndup(p, (size_t)n);
+    if (!s)
+        return ps_error_oom(r->err);
     int ok = !memchr(p, '\0', (size_t)n) &&
              (kind == PATH_ABSOLUTE ? s[0] == '/' && (s[1] == '\0' || ps_rel_is_beneath(s + 1))
                                     : ps_rel_is_beneath(s));
@@ -312,8 +344,7 @@ static int read_move(reader *r, ps_journal_part *part, enum move_kind how)
     }
     if (expect(r, "\n") < 0)
         goto done;
-    ps_journal_add_move(part, &m);
-    rc = 0;
+    rc = ps_journal_add_move(part, &m) < 0 ? ps_error_oom(r->err) : 0;
 done:
     free(m.link);
     free(m.staged);
@@ -333,8 +364,8 @@ static int read_id_word(reader *r, char **out)
     }
     if (r->pos == at)
         return fail_at(r, at, "expected an id", NULL);
-    *out = ps_xstrndup(r->data + at, r->pos - at);
-    return expect(r, "\n");
+    *out = ps_strndup(r->data + at, r->pos - at);
+    return *out ? expect(r, "\n") : ps_error_oom(r->err);
 }
 
 static int read_part(reader *r, ps_journal_part *p)
@@ -354,7 +385,8 @@ static int read_part(reader *r, ps_journal_part *p)
         char *staged;
         if (read_path(r, PATH_BENEATH, &staged) < 0)
             return -1;
-        *PS_PUSH(p->drops, p->ndrops, p->capdrops) = staged;
+        if (add_drop_owned(p, staged) < 0)
+            return ps_error_oom(r->err);
         if (!ps_is_staged_name(ps_path_base(staged)))
             return fail_at(r, drop_at, "not a staged file: ", staged);
         if (expect(r, "\n") < 0)
@@ -371,7 +403,9 @@ static int parse_items(reader *r, ps_journal *j)
         read_id(r, &j->home) < 0 || expect(r, "commit") < 0 || read_id(r, &j->commit) < 0)
         return -1;
     while (take(r, "peer")) {
-        ps_home_id *p = PS_PUSH(j->peers, j->npeers, j->cappeers);
+        ps_home_id *p = PS_TRY_PUSH(j->peers, j->npeers, j->cappeers);
+        if (!p)
+            return ps_error_oom(r->err);
         *p = (ps_home_id){0};
         if (read_id(r, p) < 0)
             return -1;
@@ -402,6 +436,15 @@ int ps_journal_parse(ps_journal *j, const char *data, size_t len, const char *pa
 
 /* ---- the file ---- */
 
+/* "<shown>/.portshift-journal", for messages; NULL (err set) when out of memory. */
+static char *record_path(const char *shown, ps_error *err)
+{
+    char *path = ps_path_join_try(shown, PS_JOURNAL_NAME);
+    if (!path)
+        ps_error_oom(err);
+    return path;
+}
+
 int ps_journal_exists(int homefd, const char *shown, ps_error *err)
 {
     struct stat st;
@@ -409,8 +452,10 @@ int ps_journal_exists(int homefd, const char *shown, ps_error *err)
         return 1;
     if (errno == ENOENT)
         return 0;
-    char *path = ps_path_join(shown, PS_JOURNAL_NAME);
-    ps_error_set(err, path, 0, 0, "cannot stat: %s", strerror(errno));
+    int e = errno;
+    char *path = record_path(shown, err);
+    if (path)
+        ps_error_set(err, path, 0, 0, "cannot stat: %s", strerror(e));
     free(path);
     return -1;
 }
@@ -433,13 +478,15 @@ static const char *untrusted(const struct stat *st)
 
 int ps_journal_read(int homefd, const char *shown, ps_journal *j, ps_error *err)
 {
-    char *path = ps_path_join(shown, PS_JOURNAL_NAME);
     char *data = NULL;
-    int rc = -1;
+    int rc = -1, fd = -1;
     struct stat st;
     memset(j, 0, sizeof *j);
+    char *path = record_path(shown, err);
+    if (!path)
+        return -1;
     /* O_NONBLOCK | O_NOFOLLOW: a FIFO or a symlink put there is refused, never waited on. */
-    int fd = openat(homefd, PS_JOURNAL_NAME, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    fd = openat(homefd, PS_JOURNAL_NAME, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
             rc = 0;
@@ -459,13 +506,17 @@ int ps_journal_read(int homefd, const char *shown, ps_journal *j, ps_error *err)
         goto done;
     }
     size_t len = (size_t)st.st_size, got = 0;
-    data = ps_xmalloc(len + 1);
+    data = ps_malloc(len + 1);
+    if (!data) {
+        ps_error_oom(err);
+        goto done;
+    }
     while (got < len) {
         ssize_t n = read(fd, data + got, len - got);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            ps_error_set(err, path, 0, 0, n < 0 ? "cannot read: %s" : "cannot read: %s",
+            ps_error_set(err, path, 0, 0, "cannot read: %s",
                          n < 0 ? strerror(errno) : "it shrank while read");
             goto done;
         }
@@ -480,46 +531,102 @@ done:
     return rc;
 }
 
-int ps_journal_write(int homefd, const char *shown, const ps_journal *j, ps_error *err)
+int ps_journal_stage(int homefd, const char *shown, const ps_journal *j, ps_journal_staged *out,
+                     ps_error *err)
 {
-    ps_strbuf b = PS_STRBUF_INIT;
-    char *path = ps_path_join(shown, PS_JOURNAL_NAME), *tmp = NULL;
+    ps_strbuf b = PS_STRBUF_CHECKED;
+    char *path = record_path(shown, err);
     int rc = -1;
+    *out = (ps_journal_staged){-1, NULL};
+    if (!path)
+        return -1;
     ps_journal_format(j, &b);
-    int fd = ps_stage_at(homefd, PS_JOURNAL_NAME, &tmp);
-    if (fd < 0) {
+    if (ps_strbuf_oom(&b)) {
+        ps_error_oom(err);
+        goto done;
+    }
+    out->fd = ps_stage_at(homefd, PS_JOURNAL_NAME, &out->tmp);
+    if (out->fd < 0) {
         ps_error_set(err, path, 0, 0, "cannot create temporary file: %s", strerror(errno));
         goto done;
     }
     /* Readable by whoever finishes the apply; writable by its writer alone. */
-    if (fchmod(fd, 0644) < 0 || ps_write_all(fd, b.data, b.len) < 0 || fsync(fd) < 0) {
+    if (fchmod(out->fd, 0644) < 0 || ps_write_all(out->fd, b.data, b.len) < 0) {
         ps_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
-        close(fd);
-        unlinkat(homefd, tmp, 0);
+        ps_journal_unstage(homefd, out);
         goto done;
     }
-    if (close(fd) < 0 || renameat(homefd, tmp, homefd, PS_JOURNAL_NAME) < 0) {
-        ps_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
-        unlinkat(homefd, tmp, 0);
-        goto done;
-    }
-    rc = fsync(homefd) < 0 ? ps_error_set(err, shown, 0, 0, "cannot sync: %s", strerror(errno)) - 1
-                           : 0;
+    ps_start_writeback(out->fd);
+    rc = 0;
 done:
-    free(tmp);
     free(path);
     ps_strbuf_free(&b);
     return rc;
 }
 
-int ps_journal_erase(int homefd, const char *shown, ps_error *err)
+void ps_journal_unstage(int homefd, ps_journal_staged *st)
+{
+    if (st->fd >= 0)
+        close(st->fd);
+    if (st->tmp)
+        unlinkat(homefd, st->tmp, 0);
+    free(st->tmp);
+    *st = (ps_journal_staged){-1, NULL};
+}
+
+int ps_journal_place(int homefd, const char *shown, ps_journal_staged *st, ps_error *err)
+{
+    int rc = 0, fd = st->fd;
+    st->fd = -1;
+    /* close even after a failed fsync: NFS and friends may report a failed write only there. */
+    if (fsync(fd) < 0)
+        rc = -1;
+    if (close(fd) < 0)
+        rc = -1;
+    if (rc == 0 && renameat(homefd, st->tmp, homefd, PS_JOURNAL_NAME) < 0)
+        rc = -1;
+    if (rc < 0) {
+        int e = errno;
+        char *path = record_path(shown, err);
+        if (path)
+            ps_error_set(err, path, 0, 0, "cannot write: %s", strerror(e));
+        free(path);
+        ps_journal_unstage(homefd, st);
+        return -1;
+    }
+    free(st->tmp);
+    st->tmp = NULL;
+    return 0;
+}
+
+int ps_journal_write(int homefd, const char *shown, const ps_journal *j, ps_error *err)
+{
+    ps_journal_staged st;
+    if (ps_journal_stage(homefd, shown, j, &st, err) < 0 ||
+        ps_journal_place(homefd, shown, &st, err) < 0)
+        return -1;
+    return fsync(homefd) < 0
+               ? ps_error_set(err, shown, 0, 0, "cannot sync: %s", strerror(errno)) - 1
+               : 0;
+}
+
+int ps_journal_remove(int homefd, const char *shown, ps_error *err)
 {
     if (unlinkat(homefd, PS_JOURNAL_NAME, 0) < 0 && errno != ENOENT) {
-        char *path = ps_path_join(shown, PS_JOURNAL_NAME);
-        ps_error_set(err, path, 0, 0, "cannot remove: %s", strerror(errno));
+        int e = errno;
+        char *path = record_path(shown, err);
+        if (path)
+            ps_error_set(err, path, 0, 0, "cannot remove: %s", strerror(e));
         free(path);
         return -1;
     }
+    return 0;
+}
+
+int ps_journal_erase(int homefd, const char *shown, ps_error *err)
+{
+    if (ps_journal_remove(homefd, shown, err) < 0)
+        return -1;
     if (fsync(homefd) < 0)
         return ps_error_set(err, shown, 0, 0, "cannot sync: %s", strerror(errno)) - 1;
     return 0;

@@ -125,13 +125,17 @@ typedef struct ps_journal {
     ps_journal_part undo;
 } ps_journal;
 
+/*
+ * The setters and adders return 0, or -1 when out of memory, leaving the
+ * journal as it was (still freed by ps_journal_free).
+ */
 /* Gives j an id no other record of this host has (pid, clock, counter). */
-void ps_journal_new_id(ps_journal *j);
-void ps_home_id_set(ps_home_id *id, dev_t dev, ino_t ino, const char *path);
-void ps_journal_add_peer(ps_journal *j, dev_t dev, ino_t ino, const char *path);
+int ps_journal_new_id(ps_journal *j);
+int ps_home_id_set(ps_home_id *id, dev_t dev, ino_t ino, const char *path);
+int ps_journal_add_peer(ps_journal *j, dev_t dev, ino_t ino, const char *path);
 /* `m`'s strings are copied. */
-void ps_journal_add_move(ps_journal_part *p, const ps_journal_move *m);
-void ps_journal_add_drop(ps_journal_part *p, const char *staged);
+int ps_journal_add_move(ps_journal_part *p, const ps_journal_move *m);
+int ps_journal_add_drop(ps_journal_part *p, const char *staged);
 void ps_journal_free(ps_journal *j);
 
 /* 1 when j's home is its commit home. */
@@ -140,6 +144,7 @@ int ps_journal_is_commit(const ps_journal *j);
  * move, no drop, no undo). */
 int ps_journal_is_done(const ps_journal *j);
 
+/* Appends j's text to `out` (a checked buffer: its owner checks ps_strbuf_oom). */
 void ps_journal_format(const ps_journal *j, ps_strbuf *out);
 /*
  * Parses a record; `path` names it in errors (path:line:col). Refuses
@@ -165,14 +170,34 @@ int ps_journal_exists(int homefd, const char *shown, ps_error *err);
 
 /*
  * Puts j into the home folder `homefd`: staged, synced, renamed into place,
- * the folder synced. 0; -1 when it is not in place; -2 when it is but the
- * folder could not be synced.
+ * the folder synced. 0; -1 when it is not in place (PS_ENOMEM when out of
+ * memory); -2 when it is but the folder could not be synced.
  */
 int ps_journal_write(int homefd, const char *shown, const ps_journal *j, ps_error *err);
+
+/*
+ * ps_journal_write in steps, so that an apply over many homes lets the disk
+ * batch their syncs: stage every record (written, write-back started), then
+ * place each (synced, renamed), then sync each home folder once.
+ */
+typedef struct ps_journal_staged {
+    int fd;    /* the staged record, open until placed */
+    char *tmp; /* its name in the home folder */
+} ps_journal_staged;
+/* Writes j to a staged file beside the record's name: 0, or -1 with nothing left. */
+int ps_journal_stage(int homefd, const char *shown, const ps_journal *j, ps_journal_staged *out,
+                     ps_error *err);
+/* Syncs the staged record and renames it into place (the folder is not
+ * synced: the caller does): 0, or -1 with the staged file removed. */
+int ps_journal_place(int homefd, const char *shown, ps_journal_staged *st, ps_error *err);
+/* Removes a staged record that will not be placed (nothing when there is none). */
+void ps_journal_unstage(int homefd, ps_journal_staged *st);
 
 /* Removes the record of the home `homefd` (whatever it is: never followed)
  * and syncs the folder: 0, -1 when it cannot be removed, -2 when removed but
  * the folder could not be synced. */
 int ps_journal_erase(int homefd, const char *shown, ps_error *err);
+/* ps_journal_erase without the folder's sync (the caller syncs it): 0 or -1. */
+int ps_journal_remove(int homefd, const char *shown, ps_error *err);
 
 #endif
