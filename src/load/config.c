@@ -525,11 +525,13 @@ int ps_cfile_xml(ps_cfile *f, ps_xml_need need, ps_error *err)
         f->nelems = f->xml->nelems;
         f->nattrs = f->xml->nattrs;
     }
+    int rc = 0;
     if (need == PS_XML_CHECKED)
-        return ps_xmldoc_check(f->xml, f->path, err);
-    if (need == PS_XML_TREE)
-        return ps_xmldoc_tree(f->xml, f->path, err);
-    return 0;
+        rc = ps_xmldoc_check(f->xml, f->path, err);
+    else if (need == PS_XML_TREE)
+        rc = ps_xmldoc_tree(f->xml, f->path, err);
+    f->checked = f->xml->checked;
+    return rc;
 }
 
 /* Everything parsed from f's bytes goes; the bytes stay. */
@@ -542,20 +544,32 @@ static void release_parsed(ps_cfile *f)
     ps_toml_free(&f->toml);
 }
 
-int ps_cfile_parse(ps_cfile *f, ps_error *err)
+/* ps_cfile_parse, an XML file read as far as `need` when its bytes call for a strict reading. */
+static int parse_as(ps_cfile *f, ps_xml_need need, ps_error *err)
 {
     release_parsed(f);
+    f->checked = 0;
     ps_lines_build(&f->lines, f->data, f->len);
     f->is_xml = !f->is_script && ps_path_has_suffix(f->rel, ".xml");
     if (f->is_script)
         return 0; /* any bytes: only its lines are read (sites/start.c) */
     if (f->is_xml)
-        return ps_xmldoc_screen(f->data, f->len) ? ps_cfile_xml(f, PS_XML_CHECKED, err) : 0;
+        return ps_xmldoc_screen(f->data, f->len) ? ps_cfile_xml(f, need, err) : 0;
     if (f->is_toml)
         return ps_toml_parse(&f->toml, f->path, f->data, f->len, err);
     int rc = is_yaml_name(f->rel) ? ps_props_parse_yaml(&f->props, f->data, f->len)
                                   : ps_props_parse(&f->props, f->data, f->len);
     return rc < 0 ? ps_error_oom(err) : 0;
+}
+
+int ps_cfile_parse(ps_cfile *f, ps_error *err)
+{
+    return parse_as(f, PS_XML_CHECKED, err);
+}
+
+int ps_cfile_lex(ps_cfile *f, ps_error *err)
+{
+    return parse_as(f, PS_XML_SPANS, err);
 }
 
 static int cmp_files(const void *a, const void *b)
