@@ -2,9 +2,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/error.h"
 #include "base/keyset.h"
@@ -18,10 +20,36 @@ static int is_yaml_name(const char *name)
     return ps_path_has_suffix(name, ".yaml") || ps_path_has_suffix(name, ".yml");
 }
 
-static int cmp_names(const void *a, const void *b)
+/* A folder's entry as readdir gave it: d_type spares a stat of every name
+ * (DT_UNKNOWN on file systems that do not fill it in: stat'ed then). */
+typedef struct entry {
+    char *name;
+    unsigned char type;
+} entry;
+
+static int cmp_entries(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
 }
+
+/*
+ * Folders a walk holds open at once. Each folder is opened from its parent's
+ * descriptor (openat), so the kernel resolves one name per folder, not the
+ * whole path again at every level, which made deep trees quadratic. Only the
+ * deepest WALK_FDS folders of the current path keep their descriptors: one
+ * further up has lost its own when the walk comes back to it, and reopens
+ * it by path (once, for its next child) if it has children left. A chain of
+ * 1,600 folders thus never holds more than WALK_FDS descriptors.
+ */
+#define WALK_FDS 32
+
+/* One folder being walked. */
+typedef struct frame {
+    DIR *d;         /* NULL once a folder WALK_FDS deeper closed it */
+    struct stat st; /* the folder, so one reopened by path is checked to be it */
+    size_t sublen;  /* its path relative to the root: the walker's sub[0, sublen) */
+    size_t slot;    /* its place in the walker's ring */
+} frame;
 
 /* What one home may hold in scope, summed over its runtimes. */
 typedef struct budget {
@@ -58,6 +86,9 @@ typedef struct walker {
     size_t nfiles, fcap;
     place *links; /* symlinks met, followed once every real path is walked */
     size_t nlinks, lcap;
+    ps_strbuf sub;        /* the folder walked, relative to its root_dir */
+    DIR **ring[WALK_FDS]; /* the open folders of the deepest frames, by depth % WALK_FDS */
+    size_t depth;         /* frames open */
     ps_error *err;
     int oom; /* a helper with no error to return ran out of memory */
 } walker;
@@ -139,106 +170,216 @@ static int runtime_folder(walker *w, const struct stat *st)
     return 0;
 }
 
+/* The folder being walked, as messages name it: the home's path as given,
+ * the root's folder, the path below it. NULL (w->oom) when out of memory. */
+static char *sub_path(walker *w, const place *at)
+{
+    return place_path(w, &(place){at->root, at->root_dir, w->sub.data ? w->sub.data : ""});
+}
+
 /*
  * A folder in scope that holds a Carbon home of its own (a home copied
  * into another's conf/, or a symlink to one) would be edited as part of the
  * home walked: refused, naming both. Only a folder with a child named conf
  * or repository is looked at.
  */
-static int nested_home(walker *w, const char *dir, const struct stat *st, char **names, size_t n)
+static int nested_home(walker *w, const place *at, int dfd, const struct stat *st,
+                       const entry *names, size_t n)
 {
     size_t k = 0;
-    while (k < n && strcmp(names[k], "conf") != 0 && strcmp(names[k], "repository") != 0)
+    while (k < n && strcmp(names[k].name, "conf") != 0 && strcmp(names[k].name, "repository") != 0)
         k++;
     if (k == n)
         return 0;
     for (size_t i = 0; i < sizeof home_marks / sizeof home_marks[0]; i++) {
-        char *mark = ps_path_join_try(dir, home_marks[i]);
-        if (!mark)
-            return walk_oom(w);
         struct stat ms;
-        int found = stat(mark, &ms) == 0;
-        free(mark);
-        if (found && !runtime_folder(w, st))
-            return ps_error_set(w->err, dir, 0, 0,
-                                "a Carbon home of its own (%s) inside the config folders of %s: "
-                                "move it out of %s, then name each home",
-                                home_marks[i], w->home, w->home);
-        if (w->oom)
+        if (fstatat(dfd, home_marks[i], &ms, 0) < 0 || runtime_folder(w, st)) {
+            if (w->oom)
+                return walk_oom(w);
+            continue;
+        }
+        char *dir = sub_path(w, at);
+        if (!dir)
             return walk_oom(w);
+        ps_error_set(w->err, dir, 0, 0,
+                     "a Carbon home of its own (%s) inside the config folders of %s: "
+                     "move it out of %s, then name each home",
+                     home_marks[i], w->home, w->home);
+        free(dir);
+        return -1;
     }
     return 0;
 }
 
-/* Walks a folder in name order; a folder that does not exist is empty. */
+/* "cannot open" for the folder being walked (or a child: `at`'s sub). */
+static int open_error(walker *w, const place *at, int errnum)
+{
+    char *dir = sub_path(w, at);
+    if (!dir)
+        return walk_oom(w);
+    ps_error_set(w->err, dir, 0, 0, "cannot open: %s", strerror(errnum));
+    free(dir);
+    return -1;
+}
+
+/* The frame's folder, reopened by path when a deeper one took its descriptor
+ * (see WALK_FDS); -1 with the error set. w->sub must be the frame's path. */
+static int frame_fd(walker *w, const place *at, frame *fr)
+{
+    if (fr->d)
+        return dirfd(fr->d);
+    char *dir = sub_path(w, at);
+    if (!dir)
+        return walk_oom(w);
+    struct stat st;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+    int rc = fd < 0 ? ps_error_set(w->err, dir, 0, 0, "cannot open: %s", strerror(errno)) : 0;
+    if (rc == 0 && (fstat(fd, &st) < 0 || st.st_dev != fr->st.st_dev || st.st_ino != fr->st.st_ino))
+        rc = ps_error_set(w->err, dir, 0, 0,
+                          "changed while portshift was reading it; run portshift again");
+    if (rc == 0 && !(fr->d = fdopendir(fd)))
+        rc = ps_error_set(w->err, dir, 0, 0, "cannot open: %s", strerror(errno));
+    if (rc < 0 && fd >= 0)
+        close(fd);
+    free(dir);
+    if (rc < 0)
+        return -1;
+    w->ring[fr->slot] = &fr->d; /* its slot is free: every deeper frame has ended */
+    return dirfd(fr->d);
+}
+
+static int walk_fd(walker *w, const place *at, int fd);
+
+/* One entry of a folder, `at` naming it (w->sub is its path); `dfd` the folder. */
+static int walk_entry(walker *w, const place *at, int dfd, const entry *e)
+{
+    int cfg = is_config_name(w, e->name);
+    unsigned char type = e->type;
+    if (type != DT_UNKNOWN && type != DT_DIR && type != DT_LNK && !cfg)
+        return 0; /* a file portshift does not read */
+    struct stat st;
+    if (type == DT_UNKNOWN || (type != DT_DIR && type != DT_LNK)) {
+        if (fstatat(dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) <
+            0) /* gone since readdir: reading it says so */
+            return cfg ? take_file(w, at, NULL) : 0;
+        type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+    }
+    if (type == DT_LNK)
+        return push_place(w, &w->links, &w->nlinks, &w->lcap, at, at->sub);
+    if (type == DT_DIR) {
+        int cfd =
+            openat(dfd, e->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        if (cfd < 0 && errno == ELOOP) /* a symlink since readdir: followed with the others */
+            return push_place(w, &w->links, &w->nlinks, &w->lcap, at, at->sub);
+        if (cfd < 0) /* a folder that does not exist is empty */
+            return errno == ENOENT || errno == ENOTDIR ? 0 : open_error(w, at, errno);
+        return walk_fd(w, at, cfd);
+    }
+    if (!cfg)
+        return 0;
+    /* A second hard link is taken too: apply replaces each name by rename, so
+     * a name left out would keep the old bytes. */
+    return ps_keyset_add_try(&w->seen, st.st_dev, st.st_ino) < 0 ? walk_oom(w)
+                                                                 : take_file(w, at, &st);
+}
+
+/* Reads the folder's names (not . and .., nor our own .name.portshift-XXXXXX temp files). */
+static int read_entries(walker *w, DIR *d, entry **names, size_t *n)
+{
+    size_t cap = 0;
+    for (struct dirent *de; (de = readdir(d));) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (++w->budget->entries > PS_MAX_HOME_ENTRIES)
+            return ps_error_set(w->err, w->budget->home, 0, 0,
+                                "too many files: more than %d files and folders in the config "
+                                "folders",
+                                PS_MAX_HOME_ENTRIES);
+        char *name = ps_strdup(de->d_name);
+        entry *slot = name ? PS_TRY_PUSH(*names, *n, cap) : NULL;
+        if (!slot) {
+            free(name);
+            return walk_oom(w);
+        }
+        *slot = (entry){name, de->d_type};
+    }
+    return 0;
+}
+
+/*
+ * Walks the folder open as `fd` (which it closes) in name order; `at` names
+ * it (root and root_dir; w->sub is its path below root_dir).
+ */
+static int walk_fd(walker *w, const place *at, int fd)
+{
+    frame fr = {.sublen = w->sub.len, .slot = w->depth % WALK_FDS};
+    if (w->ring[fr.slot] && *w->ring[fr.slot]) { /* the frame WALK_FDS up gives its descriptor */
+        closedir(*w->ring[fr.slot]);
+        *w->ring[fr.slot] = NULL;
+    }
+    if (!(fr.d = fdopendir(fd))) {
+        int errnum = errno;
+        close(fd);
+        return open_error(w, at, errnum);
+    }
+    w->ring[fr.slot] = &fr.d;
+    w->depth++;
+    entry *names = NULL;
+    size_t n = 0;
+    int added = fstat(fd, &fr.st) < 0 ? 0 : ps_keyset_add_try(&w->seen, fr.st.st_dev, fr.st.st_ino);
+    int rc = added < 0 ? walk_oom(w) : 0; /* not added: walked already, a loop or an alias */
+    if (added > 0)
+        rc = read_entries(w, fr.d, &names, &n);
+    if (added > 0 && rc == 0)
+        rc = nested_home(w, at, fd, &fr.st, names, n);
+    ps_sort(names, n, sizeof *names, cmp_entries);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        int dfd = frame_fd(w, at, &fr);
+        if (dfd < 0) {
+            rc = -1;
+            break;
+        }
+        if (fr.sublen)
+            ps_strbuf_add(&w->sub, "/", 1);
+        ps_strbuf_puts(&w->sub, names[i].name);
+        place child = {at->root, at->root_dir, w->sub.data};
+        rc = ps_strbuf_oom(&w->sub) ? walk_oom(w) : walk_entry(w, &child, dfd, &names[i]);
+        if (w->sub.data) { /* back to this folder */
+            w->sub.len = fr.sublen;
+            w->sub.data[fr.sublen] = '\0';
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i].name);
+    free(names);
+    if (fr.d)
+        closedir(fr.d);
+    w->ring[fr.slot] = NULL;
+    w->depth--;
+    return rc;
+}
+
+/* Walks the folder `at` names, opened by its path (a root, or a symlinked
+ * folder: links in it followed); a folder that does not exist is empty. */
 static int walk(walker *w, const place *at)
 {
     char *dir = place_path(w, at);
     if (!dir)
         return walk_oom(w);
-    DIR *d = opendir(dir);
-    if (!d) {
-        int missing = errno == ENOENT || errno == ENOTDIR;
-        int rc = missing ? 0 : ps_error_set(w->err, dir, 0, 0, "cannot open: %s", strerror(errno));
-        free(dir);
-        return rc;
-    }
-    struct stat st;
-    int added = fstat(dirfd(d), &st) < 0 ? 0 : ps_keyset_add_try(&w->seen, st.st_dev, st.st_ino);
-    if (added <= 0) {
-        closedir(d); /* walked already: a loop or an alias */
-        free(dir);
-        return added < 0 ? walk_oom(w) : 0;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
     int rc = 0;
-    for (struct dirent *de; rc == 0 && (de = readdir(d));) {
-        if (de->d_name[0] == '.')
-            continue; /* ., .., and our own .name.portshift-XXXXXX temp files */
-        if (++w->budget->entries > PS_MAX_HOME_ENTRIES)
-            rc = ps_error_set(w->err, w->budget->home, 0, 0,
-                              "too many files: more than %d files and folders in the config "
-                              "folders",
-                              PS_MAX_HOME_ENTRIES);
-        char *name = rc == 0 ? ps_strdup(de->d_name) : NULL;
-        char **slot = name ? PS_TRY_PUSH(names, n, cap) : NULL;
-        if (slot) {
-            *slot = name;
-        } else if (rc == 0) {
-            free(name);
-            rc = walk_oom(w);
-        }
-    }
-    closedir(d);
-    if (rc == 0)
-        rc = nested_home(w, dir, &st, names, n);
-    ps_sort(names, n, sizeof *names, cmp_names);
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        place child = {at->root, at->root_dir, ps_path_join_try(at->sub, names[i])};
-        char *full = ps_path_join_try(dir, names[i]);
-        if (!child.sub || !full)
-            rc = walk_oom(w);
-        else if (lstat(full, &st) < 0) /* gone since readdir: reading it says so */
-            rc = is_config_name(w, names[i]) ? take_file(w, &child, NULL) : 0;
-        else if (S_ISLNK(st.st_mode))
-            rc = push_place(w, &w->links, &w->nlinks, &w->lcap, &child, child.sub);
-        else if (S_ISDIR(st.st_mode))
-            rc = walk(w, &child);
-        else if (is_config_name(w, names[i])) {
-            /* A second hard link is taken too: apply replaces each name by
-             * rename, so a name left out would keep the old bytes. */
-            rc = ps_keyset_add_try(&w->seen, st.st_dev, st.st_ino) < 0 ? walk_oom(w)
-                                                                       : take_file(w, &child, &st);
-        }
-        free(child.sub);
-        free(full);
-    }
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    if (fd < 0 && errno != ENOENT && errno != ENOTDIR)
+        rc = ps_error_set(w->err, dir, 0, 0, "cannot open: %s", strerror(errno));
     free(dir);
-    return rc;
+    if (fd < 0)
+        return rc;
+    w->sub.len = 0;
+    ps_strbuf_puts(&w->sub, at->sub);
+    if (ps_strbuf_oom(&w->sub)) {
+        close(fd);
+        return walk_oom(w);
+    }
+    return walk_fd(w, at, fd);
 }
 
 /* The symlinks met, in the order met; walking a linked folder may add more. */
@@ -372,6 +513,7 @@ static void walker_free(walker *w)
     free(w->links);
     ps_keyset_free(&w->seen);
     ps_keyset_free(&w->above);
+    ps_strbuf_free(&w->sub);
 }
 
 int ps_cfile_xml(ps_cfile *f, ps_xml_need need, ps_error *err)
@@ -383,11 +525,13 @@ int ps_cfile_xml(ps_cfile *f, ps_xml_need need, ps_error *err)
         f->nelems = f->xml->nelems;
         f->nattrs = f->xml->nattrs;
     }
+    int rc = 0;
     if (need == PS_XML_CHECKED)
-        return ps_xmldoc_check(f->xml, f->path, err);
-    if (need == PS_XML_TREE)
-        return ps_xmldoc_tree(f->xml, f->path, err);
-    return 0;
+        rc = ps_xmldoc_check(f->xml, f->path, err);
+    else if (need == PS_XML_TREE)
+        rc = ps_xmldoc_tree(f->xml, f->path, err);
+    f->checked = f->xml->checked;
+    return rc;
 }
 
 /* Everything parsed from f's bytes goes; the bytes stay. */
@@ -400,20 +544,32 @@ static void release_parsed(ps_cfile *f)
     ps_toml_free(&f->toml);
 }
 
-int ps_cfile_parse(ps_cfile *f, ps_error *err)
+/* ps_cfile_parse, an XML file read as far as `need` when its bytes call for a strict reading. */
+static int parse_as(ps_cfile *f, ps_xml_need need, ps_error *err)
 {
     release_parsed(f);
+    f->checked = 0;
     ps_lines_build(&f->lines, f->data, f->len);
     f->is_xml = !f->is_script && ps_path_has_suffix(f->rel, ".xml");
     if (f->is_script)
         return 0; /* any bytes: only its lines are read (sites/start.c) */
     if (f->is_xml)
-        return ps_xmldoc_screen(f->data, f->len) ? ps_cfile_xml(f, PS_XML_CHECKED, err) : 0;
+        return ps_xmldoc_screen(f->data, f->len) ? ps_cfile_xml(f, need, err) : 0;
     if (f->is_toml)
         return ps_toml_parse(&f->toml, f->path, f->data, f->len, err);
     int rc = is_yaml_name(f->rel) ? ps_props_parse_yaml(&f->props, f->data, f->len)
                                   : ps_props_parse(&f->props, f->data, f->len);
     return rc < 0 ? ps_error_oom(err) : 0;
+}
+
+int ps_cfile_parse(ps_cfile *f, ps_error *err)
+{
+    return parse_as(f, PS_XML_CHECKED, err);
+}
+
+int ps_cfile_lex(ps_cfile *f, ps_error *err)
+{
+    return parse_as(f, PS_XML_SPANS, err);
 }
 
 static int cmp_files(const void *a, const void *b)
@@ -487,8 +643,12 @@ int ps_config_load_home(ps_config *cfgs, const ps_home *home, ps_error *err)
         return ps_error_oom(err);
     for (size_t k = 0; k < home->nruntimes; k++) {
         memset(&cfgs[k], 0, sizeof cfgs[k]);
-        ws[k] = (walker){
-            .home = home->path, .owner = home, .rt = &home->runtimes[k], .budget = &b, .err = err};
+        ws[k] = (walker){.home = home->path,
+                         .owner = home,
+                         .rt = &home->runtimes[k],
+                         .budget = &b,
+                         .sub = PS_STRBUF_CHECKED,
+                         .err = err};
     }
     /* Every folder first, so a home over a limit is refused before any file is read. */
     int rc = 0;

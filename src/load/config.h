@@ -35,6 +35,9 @@ typedef struct ps_cfile {
      * its bytes are dropped; a patch must keep them (the render checks). */
     int lexed;
     size_t nelems, nattrs;
+    /* libxml2 found its bytes well-formed (kept when they are dropped): the
+     * render need not ask again of a patch it can prove harmless. */
+    int checked;
     int is_xml;     /* a .xml file */
     ps_xmldoc *xml; /* .xml files, once read past the bytes (ps_cfile_xml); NULL before */
     ps_props props; /* .properties files */
@@ -90,6 +93,9 @@ void ps_cfile_free(ps_cfile *f);
 /* Parses one buffer the way ps_config_load parses a file of that name
  * (used again on patched buffers, to verify them before writing). */
 int ps_cfile_parse(ps_cfile *f, ps_error *err);
+/* ps_cfile_parse, but an XML file is lexed only (its spans and counts),
+ * never checked by libxml2: the caller decides whether it must be. */
+int ps_cfile_lex(ps_cfile *f, ps_error *err);
 
 /* How far an XML file is read: its spans, those checked strictly by libxml2,
  * or also its tree for XPath queries (parse/xmldoc.h). */

@@ -61,18 +61,93 @@ static int keys_read_back(const ps_plan *plan, const ps_cfile *copy, const ps_ed
     return 0;
 }
 
+/* 1 when data[0, len) is decimal digits only (or empty). */
+static int all_digits(const char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (data[i] < '0' || data[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* 1 when data[at] may sit inside an entity or character reference: an '&'
+ * before it with nothing but name characters (or '#') in between. */
+static int in_reference(const char *data, size_t at)
+{
+    while (at > 0) {
+        unsigned char c = (unsigned char)data[--at];
+        if (c == '&')
+            return 1;
+        if (!(c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+              (c >= 'A' && c <= 'Z') || c == '#' || c == '_' || c == ':' || c == '.' || c == '-'))
+            return 0;
+    }
+    return 0;
+}
+
+/* 1 when [start, end) lies inside one of n spans in document order, the
+ * first at `first` and each `stride` bytes after the one before (the span
+ * of each ps_xtext, the value of each ps_xattr). */
+static int inside(const ps_span *first, size_t stride, size_t n, size_t start, size_t end)
+{
+    const char *base = (const char *)first;
+    size_t lo = 0, hi = n;
+    while (lo < hi) { /* the first span that starts after `start` */
+        size_t mid = lo + (hi - lo) / 2;
+        if (((const ps_span *)(const void *)(base + mid * stride))->start <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo && end <= ((const ps_span *)(const void *)(base + (lo - 1) * stride))->end;
+}
+
+/*
+ * 1 when libxml2 need not read the patched XML again: the original bytes
+ * (the same, by digest, as those loaded) were found well-formed, and every
+ * edit swaps digits for digits inside character data or an attribute value
+ * (as the patched bytes lex), outside any reference. Digits are no delimiter
+ * there, so the markup before and after each edit reads exactly as it did,
+ * and no well-formedness rule of XML looks at the digits themselves. Any
+ * other patch, or a file that calls for a strict reading (a DOCTYPE, an
+ * encoding not ASCII's), is checked whole, as before.
+ */
+static int proven_well_formed(const ps_cfile *orig, const char *orig_bytes, const ps_cfile *copy,
+                              const ps_edit *edits, const size_t *new_start, size_t nedits)
+{
+    const ps_xmldoc *doc = copy->xml;
+    if (!orig->checked || !doc || ps_xmldoc_screen(copy->data, copy->len))
+        return 0;
+    for (size_t i = 0; i < nedits; i++) {
+        const ps_edit *e = &edits[i];
+        size_t s = new_start[i], end = s + strlen(e->text);
+        if (!all_digits(orig_bytes + e->span.start, e->span.end - e->span.start) ||
+            !all_digits(e->text, end - s) || in_reference(copy->data, s))
+            return 0;
+        if (!(doc->ntexts && inside(&doc->texts->span, sizeof *doc->texts, doc->ntexts, s, end)) &&
+            !(doc->nattrs && inside(&doc->attrs->value, sizeof *doc->attrs, doc->nattrs, s, end)))
+            return 0;
+    }
+    return 1;
+}
+
 /* The patched buffer parses as the original did, and each edited span now
  * reads exactly the planned number, delimited as before. An XML buffer is
- * checked by libxml2's streaming parse and lexed again, with no tree: the
- * spans and the well-formedness are all a patch can break. */
-static int verify(const ps_plan *plan, const ps_cfile *orig, const char *data, size_t len,
-                  const ps_edit *edits, const size_t *new_start, size_t nedits, ps_error *err)
+ * lexed again, with no tree, and checked by libxml2's streaming parse unless
+ * proven_well_formed: the spans and the well-formedness are all a patch can
+ * break. */
+static int verify(const ps_plan *plan, const ps_cfile *orig, const char *orig_bytes,
+                  const char *data, size_t len, const ps_edit *edits, const size_t *new_start,
+                  size_t nedits, ps_error *err)
 {
     ps_cfile copy = ps_cfile_twin(orig);
     copy.data = (char *)data;
     copy.len = len;
-    int rc = ps_cfile_parse(&copy, err);
+    int rc = ps_cfile_lex(&copy, err);
     if (rc == 0 && copy.is_xml)
+        rc = ps_cfile_xml(&copy, PS_XML_SPANS, err);
+    if (rc == 0 && copy.is_xml &&
+        !proven_well_formed(orig, orig_bytes, &copy, edits, new_start, nedits))
         rc = ps_cfile_xml(&copy, PS_XML_CHECKED, err);
     if (rc == 0 && orig->lexed && copy.lexed &&
         (copy.nelems != orig->nelems || copy.nattrs != orig->nattrs)) {
@@ -125,7 +200,7 @@ static int render_file(const ps_plan *plan, const ps_cfile *f, const ps_edit *ed
     if (rc == 0) {
         ps_strbuf_add(&b, orig + pos, orig_len - pos);
         rc = ps_strbuf_oom(&b) ? ps_error_oom(err)
-                               : verify(plan, f, b.data, b.len, edits, new_start, n, err);
+                               : verify(plan, f, orig, b.data, b.len, edits, new_start, n, err);
     }
     free(new_start);
     if (rc < 0) {

@@ -15,6 +15,8 @@ typedef struct finder {
     ps_sites *out;
     size_t cap;
     ps_config *cfg;
+    const ps_catalog *cat;
+    unsigned char *globs; /* per rule of cat: 1 when its file is a glob (sites.c) */
     ps_error *err;
     /* Spans a rule has already claimed, by (file, start): the first rule for an occurrence wins. */
     ps_keyset claims;

@@ -17,9 +17,39 @@ static int claimed(const finder *f, const ps_cfile *file, size_t start)
     return ps_keyset_has(&f->claims, (uintptr_t)file, start);
 }
 
-static int file_matches(const ps_rule *r, const ps_cfile *file)
+/* Which of each rule's patterns are globs (f->globs, built once a run):
+ * nearly every rule names one file and one key, compared as strings; only a
+ * real glob costs an fnmatch, rules times files (and keys) being thousands
+ * of matches a home. */
+enum { GLOB_FILE = 1, GLOB_KEY = 2 };
+
+static int is_glob(const char *pattern)
 {
-    return file->root == r->root && fnmatch(r->file, file->root_rel, FNM_PATHNAME) == 0;
+    return pattern && strpbrk(pattern, "*?[\\") != NULL;
+}
+
+static int build_globs(finder *f)
+{
+    if (!(f->globs = ps_calloc(f->cat->nrules + 1, 1)))
+        return ps_error_oom(f->err);
+    for (size_t i = 0; i < f->cat->nrules; i++) {
+        const ps_rule *r = &f->cat->rules[i];
+        f->globs[i] =
+            (unsigned char)((is_glob(r->file) ? GLOB_FILE : 0) | (is_glob(r->key) ? GLOB_KEY : 0));
+    }
+    return 0;
+}
+
+/* fnmatch(pattern, s, flags) == 0, for a pattern that build_globs marked `glob` or not. */
+static int matches(const char *pattern, int glob, const char *s, int flags)
+{
+    return glob ? fnmatch(pattern, s, flags) == 0 : strcmp(pattern, s) == 0;
+}
+
+static int file_matches(const finder *f, const ps_rule *r, const ps_cfile *file)
+{
+    return file->root == r->root &&
+           matches(r->file, f->globs[r - f->cat->rules] & GLOB_FILE, file->root_rel, FNM_PATHNAME);
 }
 
 /* An element's own text, when it has no child elements (comments allowed). */
@@ -227,7 +257,7 @@ static int role_excepted(const ps_rule *r, const ps_cfile *file, size_t k)
 static int take_keyed(finder *f, const ps_rule *r, const ps_cfile *file, size_t k, const char *key,
                       ps_span value)
 {
-    if (fnmatch(r->key, key, 0) != 0)
+    if (!matches(r->key, f->globs[r - f->cat->rules] & GLOB_KEY, key, 0))
         return 0;
     if (r->kind == PS_RULE_ROLE) {
         if (role_excepted(r, file, k))
@@ -252,7 +282,7 @@ static int apply_rule(finder *f, const ps_rule *r)
 {
     for (size_t i = 0; i < f->cfg->nfiles; i++) {
         const ps_cfile *file = &f->cfg->files[i];
-        if (!file_matches(r, file))
+        if (!file_matches(f, r, file))
             continue;
         if (file->xml && r->match) {
             ps_xhit *hits;
@@ -542,9 +572,10 @@ static int holds_entry(const ps_rule *r, const ps_cfile *file)
  * rules with `shows`: API-M keeps deployment.toml from 3.0 on, its WebSub
  * endpoints from 4.0 on), or NULL when nothing shows one (*oom set when out
  * of memory). */
-static const char *shown_version(const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
-                                 int *oom)
+static const char *shown_version(const finder *f, const ps_runtime *rt, int *oom)
 {
+    const ps_catalog *cat = f->cat;
+    const ps_config *cfg = f->cfg;
     const char *best = NULL;
     for (size_t i = 0; i < cat->nrules; i++) {
         const ps_rule *r = &cat->rules[i];
@@ -552,7 +583,7 @@ static const char *shown_version(const ps_catalog *cat, const ps_runtime *rt, co
             (best && ps_version_cmp(r->shows, best) <= 0))
             continue;
         for (size_t k = 0; k < cfg->nfiles; k++) {
-            int holds = file_matches(r, &cfg->files[k]) ? holds_entry(r, &cfg->files[k]) : 0;
+            int holds = file_matches(f, r, &cfg->files[k]) ? holds_entry(r, &cfg->files[k]) : 0;
             if (holds < 0) {
                 *oom = 1;
                 return NULL;
@@ -572,9 +603,11 @@ static const char *shown_version(const ps_catalog *cat, const ps_runtime *rt, co
  * (the earliest version they fit), refined by the home's folder name when that
  * agrees with them; else the folder name. NULL when out of memory.
  */
-static char *stated_version(const ps_catalog *cat, const ps_runtime *rt, const ps_config *cfg,
-                            const char *home_version, int *at_least)
+static char *stated_version(const finder *f, const ps_runtime *rt, const char *home_version,
+                            int *at_least)
 {
+    const ps_catalog *cat = f->cat;
+    const ps_config *cfg = f->cfg;
     *at_least = 0;
     for (size_t i = 0; i < cat->nrules; i++) {
         const ps_rule *r = &cat->rules[i];
@@ -585,7 +618,7 @@ static char *stated_version(const ps_catalog *cat, const ps_runtime *rt, const p
             const ps_cfile *file = &cfg->files[k];
             ps_xhit *hits;
             size_t n;
-            if (!file->xml || !file_matches(r, file) ||
+            if (!file->xml || !file_matches(f, r, file) ||
                 ps_xpath_select(r->xpath.match, file->xml, &hits, &n, NULL) < 0)
                 continue;
             ps_span span;
@@ -607,7 +640,7 @@ static char *stated_version(const ps_catalog *cat, const ps_runtime *rt, const p
     if (home_version && *home_version)
         return ps_strdup(home_version);
     int oom = 0;
-    const char *shown = shown_version(cat, rt, cfg, &oom);
+    const char *shown = shown_version(f, rt, &oom);
     if (oom)
         return NULL;
     if (shown && !(*rt->version && ps_version_cmp(rt->version, shown) >= 0)) {
@@ -619,9 +652,9 @@ static char *stated_version(const ps_catalog *cat, const ps_runtime *rt, const p
 
 /* 1 when rule `r` reads `file`: as the file its values are in, or as the one
  * that says whether its listener is active or its builtin stands in for an entry. */
-static int rule_reads(const ps_rule *r, const ps_cfile *file)
+static int rule_reads(const finder *f, const ps_rule *r, const ps_cfile *file)
 {
-    return (r->file && file_matches(r, file)) ||
+    return (r->file && file_matches(f, r, file)) ||
            (r->active_file && file->root == PS_ROOT_CONF &&
             strcmp(file->root_rel, r->active_file) == 0) ||
            (r->unless_file && file->root == r->unless_root &&
@@ -645,7 +678,7 @@ static int read_rule_files(finder *f, const ps_catalog *cat, const ps_runtime *r
     for (size_t k = 0; k < f->cfg->nfiles && rc == 0; k++) {
         ps_cfile *file = &f->cfg->files[k];
         for (size_t i = 0; file->is_xml && i < cat->nrules; i++)
-            if (of_product[i] && rule_reads(&cat->rules[i], file)) {
+            if (of_product[i] && rule_reads(f, &cat->rules[i], file)) {
                 rc = ps_cfile_xml(file, PS_XML_TREE, f->err);
                 break;
             }
@@ -719,7 +752,7 @@ static int keys_of_absent_files(finder *f, const ps_catalog *cat, const ps_runti
             continue;
         int present = 0, stood_in = 0;
         for (size_t k = 0; k < f->cfg->nfiles && !present; k++)
-            present = file_matches(r, &f->cfg->files[k]);
+            present = file_matches(f, r, &f->cfg->files[k]);
         for (size_t k = 0; k < cat->nrules && !present && !stood_in; k++) {
             const ps_rule *b = &cat->rules[k];
             stood_in = b->kind == PS_RULE_BUILTIN && b->unless_file && b->unless_root == r->root &&
@@ -738,10 +771,12 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps
     memset(out, 0, sizeof *out);
     out->offset_site = -1;
     out->generated_offset = -1;
-    finder f = {.out = out, .cfg = cfg, .err = err};
-    int rc = read_rule_files(&f, cat, rt);
+    finder f = {.out = out, .cfg = cfg, .cat = cat, .err = err};
+    int rc = build_globs(&f);
+    if (rc == 0)
+        rc = read_rule_files(&f, cat, rt);
     if (rc == 0) {
-        out->version = stated_version(cat, rt, cfg, home_version, &out->version_at_least);
+        out->version = stated_version(&f, rt, home_version, &out->version_at_least);
         if (!out->version)
             rc = ps_error_oom(err);
     }
@@ -780,6 +815,7 @@ int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps
     }
     ps_keyset_free(&f.claims);
     free(f.tags);
+    free(f.globs);
     release_docs(cfg, out);
     if (rc < 0) {
         ps_sites_free(out);

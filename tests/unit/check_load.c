@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -212,6 +213,63 @@ START_TEST(hard_links_are_both_read)
 }
 END_TEST
 
+/* Descriptors open in this process. */
+static int open_fds(void)
+{
+    int n = 0;
+    for (int fd = 0; fd < 1024; fd++)
+        n += fcntl(fd, F_GETFD) >= 0;
+    return n;
+}
+
+/*
+ * The walk opens each folder from its parent's descriptor, and keeps only a
+ * few of them open: a chain of 150 folders, each holding a config file after
+ * its subfolder in name order (d/, then z.xml), is read whole with a limit
+ * of 48 descriptors, every z.xml of every level (the walk comes back up to
+ * folders whose descriptors it gave away), and leaves no descriptor open.
+ */
+START_TEST(deep_folders_with_few_descriptors)
+{
+    enum { DEPTH = 150 };
+    fx f;
+    fx_open(&f);
+    fx_add(&f, "good", "home");
+    char rel[2 * DEPTH + 64] = CONF "/deep";
+    char *want = NULL;
+    size_t wlen = 0;
+    FILE *fp = open_memstream(&want, &wlen);
+    fprintf(fp, "repository/conf/carbon.xml\n");
+    /* Sorted as rel: "d/..." before "z.xml", so the deepest file first. */
+    for (int k = 0; k < DEPTH; k++) {
+        ck_assert_int_eq(mkdir(in(&f, "%s", rel), 0755), 0);
+        put(in(&f, "%s/z.xml", rel), "<z/>\n");
+        strcat(rel, "/d");
+    }
+    for (int k = DEPTH - 1; k >= 0; k--) {
+        fprintf(fp, "repository/conf/deep/");
+        for (int i = 0; i < k; i++)
+            fprintf(fp, "d/");
+        fprintf(fp, "z.xml\n");
+    }
+    fprintf(fp, "repository/conf/tomcat/catalina-server.xml\n");
+    fclose(fp);
+    struct rlimit was, low;
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &was), 0);
+    low = was;
+    low.rlim_cur = 48;
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+    int fds = open_fds();
+    char *got = loaded(&f, "home");
+    ck_assert_int_eq(open_fds(), fds);
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &was), 0);
+    ck_assert_str_eq(got, want);
+    free(got);
+    free(want);
+    fx_close(&f);
+}
+END_TEST
+
 static void touch_at(int dfd, int i)
 {
     char name[32];
@@ -342,6 +400,7 @@ int main(void)
     tcase_add_test(tc, aliases_skipped_real_names_kept);
     tcase_add_test(tc, symlinked_config_file_read_through_its_link);
     tcase_add_test(tc, hard_links_are_both_read);
+    tcase_add_test(tc, deep_folders_with_few_descriptors);
     suite_add_tcase(s, tc);
     TCase *limits = tcase_create("limits");
     tcase_set_timeout(limits, 120);

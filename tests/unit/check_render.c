@@ -149,9 +149,10 @@ START_TEST(test_render_toml)
 END_TEST
 
 /*
- * An XML file: the patched bytes are checked again by libxml2's streaming
- * parse and lexed again, with no tree (DESIGN §2.4): a splice that breaks
- * the document, or changes its elements or attributes, is refused.
+ * An XML file: the patched bytes are lexed again, with no tree, and checked
+ * by libxml2's streaming parse unless every edit provably keeps the document
+ * well-formed (DESIGN §2.4): a splice that breaks the document, or changes
+ * its elements or attributes, is refused.
  */
 /* clang-format off */
 static const struct xml_render_case {
@@ -174,6 +175,16 @@ static const struct xml_render_case {
      "patch changed the structure"},
     {"a splice that adds an attribute", "<r><p a=\"9443\"/></r>", "9443", "1\" b=\"2", NULL,
      "patch changed the structure"},
+    /* Digits for digits, yet no longer well-formed: libxml2 must still be asked
+     * (render.c proven_well_formed). */
+    {"digits swapped inside a character reference", "<r>\n  <p>&#57;443</p>\n</r>\n", "57", "0",
+     NULL, "invalid xmlChar value 0"},
+    {"digits swapped inside an attribute's reference", "<r>\n  <p a=\"x&#57;443\"/>\n</r>\n",
+     "57", "1", NULL, "invalid xmlChar value 1"},
+    {"markup spliced out for digits", "<r>\n  <p>1<![CDATA[ 2]]></p>\n</r>\n", "1<![CDATA[", "3",
+     NULL, "Sequence ']]>' not allowed in content"},
+    {"digits swapped in the XML declaration", "<?xml version=\"1.0\"?>\n<r>9443</r>\n", "1", "2",
+     NULL, "Unsupported version '2.0'"},
 };
 /* clang-format on */
 
