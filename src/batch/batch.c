@@ -65,9 +65,16 @@ typedef struct placer {
     int strict;
 } placer;
 
+/* Hands string s (from an allocation that may have failed) to the batch,
+ * which frees it; NULL when s is NULL or out of memory (s freed). */
 static const char *own(ps_batch *b, char *s)
 {
-    *PS_PUSH(b->owned, b->nowned, b->owned_cap) = s;
+    char **slot = s ? PS_TRY_PUSH(b->owned, b->nowned, b->owned_cap) : NULL;
+    if (!slot) {
+        free(s);
+        return NULL;
+    }
+    *slot = s;
     return s;
 }
 
@@ -88,12 +95,13 @@ static long unit_offset(const ps_batch_home *h, const ps_unit *unit, long offset
     return unit->rt->carbon5 ? unit->sites->offset : unit->sites->offset + (offset - h->current);
 }
 
-/* "x/wso2am-2.6.0" or "ei runtime wso2/broker". */
+/* "x/wso2am-2.6.0" or "ei runtime wso2/broker"; NULL when out of memory
+ * (as every sentence below). */
 static char *where(const ps_batch *b, int u)
 {
     const ps_unit *unit = &b->units[u];
-    return ps_xasprintf("%s%s%s", unit->home->path, *unit->rt->name ? " runtime " : "",
-                        unit->rt->name);
+    return ps_asprintf("%s%s%s", unit->home->path, *unit->rt->name ? " runtime " : "",
+                       unit->rt->name);
 }
 
 /* "servlet transport (Tomcat connector) (repository/conf/tomcat/catalina-server.xml:54)". */
@@ -101,9 +109,11 @@ static char *label(const ps_batch *b, holder h)
 {
     const ps_unit *unit = &b->units[h.unit];
     const ps_site *s = site_of(b, h);
-    char *at = s->file ? ps_xasprintf("%s:%d", s->file->rel, s->line) : ps_xstrdup("built in");
-    char *l = ps_xasprintf("%s%s%s (%s)", s->what ? s->what : "listener",
-                           *unit->rt->name ? " of runtime " : "", unit->rt->name, at);
+    char *at = s->file ? ps_asprintf("%s:%d", s->file->rel, s->line) : ps_strdup("built in");
+    if (!at)
+        return NULL;
+    char *l = ps_asprintf("%s%s%s (%s)", s->what ? s->what : "listener",
+                          *unit->rt->name ? " of runtime " : "", unit->rt->name, at);
     free(at);
     return l;
 }
@@ -115,35 +125,35 @@ static char *obstacle(placer *p, const meet *m)
     switch (m->kind) {
     case MEET_TAKEN: {
         char *w = where(b, m->other.unit);
-        char *l = ps_xasprintf("%s opens it too (%s)", w, site_of(b, m->other)->what);
+        char *l = w ? ps_asprintf("%s opens it too (%s)", w, site_of(b, m->other)->what) : NULL;
         free(w);
         return l;
     }
     case MEET_AVOIDED:
-        return ps_xstrdup("it is one of the ports to avoid");
+        return ps_strdup("it is one of the ports to avoid");
     case MEET_LISTENING: {
         size_t want = (size_t)m->socket;
-        ps_sockets_owners(&p->socks, &want, 1, p->proc);
+        if (ps_sockets_owners(&p->socks, &want, 1, p->proc) < 0)
+            return NULL;
         const ps_socket *s = &p->socks.items[m->socket];
         if (s->pid < 0)
-            return ps_xstrdup("it is already listening on this host (a process this user "
-                              "cannot look into)");
-        return ps_xasprintf("it is already listening on this host, held by process %ld%s%s%s",
-                            s->pid, s->comm ? " (" : "", s->comm ? s->comm : "",
-                            s->comm ? ")" : "");
+            return ps_strdup("it is already listening on this host (a process this user "
+                             "cannot look into)");
+        return ps_asprintf("it is already listening on this host, held by process %ld%s%s%s",
+                           s->pid, s->comm ? " (" : "", s->comm ? s->comm : "", s->comm ? ")" : "");
     }
     case MEET_OWN: {
         char *l = label(b, m->other);
-        char *r = ps_xasprintf("its %s opens it too", l);
+        char *r = l ? ps_asprintf("its %s opens it too", l) : NULL;
         free(l);
         return r;
     }
     case MEET_AHEAD:
-        return ps_xstrdup("a fixed listener of a home named after it opens it");
+        return ps_strdup("a fixed listener of a home named after it opens it");
     default:
         break;
     }
-    return ps_xstrdup("");
+    return ps_strdup("");
 }
 
 /* Why a home does not fit at an offset, in a sentence. */
@@ -151,16 +161,20 @@ static char *describe(placer *p, const meet *m)
 {
     ps_batch *b = p->b;
     if (m->kind == MEET_BELOW_ZERO)
-        return ps_xasprintf("at offset %ld its runtime %s would be at offset %ld", m->offset,
-                            b->units[m->at.unit].rt->name, m->port);
+        return ps_asprintf("at offset %ld its runtime %s would be at offset %ld", m->offset,
+                           b->units[m->at.unit].rt->name, m->port);
     char *l = label(b, m->at);
-    char *r;
+    if (!l)
+        return NULL;
+    char *r = NULL;
     if (m->kind == MEET_RANGE) {
-        r = ps_xasprintf("at offset %ld its %s would be %ld, outside 1-%ld", m->offset, l, m->port,
-                         PS_PORT_MAX);
+        r = ps_asprintf("at offset %ld its %s would be %ld, outside 1-%ld", m->offset, l, m->port,
+                        PS_PORT_MAX);
     } else {
         char *o = obstacle(p, m);
-        r = ps_xasprintf("at offset %ld its %s would open %ld, but %s", m->offset, l, m->port, o);
+        if (o)
+            r = ps_asprintf("at offset %ld its %s would open %ld, but %s", m->offset, l, m->port,
+                            o);
         free(o);
     }
     free(l);
@@ -243,10 +257,15 @@ static int fits(placer *p, const ps_batch_home *h, long offset, meet *m)
     return 1;
 }
 
-static void take(placer *p, long port, holder h)
+/* -1 when out of memory. */
+static int take(placer *p, long port, holder h)
 {
-    *PS_PUSH(p->holders, p->nholders, p->cap) = h;
+    holder *slot = PS_TRY_PUSH(p->holders, p->nholders, p->cap);
+    if (!slot)
+        return -1;
+    *slot = h;
     p->taken[port] = (int)p->nholders - 1;
+    return 0;
 }
 
 /* The sockets of this host that stand in home h's way: all but its own server's. */
@@ -295,9 +314,13 @@ static int choose(placer *p, ps_batch_home *h, ps_error *err)
     if (fits(p, h, h->current, &m))
         return 0;
     h->reason = describe(p, &m);
+    if (!h->reason)
+        return ps_error_oom(err);
     const ps_unit *cannot = stuck(b, h);
     if (cannot) {
-        char *conf = ps_path_join(cannot->home->path, cannot->rt->conf_rel);
+        char *conf = ps_path_join_try(cannot->home->path, cannot->rt->conf_rel);
+        if (!conf)
+            return ps_error_oom(err);
         ps_error_setc(err, PS_ERANGE, h->home->path, 0, 0,
                       "no offset fits: %s has no offset setting to change, and %s", conf,
                       h->reason);
@@ -334,6 +357,8 @@ static int choose(placer *p, ps_batch_home *h, ps_error *err)
         if (i == 1 && (m.kind != MEET_RANGE || at_first.kind == MEET_RANGE))
             break;
         char *more = describe(p, &said[i]);
+        if (!more)
+            return ps_error_oom(err); /* a reason cut short would mislead */
         ps_error_append(err, "; %s", more);
         free(more);
     }
@@ -357,11 +382,14 @@ static int rewrite(placer *p, holder h, const meet *why, ps_error *err)
     const ps_unit *unit = &b->units[h.unit];
     const ps_site *s = site_of(b, h);
     if (!s->file) {
-        char *l = label(b, h), *o = obstacle(p, why);
-        ps_error_setc(err, PS_ERANGE, unit->home->path, 0, 0,
-                      "no offset frees its %s: a fixed port, %ld, and %s; it has no config entry "
-                      "to rewrite",
-                      l, s->value, o);
+        char *l = label(b, h), *o = l ? obstacle(p, why) : NULL;
+        if (o)
+            ps_error_setc(err, PS_ERANGE, unit->home->path, 0, 0,
+                          "no offset frees its %s: a fixed port, %ld, and %s; it has no config "
+                          "entry to rewrite",
+                          l, s->value, o);
+        else
+            ps_error_oom(err);
         free(l);
         free(o);
         return -1;
@@ -369,17 +397,32 @@ static int rewrite(placer *p, holder h, const meet *why, ps_error *err)
     long q = free_above(p, s->value);
     if (q < 0) {
         char *l = label(b, h);
-        ps_error_setc(err, PS_ERANGE, s->file->path, s->line, s->col,
-                      "no free port above %ld for its %s", s->value, l);
+        if (l)
+            ps_error_setc(err, PS_ERANGE, s->file->path, s->line, s->col,
+                          "no free port above %ld for its %s", s->value, l);
+        else
+            ps_error_oom(err);
         free(l);
         return -1;
     }
     b->fixed_port[h.unit][h.site] = q;
-    take(p, q, h);
+    if (take(p, q, h) < 0)
+        return ps_error_oom(err);
     char *o = obstacle(p, why);
-    char *msg = ps_xasprintf("%ld: %s", s->value, o);
+    char *msg = o ? ps_asprintf("%ld: %s", s->value, o) : NULL;
     free(o);
-    ps_rewrite *r = PS_PUSH(b->rewrites, b->nrewrites, b->rewrites_cap);
+    if (msg && s->file->generated) {
+        /* portshift writes no key but the offset: the user sets this one. */
+        char *fix = ps_generated_fix(s, q);
+        char *both = fix ? ps_asprintf("%s; %s", msg, fix) : NULL;
+        free(fix);
+        free(msg);
+        msg = both;
+    }
+    const char *said = own(b, msg);
+    ps_rewrite *r = said ? PS_TRY_PUSH(b->rewrites, b->nrewrites, b->rewrites_cap) : NULL;
+    if (!r)
+        return ps_error_oom(err);
     *r = (ps_rewrite){.listener = {.home = unit->home->path,
                                    .runtime = unit->rt->name,
                                    .file = s->file->rel,
@@ -390,16 +433,8 @@ static int rewrite(placer *p, holder h, const meet *why, ps_error *err)
                                    .port = s->value,
                                    .pid = -1},
                       .new_port = q,
-                      .note = s->file->generated};
-    if (r->note) {
-        /* portshift writes no key but the offset: the user sets this one. */
-        char *fix = ps_generated_fix(s, q);
-        char *both = ps_xasprintf("%s; %s", msg, fix);
-        free(fix);
-        free(msg);
-        msg = both;
-    }
-    r->message = own(b, msg);
+                      .note = s->file->generated,
+                      .message = said};
     return 0;
 }
 
@@ -433,8 +468,11 @@ static int place(placer *p, ps_batch_home *h, ps_error *err)
         b->offset[u] = unit_offset(h, &b->units[u], h->offset);
         for (size_t k = 0; k < ss->count; k++) {
             const ps_site *s = &ss->items[k];
-            if (ps_listener_exclusive(s) && !is_fixed(&b->units[u], s))
-                take(p, ps_listener_port(s, ss->offset, b->offset[u]), (holder){(int)u, (int)k});
+            if (!ps_listener_exclusive(s) || is_fixed(&b->units[u], s))
+                continue;
+            long port = ps_listener_port(s, ss->offset, b->offset[u]);
+            if (take(p, port, (holder){(int)u, (int)k}) < 0)
+                return ps_error_oom(err);
         }
     }
     for (size_t u = h->first; u < h->first + h->count; u++) {
@@ -447,10 +485,12 @@ static int place(placer *p, ps_batch_home *h, ps_error *err)
                 continue;
             meet why = {.kind = MEET_NONE};
             why.kind = obstacle_at(p, s->value, &why);
-            if (why.kind == MEET_NONE)
-                take(p, s->value, at);
-            else if (rewrite(p, at, &why, err) < 0)
-                return -1;
+            if (why.kind != MEET_NONE) {
+                if (rewrite(p, at, &why, err) < 0)
+                    return -1;
+            } else if (take(p, s->value, at) < 0) {
+                return ps_error_oom(err);
+            }
         }
     }
     return 0;
@@ -463,7 +503,9 @@ static int set_options(ps_batch *b, placer *p, const ps_batch_options *o, ps_err
                              "first offset %ld is not between 0 and %ld", o->first, PS_PORT_MAX);
     b->first = o->first;
     b->listening = (o->flags & PS_BATCH_LISTENING) != 0;
-    b->avoid = ps_xcalloc(o->navoid + 1, sizeof *b->avoid);
+    b->avoid = ps_calloc(o->navoid + 1, sizeof *b->avoid);
+    if (!b->avoid)
+        return ps_error_oom(err);
     b->navoid = o->navoid;
     for (size_t i = 0; i < o->navoid; i++) {
         ps_port_range r = o->avoid[i];
@@ -478,10 +520,13 @@ static int set_options(ps_batch *b, placer *p, const ps_batch_options *o, ps_err
     return 0;
 }
 
-/* The homes of the units, in the order named: each home's units are consecutive. */
-static void group_homes(ps_batch *b)
+/* The homes of the units, in the order named: each home's units are
+ * consecutive. -1 when out of memory. */
+static int group_homes(ps_batch *b)
 {
-    b->homes = ps_xcalloc(b->nunits + 1, sizeof *b->homes);
+    b->homes = ps_calloc(b->nunits + 1, sizeof *b->homes);
+    if (!b->homes)
+        return -1;
     for (size_t u = 0; u < b->nunits; u++) {
         if (b->nhomes && b->homes[b->nhomes - 1].home == b->units[u].home) {
             b->homes[b->nhomes - 1].count++;
@@ -490,6 +535,7 @@ static void group_homes(ps_batch *b)
         b->homes[b->nhomes++] = (ps_batch_home){
             .home = b->units[u].home, .first = u, .count = 1, .current = b->units[u].sites->offset};
     }
+    return 0;
 }
 
 static void placer_free(placer *p)
@@ -505,39 +551,78 @@ static void placer_free(placer *p)
     ps_home_servers_free(p->servers, p->nservers);
 }
 
-int ps_batch_make(ps_batch **out, const ps_unit *units, size_t n, const ps_batch_options *opts,
-                  const char *proc, ps_error *err)
+/* The per-port tables, every port free; -1 when out of memory (placer_free
+ * frees what was made). */
+static int placer_tables(placer *p)
 {
-    ps_batch *b = ps_xcalloc(1, sizeof *b);
-    placer p = {.b = b, .proc = proc};
-    *out = NULL;
-    b->nunits = n;
-    b->units = ps_xcalloc(n + 1, sizeof *b->units);
-    b->fixed_port = ps_xcalloc(n + 1, sizeof *b->fixed_port);
-    b->offset = ps_xcalloc(n + 1, sizeof *b->offset);
+    p->taken = ps_calloc(NPORTS, sizeof *p->taken);
+    p->avoided = ps_calloc(NPORTS, sizeof *p->avoided);
+    p->mark = ps_calloc(NPORTS, sizeof *p->mark);
+    p->marker = ps_calloc(NPORTS, sizeof *p->marker);
+    p->ahead = ps_calloc(NPORTS, sizeof *p->ahead);
+    if (!p->taken || !p->avoided || !p->mark || !p->marker || !p->ahead)
+        return -1;
+    for (size_t port = 0; port < NPORTS; port++)
+        p->taken[port] = -1;
+    return 0;
+}
+
+/* A batch of copies of units[0..n), with no target and no rewrite yet; NULL
+ * when out of memory. */
+static ps_batch *batch_new(const ps_unit *units, size_t n)
+{
+    ps_batch *b = ps_calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->units = ps_calloc(n + 1, sizeof *b->units);
+    b->fixed_port = ps_calloc(n + 1, sizeof *b->fixed_port);
+    b->offset = ps_calloc(n + 1, sizeof *b->offset);
+    if (!b->units || !b->fixed_port || !b->offset) {
+        ps_batch_free(b);
+        return NULL;
+    }
+    b->nunits = n; /* ps_batch_free frees fixed_port[0..n), NULL until made */
     for (size_t u = 0; u < n; u++) {
         b->units[u] = units[u];
         b->units[u].has_target = 0;
-        b->fixed_port[u] = ps_xcalloc(units[u].sites->count + 1, sizeof **b->fixed_port);
+        b->fixed_port[u] = ps_malloc((units[u].sites->count + 1) * sizeof **b->fixed_port);
+        if (!b->fixed_port[u]) {
+            ps_batch_free(b);
+            return NULL;
+        }
         for (size_t k = 0; k < units[u].sites->count; k++)
             b->fixed_port[u][k] = -1;
     }
-    p.taken = ps_xcalloc(NPORTS, sizeof *p.taken);
-    for (size_t port = 0; port < NPORTS; port++)
-        p.taken[port] = -1;
-    p.avoided = ps_xcalloc(NPORTS, sizeof *p.avoided);
-    p.mark = ps_xcalloc(NPORTS, sizeof *p.mark);
-    p.marker = ps_xcalloc(NPORTS, sizeof *p.marker);
+    return b;
+}
+
+int ps_batch_make(ps_batch **out, const ps_unit *units, size_t n, const ps_batch_options *opts,
+                  const char *proc, ps_error *err)
+{
+    *out = NULL;
+    ps_batch *b = batch_new(units, n);
+    if (!b)
+        return ps_error_oom(err);
+    placer p = {.b = b, .proc = proc};
+    if (placer_tables(&p) < 0) {
+        ps_error_oom(err);
+        goto fail;
+    }
     if (set_options(b, &p, opts, err) < 0)
         goto fail;
     if (proc) {
         if (ps_sockets_read(&p.socks, proc, err) < 0)
             goto fail;
-        p.servers = ps_home_servers(units, n, proc, &p.nservers);
-        p.bound = ps_xcalloc(NPORTS, sizeof *p.bound);
+        p.bound = ps_calloc(NPORTS, sizeof *p.bound);
+        if (!p.bound || ps_home_servers(&p.servers, &p.nservers, units, n, proc) < 0) {
+            ps_error_oom(err);
+            goto fail;
+        }
     }
-    group_homes(b);
-    p.ahead = ps_xcalloc(NPORTS, sizeof *p.ahead);
+    if (group_homes(b) < 0) {
+        ps_error_oom(err);
+        goto fail;
+    }
     for (size_t i = 0; i < b->nhomes; i++)
         count_ahead(&p, &b->homes[i], 1);
     for (size_t i = 0; i < b->nhomes; i++) {

@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -59,9 +61,10 @@ static int decimal(const char *text, size_t a, size_t b, unsigned long *v)
 /*
  * "  0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000
  * 00000000  1000 0 123456 ...": slot, local address:port (hex), remote,
- * state (hex), queues, timer, retransmits, uid, timeout, inode.
+ * state (hex), queues, timer, retransmits, uid, timeout, inode. 1 with *out
+ * for a socket in state LISTEN, 0 for another state, -1 for no such line.
  */
-static int parse_line(ps_sockets *s, size_t *cap, const char *text, size_t a, size_t b)
+static int parse_line(ps_socket *out, const char *text, size_t a, size_t b)
 {
     size_t i = a, ws[10], we[10];
     for (int k = 0; k < 10; k++)
@@ -73,9 +76,10 @@ static int parse_line(ps_sockets *s, size_t *cap, const char *text, size_t a, si
         !hex(text, (size_t)(colon - text) + 1, we[1], &port) || port > 65535 ||
         !hex(text, ws[3], we[3], &state) || !decimal(text, ws[9], we[9], &inode))
         return -1;
-    if (state == TCP_LISTEN)
-        *PS_PUSH(s->items, s->count, *cap) = (ps_socket){(long)port, inode, -1, NULL};
-    return 0;
+    if (state != TCP_LISTEN)
+        return 0;
+    *out = (ps_socket){(long)port, inode, -1, NULL};
+    return 1;
 }
 
 /* One table read line by line, from a buffer or from a file a chunk at a time. */
@@ -99,8 +103,16 @@ static int table_line(table_reader *t, const char *text, size_t len)
             return ps_error_set(t->err, t->path, 1, 0, "not a TCP socket table");
         return 0;
     }
-    if (len && parse_line(t->s, &t->cap, text, 0, len) < 0)
+    ps_socket sock;
+    int listens = len ? parse_line(&sock, text, 0, len) : 0;
+    if (listens < 0)
         return ps_error_set(t->err, t->path, (int)t->line, 0, "not a line of a TCP socket table");
+    if (listens) {
+        ps_socket *slot = PS_TRY_PUSH(t->s->items, t->s->count, t->cap);
+        if (!slot)
+            return ps_error_oom(t->err);
+        *slot = sock;
+    }
     return 0;
 }
 
@@ -144,7 +156,11 @@ static int stream_table(ps_sockets *s, const char *path, ps_error *err)
         return ps_error_set(err, path, 0, 0, "not a regular file");
     }
     table_reader t = {.s = s, .cap = s->count, .path = path, .err = err};
-    char *buf = ps_xmalloc(TABLE_LINE_MAX + TABLE_CHUNK);
+    char *buf = ps_malloc(TABLE_LINE_MAX + TABLE_CHUNK);
+    if (!buf) {
+        close(fd);
+        return ps_error_oom(err);
+    }
     size_t held = 0; /* the start of a line not ended yet, at buf[0] */
     int rc = 0;
     for (;;) {
@@ -183,7 +199,9 @@ static int stream_table(ps_sockets *s, const char *path, ps_error *err)
 static int read_table(ps_sockets *s, const char *proc, const char *name, int optional,
                       ps_error *err)
 {
-    char *path = ps_path_join(proc, name);
+    char *path = ps_path_join_try(proc, name);
+    if (!path)
+        return ps_error_oom(err);
     int rc = 0;
     if (!(optional && access(path, F_OK) < 0 && errno == ENOENT))
         rc = stream_table(s, path, err);
@@ -224,22 +242,27 @@ static unsigned long socket_inode(int dirfd, const char *name)
     return inode;
 }
 
-/* Calls found(inode, ctx) for each socket process `pid` holds; -1 when its fds cannot be read. */
-static int each_socket(const char *proc, long pid, void (*found)(unsigned long, void *), void *ctx)
+/* Calls found(inode, ctx) for each socket process `pid` holds, until one
+ * fails (-1: out of memory); 1 when its fds cannot be read. */
+static int each_socket(const char *proc, long pid, int (*found)(unsigned long, void *), void *ctx)
 {
-    char *fds = ps_xasprintf("%s/%ld/fd", proc, pid);
+    /* On the stack: an unreadable process is no error, and this needs no
+     * memory to say so. A path too long for it is one opendir would refuse. */
+    char fds[PATH_MAX];
+    if (snprintf(fds, sizeof fds, "%s/%ld/fd", proc, pid) >= (int)sizeof fds)
+        return 1;
     DIR *d = opendir(fds);
-    free(fds);
     if (!d)
-        return -1;
+        return 1;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
         unsigned long inode = e->d_name[0] != '.' ? socket_inode(dirfd(d), e->d_name) : 0;
         if (inode)
-            found(inode, ctx);
+            rc = found(inode, ctx);
     }
     closedir(d);
-    return 0;
+    return rc;
 }
 
 typedef struct inode_list {
@@ -247,10 +270,14 @@ typedef struct inode_list {
     size_t count, cap;
 } inode_list;
 
-static void add_inode(unsigned long inode, void *ctx)
+static int add_inode(unsigned long inode, void *ctx)
 {
     inode_list *l = ctx;
-    *PS_PUSH(l->items, l->count, l->cap) = inode;
+    unsigned long *slot = PS_TRY_PUSH(l->items, l->count, l->cap);
+    if (!slot)
+        return -1;
+    *slot = inode;
+    return 0;
 }
 
 static int cmp_inodes(const void *a, const void *b)
@@ -262,11 +289,12 @@ static int cmp_inodes(const void *a, const void *b)
 int ps_process_sockets(unsigned long **inodes, size_t *n, const char *proc, long pid)
 {
     inode_list l = {0};
-    if (each_socket(proc, pid, add_inode, &l) < 0) {
+    int rc = each_socket(proc, pid, add_inode, &l);
+    if (rc != 0) {
         free(l.items);
         *inodes = NULL;
         *n = 0;
-        return -1;
+        return rc;
     }
     ps_sort(l.items, l.count, sizeof *l.items, cmp_inodes);
     *inodes = l.items;
@@ -297,7 +325,7 @@ typedef struct owner_scan {
     const char *proc;
 } owner_scan;
 
-static void claim_socket(unsigned long inode, void *ctx)
+static int claim_socket(unsigned long inode, void *ctx)
 {
     owner_scan *o = ctx;
     for (size_t i = 0; i < o->n; i++) {
@@ -306,25 +334,29 @@ static void claim_socket(unsigned long inode, void *ctx)
             continue;
         k->pid = o->pid;
         char name[PS_COMM_MAX + 1];
-        if (ps_process_name(o->proc, o->pid, name))
-            k->comm = ps_xstrdup(name);
+        if (ps_process_name(o->proc, o->pid, name) && !(k->comm = ps_strdup(name)))
+            return -1;
     }
+    return 0;
 }
 
-void ps_sockets_owners(ps_sockets *s, const size_t *want, size_t n, const char *proc)
+int ps_sockets_owners(ps_sockets *s, const size_t *want, size_t n, const char *proc)
 {
     if (n == 0)
-        return;
+        return 0;
     DIR *d = opendir(proc);
     if (!d)
-        return;
+        return 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
         unsigned long pid;
         if (!decimal(e->d_name, 0, strlen(e->d_name), &pid))
             continue;
         owner_scan o = {s, want, n, (long)pid, proc};
-        (void)each_socket(proc, (long)pid, claim_socket, &o); /* unreadable: stays unknown */
+        /* 1, unreadable: its sockets stay unknown */
+        rc = each_socket(proc, (long)pid, claim_socket, &o) < 0 ? -1 : 0;
     }
     closedir(d);
+    return rc;
 }

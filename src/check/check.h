@@ -39,7 +39,8 @@ struct ps_check {
  * check) at their current offsets; their targets play no part. With `proc`
  * (the procfs mount, "/proc") also the ports bound on this host. -1 when a
  * port of a runtime lies outside 1..65535 as it is (ps_listener_range_error),
- * or the socket tables cannot be read.
+ * the socket tables cannot be read, or out of memory (ps_error_oom:
+ * nothing is left allocated).
  */
 int ps_check_make(ps_check **out, const ps_unit *units, size_t n, const char *proc, ps_error *err);
 
@@ -58,15 +59,18 @@ typedef struct ps_home_server {
 } ps_home_server;
 
 /* One per home of units[0..n) (read under `proc`), in the order first
- * named; *count of them. Free with ps_home_servers_free. */
-ps_home_server *ps_home_servers(const ps_unit *units, size_t n, const char *proc, size_t *count);
+ * named: *count of them in *out, to free with ps_home_servers_free. -1
+ * (*out NULL, *count 0) when out of memory. */
+int ps_home_servers(ps_home_server **out, size_t *count, const ps_unit *units, size_t n,
+                    const char *proc);
 const ps_home_server *ps_home_server_of(const ps_home_server *sv, size_t count,
                                         const ps_home *home);
 void ps_home_servers_free(ps_home_server *sv, size_t count);
 
 /* A port site in a file rendered from deployment.toml that should be
  * `should`: what to set in deployment.toml instead (the catalog's toml key
- * when it has one, else the element that the key renders). Caller frees. */
+ * when it has one, else the element that the key renders). Caller frees;
+ * NULL when out of memory. */
 char *ps_generated_fix(const ps_site *site, long should);
 
 #endif

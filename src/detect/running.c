@@ -136,7 +136,9 @@ char *ps_process_label(const char *proc, long pid)
 
 int ps_process_offset(const char *proc, long pid, long *offset)
 {
-    char *buf = ps_xmalloc(PS_CMDLINE_MAX + 1);
+    char *buf = ps_malloc(PS_CMDLINE_MAX + 1);
+    if (!buf)
+        return -1;
     ssize_t r = read_proc_file(proc, pid, "cmdline", buf, PS_CMDLINE_MAX);
     size_t len = r < 0 ? 0 : (size_t)r;
     int found = 0;

@@ -34,7 +34,7 @@ int ps_pid_file_check(const char *dir, ps_error *err);
  * `proc`/PID/cmdline, "/proc" on a live system), wherever it stands; the
  * last one, as the JVM takes the last. 1 and *offset when there is one, 0
  * when none, or when the command line cannot be read or is longer than
- * PS_CMDLINE_MAX: then nothing is known of it.
+ * PS_CMDLINE_MAX: then nothing is known of it. -1 when out of memory.
  */
 int ps_process_offset(const char *proc, long pid, long *offset);
 

@@ -6,18 +6,27 @@
  * memory, succeed with the clean run's result), and leave nothing behind
  * (the ASan build checks for leaks: CK_FORK=no). libxml2's own allocations
  * are failed the same way: a failure inside libxml2 may surface as any error.
+ * What the corpus homes rarely hold (every kind of finding, rewrites, a
+ * host's listening sockets) is judged on units built in memory and a folder
+ * laid out like /proc.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../support/corpus.h"
 #include "../support/failalloc.h"
+#include "../support/fakeproc.h"
 #include "../support/runner.h"
+#include "../support/synth.h"
+#include "../support/tree.h"
 #include <portshift/portshift.h>
 #include "base/error.h"
+#include "batch/batch.h"
 #include "catalog/catalog.h"
+#include "check/check.h"
 #include "detect/detect.h"
 #include "load/config.h"
 #include "parse/file.h"
@@ -469,6 +478,300 @@ START_TEST(commands_fail_cleanly)
 }
 END_TEST
 
+/* ---- check and batch: the public calls on corpus homes ---- */
+
+/* The digest of a string a document holds (its length: the words are the
+ * clean run's or the call failed). */
+static unsigned long text_sum(unsigned long sum, const char *s)
+{
+    return sum * 31 + (s ? strlen(s) + 1 : 0);
+}
+
+static unsigned long party_sum(unsigned long sum, const ps_party *p)
+{
+    sum = text_sum(text_sum(sum, p->what), p->file);
+    return sum * 31 + (unsigned long)p->port + (unsigned long)p->line;
+}
+
+/* The findings of check, digested: kinds, ports, messages and parties. */
+static unsigned long check_sum(const ps_check *c)
+{
+    unsigned long sum = ps_check_count(c) * 1000 + ps_check_findings(c);
+    sum = sum * 31 + ps_check_warning_count(c);
+    for (size_t i = 0; i < ps_check_count(c); i++) {
+        const ps_finding *f = ps_check_get(c, i);
+        sum = sum * 31 + (unsigned long)f->kind * 2 + (unsigned long)f->note;
+        sum = sum * 31 + (unsigned long)f->port + (unsigned long)f->should;
+        sum = text_sum(text_sum(sum, f->message), f->toml_key);
+        for (size_t j = 0; j < f->nparties; j++)
+            sum = party_sum(sum, &f->parties[j]);
+    }
+    return sum;
+}
+
+/* ps_host_check of the homes as they are. */
+static int check_host(const void *ctx, long *result, ps_error *err)
+{
+    ps_check *c;
+    if (public_rc(ps_host_check(&c, (ps_host *)ctx, 0, err)) < 0)
+        return -1;
+    *result = (long)(check_sum(c) >> 1);
+    ps_check_free(c);
+    return 0;
+}
+
+/* The answer of a batch, digested: each home's offset and reason, each
+ * rewrite. */
+static unsigned long batch_sum(const ps_batch *b)
+{
+    unsigned long sum = ps_batch_home_count(b) * 1000 + ps_batch_rewrite_count(b);
+    for (size_t i = 0; i < ps_batch_home_count(b); i++) {
+        ps_assignment a;
+        ps_error err = {0};
+        ck_assert_int_eq(ps_batch_assignment(&a, b, i, &err), 0);
+        sum = text_sum(sum * 31 + (unsigned long)a.offset, a.reason);
+    }
+    for (size_t i = 0; i < ps_batch_rewrite_count(b); i++) {
+        const ps_rewrite *r = ps_batch_rewrite(b, i);
+        sum = party_sum(text_sum(sum * 31 + (unsigned long)r->new_port, r->message), &r->listener);
+    }
+    return sum;
+}
+
+/* ps_host_batch, then ps_batch_plan of its answer with the repairs (what
+ * `batch --apply --repair` writes); the result digests both. */
+static int batch_host(const void *ctx, long *result, ps_error *err)
+{
+    ps_batch *b;
+    if (public_rc(ps_host_batch(&b, (ps_host *)ctx, NULL, err)) < 0)
+        return -1;
+    unsigned long sum = batch_sum(b);
+    ps_plan *plan;
+    int rc = public_rc(ps_batch_plan(&plan, b, PS_PLAN_REPAIR, err));
+    for (size_t i = 0; rc == 0 && i < ps_plan_change_count(plan); i++) {
+        ps_change ch;
+        rc = public_rc(ps_plan_change(&ch, plan, i, err));
+        sum = text_sum(sum * 31 + (unsigned long)ch.new_value, ch.why);
+        free(ch.why);
+    }
+    if (rc == 0)
+        *result = (long)(sum >> 1);
+    ps_plan_free(plan); /* NULL when ps_batch_plan failed */
+    ps_batch_free(b);
+    return rc;
+}
+
+/* Hosts of one or two corpus homes, all at the offsets their files say:
+ * notes; stale references (EI); two homes on the same ports (clashes in
+ * check, a home that must move in batch). */
+static const char *const host_trees[][2] = {
+    {"wso2am-2.6.0", NULL},
+    {"wso2ei-6.6.0", NULL},
+    {"wso2am-2.6.0", "wso2is-5.3.0"},
+    {"wso2ei-6.6.0", "wso2am-2.6.0"},
+};
+
+/* Fails each allocation of `stage` on a host of host_trees[i], opened
+ * without failures; SKIP when a tree is not there. */
+static void fail_on_host(const char *test, size_t i, const char *part, stage_fn stage)
+{
+    ps_home_spec spec[2] = {{0}};
+    char path[2][4096], what[600];
+    size_t n = 0;
+    snprintf(what, sizeof what, "%s", host_trees[i][0]);
+    for (; n < 2 && host_trees[i][n]; n++) {
+        if (!corpus_has(host_trees[i][n])) {
+            case_skipped(test, "corpus tree not found");
+            return;
+        }
+        snprintf(path[n], sizeof path[n], "%s/%s", corpus_dir(), host_trees[i][n]);
+        spec[n].path = path[n];
+        if (n)
+            snprintf(what + strlen(what), sizeof what - strlen(what), " + %s", host_trees[i][n]);
+    }
+    snprintf(what + strlen(what), sizeof what - strlen(what), ": %s", part);
+    ps_host *host;
+    ps_error err = {0};
+    ck_assert_msg(ps_host_open(&host, spec, n, 0, &err) == 0, "%s", err.message);
+    fail_each_allocation(what, stage, host, FAIL_OURS);
+    ps_host_free(host);
+}
+
+START_TEST(checking_fails_cleanly)
+{
+    fail_on_host("checking_fails_cleanly", (size_t)_i, "check", check_host);
+}
+END_TEST
+
+START_TEST(batching_fails_cleanly)
+{
+    fail_on_host("batching_fails_cleanly", (size_t)_i, "batch and its plan", batch_host);
+}
+END_TEST
+
+/* ---- check and batch: what corpus homes rarely hold ---- */
+
+/* Units built in memory (tests/support/synth.h), and the procfs folder to
+ * read the host's sockets from (NULL: none read). */
+typedef struct unit_case {
+    synth *s;
+    const char *proc;
+} unit_case;
+
+static int check_units(const void *ctx, long *result, ps_error *err)
+{
+    const unit_case *c = ctx;
+    size_t n;
+    const ps_unit *units = synth_units(c->s, &n);
+    ps_check *k;
+    if (ps_check_make(&k, units, n, c->proc, err) < 0)
+        return -1;
+    *result = (long)(check_sum(k) >> 1);
+    ps_check_free(k);
+    return 0;
+}
+
+static int batch_units(const void *ctx, long *result, ps_error *err)
+{
+    const unit_case *c = ctx;
+    size_t n;
+    const ps_unit *units = synth_units(c->s, &n);
+    static const ps_port_range avoid = {4002, 4002};
+    ps_batch_options o = {.avoid = &avoid, .navoid = 1, .flags = c->proc ? PS_BATCH_LISTENING : 0};
+    ps_batch *b;
+    if (ps_batch_make(&b, units, n, &o, c->proc, err) < 0)
+        return -1;
+    *result = (long)(batch_sum(b) >> 1);
+    ps_batch_free(b);
+    return 0;
+}
+
+/*
+ * Homes that make every kind of finding and every reason of batch: h0's
+ * reference to 9444, where h1 (at offset 1) and h2 (pinned) listen
+ * (ambiguous; and a clash), and one to the analytics port nobody opens
+ * (unowned, its role said); h1's stale self references, one in its own
+ * file (a finding), two in a file rendered from deployment.toml (notes, one
+ * naming its key); one Hazelcast port on all three (two rewrites in batch,
+ * one in a generated file: a note).
+ */
+static synth *many_findings(const char *home0)
+{
+    synth *s = synth_new();
+    size_t h0 = synth_runtime(s, home0, "", "apim", 0, 0);
+    synth_listener(s, h0, 9443, PS_SHIFT_AUTO, 1, 0, "https");
+    synth_listener(s, h0, 4000, PS_SHIFT_FIXED, 1, 0, "Hazelcast member port");
+    synth_reference(s, h0, 9444, NULL, 0);
+    synth_reference(s, h0, 7612, "analytics", 0);
+    size_t h1 = synth_runtime(s, "h1", "", "apim", 1, 0);
+    synth_listener(s, h1, 9443, PS_SHIFT_AUTO, 1, 0, "https");
+    synth_listener(s, h1, 4000, PS_SHIFT_FIXED, 1, 0, "Hazelcast member port");
+    synth_reference(s, h1, 9443, NULL, 1);
+    synth_generated(s, h1);
+    synth_reference(s, h1, 9443, NULL, 1);
+    size_t keyed = synth_reference(s, h1, 9443, NULL, 1);
+    size_t h2 = synth_runtime(s, "h2", "", "apim", 0, 0);
+    synth_listener(s, h2, 9443, PS_SHIFT_AUTO, 1, 0, "https");
+    synth_listener(s, h2, 9444, PS_SHIFT_FIXED, 1, 0, "pinned");
+    synth_generated(s, h2);
+    synth_listener(s, h2, 4000, PS_SHIFT_FIXED, 1, 0, "Hazelcast member port");
+    size_t n;
+    const ps_unit *units = synth_units(s, &n);
+    ((ps_site *)&units[h1].sites->items[keyed])->toml_key = "transport.https.properties.proxyPort";
+    return s;
+}
+
+/* How many findings of `kind` (notes or not) check makes of c. */
+static size_t kind_count(const unit_case *c, ps_finding_kind kind, int note)
+{
+    size_t n, count = 0;
+    const ps_unit *units = synth_units(c->s, &n);
+    ps_check *k;
+    ps_error err = {0};
+    ck_assert_msg(ps_check_make(&k, units, n, c->proc, &err) == 0, "%s", err.message);
+    for (size_t i = 0; i < k->count; i++)
+        count += k->items[i].kind == kind && k->items[i].note == note;
+    ps_check_free(k);
+    return count;
+}
+
+/* The cases hold what they are said to: each kind of finding, and a batch
+ * with two moves and two rewrites, one of them a note. */
+static void expect_coverage(const unit_case *c)
+{
+    ck_assert_uint_eq(kind_count(c, PS_FINDING_CLASH, 0), 3);
+    ck_assert_uint_eq(kind_count(c, PS_FINDING_AMBIGUOUS, 0), 1);
+    ck_assert_uint_eq(kind_count(c, PS_FINDING_UNOWNED, 1), 1);
+    ck_assert_uint_eq(kind_count(c, PS_FINDING_STALE, 0), 1);
+    ck_assert_uint_eq(kind_count(c, PS_FINDING_STALE, 1), 2);
+    ck_assert_uint_eq(kind_count(c, PS_FINDING_LISTENING, 0), c->proc ? 4 : 0);
+    ck_assert_uint_eq(kind_count(c, PS_FINDING_RUNNING, 0), c->proc ? 1 : 0);
+    size_t n;
+    const ps_unit *units = synth_units(c->s, &n);
+    static const ps_port_range avoid = {4002, 4002};
+    ps_batch_options o = {.avoid = &avoid, .navoid = 1, .flags = c->proc ? PS_BATCH_LISTENING : 0};
+    ps_batch *b;
+    ps_error err = {0};
+    ck_assert_msg(ps_batch_make(&b, units, n, &o, c->proc, &err) == 0, "%s", err.message);
+    size_t moved = 0;
+    for (size_t i = 0; i < ps_batch_home_count(b); i++) {
+        ps_assignment a;
+        ck_assert_int_eq(ps_batch_assignment(&a, b, i, &err), 0);
+        moved += !a.kept;
+    }
+    ck_assert_uint_eq(ps_batch_rewrite_count(b), 3);
+    ck_assert(ps_batch_rewrite(b, 2)->note);
+    ck_assert_uint_eq(moved, c->proc ? 3 : 1);
+    ps_batch_free(b);
+}
+
+START_TEST(check_and_batch_fail_cleanly_in_memory)
+{
+    synth *s = many_findings("h0");
+    unit_case c = {s, NULL};
+    expect_coverage(&c);
+    fail_each_allocation("findings in memory: check", check_units, &c, FAIL_OURS);
+    fail_each_allocation("findings in memory: batch", batch_units, &c, FAIL_OURS);
+    synth_free(s);
+}
+END_TEST
+
+/* The same homes on a host whose sockets a procfs folder says: another
+ * process ("nc") on 9443, the first home's server running (this process,
+ * its wso2carbon.pid) with a socket of its own on 9444 and another
+ * -DportOffset on its command line. */
+START_TEST(listening_fails_cleanly)
+{
+    char *root = tree_scratch();
+    char proc[4096], home[4096], pid[32], cmdline[4200];
+    snprintf(proc, sizeof proc, "%s/proc", root);
+    snprintf(home, sizeof home, "%s/h0", root);
+    fake_file(proc, "net/tcp",
+              PROC_TCP_HEADER PROC_TCP_LINE("24E3", "0A", "100")
+                  PROC_TCP_LINE("24E4", "0A", "200"));
+    fake_socket_fd(proc, 4242, 3, 100);
+    fake_file(proc, "4242/comm", "nc\n");
+    long me = (long)getpid();
+    snprintf(pid, sizeof pid, "%ld\n", me);
+    fake_file(home, "wso2carbon.pid", pid);
+    fake_socket_fd(proc, me, 7, 200);
+    snprintf(cmdline, sizeof cmdline, "%s/%ld/cmdline", proc, me);
+    FILE *f = fopen(cmdline, "w");
+    ck_assert_ptr_nonnull(f);
+    static const char args[] = "java\0-DportOffset=5\0";
+    ck_assert_uint_eq(fwrite(args, 1, sizeof args - 1, f), sizeof args - 1);
+    ck_assert_int_eq(fclose(f), 0);
+    synth *s = many_findings(home);
+    unit_case c = {s, proc};
+    expect_coverage(&c);
+    fail_each_allocation("listening sockets: check", check_units, &c, FAIL_OURS);
+    fail_each_allocation("listening sockets: batch", batch_units, &c, FAIL_OURS);
+    synth_free(s);
+    tree_remove(root);
+    free(root);
+}
+END_TEST
+
 int main(void)
 {
     failalloc_setup();
@@ -492,5 +795,12 @@ int main(void)
     tcase_set_timeout(api, 600);
     tcase_add_loop_test(api, commands_fail_cleanly, 0, N(load_trees));
     suite_add_tcase(s, api);
+    TCase *judge = tcase_create("check and batch");
+    tcase_set_timeout(judge, 600);
+    tcase_add_loop_test(judge, checking_fails_cleanly, 0, N(host_trees));
+    tcase_add_loop_test(judge, batching_fails_cleanly, 0, N(host_trees));
+    tcase_add_test(judge, check_and_batch_fail_cleanly_in_memory);
+    tcase_add_test(judge, listening_fails_cleanly);
+    suite_add_tcase(s, judge);
     return run_suite_status(s);
 }
