@@ -93,8 +93,11 @@ static void json_start(ps_strbuf *b, const ps_sites *ss)
         return;
     }
     ps_strbuf_printf(b, ",\"start_offset\":%ld,\"start_from\":", s->value);
-    char *at = ps_xasprintf("%s:%d:%d", s->file->path, s->line, s->col);
-    ps_json_string(b, at);
+    char *at = ps_asprintf("%s:%d:%d", s->file->path, s->line, s->col);
+    if (at)
+        ps_json_string(b, at);
+    else
+        ps__report_oom(b);
     free(at);
 }
 
@@ -114,7 +117,10 @@ void ps__plan_json(ps_strbuf *b, const ps_plan *p, int with_edits)
     ps_strbuf_puts(b, "]");
     if (with_edits) {
         ps_rows rows;
-        ps__rows_make(&rows, p);
+        if (ps__rows_make(&rows, p) < 0) {
+            ps__report_oom(b);
+            return;
+        }
         ps_strbuf_puts(b, ",\"edits\":[");
         json_edits(b, &rows, 0);
         ps_strbuf_puts(b, "]");
@@ -180,6 +186,15 @@ static void json_findings(ps_strbuf *b, const ps_check *c, int notes)
     ps_strbuf_puts(b, "]");
 }
 
+/* The text of `part` (a checked buffer) as a JSON string, or `b` marked
+ * failed when an append of `part` failed; frees `part`. */
+static void json_part(ps_strbuf *b, ps_strbuf *part)
+{
+    if (ps__part_ok(b, part))
+        ps_json_string(b, part->data);
+    ps_strbuf_free(part);
+}
+
 /* A command of the check as a JSON string, or null without one. */
 static void json_command(ps_strbuf *b, const ps_check *c,
                          void (*command)(ps_strbuf *, const ps_check *))
@@ -188,10 +203,9 @@ static void json_command(ps_strbuf *b, const ps_check *c,
         ps_strbuf_puts(b, "null");
         return;
     }
-    ps_strbuf cmd = PS_STRBUF_INIT;
+    ps_strbuf cmd = PS_STRBUF_CHECKED;
     command(&cmd, c);
-    ps_json_string(b, cmd.data);
-    ps_strbuf_free(&cmd);
+    json_part(b, &cmd);
 }
 
 void ps__check_json(ps_strbuf *b, const ps_check *c)
@@ -208,7 +222,10 @@ void ps__check_json(ps_strbuf *b, const ps_check *c)
     ps_strbuf_puts(b, ",\"repair\":");
     json_command(b, c, c->nstale ? ps_report_repair_command : NULL);
     ps_clash_groups groups;
-    ps_clash_groups_make(&groups, c);
+    if (ps_clash_groups_make(&groups, c) < 0) {
+        ps__report_oom(b);
+        return;
+    }
     ps_strbuf_puts(b, ",\"clashes\":[");
     for (size_t i = 0; i < groups.count; i++) {
         const ps_clash_group *g = &groups.items[i];
@@ -221,18 +238,20 @@ void ps__check_json(ps_strbuf *b, const ps_check *c)
         ps_strbuf_puts(b, "],\"ports\":[");
         for (size_t k = 0; k < g->n; k++)
             ps_strbuf_printf(b, "%s%ld", k ? "," : "", g->findings[k]->port);
-        ps_strbuf message = PS_STRBUF_INIT;
+        ps_strbuf message = PS_STRBUF_CHECKED;
         ps_clash_group_message(&message, c, g);
         ps_strbuf_puts(b, "],\"message\":");
-        ps_json_string(b, message.data);
+        json_part(b, &message);
         ps_strbuf_puts(b, "}");
-        ps_strbuf_free(&message);
     }
     ps_strbuf_puts(b, "],\"resolve\":");
     json_command(b, c, groups.nclashes ? ps_report_resolve_command : NULL);
     ps_clash_groups_free(&groups);
     ps_rows rows;
-    ps__rows_warnings(&rows, &c->warnings);
+    if (ps__rows_warnings(&rows, &c->warnings) < 0) {
+        ps__report_oom(b);
+        return;
+    }
     json_warnings(b, &rows);
     ps__rows_free(&rows);
     ps_strbuf_puts(b, "}\n");
@@ -275,7 +294,10 @@ void ps__batch_json(ps_strbuf *out, const ps_batch *b, const ps_plan *p, ps_batc
         ps_strbuf_puts(out, "}");
     }
     ps_rows rows;
-    ps__rows_make(&rows, p);
+    if (ps__rows_make(&rows, p) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     ps_strbuf_printf(out, "],\"stale_repaired\":%zu,\"edits\":[", rows.nrepairs);
     json_edits(out, &rows, 1);
     ps_strbuf_printf(out, "],\"applied\":%s", step == PS_BATCH_REPORT_APPLIED ? "true" : "false");

@@ -25,13 +25,21 @@ static void cell(ps_strbuf *out, const char *s)
     }
 }
 
+/* The text of `part` (a checked buffer) in a cell, or `out` marked failed
+ * when an append of `part` failed; frees `part`. */
+static void cell_part(ps_strbuf *out, ps_strbuf *part)
+{
+    if (ps__part_ok(out, part))
+        cell(out, part->data);
+    ps_strbuf_free(part);
+}
+
 /* The product and version of a runtime as one cell. */
 static void product_cell(ps_strbuf *out, const ps_unit *unit)
 {
-    ps_strbuf product = PS_STRBUF_INIT;
+    ps_strbuf product = PS_STRBUF_CHECKED;
     ps__product_text(&product, unit);
-    cell(out, product.data);
-    ps_strbuf_free(&product);
+    cell_part(out, &product);
 }
 
 /* A path or a command in a cell, as code; backticks inside would close it. */
@@ -41,6 +49,15 @@ static void code(ps_strbuf *out, const char *s)
     for (; s && *s; s++)
         ps_strbuf_add(out, *s == '`' ? "'" : s, 1);
     ps_strbuf_puts(out, "`");
+}
+
+/* The text of `part` (a checked buffer) as code, or `out` marked failed;
+ * frees `part`. */
+static void code_part(ps_strbuf *out, ps_strbuf *part)
+{
+    if (ps__part_ok(out, part))
+        code(out, part->data);
+    ps_strbuf_free(part);
 }
 
 /* The units with their offsets now and after (NULL: no move shown). */
@@ -100,7 +117,10 @@ void ps__plan_markdown(ps_strbuf *out, const ps_plan *p)
     ps_strbuf_puts(out, "### portshift plan\n\n");
     homes_table(out, p->units, p->nunits, p->offset, p->target);
     ps_rows rows;
-    ps__rows_make(&rows, p);
+    if (ps__rows_make(&rows, p) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     edits_table(out, &rows, NULL);
     warnings_list(out, &rows);
     ps__rows_free(&rows);
@@ -129,9 +149,9 @@ void ps__ports_markdown(ps_strbuf *out, const ps_plan *p)
             cell(out, s->what);
             ps_strbuf_puts(out, " | ");
             if (s->file) {
-                char *where = ps_xasprintf("%s:%d", s->file->path, s->line);
-                code(out, where);
-                free(where);
+                ps_strbuf where = PS_STRBUF_CHECKED;
+                ps_strbuf_printf(&where, "%s:%d", s->file->path, s->line);
+                code_part(out, &where);
             } else {
                 ps_strbuf_puts(out, "built in");
             }
@@ -148,17 +168,16 @@ static void finding_rows(ps_strbuf *out, const ps_check *c, int notes)
         if (f->note != notes)
             continue;
         for (size_t k = 0; k < f->nparties; k++) {
-            ps_strbuf b = PS_STRBUF_INIT;
+            ps_strbuf b = PS_STRBUF_CHECKED;
             ps__party_place(&b, &f->parties[k], k == 0);
             ps_strbuf_printf(out, "| %s | %ld | ", k ? "" : ps__finding_kind(f), f->port);
-            code(out, b.data);
+            code_part(out, &b);
             ps_strbuf_puts(out, " | ");
             cell(out, f->parties[k].what);
             ps_strbuf_puts(out, " | ");
             if (k == 0)
                 cell(out, f->message);
             ps_strbuf_puts(out, " |\n");
-            ps_strbuf_free(&b);
         }
     }
 }
@@ -167,10 +186,9 @@ static void finding_rows(ps_strbuf *out, const ps_check *c, int notes)
 static void command_line(ps_strbuf *out, const ps_check *c,
                          void (*command)(ps_strbuf *, const ps_check *))
 {
-    ps_strbuf cmd = PS_STRBUF_INIT;
+    ps_strbuf cmd = PS_STRBUF_CHECKED;
     command(&cmd, c);
-    code(out, cmd.data);
-    ps_strbuf_free(&cmd);
+    code_part(out, &cmd);
     ps_strbuf_puts(out, "\n");
 }
 
@@ -178,16 +196,18 @@ static void command_line(ps_strbuf *out, const ps_check *c,
 static void clashes_list(ps_strbuf *out, const ps_check *c)
 {
     ps_clash_groups groups;
-    ps_clash_groups_make(&groups, c);
+    if (ps_clash_groups_make(&groups, c) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     if (groups.nclashes)
         ps_strbuf_puts(out, "\n");
     for (size_t i = 0; i < groups.count; i++) {
-        ps_strbuf message = PS_STRBUF_INIT;
+        ps_strbuf message = PS_STRBUF_CHECKED;
         ps_clash_group_message(&message, c, &groups.items[i]);
         ps_strbuf_puts(out, "- ");
-        cell(out, message.data);
+        cell_part(out, &message);
         ps_strbuf_puts(out, "\n");
-        ps_strbuf_free(&message);
     }
     if (groups.nclashes) {
         ps_strbuf_printf(out, "\nTo resolve the %zu clash%s: ", groups.nclashes,
@@ -222,7 +242,10 @@ void ps__check_markdown(ps_strbuf *out, const ps_check *c)
     }
     clashes_list(out, c);
     ps_rows rows;
-    ps__rows_warnings(&rows, &c->warnings);
+    if (ps__rows_warnings(&rows, &c->warnings) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     warnings_list(out, &rows);
     ps__rows_free(&rows);
 }
@@ -267,21 +290,23 @@ void ps__batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *p)
             out, "\n| fixed port | where | old | new | | why |\n|---|---|---:|---:|---|---|\n");
         for (size_t i = 0; i < b->nrewrites; i++) {
             const ps_rewrite *r = &b->rewrites[i];
-            ps_strbuf w = PS_STRBUF_INIT;
+            ps_strbuf w = PS_STRBUF_CHECKED;
             ps__party_place(&w, &r->listener, 1);
             ps_strbuf_puts(out, "| ");
             cell(out, r->listener.what);
             ps_strbuf_puts(out, " | ");
-            code(out, w.data);
+            code_part(out, &w);
             ps_strbuf_printf(out, " | %ld | %ld | %s | ", r->listener.port, r->new_port,
                              r->note ? "note: not written" : "rewrite");
             cell(out, r->message);
             ps_strbuf_puts(out, " |\n");
-            ps_strbuf_free(&w);
         }
     }
     ps_rows rows;
-    ps__rows_make(&rows, p);
+    if (ps__rows_make(&rows, p) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     edits_table(out, &rows, "repair");
     warnings_list(out, &rows);
     ps__rows_free(&rows);

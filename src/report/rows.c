@@ -16,17 +16,27 @@ static const char *edit_kind(const ps_plan *p, const ps_edit *e)
     return p->decisions[e->unit][e->site].stale ? "repair" : "reference";
 }
 
-static void add_warnings(ps_rows *out, const ps_diags *w)
+static int add_warnings(ps_rows *out, const ps_diags *w)
 {
-    out->warnings = ps_xcalloc(w->count ? w->count : 1, sizeof *out->warnings);
-    for (size_t i = 0; i < w->count; i++)
-        out->warnings[out->nwarnings++] = ps_error_text(&w->items[i]);
+    out->warnings = ps_calloc(w->count ? w->count : 1, sizeof *out->warnings);
+    if (!out->warnings)
+        return -1;
+    for (size_t i = 0; i < w->count; i++) {
+        char *text = ps_error_text(&w->items[i]);
+        if (!text)
+            return -1;
+        out->warnings[out->nwarnings++] = text;
+    }
+    return 0;
 }
 
-void ps__rows_make(ps_rows *out, const ps_plan *p)
+/* The rows of a plan's edits; -1 when out of memory (the rows made so far
+ * stay in `out`, for ps__rows_free). */
+static int add_edits(ps_rows *out, const ps_plan *p)
 {
-    *out = (ps_rows){0};
-    out->edits = ps_xcalloc(p->nedits ? p->nedits : 1, sizeof *out->edits);
+    out->edits = ps_calloc(p->nedits ? p->nedits : 1, sizeof *out->edits);
+    if (!out->edits)
+        return -1;
     for (size_t i = 0; i < p->nedits; i++) {
         const ps_edit *e = &p->edits[i];
         const ps_site *s = &p->units[e->unit].sites->items[e->site];
@@ -42,19 +52,35 @@ void ps__rows_make(ps_rows *out, const ps_plan *p)
                            .why = ps_plan_why(p, e),
                            .unit = (size_t)e->unit,
                            .site = (size_t)e->site};
+        if (!r->why)
+            return -1;
         /* ps_plan_why names the values of offsets, start offsets and
          * followed references, not of a listener or a stale reference. */
         r->why_has_values = s->kind == PS_SITE_OFFSET || s->kind == PS_SITE_START ||
                             (s->kind == PS_SITE_REFERENCE && !p->decisions[e->unit][e->site].stale);
         out->nrepairs += s->kind == PS_SITE_REFERENCE && p->decisions[e->unit][e->site].stale;
     }
-    add_warnings(out, &p->warnings);
+    return 0;
 }
 
-void ps__rows_warnings(ps_rows *out, const ps_diags *warnings)
+int ps__rows_make(ps_rows *out, const ps_plan *p)
 {
     *out = (ps_rows){0};
-    add_warnings(out, warnings);
+    if (add_edits(out, p) < 0 || add_warnings(out, &p->warnings) < 0) {
+        ps__rows_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+int ps__rows_warnings(ps_rows *out, const ps_diags *warnings)
+{
+    *out = (ps_rows){0};
+    if (add_warnings(out, warnings) < 0) {
+        ps__rows_free(out);
+        return -1;
+    }
+    return 0;
 }
 
 void ps__rows_free(ps_rows *rows)

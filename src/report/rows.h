@@ -45,9 +45,10 @@ typedef enum ps_runtime_step {
     PS_RUNTIME_KEPT
 } ps_runtime_step;
 
-void ps__rows_make(ps_rows *out, const ps_plan *plan);
+/* 0, or -1 when out of memory (nothing left to free). */
+int ps__rows_make(ps_rows *out, const ps_plan *plan);
 /* Warnings only: those of a check, which has no plan and so no edits. */
-void ps__rows_warnings(ps_rows *out, const ps_diags *warnings);
+int ps__rows_warnings(ps_rows *out, const ps_diags *warnings);
 void ps__rows_free(ps_rows *rows);
 /* The row of the edit of site `site` of unit `unit`, NULL when it has none. */
 const ps_edit_row *ps__rows_edit_of(const ps_rows *rows, size_t unit, size_t site);

@@ -21,19 +21,23 @@ static long https_port(const ps_unit *unit)
     return -1;
 }
 
-static void add_clash(ps_status_row *row, const char *home)
+/* -1 when out of memory (the row as it was). */
+static int add_clash(ps_status_row *row, const char *home)
 {
     for (size_t i = 0; i < row->nclashes; i++)
         if (strcmp(row->clashes_with[i], home) == 0)
-            return;
-    row->clashes_with =
-        ps_xrealloc(row->clashes_with, (row->nclashes + 1) * sizeof *row->clashes_with);
+            return 0;
+    const char **with = ps_realloc(row->clashes_with, (row->nclashes + 1) * sizeof *with);
+    if (!with)
+        return -1;
+    row->clashes_with = with;
     row->clashes_with[row->nclashes++] = home;
+    return 0;
 }
 
 /* Every home a clash finding of `home` names besides it; the home itself
- * when its own runtimes clash. */
-static void clashes_of(ps_status_row *row, const ps_check *check, const char *home)
+ * when its own runtimes clash. -1 when out of memory. */
+static int clashes_of(ps_status_row *row, const ps_check *check, const char *home)
 {
     for (size_t k = 0; k < check->nfindings; k++) {
         const ps_finding *f = &check->items[k];
@@ -45,11 +49,13 @@ static void clashes_of(ps_status_row *row, const ps_check *check, const char *ho
         if (!mine)
             continue;
         for (size_t i = 0; i < f->nparties; i++)
-            if (f->parties[i].home && strcmp(f->parties[i].home, home) != 0)
-                add_clash(row, f->parties[i].home);
-        if (mine == f->nparties)
-            add_clash(row, home);
+            if (f->parties[i].home && strcmp(f->parties[i].home, home) != 0 &&
+                add_clash(row, f->parties[i].home) < 0)
+                return -1;
+        if (mine == f->nparties && add_clash(row, home) < 0)
+            return -1;
     }
+    return 0;
 }
 
 /* Where `home` was first named among the units of `c`: the order the homes
@@ -73,10 +79,12 @@ static void order_clashes(ps_status_row *row, const ps_check *p)
     }
 }
 
-void ps_status_make(ps_status *out, const ps_check *check)
+int ps_status_make(ps_status *out, const ps_check *check)
 {
     const ps_check *p = check;
-    *out = (ps_status){ps_xcalloc(p->nunits ? p->nunits : 1, sizeof *out->rows), 0};
+    *out = (ps_status){ps_calloc(p->nunits ? p->nunits : 1, sizeof *out->rows), 0};
+    if (!out->rows)
+        return -1;
     for (size_t u = 0; u < p->nunits; u++) {
         const ps_unit *unit = &p->units[u];
         if (u && unit->home == p->units[u - 1].home)
@@ -88,9 +96,14 @@ void ps_status_make(ps_status *out, const ps_check *check)
                                .https_port = https_port(unit)};
         if (!ps_home_running(unit->home->path, &row->pid))
             row->pid = 0;
-        clashes_of(row, check, unit->home->path);
+        if (clashes_of(row, check, unit->home->path) < 0) {
+            ps_status_free(out);
+            *out = (ps_status){0};
+            return -1;
+        }
         order_clashes(row, p);
     }
+    return 0;
 }
 
 void ps_status_free(ps_status *status)

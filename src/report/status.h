@@ -29,8 +29,9 @@ typedef struct ps_status {
 } ps_status;
 
 /* The rows of the homes of `check` (borrowed, for the life of the status),
- * in the order they were named. */
-void ps_status_make(ps_status *out, const ps_check *check);
+ * in the order they were named: 0, or -1 when out of memory (nothing left
+ * to free). */
+int ps_status_make(ps_status *out, const ps_check *check);
 void ps_status_free(ps_status *status);
 
 #endif

@@ -165,7 +165,10 @@ static void plan_text(ps_strbuf *out, const ps_plan *p, const ps_rows *rows)
 void ps__plan_text(ps_strbuf *out, const ps_plan *p)
 {
     ps_rows rows;
-    ps__rows_make(&rows, p);
+    if (ps__rows_make(&rows, p) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     plan_text(out, p, &rows);
     ps__rows_free(&rows);
 }
@@ -227,7 +230,10 @@ static void clash_group_text(ps_strbuf *out, const ps_check *c, const ps_clash_g
 void ps__check_text(ps_strbuf *out, const ps_check *c)
 {
     ps_clash_groups groups;
-    ps_clash_groups_make(&groups, c);
+    if (ps_clash_groups_make(&groups, c) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     for (size_t i = 0; i < c->count; i++) {
         const ps_finding *f = &c->items[i];
         const ps_clash_group *g = ps_clash_group_of(&groups, f);
@@ -289,7 +295,10 @@ void ps__batch_text(ps_strbuf *out, const ps_batch *b, const ps_plan *p, ps_batc
                          r->note ? ", not written" : "", r->message);
     }
     ps_rows rows;
-    ps__rows_make(&rows, p);
+    if (ps__rows_make(&rows, p) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     for (size_t i = 0; i < rows.nedits; i++) {
         const ps_edit_row *r = &rows.edits[i];
         if (strcmp(r->kind, "repair") != 0)

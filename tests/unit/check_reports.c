@@ -84,7 +84,7 @@ static char *render(doc d, ps_format fmt)
             ck_assert_int_eq(ps_report_check(&out, c, fmt), 0);
         } else {
             ps_status st;
-            ps_status_make(&st, c);
+            ck_assert_int_eq(ps_status_make(&st, c), 0);
             ck_assert_int_eq(ps_report_status(&out, &st, fmt), 0);
             ps_status_free(&st);
         }
@@ -421,7 +421,7 @@ static void check_reasons(const char *label, ps_host *h)
     /* The text words the clashes of one set of homes as one block: its
      * reason is the group's (JSON's clashes[].message), not each finding's. */
     ps_clash_groups groups;
-    ps_clash_groups_make(&groups, c);
+    ck_assert_int_eq(ps_clash_groups_make(&groups, c), 0);
     for (size_t i = 0; i < c->count; i++) {
         const ps_clash_group *g = ps_clash_group_of(&groups, &c->items[i]);
         if (g && g->n > 1)
