@@ -90,13 +90,13 @@ int ps_status_make(ps_status *out, const ps_check *check)
         if (u && unit->home == p->units[u - 1].home)
             continue; /* the main runtime comes first: one row per home */
         ps_status_row *row = &out->rows[out->count++];
-        *row = (ps_status_row){.unit = unit,
-                               .config_offset = ps_sites_config_offset(unit->sites),
+        *row = (ps_status_row){.config_offset = ps_sites_config_offset(unit->sites),
                                .start_offset = unit->sites->offset,
                                .https_port = https_port(unit)};
         if (!ps_home_running(unit->home->path, &row->pid))
             row->pid = 0;
-        if (clashes_of(row, check, unit->home->path) < 0) {
+        if (ps__install_row(&row->install, unit, row->start_offset, row->start_offset) < 0 ||
+            clashes_of(row, check, unit->home->path) < 0) {
             ps_status_free(out);
             *out = (ps_status){0};
             return -1;
@@ -108,8 +108,10 @@ int ps_status_make(ps_status *out, const ps_check *check)
 
 void ps_status_free(ps_status *status)
 {
-    for (size_t i = 0; status && i < status->count; i++)
+    for (size_t i = 0; status && i < status->count; i++) {
+        ps__install_row_free(&status->rows[i].install);
         free(status->rows[i].clashes_with);
+    }
     if (status)
         free(status->rows);
 }
@@ -118,8 +120,7 @@ void ps__status_text(ps_strbuf *out, const ps_status *status)
 {
     for (size_t r = 0; r < status->count; r++) {
         const ps_status_row *row = &status->rows[r];
-        ps_strbuf_printf(out, "%s  ", row->unit->home->path);
-        ps__product_text(out, row->unit);
+        ps_strbuf_printf(out, "%s  %s", row->install.home, row->install.product);
         ps_strbuf_printf(out, "  offset %ld  starts at %ld  ", row->config_offset,
                          row->start_offset);
         if (row->https_port >= 0)
@@ -143,15 +144,15 @@ void ps__status_json(ps_strbuf *out, const ps_status *status)
     ps_strbuf_printf(out, "{\"format\":%d,\"homes\":[", PS_JSON_FORMAT);
     for (size_t r = 0; r < status->count; r++) {
         const ps_status_row *row = &status->rows[r];
-        const ps_unit *unit = row->unit;
+        const ps_install_row *unit = &row->install;
         ps_strbuf_puts(out, r ? ",{\"home\":" : "{\"home\":");
-        ps_json_string(out, unit->home->path);
+        ps_json_string(out, unit->home);
         ps_strbuf_puts(out, ",\"product\":");
-        ps_json_string(out, unit->rt->product->id);
+        ps_json_string(out, unit->product_id);
         ps_strbuf_puts(out, ",\"name\":");
-        ps_json_string(out, unit->rt->product->name);
+        ps_json_string(out, unit->product_name);
         ps_strbuf_puts(out, ",\"version\":");
-        ps_json_string(out, *unit->sites->version ? unit->sites->version : NULL);
+        ps_json_string(out, unit->version);
         ps_strbuf_printf(out, ",\"config_offset\":%ld,\"start_offset\":%ld,\"https_port\":",
                          row->config_offset, row->start_offset);
         if (row->https_port >= 0)

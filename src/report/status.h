@@ -12,9 +12,10 @@
 #include <stddef.h>
 
 #include "check/check.h"
+#include "report/rows.h"
 
 typedef struct ps_status_row {
-    const ps_unit *unit;       /* the home's main runtime */
+    ps_install_row install;    /* the home's main runtime: its home, product, version */
     long config_offset;        /* what carbon.xml or deployment.toml says */
     long start_offset;         /* the offset it starts at (a start script's, else the config's) */
     long https_port;           /* the catalog's https="main" listener now, -1 when none */
