@@ -76,7 +76,8 @@ int ps_check_status_report(ps_buf *out, const ps_check *check, ps_format format,
 {
     DOCUMENT_ARGS(out, check, "check", format);
     ps_status status;
-    ps_status_make(&status, check);
+    if (ps_status_make(&status, check) < 0)
+        return ps_error_code(ps_error_oom(err)); /* PS_ENOMEM */
     ps_strbuf b = PS_STRBUF_CHECKED;
     int rc = ps_report_status(&b, &status, format);
     ps_status_free(&status);

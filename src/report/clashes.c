@@ -18,24 +18,57 @@ static int cmp_size(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The homes of finding `f`'s parties, each once, in the order named. */
+/* The homes of finding `f`'s parties, each once, in the order named (at
+ * least one: a clash has parties); NULL when out of memory. */
 static size_t *finding_homes(const ps_check *c, const ps_finding *f, size_t *n)
 {
-    size_t *homes = NULL, cap = 0;
+    size_t *homes = ps_calloc(f->nparties ? f->nparties : 1, sizeof *homes);
     *n = 0;
+    if (!homes)
+        return NULL;
     for (size_t k = 0; k < f->nparties; k++) {
         size_t h = home_index(c, f->parties[k].home);
         size_t i = 0;
         while (i < *n && homes[i] != h)
             i++;
         if (i == *n)
-            *PS_PUSH(homes, *n, cap) = h;
+            homes[(*n)++] = h;
     }
     ps_sort(homes, *n, sizeof *homes, cmp_size);
     return homes;
 }
 
-void ps_clash_groups_make(ps_clash_groups *out, const ps_check *c)
+/* Adds clash finding `f` to its group, a new one when its homes have none;
+ * -1 when out of memory (what was added stays, for ps_clash_groups_free). */
+static int add_clash(ps_clash_groups *out, size_t *cap, const ps_check *c, const ps_finding *f)
+{
+    size_t n;
+    size_t *homes = finding_homes(c, f, &n);
+    if (!homes)
+        return -1;
+    ps_clash_group *g = NULL;
+    for (size_t k = 0; k < out->count && !g; k++)
+        if (out->items[k].nhomes == n && memcmp(out->items[k].homes, homes, n * sizeof *homes) == 0)
+            g = &out->items[k];
+    if (g) {
+        free(homes);
+    } else {
+        g = PS_TRY_PUSH(out->items, out->count, *cap);
+        if (!g) {
+            free(homes);
+            return -1;
+        }
+        *g = (ps_clash_group){.homes = homes, .nhomes = n};
+    }
+    const ps_finding **findings = ps_realloc(g->findings, (g->n + 1) * sizeof *g->findings);
+    if (!findings)
+        return -1; /* a new group stays, empty: ps_clash_groups_free frees it */
+    g->findings = findings;
+    g->findings[g->n++] = f;
+    return 0;
+}
+
+int ps_clash_groups_make(ps_clash_groups *out, const ps_check *c)
 {
     size_t cap = 0;
     memset(out, 0, sizeof *out);
@@ -44,22 +77,12 @@ void ps_clash_groups_make(ps_clash_groups *out, const ps_check *c)
         if (f->note || f->kind != PS_FINDING_CLASH)
             continue;
         out->nclashes++;
-        size_t n;
-        size_t *homes = finding_homes(c, f, &n);
-        ps_clash_group *g = NULL;
-        for (size_t k = 0; k < out->count && !g; k++)
-            if (out->items[k].nhomes == n &&
-                memcmp(out->items[k].homes, homes, n * sizeof *homes) == 0)
-                g = &out->items[k];
-        if (g) {
-            free(homes);
-        } else {
-            g = PS_PUSH(out->items, out->count, cap);
-            *g = (ps_clash_group){.homes = homes, .nhomes = n};
+        if (add_clash(out, &cap, c, f) < 0) {
+            ps_clash_groups_free(out);
+            return -1;
         }
-        g->findings = ps_xrealloc(g->findings, (g->n + 1) * sizeof *g->findings);
-        g->findings[g->n++] = f;
     }
+    return 0;
 }
 
 void ps_clash_groups_free(ps_clash_groups *g)

@@ -25,7 +25,8 @@ typedef struct ps_clash_groups {
     size_t nclashes; /* clash findings in all */
 } ps_clash_groups;
 
-void ps_clash_groups_make(ps_clash_groups *out, const ps_check *c);
+/* 0, or -1 when out of memory (nothing left to free). */
+int ps_clash_groups_make(ps_clash_groups *out, const ps_check *c);
 void ps_clash_groups_free(ps_clash_groups *g);
 /* The group of clash finding `f`, or NULL when `f` is no clash. */
 const ps_clash_group *ps_clash_group_of(const ps_clash_groups *g, const ps_finding *f);

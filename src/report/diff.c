@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/words.h"
+
 #define CONTEXT 3
 
 /* A run of changed lines: old lines [a0, a1), the bytes [from, to), become
@@ -105,7 +107,8 @@ static size_t edit_end(const char *old, size_t len, const ps_edit *e)
  * The runs of the edit list, their new lines appended to `nb`: an edit
  * changes the lines from the one its span starts in to edit_end, and edits
  * whose lines overlap or touch make one run. -1 when the edits are not in
- * order, overlap or reach past the file.
+ * order, overlap or reach past the file; -2 when out of memory (an append
+ * to `nb` that fails marks it failed instead: its owner checks it).
  */
 static int find_runs(const char *old, size_t len, const ps_edit *edits, size_t n, ps_strbuf *nb,
                      struct run **out, size_t *nout)
@@ -119,7 +122,11 @@ static int find_runs(const char *old, size_t len, const ps_edit *edits, size_t n
     size_t nruns = 0, cap = 0;
     size_t counted = 0, line = 0; /* line: the '\n's before old[counted] */
     for (size_t i = 0; i < n;) {
-        struct run *r = PS_PUSH(runs, nruns, cap);
+        struct run *r = PS_TRY_PUSH(runs, nruns, cap);
+        if (!r) {
+            free(runs);
+            return -2;
+        }
         r->from = line_start(old, edits[i].span.start);
         line += count_lines(old + counted, r->from - counted);
         counted = r->from;
@@ -249,12 +256,20 @@ static int write_hunks(ps_strbuf *out, const char *old, size_t len, const char *
 int ps_diff_unified(ps_strbuf *out, const char *path, const char *old, size_t old_len,
                     const ps_edit *edits, size_t nedits)
 {
-    ps_strbuf nb = PS_STRBUF_INIT;
+    ps_strbuf nb = PS_STRBUF_CHECKED;
     struct run *runs;
     size_t nruns;
-    if (find_runs(old, old_len, edits, nedits, &nb, &runs, &nruns) < 0) {
+    int rc = find_runs(old, old_len, edits, nedits, &nb, &runs, &nruns);
+    if (rc == 0 && ps_strbuf_oom(&nb)) {
+        free(runs);
+        rc = -2;
+    }
+    if (rc < 0) {
         ps_strbuf_free(&nb);
-        return -1;
+        if (rc == -1)
+            return -1;
+        ps__report_oom(out);
+        return 0;
     }
     /* An edit that writes what was there changes no line: its run goes. */
     size_t kept = 0;

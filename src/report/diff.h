@@ -20,6 +20,8 @@
  * lines; so where the changed lines are unlike their neighbours the output is GNU diff -u's
  * to the byte. Returns the number of hunks written: 0, appending nothing, when the edits change
  * no byte; -1, appending nothing, when they are out of order, overlap or reach past `old`.
+ * Out of memory leaves `out` failed (ps_strbuf_oom), as a failed append to it would: its
+ * owner, which checks the buffer where the diff is finished, says PS_ENOMEM.
  *
  * `old` is arbitrary bytes. Lines end at '\n' only, so a CRLF file keeps its '\r' in every
  * line and round-trips byte-exactly; a last line without '\n' is followed by

@@ -4,53 +4,45 @@
  */
 #include "report/printers.h"
 
-#include <stdlib.h>
-
 #include "base/json.h"
 #include "report/clashes.h"
 #include "report/rows.h"
 
-static void json_ports(ps_strbuf *b, const ps_plan *p, size_t u)
+/* The listeners of install row `r`. */
+static void json_ports(ps_strbuf *b, const ps_rows *rows, const ps_install_row *r)
 {
-    const ps_sites *ss = p->units[u].sites;
-    int first = 1;
     ps_strbuf_puts(b, "[");
-    for (size_t i = 0; i < ss->count; i++) {
-        const ps_site *s = &ss->items[i];
-        if (s->kind != PS_SITE_LISTENER)
-            continue;
-        const ps_decision *d = &p->decisions[u][i];
-        long base = ps_listener_port(s, p->offset[u], 0);
+    for (size_t i = r->first_port; i < r->first_port + r->nports; i++) {
+        const ps_port_row *l = &rows->ports[i];
         ps_strbuf_printf(b, "%s{\"port\":%ld,\"base\":%ld,\"shift\":\"%s\",\"active\":%s,\"what\":",
-                         first ? "" : ",", d->next, base, ps_shift_name(s->shift),
-                         s->active ? "true" : "false");
-        ps_json_string(b, s->what);
+                         i > r->first_port ? "," : "", l->port, l->base, l->shift,
+                         l->active ? "true" : "false");
+        ps_json_string(b, l->what);
         ps_strbuf_puts(b, ",\"file\":");
-        ps_json_string(b, s->file ? s->file->rel : NULL);
-        if (s->file)
-            ps_strbuf_printf(b, ",\"line\":%d", s->line);
+        ps_json_string(b, l->rel);
+        if (l->path)
+            ps_strbuf_printf(b, ",\"line\":%d", l->line);
         else
             ps_strbuf_puts(b, ",\"line\":null");
         ps_strbuf_puts(b, ",\"source\":");
-        ps_json_string(b, s->source);
+        ps_json_string(b, l->source);
         ps_strbuf_puts(b, "}");
-        first = 0;
     }
     ps_strbuf_puts(b, "]");
 }
 
 /* What every JSON document says of a runtime first: {"home":..,..,"mode":.. (left open). */
-static void json_install(ps_strbuf *b, const ps_unit *unit, int first)
+static void json_install(ps_strbuf *b, const ps_install_row *r, int first)
 {
     ps_strbuf_puts(b, first ? "{\"home\":" : ",{\"home\":");
-    ps_json_string(b, unit->home->path);
+    ps_json_string(b, r->home);
     ps_strbuf_puts(b, ",\"runtime\":");
-    ps_json_string(b, unit->rt->name);
+    ps_json_string(b, r->runtime);
     ps_strbuf_puts(b, ",\"product\":");
-    ps_json_string(b, unit->rt->product->id);
+    ps_json_string(b, r->product_id);
     ps_strbuf_puts(b, ",\"version\":");
-    ps_json_string(b, *unit->sites->version ? unit->sites->version : NULL);
-    ps_strbuf_printf(b, ",\"mode\":\"%s\"", ps_mode_name(unit->rt));
+    ps_json_string(b, r->version);
+    ps_strbuf_printf(b, ",\"mode\":\"%s\"", r->mode);
 }
 
 static void json_edits(ps_strbuf *b, const ps_rows *rows, int with_kind)
@@ -85,42 +77,42 @@ static void json_warnings(ps_strbuf *b, const ps_rows *rows)
 
 /* "start_offset": the -DportOffset a start script sets (null: none), and
  * "start_from": where, path:line:col. */
-static void json_start(ps_strbuf *b, const ps_sites *ss)
+static void json_start(ps_strbuf *b, const ps_install_row *r)
 {
-    const ps_site *s = ss->start_site;
-    if (!s) {
+    if (!r->start_from) {
         ps_strbuf_puts(b, ",\"start_offset\":null,\"start_from\":null");
         return;
     }
-    ps_strbuf_printf(b, ",\"start_offset\":%ld,\"start_from\":", s->value);
-    char *at = ps_xasprintf("%s:%d:%d", s->file->path, s->line, s->col);
-    ps_json_string(b, at);
-    free(at);
+    ps_strbuf_printf(b, ",\"start_offset\":%ld,\"start_from\":", r->start_offset);
+    ps_json_string(b, r->start_from);
 }
 
 void ps__plan_json(ps_strbuf *b, const ps_plan *p, int with_edits)
 {
+    ps_rows rows;
+    if (ps__rows_make(&rows, p) < 0) {
+        ps__report_oom(b);
+        return;
+    }
     ps_strbuf_printf(b, "{\"format\":%d,\"installs\":[", PS_JSON_FORMAT);
-    for (size_t u = 0; u < p->nunits; u++) {
-        json_install(b, &p->units[u], u == 0);
-        const ps_sites *ss = p->units[u].sites;
+    for (size_t u = 0; u < rows.ninstalls; u++) {
+        const ps_install_row *r = &rows.installs[u];
+        json_install(b, r, u == 0);
         ps_strbuf_printf(b, ",\"offset\":%ld,\"current_offset\":%ld,\"config_offset\":%ld",
-                         p->target[u], p->offset[u], ps_sites_config_offset(ss));
-        json_start(b, ss);
+                         r->target, r->offset, r->config_offset);
+        json_start(b, r);
         ps_strbuf_puts(b, ",\"ports\":");
-        json_ports(b, p, u);
+        json_ports(b, &rows, r);
         ps_strbuf_puts(b, "}");
     }
     ps_strbuf_puts(b, "]");
     if (with_edits) {
-        ps_rows rows;
-        ps__rows_make(&rows, p);
         ps_strbuf_puts(b, ",\"edits\":[");
         json_edits(b, &rows, 0);
         ps_strbuf_puts(b, "]");
         json_warnings(b, &rows);
-        ps__rows_free(&rows);
     }
+    ps__rows_free(&rows);
     ps_strbuf_puts(b, "}\n");
 }
 
@@ -180,6 +172,15 @@ static void json_findings(ps_strbuf *b, const ps_check *c, int notes)
     ps_strbuf_puts(b, "]");
 }
 
+/* The text of `part` (a checked buffer) as a JSON string, or `b` marked
+ * failed when an append of `part` failed; frees `part`. */
+static void json_part(ps_strbuf *b, ps_strbuf *part)
+{
+    if (ps__part_ok(b, part))
+        ps_json_string(b, part->data);
+    ps_strbuf_free(part);
+}
+
 /* A command of the check as a JSON string, or null without one. */
 static void json_command(ps_strbuf *b, const ps_check *c,
                          void (*command)(ps_strbuf *, const ps_check *))
@@ -188,18 +189,22 @@ static void json_command(ps_strbuf *b, const ps_check *c,
         ps_strbuf_puts(b, "null");
         return;
     }
-    ps_strbuf cmd = PS_STRBUF_INIT;
+    ps_strbuf cmd = PS_STRBUF_CHECKED;
     command(&cmd, c);
-    ps_json_string(b, cmd.data);
-    ps_strbuf_free(&cmd);
+    json_part(b, &cmd);
 }
 
 void ps__check_json(ps_strbuf *b, const ps_check *c)
 {
+    ps_rows rows;
+    if (ps__rows_check(&rows, c) < 0) {
+        ps__report_oom(b);
+        return;
+    }
     ps_strbuf_printf(b, "{\"format\":%d,\"installs\":[", PS_JSON_FORMAT);
-    for (size_t u = 0; u < c->nunits; u++) {
-        json_install(b, &c->units[u], u == 0);
-        ps_strbuf_printf(b, ",\"offset\":%ld}", c->units[u].sites->offset);
+    for (size_t u = 0; u < rows.ninstalls; u++) {
+        json_install(b, &rows.installs[u], u == 0);
+        ps_strbuf_printf(b, ",\"offset\":%ld}", rows.installs[u].offset);
     }
     ps_strbuf_puts(b, "],\"findings\":");
     json_findings(b, c, 0);
@@ -208,7 +213,11 @@ void ps__check_json(ps_strbuf *b, const ps_check *c)
     ps_strbuf_puts(b, ",\"repair\":");
     json_command(b, c, c->nstale ? ps_report_repair_command : NULL);
     ps_clash_groups groups;
-    ps_clash_groups_make(&groups, c);
+    if (ps_clash_groups_make(&groups, c) < 0) {
+        ps__report_oom(b);
+        ps__rows_free(&rows);
+        return;
+    }
     ps_strbuf_puts(b, ",\"clashes\":[");
     for (size_t i = 0; i < groups.count; i++) {
         const ps_clash_group *g = &groups.items[i];
@@ -216,23 +225,20 @@ void ps__check_json(ps_strbuf *b, const ps_check *c)
         for (size_t h = 0; h < g->nhomes; h++) {
             if (h)
                 ps_strbuf_puts(b, ",");
-            ps_json_string(b, c->units[g->homes[h]].home->path);
+            ps_json_string(b, rows.installs[g->homes[h]].home);
         }
         ps_strbuf_puts(b, "],\"ports\":[");
         for (size_t k = 0; k < g->n; k++)
             ps_strbuf_printf(b, "%s%ld", k ? "," : "", g->findings[k]->port);
-        ps_strbuf message = PS_STRBUF_INIT;
+        ps_strbuf message = PS_STRBUF_CHECKED;
         ps_clash_group_message(&message, c, g);
         ps_strbuf_puts(b, "],\"message\":");
-        ps_json_string(b, message.data);
+        json_part(b, &message);
         ps_strbuf_puts(b, "}");
-        ps_strbuf_free(&message);
     }
     ps_strbuf_puts(b, "],\"resolve\":");
     json_command(b, c, groups.nclashes ? ps_report_resolve_command : NULL);
     ps_clash_groups_free(&groups);
-    ps_rows rows;
-    ps__rows_warnings(&rows, &c->warnings);
     json_warnings(b, &rows);
     ps__rows_free(&rows);
     ps_strbuf_puts(b, "}\n");
@@ -242,6 +248,11 @@ void ps__check_json(ps_strbuf *b, const ps_check *c)
 
 void ps__batch_json(ps_strbuf *out, const ps_batch *b, const ps_plan *p, ps_batch_report_step step)
 {
+    ps_rows rows;
+    if (ps__rows_batch(&rows, b, p) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     ps_strbuf_printf(out, "{\"format\":%d,\"first\":%ld,\"avoid\":[", PS_JSON_FORMAT, b->first);
     for (size_t i = 0; i < b->navoid; i++)
         ps_strbuf_printf(out, "%s{\"from\":%ld,\"to\":%ld}", i ? "," : "", b->avoid[i].from,
@@ -256,9 +267,9 @@ void ps__batch_json(ps_strbuf *out, const ps_batch *b, const ps_plan *p, ps_batc
         ps_json_string(out, h->reason);
         ps_strbuf_puts(out, ",\"runtimes\":[");
         for (size_t u = h->first; u < h->first + h->count; u++) {
-            json_install(out, &b->units[u], u == h->first);
-            ps_strbuf_printf(out, ",\"current_offset\":%ld,\"offset\":%ld}",
-                             b->units[u].sites->offset, b->offset[u]);
+            const ps_install_row *r = &rows.installs[u];
+            json_install(out, r, u == h->first);
+            ps_strbuf_printf(out, ",\"current_offset\":%ld,\"offset\":%ld}", r->offset, r->target);
         }
         ps_strbuf_puts(out, "]}");
     }
@@ -274,8 +285,6 @@ void ps__batch_json(ps_strbuf *out, const ps_batch *b, const ps_plan *p, ps_batc
         ps_json_string(out, r->message);
         ps_strbuf_puts(out, "}");
     }
-    ps_rows rows;
-    ps__rows_make(&rows, p);
     ps_strbuf_printf(out, "],\"stale_repaired\":%zu,\"edits\":[", rows.nrepairs);
     json_edits(out, &rows, 1);
     ps_strbuf_printf(out, "],\"applied\":%s", step == PS_BATCH_REPORT_APPLIED ? "true" : "false");

@@ -5,10 +5,8 @@
  */
 #include "report/printers.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#include "base/error.h"
 #include "report/clashes.h"
 #include "report/rows.h"
 
@@ -25,13 +23,13 @@ static void cell(ps_strbuf *out, const char *s)
     }
 }
 
-/* The product and version of a runtime as one cell. */
-static void product_cell(ps_strbuf *out, const ps_unit *unit)
+/* The text of `part` (a checked buffer) in a cell, or `out` marked failed
+ * when an append of `part` failed; frees `part`. */
+static void cell_part(ps_strbuf *out, ps_strbuf *part)
 {
-    ps_strbuf product = PS_STRBUF_INIT;
-    ps__product_text(&product, unit);
-    cell(out, product.data);
-    ps_strbuf_free(&product);
+    if (ps__part_ok(out, part))
+        cell(out, part->data);
+    ps_strbuf_free(part);
 }
 
 /* A path or a command in a cell, as code; backticks inside would close it. */
@@ -43,22 +41,36 @@ static void code(ps_strbuf *out, const char *s)
     ps_strbuf_puts(out, "`");
 }
 
-/* The units with their offsets now and after (NULL: no move shown). */
-static void homes_table(ps_strbuf *out, const ps_unit *units, size_t n, const long *offset,
-                        const long *target)
+/* The text of `part` (a checked buffer) as code, or `out` marked failed;
+ * frees `part`. */
+static void code_part(ps_strbuf *out, ps_strbuf *part)
+{
+    if (ps__part_ok(out, part))
+        code(out, part->data);
+    ps_strbuf_free(part);
+}
+
+/* Which offset the homes table shows. */
+typedef enum homes_at {
+    HOMES_NOW,    /* as they are */
+    HOMES_MOVE,   /* now, and the target where it differs */
+    HOMES_TARGET, /* the target: where the ports listed below are */
+} homes_at;
+
+static void homes_table(ps_strbuf *out, const ps_rows *rows, homes_at at)
 {
     ps_strbuf_puts(out, "| home | runtime | product | offset |\n|---|---|---|---|\n");
-    for (size_t u = 0; u < n; u++) {
-        const ps_unit *unit = &units[u];
+    for (size_t u = 0; u < rows->ninstalls; u++) {
+        const ps_install_row *r = &rows->installs[u];
         ps_strbuf_puts(out, "| ");
-        code(out, unit->home->path);
+        code(out, r->home);
         ps_strbuf_puts(out, " | ");
-        cell(out, *unit->rt->name ? unit->rt->name : "(main)");
+        cell(out, *r->runtime ? r->runtime : "(main)");
         ps_strbuf_puts(out, " | ");
-        product_cell(out, unit);
-        long now = offset ? offset[u] : unit->sites->offset;
-        if (target && target[u] != now)
-            ps_strbuf_printf(out, " | %ld → %ld |\n", now, target[u]);
+        cell(out, r->product);
+        long now = at == HOMES_TARGET ? r->target : r->offset;
+        if (at == HOMES_MOVE && r->target != now)
+            ps_strbuf_printf(out, " | %ld → %ld |\n", now, r->target);
         else
             ps_strbuf_printf(out, " | %ld |\n", now);
     }
@@ -97,47 +109,53 @@ static void edits_table(ps_strbuf *out, const ps_rows *rows, const char *kind)
 
 void ps__plan_markdown(ps_strbuf *out, const ps_plan *p)
 {
-    ps_strbuf_puts(out, "### portshift plan\n\n");
-    homes_table(out, p->units, p->nunits, p->offset, p->target);
     ps_rows rows;
-    ps__rows_make(&rows, p);
+    if (ps__rows_make(&rows, p) < 0) {
+        ps__report_oom(out);
+        return;
+    }
+    ps_strbuf_puts(out, "### portshift plan\n\n");
+    homes_table(out, &rows, HOMES_MOVE);
     edits_table(out, &rows, NULL);
     warnings_list(out, &rows);
+    ps_strbuf_printf(out, "\n%zu edit%s\n", rows.nedits, rows.nedits == 1 ? "" : "s");
     ps__rows_free(&rows);
-    ps_strbuf_printf(out, "\n%zu edit%s\n", p->nedits, p->nedits == 1 ? "" : "s");
 }
 
 void ps__ports_markdown(ps_strbuf *out, const ps_plan *p)
 {
+    ps_rows rows;
+    if (ps__rows_make(&rows, p) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     ps_strbuf_puts(out, "### portshift ports\n\n");
-    homes_table(out, p->units, p->nunits, p->target, NULL); /* where the ports below are */
+    homes_table(out, &rows, HOMES_TARGET); /* where the ports below are */
     ps_strbuf_puts(out, "\n| home | runtime | port | shift | active | what | where |\n"
                         "|---|---|---:|---|---|---|---|\n");
-    for (size_t u = 0; u < p->nunits; u++) {
-        const ps_unit *unit = &p->units[u];
-        const ps_sites *ss = unit->sites;
-        for (size_t i = 0; i < ss->count; i++) {
-            const ps_site *s = &ss->items[i];
-            if (s->kind != PS_SITE_LISTENER)
-                continue;
+    for (size_t u = 0; u < rows.ninstalls; u++) {
+        const ps_install_row *r = &rows.installs[u];
+        for (size_t i = r->first_port; i < r->first_port + r->nports; i++) {
+            const ps_port_row *l = &rows.ports[i];
             ps_strbuf_puts(out, "| ");
-            code(out, unit->home->path);
+            code(out, r->home);
             ps_strbuf_puts(out, " | ");
-            cell(out, unit->rt->name);
-            ps_strbuf_printf(out, " | %ld | %s | %s | ", p->decisions[u][i].next,
-                             ps_shift_name(s->shift), s->active ? "yes" : "no");
-            cell(out, s->what);
+            cell(out, r->runtime);
+            ps_strbuf_printf(out, " | %ld | %s | %s | ", l->port, l->shift,
+                             l->active ? "yes" : "no");
+            cell(out, l->what);
             ps_strbuf_puts(out, " | ");
-            if (s->file) {
-                char *where = ps_xasprintf("%s:%d", s->file->path, s->line);
-                code(out, where);
-                free(where);
+            if (l->path) {
+                ps_strbuf where = PS_STRBUF_CHECKED;
+                ps_strbuf_printf(&where, "%s:%d", l->path, l->line);
+                code_part(out, &where);
             } else {
                 ps_strbuf_puts(out, "built in");
             }
             ps_strbuf_puts(out, " |\n");
         }
     }
+    ps__rows_free(&rows);
 }
 
 /* One row per party: the first names the finding, the rest are indented. */
@@ -148,17 +166,16 @@ static void finding_rows(ps_strbuf *out, const ps_check *c, int notes)
         if (f->note != notes)
             continue;
         for (size_t k = 0; k < f->nparties; k++) {
-            ps_strbuf b = PS_STRBUF_INIT;
+            ps_strbuf b = PS_STRBUF_CHECKED;
             ps__party_place(&b, &f->parties[k], k == 0);
             ps_strbuf_printf(out, "| %s | %ld | ", k ? "" : ps__finding_kind(f), f->port);
-            code(out, b.data);
+            code_part(out, &b);
             ps_strbuf_puts(out, " | ");
             cell(out, f->parties[k].what);
             ps_strbuf_puts(out, " | ");
             if (k == 0)
                 cell(out, f->message);
             ps_strbuf_puts(out, " |\n");
-            ps_strbuf_free(&b);
         }
     }
 }
@@ -167,10 +184,9 @@ static void finding_rows(ps_strbuf *out, const ps_check *c, int notes)
 static void command_line(ps_strbuf *out, const ps_check *c,
                          void (*command)(ps_strbuf *, const ps_check *))
 {
-    ps_strbuf cmd = PS_STRBUF_INIT;
+    ps_strbuf cmd = PS_STRBUF_CHECKED;
     command(&cmd, c);
-    code(out, cmd.data);
-    ps_strbuf_free(&cmd);
+    code_part(out, &cmd);
     ps_strbuf_puts(out, "\n");
 }
 
@@ -178,16 +194,18 @@ static void command_line(ps_strbuf *out, const ps_check *c,
 static void clashes_list(ps_strbuf *out, const ps_check *c)
 {
     ps_clash_groups groups;
-    ps_clash_groups_make(&groups, c);
+    if (ps_clash_groups_make(&groups, c) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     if (groups.nclashes)
         ps_strbuf_puts(out, "\n");
     for (size_t i = 0; i < groups.count; i++) {
-        ps_strbuf message = PS_STRBUF_INIT;
+        ps_strbuf message = PS_STRBUF_CHECKED;
         ps_clash_group_message(&message, c, &groups.items[i]);
         ps_strbuf_puts(out, "- ");
-        cell(out, message.data);
+        cell_part(out, &message);
         ps_strbuf_puts(out, "\n");
-        ps_strbuf_free(&message);
     }
     if (groups.nclashes) {
         ps_strbuf_printf(out, "\nTo resolve the %zu clash%s: ", groups.nclashes,
@@ -199,9 +217,14 @@ static void clashes_list(ps_strbuf *out, const ps_check *c)
 
 void ps__check_markdown(ps_strbuf *out, const ps_check *c)
 {
+    ps_rows rows;
+    if (ps__rows_check(&rows, c) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     size_t notes = c->count - c->nfindings;
     ps_strbuf_puts(out, "### portshift check\n\n");
-    homes_table(out, c->units, c->nunits, NULL, NULL);
+    homes_table(out, &rows, HOMES_NOW);
     static const char head[] = "| kind | port | where | what | finding |\n"
                                "|---|---:|---|---|---|\n";
     if (c->nfindings) {
@@ -221,33 +244,35 @@ void ps__check_markdown(ps_strbuf *out, const ps_check *c)
         command_line(out, c, ps_report_repair_command);
     }
     clashes_list(out, c);
-    ps_rows rows;
-    ps__rows_warnings(&rows, &c->warnings);
     warnings_list(out, &rows);
     ps__rows_free(&rows);
 }
 
 /* The other runtimes of a batch home (EI profiles), a row each under it. */
-static void batch_runtime_rows(ps_strbuf *out, const ps_batch *b, const ps_batch_home *h)
+static void batch_runtime_rows(ps_strbuf *out, const ps_rows *rows, const ps_batch_home *h)
 {
     for (size_t u = h->first + 1; u < h->first + h->count; u++) {
-        const ps_unit *unit = &b->units[u];
+        const ps_install_row *r = &rows->installs[u];
         ps_strbuf_puts(out, "| ");
-        code(out, h->home->path);
+        code(out, r->home);
         ps_strbuf_puts(out, " runtime ");
-        cell(out, unit->rt->name);
-        ps_runtime_step step = ps__runtime_step(b, u);
-        if (step == PS_RUNTIME_FIXED)
+        cell(out, r->runtime);
+        if (r->step == PS_RUNTIME_FIXED)
             ps_strbuf_puts(out, " | Carbon 5, fixed ports | | |\n");
-        else if (step == PS_RUNTIME_MOVED)
-            ps_strbuf_printf(out, " | %ld → %ld | moved | |\n", unit->sites->offset, b->offset[u]);
+        else if (r->step == PS_RUNTIME_MOVED)
+            ps_strbuf_printf(out, " | %ld → %ld | moved | |\n", r->offset, r->target);
         else
-            ps_strbuf_printf(out, " | %ld | kept | |\n", b->offset[u]);
+            ps_strbuf_printf(out, " | %ld | kept | |\n", r->target);
     }
 }
 
 void ps__batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *p)
 {
+    ps_rows rows;
+    if (ps__rows_batch(&rows, b, p) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     ps_strbuf_puts(out, "### portshift batch\n\n| home | offset | | why |\n|---|---:|---|---|\n");
     for (size_t i = 0; i < b->nhomes; i++) {
         const ps_batch_home *h = &b->homes[i];
@@ -260,32 +285,29 @@ void ps__batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *p)
         } else {
             ps_strbuf_printf(out, " | %ld | kept | |\n", h->current);
         }
-        batch_runtime_rows(out, b, h);
+        batch_runtime_rows(out, &rows, h);
     }
     if (b->nrewrites) {
         ps_strbuf_puts(
             out, "\n| fixed port | where | old | new | | why |\n|---|---|---:|---:|---|---|\n");
         for (size_t i = 0; i < b->nrewrites; i++) {
             const ps_rewrite *r = &b->rewrites[i];
-            ps_strbuf w = PS_STRBUF_INIT;
+            ps_strbuf w = PS_STRBUF_CHECKED;
             ps__party_place(&w, &r->listener, 1);
             ps_strbuf_puts(out, "| ");
             cell(out, r->listener.what);
             ps_strbuf_puts(out, " | ");
-            code(out, w.data);
+            code_part(out, &w);
             ps_strbuf_printf(out, " | %ld | %ld | %s | ", r->listener.port, r->new_port,
                              r->note ? "note: not written" : "rewrite");
             cell(out, r->message);
             ps_strbuf_puts(out, " |\n");
-            ps_strbuf_free(&w);
         }
     }
-    ps_rows rows;
-    ps__rows_make(&rows, p);
     edits_table(out, &rows, "repair");
     warnings_list(out, &rows);
+    ps_strbuf_printf(out, "\n%zu edit%s\n", rows.nedits, rows.nedits == 1 ? "" : "s");
     ps__rows_free(&rows);
-    ps_strbuf_printf(out, "\n%zu edit%s\n", p->nedits, p->nedits == 1 ? "" : "s");
 }
 
 void ps__status_markdown(ps_strbuf *out, const ps_status *status)
@@ -295,9 +317,9 @@ void ps__status_markdown(ps_strbuf *out, const ps_status *status)
     for (size_t r = 0; r < status->count; r++) {
         const ps_status_row *row = &status->rows[r];
         ps_strbuf_puts(out, "| ");
-        code(out, row->unit->home->path);
+        code(out, row->install.home);
         ps_strbuf_puts(out, " | ");
-        product_cell(out, row->unit);
+        cell(out, row->install.product);
         ps_strbuf_printf(out, " | %ld | %ld | ", row->config_offset, row->start_offset);
         if (row->https_port >= 0)
             ps_strbuf_printf(out, "%ld", row->https_port);

@@ -27,7 +27,10 @@ typedef enum ps_report_doc {
 /*
  * Each appends document `doc` of its input in format `fmt` to `out` and
  * returns 0, or -1 (nothing appended) for a doc, format or step out of range.
- * The inputs are only read.
+ * The inputs are only read. Out of memory leaves `out` failed
+ * (ps_strbuf_oom), whether an append to it failed or a part built on the
+ * side did: the caller, which starts `out` with PS_STRBUF_CHECKED, checks it
+ * once where it takes the document.
  */
 int ps_report_plan(ps_strbuf *out, const ps_plan *plan, ps_report_doc doc, ps_format fmt);
 /* `check`: the findings and notes, the command that repairs every stale

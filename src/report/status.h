@@ -12,9 +12,10 @@
 #include <stddef.h>
 
 #include "check/check.h"
+#include "report/rows.h"
 
 typedef struct ps_status_row {
-    const ps_unit *unit;       /* the home's main runtime */
+    ps_install_row install;    /* the home's main runtime: its home, product, version */
     long config_offset;        /* what carbon.xml or deployment.toml says */
     long start_offset;         /* the offset it starts at (a start script's, else the config's) */
     long https_port;           /* the catalog's https="main" listener now, -1 when none */
@@ -29,8 +30,9 @@ typedef struct ps_status {
 } ps_status;
 
 /* The rows of the homes of `check` (borrowed, for the life of the status),
- * in the order they were named. */
-void ps_status_make(ps_status *out, const ps_check *check);
+ * in the order they were named: 0, or -1 when out of memory (nothing left
+ * to free). */
+int ps_status_make(ps_status *out, const ps_check *check);
 void ps_status_free(ps_status *status);
 
 #endif

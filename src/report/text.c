@@ -4,48 +4,40 @@
  */
 #include "report/printers.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "report/clashes.h"
 #include "report/rows.h"
 
-static const char *mode_label(const ps_runtime *rt)
-{
-    return rt->carbon5               ? "Carbon 5, fixed ports"
-           : rt->mode == PS_MODE_XML ? "carbon.xml mode"
-                                     : "deployment.toml mode";
-}
-
-/* "WSO2 API Manager 2.6.0", "... 4.2.0 or later" (a version the files show
- * is the earliest they fit: said so), or the name alone. */
 /* Where a runtime's offset comes from when a start script sets it. */
-static void start_source(ps_strbuf *out, const ps_sites *ss)
+static void start_source(ps_strbuf *out, const ps_install_row *r)
 {
-    const ps_site *s = ss->start_site;
-    if (!s)
-        return;
-    ps_strbuf_printf(out, " (-DportOffset at %s:%d:%d; the config says %ld)", s->file->path,
-                     s->line, s->col, ss->config_offset);
+    if (r->start_from)
+        ps_strbuf_printf(out, " (-DportOffset at %s; the config says %ld)", r->start_from,
+                         r->config_offset);
 }
 
-static void unit_header(ps_strbuf *out, const ps_plan *p, size_t u)
+/* "HOME[ runtime NAME] (PRODUCT": how every header of a runtime starts. */
+static void install_name(ps_strbuf *out, const ps_install_row *r)
 {
-    const ps_unit *unit = &p->units[u];
-    ps_strbuf_printf(out, "%s%s%s (", unit->home->path, *unit->rt->name ? " runtime " : "",
-                     unit->rt->name);
-    ps__product_text(out, unit);
-    ps_strbuf_printf(out, ", %s): offset %ld", mode_label(unit->rt), p->offset[u]);
-    start_source(out, unit->sites);
-    if (p->target[u] != p->offset[u])
-        ps_strbuf_printf(out, " -> %ld", p->target[u]);
+    ps_strbuf_printf(out, "%s%s%s (%s", r->home, *r->runtime ? " runtime " : "", r->runtime,
+                     r->product);
+}
+
+static void unit_header(ps_strbuf *out, const ps_install_row *r)
+{
+    install_name(out, r);
+    ps_strbuf_printf(out, ", %s): offset %ld", r->mode_words, r->offset);
+    start_source(out, r);
+    if (r->target != r->offset)
+        ps_strbuf_printf(out, " -> %ld", r->target);
     ps_strbuf_puts(out, "\n");
 }
 
-static void site_place(ps_strbuf *out, const ps_site *s)
+static void site_place(ps_strbuf *out, const ps_site_row *s)
 {
-    if (s->file)
-        ps_strbuf_printf(out, "  %s:%d:%d: ", s->file->path, s->line, s->col);
+    if (s->path)
+        ps_strbuf_printf(out, "  %s:%d:%d: ", s->path, s->line, s->col);
     else
         ps_strbuf_puts(out, "  (built in): ");
 }
@@ -59,103 +51,42 @@ static void edit_reason(ps_strbuf *out, const ps_edit_row *r)
     ps_strbuf_printf(out, "%s\n", r->why);
 }
 
-/* A stale self reference left as it is: the listener it means, and why. */
-static void stale_text(ps_strbuf *out, const ps_plan *p, const ps_decision *d)
+/* A site at its place: what it is (a listener or a reference says so
+ * first), then its edit's reason or why it stays. */
+static void site_text(ps_strbuf *out, const ps_site_row *s)
 {
-    const ps_site *l = &p->units[d->owner_unit].sites->items[d->owner_site];
-    long now = p->decisions[d->owner_unit][d->owner_site].now;
-    ps_strbuf_printf(out, "stale: means %s, which listens on %ld; ", l->what, now);
-    if (d->action == PS_ACT_GENERATED)
-        ps_strbuf_printf(out,
-                         "should be %ld, but the file is generated from deployment.toml: "
-                         "not edited\n",
-                         d->next);
-    else if (d->action == PS_ACT_KEEP)
-        ps_strbuf_puts(out, "right at the target, unchanged\n");
-    else
-        ps_strbuf_puts(out, "left alone (--repair sets it)\n");
-}
-
-/* A site the plan leaves as it is (an edited one is its edit row's reason). */
-static void site_kept(ps_strbuf *out, const ps_plan *p, size_t u, size_t i)
-{
-    const ps_site *s = &p->units[u].sites->items[i];
-    const ps_decision *d = &p->decisions[u][i];
-    switch (s->kind) {
-    case PS_SITE_OFFSET:
-        if (s->file->generated)
-            ps_strbuf_printf(out, "offset %ld in a generated file, not edited\n", s->value);
-        else if (s->insert)
-            ps_strbuf_printf(out, "offset not set (default %ld), unchanged\n", s->value);
+    site_place(out, s);
+    const char *env = s->env ? " (environment)" : "";
+    if (s->kind == PS_SITE_START) {
+        /* An edit's reason names the start-time offset: no description before it. */
+        if (s->edit)
+            ps_strbuf_printf(out, "%s%s\n", s->edit->why, env);
         else
-            ps_strbuf_printf(out, "offset %ld, unchanged\n", s->value);
-        break;
-    case PS_SITE_START:
-        ps_strbuf_puts(out, ", unchanged\n");
-        break;
-    case PS_SITE_LISTENER:
-        if (d->action == PS_ACT_GENERATED)
-            ps_strbuf_printf(out,
-                             "should be %ld, but the file is generated from "
-                             "deployment.toml: not edited\n",
-                             d->next);
-        else
-            ps_strbuf_printf(out, "listens on %ld, unchanged\n", d->next);
-        break;
-    case PS_SITE_PLACEHOLDER:
-        ps_strbuf_printf(out, "placeholder %s, resolved at runtime, unchanged\n", s->text);
-        break;
-    case PS_SITE_REFERENCE:
-        if (d->stale)
-            stale_text(out, p, d);
-        else if (d->action == PS_ACT_KEEP && d->owner_unit >= 0)
-            ps_strbuf_printf(out, "follows %s, unchanged\n",
-                             p->units[d->owner_unit].sites->items[d->owner_site].what);
-        else if (d->action == PS_ACT_GENERATED)
-            ps_strbuf_printf(out,
-                             "would follow to %ld, but the file is generated from "
-                             "deployment.toml: not edited\n",
-                             d->next);
-        else if (d->action == PS_ACT_AMBIGUOUS)
-            ps_strbuf_puts(out, "several runtimes listen on it, left alone\n");
-        else
-            ps_strbuf_puts(out, "no runtime in this call listens on it, left alone\n");
-        break;
+            ps_strbuf_printf(out, "start-time offset -DportOffset=%ld%s, %s\n", s->value, env,
+                             s->kept);
+        return;
     }
+    if (s->kind == PS_SITE_LISTENER)
+        ps_strbuf_printf(out, "listener %ld, %s, %s%s: ", s->value, s->what, s->shift,
+                         s->active ? "" : ", inactive");
+    else if (s->kind == PS_SITE_REFERENCE)
+        /* A key portshift would add: the reason says so, the key is the site's. */
+        ps_strbuf_printf(out, "reference %ld%s%s%s%s: ", s->value, s->role ? ", role " : "",
+                         s->role ? s->role : "", s->key ? ", key " : "", s->key ? s->key : "");
+    if (s->edit)
+        edit_reason(out, s->edit);
+    else
+        ps_strbuf_printf(out, "%s\n", s->kept);
 }
 
-/* Every site of every runtime, each at its place: what it is (a listener or
- * a reference says so first), then its edit's reason or why it stays. */
-static void plan_text(ps_strbuf *out, const ps_plan *p, const ps_rows *rows)
+/* Every runtime's header, then each of its sites. */
+static void plan_text(ps_strbuf *out, const ps_rows *rows)
 {
-    for (size_t u = 0; u < p->nunits; u++) {
-        unit_header(out, p, u);
-        const ps_sites *ss = p->units[u].sites;
-        for (size_t i = 0; i < ss->count; i++) {
-            const ps_site *s = &ss->items[i];
-            const ps_edit_row *r = ps__rows_edit_of(rows, u, i);
-            site_place(out, s);
-            const char *env = ps_start_is_env(s->rank) ? " (environment)" : "";
-            if (s->kind == PS_SITE_START && r) {
-                /* Its reason names the start-time offset: no description before it. */
-                ps_strbuf_printf(out, "%s%s\n", r->why, env);
-                continue;
-            }
-            if (s->kind == PS_SITE_START)
-                ps_strbuf_printf(out, "start-time offset -DportOffset=%ld%s", s->value, env);
-            else if (s->kind == PS_SITE_LISTENER)
-                ps_strbuf_printf(out, "listener %ld, %s, %s%s: ", s->value, s->what,
-                                 ps_shift_name(s->shift), s->active ? "" : ", inactive");
-            else if (s->kind == PS_SITE_REFERENCE)
-                /* A key portshift would add: the reason says so, the key is the site's. */
-                ps_strbuf_printf(out, "reference %ld%s%s%s%s: ", s->value, s->role ? ", role " : "",
-                                 s->role ? s->role : "", s->insert ? ", key " : "",
-                                 s->insert ? s->key : "");
-            if (r)
-                edit_reason(out, r);
-            else
-                site_kept(out, p, u, i);
-        }
+    for (size_t u = 0; u < rows->ninstalls; u++) {
+        const ps_install_row *r = &rows->installs[u];
+        unit_header(out, r);
+        for (size_t i = r->first_site; i < r->first_site + r->nsites; i++)
+            site_text(out, &rows->sites[i]);
     }
     for (size_t i = 0; i < rows->nwarnings; i++)
         ps_strbuf_printf(out, "warning: %s\n", rows->warnings[i]);
@@ -165,35 +96,39 @@ static void plan_text(ps_strbuf *out, const ps_plan *p, const ps_rows *rows)
 void ps__plan_text(ps_strbuf *out, const ps_plan *p)
 {
     ps_rows rows;
-    ps__rows_make(&rows, p);
-    plan_text(out, p, &rows);
+    if (ps__rows_make(&rows, p) < 0) {
+        ps__report_oom(out);
+        return;
+    }
+    plan_text(out, &rows);
     ps__rows_free(&rows);
 }
 
 void ps__ports_text(ps_strbuf *out, const ps_plan *p)
 {
-    for (size_t u = 0; u < p->nunits; u++) {
-        const ps_unit *unit = &p->units[u];
-        ps_strbuf_printf(out, "%s%s%s (", unit->home->path, *unit->rt->name ? " runtime " : "",
-                         unit->rt->name);
-        ps__product_text(out, unit);
-        ps_strbuf_printf(out, "): offset %ld", p->target[u]);
-        if (p->target[u] == p->offset[u])
-            start_source(out, unit->sites);
+    ps_rows rows;
+    if (ps__rows_make(&rows, p) < 0) {
+        ps__report_oom(out);
+        return;
+    }
+    for (size_t u = 0; u < rows.ninstalls; u++) {
+        const ps_install_row *r = &rows.installs[u];
+        install_name(out, r);
+        ps_strbuf_printf(out, "): offset %ld", r->target);
+        if (r->target == r->offset)
+            start_source(out, r);
         ps_strbuf_puts(out, "\n");
-        const ps_sites *ss = unit->sites;
-        for (size_t i = 0; i < ss->count; i++) {
-            const ps_site *s = &ss->items[i];
-            if (s->kind != PS_SITE_LISTENER)
-                continue;
-            ps_strbuf_printf(out, "  %5ld  %-6s %-8s %s", p->decisions[u][i].next,
-                             ps_shift_name(s->shift), s->active ? "active" : "inactive", s->what);
-            if (s->file)
-                ps_strbuf_printf(out, " (%s:%d)\n", s->file->path, s->line);
+        for (size_t i = r->first_port; i < r->first_port + r->nports; i++) {
+            const ps_port_row *l = &rows.ports[i];
+            ps_strbuf_printf(out, "  %5ld  %-6s %-8s %s", l->port, l->shift,
+                             l->active ? "active" : "inactive", l->what);
+            if (l->path)
+                ps_strbuf_printf(out, " (%s:%d)\n", l->path, l->line);
             else
                 ps_strbuf_puts(out, " (built in)\n");
         }
     }
+    ps__rows_free(&rows);
 }
 
 static void finding_text(ps_strbuf *out, const ps_finding *f)
@@ -227,7 +162,10 @@ static void clash_group_text(ps_strbuf *out, const ps_check *c, const ps_clash_g
 void ps__check_text(ps_strbuf *out, const ps_check *c)
 {
     ps_clash_groups groups;
-    ps_clash_groups_make(&groups, c);
+    if (ps_clash_groups_make(&groups, c) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     for (size_t i = 0; i < c->count; i++) {
         const ps_finding *f = &c->items[i];
         const ps_clash_group *g = ps_clash_group_of(&groups, f);
@@ -254,7 +192,7 @@ void ps__check_text(ps_strbuf *out, const ps_check *c)
     ps_clash_groups_free(&groups);
 }
 
-static void batch_home_text(ps_strbuf *out, const ps_batch *b, const ps_batch_home *h)
+static void batch_home_text(ps_strbuf *out, const ps_rows *rows, const ps_batch_home *h)
 {
     ps_strbuf_printf(out, "%s: offset %ld", h->home->path, h->current);
     if (h->reason)
@@ -262,23 +200,27 @@ static void batch_home_text(ps_strbuf *out, const ps_batch *b, const ps_batch_ho
     else
         ps_strbuf_puts(out, ", kept\n");
     for (size_t u = h->first + 1; u < h->first + h->count; u++) {
-        const ps_unit *unit = &b->units[u];
-        ps_strbuf_printf(out, "  runtime %s: ", unit->rt->name);
-        ps_runtime_step step = ps__runtime_step(b, u);
-        if (step == PS_RUNTIME_FIXED)
+        const ps_install_row *r = &rows->installs[u];
+        ps_strbuf_printf(out, "  runtime %s: ", r->runtime);
+        if (r->step == PS_RUNTIME_FIXED)
             ps_strbuf_puts(out, "Carbon 5, fixed ports\n");
-        else if (step == PS_RUNTIME_MOVED)
-            ps_strbuf_printf(out, "offset %ld -> %ld\n", unit->sites->offset, b->offset[u]);
+        else if (r->step == PS_RUNTIME_MOVED)
+            ps_strbuf_printf(out, "offset %ld -> %ld\n", r->offset, r->target);
         else
-            ps_strbuf_printf(out, "offset %ld\n", b->offset[u]);
+            ps_strbuf_printf(out, "offset %ld\n", r->target);
     }
 }
 
 void ps__batch_text(ps_strbuf *out, const ps_batch *b, const ps_plan *p, ps_batch_report_step step)
 {
+    ps_rows rows;
+    if (ps__rows_batch(&rows, b, p) < 0) {
+        ps__report_oom(out);
+        return;
+    }
     size_t kept = 0;
     for (size_t i = 0; i < b->nhomes; i++) {
-        batch_home_text(out, b, &b->homes[i]);
+        batch_home_text(out, &rows, &b->homes[i]);
         kept += b->homes[i].reason == NULL;
     }
     for (size_t i = 0; i < b->nrewrites; i++) {
@@ -288,8 +230,6 @@ void ps__batch_text(ps_strbuf *out, const ps_batch *b, const ps_plan *p, ps_batc
                          r->listener.what, r->listener.port, r->new_port,
                          r->note ? ", not written" : "", r->message);
     }
-    ps_rows rows;
-    ps__rows_make(&rows, p);
     for (size_t i = 0; i < rows.nedits; i++) {
         const ps_edit_row *r = &rows.edits[i];
         if (strcmp(r->kind, "repair") != 0)
@@ -304,11 +244,11 @@ void ps__batch_text(ps_strbuf *out, const ps_batch *b, const ps_plan *p, ps_batc
         b->nrewrites == 1 ? "" : "s", rows.nrepairs, rows.nrepairs == 1 ? "" : "s",
         step == PS_BATCH_REPORT_APPLIED ? "repaired" : "to repair", rows.nedits,
         rows.nedits == 1 ? "" : "s");
-    ps__rows_free(&rows);
     if (step == PS_BATCH_REPORT_APPLIED)
         ps_strbuf_puts(out, " written\n");
-    else if (step == PS_BATCH_REPORT_SHOWN && p->nedits)
+    else if (step == PS_BATCH_REPORT_SHOWN && rows.nedits)
         ps_strbuf_puts(out, " (--diff shows them, --apply writes them)\n");
     else
         ps_strbuf_puts(out, "\n");
+    ps__rows_free(&rows);
 }

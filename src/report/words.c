@@ -11,6 +11,19 @@
 
 #include "report/report.h"
 
+void ps__report_oom(ps_strbuf *out)
+{
+    out->oom = 1;
+}
+
+int ps__part_ok(ps_strbuf *out, const ps_strbuf *part)
+{
+    if (!ps_strbuf_oom(part))
+        return 1;
+    ps__report_oom(out);
+    return 0;
+}
+
 void ps__product_text(ps_strbuf *out, const ps_unit *unit)
 {
     ps_strbuf_puts(out, unit->rt->product->name);

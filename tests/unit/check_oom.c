@@ -772,6 +772,100 @@ START_TEST(listening_fails_cleanly)
 }
 END_TEST
 
+/* ---- the reports: every document in every format ---- */
+
+/* The documents, each rendered from objects made before the failures start
+ * (planning, checking and batching have cases of their own). */
+enum { DOC_PLAN, DOC_PORTS, DOC_CHECK, DOC_STATUS, DOC_BATCH, NDOCS };
+static const char *const doc_names[] = {"plan", "ports", "check", "status", "batch"};
+
+typedef struct report_case {
+    const ps_plan *plan;   /* a plan of the homes to offset 7 */
+    const ps_check *check; /* a check of the homes as they are */
+    const ps_batch *batch;
+    const ps_plan *batch_plan; /* the batch's, with the repairs */
+    int doc;
+    ps_format format;
+} report_case;
+
+static int render(const report_case *c, ps_buf *out, ps_error *err)
+{
+    switch (c->doc) {
+    case DOC_PLAN:
+        return ps_plan_report(out, c->plan, c->format, err);
+    case DOC_PORTS:
+        return ps_plan_ports_report(out, c->plan, c->format, err);
+    case DOC_CHECK:
+        return ps_check_report(out, c->check, c->format, err);
+    case DOC_STATUS:
+        return ps_check_status_report(out, c->check, c->format, err);
+    default:
+        return ps_batch_report(out, c->batch, c->batch_plan, c->format, PS_BATCH_REPORT_SHOWN, err);
+    }
+}
+
+/* One document into a buffer that already holds bytes (a report appends):
+ * out of memory must leave those bytes as they were. The result digests the
+ * document, so a run that succeeds must give the clean run's bytes. */
+static int report_doc(const void *ctx, long *result, ps_error *err)
+{
+    static const char before[] = "kept\n";
+    ps_buf out = {0};
+    if (ps_buf_puts(&out, before) < 0)
+        return ps_error_oom(err); /* nothing to free: the buffer stays empty */
+    int rc = public_rc(render(ctx, &out, err));
+    if (rc < 0) {
+        ck_assert_uint_eq(out.size, sizeof before - 1);
+        ck_assert_str_eq(out.ptr, before);
+    } else {
+        unsigned long sum = out.size;
+        for (size_t i = 0; i < out.size; i++)
+            sum = sum * 31 + (unsigned char)out.ptr[i];
+        *result = (long)(sum >> 1);
+    }
+    ps_buf_dispose(&out);
+    return rc;
+}
+
+START_TEST(reports_fail_cleanly)
+{
+    /* Two homes that clash at offset 0 (so check has findings and batch
+     * moves one), one of them an EI home of several runtimes. */
+    static const char *const trees[] = {"wso2is-5.3.0", "wso2ei-6.6.0"};
+    char paths[N(trees)][4096];
+    ps_home_spec specs[N(trees)];
+    for (int i = 0; i < N(trees); i++) {
+        if (!corpus_has(trees[i])) {
+            case_skipped("reports_fail_cleanly", "corpus tree not found");
+            return;
+        }
+        snprintf(paths[i], sizeof paths[i], "%s/%s", corpus_dir(), trees[i]);
+        specs[i] = (ps_home_spec){.path = paths[i], .has_target = 1, .target = 7};
+    }
+    ps_error err = {0};
+    ps_host *host;
+    ck_assert_msg(ps_host_open(&host, specs, N(trees), 0, &err) == 0, "%s", err.message);
+    ps_plan *plan, *batch_plan;
+    ps_check *check;
+    ps_batch *batch;
+    ck_assert_msg(ps_host_plan(&plan, host, 0, &err) == 0, "%s", err.message);
+    ck_assert_msg(ps_host_check(&check, host, 0, &err) == 0, "%s", err.message);
+    ck_assert_msg(ps_host_batch(&batch, host, NULL, &err) == 0, "%s", err.message);
+    ck_assert_msg(ps_batch_plan(&batch_plan, batch, PS_PLAN_REPAIR, &err) == 0, "%s", err.message);
+    ck_assert_uint_gt(ps_check_findings(check), 0);
+    report_case c = {plan, check, batch, batch_plan, _i / 3, (ps_format)(_i % 3)};
+    static const char *const formats[] = {"text", "json", "markdown"};
+    char what[64];
+    snprintf(what, sizeof what, "the %s report in %s", doc_names[c.doc], formats[c.format]);
+    fail_each_allocation(what, report_doc, &c, FAIL_OURS);
+    ps_plan_free(batch_plan);
+    ps_batch_free(batch);
+    ps_check_free(check);
+    ps_plan_free(plan);
+    ps_host_free(host);
+}
+END_TEST
+
 int main(void)
 {
     failalloc_setup();
@@ -802,5 +896,9 @@ int main(void)
     tcase_add_test(judge, check_and_batch_fail_cleanly_in_memory);
     tcase_add_test(judge, listening_fails_cleanly);
     suite_add_tcase(s, judge);
+    TCase *reports = tcase_create("reports");
+    tcase_set_timeout(reports, 600);
+    tcase_add_loop_test(reports, reports_fail_cleanly, 0, NDOCS * 3);
+    suite_add_tcase(s, reports);
     return run_suite_status(s);
 }

@@ -84,7 +84,7 @@ static char *render(doc d, ps_format fmt)
             ck_assert_int_eq(ps_report_check(&out, c, fmt), 0);
         } else {
             ps_status st;
-            ps_status_make(&st, c);
+            ck_assert_int_eq(ps_status_make(&st, c), 0);
             ck_assert_int_eq(ps_report_status(&out, &st, fmt), 0);
             ps_status_free(&st);
         }
@@ -315,6 +315,137 @@ START_TEST(documents_byte_for_byte)
 }
 END_TEST
 
+/* ---- one plan, the same header and port values in every format ---- */
+
+/*
+ * one_home()'s "h" and "g" (is, at offset 2, kept, an inactive listener),
+ * and the values each format must show of them: the table is the truth,
+ * written by hand from the synth (offset + base for an auto or manual
+ * listener), not read from any output.
+ */
+static synth *two_homes(void)
+{
+    synth *s = one_home();
+    size_t g = synth_runtime(s, "g", "", "is", 2, 0);
+    synth_listener(s, g, 9763, PS_SHIFT_AUTO, 0, 0, "http");
+    return s;
+}
+
+static const struct header_row {
+    const char *home, *product;
+    long now, target;
+} header_rows[] = {{"h", "am", 0, 3}, {"g", "is", 2, 2}};
+
+static const struct port_row {
+    const char *home;
+    long port, base;
+    const char *shift, *what, *where; /* where: path:line, NULL when built in */
+    int active;
+} port_rows[] = {
+    {"h", 9446, 9443, "auto", "https", "h/main.xml:2", 1},
+    {"h", 10400, 10397, "manual", "thrift", "h/main.xml:3", 1},
+    {"h", 5675, 5672, "auto", "broker", NULL, 1},
+    {"g", 9765, 9763, "auto", "http", "g/main.xml:2", 0},
+};
+
+/* The plan of two_homes(), its document `d` in the three formats. */
+static void render_two_homes(ps_report_doc d, char *out[3])
+{
+    synth *s = two_homes();
+    size_t n;
+    const ps_unit *units = synth_units(s, &n);
+    ps_error err = {{0}, 0, 0, {0}};
+    ps_plan *p;
+    ck_assert_msg(ps_plan_make(&p, units, n, NULL, &err) == 0, "%s", err.message);
+    for (int fmt = PS_FORMAT_TEXT; fmt <= PS_FORMAT_MARKDOWN; fmt++) {
+        ps_strbuf b = PS_STRBUF_CHECKED;
+        ck_assert_int_eq(ps_report_plan(&b, p, d, (ps_format)fmt), 0);
+        out[fmt] = ps_strbuf_detach(&b, NULL);
+        ck_assert_ptr_nonnull(out[fmt]);
+    }
+    ps_plan_free(p);
+    synth_free(s);
+}
+
+static void holds(const char *label, const char *format, const char *text, const char *want)
+{
+    ck_assert_msg(strstr(text, want) != NULL, "%s, %s: \"%s\" is not in:\n%s", label, format, want,
+                  text);
+}
+
+/* Each runtime's header, at _i: in `plan` its offset now and the move, in
+ * `ports` the target its ports are at; the same in text, JSON, markdown. */
+START_TEST(same_header_in_every_format)
+{
+    const struct header_row *r = &header_rows[_i];
+    char *plan[3], *ports[3], want[512];
+    render_two_homes(PS_REPORT_PLAN, plan);
+    render_two_homes(PS_REPORT_PORTS, ports);
+    int moved = r->target != r->now;
+    char move[64] = "";
+    if (moved)
+        snprintf(move, sizeof move, " -> %ld", r->target);
+    snprintf(want, sizeof want, "%s (%s 1.0.0, carbon.xml mode): offset %ld%s\n", r->home,
+             r->product, r->now, move);
+    holds(r->home, "plan text", plan[PS_FORMAT_TEXT], want);
+    snprintf(want, sizeof want, "%s (%s 1.0.0): offset %ld\n", r->home, r->product, r->target);
+    holds(r->home, "ports text", ports[PS_FORMAT_TEXT], want);
+    snprintf(want, sizeof want,
+             "{\"home\":\"%s\",\"runtime\":\"\",\"product\":\"%s\",\"version\":\"1.0.0\","
+             "\"mode\":\"xml\",\"offset\":%ld,\"current_offset\":%ld,\"config_offset\":%ld,",
+             r->home, r->product, r->target, r->now, r->now);
+    holds(r->home, "plan json", plan[PS_FORMAT_JSON], want);
+    holds(r->home, "ports json", ports[PS_FORMAT_JSON], want);
+    if (moved)
+        snprintf(move, sizeof move, "%ld → %ld", r->now, r->target);
+    else
+        snprintf(move, sizeof move, "%ld", r->now);
+    snprintf(want, sizeof want, "| `%s` | (main) | %s 1.0.0 | %s |\n", r->home, r->product, move);
+    holds(r->home, "plan markdown", plan[PS_FORMAT_MARKDOWN], want);
+    snprintf(want, sizeof want, "| `%s` | (main) | %s 1.0.0 | %ld |\n", r->home, r->product,
+             r->target);
+    holds(r->home, "ports markdown", ports[PS_FORMAT_MARKDOWN], want);
+    for (int f = 0; f < 3; f++) {
+        free(plan[f]);
+        free(ports[f]);
+    }
+}
+END_TEST
+
+/* Each listener of the `ports` document, at _i: the same port (at the
+ * target), shift, state, name and place in text, JSON and markdown. */
+START_TEST(same_ports_in_every_format)
+{
+    const struct port_row *r = &port_rows[_i];
+    char *ports[3], want[512];
+    render_two_homes(PS_REPORT_PORTS, ports);
+    char where[128];
+    snprintf(where, sizeof where, "%s", r->where ? r->where : "built in");
+    snprintf(want, sizeof want, "  %5ld  %-6s %-8s %s (%s)\n", r->port, r->shift,
+             r->active ? "active" : "inactive", r->what, where);
+    holds(r->what, "text", ports[PS_FORMAT_TEXT], want);
+    /* JSON names the file inside its home, and the line apart. */
+    char file[128] = "null", line[16] = "null";
+    if (r->where) {
+        const char *colon = strchr(r->where, ':');
+        snprintf(file, sizeof file, "\"%.*s\"", (int)(colon - r->where - 2), r->where + 2);
+        snprintf(line, sizeof line, "%s", colon + 1);
+    }
+    snprintf(want, sizeof want,
+             "{\"port\":%ld,\"base\":%ld,\"shift\":\"%s\",\"active\":%s,\"what\":\"%s\","
+             "\"file\":%s,\"line\":%s,",
+             r->port, r->base, r->shift, r->active ? "true" : "false", r->what, file, line);
+    holds(r->what, "json", ports[PS_FORMAT_JSON], want);
+    char place[140];
+    snprintf(place, sizeof place, r->where ? "`%s`" : "%s", where);
+    snprintf(want, sizeof want, "| `%s` |  | %ld | %s | %s | %s | %s |\n", r->home, r->port,
+             r->shift, r->active ? "yes" : "no", r->what, place);
+    holds(r->what, "markdown", ports[PS_FORMAT_MARKDOWN], want);
+    for (int f = 0; f < 3; f++)
+        free(ports[f]);
+}
+END_TEST
+
 /* A format or document the layer does not know: -1, nothing appended. */
 START_TEST(unknown_format_or_document_appends_nothing)
 {
@@ -421,7 +552,7 @@ static void check_reasons(const char *label, ps_host *h)
     /* The text words the clashes of one set of homes as one block: its
      * reason is the group's (JSON's clashes[].message), not each finding's. */
     ps_clash_groups groups;
-    ps_clash_groups_make(&groups, c);
+    ck_assert_int_eq(ps_clash_groups_make(&groups, c), 0);
     for (size_t i = 0; i < c->count; i++) {
         const ps_clash_group *g = ps_clash_group_of(&groups, &c->items[i]);
         if (g && g->n > 1)
@@ -502,6 +633,8 @@ int main(void)
     TCase *tc = tcase_create("documents");
     tcase_add_loop_test(tc, documents_byte_for_byte, 0, N(cases));
     tcase_add_test(tc, unknown_format_or_document_appends_nothing);
+    tcase_add_loop_test(tc, same_header_in_every_format, 0, N(header_rows));
+    tcase_add_loop_test(tc, same_ports_in_every_format, 0, N(port_rows));
     suite_add_tcase(s, tc);
     ntrees = corpus_trees(trees);
     if (ntrees > 0) {
