@@ -2,7 +2,7 @@
 # home folders. Installed as share/bash-completion/completions/portshift;
 # works on its own too (source it), as it needs no bash-completion helper.
 
-_portshift_commands="plan diff apply ports check batch recover status help"
+_portshift_commands="plan diff apply ports check batch recover status facts help"
 
 # The options of each command: the parser's (tests/package/options.sh checks them).
 _portshift_options()
@@ -17,6 +17,7 @@ _portshift_options()
     batch) echo "--first --avoid --listening --diff --apply --force --color --json --format --start-file $common" ;;
     recover) echo "--discard --force --start-file --help --quiet" ;;
     status) echo "--json --format --start-file $common" ;;
+    facts) echo "--host-name --start-file $common" ;;
     esac
 }
 

@@ -4,7 +4,7 @@
 # options that completion/portshift.bash offers (tests/package/shells.sh
 # checks it).
 
-set -l commands plan diff apply ports check batch recover status help
+set -l commands plan diff apply ports check batch recover status facts help
 # true when the command line's command is one of the arguments
 function __portshift_command_is
     set -l words (commandline -opc)
@@ -33,9 +33,10 @@ complete -c portshift -n $none -a check -d 'clashes, ports in use, stale and amb
 complete -c portshift -n $none -a batch -d 'non-conflicting offsets for every home'
 complete -c portshift -n $none -a recover -d 'finish (or drop) an interrupted apply'
 complete -c portshift -n $none -a status -d 'one line per home: offsets, HTTPS port, running, clashes'
+complete -c portshift -n $none -a facts -d "this host's names, homes, listeners and references, as JSON"
 complete -c portshift -n $none -a help -d 'the help of a command'
 complete -c portshift -n '__portshift_command_is help; and test (count (commandline -opc)) -eq 2' \
-    -a 'plan diff apply ports check batch recover status'
+    -a 'plan diff apply ports check batch recover status facts'
 
 # The options, each with the commands that take it (as in portshift.bash).
 complete -c portshift -n '__portshift_command_is plan ports diff apply' -s o -l offset -x \
@@ -61,15 +62,18 @@ complete -c portshift -n '__portshift_command_is batch' -l diff -d 'print the di
 complete -c portshift -n '__portshift_command_is batch' -l apply -d 'apply the assignment'
 complete -c portshift -n '__portshift_command_is recover' -l discard \
     -d 'drop the record, keep every file as it is'
-complete -c portshift -n '__portshift_command_is plan ports diff apply check batch recover status' -l start-file -r -F \
+complete -c portshift -n '__portshift_command_is plan ports diff apply check batch recover status facts' -l start-file -r -F \
     -d 'a unit, environment file or script outside the home that starts it'
-complete -c portshift -n '__portshift_command_is plan ports diff apply check batch recover status' -l help \
+complete -c portshift -n '__portshift_command_is plan ports diff apply check batch recover status facts' -l help \
     -d "show the command's help"
 complete -c portshift -n '__portshift_command_is diff apply recover' -s q -l quiet \
     -d 'no summary line'
-complete -c portshift -n '__portshift_command_is plan ports diff apply check batch status' -s j -l jobs -x \
+complete -c portshift -n '__portshift_command_is plan ports diff apply check batch status facts' -s j -l jobs -x \
     -d 'homes loaded at once'
 
+complete -c portshift -n '__portshift_command_is facts' -l host-name -x \
+    -d 'another name this host is reached by'
+
 # A home is a folder (HOME=N takes an offset after the '=').
-complete -c portshift -n '__portshift_command_is plan ports diff apply check batch recover status' \
+complete -c portshift -n '__portshift_command_is plan ports diff apply check batch recover status facts' \
     -a '(__fish_complete_directories (commandline -ct))'

@@ -628,6 +628,55 @@ int ps_catalog_version(ps_buf *out, ps_error *err);
  * NULL only when size is 0. What `portshift` prints before "error:". */
 int ps_error_where(char *out, size_t size, const ps_error *err);
 
+/*
+ * ---- Added in 0.5.0: the facts of a host ----
+ *
+ * What other hosts of a fleet need to know of this one, as one JSON
+ * document (schemas/facts.schema.json, "format": 1): the host's names (its
+ * hostname, its FQDN when the resolver gives another canonical name, the
+ * carbon.xml HostName/MgtHostName and deployment.toml [server] hostname of
+ * its homes with where each was read, and the aliases an inventory knows),
+ * each home and runtime with product, version, mode and effective offset,
+ * every active listener with its effective port, and every reference in the
+ * homes' files to any host, local or remote, with the host as written, the
+ * port (null for a ${...} port), the role the catalog gives it, whether it
+ * names this host, and path:line:col. What `portshift facts` prints.
+ */
+typedef struct ps_facts_options {
+    unsigned version; /* PS_FACTS_OPTIONS_VERSION */
+    /* --host-name: other names this host is reached by (a DNS alias, a
+     * load balancer's name, as an inventory knows them); listed as names
+     * and making references to them local. Borrowed for the call; may be
+     * NULL when nhost_names is 0; each is required. */
+    const char *const *host_names;
+    size_t nhost_names;
+    /* --start-file, as ps_host_options: borrowed, each required. */
+    const char *const *start_files;
+    size_t nstart_files;
+    unsigned jobs; /* homes loaded at once: 0 one thread per online CPU */
+} ps_facts_options;
+
+#define PS_FACTS_OPTIONS_VERSION 1
+#define PS_FACTS_OPTIONS_INIT                                                                      \
+    {                                                                                              \
+        PS_FACTS_OPTIONS_VERSION, NULL, 0, NULL, 0, 0                                              \
+    }
+
+/*
+ * Loads homes[0..n) as ps_host_open does without PS_HOST_WRITE (shared
+ * locks, a home holding an interrupted apply's record refused, nothing
+ * written) and appends their facts document to `out`. The homes are taken
+ * as they are: a home with a target (has_target) is refused. `out` and
+ * `homes` (n > 0, each path set) are required; `opts` NULL means
+ * PS_FACTS_OPTIONS_INIT; `err` may be NULL. The host's FQDN comes from the
+ * resolver (getaddrinfo): when it fails or gives the hostname itself, the
+ * document has no "fqdn". Fails, `out` as it was, with PS_EINVALID (a NULL
+ * argument, an unknown opts->version, a target), the errors of
+ * ps_host_open (PS_EPARSE, PS_ELOCKED, PS_ERROR, ...) or PS_ENOMEM.
+ */
+int ps_facts(ps_buf *out, const ps_home_spec *homes, size_t n, const ps_facts_options *opts,
+             ps_error *err);
+
 #ifdef __cplusplus
 }
 #endif

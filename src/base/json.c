@@ -33,3 +33,11 @@ void ps_json_string(ps_strbuf *b, const char *s)
     }
     ps_strbuf_add(b, "\"", 1);
 }
+
+void ps_json_long_or_null(ps_strbuf *b, long v, int present)
+{
+    if (present)
+        ps_strbuf_printf(b, "%ld", v);
+    else
+        ps_strbuf_puts(b, "null");
+}

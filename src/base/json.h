@@ -6,5 +6,7 @@
 
 /* Appends s as a JSON string, or null when s is NULL. */
 void ps_json_string(ps_strbuf *b, const char *s);
+/* Appends v as a JSON number when `present`, else null. */
+void ps_json_long_or_null(ps_strbuf *b, long v, int present);
 
 #endif

@@ -146,6 +146,7 @@ enum {
     OPT_COLOR,
     OPT_DISCARD,
     OPT_START_FILE,
+    OPT_HOST_NAME,
 };
 
 #define ON(c) (1u << (c))
@@ -168,9 +169,10 @@ static const struct {
     {'q', ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_RECOVER)},
     {OPT_COLOR, ON(CMD_DIFF) | ON(CMD_BATCH)},
     {OPT_START_FILE, ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS) | ON(CMD_CHECK) |
-                         ON(CMD_BATCH) | ON(CMD_RECOVER) | ON(CMD_STATUS)},
+                         ON(CMD_BATCH) | ON(CMD_RECOVER) | ON(CMD_STATUS) | ON(CMD_FACTS)},
     {'j', ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS) | ON(CMD_CHECK) |
-              ON(CMD_BATCH) | ON(CMD_STATUS)},
+              ON(CMD_BATCH) | ON(CMD_STATUS) | ON(CMD_FACTS)},
+    {OPT_HOST_NAME, ON(CMD_FACTS)},
 };
 
 static const struct option long_options[] = {
@@ -187,6 +189,7 @@ static const struct option long_options[] = {
     {"apply", no_argument, NULL, OPT_APPLY},
     {"discard", no_argument, NULL, OPT_DISCARD},
     {"start-file", required_argument, NULL, OPT_START_FILE},
+    {"host-name", required_argument, NULL, OPT_HOST_NAME},
     {"quiet", no_argument, NULL, 'q'},
     {"jobs", required_argument, NULL, 'j'},
     {"color", optional_argument, NULL, OPT_COLOR},
@@ -289,7 +292,7 @@ static int parse_format(cli_run *r, const char *f, ps_error *err)
 /* The command word: one of ours, or an error that suggests the closest. */
 static int parse_command(cli_run *r, const char *word, ps_error *err)
 {
-    for (size_t c = 0; c <= CMD_STATUS; c++) /* help's order is the enum's */
+    for (size_t c = 0; c <= CMD_FACTS; c++) /* help's order is the enum's */
         if (strcmp(word, ps_cli_commands[c]) == 0) {
             r->cmd = (cli_command)c;
             return 0;
@@ -347,6 +350,11 @@ static int take_option(cli_run *r, int id, const char *arg, ps_error *err)
     case OPT_START_FILE:
         r->start_files[r->nstart_files++] = arg; /* sized for every word of argv */
         return 0;
+    case OPT_HOST_NAME:
+        if (!*arg)
+            return ps_cli_error(err, "--host-name needs a name");
+        r->host_names[r->nhost_names++] = arg; /* sized for every word of argv */
+        return 0;
     }
     return 0;
 }
@@ -363,7 +371,8 @@ int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *er
     /* No more homes or start files than words: sized once. */
     r->args = calloc((size_t)argc, sizeof *r->args);
     r->start_files = calloc((size_t)argc, sizeof *r->start_files);
-    if (!r->args || !r->start_files)
+    r->host_names = calloc((size_t)argc, sizeof *r->host_names);
+    if (!r->args || !r->start_files || !r->host_names)
         return out_of_memory(err);
     /* check judges the homes as they are; batch chooses their offsets. */
     const char *no_offset =
@@ -371,6 +380,7 @@ int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *er
         : r->cmd == CMD_BATCH   ? "batch takes no offset: it chooses them"
         : r->cmd == CMD_RECOVER ? "recover takes no offset: it finishes what was interrupted"
         : r->cmd == CMD_STATUS  ? "status takes no offset: it shows the homes as they are"
+        : r->cmd == CMD_FACTS   ? "facts takes no offset: they are of the homes as they are"
                                 : NULL;
     optind = 0; /* a fresh scan: the CLI runs again and again in-process */
     opterr = 0; /* our own messages, on our own stream */

@@ -20,7 +20,8 @@ typedef enum cli_command {
     CMD_CHECK,
     CMD_BATCH,
     CMD_RECOVER,
-    CMD_STATUS /* the last: help's order is the enum's */
+    CMD_STATUS,
+    CMD_FACTS /* the last: help's order is the enum's */
 } cli_command;
 
 typedef struct home_arg {
@@ -44,6 +45,8 @@ typedef struct cli_run {
     int batch_diff, batch_apply; /* batch --diff, --apply */
     const char **start_files;    /* --start-file, each borrowed from argv */
     size_t nstart_files;
+    const char **host_names; /* facts --host-name, each borrowed from argv */
+    size_t nhost_names;
     home_arg *args;
     size_t nargs;
     ps_host *host; /* the homes, held from before they are read until the output is out */

@@ -237,8 +237,33 @@ static int open_host(cli_run *r, ps_error *err)
     return rc;
 }
 
+/* facts: the library opens the homes itself, to be read, and finds every
+ * reference to any host on the way; the document is JSON only. */
+static int do_facts(cli_run *r, ps_error *err)
+{
+    ps_home_spec *specs = calloc(r->nargs, sizeof *specs);
+    if (!specs)
+        return ps_cli_error(err, "out of memory"), PS_EXIT_ERROR;
+    for (size_t i = 0; i < r->nargs; i++)
+        specs[i] = (ps_home_spec){.path = r->args[i].path};
+    ps_facts_options o = PS_FACTS_OPTIONS_INIT;
+    o.host_names = r->host_names;
+    o.nhost_names = r->nhost_names;
+    o.start_files = r->start_files;
+    o.nstart_files = r->nstart_files;
+    o.jobs = r->jobs;
+    ps_buf b = PS_BUF_INIT;
+    int rc = ps_facts(&b, specs, r->nargs, &o, err);
+    free(specs);
+    emit(r, &b);
+    ps_buf_dispose(&b);
+    return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
+}
+
 static int execute(cli_run *r, ps_error *err)
 {
+    if (r->cmd == CMD_FACTS)
+        return do_facts(r, err);
     if (open_host(r, err) < 0)
         return PS_EXIT_ERROR;
     if (r->cmd == CMD_RECOVER)
@@ -278,6 +303,7 @@ static void run_free(cli_run *r)
     free(r->args);
     free(r->avoid);
     free(r->start_files);
+    free(r->host_names);
 }
 
 /* Flushes `f`: 0, or the errno of the failed write (`kept` when an earlier

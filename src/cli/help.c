@@ -3,7 +3,7 @@
 #include <string.h>
 
 const char *const ps_cli_commands[] = {"plan",  "diff",    "apply",  "ports", "check",
-                                       "batch", "recover", "status", "help"};
+                                       "batch", "recover", "status", "facts", "help"};
 const size_t ps_cli_ncommands = sizeof ps_cli_commands / sizeof ps_cli_commands[0];
 
 static const char homes_text[] =
@@ -134,6 +134,18 @@ static const help helps[] = {
      "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
      "                    environment file): its -DportOffset beats bin/'s\n",
      "portshift status /opt/wso2am-4.2.0 /opt/wso2is-7.1.0"},
+    {"facts", "portshift facts [--host-name NAME]... [--start-file FILE]... [--jobs N] HOME...",
+     "Prints what other hosts of a fleet need to know of this one, as one JSON document\n"
+     "(schemas/facts.schema.json): the host's names (hostname, FQDN, the HostName and\n"
+     "MgtHostName of carbon.xml, [server] hostname of deployment.toml, the aliases given),\n"
+     "each home and runtime with product, version and offset, every active listener, and\n"
+     "every reference in the homes' files to any host, local or remote, with its role\n"
+     "and path:line:col. It only reads: exit 0 whenever every home was read.",
+     "      --host-name N  another name this host is reached by (repeatable): listed,\n"
+     "                    and references to it are local\n"
+     "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
+     "                    environment file): its -DportOffset beats bin/'s\n",
+     "portshift facts --host-name km1.example /opt/wso2is-7.1.0 > km1.json"},
     {"help", "portshift help [COMMAND]", "Prints the help of a command, or the synopsis of all.",
      "", "portshift help diff"},
 };

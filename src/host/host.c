@@ -311,8 +311,8 @@ static int load_home(const ps_host *h, home_job *j, unsigned flags, ps_error *er
     for (size_t r = 0; r < n; r++) {
         /* The main runtime comes first; its profiles share its version. */
         const char *home_version = r ? j->sites[0].version : NULL;
-        if (ps_sites_find(&j->sites[r], h->cat, &j->home->runtimes[r], &j->cfgs[r], home_version,
-                          err) < 0 ||
+        if (ps_sites_find_flags(&j->sites[r], h->cat, &j->home->runtimes[r], &j->cfgs[r],
+                                home_version, h->sites_flags, err) < 0 ||
             current_offset_usable(j->home, &j->sites[r], err) < 0)
             return -1;
     }
@@ -418,13 +418,14 @@ static int load_all(ps_host *h, unsigned flags, unsigned jobs, ps_error *err)
 
 /* ps_host_load with the start files the call names (--start-file). */
 static int load_host(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes, size_t n,
-                     const ps_host_options *o, ps_error *err)
+                     const ps_host_options *o, unsigned sites_flags, ps_error *err)
 {
     unsigned flags = o->flags, jobs = o->jobs;
     *out = NULL;
     ps_host *h = ps_calloc(1, sizeof *h);
     if (!h)
         return ps_error_oom(err);
+    h->sites_flags = sites_flags;
     h->recovered = (ps_strbuf)PS_STRBUF_CHECKED;
     h->start_paths = ps_calloc(o->nstart_files + 1, sizeof *h->start_paths);
     if (!h->start_paths)
@@ -478,7 +479,15 @@ int ps_host_load(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes
                  unsigned flags, unsigned jobs, ps_error *err)
 {
     ps_host_options o = {.flags = flags, .jobs = jobs};
-    return load_host(out, cat, homes, n, &o, err);
+    return load_host(out, cat, homes, n, &o, 0, err);
+}
+
+int ps_host_load_facts(ps_host **out, const ps_home_spec *homes, size_t n,
+                       const ps_host_options *opts, ps_error *err)
+{
+    ps_host_options o = *opts;
+    o.flags = 0; /* only reads: shared locks, no record finished */
+    return load_host(out, NULL, homes, n, &o, PS_SITES_ALL_HOSTS, err);
 }
 
 /* The NULL contract of the public openers (ps_host_load is internal). */
@@ -530,7 +539,7 @@ int ps_host_open_opts(ps_host **out, const ps_home_spec *homes, size_t n,
         if (!opts->start_files[i])
             return ps_error_code(ps_error_setc(err, PS_EINVALID, NULL, 0, 0,
                                                "%s: opts->start_files[%zu] is NULL", __func__, i));
-    return ps_error_code(load_host(out, NULL, homes, n, opts, err));
+    return ps_error_code(load_host(out, NULL, homes, n, opts, 0, err));
 }
 
 void ps_host_free(ps_host *h)

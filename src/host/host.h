@@ -53,11 +53,21 @@ struct ps_host {
     size_t nstart_paths;
     struct ps_start_file *starts; /* read and matched to their homes (host/startfile.h) */
     size_t nstarts;
+    unsigned sites_flags; /* PS_SITES_*: what the homes' scan also finds */
 };
 
 /* ps_host_open_jobs with catalog `cat` (borrowed; NULL: the built-in one). */
 int ps_host_load(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes, size_t n,
                  unsigned flags, unsigned jobs, ps_error *err);
+
+/*
+ * For the facts of a host: the homes loaded to be read only (opts->flags
+ * is ignored: shared locks, nothing finished or written), each runtime's
+ * sites with every reference to any host (ps_sites.hostrefs). The same
+ * errors as ps_host_open_opts.
+ */
+int ps_host_load_facts(ps_host **out, const ps_home_spec *homes, size_t n,
+                       const ps_host_options *opts, ps_error *err);
 
 /*
  * Writes what `files` (rendered from a plan of this host, opened with

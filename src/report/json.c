@@ -116,14 +116,6 @@ void ps__plan_json(ps_strbuf *b, const ps_plan *p, int with_edits)
     ps_strbuf_puts(b, "}\n");
 }
 
-static void json_long_or_null(ps_strbuf *b, long v, int present)
-{
-    if (present)
-        ps_strbuf_printf(b, "%ld", v);
-    else
-        ps_strbuf_puts(b, "null");
-}
-
 static void json_party(ps_strbuf *b, const ps_party *p)
 {
     ps_strbuf_puts(b, "{\"home\":");
@@ -133,13 +125,13 @@ static void json_party(ps_strbuf *b, const ps_party *p)
     ps_strbuf_puts(b, ",\"file\":");
     ps_json_string(b, p->file);
     ps_strbuf_puts(b, ",\"line\":");
-    json_long_or_null(b, p->line, p->file != NULL);
+    ps_json_long_or_null(b, p->line, p->file != NULL);
     ps_strbuf_puts(b, ",\"col\":");
-    json_long_or_null(b, p->col, p->file != NULL);
+    ps_json_long_or_null(b, p->col, p->file != NULL);
     ps_strbuf_puts(b, ",\"what\":");
     ps_json_string(b, p->what);
     ps_strbuf_printf(b, ",\"port\":%ld,\"pid\":", p->port);
-    json_long_or_null(b, p->pid, p->pid >= 0);
+    ps_json_long_or_null(b, p->pid, p->pid >= 0);
     ps_strbuf_puts(b, "}");
 }
 
@@ -155,7 +147,7 @@ static void json_findings(ps_strbuf *b, const ps_check *c, int notes)
                                             "unowned", "start",     "running"};
         ps_strbuf_printf(b, "%s{\"kind\":\"%s\",\"port\":%ld,\"should\":", first ? "" : ",",
                          kinds[f->kind], f->port);
-        json_long_or_null(b, f->should, f->should >= 0);
+        ps_json_long_or_null(b, f->should, f->should >= 0);
         ps_strbuf_puts(b, ",\"toml_key\":");
         ps_json_string(b, f->toml_key);
         ps_strbuf_puts(b, ",\"message\":");

@@ -31,6 +31,12 @@ typedef struct finder {
     /* The deployment.toml offset rule, when its key is absent: where to add it. */
     const ps_rule *toml_offset_rule;
     const ps_cfile *toml_offset_file;
+    /* PS_SITES_ALL_HOSTS: every host:port the scan reads goes to out->hostrefs
+     * too; ref_* are the texts of the last file that held one (shared). */
+    int all_hosts;
+    size_t hcap, ncap;
+    const ps_cfile *ref_file;
+    const char *ref_path, *ref_rel;
 } finder;
 
 /* Marks the span at `start` of `file` as taken: the first rule for an

@@ -120,7 +120,7 @@ static int reference_at(const char *data, size_t start, size_t pos, size_t end,
         return 0;
     size_t pend;
     long port;
-    *h = (ps_refhit){.host_start = pos, .start = colon + 1};
+    *h = (ps_refhit){.host_start = pos, .host_end = colon, .start = colon + 1};
     if (port_at(data, colon + 1, end, &pend, &port)) {
         h->end = pend;
         h->port = port;
@@ -172,4 +172,106 @@ int ps_refscan_maybe(const char *data, size_t len, char *const *extra_hosts, siz
                 return 1;
         }
     return 0;
+}
+
+/* The port (or ${...} placeholder port) after the colon at `colon`, into *h. */
+static int port_after(const char *data, size_t colon, size_t end, size_t *close, ps_refhit *h)
+{
+    size_t pend;
+    long port;
+    h->start = colon + 1;
+    if (port_at(data, colon + 1, end, &pend, &port)) {
+        /* "loganalyzer:1.0.0" is a name and a version, not a host and a port. */
+        if (pend + 1 < end && data[pend] == '.' && isdigit((unsigned char)data[pend + 1]))
+            return 0;
+        h->end = pend;
+        h->port = port;
+        return 1;
+    }
+    if (placeholder_at(data, colon + 1, end, close, &pend)) {
+        h->end = pend;
+        h->placeholder = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* A dotted IPv4 address: four runs of 1-3 digits. */
+static int ipv4(const char *s, size_t n)
+{
+    size_t parts = 0, digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.' && digits) {
+            parts++;
+            digits = 0;
+        } else if (isdigit((unsigned char)s[i]) && digits < 3) {
+            digits++;
+        } else {
+            return 0;
+        }
+    }
+    return digits && parts == 3;
+}
+
+#define PS_HOST_MAX 255
+
+/* Where the host that ends at the colon `colon` begins, or `colon` when no
+ * host a reference could name ends there. */
+static size_t host_before(const char *data, size_t start, size_t colon)
+{
+    size_t h = colon;
+    /* No host is longer than a DNS name: a bracket or brace far back is
+     * another thing's, and the walk stays short. */
+    if (colon - start > PS_HOST_MAX)
+        start = colon - PS_HOST_MAX;
+    if (h > start && data[h - 1] == ']') { /* [::1], [fe80::2] */
+        while (h > start && data[h - 1] != '[')
+            h--;
+        return h > start ? h - 1 : colon;
+    }
+    if (h > start && data[h - 1] == '}') { /* ${carbon.host}, ${km.host} */
+        while (h > start + 1 && !(data[h - 2] == '$' && data[h - 1] == '{'))
+            h--;
+        return h > start + 1 && memchr(data + h, '}', colon - h - 1) == NULL ? h - 2 : colon;
+    }
+    while (h > start && hostchar(data[h - 1]))
+        h--;
+    int letter = 0;
+    for (size_t i = h; i < colon && !letter; i++)
+        letter = isalpha((unsigned char)data[i]);
+    return letter || ipv4(data + h, colon - h) ? h : colon;
+}
+
+/* Where a host may start in data[start, end): after "//" or "@", or at the
+ * first non-blank byte of the range. */
+static int authority_at(const char *data, size_t start, size_t end, size_t h)
+{
+    size_t first = start;
+    while (first < end && isspace((unsigned char)data[first]))
+        first++;
+    return h == first || (h >= start + 2 && data[h - 1] == '/' && data[h - 2] == '/') ||
+           (h > start && data[h - 1] == '@');
+}
+
+size_t ps_refscan_any(const char *data, size_t start, size_t end, ps_refhit **hits, size_t *n,
+                      size_t *cap)
+{
+    size_t found = 0, close = 0;
+    for (size_t c = next_colon(data, start, end); c < end; c = next_colon(data, c + 1, end)) {
+        size_t h = host_before(data, start, c);
+        ps_refhit hit = {.host_start = h, .host_end = c};
+        if (h == c || !authority_at(data, start, end, h) || !port_after(data, c, end, &close, &hit))
+            continue;
+        ps_refhit *slot = PS_TRY_PUSH(*hits, *n, *cap);
+        if (!slot)
+            return PS_REFSCAN_NOMEM;
+        *slot = hit;
+        found++;
+    }
+    return found;
+}
+
+int ps_refscan_any_maybe(const char *data, size_t len)
+{
+    return next_colon(data, 0, len) < len;
 }

@@ -96,6 +96,25 @@ typedef struct ps_site {
                            * otherwise */
 } ps_site;
 
+/*
+ * A reference to a host as written (host ':' port), local or not, with
+ * where it is: found only when asked (PS_SITES_ALL_HOSTS, for the facts of
+ * a host). Sites stay what they are without it; these are a list apart,
+ * which no plan or check reads. Strings live in the sites' `texts` (they
+ * outlast ps_sites_settle, which drops files without a site).
+ */
+typedef struct ps_hostref {
+    const char *path; /* the home as named joined with the file */
+    const char *rel;  /* relative to the home */
+    int line, col;    /* of the port (or its ${...}): where an edit would go */
+    const char *host; /* as written: "km1.example", "localhost", "${carbon.host}", "[::1]" */
+    long port;        /* 0 for a placeholder port */
+    int placeholder;  /* the port is a ${...} */
+    int local;        /* the local scan's: a site of the runtime (localhost, 127.0.0.1,
+                       * [::1], ${carbon.local.ip}, ${carbon.host}, a configured name) */
+    const char *role; /* the role the catalog gives its place, or NULL */
+} ps_hostref;
+
 typedef struct ps_sites {
     ps_site *items;
     size_t count;
@@ -118,6 +137,12 @@ typedef struct ps_sites {
     char *version;        /* the product version the rules were chosen by; "" when unknown */
     int version_at_least; /* inferred from the files: the earliest version they fit */
     ps_arena texts;       /* the sites' texts */
+    ps_hostref *hostrefs; /* with PS_SITES_ALL_HOSTS only, in scan order; else none */
+    size_t nhostrefs;
+    /* With PS_SITES_ALL_HOSTS: where each of `hostnames` was read (host is
+     * the name, port 0, role NULL). */
+    ps_hostref *names;
+    size_t nnames;
 } ps_sites;
 
 /* What carbon.xml or deployment.toml says (the product's default when not set). */

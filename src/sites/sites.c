@@ -102,6 +102,39 @@ static int evaluate_active(finder *f, const ps_rule *r, const ps_cfile *file, in
     return ps_xpath_test(r->xpath.active_if, where->xml, ctx, active, f->err);
 }
 
+/* One host:port of `file` into *list (PS_SITES_ALL_HOSTS): out->hostrefs,
+ * or out->names for a configured host name (h's span is the name then). */
+static int add_hostref(finder *f, ps_hostref **list, size_t *n, size_t *cap, const ps_cfile *file,
+                       const ps_refhit *h, int local, const char *role)
+{
+    ps_sites *out = f->out;
+    if (f->ref_file != file) {
+        f->ref_path = ps_arena_strndup_try(&out->texts, file->path, strlen(file->path));
+        f->ref_rel = ps_arena_strndup_try(&out->texts, file->rel, strlen(file->rel));
+        f->ref_file = f->ref_path && f->ref_rel ? file : NULL;
+        if (!f->ref_file)
+            return ps_error_oom(f->err);
+    }
+    ps_hostref *ref = PS_TRY_PUSH(*list, *n, *cap);
+    const char *host = ref ? ps_arena_strndup_try(&out->texts, file->data + h->host_start,
+                                                  h->host_end - h->host_start)
+                           : NULL;
+    if (!host) {
+        if (ref)
+            --*n;
+        return ps_error_oom(f->err);
+    }
+    *ref = (ps_hostref){.path = f->ref_path,
+                        .rel = f->ref_rel,
+                        .host = host,
+                        .port = h->port,
+                        .placeholder = h->placeholder,
+                        .local = local,
+                        .role = role};
+    ps_lines_pos(&file->lines, h->start, &ref->line, &ref->col);
+    return 0;
+}
+
 /* One value a rule selected: record it as the rule's kind says. */
 static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span, int elem)
 {
@@ -133,6 +166,11 @@ static int take(finder *f, const ps_rule *r, const ps_cfile *file, ps_span span,
                 return ps_error_oom(f->err);
             }
             *slot = name;
+            ps_refhit at = {
+                .host_start = digits.start, .host_end = digits.end, .start = digits.start};
+            if (f->all_hosts &&
+                add_hostref(f, &f->out->names, &f->out->nnames, &f->ncap, file, &at, 0, NULL) < 0)
+                return -1;
         }
         return 0;
     }
@@ -457,6 +495,28 @@ static const char *role_of(const finder *f, const roles *r, int elem, int attr, 
     return t == NO_TAG ? NULL : f->tags[t].role;
 }
 
+/* PS_SITES_ALL_HOSTS: the references of the range to hosts the local scan
+ * does not know (its own hits[0, n) are in already). */
+static int scan_any_host(finder *f, const ps_cfile *file, ps_span range, const ps_refhit *hits,
+                         size_t n, const char *role)
+{
+    ps_refhit *any = NULL;
+    size_t nany = 0, cap = 0, k = 0;
+    int rc = 0;
+    if (ps_refscan_any(file->data, range.start, range.end, &any, &nany, &cap) == PS_REFSCAN_NOMEM)
+        rc = ps_error_oom(f->err);
+    for (size_t i = 0; i < nany && rc == 0; i++) {
+        while (k < n && hits[k].start < any[i].start) /* both in text order */
+            k++;
+        if ((k < n && hits[k].start == any[i].start) || claimed(f, file, any[i].start))
+            continue;
+        rc =
+            add_hostref(f, &f->out->hostrefs, &f->out->nhostrefs, &f->hcap, file, &any[i], 0, role);
+    }
+    free(any);
+    return rc;
+}
+
 static int scan_range(finder *f, const ps_cfile *file, const roles *r, ps_span range, int elem,
                       int attr, size_t prop)
 {
@@ -466,6 +526,7 @@ static int scan_range(finder *f, const ps_cfile *file, const roles *r, ps_span r
     if (ps_refscan(file->data, range.start, range.end, f->out->hostnames.items,
                    f->out->hostnames.count, &hits, &n, &cap) == PS_REFSCAN_NOMEM)
         rc = ps_error_oom(f->err);
+    const char *role = rc == 0 && (n || f->all_hosts) ? role_of(f, r, elem, attr, prop) : NULL;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (claimed(f, file, hits[i].start))
             continue;
@@ -475,8 +536,13 @@ static int scan_range(finder *f, const ps_cfile *file, const roles *r, ps_span r
         if (!s)
             rc = -1;
         else
-            s->role = role_of(f, r, elem, attr, prop);
+            s->role = role;
+        if (rc == 0 && f->all_hosts)
+            rc = add_hostref(f, &f->out->hostrefs, &f->out->nhostrefs, &f->hcap, file, &hits[i], 1,
+                             role);
     }
+    if (rc == 0 && f->all_hosts)
+        rc = scan_any_host(f, file, range, hits, n, role);
     free(hits);
     return rc;
 }
@@ -487,8 +553,10 @@ static int scan_file(finder *f, ps_cfile *file, const roles *r)
         return 0; /* a script's ports are the shell's business; its offset is read apart */
     if (file->is_xml) {
         /* Most files hold no reference: their bytes alone say so, unlexed. */
-        if (!file->xml && !ps_refscan_maybe(file->data, file->len, f->out->hostnames.items,
-                                            f->out->hostnames.count))
+        if (!file->xml &&
+            !(f->all_hosts ? ps_refscan_any_maybe(file->data, file->len)
+                           : ps_refscan_maybe(file->data, file->len, f->out->hostnames.items,
+                                              f->out->hostnames.count)))
             return 0;
         if (ps_cfile_xml(file, PS_XML_SPANS, f->err) < 0)
             return -1;
@@ -768,10 +836,20 @@ static int keys_of_absent_files(finder *f, const ps_catalog *cat, const ps_runti
 int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps_config *cfg,
                   const char *home_version, ps_error *err)
 {
+    return ps_sites_find_flags(out, cat, rt, cfg, home_version, 0, err);
+}
+
+int ps_sites_find_flags(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps_config *cfg,
+                        const char *home_version, unsigned flags, ps_error *err)
+{
     memset(out, 0, sizeof *out);
     out->offset_site = -1;
     out->generated_offset = -1;
-    finder f = {.out = out, .cfg = cfg, .cat = cat, .err = err};
+    finder f = {.out = out,
+                .cfg = cfg,
+                .cat = cat,
+                .err = err,
+                .all_hosts = (flags & PS_SITES_ALL_HOSTS) != 0};
     int rc = build_globs(&f);
     if (rc == 0)
         rc = read_rule_files(&f, cat, rt);
@@ -848,6 +926,8 @@ void ps_sites_free(ps_sites *sites)
         free(sites->hostnames.items[i]);
     free(sites->hostnames.items);
     free(sites->items);
+    free(sites->hostrefs);
+    free(sites->names);
     free(sites->stored);
     ps_arena_free(&sites->texts);
     memset(sites, 0, sizeof *sites);

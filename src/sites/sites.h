@@ -29,6 +29,17 @@
  */
 int ps_sites_find(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps_config *cfg,
                   const char *home_version, ps_error *err);
+
+enum {
+    /* Also every reference to any host, this one or another, into
+     * out->hostrefs (the facts of a host). The sites are the same with it:
+     * XML files that may hold such a reference are read past their bytes,
+     * nothing else changes. */
+    PS_SITES_ALL_HOSTS = 1
+};
+/* ps_sites_find with `flags` (PS_SITES_*). */
+int ps_sites_find_flags(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps_config *cfg,
+                        const char *home_version, unsigned flags, ps_error *err);
 void ps_sites_free(ps_sites *sites);
 
 /*

@@ -411,6 +411,7 @@ static const struct {
     {"ports --json", "plan.schema.json"},
     {"check --json", "check.schema.json"},
     {"batch --json", "batch.schema.json"},
+    {"facts --host-name km1.example", "facts.schema.json"},
 };
 
 START_TEST(every_json_document_validates)

@@ -659,6 +659,29 @@ static void call_catalog_version(const row *r)
     ps_buf_dispose(&b);
 }
 
+/* The facts of the home as it is (no target); opts NULL is the defaults, a
+ * host name or start file NULL among them is refused. */
+static void call_facts(const row *r)
+{
+    ps_buf b = PS_BUF_INIT;
+    ps_error e = NO_ERROR;
+    ps_home_spec spec = {nul(r, "homes[0].path") ? NULL : w.path, 0, 0};
+    const char *none[] = {NULL};
+    ps_facts_options o = PS_FACTS_OPTIONS_INIT;
+    if (nul(r, "opts->host_names") || nul(r, "opts->host_names[0]")) {
+        o.host_names = nul(r, "opts->host_names") ? NULL : none;
+        o.nhost_names = 1;
+    } else if (nul(r, "opts->start_files") || nul(r, "opts->start_files[0]")) {
+        o.start_files = nul(r, "opts->start_files") ? NULL : none;
+        o.nstart_files = 1;
+    }
+    int pass_opts = o.nhost_names || o.nstart_files;
+    int rc = ps_facts(PICK(r, "out", &b), PICK(r, "homes", &spec), 1, pass_opts ? &o : NULL,
+                      PICK(r, "err", &e));
+    document_outcome(r, rc, &e, &b);
+    ps_buf_dispose(&b);
+}
+
 /* A NULL err is no position: ""; a NULL out with room is refused. */
 static void call_error_where(const row *r)
 {
@@ -694,6 +717,16 @@ static const row rows[] = {
     {"ps_host_open_jobs", "homes[0].path", call_host_open_jobs, 0},
     {"ps_host_open_jobs", "err", call_host_open_jobs, 1},
     {"ps_host_open_jobs", "*", call_host_open_jobs, 0},
+    {"ps_facts", "out", call_facts, 0},
+    {"ps_facts", "homes", call_facts, 0},
+    {"ps_facts", "homes[0].path", call_facts, 0},
+    {"ps_facts", "opts", call_facts, 1},
+    {"ps_facts", "opts->host_names", call_facts, 0},
+    {"ps_facts", "opts->host_names[0]", call_facts, 0},
+    {"ps_facts", "opts->start_files", call_facts, 0},
+    {"ps_facts", "opts->start_files[0]", call_facts, 0},
+    {"ps_facts", "err", call_facts, 1},
+    {"ps_facts", "*", call_facts, 0},
     {"ps_host_open_opts", "out", call_host_open_opts, 0},
     {"ps_host_open_opts", "homes", call_host_open_opts, 0},
     {"ps_host_open_opts", "homes[0].path", call_host_open_opts, 0},

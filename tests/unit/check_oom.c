@@ -33,6 +33,8 @@
 #include "parse/props.h"
 #include "parse/toml.h"
 #include "parse/xmldoc.h"
+#include "host/host.h"
+#include "report/facts.h"
 #include "sites/sites.h"
 #include "write/journal.h"
 
@@ -866,6 +868,74 @@ START_TEST(reports_fail_cleanly)
 }
 END_TEST
 
+/* ---- the facts of a host ---- */
+
+/* ps_sites_find with every host:port (PS_SITES_ALL_HOSTS) and ps_sites_settle;
+ * the result digests the host references and the names with their places. */
+static int count_hostrefs(const home_case *c, const ps_runtime *rt, ps_config *cfg,
+                          unsigned long *sum, ps_error *err)
+{
+    ps_sites sites;
+    if (ps_sites_find_flags(&sites, c->cat, rt, cfg, NULL, PS_SITES_ALL_HOSTS, err) < 0)
+        return -1;
+    int rc = ps_sites_settle(&sites, cfg) < 0 ? ps_error_oom(err) : 0;
+    for (size_t i = 0; rc == 0 && i < sites.nhostrefs; i++)
+        *sum = *sum * 31 + (unsigned long)sites.hostrefs[i].port + strlen(sites.hostrefs[i].host) +
+               (unsigned long)sites.hostrefs[i].line + strlen(sites.hostrefs[i].path);
+    for (size_t i = 0; rc == 0 && i < sites.nnames; i++)
+        *sum = *sum * 31 + strlen(sites.names[i].host) + (unsigned long)sites.names[i].col;
+    ps_sites_free(&sites);
+    return rc;
+}
+
+static int find_hostrefs(const void *ctx, long *result, ps_error *err)
+{
+    return load_then(ctx, count_hostrefs, result, err);
+}
+
+START_TEST(facts_sites_fail_cleanly)
+{
+    fail_on_tree("facts_sites_fail_cleanly", load_trees[_i], ": all hosts", find_hostrefs);
+}
+END_TEST
+
+/* The facts document of a host loaded for it (the loading is not failed:
+ * the write layer's home locks abort when out of memory until that layer is
+ * converted); the result is the document's length. */
+static int facts_document(const void *ctx, long *result, ps_error *err)
+{
+    const ps_host *host = ctx;
+    const char *aliases[] = {"km1.example"};
+    ps_facts_names names = {"host1", "host1.example", aliases, 1};
+    ps_strbuf b = PS_STRBUF_CHECKED;
+    int rc = ps_report_facts(&b, host->units, host->nunits, &names);
+    if (rc < 0)
+        ps_error_oom(err); /* the layer's one failure */
+    *result = (long)b.len;
+    ps_strbuf_free(&b);
+    return rc;
+}
+
+START_TEST(facts_document_fails_cleanly)
+{
+    if (!corpus_has(load_trees[_i])) {
+        case_skipped("facts_document_fails_cleanly", "corpus tree not found");
+        return;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", corpus_dir(), load_trees[_i]);
+    ps_home_spec spec = {.path = path};
+    ps_host_options o = {0};
+    ps_host *host;
+    ps_error err = {0};
+    ck_assert_msg(ps_host_load_facts(&host, &spec, 1, &o, &err) == 0, "%s", err.message);
+    char what[600];
+    snprintf(what, sizeof what, "%s: facts", load_trees[_i]);
+    fail_each_allocation(what, facts_document, host, FAIL_OURS);
+    ps_host_free(host);
+}
+END_TEST
+
 int main(void)
 {
     failalloc_setup();
@@ -900,5 +970,10 @@ int main(void)
     tcase_set_timeout(reports, 600);
     tcase_add_loop_test(reports, reports_fail_cleanly, 0, NDOCS * 3);
     suite_add_tcase(s, reports);
+    TCase *facts = tcase_create("facts");
+    tcase_set_timeout(facts, 600);
+    tcase_add_loop_test(facts, facts_sites_fail_cleanly, 0, N(load_trees));
+    tcase_add_loop_test(facts, facts_document_fails_cleanly, 0, N(load_trees));
+    suite_add_tcase(s, facts);
     return run_suite_status(s);
 }

@@ -393,6 +393,55 @@ START_TEST(test_maybe)
 }
 END_TEST
 
+/* ps_refscan_any (the facts of a host): a host of any name where a
+ * reference must start, as written; "" in `host`: no hit. */
+static const struct any_case {
+    const char *label, *input, *host;
+    long port; /* 0: a placeholder port */
+} any_cases[] = {
+    {"remote key manager", "https://km1.example:9443/services/", "km1.example", 9443},
+    {"remote broker", "tcp://tm1.example:5672", "tm1.example", 5672},
+    {"a whole value", "km1.example:9443", "km1.example", 9443},
+    {"a whole value, blanks around", "  tm1:9611 ", "tm1", 9611},
+    {"user info", "amqp://admin:admin@tm1.example:5672/carbon", "tm1.example", 5672},
+    {"IPv4 address", "http://10.100.3.103:9763/", "10.100.3.103", 9763},
+    {"IPv6 address", "https://[fe80::2]:9443/", "[fe80::2]", 9443},
+    {"a local host too", "https://localhost:9443/", "localhost", 9443},
+    {"placeholder host", "https://${km.host}:9443/", "${km.host}", 9443},
+    {"placeholder port", "https://km1.example:${km.port}/", "km1.example", 0},
+    {"name and version", "loganalyzer:1.0.0", "", 0},
+    {"a word inside text", "see km1.example:9443 here", "", 0},
+    {"digits only", "12:30", "", 0},
+    {"no port", "https://km1.example/services/", "", 0},
+    {"port too large", "https://km1.example:65536/", "", 0},
+    {"namespace", "urn:oasis:names:tc:SAML:2.0:assertion", "", 0},
+};
+
+START_TEST(test_any_host)
+{
+    const struct any_case *c = &any_cases[_i];
+    ps_refhit *hits = NULL;
+    size_t n = 0, cap = 0, len = strlen(c->input);
+    size_t found = ps_refscan_any(c->input, 0, len, &hits, &n, &cap);
+    ck_assert_uint_eq(found, n);
+    if (!*c->host) {
+        ck_assert_msg(n == 0, "%s: found %zu", c->label, n);
+    } else {
+        ck_assert_msg(n == 1, "%s: found %zu", c->label, n);
+        size_t at = (size_t)(strstr(c->input, c->host) - c->input);
+        ck_assert_uint_eq(hits[0].host_start, at);
+        ck_assert_uint_eq(hits[0].host_end, at + strlen(c->host));
+        ck_assert_int_eq(hits[0].port, c->port);
+        ck_assert_int_eq(hits[0].placeholder, c->port == 0);
+        ck_assert_uint_eq(hits[0].start, hits[0].host_end + 1);
+    }
+    /* A text with a reference is never skipped unread. */
+    if (n)
+        ck_assert_int_eq(ps_refscan_any_maybe(c->input, len), 1);
+    free(hits);
+}
+END_TEST
+
 #define N(a) (int)(sizeof(a) / sizeof((a)[0]))
 
 static Suite *refscan_suite(void)
@@ -404,6 +453,7 @@ static Suite *refscan_suite(void)
     tcase_add_test(tc, test_appends);
     tcase_add_test(tc, test_scan_every_position);
     tcase_add_loop_test(tc, test_maybe, 0, N(maybe_cases));
+    tcase_add_loop_test(tc, test_any_host, 0, N(any_cases));
     suite_add_tcase(s, tc);
     return s;
 }
