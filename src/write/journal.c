@@ -547,7 +547,10 @@ int ps_journal_stage(int homefd, const char *shown, const ps_journal *j, ps_jour
     }
     out->fd = ps_stage_at(homefd, PS_JOURNAL_NAME, &out->tmp);
     if (out->fd < 0) {
-        ps_error_set(err, path, 0, 0, "cannot create temporary file: %s", strerror(errno));
+        if (errno == ENOMEM)
+            ps_error_oom(err);
+        else
+            ps_error_set(err, path, 0, 0, "cannot create temporary file: %s", strerror(errno));
         goto done;
     }
     /* Readable by whoever finishes the apply; writable by its writer alone. */
