@@ -936,6 +936,119 @@ START_TEST(facts_document_fails_cleanly)
 }
 END_TEST
 
+/* ---- the write path: ps_plan_apply on a copy of a corpus home ---- */
+
+/* A copy of corpus tree `tree`, opened to write and planned to offset 7. */
+typedef struct apply_case {
+    char *dir; /* the scratch folder; the home is dir/home */
+    char home[4096];
+    ps_host *host;
+    ps_plan *plan;
+} apply_case;
+
+static void apply_case_open(apply_case *c, const char *tree)
+{
+    ps_error err = {0};
+    c->dir = corpus_scratch(tree, "home");
+    snprintf(c->home, sizeof c->home, "%s/home", c->dir);
+    ps_home_spec spec = {.path = c->home, .has_target = 1, .target = 7};
+    ck_assert_msg(ps_host_open(&c->host, &spec, 1, PS_HOST_WRITE, &err) == 0, "%s", err.message);
+    ck_assert_msg(ps_host_plan(&c->plan, c->host, 0, &err) == 0, "%s", err.message);
+    ck_assert_msg(ps_plan_change_count(c->plan) > 0, "%s: nothing to apply", tree);
+}
+
+static void apply_case_close(apply_case *c)
+{
+    ps_plan_free(c->plan);
+    ps_host_free(c->host);
+    scratch_done(c->dir);
+}
+
+/*
+ * ps_plan_apply with each of its allocations failing in turn (every
+ * stride()th). A call that fails says PS_ENOMEM and "out of memory", and
+ * leaves every byte of the home as it was (no staged file, no record) as
+ * long as the files have not landed; a failure after they landed (the
+ * report of what was done) leaves exactly what a clean apply writes, and so
+ * does every later one. A call that succeeds writes what a clean apply
+ * writes. The host and plan of a failed call serve the next: nothing
+ * changed.
+ */
+START_TEST(applying_fails_cleanly)
+{
+    const char *tree = load_trees[_i];
+    if (!corpus_has(tree)) {
+        case_skipped("applying_fails_cleanly", "corpus tree not found");
+        return;
+    }
+    ps_error err = {0};
+    ps_apply *done;
+    apply_case c;
+    snapshot before, clean, now;
+
+    apply_case_open(&c, tree);
+    snapshot_take(&before, c.home);
+    failalloc_arm(0, FAIL_OURS);
+    ck_assert_msg(ps_plan_apply(&done, c.host, c.plan, NULL, &err) == 0, "%s", err.message);
+    long total = failalloc_calls();
+    ck_assert_msg(total > 0, "%s: no allocation counted", tree);
+    ps_apply_free(done);
+    snapshot_take(&clean, c.home);
+    char *d = snapshot_diff(&before, &clean);
+    ck_assert_msg(d != NULL, "%s: a clean apply changed nothing", tree);
+    free(d);
+    apply_case_close(&c);
+
+    long failures = 0, landed = 0;
+    apply_case_open(&c, tree);
+    for (long n = 1; n <= total; n += stride()) {
+        memset(&err, 0, sizeof err);
+        done = NULL;
+        failalloc_arm(n, FAIL_OURS);
+        int rc = ps_plan_apply(&done, c.host, c.plan, NULL, &err);
+        ck_assert_msg(failalloc_failed(), "%s: allocation %ld of %ld never made", tree, n, total);
+        failalloc_arm(0, 0);
+        ps_apply_free(done);
+        snapshot_take(&now, c.home);
+        char *from_before = snapshot_diff(&before, &now), *from_clean = snapshot_diff(&clean, &now);
+        if (rc == 0) {
+            ck_assert_msg(!from_clean, "%s: allocation %ld failed, the apply succeeded: %s", tree,
+                          n, from_clean);
+        } else {
+            failures++;
+            ck_assert_msg(rc == PS_ENOMEM, "%s: allocation %ld: code %d (%s)", tree, n, rc,
+                          err.message);
+            ck_assert_str_eq(err.message, "out of memory");
+            if (from_before) {
+                ck_assert_msg(!from_clean,
+                              "%s: allocation %ld: the home is neither as before (%s) "
+                              "nor as applied (%s)",
+                              tree, n, from_before, from_clean);
+                landed++;
+            } else {
+                ck_assert_msg(landed == 0,
+                              "%s: allocation %ld failed before the files landed, "
+                              "an earlier one after",
+                              tree, n);
+            }
+        }
+        free(from_before);
+        free(from_clean);
+        snapshot_free(&now);
+        if (rc == 0 || landed) { /* the home is applied: a fresh copy for the next */
+            apply_case_close(&c);
+            apply_case_open(&c, tree);
+        }
+    }
+    apply_case_close(&c);
+    printf("%s: apply: %ld allocations, %ld failed the call, %ld of them after the files "
+           "landed\n",
+           tree, total, failures, landed);
+    snapshot_free(&before);
+    snapshot_free(&clean);
+}
+END_TEST
+
 int main(void)
 {
     failalloc_setup();
@@ -954,6 +1067,7 @@ int main(void)
     tcase_set_timeout(upper, 600);
     tcase_add_loop_test(upper, sites_fail_cleanly, 0, N(load_trees));
     tcase_add_loop_test(upper, planning_fails_cleanly, 0, N(load_trees));
+    tcase_add_loop_test(upper, applying_fails_cleanly, 0, N(load_trees));
     suite_add_tcase(s, upper);
     TCase *api = tcase_create("api"); /* src/api's own calls */
     tcase_set_timeout(api, 600);
