@@ -560,21 +560,6 @@ static size_t commit_last(size_t k, size_t commit, size_t nhomes)
     return k + 1 == nhomes ? commit : k < commit ? k : k + 1;
 }
 
-/* Home i's record starts as `from` (its id, its home, commit home and peers); -1 when out of
- * memory. */
-static int copy_head(ps_journal *to, const ps_journal *from, const char *id)
-{
-    if (!(to->id = ps_strdup(id)) ||
-        ps_home_id_set(&to->home, from->home.dev, from->home.ino, from->home.path) < 0 ||
-        ps_home_id_set(&to->commit, from->commit.dev, from->commit.ino, from->commit.path) < 0)
-        return -1;
-    for (size_t p = 0; p < from->npeers; p++)
-        if (ps_journal_add_peer(to, from->peers[p].dev, from->peers[p].ino, from->peers[p].path) <
-            0)
-            return -1;
-    return 0;
-}
-
 /* Every home's record of the apply: the same id, the first home commits. */
 static int plan_records(home *homes, size_t nhomes, size_t commit, const slot *s, ps_error *err)
 {
@@ -809,7 +794,7 @@ static int undo_record(ps_journal *next, const slot *s, const home *homes, size_
                        const char *undo_id)
 {
     const ps_journal *rec = &homes[i].rec;
-    if (copy_head(next, rec, i == commit ? undo_id : rec->id) < 0)
+    if (ps_journal_copy_head(next, rec, i == commit ? undo_id : rec->id) < 0)
         return -1;
     ps_journal_part *u = &next->part;
     if (i != commit) {

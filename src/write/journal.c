@@ -634,3 +634,16 @@ int ps_journal_erase(int homefd, const char *shown, ps_error *err)
         return ps_error_set(err, shown, 0, 0, "cannot sync: %s", strerror(errno)) - 1;
     return 0;
 }
+
+int ps_journal_copy_head(ps_journal *to, const ps_journal *from, const char *id)
+{
+    if (!(to->id = ps_strdup(id)) ||
+        ps_home_id_set(&to->home, from->home.dev, from->home.ino, from->home.path) < 0 ||
+        ps_home_id_set(&to->commit, from->commit.dev, from->commit.ino, from->commit.path) < 0)
+        return -1;
+    for (size_t p = 0; p < from->npeers; p++)
+        if (ps_journal_add_peer(to, from->peers[p].dev, from->peers[p].ino, from->peers[p].path) <
+            0)
+            return -1;
+    return 0;
+}

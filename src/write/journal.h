@@ -133,6 +133,9 @@ typedef struct ps_journal {
 int ps_journal_new_id(ps_journal *j);
 int ps_home_id_set(ps_home_id *id, dev_t dev, ino_t ino, const char *path);
 int ps_journal_add_peer(ps_journal *j, dev_t dev, ino_t ino, const char *path);
+/* Starts `to` (empty) as `from`: the id `id`, its home, commit home and
+ * peers, no moves. 0, or -1 when out of memory (what was set stays: free `to`). */
+int ps_journal_copy_head(ps_journal *to, const ps_journal *from, const char *id);
 /* `m`'s strings are copied. */
 int ps_journal_add_move(ps_journal_part *p, const ps_journal_move *m);
 int ps_journal_add_drop(ps_journal_part *p, const char *staged);

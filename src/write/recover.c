@@ -620,15 +620,11 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
     if (held) {
         /* The other homes still need to learn that the apply counted. */
         ps_journal done = {0};
-        done.id = ps_strdup(j.id);
-        if (!done.id) {
+        if (ps_journal_copy_head(&done, &j, j.id) < 0) {
+            ps_journal_free(&done);
             ps_error_oom(err);
-            goto done;
+            goto done; /* the record stays: the next recover finishes the rest */
         }
-        ps_home_id_set(&done.home, j.home.dev, j.home.ino, j.home.path);
-        ps_home_id_set(&done.commit, j.commit.dev, j.commit.ino, j.commit.path);
-        for (size_t i = 0; i < j.npeers; i++)
-            ps_journal_add_peer(&done, j.peers[i].dev, j.peers[i].ino, j.peers[i].path);
         int w = ps_journal_write(homefd, shown, &done, err);
         ps_journal_free(&done);
         if (w == -1)

@@ -65,6 +65,18 @@ void failalloc_arm(long nth, int which)
     failed = failed_xml = 0;
 }
 
+int failalloc_suspend(void)
+{
+    int which = counted;
+    counted = 0;
+    return which;
+}
+
+void failalloc_resume(int which)
+{
+    counted = which;
+}
+
 long failalloc_calls(void)
 {
     return calls;

@@ -17,6 +17,12 @@ void failalloc_setup(void);
 /* From now on, counting the allocations of `which` from 1, the `nth` fails
  * (0: none fails; only count). */
 void failalloc_arm(long nth, int which);
+/* Stops counting (and failing) for the test's own use of the library, in
+ * the middle of a run: a copy of a home, a check of what a failed call left.
+ * Returns what was counted, for failalloc_resume; the count, and whether
+ * the armed failure happened, are kept. */
+int failalloc_suspend(void);
+void failalloc_resume(int which);
 /* Counted allocations since failalloc_arm. */
 long failalloc_calls(void);
 /* 1 when the armed failure happened, and whether it was libxml2's. */

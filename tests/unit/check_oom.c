@@ -11,13 +11,17 @@
  * laid out like /proc.
  */
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../support/corpus.h"
 #include "../support/failalloc.h"
+#include "../support/fixture.h"
 #include "../support/fakeproc.h"
 #include "../support/runner.h"
 #include "../support/synth.h"
@@ -435,7 +439,41 @@ START_TEST(sites_fail_cleanly)
 }
 END_TEST
 
-/* ---- the public API: what src/api words itself ---- */
+/* ---- the public API: diffs and documents of a plan, recovery ---- */
+
+/* ps_plan_diff of a plan made before (on one thread: the counter is not
+ * shared); the result is the diff's length and file count. */
+static int diff_plan(const void *ctx, long *result, ps_error *err)
+{
+    ps_diff_options o = PS_DIFF_OPTIONS_INIT;
+    o.jobs = 1;
+    ps_buf out = PS_BUF_INIT;
+    int n = ps_plan_diff(&out, ctx, &o, err);
+    if (n >= 0)
+        *result = (long)out.size * 100 + n;
+    ps_buf_dispose(&out);
+    return public_rc(n);
+}
+
+/* The same through ps_plan_diff_foreach: the callback sees every file or
+ * the call fails. */
+static int count_diff(const char *path, const char *diff, size_t len, void *payload)
+{
+    (void)path, (void)diff;
+    *(long *)payload += (long)len + 1;
+    return 0;
+}
+
+static int diff_plan_foreach(const void *ctx, long *result, ps_error *err)
+{
+    ps_diff_options o = PS_DIFF_OPTIONS_INIT;
+    o.jobs = 1;
+    long seen = 0;
+    int n = ps_plan_diff_foreach(ctx, &o, count_diff, &seen, err);
+    if (n >= 0)
+        *result = seen * 100 + n;
+    return public_rc(n);
+}
 
 /* The commands a check's report names, as src/api hands them over. */
 static int check_commands(const void *ctx, long *result, ps_error *err)
@@ -461,6 +499,27 @@ static ps_host *open_tree(const char *tree)
     ck_assert_msg(ps_host_open(&host, &spec, 1, 0, &err) == 0, "%s", err.message);
     return host;
 }
+
+START_TEST(diff_fails_cleanly)
+{
+    if (!corpus_has(load_trees[_i])) {
+        case_skipped("diff_fails_cleanly", "corpus tree not found");
+        return;
+    }
+    ps_host *host = open_tree(load_trees[_i]);
+    ps_plan *plan;
+    ps_error err = {0};
+    ck_assert_msg(ps_host_plan(&plan, host, 0, &err) == 0, "%s", err.message);
+    ck_assert_uint_gt(ps_plan_change_count(plan), 0);
+    char what[600];
+    snprintf(what, sizeof what, "%s: diff", load_trees[_i]);
+    fail_each_allocation(what, diff_plan, plan, FAIL_OURS);
+    snprintf(what, sizeof what, "%s: diff, file by file", load_trees[_i]);
+    fail_each_allocation(what, diff_plan_foreach, plan, FAIL_OURS);
+    ps_plan_free(plan);
+    ps_host_free(host);
+}
+END_TEST
 
 START_TEST(commands_fail_cleanly)
 {
@@ -1049,6 +1108,158 @@ START_TEST(applying_fails_cleanly)
 }
 END_TEST
 
+/* A home an apply was killed in (a copy of `tree`), kept aside, and what
+ * a clean recovery makes of it. */
+typedef struct recover_case {
+    char *scratch;
+    char home[4096], interrupted[4096];
+    snapshot before, recovered;
+} recover_case;
+
+/* The home folder itself stays (its device and inode are in the record:
+ * another would be a copy of the home); what it holds is put back. */
+static void put_back(const recover_case *c)
+{
+    ck_assert_int_eq(run_cmd("find '%s' -mindepth 1 -delete && cp -a '%s'/. '%s'/", c->home,
+                             c->interrupted, c->home),
+                     0);
+}
+
+static int recover_once(const recover_case *c, ps_error *err)
+{
+    ps_home_spec spec = {.path = c->home};
+    ps_host *host;
+    int rc = ps_host_open(&host, &spec, 1, PS_HOST_WRITE | PS_HOST_RECOVER, err);
+    if (rc == 0)
+        ps_host_free(host);
+    return rc;
+}
+
+/* Files and bytes, in any order. */
+static long tree_digest(const snapshot *s)
+{
+    unsigned long sum = s->count;
+    for (size_t i = 0; i < s->count; i++) {
+        unsigned long h = s->files[i].len;
+        for (const char *p = s->files[i].rel; *p; p++)
+            h = h * 31 + (unsigned char)*p;
+        for (size_t k = 0; k < s->files[i].len; k++)
+            h = h * 31 + (unsigned char)s->files[i].data[k];
+        sum += h;
+    }
+    return (long)(sum >> 1);
+}
+
+static void expect_tree_is(const recover_case *c, const snapshot *want, const char *what)
+{
+    snapshot now;
+    snapshot_take(&now, c->home);
+    char *diff = snapshot_diff(want, &now);
+    ck_assert_msg(!diff, "%s: %s", what, diff);
+    snapshot_free(&now);
+}
+
+/*
+ * `portshift recover` through the library (PS_HOST_RECOVER). A failed
+ * recovery leaves the home as it found it, or, once it began renaming,
+ * with its record still there; either way a recovery after it ends where a
+ * clean one does.
+ */
+static int recover(const void *ctx, long *result, ps_error *err)
+{
+    const recover_case *c = ctx;
+    int counting = failalloc_suspend();
+    put_back(c);
+    failalloc_resume(counting);
+    int rc = recover_once(c, err);
+    counting = failalloc_suspend();
+    snapshot now;
+    snapshot_take(&now, c->home);
+    if (rc == 0) {
+        *result = tree_digest(&now);
+    } else {
+        /* Failed before it changed anything, or after it finished (its
+         * report is what ran out): the home is one of the two ends. */
+        char *from_before = snapshot_diff(&c->before, &now);
+        char *from_done = from_before ? snapshot_diff(&c->recovered, &now) : NULL;
+        char record[4200];
+        struct stat st;
+        snprintf(record, sizeof record, "%s/.portshift-journal", c->home);
+        ck_assert_msg(!from_before || !from_done || lstat(record, &st) == 0,
+                      "a failed recovery left the home half done and dropped its record: %s",
+                      from_done);
+        free(from_before);
+        free(from_done);
+    }
+    snapshot_free(&now);
+    if (rc != 0) {
+        int code = ps_error_last(); /* the failed call's, for fail_each_allocation */
+        ps_error again = {0};
+        ck_assert_msg(recover_once(c, &again) == 0, "%s", again.message);
+        expect_tree_is(c, &c->recovered, "a recovery after a failed one");
+        ps_error_restore(code);
+    }
+    failalloc_resume(counting);
+    return public_rc(rc);
+}
+
+/* Kills an apply of c->home to offset 7 at its `nth` rename, in a child. */
+static void kill_apply(const recover_case *c, int nth)
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        ps_home_spec spec = {.path = c->home, .has_target = 1, .target = 7};
+        ps_host *host;
+        ps_plan *plan;
+        ps_apply *a;
+        if (ps_host_open(&host, &spec, 1, PS_HOST_WRITE, NULL) == 0 &&
+            ps_host_plan(&plan, host, 0, NULL) == 0) {
+            kill_at_rename(nth);
+            ps_plan_apply(&a, host, plan, NULL, NULL);
+        }
+        _exit(3);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                  "the apply was not killed at its rename %d", nth);
+}
+
+/* Renames of an apply: the record's first; `kill_at` 2 stops it before
+ * its file (the fixture's one edit) is replaced. */
+static const int kill_at[] = {2};
+
+/* A small home (an IS key manager: carbon.xml, identity and tomcat files),
+ * as each failed run starts from a fresh copy. */
+START_TEST(recovery_fails_cleanly)
+{
+    const char *tree = "tests/fixtures/cli/is-km";
+    recover_case c = {.scratch = tree_scratch()};
+    snprintf(c.home, sizeof c.home, "%s/home", c.scratch);
+    char from[4096];
+    snprintf(from, sizeof from, "%s/%s", PS_SOURCE_DIR, tree);
+    ck_assert_int_eq(tree_copy(from, c.home), 0);
+    snprintf(c.interrupted, sizeof c.interrupted, "%s/interrupted", c.scratch);
+    kill_apply(&c, kill_at[_i]);
+    ck_assert_int_eq(
+        run_cmd("mkdir '%s' && cp -a '%s'/. '%s'/", c.interrupted, c.home, c.interrupted), 0);
+    snapshot_take(&c.before, c.home);
+    ps_error err = {0};
+    ck_assert_msg(recover_once(&c, &err) == 0, "%s", err.message);
+    snapshot_take(&c.recovered, c.home);
+    ck_assert_msg(snapshot_diff(&c.before, &c.recovered), "the recovery had nothing to do");
+    char what[600];
+    snprintf(what, sizeof what, "%s: recover after a kill at rename %d", tree, kill_at[_i]);
+    fail_each_allocation(what, recover, &c, FAIL_OURS);
+    expect_tree_is(&c, &c.recovered, "the last recovery");
+    snapshot_free(&c.before);
+    snapshot_free(&c.recovered);
+    tree_remove(c.scratch);
+    free(c.scratch);
+}
+END_TEST
+
 int main(void)
 {
     failalloc_setup();
@@ -1072,7 +1283,12 @@ int main(void)
     TCase *api = tcase_create("api"); /* src/api's own calls */
     tcase_set_timeout(api, 600);
     tcase_add_loop_test(api, commands_fail_cleanly, 0, N(load_trees));
+    tcase_add_loop_test(api, diff_fails_cleanly, 0, N(load_trees));
     suite_add_tcase(s, api);
+    TCase *recovery = tcase_create("recover");
+    tcase_set_timeout(recovery, 600);
+    tcase_add_loop_test(recovery, recovery_fails_cleanly, 0, N(kill_at));
+    suite_add_tcase(s, recovery);
     TCase *judge = tcase_create("check and batch");
     tcase_set_timeout(judge, 600);
     tcase_add_loop_test(judge, checking_fails_cleanly, 0, N(host_trees));
