@@ -67,7 +67,7 @@ int ps_plan_apply(ps_apply **out, ps_host *host, const ps_plan *plan, const ps_a
         return ps_error_code(ps_error_oom(err));
     }
     a->nfiles = n;
-    ps_strbuf report = PS_STRBUF_CHECKED;
+    ps_strbuf report = PS_STRBUF_INIT;
     int rc = ps_host_apply(host, files, n, opts->force ? PS_HOST_FORCE : 0,
                            opts->backup ? PS_APPLY_BACKUP : 0, &report, err);
     if (rc == 0 && ps_strbuf_oom(&report))

@@ -13,7 +13,7 @@
  * and is said to the caller (PS_ENOMEM); the process goes on. */
 static ps_strbuf as_strbuf(const ps_buf *buf)
 {
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     b.data = buf->ptr;
     b.len = buf->size;
     b.cap = buf->reserved;
@@ -78,7 +78,7 @@ int ps__buf_take(ps_buf *out, ps_strbuf *b)
     }
     if (!out->ptr) {
         from_strbuf(out, b);
-        *b = (ps_strbuf)PS_STRBUF_CHECKED;
+        *b = (ps_strbuf)PS_STRBUF_INIT;
         return 0;
     }
     int rc = ps_buf_put(out, b->data, b->len);

@@ -82,8 +82,8 @@ static void *diff_file(void *ctx, size_t k, ps_error *err)
         ps_error_oom(err);
         return NULL;
     }
-    *d = (file_diff){.path = f.file->path, .text = PS_STRBUF_CHECKED};
-    ps_strbuf plain = PS_STRBUF_CHECKED;
+    *d = (file_diff){.path = f.file->path, .text = PS_STRBUF_INIT};
+    ps_strbuf plain = PS_STRBUF_INIT;
     /* A plan's edits of one file are in order and apart (render checked
      * them), so -1 here would be portshift's own fault: said, not hidden. */
     int hunks = ps_diff_unified(&plain, shown, f.orig, f.orig_len, f.edits, f.nedits);

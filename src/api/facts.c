@@ -104,7 +104,7 @@ int ps_facts(ps_buf *out, const ps_home_spec *homes, size_t n, const ps_facts_op
                             .fqdn = *fqdn ? fqdn : NULL,
                             .aliases = o->host_names,
                             .naliases = o->nhost_names};
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     rc = ps_report_facts(&b, h->units, h->nunits, &names);
     ps_host_free(h);
     if (rc < 0) {

@@ -54,21 +54,21 @@ static int take(ps_buf *out, ps_strbuf *b, int rc, ps_error *err, const char *fn
 int ps_plan_report(ps_buf *out, const ps_plan *plan, ps_format format, ps_error *err)
 {
     DOCUMENT_ARGS(out, plan, "plan", format);
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     return take(out, &b, ps_report_plan(&b, plan, PS_REPORT_PLAN, format), err, __func__);
 }
 
 int ps_plan_ports_report(ps_buf *out, const ps_plan *plan, ps_format format, ps_error *err)
 {
     DOCUMENT_ARGS(out, plan, "plan", format);
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     return take(out, &b, ps_report_plan(&b, plan, PS_REPORT_PORTS, format), err, __func__);
 }
 
 int ps_check_report(ps_buf *out, const ps_check *check, ps_format format, ps_error *err)
 {
     DOCUMENT_ARGS(out, check, "check", format);
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     return take(out, &b, ps_report_check(&b, check, format), err, __func__);
 }
 
@@ -78,7 +78,7 @@ int ps_check_status_report(ps_buf *out, const ps_check *check, ps_format format,
     ps_status status;
     if (ps_status_make(&status, check) < 0)
         return ps_error_code(ps_error_oom(err)); /* PS_ENOMEM */
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     int rc = ps_report_status(&b, &status, format);
     ps_status_free(&status);
     return take(out, &b, rc, err, __func__);
@@ -87,7 +87,7 @@ int ps_check_status_report(ps_buf *out, const ps_check *check, ps_format format,
 int ps_check_repair_command(ps_buf *out, const ps_check *check, ps_error *err)
 {
     DOCUMENT_ARGS(out, check, "check", PS_FORMAT_TEXT);
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     ps_report_repair_command(&b, check);
     return take(out, &b, 0, err, __func__);
 }
@@ -95,7 +95,7 @@ int ps_check_repair_command(ps_buf *out, const ps_check *check, ps_error *err)
 int ps_check_resolve_command(ps_buf *out, const ps_check *check, ps_error *err)
 {
     DOCUMENT_ARGS(out, check, "check", PS_FORMAT_TEXT);
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     ps_report_resolve_command(&b, check);
     return take(out, &b, 0, err, __func__);
 }
@@ -111,6 +111,6 @@ int ps_batch_report(ps_buf *out, const ps_batch *batch, const ps_plan *plan, ps_
                       __func__, (int)step);
         return PS_EINVALID;
     }
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     return take(out, &b, ps_report_batch(&b, batch, plan, step, format), err, __func__);
 }

@@ -15,7 +15,7 @@ struct ps_arena_chunk {
 #define FIRST_CHUNK ((size_t)2048)
 #define LAST_CHUNK ((size_t)64 << 10)
 
-char *ps_arena_strndup_try(ps_arena *a, const char *s, size_t n)
+char *ps_arena_strndup(ps_arena *a, const char *s, size_t n)
 {
     if (!a->chunks || a->size - a->used < n + 1) {
         size_t size = a->size ? a->size * 2 : FIRST_CHUNK;
@@ -35,14 +35,6 @@ char *ps_arena_strndup_try(ps_arena *a, const char *s, size_t n)
     a->used += n + 1;
     memcpy(d, s, n);
     d[n] = '\0';
-    return d;
-}
-
-char *ps_arena_strndup(ps_arena *a, const char *s, size_t n)
-{
-    char *d = ps_arena_strndup_try(a, s, n);
-    if (!d)
-        ps__out_of_memory();
     return d;
 }
 

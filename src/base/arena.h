@@ -15,8 +15,6 @@ typedef struct ps_arena {
 } ps_arena;
 
 /* A NUL-terminated copy of s[0, n), valid until ps_arena_free; NULL when out of memory. */
-char *ps_arena_strndup_try(ps_arena *a, const char *s, size_t n);
-/* Being removed (base/strbuf.h): ps_arena_strndup_try that aborts when out of memory. */
 char *ps_arena_strndup(ps_arena *a, const char *s, size_t n);
 void ps_arena_free(ps_arena *a);
 

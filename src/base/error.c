@@ -96,23 +96,13 @@ static int diag_vadd(ps_diags *d, const char *path, int line, int col, const cha
     return 0;
 }
 
-int ps_diag_add_try(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
+int ps_diag_add(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     int rc = diag_vadd(d, path, line, col, fmt, ap);
     va_end(ap);
     return rc;
-}
-
-void ps_diag_add(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = diag_vadd(d, path, line, col, fmt, ap);
-    va_end(ap);
-    if (rc < 0)
-        ps__out_of_memory();
 }
 
 void ps_diags_free(ps_diags *d)

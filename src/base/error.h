@@ -62,10 +62,7 @@ typedef struct ps_diags {
 } ps_diags;
 
 /* Adds one diagnostic; -1 (the list as it was) when out of memory. */
-int ps_diag_add_try(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-/* Being removed (base/strbuf.h): ps_diag_add_try that aborts when out of memory. */
-void ps_diag_add(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
+int ps_diag_add(ps_diags *d, const char *path, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 void ps_diags_free(ps_diags *d);
 

@@ -28,7 +28,7 @@ int ps_keyset_has(const ps_keyset *s, uint64_t a, uint64_t b)
     return s->cap && s->used[find(s, a, b)];
 }
 
-int ps_keyset_add_try(ps_keyset *s, uint64_t a, uint64_t b)
+int ps_keyset_add(ps_keyset *s, uint64_t a, uint64_t b)
 {
     if (2 * (s->count + 1) > s->cap) { /* at most half full: probes stay short */
         ps_keyset old = *s;
@@ -58,14 +58,6 @@ int ps_keyset_add_try(ps_keyset *s, uint64_t a, uint64_t b)
     s->used[i] = 1;
     s->count++;
     return 1;
-}
-
-int ps_keyset_add(ps_keyset *s, uint64_t a, uint64_t b)
-{
-    int rc = ps_keyset_add_try(s, a, b);
-    if (rc < 0)
-        ps__out_of_memory();
-    return rc;
 }
 
 void ps_keyset_free(ps_keyset *s)

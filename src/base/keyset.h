@@ -25,8 +25,6 @@ typedef struct ps_keyset {
 
 /* Adds (a, b); 1 when it was not there yet, 0 when it was, -1 (the set as
  * it was) when out of memory. */
-int ps_keyset_add_try(ps_keyset *s, uint64_t a, uint64_t b);
-/* Being removed (base/strbuf.h): ps_keyset_add_try that aborts when out of memory. */
 int ps_keyset_add(ps_keyset *s, uint64_t a, uint64_t b);
 int ps_keyset_has(const ps_keyset *s, uint64_t a, uint64_t b);
 void ps_keyset_free(ps_keyset *s);

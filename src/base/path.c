@@ -6,7 +6,7 @@
 
 #include "base/strbuf.h"
 
-char *ps_path_join_try(const char *a, const char *b)
+char *ps_path_join(const char *a, const char *b)
 {
     if (!*b)
         return ps_strdup(a);
@@ -20,14 +20,6 @@ char *ps_path_join_try(const char *a, const char *b)
     memcpy(p, a, na);
     p[na] = '/';
     memcpy(p + na + slash, b, nb + 1);
-    return p;
-}
-
-char *ps_path_join(const char *a, const char *b)
-{
-    char *p = ps_path_join_try(a, b);
-    if (!p)
-        ps__out_of_memory();
     return p;
 }
 
@@ -73,7 +65,7 @@ char *ps_path_from_cwd(const char *real)
     if (!((real[i] == '\0' || real[i] == '/') && (cwd[i] == '\0' || cwd[i] == '/')))
         while (i > 0 && real[i - 1] != '/')
             i--;
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     for (const char *p = cwd + i; *p;) { /* one ".." per folder of cwd below it */
         while (*p == '/')
             p++;

@@ -6,8 +6,6 @@
 
 /* a + "/" + b (one slash between them); an empty side yields the other.
  * Caller frees; NULL when out of memory. */
-char *ps_path_join_try(const char *a, const char *b);
-/* Being removed (base/strbuf.h): ps_path_join_try that aborts when out of memory. */
 char *ps_path_join(const char *a, const char *b);
 
 /* The folder part of `path`: "." when there is none, "/" for a name at the

@@ -5,12 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Noreturn void ps__out_of_memory(void)
-{
-    fputs("portshift: error: out of memory\n", stderr);
-    abort();
-}
-
 char *ps_strndup(const char *s, size_t n)
 {
     char *d = ps_malloc(n + 1);
@@ -28,23 +22,14 @@ char *ps_strdup(const char *s)
 
 static void append_vprintf(ps_strbuf *b, const char *fmt, va_list ap);
 
-/* The text of fmt in a new string; `checked`: NULL when out of memory, else
- * that aborts (ps_xasprintf). */
-static char *format(int checked, const char *fmt, va_list ap)
-{
-    ps_strbuf b = PS_STRBUF_INIT;
-    b.checked = (unsigned char)checked;
-    append_vprintf(&b, fmt, ap);
-    return ps_strbuf_detach(&b, NULL);
-}
-
 char *ps_asprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = format(1, fmt, ap);
+    ps_strbuf b = PS_STRBUF_INIT;
+    append_vprintf(&b, fmt, ap);
     va_end(ap);
-    return s;
+    return ps_strbuf_detach(&b, NULL);
 }
 
 int ps_reserve(void **arr, size_t *cap, size_t need, size_t size)
@@ -62,58 +47,6 @@ int ps_reserve(void **arr, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
-void *ps_xmalloc(size_t n)
-{
-    void *p = ps_malloc(n);
-    if (!p)
-        ps__out_of_memory();
-    return p;
-}
-
-void *ps_xcalloc(size_t n, size_t size)
-{
-    void *p = ps_calloc(n, size);
-    if (!p)
-        ps__out_of_memory();
-    return p;
-}
-
-void *ps_xrealloc(void *p, size_t n)
-{
-    void *q = ps_realloc(p, n);
-    if (!q)
-        ps__out_of_memory();
-    return q;
-}
-
-char *ps_xstrndup(const char *s, size_t n)
-{
-    char *d = ps_strndup(s, n);
-    if (!d)
-        ps__out_of_memory();
-    return d;
-}
-
-char *ps_xstrdup(const char *s)
-{
-    return ps_xstrndup(s, strlen(s));
-}
-
-char *ps_xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = format(0, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
-void ps_grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-    if (ps_reserve(arr, cap, need, size) < 0)
-        ps__out_of_memory();
-}
-
 void ps_sort(void *arr, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
     if (n > 1)
@@ -121,7 +54,7 @@ void ps_sort(void *arr, size_t n, size_t size, int (*cmp)(const void *, const vo
 }
 
 /* Room for `extra` more bytes and the NUL; 0, or -1 when the buffer has
- * failed (then or before: a checked buffer stays failed). */
+ * failed (then or before: a failure is sticky). */
 static int reserve(ps_strbuf *b, size_t extra)
 {
     if (b->oom)
@@ -132,8 +65,6 @@ static int reserve(ps_strbuf *b, size_t extra)
             ncap *= 2;
         char *p = ps_realloc(b->data, ncap);
         if (!p) {
-            if (!b->checked)
-                ps__out_of_memory();
             b->oom = 1;
             return -1;
         }
@@ -151,8 +82,6 @@ static void append_vprintf(ps_strbuf *b, const char *fmt, va_list ap)
      * room for the text either way. */
     int n = vsnprintf(NULL, 0, fmt, ap);
     if (n < 0) {
-        if (!b->checked)
-            ps__out_of_memory();
         b->oom = 1;
     } else if (reserve(b, (size_t)n) == 0) {
         vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);

@@ -318,7 +318,7 @@ static int choose(placer *p, ps_batch_home *h, ps_error *err)
         return ps_error_oom(err);
     const ps_unit *cannot = stuck(b, h);
     if (cannot) {
-        char *conf = ps_path_join_try(cannot->home->path, cannot->rt->conf_rel);
+        char *conf = ps_path_join(cannot->home->path, cannot->rt->conf_rel);
         if (!conf)
             return ps_error_oom(err);
         ps_error_setc(err, PS_ERANGE, h->home->path, 0, 0,

@@ -17,7 +17,7 @@ extern const size_t ps_catalog_size;
 /* Decodes the five predefined entities and character references; NULL when out of memory. */
 static char *decode(const char *s, size_t n)
 {
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     static const struct {
         const char *ent;
         char c;

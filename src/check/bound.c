@@ -199,7 +199,7 @@ static int stream_table(ps_sockets *s, const char *path, ps_error *err)
 static int read_table(ps_sockets *s, const char *proc, const char *name, int optional,
                       ps_error *err)
 {
-    char *path = ps_path_join_try(proc, name);
+    char *path = ps_path_join(proc, name);
     if (!path)
         return ps_error_oom(err);
     int rc = 0;

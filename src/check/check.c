@@ -169,7 +169,7 @@ int ps_home_servers(ps_home_server **out, size_t *count, const ps_unit *units, s
                 rc = add_server(&sv[h], unit->home->path, proc);
         }
         if (rc == 0 && *unit->rt->name) {
-            char *dir = ps_path_join_try(unit->home->path, unit->rt->name);
+            char *dir = ps_path_join(unit->home->path, unit->rt->name);
             rc = dir ? add_server(&sv[h], dir, proc) : -1;
             free(dir);
         }
@@ -554,8 +554,8 @@ static int running_finding(builder *b, size_t u, long pid, long runs)
     if (!d)
         return -1;
     d->order = -1; /* before the findings at the runtime's first site */
-    const char *rel = own(c, ps_path_join_try(unit->rt->name, "wso2carbon.pid"));
-    const char *path = rel ? own(c, ps_path_join_try(unit->home->path, rel)) : NULL;
+    const char *rel = own(c, ps_path_join(unit->rt->name, "wso2carbon.pid"));
+    const char *path = rel ? own(c, ps_path_join(unit->home->path, rel)) : NULL;
     if (!path)
         return -1;
     return party(d, (ps_party){.home = unit->home->path,
@@ -583,7 +583,7 @@ static int running_offsets(builder *b, const char *proc)
         const ps_unit *unit = &c->units[u];
         if (unit->rt->carbon5)
             continue; /* no offset: -DportOffset means nothing to it */
-        char *dir = ps_path_join_try(unit->home->path, unit->rt->name);
+        char *dir = ps_path_join(unit->home->path, unit->rt->name);
         if (!dir)
             return -1;
         long pid, runs;

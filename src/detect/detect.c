@@ -23,7 +23,7 @@
  */
 static int exists(const char *home, const char *rel, int *oom)
 {
-    char *p = ps_path_join_try(home, rel);
+    char *p = ps_path_join(home, rel);
     if (!p) {
         *oom = 1;
         return 0;
@@ -112,7 +112,7 @@ static int is_space(char c)
 
 static char *server_name(const char *home, const char *rel, int *oom)
 {
-    char *path = ps_path_join_try(home, rel);
+    char *path = ps_path_join(home, rel);
     if (!path) {
         *oom = 1;
         return NULL;
@@ -202,7 +202,7 @@ static const ps_product *detect_product(const ps_catalog *cat, const char *home,
  * reader refuses proves nothing here (NULL), and the loader reports it. */
 static ps_toml *read_toml(const char *home, const char *rel, int *oom)
 {
-    char *path = ps_path_join_try(home, rel);
+    char *path = ps_path_join(home, rel);
     char *data = NULL;
     size_t len = 0;
     ps_error err;
@@ -231,10 +231,10 @@ static int add_profiles(const ps_catalog *cat, ps_home *h, const ps_product *pro
     int oom = 0;
     for (size_t i = 0; i < product->profile_paths.count && !oom; i++) {
         const char *dir = product->profile_paths.items[i];
-        char *conf = ps_path_join_try(dir, "conf");
-        char *cxml = conf ? ps_path_join_try(conf, "carbon.xml") : NULL;
+        char *conf = ps_path_join(dir, "conf");
+        char *cxml = conf ? ps_path_join(conf, "carbon.xml") : NULL;
         const char *c5file = product->profile_carbon5.items[i];
-        char *yaml = c5file ? ps_path_join_try(dir, c5file) : NULL;
+        char *yaml = c5file ? ps_path_join(dir, c5file) : NULL;
         oom = !cxml || (c5file && !yaml);
         int c4 = !oom && exists(h->path, cxml, &oom);
         int c5 = !oom && !c4 && yaml && exists(h->path, yaml, &oom);
@@ -246,7 +246,7 @@ static int add_profiles(const ps_catalog *cat, ps_home *h, const ps_product *pro
             rt->mode = PS_MODE_XML;
             rt->carbon5 = c5;
             oom = !(rt->name = ps_strdup(dir)) ||
-                  !(rt->deploy_rel = ps_path_join_try(dir, "repository/deployment/server")) ||
+                  !(rt->deploy_rel = ps_path_join(dir, "repository/deployment/server")) ||
                   !(rt->version = ps_strdup(version));
         }
         free(conf);
@@ -261,7 +261,7 @@ static int add_profiles(const ps_catalog *cat, ps_home *h, const ps_product *pro
 static int looks_like_home(const char *dir, int *oom)
 {
     struct stat st;
-    char *p = ps_path_join_try(dir, "repository/conf");
+    char *p = ps_path_join(dir, "repository/conf");
     *oom |= !p;
     int yes = p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
     free(p);
@@ -340,7 +340,7 @@ static char *enclosing_home(const char *path, int *oom)
 static int server_files_check(ps_home *h, ps_error *err)
 {
     for (size_t r = 0; r < h->nruntimes; r++) {
-        char *dir = ps_path_join_try(h->path, h->runtimes[r].name);
+        char *dir = ps_path_join(h->path, h->runtimes[r].name);
         if (!dir)
             return ps_error_oom(err);
         int rc = ps_pid_file_check(dir, err);
@@ -382,8 +382,8 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
     const char *conf = NULL;
     ps_mode mode = PS_MODE_XML;
     for (size_t i = 0; i < 2 && !conf && !oom; i++) {
-        char *toml = ps_path_join_try(conf_dirs[i], "deployment.toml");
-        char *cxml = ps_path_join_try(conf_dirs[i], "carbon.xml");
+        char *toml = ps_path_join(conf_dirs[i], "deployment.toml");
+        char *cxml = ps_path_join(conf_dirs[i], "carbon.xml");
         if (!toml || !cxml) {
             oom = 1;
         } else if (exists(path, toml, &oom)) {
@@ -403,12 +403,12 @@ int ps_detect(ps_home **out, const ps_catalog *cat, const char *path, ps_error *
                             "or deployment.toml");
     ps_toml *toml = NULL;
     if (mode == PS_MODE_TOML) {
-        char *rel = ps_path_join_try(conf, "deployment.toml");
+        char *rel = ps_path_join(conf, "deployment.toml");
         toml = rel ? read_toml(path, rel, &oom) : NULL;
         oom |= !rel;
         free(rel);
     }
-    char *cxml_rel = ps_path_join_try(conf, "carbon.xml");
+    char *cxml_rel = ps_path_join(conf, "carbon.xml");
     const ps_product *product =
         cxml_rel && !oom ? detect_product(cat, path, cxml_rel, toml, &oom) : NULL;
     oom |= !cxml_rel;

@@ -17,7 +17,7 @@
 
 int ps_pid_file_check(const char *dir, ps_error *err)
 {
-    char *path = ps_path_join_try(dir, PID_FILE);
+    char *path = ps_path_join(dir, PID_FILE);
     if (!path)
         return ps_error_oom(err);
     struct stat st;

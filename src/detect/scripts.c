@@ -49,7 +49,7 @@ static int starts(const ps_home *home, size_t r, const char *stem)
 static int add_folder(char ***rels, size_t *n, size_t *cap, const ps_home *home, size_t r,
                       const char *dir_rel, int all, ps_error *err)
 {
-    char *dir = ps_path_join_try(home->path, dir_rel);
+    char *dir = ps_path_join(home->path, dir_rel);
     if (!dir)
         return ps_error_oom(err);
     DIR *d = opendir(dir);
@@ -62,7 +62,7 @@ static int add_folder(char ***rels, size_t *n, size_t *cap, const ps_home *home,
     for (struct dirent *de; !oom && (de = readdir(d));) {
         char *stem = script_stem(de->d_name, &oom);
         if (stem && (all || starts(home, r, stem))) {
-            char *rel = ps_path_join_try(dir_rel, de->d_name);
+            char *rel = ps_path_join(dir_rel, de->d_name);
             char **slot = rel ? PS_TRY_PUSH(*rels, *n, *cap) : NULL;
             if (slot) {
                 *slot = rel;
@@ -82,7 +82,7 @@ static int add_folder(char ***rels, size_t *n, size_t *cap, const ps_home *home,
     ps_sort(*rels + first, *n - first, sizeof **rels, cmp_names);
     size_t kept = first;
     for (size_t i = first; i < *n; i++) {
-        char *path = rc == 0 ? ps_path_join_try(home->path, (*rels)[i]) : NULL;
+        char *path = rc == 0 ? ps_path_join(home->path, (*rels)[i]) : NULL;
         if (rc == 0 && !path)
             rc = ps_error_oom(err);
         struct stat st;
@@ -108,7 +108,7 @@ int ps_start_scripts(char ***rels, size_t *n, const ps_home *home, size_t r, ps_
     *n = 0;
     int rc = add_folder(rels, n, &cap, home, r, "bin", 0, err);
     if (rc == 0 && *home->runtimes[r].name) {
-        char *own = ps_path_join_try(home->runtimes[r].name, "bin");
+        char *own = ps_path_join(home->runtimes[r].name, "bin");
         rc = own ? add_folder(rels, n, &cap, home, r, own, 1, err) : ps_error_oom(err);
         free(own);
     }

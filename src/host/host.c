@@ -426,7 +426,7 @@ static int load_host(ps_host **out, const ps_catalog *cat, const ps_home_spec *h
     if (!h)
         return ps_error_oom(err);
     h->sites_flags = sites_flags;
-    h->recovered = (ps_strbuf)PS_STRBUF_CHECKED;
+    h->recovered = (ps_strbuf)PS_STRBUF_INIT;
     h->start_paths = ps_calloc(o->nstart_files + 1, sizeof *h->start_paths);
     if (!h->start_paths)
         goto oom;

@@ -108,8 +108,8 @@ static int is_config_name(const walker *w, const char *name)
 /* NULL (w->oom) when out of memory. */
 static char *place_path(walker *w, const place *p)
 {
-    char *rel = ps_path_join_try(p->root_dir, p->sub);
-    char *path = rel ? ps_path_join_try(w->home, rel) : NULL;
+    char *rel = ps_path_join(p->root_dir, p->sub);
+    char *path = rel ? ps_path_join(w->home, rel) : NULL;
     free(rel);
     w->oom |= !path;
     return path;
@@ -156,7 +156,7 @@ static const char *const home_marks[] = {"repository/conf/carbon.xml",
 static int runtime_folder(walker *w, const struct stat *st)
 {
     for (size_t r = 0; r < w->owner->nruntimes; r++) {
-        char *dir = ps_path_join_try(w->home, w->owner->runtimes[r].name);
+        char *dir = ps_path_join(w->home, w->owner->runtimes[r].name);
         if (!dir) {
             w->oom = 1;
             return 1; /* no answer: the caller fails */
@@ -279,8 +279,7 @@ static int walk_entry(walker *w, const place *at, int dfd, const entry *e)
         return 0;
     /* A second hard link is taken too: apply replaces each name by rename, so
      * a name left out would keep the old bytes. */
-    return ps_keyset_add_try(&w->seen, st.st_dev, st.st_ino) < 0 ? walk_oom(w)
-                                                                 : take_file(w, at, &st);
+    return ps_keyset_add(&w->seen, st.st_dev, st.st_ino) < 0 ? walk_oom(w) : take_file(w, at, &st);
 }
 
 /* Reads the folder's names (not . and .., nor our own .name.portshift-XXXXXX temp files). */
@@ -326,7 +325,7 @@ static int walk_fd(walker *w, const place *at, int fd)
     w->depth++;
     entry *names = NULL;
     size_t n = 0;
-    int added = fstat(fd, &fr.st) < 0 ? 0 : ps_keyset_add_try(&w->seen, fr.st.st_dev, fr.st.st_ino);
+    int added = fstat(fd, &fr.st) < 0 ? 0 : ps_keyset_add(&w->seen, fr.st.st_dev, fr.st.st_ino);
     int rc = added < 0 ? walk_oom(w) : 0; /* not added: walked already, a loop or an alias */
     if (added > 0)
         rc = read_entries(w, fr.d, &names, &n);
@@ -400,7 +399,7 @@ static int follow_links(walker *w)
             if (!ps_keyset_has(&w->above, st.st_dev, st.st_ino))
                 rc = walk(w, &link);
         } else if (is_config_name(w, name) &&
-                   (added = ps_keyset_add_try(&w->seen, st.st_dev, st.st_ino)) != 0) {
+                   (added = ps_keyset_add(&w->seen, st.st_dev, st.st_ino)) != 0) {
             rc = added < 0 ? walk_oom(w) : take_file(w, &link, &st);
         }
         free(full);
@@ -414,7 +413,7 @@ static void note_folder(walker *w, const char *path)
     struct stat st;
     if (!path)
         w->oom = 1;
-    else if (stat(path, &st) == 0 && ps_keyset_add_try(&w->above, st.st_dev, st.st_ino) < 0)
+    else if (stat(path, &st) == 0 && ps_keyset_add(&w->above, st.st_dev, st.st_ino) < 0)
         w->oom = 1;
 }
 
@@ -424,12 +423,12 @@ static void note_folder(walker *w, const char *path)
 static void note_above(walker *w, const place *at)
 {
     note_folder(w, w->home);
-    char *root = ps_path_join_try(at->root_dir, at->sub);
+    char *root = ps_path_join(at->root_dir, at->sub);
     w->oom |= !root;
     for (const char *slash = root ? strchr(root, '/') : NULL; slash && !w->oom;
          slash = strchr(slash + 1, '/')) {
         char *rel = ps_strndup(root, (size_t)(slash - root));
-        char *path = rel ? ps_path_join_try(w->home, rel) : NULL;
+        char *path = rel ? ps_path_join(w->home, rel) : NULL;
         note_folder(w, path);
         free(path);
         free(rel);
@@ -438,14 +437,14 @@ static void note_above(walker *w, const place *at)
     char *dir = w->oom ? NULL : place_path(w, at);
     struct stat st, prev = {0};
     for (int depth = 0; dir && depth < 4096; depth++) {
-        char *up = ps_path_join_try(dir, "..");
+        char *up = ps_path_join(dir, "..");
         free(dir);
         dir = up;
         w->oom |= !dir;
         if (!dir || stat(dir, &st) < 0 ||
             (depth && st.st_dev == prev.st_dev && st.st_ino == prev.st_ino))
             break;
-        if (ps_keyset_add_try(&w->above, st.st_dev, st.st_ino) < 0) {
+        if (ps_keyset_add(&w->above, st.st_dev, st.st_ino) < 0) {
             w->oom = 1;
             break;
         }
@@ -485,7 +484,7 @@ static int walk_runtime(walker *w)
         char *path = toml.sub ? place_path(w, &toml) : NULL;
         struct stat st;
         int found = path && stat(path, &st) == 0;
-        if (!path || (found && ps_keyset_add_try(&w->seen, st.st_dev, st.st_ino) < 0))
+        if (!path || (found && ps_keyset_add(&w->seen, st.st_dev, st.st_ino) < 0))
             rc = walk_oom(w);
         else
             rc = take_file(w, &toml, found ? &st : NULL);
@@ -589,8 +588,8 @@ static int read_runtime(walker *w, ps_config *cfg)
         memset(f, 0, sizeof *f);
         f->root = p->root;
         f->is_toml = ps_path_has_suffix(p->sub, ".toml");
-        if (!(f->rel = ps_path_join_try(p->root_dir, p->sub)) ||
-            !(f->path = ps_path_join_try(w->home, f->rel)) || !(f->root_rel = ps_strdup(p->sub)) ||
+        if (!(f->rel = ps_path_join(p->root_dir, p->sub)) ||
+            !(f->path = ps_path_join(w->home, f->rel)) || !(f->root_rel = ps_strdup(p->sub)) ||
             (f->generated = is_generated(w, f)) < 0)
             return ps_error_oom(w->err);
         if (ps_file_read(f->path, &f->data, &f->len, w->err) < 0 || ps_cfile_parse(f, w->err) < 0)
@@ -617,8 +616,7 @@ static int read_scripts(walker *w, size_t r, ps_config *cfg)
             f->rel = rels[i];
             f->root = PS_ROOT_BIN;
             f->is_script = 1;
-            if (!(f->path = ps_path_join_try(w->home, f->rel)) ||
-                !(f->root_rel = ps_strdup(f->rel)))
+            if (!(f->path = ps_path_join(w->home, f->rel)) || !(f->root_rel = ps_strdup(f->rel)))
                 rc = ps_error_oom(w->err);
             else if (++w->budget->entries > PS_MAX_HOME_ENTRIES)
                 rc = ps_error_set(w->err, w->budget->home, 0, 0,
@@ -647,7 +645,7 @@ int ps_config_load_home(ps_config *cfgs, const ps_home *home, ps_error *err)
                          .owner = home,
                          .rt = &home->runtimes[k],
                          .budget = &b,
-                         .sub = PS_STRBUF_CHECKED,
+                         .sub = PS_STRBUF_INIT,
                          .err = err};
     }
     /* Every folder first, so a home over a limit is refused before any file is read. */

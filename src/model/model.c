@@ -50,17 +50,15 @@ int ps_listener_exclusive(const ps_site *s)
 int ps_unit_warnings(ps_diags *w, const ps_unit *unit)
 {
     if (!*unit->sites->version &&
-        ps_diag_add_try(w, unit->home->path, 0, 0,
-                        "%s version unknown: version-specific rules skipped",
-                        unit->rt->product->name) < 0)
+        ps_diag_add(w, unit->home->path, 0, 0, "%s version unknown: version-specific rules skipped",
+                    unit->rt->product->name) < 0)
         return -1;
     const ps_site *gen = unit->sites->generated_offset_site;
     if (gen && gen->value != ps_sites_config_offset(unit->sites))
-        return ps_diag_add_try(
-            w, gen->file->path, gen->line, gen->col,
-            "generated <Offset> is %ld, deployment.toml says %ld; the next start "
-            "renders it again",
-            gen->value, ps_sites_config_offset(unit->sites));
+        return ps_diag_add(w, gen->file->path, gen->line, gen->col,
+                           "generated <Offset> is %ld, deployment.toml says %ld; the next start "
+                           "renders it again",
+                           gen->value, ps_sites_config_offset(unit->sites));
     return 0;
 }
 

@@ -127,7 +127,7 @@ static void ystack_close(ystack *st, size_t indent, int items_only)
 
 static char *ystack_path(const ystack *st, const char *key, size_t klen)
 {
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     for (size_t i = 0; i < st->n; i++) {
         ps_strbuf_puts(&b, st->f[i].seg);
         ps_strbuf_add(&b, ".", 1);

@@ -245,7 +245,7 @@ static int read_key(reader *r, key_path *k)
         skip_blank(r);
         size_t at = r->pos;
         char c = at < r->len ? r->p[at] : '\0';
-        ps_strbuf b = PS_STRBUF_CHECKED;
+        ps_strbuf b = PS_STRBUF_INIT;
         if (c == '"' || c == '\'') {
             ps_span inner;
             ps_toml__fault f;
@@ -286,7 +286,7 @@ static int read_key(reader *r, key_path *k)
 /* NULL when out of memory. */
 static char *key_join(const key_path *k)
 {
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     ps_strbuf_add(&b, "", 0);
     for (size_t i = 0; i < k->n; i++) {
         if (i)
@@ -382,7 +382,7 @@ static int value(reader *r, size_t node)
     if (at_eol(r) || c == '#') {
         rc = fail(r, r->pos, "expected a value");
     } else if (c == '"' || c == '\'') {
-        ps_strbuf b = PS_STRBUF_CHECKED;
+        ps_strbuf b = PS_STRBUF_INIT;
         ps_span inner;
         ps_toml__fault f;
         x->type = PS_TOML_STRING;

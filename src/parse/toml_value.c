@@ -307,7 +307,7 @@ char *ps_toml_int_format(const char *s, size_t n, int64_t value)
     int padded = ndigits > 1 && s[body] == '0';
     while (padded && nd < ndigits && nd < sizeof rev)
         rev[nd++] = '0';
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     if (plus)
         ps_strbuf_add(&b, "+", 1);
     ps_strbuf_add(&b, s + i, body - i); /* the prefix */

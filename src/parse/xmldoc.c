@@ -64,9 +64,8 @@ static int is_space(char c)
 static char *local_name(lexer *lx, const char *s, size_t n)
 {
     const char *colon = memchr(s, ':', n);
-    char *name = colon
-                     ? ps_arena_strndup_try(&lx->doc->names, colon + 1, n - (size_t)(colon + 1 - s))
-                     : ps_arena_strndup_try(&lx->doc->names, s, n);
+    char *name = colon ? ps_arena_strndup(&lx->doc->names, colon + 1, n - (size_t)(colon + 1 - s))
+                       : ps_arena_strndup(&lx->doc->names, s, n);
     if (!name)
         lx->oom = 1;
     return name;
@@ -321,7 +320,7 @@ static int same_name(ps_xmldoc *doc, char **lexed, const char *parsed)
         return 1;
     if (all_ascii(*lexed, strlen(*lexed)) && all_ascii(parsed, strlen(parsed)))
         return 0;
-    char *name = ps_arena_strndup_try(&doc->names, parsed, strlen(parsed));
+    char *name = ps_arena_strndup(&doc->names, parsed, strlen(parsed));
     if (!name)
         return -1;
     *lexed = name;

@@ -159,10 +159,10 @@ static int note_stored(ps_plan *p, size_t u)
     const ps_unit *unit = &p->units[u];
     for (size_t k = 0; k < unit->sites->nstored; k++) {
         const ps_rule *r = unit->sites->stored[k];
-        if (ps_diag_add_try(&p->warnings, unit->home->path, 0, 0,
-                            "%s: port %ld there does not move with the files; set it to %ld by "
-                            "hand",
-                            r->what, r->port + p->offset[u], r->port + p->target[u]) < 0)
+        if (ps_diag_add(&p->warnings, unit->home->path, 0, 0,
+                        "%s: port %ld there does not move with the files; set it to %ld by "
+                        "hand",
+                        r->what, r->port + p->offset[u], r->port + p->target[u]) < 0)
             return -1;
     }
     return 0;
@@ -193,7 +193,7 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_op
         if (!p->decisions[u])
             goto oom;
         if (unit->rt->carbon5 && unit->has_target) {
-            char *where = ps_path_join_try(unit->home->path, unit->rt->name);
+            char *where = ps_path_join(unit->home->path, unit->rt->name);
             ps_error_setc(err, PS_ERANGE, where, 0, 0, "a Carbon 5 runtime has no port offset");
             free(where);
             goto fail;
@@ -208,7 +208,7 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_op
             long delta = unit->home_target - (main < n ? p->offset[main] : p->offset[u]);
             p->target[u] = p->offset[u] + delta;
             if (p->target[u] < 0) {
-                char *where = ps_path_join_try(unit->home->path, unit->rt->name);
+                char *where = ps_path_join(unit->home->path, unit->rt->name);
                 ps_error_setc(err, PS_ERANGE, where, 0, 0,
                               "offset %ld moves this runtime below offset 0 (to %ld)",
                               unit->home_target, p->target[u]);
@@ -217,7 +217,7 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_op
             }
         }
         if (p->target[u] != p->offset[u] && unit->sites->offset_site < 0) {
-            char *carbon = ps_path_join_try(unit->home->path, unit->rt->conf_rel);
+            char *carbon = ps_path_join(unit->home->path, unit->rt->conf_rel);
             ps_error_setc(err, PS_ERANGE, carbon, 0, 0,
                           "no offset setting (carbon.xml <Ports><Offset>) to change");
             free(carbon);
@@ -244,7 +244,7 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_op
             /* a --start-file is the operator's own: no product update replaces it */
             if (rc == 0 && p->decisions[u][i].action == PS_ACT_SET &&
                 ss->items[i].kind == PS_SITE_START && !ss->items[i].file->outside)
-                rc = ps_diag_add_try(
+                rc = ps_diag_add(
                     &p->warnings, ss->items[i].file->path, ss->items[i].line, ss->items[i].col,
                     "a product update that replaces %.*s reverts this edit of "
                     "-DportOffset",

@@ -182,7 +182,7 @@ static int render_file(const ps_plan *plan, const ps_cfile *f, const ps_edit *ed
     size_t orig_len;
     if (ps_cfile_bytes(f, &orig, &orig_len, err) < 0)
         return -1;
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     size_t *new_start = ps_calloc(n + 1, sizeof *new_start);
     size_t pos = 0;
     int rc = new_start ? 0 : ps_error_oom(err);

@@ -256,7 +256,7 @@ static int write_hunks(ps_strbuf *out, const char *old, size_t len, const char *
 int ps_diff_unified(ps_strbuf *out, const char *path, const char *old, size_t old_len,
                     const ps_edit *edits, size_t nedits)
 {
-    ps_strbuf nb = PS_STRBUF_CHECKED;
+    ps_strbuf nb = PS_STRBUF_INIT;
     struct run *runs;
     size_t nruns;
     int rc = find_runs(old, old_len, edits, nedits, &nb, &runs, &nruns);

@@ -25,7 +25,7 @@ typedef struct ps_facts_names {
 } ps_facts_names;
 
 /*
- * Appends the document of units[0..n) to `out` (a PS_STRBUF_CHECKED
+ * Appends the document of units[0..n) to `out` (a PS_STRBUF_INIT
  * buffer). 0, or -1 when out of memory: what was appended is cut short,
  * for the caller to drop.
  */

@@ -164,7 +164,7 @@ static void json_findings(ps_strbuf *b, const ps_check *c, int notes)
     ps_strbuf_puts(b, "]");
 }
 
-/* The text of `part` (a checked buffer) as a JSON string, or `b` marked
+/* The text of `part` as a JSON string, or `b` marked
  * failed when an append of `part` failed; frees `part`. */
 static void json_part(ps_strbuf *b, ps_strbuf *part)
 {
@@ -181,7 +181,7 @@ static void json_command(ps_strbuf *b, const ps_check *c,
         ps_strbuf_puts(b, "null");
         return;
     }
-    ps_strbuf cmd = PS_STRBUF_CHECKED;
+    ps_strbuf cmd = PS_STRBUF_INIT;
     command(&cmd, c);
     json_part(b, &cmd);
 }
@@ -222,7 +222,7 @@ void ps__check_json(ps_strbuf *b, const ps_check *c)
         ps_strbuf_puts(b, "],\"ports\":[");
         for (size_t k = 0; k < g->n; k++)
             ps_strbuf_printf(b, "%s%ld", k ? "," : "", g->findings[k]->port);
-        ps_strbuf message = PS_STRBUF_CHECKED;
+        ps_strbuf message = PS_STRBUF_INIT;
         ps_clash_group_message(&message, c, g);
         ps_strbuf_puts(b, "],\"message\":");
         json_part(b, &message);

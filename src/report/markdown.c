@@ -23,7 +23,7 @@ static void cell(ps_strbuf *out, const char *s)
     }
 }
 
-/* The text of `part` (a checked buffer) in a cell, or `out` marked failed
+/* The text of `part` in a cell, or `out` marked failed
  * when an append of `part` failed; frees `part`. */
 static void cell_part(ps_strbuf *out, ps_strbuf *part)
 {
@@ -41,7 +41,7 @@ static void code(ps_strbuf *out, const char *s)
     ps_strbuf_puts(out, "`");
 }
 
-/* The text of `part` (a checked buffer) as code, or `out` marked failed;
+/* The text of `part` as code, or `out` marked failed;
  * frees `part`. */
 static void code_part(ps_strbuf *out, ps_strbuf *part)
 {
@@ -146,7 +146,7 @@ void ps__ports_markdown(ps_strbuf *out, const ps_plan *p)
             cell(out, l->what);
             ps_strbuf_puts(out, " | ");
             if (l->path) {
-                ps_strbuf where = PS_STRBUF_CHECKED;
+                ps_strbuf where = PS_STRBUF_INIT;
                 ps_strbuf_printf(&where, "%s:%d", l->path, l->line);
                 code_part(out, &where);
             } else {
@@ -166,7 +166,7 @@ static void finding_rows(ps_strbuf *out, const ps_check *c, int notes)
         if (f->note != notes)
             continue;
         for (size_t k = 0; k < f->nparties; k++) {
-            ps_strbuf b = PS_STRBUF_CHECKED;
+            ps_strbuf b = PS_STRBUF_INIT;
             ps__party_place(&b, &f->parties[k], k == 0);
             ps_strbuf_printf(out, "| %s | %ld | ", k ? "" : ps__finding_kind(f), f->port);
             code_part(out, &b);
@@ -184,7 +184,7 @@ static void finding_rows(ps_strbuf *out, const ps_check *c, int notes)
 static void command_line(ps_strbuf *out, const ps_check *c,
                          void (*command)(ps_strbuf *, const ps_check *))
 {
-    ps_strbuf cmd = PS_STRBUF_CHECKED;
+    ps_strbuf cmd = PS_STRBUF_INIT;
     command(&cmd, c);
     code_part(out, &cmd);
     ps_strbuf_puts(out, "\n");
@@ -201,7 +201,7 @@ static void clashes_list(ps_strbuf *out, const ps_check *c)
     if (groups.nclashes)
         ps_strbuf_puts(out, "\n");
     for (size_t i = 0; i < groups.count; i++) {
-        ps_strbuf message = PS_STRBUF_CHECKED;
+        ps_strbuf message = PS_STRBUF_INIT;
         ps_clash_group_message(&message, c, &groups.items[i]);
         ps_strbuf_puts(out, "- ");
         cell_part(out, &message);
@@ -292,7 +292,7 @@ void ps__batch_markdown(ps_strbuf *out, const ps_batch *b, const ps_plan *p)
             out, "\n| fixed port | where | old | new | | why |\n|---|---|---:|---:|---|---|\n");
         for (size_t i = 0; i < b->nrewrites; i++) {
             const ps_rewrite *r = &b->rewrites[i];
-            ps_strbuf w = PS_STRBUF_CHECKED;
+            ps_strbuf w = PS_STRBUF_INIT;
             ps__party_place(&w, &r->listener, 1);
             ps_strbuf_puts(out, "| ");
             cell(out, r->listener.what);

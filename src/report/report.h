@@ -29,7 +29,7 @@ typedef enum ps_report_doc {
  * returns 0, or -1 (nothing appended) for a doc, format or step out of range.
  * The inputs are only read. Out of memory leaves `out` failed
  * (ps_strbuf_oom), whether an append to it failed or a part built on the
- * side did: the caller, which starts `out` with PS_STRBUF_CHECKED, checks it
+ * side did: the caller, which starts `out` with PS_STRBUF_INIT, checks it
  * once where it takes the document.
  */
 int ps_report_plan(ps_strbuf *out, const ps_plan *plan, ps_report_doc doc, ps_format fmt);

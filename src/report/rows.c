@@ -29,7 +29,7 @@ int ps__install_row(ps_install_row *r, const ps_unit *unit, long offset, long ta
                           .step = unit->rt->carbon5  ? PS_RUNTIME_FIXED
                                   : target != offset ? PS_RUNTIME_MOVED
                                                      : PS_RUNTIME_KEPT};
-    ps_strbuf product = PS_STRBUF_CHECKED;
+    ps_strbuf product = PS_STRBUF_INIT;
     ps__product_text(&product, unit);
     r->product = ps_strbuf_detach(&product, NULL);
     if (!r->product)
@@ -253,7 +253,7 @@ static int add_sites(ps_rows *out, const ps_plan *p)
             ps_site_row *r = &out->sites[out->installs[u].first_site + i];
             if (r->edit)
                 continue;
-            ps_strbuf kept = PS_STRBUF_CHECKED;
+            ps_strbuf kept = PS_STRBUF_INIT;
             site_kept(&kept, p, u, i);
             r->kept = ps_strbuf_detach(&kept, NULL);
             if (!r->kept)

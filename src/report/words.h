@@ -19,14 +19,14 @@ void ps__party_place(ps_strbuf *out, const ps_party *p, int col);
  * earliest version. */
 void ps__product_text(ps_strbuf *out, const ps_unit *unit);
 /*
- * Out of memory in a printer: the convention of a checked buffer (see
+ * Out of memory in a printer: the sticky failure of a buffer (see
  * base/strbuf.h) carried to what a printer builds on the side (rows, a
  * cell, a command). `out` is marked failed, as its own append failing
  * would: later appends do nothing, and its owner, who checks the buffer
  * once where the document is finished, returns PS_ENOMEM.
  */
 void ps__report_oom(ps_strbuf *out);
-/* 1 when `part`, a checked buffer a printer filled on the side to put into
+/* 1 when `part`, a buffer a printer filled on the side to put into
  * `out`, holds its text; else 0, `out` marked failed. */
 int ps__part_ok(ps_strbuf *out, const ps_strbuf *part);
 

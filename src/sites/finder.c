@@ -11,7 +11,7 @@
 
 int ps__claim(finder *f, const ps_cfile *file, size_t start)
 {
-    return ps_keyset_add_try(&f->claims, (uintptr_t)file, start) < 0 ? ps_error_oom(f->err) : 0;
+    return ps_keyset_add(&f->claims, (uintptr_t)file, start) < 0 ? ps_error_oom(f->err) : 0;
 }
 
 ps_site *ps__add_site(finder *f, ps_site_kind kind, const ps_cfile *file, ps_span span, long value)

@@ -109,16 +109,16 @@ static int add_hostref(finder *f, ps_hostref **list, size_t *n, size_t *cap, con
 {
     ps_sites *out = f->out;
     if (f->ref_file != file) {
-        f->ref_path = ps_arena_strndup_try(&out->texts, file->path, strlen(file->path));
-        f->ref_rel = ps_arena_strndup_try(&out->texts, file->rel, strlen(file->rel));
+        f->ref_path = ps_arena_strndup(&out->texts, file->path, strlen(file->path));
+        f->ref_rel = ps_arena_strndup(&out->texts, file->rel, strlen(file->rel));
         f->ref_file = f->ref_path && f->ref_rel ? file : NULL;
         if (!f->ref_file)
             return ps_error_oom(f->err);
     }
     ps_hostref *ref = PS_TRY_PUSH(*list, *n, *cap);
-    const char *host = ref ? ps_arena_strndup_try(&out->texts, file->data + h->host_start,
-                                                  h->host_end - h->host_start)
-                           : NULL;
+    const char *host =
+        ref ? ps_arena_strndup(&out->texts, file->data + h->host_start, h->host_end - h->host_start)
+            : NULL;
     if (!host) {
         if (ref)
             --*n;
@@ -787,7 +787,7 @@ static int keep_text(ps_sites *out, ps_site *s)
     if (!file)
         return 0;
     s->text =
-        ps_arena_strndup_try(&out->texts, file->data + s->span.start, s->span.end - s->span.start);
+        ps_arena_strndup(&out->texts, file->data + s->span.start, s->span.end - s->span.start);
     if (!s->text)
         return -1;
     if (s->insert) {

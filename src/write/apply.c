@@ -213,7 +213,7 @@ static long home_index(home *homes, size_t *nhomes, long *hint, ps_keyset *ids, 
         h->fd = -1;
         return -1;
     }
-    int added = ps_keyset_add_try(ids, (uint64_t)h->st.st_dev, (uint64_t)h->st.st_ino);
+    int added = ps_keyset_add(ids, (uint64_t)h->st.st_dev, (uint64_t)h->st.st_ino);
     for (size_t i = 0; added == 0 && i < *nhomes; i++) {
         if (homes[i].st.st_dev == h->st.st_dev && homes[i].st.st_ino == h->st.st_ino) {
             close(h->fd);
@@ -641,14 +641,14 @@ static int warn_erase(ps_diags *warnings, int rc, const ps_error *e, const home 
     if (!warnings)
         return 0;
     if (rc == -1)
-        return ps_diag_add_try(warnings, e->path, 0, 0,
-                               "%s; every file is updated: 'portshift recover %s' removes the "
-                               "record",
-                               e->message, h->shown);
-    return ps_diag_add_try(warnings, e->path, 0, 0,
-                           "%s; every file is updated, but the record's removal may not survive a "
-                           "crash",
-                           e->message);
+        return ps_diag_add(warnings, e->path, 0, 0,
+                           "%s; every file is updated: 'portshift recover %s' removes the "
+                           "record",
+                           e->message, h->shown);
+    return ps_diag_add(warnings, e->path, 0, 0,
+                       "%s; every file is updated, but the record's removal may not survive a "
+                       "crash",
+                       e->message);
 }
 
 /*
@@ -911,7 +911,7 @@ static int find_dup(const ps_write *w, const slot *s, size_t i, ps_keyset *files
                     ps_error *err)
 {
     *dup = -1;
-    int added = ps_keyset_add_try(files, (uint64_t)s[i].file_dev, (uint64_t)s[i].file_ino);
+    int added = ps_keyset_add(files, (uint64_t)s[i].file_dev, (uint64_t)s[i].file_ino);
     if (added < 0)
         return ps_error_oom(err);
     for (size_t j = 0; added == 0 && j < i; j++) {

@@ -439,7 +439,7 @@ int ps_journal_parse(ps_journal *j, const char *data, size_t len, const char *pa
 /* "<shown>/.portshift-journal", for messages; NULL (err set) when out of memory. */
 static char *record_path(const char *shown, ps_error *err)
 {
-    char *path = ps_path_join_try(shown, PS_JOURNAL_NAME);
+    char *path = ps_path_join(shown, PS_JOURNAL_NAME);
     if (!path)
         ps_error_oom(err);
     return path;
@@ -534,7 +534,7 @@ done:
 int ps_journal_stage(int homefd, const char *shown, const ps_journal *j, ps_journal_staged *out,
                      ps_error *err)
 {
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     char *path = record_path(shown, err);
     int rc = -1;
     *out = (ps_journal_staged){-1, NULL};

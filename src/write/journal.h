@@ -147,7 +147,7 @@ int ps_journal_is_commit(const ps_journal *j);
  * move, no drop, no undo). */
 int ps_journal_is_done(const ps_journal *j);
 
-/* Appends j's text to `out` (a checked buffer: its owner checks ps_strbuf_oom). */
+/* Appends j's text to `out` (its owner checks ps_strbuf_oom). */
 void ps_journal_format(const ps_journal *j, ps_strbuf *out);
 /*
  * Parses a record; `path` names it in errors (path:line:col). Refuses

@@ -65,7 +65,7 @@ static int fd_digest(int fd, uint64_t *out)
 /* Shown paths: the home as named, then the record's path. NULL when out of memory. */
 static char *shown_at(const char *home, const char *path)
 {
-    return path[0] == '/' ? ps_strdup(path) : ps_path_join_try(home, path);
+    return path[0] == '/' ? ps_strdup(path) : ps_path_join(home, path);
 }
 
 static int fail(ps_error *err, const char *home, const char *path, const char *why)
@@ -464,7 +464,7 @@ static int recover_home(int homefd, const char *shown, recover_call *call, ps_st
     ps_journal j;
     checked *apply = NULL, *undo = NULL;
     ps_owner owner = {0}, *restrict_to = NULL;
-    char *record = ps_path_join_try(shown, PS_JOURNAL_NAME);
+    char *record = ps_path_join(shown, PS_JOURNAL_NAME);
     if (!record)
         return ps_error_oom(err);
     int rc = ps_journal_read(homefd, shown, &j, err);
@@ -717,7 +717,7 @@ static int sweep(int dirfd, const char *shown, const char *only, ps_error *err)
     for (struct dirent *e; rc == 0 && (e = readdir(d));) {
         if (!ps_is_staged_name(e->d_name) || (only && !ps_is_staged_for(e->d_name, only)))
             continue;
-        char *path = ps_path_join_try(shown, e->d_name);
+        char *path = ps_path_join(shown, e->d_name);
         rc = path ? remove_staged(dirfd, e->d_name, path, err) : ps_error_oom(err);
         free(path);
     }
@@ -749,7 +749,7 @@ int ps_recover_staged(int homefd, const char *shown, const char *const *rels, si
                 k++;
             if (k == nseen) {
                 seen[nseen++] = st;
-                char *dir = ps_path_join_try(shown, rels[i]);
+                char *dir = ps_path_join(shown, rels[i]);
                 char *folder = dir ? ps_path_dir(dir) : NULL;
                 rc = folder ? sweep(dirfd, folder, NULL, err) : ps_error_oom(err);
                 free(folder);

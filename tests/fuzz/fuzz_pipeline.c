@@ -44,6 +44,7 @@
 #include "render/render.h"
 
 #include "../support/tree.h"
+#include "../support/xalloc.h"
 
 #include "fuzz.h"
 
@@ -84,7 +85,7 @@ static void setup(void)
     /* A RAM disk when there is one: every input writes a home and removes it. */
     const char *tmp = getenv("TMPDIR");
     const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : tmp && *tmp ? tmp : "/tmp";
-    char *tpl = ps_xasprintf("%s/portshift-fuzz.XXXXXX", base);
+    char *tpl = xasprintf("%s/portshift-fuzz.XXXXXX", base);
     ps_error err;
     if (!mkdtemp(tpl)) {
         fprintf(stderr, "fuzz_pipeline: cannot create a folder under %s: %s\n", base,
@@ -107,7 +108,7 @@ static char *component(const char *p, size_t n)
         n = MAX_NAME;
     if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
         return NULL;
-    char *c = ps_xstrndup(p, n);
+    char *c = xstrndup(p, n);
     for (size_t i = 0; i < n; i++)
         if (!((c[i] >= 'a' && c[i] <= 'z') || (c[i] >= 'A' && c[i] <= 'Z') ||
               (c[i] >= '0' && c[i] <= '9') || c[i] == '.' || c[i] == '_' || c[i] == '-'))
@@ -122,7 +123,7 @@ static void write_part(const char *home, const char *part, size_t len)
     const char *nl = memchr(part, '\n', len);
     size_t plen = nl ? (size_t)(nl - part) : len;
     const char *body = nl ? nl + 1 : part + len;
-    char *path = ps_xstrdup(home);
+    char *path = xstrdup(home);
     int depth = 0;
     for (size_t i = 0; i < plen && depth < MAX_DEPTH;) {
         size_t j = i;

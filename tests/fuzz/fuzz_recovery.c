@@ -98,6 +98,7 @@
 #include "write/journal.h"
 
 #include "../support/tree.h"
+#include "../support/xalloc.h"
 
 #include "fuzz.h"
 
@@ -273,7 +274,7 @@ static void put(const char *path, const char *data, size_t len, mode_t mode)
 
 static void mkdirs(const char *dir, const char *rel)
 {
-    char *p = ps_xstrdup(rel);
+    char *p = xstrdup(rel);
     for (char *s = p; (s = strchr(s, '/')); s++) {
         *s = '\0';
         char *d = at(dir, p);
@@ -302,7 +303,7 @@ static char *slurp(int dirfd, const char *name, size_t *len)
             close(fd);
         return NULL;
     }
-    char *b = ps_xmalloc((size_t)st.st_size + 1);
+    char *b = xmalloc((size_t)st.st_size + 1);
     size_t got = 0;
     for (ssize_t n;
          got < (size_t)st.st_size && (n = read(fd, b + got, (size_t)st.st_size - got)) > 0;)
@@ -398,15 +399,15 @@ static int entry_cmp(const void *a, const void *b)
 /* Everything under root/rel (rel itself too when not ""), with bytes when `bytes`. */
 static void walk(entries *es, const char *root, const char *rel, int bytes)
 {
-    char *path = *rel ? at(root, rel) : ps_xstrdup(root);
+    char *path = *rel ? at(root, rel) : xstrdup(root);
     struct stat st;
     if (lstat(path, &st) < 0) {
         free(path);
         return;
     }
     if (*rel) {
-        entry *e = PS_PUSH(es->v, es->n, es->cap);
-        *e = (entry){.rel = ps_xstrdup(rel),
+        entry *e = XPUSH(es->v, es->n, es->cap);
+        *e = (entry){.rel = xstrdup(rel),
                      .mode = st.st_mode,
                      .uid = st.st_uid,
                      .gid = st.st_gid,
@@ -419,7 +420,7 @@ static void walk(entries *es, const char *root, const char *rel, int bytes)
             char link[4096];
             ssize_t n = readlink(path, link, sizeof link);
             e->len = n > 0 ? (size_t)n : 0;
-            e->data = ps_xstrndup(link, e->len);
+            e->data = xstrndup(link, e->len);
         }
     }
     if (S_ISDIR(st.st_mode)) {
@@ -427,7 +428,7 @@ static void walk(entries *es, const char *root, const char *rel, int bytes)
         for (struct dirent *de; d && (de = readdir(d));) {
             if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
                 continue;
-            char *sub = *rel ? ps_xasprintf("%s/%s", rel, de->d_name) : ps_xstrdup(de->d_name);
+            char *sub = *rel ? xasprintf("%s/%s", rel, de->d_name) : xstrdup(de->d_name);
             walk(es, root, sub, bytes);
             free(sub);
         }
@@ -620,7 +621,7 @@ static int cli(const char *const *words, const char *home, char **message)
 static int command(unsigned c, int record_says_internal)
 {
     const char *words[5] = {0};
-    char *line = ps_xstrdup(COMMANDS[c]);
+    char *line = xstrdup(COMMANDS[c]);
     size_t n = 0;
     for (char *w = strtok(line, " "); w && n < 4; w = strtok(NULL, " "))
         words[n++] = w;
@@ -726,7 +727,7 @@ static void add_id(scenario *sc, const char *id)
     for (size_t i = 0; i < sc->nids; i++)
         if (!strcmp(sc->ids[i], id))
             return;
-    sc->ids[sc->nids++] = ps_xstrdup(id);
+    sc->ids[sc->nids++] = xstrdup(id);
 }
 
 static void ids_of(scenario *sc, const char *record, size_t len)
@@ -744,8 +745,8 @@ static void ids_of(scenario *sc, const char *record, size_t len)
 static void keep_template(const char *what)
 {
     scenario *sc = &scen[nscen];
-    *sc = (scenario){.what = ps_xstrdup(what)};
-    char *n = ps_xasprintf("%zu", nscen);
+    *sc = (scenario){.what = xstrdup(what)};
+    char *n = xasprintf("%zu", nscen);
     sc->tpl = at(tpl_dir, n);
     free(n);
     /* The sentinel: am and shared as they are now, staged files and records too. */
@@ -824,12 +825,12 @@ static void make_templates(void)
                                      r * 1000 + (uint64_t)k);
             if (!killed && rc->erase)
                 break; /* the same as the recipe's without `erase`, not killed */
-            char *what = !killed     ? ps_xasprintf("%s, not killed", line.data)
-                         : rc->erase ? ps_xasprintf("%s, killed removing record %d", line.data, k)
-                                     : ps_xasprintf("%s, killed at rename %d", line.data, k);
+            char *what = !killed     ? xasprintf("%s, not killed", line.data)
+                         : rc->erase ? xasprintf("%s, killed removing record %d", line.data, k)
+                                     : xasprintf("%s, killed at rename %d", line.data, k);
             if (nscen == cap) {
                 cap = cap ? cap * 2 : 32;
-                scen = ps_xrealloc(scen, cap * sizeof *scen);
+                scen = xrealloc(scen, cap * sizeof *scen);
             }
             keep_template(what);
             free(what);
@@ -848,7 +849,7 @@ static void write_seed(const char *dir, const char *name, unsigned char which, u
                        const char *record, size_t len)
 {
     char *path = at(dir, name);
-    char *b = ps_xmalloc(len + 2);
+    char *b = xmalloc(len + 2);
     b[0] = (char)which;
     b[1] = (char)script;
     if (len)
@@ -876,13 +877,13 @@ static char *forged(const scenario *sc, const char *prefix, const char *abs, con
             for (size_t k = m->link ? 0 : 1; k < 3; k++) {
                 char *now = NULL;
                 if (!m->link && prefix)
-                    now = ps_xasprintf("%s%s", prefix, *paths[k]);
+                    now = xasprintf("%s%s", prefix, *paths[k]);
                 else if (!m->link && abs)
-                    now = ps_xasprintf("%s/%s", abs, *paths[k]);
+                    now = xasprintf("%s/%s", abs, *paths[k]);
                 else if (m->link && k == 0 && prefix)
-                    now = ps_xasprintf("%s%s", prefix, *paths[k]);
+                    now = xasprintf("%s%s", prefix, *paths[k]);
                 else if (m->link && k > 0 && link_dir)
-                    now = ps_xasprintf("%s/%s", link_dir, ps_path_base(*paths[k]));
+                    now = xasprintf("%s/%s", link_dir, ps_path_base(*paths[k]));
                 if (now) {
                     free(*paths[k]);
                     *paths[k] = now;
@@ -891,8 +892,8 @@ static char *forged(const scenario *sc, const char *prefix, const char *abs, con
             }
         }
         for (size_t i = 0; i < parts[p]->ndrops && (prefix || abs); i++) {
-            char *now = prefix ? ps_xasprintf("%s%s", prefix, parts[p]->drops[i])
-                               : ps_xasprintf("%s/%s", abs, parts[p]->drops[i]);
+            char *now = prefix ? xasprintf("%s%s", prefix, parts[p]->drops[i])
+                               : xasprintf("%s/%s", abs, parts[p]->drops[i]);
             free(parts[p]->drops[i]);
             parts[p]->drops[i] = now;
             changed = 1;
@@ -916,8 +917,8 @@ static const unsigned char DROP = SCRIPT(DISCARD, APPLY, DIFF, RECOVER);
 
 static void write_seeds(const char *dir)
 {
-    char *outside_am = ps_xasprintf("%s/outside/am", run_dir);
-    char *outside_shared = ps_xasprintf("%s/outside/shared", run_dir);
+    char *outside_am = xasprintf("%s/outside/am", run_dir);
+    char *outside_shared = xasprintf("%s/outside/shared", run_dir);
     for (size_t i = 0; i < nscen; i++) {
         const scenario *sc = &scen[i];
         unsigned char n = (unsigned char)i;
@@ -1006,7 +1007,7 @@ static void setup(void)
 {
     verbose = getenv("PORTSHIFT_FUZZ_VERBOSE") != NULL;
     const char *tmp = getenv("TMPDIR");
-    char *tpl = ps_xasprintf("%s/portshift-recovery.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    char *tpl = xasprintf("%s/portshift-recovery.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(tpl))
         BROKEN("cannot create %s: %s", tpl, strerror(errno));
     /* The path a record holds is the resolved one. */
@@ -1108,9 +1109,9 @@ static void only(const char *dir, const char *const *names, size_t n)
 /* tpl/ holds 0..nscen-1. */
 static void only_templates(void)
 {
-    char **names = ps_xcalloc(nscen + 1, sizeof *names);
+    char **names = xcalloc(nscen + 1, sizeof *names);
     for (size_t i = 0; i < nscen; i++)
-        names[i] = ps_xstrdup(ps_path_base(scen[i].tpl));
+        names[i] = xstrdup(ps_path_base(scen[i].tpl));
     qsort(names, nscen, sizeof *names, name_cmp);
     only(tpl_dir, (const char *const *)names, nscen);
     ps_free_strings(names, nscen);

@@ -38,7 +38,7 @@ cmake -S "$top" -B "$work/build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Deb
 cmake --build "$work/build" --target portshift_core -j2 >/dev/null
 for t in "${targets[@]}"; do
   support=()
-  case $t in pipeline | recovery) support=("$top/tests/support/tree.c") ;; esac
+  case $t in pipeline | recovery) support=("$top/tests/support/tree.c" "$top/tests/support/xalloc.c") ;; esac
   # shellcheck disable=SC2046,SC2086
   clang -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fsanitize=fuzzer $san \
     -I"$top/src" -I"$top/include" $(pkg-config --cflags libxml-2.0) "$top/tests/fuzz/fuzz_$t.c" \

@@ -1,4 +1,5 @@
 #include "numbered.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +59,7 @@ char *numbered_edits(int n, const char *eol, const char *const *edits, ps_edit *
 {
     char *old = numbered_eol(n, eol, NULL);
     /* start[k]: where line k (1-based) starts; start[n + 1] is the end. */
-    size_t *start = ps_xcalloc((size_t)n + 2, sizeof *start);
+    size_t *start = xcalloc((size_t)n + 2, sizeof *start);
     size_t pos = 0;
     for (int k = 1; k <= n + 1; k++) {
         start[k] = pos;
@@ -70,19 +71,19 @@ char *numbered_edits(int n, const char *eol, const char *const *edits, ps_edit *
     for (size_t e = 0; edits && edits[e]; e++) {
         char *rest;
         int k = (int)strtol(edits[e], &rest, 10);
-        ps_edit *x = PS_PUSH(out, m, cap);
+        ps_edit *x = XPUSH(out, m, cap);
         memset(x, 0, sizeof *x);
         if (*rest == '=') {
             x->span.start = start[k];
             x->span.end = start[k] + (size_t)snprintf(NULL, 0, "line %d", k);
-            x->text = ps_xstrdup(rest + 1);
+            x->text = xstrdup(rest + 1);
         } else if (*rest == '-') {
             x->span.start = start[k];
             x->span.end = start[k + 1];
-            x->text = ps_xstrdup("");
+            x->text = xstrdup("");
         } else {
             x->span.start = x->span.end = start[k + 1];
-            x->text = ps_xasprintf("%s%s", rest + 1, eol);
+            x->text = xasprintf("%s%s", rest + 1, eol);
         }
     }
     /* Stable insertion sort by position, insertions first where an edit starts too. */

@@ -1,4 +1,5 @@
 #include "synth.h"
+#include "xalloc.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -40,19 +41,19 @@ struct synth {
 
 synth *synth_new(void)
 {
-    return ps_xcalloc(1, sizeof(synth));
+    return xcalloc(1, sizeof(synth));
 }
 
 size_t synth_runtime(synth *s, const char *home, const char *runtime, const char *product,
                      long offset, long dflt)
 {
     ck_assert_msg(!s->units, "synth_runtime after synth_units");
-    rt_spec *r = PS_PUSH(s->rts, s->nrts, s->cap);
+    rt_spec *r = XPUSH(s->rts, s->nrts, s->cap);
     memset(r, 0, sizeof *r);
-    r->home = ps_xstrdup(home);
-    r->name = ps_xstrdup(runtime);
-    r->product.id = ps_xstrdup(product);
-    r->product.name = ps_xstrdup(product);
+    r->home = xstrdup(home);
+    r->name = xstrdup(runtime);
+    r->product.id = xstrdup(product);
+    r->product.name = xstrdup(product);
     r->product.default_offset = dflt;
     r->offset = offset;
     return s->nrts - 1;
@@ -61,15 +62,15 @@ size_t synth_runtime(synth *s, const char *home, const char *runtime, const char
 void synth_role(synth *s, size_t u, const char *role)
 {
     ps_strlist *l = &s->rts[u].product.roles;
-    l->items = ps_xrealloc(l->items, (l->count + 1) * sizeof *l->items);
-    l->items[l->count++] = ps_xstrdup(role);
+    l->items = xrealloc(l->items, (l->count + 1) * sizeof *l->items);
+    l->items[l->count++] = xstrdup(role);
 }
 
 static size_t add(synth *s, size_t u, site_spec spec)
 {
     rt_spec *r = &s->rts[u];
     spec.generated = r->generated;
-    *PS_PUSH(r->sites, r->nsites, r->cap) = spec;
+    *XPUSH(r->sites, r->nsites, r->cap) = spec;
     return r->nsites; /* site 0 is the offset setting */
 }
 
@@ -132,10 +133,10 @@ void synth_target(synth *s, size_t u, long target)
 
 static void file_init(ps_cfile *f, const char *home, const char *rt, int generated)
 {
-    f->rel = ps_xasprintf("%s%s.xml", *rt ? rt : "main", generated ? "-generated" : "");
+    f->rel = xasprintf("%s%s.xml", *rt ? rt : "main", generated ? "-generated" : "");
     f->path = ps_path_join(home, f->rel);
-    f->root_rel = ps_xstrdup(f->rel);
-    f->data = ps_xstrdup("");
+    f->root_rel = xstrdup(f->rel);
+    f->data = xstrdup("");
     f->generated = generated;
 }
 
@@ -151,11 +152,11 @@ static ps_home *home_of(synth *s, size_t u, size_t *k)
     size_t n = 1;
     while (first + n < s->nrts && strcmp(s->rts[first + n].home, s->rts[u].home) == 0)
         n++;
-    ps_home *h = ps_xcalloc(1, sizeof *h);
-    h->path = ps_xstrdup(s->rts[u].home);
-    h->runtimes = ps_xcalloc(n, sizeof *h->runtimes);
+    ps_home *h = xcalloc(1, sizeof *h);
+    h->path = xstrdup(s->rts[u].home);
+    h->runtimes = xcalloc(n, sizeof *h->runtimes);
     h->nruntimes = n;
-    s->homes = ps_xrealloc(s->homes, (s->nhomes + 1) * sizeof *s->homes);
+    s->homes = xrealloc(s->homes, (s->nhomes + 1) * sizeof *s->homes);
     s->homes[s->nhomes++] = h;
     return h;
 }
@@ -165,32 +166,32 @@ const ps_unit *synth_units(synth *s, size_t *n)
     *n = s->nrts;
     if (s->units)
         return s->units;
-    s->configs = ps_xcalloc(s->nrts + 1, sizeof *s->configs);
-    s->sites = ps_xcalloc(s->nrts + 1, sizeof *s->sites);
-    s->units = ps_xcalloc(s->nrts + 1, sizeof *s->units);
+    s->configs = xcalloc(s->nrts + 1, sizeof *s->configs);
+    s->sites = xcalloc(s->nrts + 1, sizeof *s->sites);
+    s->units = xcalloc(s->nrts + 1, sizeof *s->units);
     for (size_t u = 0; u < s->nrts; u++) {
         rt_spec *r = &s->rts[u];
         size_t k;
         ps_home *home = home_of(s, u, &k);
         ps_runtime *rt = &home->runtimes[k];
-        rt->name = ps_xstrdup(r->name);
-        rt->conf_rel = ps_xstrdup("conf");
-        rt->deploy_rel = ps_xstrdup("deployment");
-        rt->version = ps_xstrdup("1.0.0");
+        rt->name = xstrdup(r->name);
+        rt->conf_rel = xstrdup("conf");
+        rt->deploy_rel = xstrdup("deployment");
+        rt->version = xstrdup("1.0.0");
         rt->product = &r->product;
         rt->carbon5 = r->carbon5;
         ps_config *cfg = &s->configs[u];
-        cfg->files = ps_xcalloc(2, sizeof *cfg->files);
+        cfg->files = xcalloc(2, sizeof *cfg->files);
         cfg->nfiles = 2;
         file_init(&cfg->files[0], home->path, r->name, 0);
         file_init(&cfg->files[1], home->path, r->name, 1);
         ps_sites *ss = &s->sites[u];
-        ss->items = ps_xcalloc(r->nsites + 1, sizeof *ss->items);
+        ss->items = xcalloc(r->nsites + 1, sizeof *ss->items);
         ss->count = r->nsites + 1;
         ss->offset = r->offset;
         ss->offset_site = r->no_offset ? -1 : 0;
         ss->generated_offset = -1;
-        ss->version = ps_xstrdup("1.0.0");
+        ss->version = xstrdup("1.0.0");
         ss->items[0] = (ps_site){.kind = PS_SITE_OFFSET,
                                  .file = &cfg->files[0],
                                  .line = 1,

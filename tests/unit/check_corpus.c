@@ -28,6 +28,7 @@
 #include "../support/corpus.h"
 #include "../support/tomlcase.h"
 #include "../support/tree.h"
+#include "../support/xalloc.h"
 #include "base/strbuf.h"
 
 static char *trees[CORPUS_MAX_TREES];
@@ -383,7 +384,7 @@ static int collect_toml(const char *path, const struct stat *st, int flag, struc
 {
     (void)st;
     if (flag == FTW_F && strcmp(path + ftw->base, "deployment.toml") == 0)
-        *PS_PUSH(tomls, ntomls, ctomls) = strdup(path);
+        *XPUSH(tomls, ntomls, ctomls) = strdup(path);
     return 0;
 }
 

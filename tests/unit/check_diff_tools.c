@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../support/numbered.h"
+#include "../support/xalloc.h"
 #include "base/strbuf.h"
 
 /* ---- generated cases ---------------------------------------------------- */
@@ -82,7 +83,7 @@ static void case_clear(struct gen_case *c)
 
 static void add_edit(struct gen_case *c, size_t start, size_t end, char *text)
 {
-    ps_edit *e = PS_PUSH(c->edits, c->nedits, c->cap);
+    ps_edit *e = XPUSH(c->edits, c->nedits, c->cap);
     *e = (ps_edit){.span = {start, end}, .text = text};
 }
 
@@ -97,13 +98,13 @@ static void case_done(struct gen_case *c)
 static char *random_text(struct rng *r, int unique, unsigned *fresh, size_t alphabet)
 {
     if (unique)
-        return ps_xasprintf("w%u", (*fresh)++);
+        return xasprintf("w%u", (*fresh)++);
     if (rng_below(r, 20) == 0) {
         size_t k = rng_below(r, sizeof odd_lines / sizeof *odd_lines);
         if (!memchr(odd_lines[k].s, '\0', odd_lines[k].len)) /* an edit's text is a C string */
-            return ps_xstrdup(odd_lines[k].s);
+            return xstrdup(odd_lines[k].s);
     }
-    return ps_xasprintf("w%zu", rng_below(r, alphabet));
+    return xasprintf("w%zu", rng_below(r, alphabet));
 }
 
 /*
@@ -124,8 +125,8 @@ static void random_case(struct rng *r, int unique, struct gen_case *c)
     size_t alphabet = 2 + rng_below(r, 14);
     int crlf = rng_below(r, 4) == 0, mixed = rng_below(r, 8) == 0;
     unsigned fresh = 100000;
-    size_t *start = ps_xmalloc((n + 1) * sizeof *start);
-    size_t *text_end = ps_xmalloc((n + 1) * sizeof *text_end);
+    size_t *start = xmalloc((n + 1) * sizeof *start);
+    size_t *text_end = xmalloc((n + 1) * sizeof *text_end);
     for (size_t i = 0; i < n; i++) {
         start[i] = c->old.len;
         if (!unique && rng_below(r, 20) == 0) {
@@ -170,7 +171,7 @@ static void random_case(struct rng *r, int unique, struct gen_case *c)
             size_t len = 1 + rng_below(r, 3);
             if (i + len > n)
                 len = n - i;
-            add_edit(c, start[i], start[i + len], ps_xstrdup(""));
+            add_edit(c, start[i], start[i + len], xstrdup(""));
             i += len - 1;
             break;
         }
@@ -183,15 +184,15 @@ static void random_case(struct rng *r, int unique, struct gen_case *c)
             if (len < 2 || p[0] != 'w')
                 break;
             size_t mid = start[i] + 1 + rng_below(r, len - 1);
-            add_edit(c, start[i] + 1, mid, ps_xasprintf("%u", unique ? fresh++ : 7u));
+            add_edit(c, start[i] + 1, mid, xasprintf("%u", unique ? fresh++ : 7u));
             if (mid < text_end[i] && rng_below(r, 2))
-                add_edit(c, mid, text_end[i], ps_xasprintf("%u", unique ? fresh++ : 9u));
+                add_edit(c, mid, text_end[i], xasprintf("%u", unique ? fresh++ : 9u));
             break;
         }
         default: /* the line end */
             if (text_end[i] < start[i + 1])
                 add_edit(c, text_end[i], start[i + 1],
-                         ps_xstrdup(start[i + 1] - text_end[i] == 2 ? "\n" : "\r\n"));
+                         xstrdup(start[i + 1] - text_end[i] == 2 ? "\n" : "\r\n"));
             break;
         }
     }
@@ -199,9 +200,9 @@ static void random_case(struct rng *r, int unique, struct gen_case *c)
     size_t last_end = c->nedits ? c->edits[c->nedits - 1].span.end : 0;
     if (n && rng_below(r, 6) == 0) {
         if (!final_nl)
-            add_edit(c, start[n], start[n], ps_xstrdup(eol));
+            add_edit(c, start[n], start[n], xstrdup(eol));
         else if (last_end <= text_end[n - 1])
-            add_edit(c, text_end[n - 1], start[n], ps_xstrdup(""));
+            add_edit(c, text_end[n - 1], start[n], xstrdup(""));
     }
     free(start);
     free(text_end);
@@ -253,7 +254,7 @@ static size_t fixed_case(size_t k, struct gen_case *c)
     c->path = paths[k % (sizeof paths / sizeof *paths)];
     if (k < none) {
         ps_strbuf_puts(&c->old, one[k].old);
-        add_edit(c, one[k].start, one[k].end, ps_xstrdup(one[k].text));
+        add_edit(c, one[k].start, one[k].end, xstrdup(one[k].text));
     } else if (k < none + 2 * nedits) {
         size_t e = (k - none) / 2;
         const char *eol = (k - none) % 2 ? "\r\n" : "\n";
@@ -300,7 +301,7 @@ static void sandbox_open(struct sandbox *sb)
 
 static void sandbox_close(struct sandbox *sb)
 {
-    char *cmd = ps_xasprintf("rm -rf '%s'", sb->root);
+    char *cmd = xasprintf("rm -rf '%s'", sb->root);
     ck_assert_int_eq(sh(cmd), 0);
     free(cmd);
 }
@@ -308,7 +309,7 @@ static void sandbox_close(struct sandbox *sb)
 /* Creates the directories leading to `path`. */
 static void make_parents(const char *path)
 {
-    char *p = ps_xstrdup(path);
+    char *p = xstrdup(path);
     for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
         *s = '\0';
         ck_assert_msg(mkdir(p, 0777) == 0 || errno == EEXIST, "mkdir %s: %s", p, strerror(errno));
@@ -342,11 +343,11 @@ static char *read_whole(const char *path, size_t *len)
 /* 1 when `cmd` runs; else the case is reported skipped (never passed) for what needs it. */
 static int tool_works(const char *test, const char *tool)
 {
-    char *cmd = ps_xasprintf("%s --version >/dev/null 2>&1", tool);
+    char *cmd = xasprintf("%s --version >/dev/null 2>&1", tool);
     int works = sh(cmd) == 0;
     free(cmd);
     if (!works) {
-        char *why = ps_xasprintf("`%s` does not run; the checks through it did not run", tool);
+        char *why = xasprintf("`%s` does not run; the checks through it did not run", tool);
         case_skipped(test, why);
         free(why);
     }
@@ -357,9 +358,9 @@ static int tool_works(const char *test, const char *tool)
 static void apply_and_compare(const char *dir, const char *tool, const char *apply,
                               const struct gen_case *c, const char *what)
 {
-    char *target = ps_xasprintf("%s/%s/%s", dir, tool, c->path);
+    char *target = xasprintf("%s/%s/%s", dir, tool, c->path);
     write_file(target, c->old.data, c->old.len);
-    char *cmd = ps_xasprintf("cd '%s/%s' && %s", dir, tool, apply);
+    char *cmd = xasprintf("cd '%s/%s' && %s", dir, tool, apply);
     ck_assert_msg(sh(cmd) == 0, "%s: `%s` failed (files kept in %s)", what, cmd, dir);
     size_t len;
     char *result = read_whole(target, &len);
@@ -387,8 +388,8 @@ static void round_trip(struct sandbox *sb, const struct gen_case *c, int use_pat
         return;
     }
 
-    char *dir = ps_xasprintf("%s/%u", sb->root, sb->next++);
-    char *diff_path = ps_xasprintf("%s/case.diff", dir);
+    char *dir = xasprintf("%s/%u", sb->root, sb->next++);
+    char *diff_path = xasprintf("%s/case.diff", dir);
     write_file(diff_path, diff.data, diff.len);
     if (use_patch)
         apply_and_compare(dir, "patch",
@@ -396,15 +397,15 @@ static void round_trip(struct sandbox *sb, const struct gen_case *c, int use_pat
                           "-i ../case.diff",
                           c, what);
     if (use_git) {
-        char *git = ps_xasprintf("GIT_CEILING_DIRECTORIES='%s' GIT_CONFIG_NOSYSTEM=1 "
-                                 "GIT_CONFIG_GLOBAL=/dev/null git apply -p1 --whitespace=nowarn "
-                                 "../case.diff",
-                                 sb->root);
+        char *git = xasprintf("GIT_CEILING_DIRECTORIES='%s' GIT_CONFIG_NOSYSTEM=1 "
+                              "GIT_CONFIG_GLOBAL=/dev/null git apply -p1 --whitespace=nowarn "
+                              "../case.diff",
+                              sb->root);
         apply_and_compare(dir, "git", git, c, what);
         free(git);
     }
     /* Passed: only failures keep their files. */
-    char *rm = ps_xasprintf("rm -rf '%s'", dir);
+    char *rm = xasprintf("rm -rf '%s'", dir);
     ck_assert_int_eq(sh(rm), 0);
     free(rm);
     free(diff_path);
@@ -450,7 +451,7 @@ START_TEST(every_line_edited_round_trips)
     for (size_t i = 0; i < 20000; i++) {
         size_t at = c.old.len + 5;
         ps_strbuf_printf(&c.old, "port=%zu\n", 1000 + i % 40);
-        add_edit(&c, at, at + 4, ps_xasprintf("%zu", 2000 + i % 40));
+        add_edit(&c, at, at + 4, xasprintf("%zu", 2000 + i % 40));
     }
     case_done(&c);
     ps_strbuf diff = PS_STRBUF_INIT;
@@ -484,13 +485,13 @@ START_TEST(matches_gnu_diff_when_unambiguous)
         ck_assert_int_ge(ps_diff_unified(&mine, c.path, c.old.data, c.old.len, c.edits, c.nedits),
                          0);
 
-        char *old_path = ps_xasprintf("%s/old", sb.root);
-        char *new_path = ps_xasprintf("%s/new", sb.root);
-        char *out_path = ps_xasprintf("%s/gnu.diff", sb.root);
+        char *old_path = xasprintf("%s/old", sb.root);
+        char *new_path = xasprintf("%s/new", sb.root);
+        char *out_path = xasprintf("%s/gnu.diff", sb.root);
         write_file(old_path, c.old.data, c.old.len);
         write_file(new_path, c.new_, c.new_len);
-        char *cmd = ps_xasprintf("diff -a -u --label 'a/%s' --label 'b/%s' '%s' '%s' > '%s'",
-                                 c.path, c.path, old_path, new_path, out_path);
+        char *cmd = xasprintf("diff -a -u --label 'a/%s' --label 'b/%s' '%s' '%s' > '%s'", c.path,
+                              c.path, old_path, new_path, out_path);
         int rc = sh(cmd);
         ck_assert_msg(rc == 0 || rc == 1, "`%s` failed", cmd);
         size_t len;

@@ -18,6 +18,7 @@
 
 #include "../support/fixture.h"
 #include "../support/runner.h"
+#include "../support/xalloc.h"
 #include "write/beneath.h"
 #include "write/durable.h"
 #include "write/journal.h"
@@ -66,7 +67,7 @@ START_TEST(any_byte_survives)
     move(&j.part, NULL, from, to, 1, 0x0123456789abcdefu, 42);
     move(&j.part, "conf/x", "/.x.portshift-000000", "/x", 0, 0, UINT64_MAX);
     ps_journal_add_drop(&j.part, "srv/.y.portshift-zzzzzz");
-    j.undo_id = ps_xstrdup("1-2.3-4");
+    j.undo_id = xstrdup("1-2.3-4");
     move(&j.undo, NULL, ".b.portshift-AAAAAA", "b", 1, 7, 8);
     ps_strbuf b = PS_STRBUF_INIT;
     ps_journal_format(&j, &b);
@@ -106,7 +107,7 @@ END_TEST
 START_TEST(text_is_as_documented)
 {
     ps_journal j = {0};
-    j.id = ps_xstrdup("2a-65f0.000000001-0");
+    j.id = xstrdup("2a-65f0.000000001-0");
     id_of(&j.home, 2049, 1183, "/h");
     id_of(&j.commit, 2049, 1183, "/h");
     ps_journal_add_peer(&j, 2049, 77, "/g");
@@ -136,7 +137,7 @@ END_TEST
 START_TEST(start_file_line)
 {
     ps_journal j = {0}, back;
-    j.id = ps_xstrdup("2a-65f0.000000001-0");
+    j.id = xstrdup("2a-65f0.000000001-0");
     id_of(&j.home, 2049, 1183, "/h");
     id_of(&j.commit, 2049, 1183, "/h");
     ps_journal_move m = {.staged = "/etc/.w.service.portshift-AAAAAA",

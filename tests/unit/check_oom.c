@@ -413,7 +413,7 @@ static int record_round_trip(const void *ctx, long *result, ps_error *err)
         copy.id = strdup(j.id);
         rc = copy.id ? 0 : -1;
     }
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     if (rc == 0)
         ps_journal_format(&copy, &b);
     if (rc < 0 || ps_strbuf_oom(&b))
@@ -966,7 +966,7 @@ static int facts_document(const void *ctx, long *result, ps_error *err)
     const ps_host *host = ctx;
     const char *aliases[] = {"km1.example"};
     ps_facts_names names = {"host1", "host1.example", aliases, 1};
-    ps_strbuf b = PS_STRBUF_CHECKED;
+    ps_strbuf b = PS_STRBUF_INIT;
     int rc = ps_report_facts(&b, host->units, host->nunits, &names);
     if (rc < 0)
         ps_error_oom(err); /* the layer's one failure */

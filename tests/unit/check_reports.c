@@ -15,6 +15,7 @@
 #include "../support/corpus.h"
 #include "../support/runner.h"
 #include "../support/synth.h"
+#include "../support/xalloc.h"
 #include "base/json.h"
 #include "host/host.h"
 #include "report/clashes.h"
@@ -100,7 +101,7 @@ static char *render(doc d, ps_format fmt)
         ps_batch_free(b);
     }
     synth_free(s);
-    return out.data ? out.data : ps_xstrdup("");
+    return out.data ? out.data : xstrdup("");
 }
 
 typedef struct report_case {
@@ -358,7 +359,7 @@ static void render_two_homes(ps_report_doc d, char *out[3])
     ps_plan *p;
     ck_assert_msg(ps_plan_make(&p, units, n, NULL, &err) == 0, "%s", err.message);
     for (int fmt = PS_FORMAT_TEXT; fmt <= PS_FORMAT_MARKDOWN; fmt++) {
-        ps_strbuf b = PS_STRBUF_CHECKED;
+        ps_strbuf b = PS_STRBUF_INIT;
         ck_assert_int_eq(ps_report_plan(&b, p, d, (ps_format)fmt), 0);
         out[fmt] = ps_strbuf_detach(&b, NULL);
         ck_assert_ptr_nonnull(out[fmt]);
@@ -472,7 +473,7 @@ static char *as_cell(const char *s)
     ps_strbuf b = PS_STRBUF_INIT;
     for (; *s; s++)
         ps_strbuf_puts(&b, *s == '|' ? "\\|" : (char[]){*s, 0});
-    return b.data ? b.data : ps_xstrdup("");
+    return b.data ? b.data : xstrdup("");
 }
 
 /* `reason` appears as it is in text, as a JSON string after `"key":` in

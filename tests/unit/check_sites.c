@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../support/runner.h"
+#include "../support/xalloc.h"
 #include "base/strbuf.h"
 
 /* ---- the files ---------------------------------------------------------- */
@@ -246,27 +247,27 @@ static void load_files(const sites_case *c, const ps_runtime *rt, ps_config *cfg
     size_t n = 0;
     while (n < 3 && c->files[n].rel)
         n++;
-    cfg->files = ps_xcalloc(n, sizeof *cfg->files);
+    cfg->files = xcalloc(n, sizeof *cfg->files);
     cfg->nfiles = n;
     size_t conf = strlen(rt->conf_rel) + 1, deploy = strlen(rt->deploy_rel) + 1;
     for (size_t k = 0; k < n; k++) {
         ps_cfile *f = &cfg->files[k];
         const char *rel = c->files[k].rel;
-        f->rel = ps_xstrdup(rel);
-        f->path = ps_xasprintf("home/%s", rel);
+        f->rel = xstrdup(rel);
+        f->path = xasprintf("home/%s", rel);
         if (strncmp(rel, "bin/", 4) == 0) {
             f->root = PS_ROOT_BIN;
-            f->root_rel = ps_xstrdup(rel);
+            f->root_rel = xstrdup(rel);
             f->is_script = 1;
         } else if (strncmp(rel, rt->deploy_rel, deploy - 1) == 0) {
             f->root = PS_ROOT_DEPLOYMENT;
-            f->root_rel = ps_xstrdup(rel + deploy);
+            f->root_rel = xstrdup(rel + deploy);
         } else {
             f->root = PS_ROOT_CONF;
-            f->root_rel = ps_xstrdup(rel + conf);
+            f->root_rel = xstrdup(rel + conf);
         }
         f->is_toml = strstr(rel, ".toml") != NULL;
-        f->data = ps_xstrdup(c->files[k].text);
+        f->data = xstrdup(c->files[k].text);
         f->len = strlen(f->data);
         ps_error err = {0};
         ck_assert_msg(ps_cfile_parse(f, &err) == 0, "[%s] %s: %d:%d %s", c->label, rel, err.line,

@@ -21,6 +21,7 @@
 
 #include "../support/runner.h"
 #include "../support/tomlcase.h"
+#include "../support/xalloc.h"
 #include "base/strbuf.h"
 #include "parse/file.h"
 #include "parse/toml.h"
@@ -35,7 +36,7 @@ static int collect(const char *path, const struct stat *st, int flag, struct FTW
     (void)ftw;
     size_t n = strlen(path);
     if (flag == FTW_F && n > 5 && strcmp(path + n - 5, ".toml") == 0)
-        *PS_PUSH(cases[collecting], ncases[collecting], capcases[collecting]) = strdup(path);
+        *XPUSH(cases[collecting], ncases[collecting], capcases[collecting]) = strdup(path);
     return 0;
 }
 
@@ -63,11 +64,11 @@ typedef struct items {
 static void add_item(items *list, const ps_strbuf *path, const char *type, const char *value,
                      size_t value_len)
 {
-    item *it = PS_PUSH(list->v, list->n, list->cap);
-    it->path = ps_xstrndup(path->data ? path->data : "", path->len);
+    item *it = XPUSH(list->v, list->n, list->cap);
+    it->path = xstrndup(path->data ? path->data : "", path->len);
     it->path_len = path->len;
     snprintf(it->type, sizeof it->type, "%s", type);
-    it->value = ps_xstrndup(value, value_len);
+    it->value = xstrndup(value, value_len);
     it->value_len = value_len;
 }
 

@@ -23,6 +23,7 @@
 
 #include "../support/fixture.h"
 #include "../support/runner.h"
+#include "../support/xalloc.h"
 #include "base/strbuf.h"
 #include "parse/file.h"
 #include "parse/toml.h"
@@ -48,9 +49,9 @@ static char *with_redirect(const char *at3)
     const char *eol = strstr(at3, "\r\n") ? "\r\n" : "\n";
     size_t n = strlen(at3);
     int ends = n && at3[n - 1] == '\n';
-    return ps_xasprintf("%s%s%s[transport.http.properties]  # portshift%s"
-                        "redirectPort = 9446  # portshift%s",
-                        at3, ends ? "" : eol, eol, eol, ends ? eol : "");
+    return xasprintf("%s%s%s[transport.http.properties]  # portshift%s"
+                     "redirectPort = 9446  # portshift%s",
+                     at3, ends ? "" : eol, eol, eol, ends ? eol : "");
 }
 
 static char *toml_now(const fx *f, size_t *len)
@@ -120,7 +121,7 @@ START_TEST(valid_form_replaced_where_it_stands)
 
     size_t len;
     char *now = toml_now(&f, &len);
-    char *want = c->orig == 0 ? with_redirect(c->after) : ps_xstrdup(c->after);
+    char *want = c->orig == 0 ? with_redirect(c->after) : xstrdup(c->after);
     ck_assert_msg(len == strlen(want) && memcmp(now, want, len) == 0,
                   "[%s] after apply:\n%.*s\nwant:\n%s", c->label, (int)len, now, want);
     free(want);
@@ -255,7 +256,7 @@ START_TEST(way_back_restores_every_byte)
     ck_assert_int_eq(run_cmd("mkdir -p '%s'", in(&f, dir)), 0);
     back_put(&f, c, c->before);
 
-    char *at3 = c->mi ? ps_xstrdup(c->at3) : with_redirect(c->at3);
+    char *at3 = c->mi ? xstrdup(c->at3) : with_redirect(c->at3);
     back_apply(&f, c, 3);
     back_expect(&f, c, at3, "at 3");
     ps_toml t;

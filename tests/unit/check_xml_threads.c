@@ -24,6 +24,7 @@
 
 #include "../support/corpus.h"
 #include "../support/runner.h"
+#include "../support/xalloc.h"
 #include "base/strbuf.h"
 
 #define TREE "wso2am-2.6.0"
@@ -44,7 +45,7 @@ static size_t ninputs;
 static void add_input(const char *rel, char *data, size_t len)
 {
     ck_assert_uint_lt(ninputs, sizeof inputs / sizeof inputs[0]);
-    inputs[ninputs++] = (input){ps_xstrdup(rel), data, len};
+    inputs[ninputs++] = (input){xstrdup(rel), data, len};
 }
 
 static void add_xml_files(const char *dir, const char *rel)
@@ -85,7 +86,7 @@ static void add_edited(const char *rel, const char *name, const char *from, cons
     const input *in = input_named(rel);
     const char *at = strstr(in->data, from);
     ck_assert_ptr_nonnull(at);
-    char *data = ps_xasprintf("%.*s%s%s", (int)(at - in->data), in->data, to, at + strlen(from));
+    char *data = xasprintf("%.*s%s%s", (int)(at - in->data), in->data, to, at + strlen(from));
     add_input(name, data, strlen(data));
 }
 
@@ -99,9 +100,9 @@ static void load_inputs(void)
     add_edited("axis2/axis2.xml", "axis2/mismatched.xml", "</transportReceiver>",
                "</transportReceiverX>");
     const input *carbon = input_named("carbon.xml");
-    add_input("truncated-carbon.xml", ps_xstrndup(carbon->data, carbon->len / 2), carbon->len / 2);
+    add_input("truncated-carbon.xml", xstrndup(carbon->data, carbon->len / 2), carbon->len / 2);
     /* an external DTD subset and an entity it would declare */
-    char *ext = ps_xstrdup("<!DOCTYPE r SYSTEM \"ext.dtd\">\n<r><a>&ge;</a></r>\n");
+    char *ext = xstrdup("<!DOCTYPE r SYSTEM \"ext.dtd\">\n<r><a>&ge;</a></r>\n");
     add_input("external-dtd.xml", ext, strlen(ext));
 }
 
