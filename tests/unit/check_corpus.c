@@ -179,6 +179,9 @@ static int digit_changes(const snap_file *a, const snap_file *b, int *changed)
     return 0;
 }
 
+/* patch and git are there to prove a diff applies (set by main). */
+static int have_patch_tools;
+
 START_TEST(diff_applies_and_apply_is_idempotent)
 {
     work w;
@@ -195,11 +198,18 @@ START_TEST(diff_applies_and_apply_is_idempotent)
     fputs(r.out, fp);
     fclose(fp);
     cli_result_free(&r);
-    ck_assert_msg(
-        run_cmd("cd '%s' && patch -p1 --dry-run -s < '%s' >/dev/null", w.scratch, patch) == 0,
-        "%s: patch rejects the diff", w.name);
-    ck_assert_msg(run_cmd("cd '%s' && git apply --check '%s'", w.scratch, patch) == 0,
-                  "%s: git apply rejects the diff", w.name);
+    if (have_patch_tools) {
+        ck_assert_msg(
+            run_cmd("cd '%s' && patch -p1 --dry-run -s < '%s' >/dev/null", w.scratch, patch) == 0,
+            "%s: patch rejects the diff", w.name);
+        ck_assert_msg(run_cmd("cd '%s' && git apply --check '%s'", w.scratch, patch) == 0,
+                      "%s: git apply rejects the diff", w.name);
+    } else {
+        /* The rest of the case (apply, idempotence) still runs; the suite
+         * reports skipped, never passed, for want of the proof. */
+        case_skipped("diff_applies_and_apply_is_idempotent",
+                     "git and patch are needed to prove the diff applies");
+    }
 
     r = cli(&w, "plan --offset %ld %s", 3);
     ck_assert_int_eq(r.status, 0);
@@ -446,10 +456,8 @@ int main(void)
         printf("corpus: %s not found: skipping the corpus conformance suite\n", PS_CORPUS_DIR);
         return PS_SKIPPED;
     }
-    if (run_cmd("git --version >/dev/null 2>&1 && patch --version >/dev/null 2>&1") != 0) {
-        printf("corpus: git and patch are needed to prove the diff applies\n");
-        return 1;
-    }
+    have_patch_tools =
+        run_cmd("git --version >/dev/null 2>&1 && patch --version >/dev/null 2>&1") == 0;
     Suite *s = suite_create("corpus");
     TCase *tc = tcase_create("invariants");
     tcase_set_timeout(tc, 300);
