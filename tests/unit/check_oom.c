@@ -1028,8 +1028,8 @@ static void apply_case_close(apply_case *c)
  * stride()th). A call that fails says PS_ENOMEM and "out of memory", and
  * leaves every byte of the home as it was (no staged file, no record) as
  * long as the files have not landed; a failure after they landed (the
- * report of what was done) leaves exactly what a clean apply writes, and so
- * does every later one. A call that succeeds writes what a clean apply
+ * report of what was done) leaves exactly what a clean apply writes: never
+ * anything in between. A call that succeeds writes what a clean apply
  * writes. The host and plan of a failed call serve the next: nothing
  * changed.
  */
@@ -1065,7 +1065,11 @@ START_TEST(applying_fails_cleanly)
         done = NULL;
         failalloc_arm(n, FAIL_OURS);
         int rc = ps_plan_apply(&done, c.host, c.plan, NULL, &err);
-        ck_assert_msg(failalloc_failed(), "%s: allocation %ld of %ld never made", tree, n, total);
+        /* The count moves by a few from call to call (a record's id and a
+         * home's path decide where buffers grow): a call that made fewer
+         * than n allocations must then have succeeded, checked below. */
+        ck_assert_msg(failalloc_failed() || rc == 0,
+                      "%s: allocation %ld of %ld never made, and the call failed", tree, n, total);
         failalloc_arm(0, 0);
         ps_apply_free(done);
         snapshot_take(&now, c.home);
@@ -1084,17 +1088,18 @@ START_TEST(applying_fails_cleanly)
                               "nor as applied (%s)",
                               tree, n, from_before, from_clean);
                 landed++;
-            } else {
-                ck_assert_msg(landed == 0,
-                              "%s: allocation %ld failed before the files landed, "
-                              "an earlier one after",
-                              tree, n);
             }
+            /* Not asserted: that the failures which landed come after those
+             * which did not. A buffer's failure is sticky and checked once
+             * (base/strbuf.h), so an allocation of the report made before
+             * the renames can fail a call whose files landed; where the
+             * buffers grow depends on the length of the home's path. */
         }
+        int applied = rc == 0 || from_before != NULL;
         free(from_before);
         free(from_clean);
         snapshot_free(&now);
-        if (rc == 0 || landed) { /* the home is applied: a fresh copy for the next */
+        if (applied) { /* the home is applied: a fresh copy for the next */
             apply_case_close(&c);
             apply_case_open(&c, tree);
         }
