@@ -1253,7 +1253,9 @@ START_TEST(recovery_fails_cleanly)
     ps_error err = {0};
     ck_assert_msg(recover_once(&c, &err) == 0, "%s", err.message);
     snapshot_take(&c.recovered, c.home);
-    ck_assert_msg(snapshot_diff(&c.before, &c.recovered), "the recovery had nothing to do");
+    char *changed = snapshot_diff(&c.before, &c.recovered);
+    ck_assert_msg(changed, "the recovery had nothing to do");
+    free(changed);
     char what[600];
     snprintf(what, sizeof what, "%s: recover after a kill at rename %d", tree, kill_at[_i]);
     fail_each_allocation(what, recover, &c, FAIL_OURS);
