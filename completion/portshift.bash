@@ -2,7 +2,7 @@
 # home folders. Installed as share/bash-completion/completions/portshift;
 # works on its own too (source it), as it needs no bash-completion helper.
 
-_portshift_commands="plan diff apply ports check batch recover status facts help"
+_portshift_commands="plan diff apply ports check batch recover status facts fleet help"
 
 # The options of each command: the parser's (tests/package/options.sh checks them).
 _portshift_options()
@@ -18,6 +18,7 @@ _portshift_options()
     recover) echo "--discard --force --start-file --help --quiet" ;;
     status) echo "--json --format --start-file $common" ;;
     facts) echo "--host-name --start-file $common" ;;
+    fleet) echo "--json --format --help" ;;
     esac
 }
 
@@ -72,6 +73,17 @@ _portshift()
     fi
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$(_portshift_options "$cmd")" -- "$cur"))
+        return
+    fi
+    # fleet check FACTS.json...: its subcommand, then files.
+    if [[ $cmd == fleet ]]; then
+        if [[ $prev == fleet ]]; then
+            COMPREPLY=($(compgen -W "check" -- "$cur"))
+        else
+            compopt -o filenames 2>/dev/null
+            local IFS=$'\n'
+            COMPREPLY=($(compgen -f -- "$cur"))
+        fi
         return
     fi
     # A home is a folder.

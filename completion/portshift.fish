@@ -4,7 +4,7 @@
 # options that completion/portshift.bash offers (tests/package/shells.sh
 # checks it).
 
-set -l commands plan diff apply ports check batch recover status facts help
+set -l commands plan diff apply ports check batch recover status facts fleet help
 # true when the command line's command is one of the arguments
 function __portshift_command_is
     set -l words (commandline -opc)
@@ -34,18 +34,19 @@ complete -c portshift -n $none -a batch -d 'non-conflicting offsets for every ho
 complete -c portshift -n $none -a recover -d 'finish (or drop) an interrupted apply'
 complete -c portshift -n $none -a status -d 'one line per home: offsets, HTTPS port, running, clashes'
 complete -c portshift -n $none -a facts -d "this host's names, homes, listeners and references, as JSON"
+complete -c portshift -n $none -a fleet -d 'check the references between hosts from their facts'
 complete -c portshift -n $none -a help -d 'the help of a command'
 complete -c portshift -n '__portshift_command_is help; and test (count (commandline -opc)) -eq 2' \
-    -a 'plan diff apply ports check batch recover status facts'
+    -a 'plan diff apply ports check batch recover status facts fleet'
 
 # The options, each with the commands that take it (as in portshift.bash).
 complete -c portshift -n '__portshift_command_is plan ports diff apply' -s o -l offset -x \
     -d 'target offset of the homes without one'
 complete -c portshift -n '__portshift_command_is plan diff apply' -l repair \
     -d "set stale self references to their listener's port"
-complete -c portshift -n '__portshift_command_is plan ports check batch status' -l json \
+complete -c portshift -n '__portshift_command_is plan ports check batch status fleet' -l json \
     -d 'the same as --format json'
-complete -c portshift -n '__portshift_command_is plan ports check batch status' -l format -x \
+complete -c portshift -n '__portshift_command_is plan ports check batch status fleet' -l format -x \
     -a 'text json markdown' -d 'output format'
 complete -c portshift -n '__portshift_command_is diff batch' -l color -x -a 'auto always never' \
     -d 'colour the diff'
@@ -64,7 +65,7 @@ complete -c portshift -n '__portshift_command_is recover' -l discard \
     -d 'drop the record, keep every file as it is'
 complete -c portshift -n '__portshift_command_is plan ports diff apply check batch recover status facts' -l start-file -r -F \
     -d 'a unit, environment file or script outside the home that starts it'
-complete -c portshift -n '__portshift_command_is plan ports diff apply check batch recover status facts' -l help \
+complete -c portshift -n '__portshift_command_is plan ports diff apply check batch recover status facts fleet' -l help \
     -d "show the command's help"
 complete -c portshift -n '__portshift_command_is diff apply recover' -s q -l quiet \
     -d 'no summary line'
@@ -77,3 +78,8 @@ complete -c portshift -n '__portshift_command_is facts' -l host-name -x \
 # A home is a folder (HOME=N takes an offset after the '=').
 complete -c portshift -n '__portshift_command_is plan ports diff apply check batch recover status facts' \
     -a '(__fish_complete_directories (commandline -ct))'
+
+# fleet check FACTS.json...: its subcommand, then files.
+complete -c portshift -n '__portshift_command_is fleet; and test (count (commandline -opc)) -eq 2' \
+    -a check -d 'the references between hosts, from their facts'
+complete -c portshift -n '__portshift_command_is fleet; and test (count (commandline -opc)) -gt 2' -F

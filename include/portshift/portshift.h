@@ -677,6 +677,70 @@ typedef struct ps_facts_options {
 int ps_facts(ps_buf *out, const ps_home_spec *homes, size_t n, const ps_facts_options *opts,
              ps_error *err);
 
+/*
+ * ---- Added in 0.6.0: the fleet ----
+ *
+ * `portshift fleet check FACTS.json...`: the references between the hosts
+ * of a fleet, judged from their facts documents alone (ps_facts, no home
+ * read). Each host's references to another host's name ("local": false)
+ * are resolved against the other hosts: a reference to a port nobody
+ * there listens on, whose listener is known by its port at offset 0 or at
+ * its product's default offset, is stale (a finding: it names the port
+ * that listener has now); a name no other host has, a name two hosts
+ * claim, or a port nobody listens on and nothing explains are notes.
+ */
+typedef struct ps_fleet_check ps_fleet_check;
+
+typedef enum ps_fleet_kind {
+    PS_FLEET_STALE,     /* a finding: the port its owner listens on now is `should` */
+    PS_FLEET_UNKNOWN,   /* a note: no other host's facts have the name */
+    PS_FLEET_AMBIGUOUS, /* a note: `claims` hosts have the name */
+    PS_FLEET_NOBODY     /* a note: nobody on `owner` listens there, nor meant it */
+} ps_fleet_kind;
+
+typedef struct ps_fleet_finding {
+    ps_fleet_kind kind;
+    int note;          /* 1 for every kind but PS_FLEET_STALE */
+    const char *host;  /* the label of the host whose file holds the reference */
+    const char *facts; /* that host's facts file, as named */
+    const char *home;  /* the reference's home and runtime, as its facts give them */
+    const char *runtime;
+    const char *path;  /* where: the home as named joined with the file; NULL when none */
+    int line, col;     /* 0 with path NULL */
+    const char *name;  /* the host as written */
+    long port;         /* the port as written */
+    const char *role;  /* the role of the server it points at; NULL when none */
+    long should;       /* STALE: the port the listener meant listens on now; else -1 */
+    const char *owner; /* STALE, NOBODY: the label of the host with the name; else NULL */
+    const char *owner_home, *owner_runtime, *owner_what; /* STALE: the listener meant */
+    size_t claims;       /* AMBIGUOUS: how many hosts have the name; else 0 */
+    const char *message; /* one line for people */
+} ps_fleet_finding;
+
+/*
+ * Reads the facts documents files[0..n) (n > 0; each a regular file, as
+ * `portshift facts` wrote it: schemas/facts.schema.json, "format": 1) and
+ * judges every host's remote references. Free *out with
+ * ps_fleet_check_free. PS_EPARSE at FILE:line:col for a file that is not
+ * such a document, PS_ERROR for one that cannot be read, PS_EINVALID for a
+ * NULL argument, PS_ENOMEM; *out is then NULL.
+ */
+int ps_fleet_check_files(ps_fleet_check **out, const char *const *files, size_t n, ps_error *err);
+void ps_fleet_check_free(ps_fleet_check *check);
+/* Findings first, then notes, each by host in the order named, then in
+ * the order of the host's facts; 0 for a NULL check. */
+size_t ps_fleet_check_count(const ps_fleet_check *check);
+/* How many are findings (`fleet check` exits 1 when any); 0 for NULL. */
+size_t ps_fleet_check_findings(const ps_fleet_check *check);
+/* Item i, borrowed from the check; NULL when there is none. */
+const ps_fleet_finding *ps_fleet_check_get(const ps_fleet_check *check, size_t i);
+/* Appends what `fleet check` prints: text (a line per item, named
+ * HOST:PATH:LINE:COL, and the counts), JSON (schemas/fleet.schema.json)
+ * or markdown. 0, or PS_EINVALID for a NULL argument or a format not of
+ * ps_format, PS_ENOMEM. */
+int ps_fleet_check_report(ps_buf *out, const ps_fleet_check *check, ps_format format,
+                          ps_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -114,3 +114,10 @@ int ps_batch_report(ps_buf *out, const ps_batch *batch, const ps_plan *plan, ps_
     ps_strbuf b = PS_STRBUF_INIT;
     return take(out, &b, ps_report_batch(&b, batch, plan, step, format), err, __func__);
 }
+
+int ps_fleet_check_report(ps_buf *out, const ps_fleet_check *check, ps_format format, ps_error *err)
+{
+    DOCUMENT_ARGS(out, check, "check", format);
+    ps_strbuf b = PS_STRBUF_INIT;
+    return take(out, &b, ps_report_fleet(&b, check, format), err, __func__);
+}

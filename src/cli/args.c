@@ -155,8 +155,10 @@ static const struct {
     unsigned commands;
 } takes[] = {
     {'o', ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS)},
-    {OPT_JSON, ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH) | ON(CMD_STATUS)},
-    {OPT_FORMAT, ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH) | ON(CMD_STATUS)},
+    {OPT_JSON,
+     ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH) | ON(CMD_STATUS) | ON(CMD_FLEET)},
+    {OPT_FORMAT,
+     ON(CMD_PLAN) | ON(CMD_PORTS) | ON(CMD_CHECK) | ON(CMD_BATCH) | ON(CMD_STATUS) | ON(CMD_FLEET)},
     {OPT_REPAIR, ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY)},
     {OPT_LISTENING, ON(CMD_CHECK) | ON(CMD_BATCH)},
     {OPT_BACKUP, ON(CMD_APPLY)},
@@ -292,7 +294,7 @@ static int parse_format(cli_run *r, const char *f, ps_error *err)
 /* The command word: one of ours, or an error that suggests the closest. */
 static int parse_command(cli_run *r, const char *word, ps_error *err)
 {
-    for (size_t c = 0; c <= CMD_FACTS; c++) /* help's order is the enum's */
+    for (size_t c = 0; c <= CMD_FLEET; c++) /* help's order is the enum's */
         if (strcmp(word, ps_cli_commands[c]) == 0) {
             r->cmd = (cli_command)c;
             return 0;
@@ -359,6 +361,24 @@ static int take_option(cli_run *r, int id, const char *arg, ps_error *err)
     return 0;
 }
 
+/* fleet SUBCOMMAND FACTS...: check is the one there is. */
+static int fleet_words(const cli_run *r, ps_error *err)
+{
+    if (!r->nargs)
+        return ps_cli_error(err, "fleet needs a subcommand: check");
+    if (strcmp(r->args[0].path, "check") != 0) {
+        const char *sub[] = {"check"};
+        if (ps_cli_nearest(r->args[0].path, sub, 1))
+            return ps_cli_error(err, "unknown fleet subcommand '%s'; did you mean 'check'?",
+                                r->args[0].path);
+        return ps_cli_error(err, "unknown fleet subcommand '%s' (fleet check FACTS.json...)",
+                            r->args[0].path);
+    }
+    if (r->nargs < 2)
+        return ps_cli_error(err, "no FACTS.json given");
+    return 0;
+}
+
 int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *err)
 {
     *help = 0;
@@ -381,6 +401,7 @@ int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *er
         : r->cmd == CMD_RECOVER ? "recover takes no offset: it finishes what was interrupted"
         : r->cmd == CMD_STATUS  ? "status takes no offset: it shows the homes as they are"
         : r->cmd == CMD_FACTS   ? "facts takes no offset: they are of the homes as they are"
+        : r->cmd == CMD_FLEET   ? "fleet takes no offset: it reads facts files, not homes"
                                 : NULL;
     optind = 0; /* a fresh scan: the CLI runs again and again in-process */
     opterr = 0; /* our own messages, on our own stream */
@@ -406,11 +427,18 @@ int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *er
     }
     for (int i = 1 + optind; i < argc; i++) {
         home_arg *h = &r->args[r->nargs++];
+        if (r->cmd == CMD_FLEET) { /* its words are files, whatever they hold */
+            if (!(h->path = strdup(argv[i])))
+                return out_of_memory(err);
+            continue;
+        }
         if (parse_home(argv[i], h, err) < 0)
             return -1;
         if (h->has_target && no_offset)
             return ps_cli_error(err, "%s", no_offset);
     }
+    if (r->cmd == CMD_FLEET)
+        return fleet_words(r, err);
     if (r->batch_diff && r->batch_apply)
         return ps_cli_error(err, "batch takes --diff or --apply, not both");
     if (r->cmd == CMD_BATCH && r->force && !r->batch_apply)

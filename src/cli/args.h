@@ -1,9 +1,8 @@
 /*
  * The command line as parsed: the command, its options, its homes (HOME or
- * HOME=N), checked against what each command takes, with a message for
- * every word that does not fit. cli.c runs what it says; the whole state of
- * one invocation is a cli_run, so the CLI can be called again and again
- * in-process (tests do).
+ * HOME=N; `fleet check`: its facts files), checked against what each command takes, with a message
+ * for every word that does not fit. cli.c runs what it says; the whole state of one invocation is a
+ * cli_run, so the CLI can be called again and again in-process (tests do).
  */
 #ifndef PS_CLI_ARGS_H
 #define PS_CLI_ARGS_H
@@ -21,7 +20,8 @@ typedef enum cli_command {
     CMD_BATCH,
     CMD_RECOVER,
     CMD_STATUS,
-    CMD_FACTS /* the last: help's order is the enum's */
+    CMD_FACTS,
+    CMD_FLEET /* the last: help's order is the enum's */
 } cli_command;
 
 typedef struct home_arg {

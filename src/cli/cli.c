@@ -260,10 +260,35 @@ static int do_facts(cli_run *r, ps_error *err)
     return rc < 0 ? PS_EXIT_ERROR : PS_EXIT_OK;
 }
 
+/* fleet check: the facts files alone (args[0] is "check"); no home is opened. */
+static int do_fleet(cli_run *r, ps_error *err)
+{
+    const char **files = calloc(r->nargs, sizeof *files);
+    if (!files)
+        return ps_cli_error(err, "out of memory"), PS_EXIT_ERROR;
+    for (size_t i = 1; i < r->nargs; i++)
+        files[i - 1] = r->args[i].path;
+    ps_fleet_check *c = NULL;
+    int rc = ps_fleet_check_files(&c, files, r->nargs - 1, err);
+    free(files);
+    ps_buf b = PS_BUF_INIT;
+    if (rc == 0)
+        rc = ps_fleet_check_report(&b, c, r->fmt, err);
+    emit(r, &b);
+    ps_buf_dispose(&b);
+    size_t findings = ps_fleet_check_findings(c);
+    ps_fleet_check_free(c);
+    if (rc < 0)
+        return PS_EXIT_ERROR;
+    return findings ? PS_EXIT_PENDING : PS_EXIT_OK;
+}
+
 static int execute(cli_run *r, ps_error *err)
 {
     if (r->cmd == CMD_FACTS)
         return do_facts(r, err);
+    if (r->cmd == CMD_FLEET)
+        return do_fleet(r, err);
     if (open_host(r, err) < 0)
         return PS_EXIT_ERROR;
     if (r->cmd == CMD_RECOVER)

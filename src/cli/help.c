@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-const char *const ps_cli_commands[] = {"plan",  "diff",    "apply",  "ports", "check",
-                                       "batch", "recover", "status", "facts", "help"};
+const char *const ps_cli_commands[] = {"plan",    "diff",   "apply", "ports", "check", "batch",
+                                       "recover", "status", "facts", "fleet", "help"};
 const size_t ps_cli_ncommands = sizeof ps_cli_commands / sizeof ps_cli_commands[0];
 
 static const char homes_text[] =
@@ -16,8 +16,8 @@ static const char homes_text[] =
 
 static const char exit_text[] =
     "Exit status: 0 nothing to change, done, no findings, or every home read (status);\n"
-    "1 changes pending (diff, batch --diff) or findings (check); 2 usage or input\n"
-    "error (nothing written).\n";
+    "1 changes pending (diff, batch --diff) or findings (check, fleet check); 2 usage\n"
+    "or input error (nothing written).\n";
 
 typedef struct help {
     const char *name;
@@ -146,6 +146,18 @@ static const help helps[] = {
      "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
      "                    environment file): its -DportOffset beats bin/'s\n",
      "portshift facts --host-name km1.example /opt/wso2is-7.1.0 > km1.json"},
+    {"fleet", "portshift fleet check [--json|--format F] FACTS.json...",
+     "Judges the references between the hosts of a fleet from their facts documents\n"
+     "alone (portshift facts on each host; no home is read): each host's reference to\n"
+     "another host's name is resolved among the other hosts. One to a port nobody there\n"
+     "listens on, whose listener had that port at offset 0 or at its product's default,\n"
+     "is stale: a finding, named HOST:PATH:LINE:COL, with the port it listens on now. A\n"
+     "name no other host has, a name two hosts have, or a port nothing explains is a\n"
+     "note. HOST is the facts' first --host-name, else its FQDN, else its hostname.\n"
+     "Exit 1 with findings.",
+     "      --json        the same as --format json\n"
+     "      --format F    text (default), json (schemas/fleet.schema.json) or markdown\n",
+     "portshift fleet check gw1.json gw2.json km1.json"},
     {"help", "portshift help [COMMAND]", "Prints the help of a command, or the synopsis of all.",
      "", "portshift help diff"},
 };
@@ -169,7 +181,7 @@ int ps_cli_command_help(ps_buf *out, const char *command)
         ps_buf_printf(out, "usage: %s\n\n%s\n", h->synopsis, h->what);
         if (*h->options)
             ps_buf_printf(out, "\nOptions:\n%s", h->options);
-        if (strcmp(h->name, "help") != 0)
+        if (strcmp(h->name, "help") != 0 && strcmp(h->name, "fleet") != 0) /* no HOME */
             ps_buf_printf(out, "\n%s", homes_text);
         ps_buf_printf(out, "\nExample:\n  %s\n\n%s", h->example, exit_text);
         return 0;

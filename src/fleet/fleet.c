@@ -31,6 +31,7 @@ typedef struct field {
     int required;
     long long min, max;         /* T_INT: the range (min > max: none) */
     const char *const *choices; /* T_STR: the enum, NULL-terminated; NULL: any */
+    int nonempty;               /* T_STR: minLength 1 */
 } field;
 
 static const char *const from_enum[] = {"hostname", "fqdn", "config", "alias", NULL};
@@ -38,45 +39,42 @@ static const char *const mode_enum[] = {"xml", "toml", "yaml", NULL};
 static const char *const shift_enum[] = {"auto", "manual", "fixed", NULL};
 
 #define NONE 1, 0
+/* clang-format off */
 #define PLACE                                                                                      \
-    {"file", T_STR | T_NULL, 1, NONE, NULL}, {"path", T_STR | T_NULL, 1, NONE, NULL},              \
-        {"line", T_INT | T_NULL, 1, 1, INT32_MAX, NULL},                                           \
-    {                                                                                              \
-        "col", T_INT | T_NULL, 1, 1, INT32_MAX, NULL                                               \
-    }
+    {"file", T_STR | T_NULL, 1, NONE, NULL, 0}, {"path", T_STR | T_NULL, 1, NONE, NULL, 0},       \
+    {"line", T_INT | T_NULL, 1, 1, INT32_MAX, NULL, 0},                                            \
+    {"col", T_INT | T_NULL, 1, 1, INT32_MAX, NULL, 0}
 #define RUNTIME                                                                                    \
-    {"home", T_STR | T_NULL, 1, NONE, NULL},                                                       \
-    {                                                                                              \
-        "runtime", T_STR | T_NULL, 1, NONE, NULL                                                   \
-    }
+    {"home", T_STR | T_NULL, 1, NONE, NULL, 0}, {"runtime", T_STR | T_NULL, 1, NONE, NULL, 0}
+/* clang-format on */
 
-static const field doc_fields[] = {{"format", T_INT, 1, NONE, NULL},
-                                   {"host", T_OBJ, 1, NONE, NULL},
-                                   {"homes", T_ARR, 1, NONE, NULL},
-                                   {"references", T_ARR, 1, NONE, NULL}};
-static const field host_fields[] = {{"hostname", T_STR | T_NULL, 1, NONE, NULL},
-                                    {"fqdn", T_STR, 0, NONE, NULL},
-                                    {"names", T_ARR, 1, NONE, NULL}};
+static const field doc_fields[] = {{"format", T_INT, 1, NONE, NULL, 0},
+                                   {"host", T_OBJ, 1, NONE, NULL, 0},
+                                   {"homes", T_ARR, 1, NONE, NULL, 0},
+                                   {"references", T_ARR, 1, NONE, NULL, 0}};
+static const field host_fields[] = {{"hostname", T_STR | T_NULL, 1, NONE, NULL, 0},
+                                    {"fqdn", T_STR, 0, NONE, NULL, 0},
+                                    {"names", T_ARR, 1, NONE, NULL, 0}};
 static const field name_fields[] = {
-    {"name", T_STR, 1, NONE, NULL}, {"from", T_STR, 1, NONE, from_enum}, PLACE, RUNTIME};
+    {"name", T_STR, 1, NONE, NULL, 1}, {"from", T_STR, 1, NONE, from_enum, 0}, PLACE, RUNTIME};
 static const field home_fields[] = {RUNTIME,
-                                    {"product", T_STR, 1, NONE, NULL},
-                                    {"version", T_STR | T_NULL, 1, NONE, NULL},
-                                    {"mode", T_STR, 1, NONE, mode_enum},
-                                    {"offset", T_INT, 1, 0, INT32_MAX, NULL},
-                                    {"listeners", T_ARR, 1, NONE, NULL}};
+                                    {"product", T_STR, 1, NONE, NULL, 0},
+                                    {"version", T_STR | T_NULL, 1, NONE, NULL, 0},
+                                    {"mode", T_STR, 1, NONE, mode_enum, 0},
+                                    {"offset", T_INT, 1, 0, INT32_MAX, NULL, 0},
+                                    {"listeners", T_ARR, 1, NONE, NULL, 0}};
 static const field listener_fields[] = {PLACE,
-                                        {"port", T_INT, 1, 1, 65535, NULL},
-                                        {"base", T_INT, 1, INT32_MIN, INT32_MAX, NULL},
-                                        {"shift", T_STR, 1, NONE, shift_enum},
-                                        {"what", T_STR, 1, NONE, NULL}};
+                                        {"port", T_INT, 1, 1, 65535, NULL, 0},
+                                        {"base", T_INT, 1, INT32_MIN, INT32_MAX, NULL, 0},
+                                        {"shift", T_STR, 1, NONE, shift_enum, 0},
+                                        {"what", T_STR, 1, NONE, NULL, 0}};
 static const field ref_fields[] = {PLACE,
                                    RUNTIME,
-                                   {"host", T_STR | T_NULL, 1, NONE, NULL},
-                                   {"port", T_INT | T_NULL, 1, 1, 65535, NULL},
-                                   {"role", T_STR | T_NULL, 1, NONE, NULL},
-                                   {"what", T_STR | T_NULL, 1, NONE, NULL},
-                                   {"local", T_BOOL, 1, NONE, NULL}};
+                                   {"host", T_STR | T_NULL, 1, NONE, NULL, 0},
+                                   {"port", T_INT | T_NULL, 1, 1, 65535, NULL, 0},
+                                   {"role", T_STR | T_NULL, 1, NONE, NULL, 0},
+                                   {"what", T_STR | T_NULL, 1, NONE, NULL, 0},
+                                   {"local", T_BOOL, 1, NONE, NULL, 0}};
 #define FIELDS(a) a, sizeof a / sizeof a[0]
 
 static unsigned type_bit(const ps_json_node *n)
@@ -124,13 +122,21 @@ typedef struct reader {
     ps_error *err;
 } reader;
 
+/* "WHAT.FIELD", or "FIELD" at the top of the document (`what` ""). */
+static const char *dot(const char *what)
+{
+    return *what ? "." : "";
+}
+
 /* Object `obj` holds only `fields`, each of its type, range and enum, and
- * every required one. */
+ * every required one. `what` names it in messages ("host.names[]"; "" for
+ * the document itself). */
 static int check_object(const reader *r, const ps_json_node *obj, const char *what,
                         const field *fields, size_t nfields)
 {
+    const char *whole = *what ? what : "the document";
     if (obj->type != PS_JSON_OBJECT)
-        return ps_json_error(r->doc, obj, r->err, r->source, "%s is %s, not an object", what,
+        return ps_json_error(r->doc, obj, r->err, r->source, "%s is %s, not an object", whole,
                              ps_json_type_name(obj->type));
     for (const ps_json_node *m = ps_json_first(r->doc, obj); m; m = ps_json_next(r->doc, m)) {
         const field *f = NULL;
@@ -142,36 +148,38 @@ static int check_object(const reader *r, const ps_json_node *obj, const char *wh
             ps_json_node at = *m;
             at.at = m->keyat;
             return ps_json_error(r->doc, &at, r->err, r->source,
-                                 "%s has a field the facts format 1 has not: \"%.*s\"", what,
+                                 "%s has a field the facts format 1 has not: \"%.*s\"", whole,
                                  (int)(m->keylen > 64 ? 64 : m->keylen), m->key);
         }
         if (!(type_bit(m) & f->types))
-            return ps_json_error(r->doc, m, r->err, r->source, "%s.%s is %s, not %s", what, f->name,
-                                 ps_json_type_name(m->type), types_text(f->types));
+            return ps_json_error(r->doc, m, r->err, r->source, "%s%s%s is %s, not %s", what,
+                                 dot(what), f->name, ps_json_type_name(m->type),
+                                 types_text(f->types));
         if (m->type == PS_JSON_NUMBER && f->min <= f->max &&
             (m->integer < f->min || m->integer > f->max))
-            return ps_json_error(r->doc, m, r->err, r->source, "%s.%s %lld is not in %lld..%lld",
-                                 what, f->name, m->integer, f->min, f->max);
+            return ps_json_error(r->doc, m, r->err, r->source, "%s%s%s %lld is not in %lld..%lld",
+                                 what, dot(what), f->name, m->integer, f->min, f->max);
         if (m->type == PS_JSON_STRING && memchr(m->str, '\0', m->len))
-            return ps_json_error(r->doc, m, r->err, r->source, "%s.%s holds a NUL character", what,
-                                 f->name);
+            return ps_json_error(r->doc, m, r->err, r->source, "%s%s%s holds a NUL character", what,
+                                 dot(what), f->name);
         if (m->type == PS_JSON_STRING && f->choices) {
             size_t i = 0;
             while (f->choices[i] && strcmp(f->choices[i], m->str) != 0)
                 i++;
             if (!f->choices[i])
-                return ps_json_error(r->doc, m, r->err, r->source, "%s.%s \"%s\" is not one of %s",
-                                     what, f->name, m->str,
+                return ps_json_error(r->doc, m, r->err, r->source, "%s%s%s \"%s\" is not one of %s",
+                                     what, dot(what), f->name, m->str,
                                      f->choices == from_enum   ? "hostname, fqdn, config, alias"
                                      : f->choices == mode_enum ? "xml, toml, yaml"
                                                                : "auto, manual, fixed");
         }
-        if (f == &fields[0] && fields == name_fields && m->len == 0)
-            return ps_json_error(r->doc, m, r->err, r->source, "%s.name is empty", what);
+        if (f->nonempty && m->len == 0)
+            return ps_json_error(r->doc, m, r->err, r->source, "%s%s%s is empty", what, dot(what),
+                                 f->name);
     }
     for (size_t i = 0; i < nfields; i++)
         if (fields[i].required && !ps_json_get(r->doc, obj, fields[i].name))
-            return ps_json_error(r->doc, obj, r->err, r->source, "%s has no \"%s\"", what,
+            return ps_json_error(r->doc, obj, r->err, r->source, "%s has no \"%s\"", whole,
                                  fields[i].name);
     return 0;
 }
@@ -351,13 +359,15 @@ static void host_free(ps_fleet_host *h)
 static int read_host(builder *b, const ps_json_node *root, const ps_catalog *cat)
 {
     const reader *r = &b->r;
-    if (check_object(r, root, "the facts document", FIELDS(doc_fields)) < 0)
-        return -1;
+    /* The format first: another one may have other fields. */
     const ps_json_node *format = ps_json_get(r->doc, root, "format");
-    if (format->integer != PS_FACTS_FORMAT)
+    if (format && format->type == PS_JSON_NUMBER && format->integral &&
+        format->integer != PS_FACTS_FORMAT)
         return ps_json_error(r->doc, format, r->err, r->source,
                              "facts format %lld: this portshift reads format %d", format->integer,
                              PS_FACTS_FORMAT);
+    if (check_object(r, root, "", FIELDS(doc_fields)) < 0)
+        return -1;
     const ps_json_node *host = ps_json_get(r->doc, root, "host");
     if (check_object(r, host, "host", FIELDS(host_fields)) < 0 || read_names(b, host) < 0 ||
         read_homes(b, ps_json_get(r->doc, root, "homes"), cat) < 0 ||

@@ -336,3 +336,46 @@ void ps__status_markdown(ps_strbuf *out, const ps_status *status)
         ps_strbuf_puts(out, row->nclashes ? " |\n" : "- |\n");
     }
 }
+
+/* ---- fleet check ---- */
+
+static void fleet_rows(ps_strbuf *out, const ps_fleet_check *c, int notes)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        const ps_fleet_finding *f = &c->items[i];
+        if (f->note != notes)
+            continue;
+        ps_strbuf name = PS_STRBUF_INIT;
+        ps_fleet_item_name(&name, f);
+        ps_strbuf_printf(out, "| %s | ", ps__fleet_kind(f));
+        code_part(out, &name);
+        ps_strbuf_puts(out, " | ");
+        cell(out, f->message);
+        ps_strbuf_puts(out, " |\n");
+    }
+}
+
+void ps__fleet_markdown(ps_strbuf *out, const ps_fleet_check *c)
+{
+    ps_strbuf_puts(out, "### portshift fleet check\n\n| host | facts |\n|---|---|\n");
+    for (size_t h = 0; h < c->fleet.nhosts; h++) {
+        ps_strbuf_puts(out, "| ");
+        cell(out, c->fleet.hosts[h].label);
+        ps_strbuf_puts(out, " | ");
+        code(out, c->fleet.hosts[h].source);
+        ps_strbuf_puts(out, " |\n");
+    }
+    static const char head[] = "| kind | where | finding |\n|---|---|---|\n";
+    size_t notes = c->count - c->nfindings;
+    if (c->nfindings) {
+        ps_strbuf_printf(out, "\n**%zu finding%s**\n\n%s", c->nfindings,
+                         c->nfindings == 1 ? "" : "s", head);
+        fleet_rows(out, c, 0);
+    }
+    if (notes) {
+        ps_strbuf_printf(out, "\n%zu note%s\n\n%s", notes, notes == 1 ? "" : "s", head);
+        fleet_rows(out, c, 1);
+    }
+    if (!c->count)
+        ps_strbuf_puts(out, "\nNo findings.\n");
+}

@@ -35,4 +35,12 @@ void ps__status_text(ps_strbuf *out, const ps_status *status);
 void ps__status_json(ps_strbuf *out, const ps_status *status);
 void ps__status_markdown(ps_strbuf *out, const ps_status *status);
 
+/* `fleet check`: "HOST:PATH:LINE:COL: stale|note: MESSAGE" per item and
+ * the counts; the JSON of schemas/fleet.schema.json; markdown tables. */
+void ps__fleet_text(ps_strbuf *out, const ps_fleet_check *check);
+void ps__fleet_json(ps_strbuf *out, const ps_fleet_check *check);
+void ps__fleet_markdown(ps_strbuf *out, const ps_fleet_check *check);
+/* "stale", "unknown", "ambiguous", "nobody". */
+const char *ps__fleet_kind(const ps_fleet_finding *f);
+
 #endif

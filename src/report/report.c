@@ -62,3 +62,16 @@ int ps_report_status(ps_strbuf *out, const ps_status *status, ps_format fmt)
         return -1;
     return 0;
 }
+
+int ps_report_fleet(ps_strbuf *out, const ps_fleet_check *check, ps_format fmt)
+{
+    if (fmt == PS_FORMAT_TEXT)
+        ps__fleet_text(out, check);
+    else if (fmt == PS_FORMAT_JSON)
+        ps__fleet_json(out, check);
+    else if (fmt == PS_FORMAT_MARKDOWN)
+        ps__fleet_markdown(out, check);
+    else
+        return -1;
+    return 0;
+}

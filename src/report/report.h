@@ -15,6 +15,7 @@
 #include "base/strbuf.h"
 #include "batch/batch.h"
 #include "check/check.h"
+#include "fleet/survey.h"
 #include "plan/plan.h"
 #include "report/status.h"
 
@@ -47,5 +48,8 @@ void ps_report_repair_command(ps_strbuf *out, const ps_check *check);
 void ps_report_resolve_command(ps_strbuf *out, const ps_check *check);
 /* `status`: a row per home. */
 int ps_report_status(ps_strbuf *out, const ps_status *status, ps_format fmt);
+/* `fleet check`: each finding, then each note, named HOST:PATH:LINE:COL
+ * (schemas/fleet.schema.json for JSON). */
+int ps_report_fleet(ps_strbuf *out, const ps_fleet_check *check, ps_format fmt);
 
 #endif

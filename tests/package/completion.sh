@@ -24,7 +24,7 @@ mkdir -p "$scratch/wso2am-2.6.0/repository" "$scratch/wso2is-5.10.0"
 touch "$scratch/wso2-notes.txt"
 cd "$scratch"
 
-expect_completion "apply batch check diff facts help plan ports recover status" ""
+expect_completion "apply batch check diff facts fleet help plan ports recover status" ""
 expect_completion "plan ports" p
 expect_completion "--help --version" --
 expect_completion "--color --help --jobs --offset --quiet --repair --start-file" diff --
@@ -40,11 +40,14 @@ expect_completion "always auto never" diff --color = ""
 expect_completion "markdown" ports --format = m
 expect_completion "" plan wso2am-2.6.0 =
 expect_completion "" plan wso2am-2.6.0 = ""
-expect_completion "apply batch check diff facts plan ports recover status" help ""
+expect_completion "apply batch check diff facts fleet plan ports recover status" help ""
 expect_completion "wso2am-2.6.0 wso2is-5.10.0" diff w
 expect_completion "wso2am-2.6.0/repository" apply --offset 2 wso2am-2.6.0/
 expect_completion "wso2is-5.10.0" plan wso2am-2.6.0=1 wso2i
 expect_completion "wso2-notes.txt" ports --start-file wso2-n
+expect_completion "check" fleet ""
+expect_completion "--format --help --json" fleet check --
+expect_completion "wso2-notes.txt" fleet check wso2-n
 
 # Every command and option of the binary's synopsis is offered.
 words=$(usage_words "$binary")

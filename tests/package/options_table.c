@@ -11,7 +11,7 @@
 
 int main(void)
 {
-    for (int c = CMD_PLAN; c <= CMD_FACTS; c++) {
+    for (int c = CMD_PLAN; c <= CMD_FLEET; c++) {
         const char *names[64];
         size_t n = ps_cli_long_options((cli_command)c, 0, names, 64);
         if (n > 64)

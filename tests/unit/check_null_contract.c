@@ -682,6 +682,50 @@ static void call_facts(const row *r)
     ps_buf_dispose(&b);
 }
 
+/* ---- the fleet: the fixture facts document, one host ---- */
+
+#define FLEET_FACTS PS_SOURCE_DIR "/tests/fixtures/facts/km1.json"
+
+static void call_fleet_check_files(const row *r)
+{
+    const char *files[] = {nul(r, "files[0]") ? NULL : FLEET_FACTS};
+    ps_fleet_check *c = NULL;
+    ps_error e = NO_ERROR;
+    int rc =
+        ps_fleet_check_files(PICK(r, "out", &c), PICK(r, "files", files), 1, PICK(r, "err", &e));
+    expect(r, rc, PICK(r, "err", &e));
+    ck_assert(r->ok ? c != NULL : c == NULL);
+    ps_fleet_check_free(c);
+}
+
+static void call_fleet_check_free(const row *r)
+{
+    (void)r;
+    ps_fleet_check_free(NULL);
+}
+
+static void call_fleet_check_count(const row *r)
+{
+    (void)r;
+    ck_assert_uint_eq(ps_fleet_check_count(NULL), 0);
+    ck_assert_uint_eq(ps_fleet_check_findings(NULL), 0);
+    ck_assert_ptr_null(ps_fleet_check_get(NULL, 0));
+}
+
+static void call_fleet_check_report(const row *r)
+{
+    const char *files[] = {FLEET_FACTS};
+    ps_fleet_check *c = NULL;
+    ck_assert_int_eq(ps_fleet_check_files(&c, files, 1, NULL), 0);
+    ps_buf b = PS_BUF_INIT;
+    ps_error e = NO_ERROR;
+    int rc = ps_fleet_check_report(PICK(r, "out", &b), PICK(r, "check", c), PS_FORMAT_JSON,
+                                   PICK(r, "err", &e));
+    document_outcome(r, rc, &e, &b);
+    ps_buf_dispose(&b);
+    ps_fleet_check_free(c);
+}
+
 /* A NULL err is no position: ""; a NULL out with room is refused. */
 static void call_error_where(const row *r)
 {
@@ -727,6 +771,19 @@ static const row rows[] = {
     {"ps_facts", "opts->start_files[0]", call_facts, 0},
     {"ps_facts", "err", call_facts, 1},
     {"ps_facts", "*", call_facts, 0},
+    {"ps_fleet_check_files", "out", call_fleet_check_files, 0},
+    {"ps_fleet_check_files", "files", call_fleet_check_files, 0},
+    {"ps_fleet_check_files", "files[0]", call_fleet_check_files, 0},
+    {"ps_fleet_check_files", "err", call_fleet_check_files, 1},
+    {"ps_fleet_check_files", "*", call_fleet_check_files, 0},
+    {"ps_fleet_check_free", "check", call_fleet_check_free, 0},
+    {"ps_fleet_check_count", "check", call_fleet_check_count, 0},
+    {"ps_fleet_check_findings", "check", call_fleet_check_count, 0},
+    {"ps_fleet_check_get", "check", call_fleet_check_count, 0},
+    {"ps_fleet_check_report", "out", call_fleet_check_report, 0},
+    {"ps_fleet_check_report", "check", call_fleet_check_report, 0},
+    {"ps_fleet_check_report", "err", call_fleet_check_report, 1},
+    {"ps_fleet_check_report", "*", call_fleet_check_report, 0},
     {"ps_host_open_opts", "out", call_host_open_opts, 0},
     {"ps_host_open_opts", "homes", call_host_open_opts, 0},
     {"ps_host_open_opts", "homes[0].path", call_host_open_opts, 0},
