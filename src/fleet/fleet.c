@@ -6,10 +6,12 @@
 #include "fleet/fleet.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "base/json.h"
 #include "base/strbuf.h"
 #include "parse/file.h"
 #include "parse/json_read.h"
@@ -122,6 +124,19 @@ typedef struct reader {
     ps_error *err;
 } reader;
 
+/* s[0, n) (at most 64 bytes of it) as a JSON string, into out: a key or a
+ * value from another host is quoted and escaped, so that a newline in it
+ * cannot break the one line an error is. */
+static void quoted(char *out, size_t size, const char *s, size_t n)
+{
+    char cut[65];
+    snprintf(cut, sizeof cut, "%.*s", (int)(n < 64 ? n : 64), s);
+    ps_strbuf b = PS_STRBUF_INIT;
+    ps_json_string(&b, cut);
+    snprintf(out, size, "%s", ps_strbuf_oom(&b) ? "\"...\"" : b.data);
+    ps_strbuf_free(&b);
+}
+
 /* "WHAT.FIELD", or "FIELD" at the top of the document (`what` ""). */
 static const char *dot(const char *what)
 {
@@ -144,12 +159,13 @@ static int check_object(const reader *r, const ps_json_node *obj, const char *wh
             if (strlen(fields[i].name) == m->keylen &&
                 memcmp(fields[i].name, m->key, m->keylen) == 0)
                 f = &fields[i];
+        char q[400];
         if (!f) {
             ps_json_node at = *m;
             at.at = m->keyat;
+            quoted(q, sizeof q, m->key, m->keylen);
             return ps_json_error(r->doc, &at, r->err, r->source,
-                                 "%s has a field the facts format 1 has not: \"%.*s\"", whole,
-                                 (int)(m->keylen > 64 ? 64 : m->keylen), m->key);
+                                 "%s has a field the facts format 1 has not: %s", whole, q);
         }
         if (!(type_bit(m) & f->types))
             return ps_json_error(r->doc, m, r->err, r->source, "%s%s%s is %s, not %s", what,
@@ -166,9 +182,10 @@ static int check_object(const reader *r, const ps_json_node *obj, const char *wh
             size_t i = 0;
             while (f->choices[i] && strcmp(f->choices[i], m->str) != 0)
                 i++;
+            quoted(q, sizeof q, m->str, m->len);
             if (!f->choices[i])
-                return ps_json_error(r->doc, m, r->err, r->source, "%s%s%s \"%s\" is not one of %s",
-                                     what, dot(what), f->name, m->str,
+                return ps_json_error(r->doc, m, r->err, r->source, "%s%s%s %s is not one of %s",
+                                     what, dot(what), f->name, q,
                                      f->choices == from_enum   ? "hostname, fqdn, config, alias"
                                      : f->choices == mode_enum ? "xml, toml, yaml"
                                                                : "auto, manual, fixed");

@@ -452,6 +452,9 @@ static const struct bad_case {
     {"{\"format\":1," GOOD_HOST ",\"homes\":[],\"references\":[{\"home\":null,\"runtime\":null,"
      NOPLACE ",\"host\":\"x\",\"port\":1,\"role\":null,\"what\":null,\"local\":\"no\"}]}", 1, 200,
      "local is a string, not a boolean"},
+    /* a key or a value from another host is quoted: the error stays one line */
+    {"{\"format\":1,\"a\\nb\":0," GOOD_TAIL, 1, 13,
+     "the document has a field the facts format 1 has not: \"a\\nb\""},
 };
 /* clang-format on */
 
@@ -464,6 +467,7 @@ START_TEST(refused)
     ck_assert_msg(rc == -1, "case %d was read", _i);
     ck_assert_int_eq(ps_error_code(rc), PS_EPARSE);
     ck_assert_str_eq(err.path, "bad.json");
+    ck_assert_msg(!strchr(err.message, '\n'), "case %d: %s", _i, err.message);
     ck_assert_msg(err.line == c->line && err.col == c->col && strstr(err.message, c->says),
                   "case %d: %d:%d: %s (want %d:%d: ...%s...)", _i, err.line, err.col, err.message,
                   c->line, c->col, c->says);
