@@ -134,7 +134,7 @@ def main():
         backup=dict(type="bool", default=False),
     )
     p = module.params
-    ps.check_homes(module, offsets_allowed=True)
+    ps.check_homes(module)
     ps.check_offset(module, "offset", p["offset"])
 
     target = (["--offset", str(p["offset"])] if p["offset"] is not None else []) + (
