@@ -12,6 +12,7 @@ import json
 import os
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.six import string_types
 
 # portshift diff's and batch --diff's exit status with changes pending.
 EXIT_PENDING = 1
@@ -107,6 +108,25 @@ def run_document(module, args, ok=(0,)):
 def run_json(module, args, ok=(0,)):
     """Runs portshift with --json and returns (rc, document, stderr lines)."""
     return run_document(module, args[:1] + ["--json"] + args[1:], ok)
+
+
+def with_facts_args(module, documents):
+    """The `--with FILE` arguments of the other hosts' facts: each a path on
+    the managed host, or a facts document (a dict, as portshift_facts returns
+    it), written to a file in the module's temporary folder, which Ansible
+    removes when the module exits."""
+    args = []
+    for i, doc in enumerate(documents):
+        if isinstance(doc, dict):
+            path = os.path.join(module.tmpdir, "with-%d.json" % i)
+            with open(path, "w") as f:
+                json.dump(doc, f)
+        elif isinstance(doc, string_types) and os.path.isabs(doc):
+            path = doc
+        else:
+            module.fail_json(msg="with_facts[%d]: neither a facts document nor an absolute path" % i)
+        args += ["--with", path]
+    return args
 
 
 def changed_files(edits):
