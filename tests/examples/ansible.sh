@@ -12,78 +12,33 @@
 #     it writes what `portshift batch --apply` writes, with the assignments.
 #  3. the example playbook (site.yml, the FQCN) on three products of one host
 #     (check mode and diff are those of 1: one run here).
+#  4. portshift_facts: the document `portshift facts` prints, in check mode
+#     too, ok and nothing written; a missing home or one given with =N fails
+#     with one line. (tests/examples/fleet.sh runs the fleet playbook.)
 # usage: ansible.sh SOURCE_DIR PORTSHIFT_BINARY CORPUS_DIR
 set -euo pipefail
 src=$(realpath "$1") binary=$(realpath "$2") corpus=$3
 . "$src/tests/support/testlib.sh"
-for tool in ansible-playbook ansible-galaxy ansible-doc python3; do
-    command -v "$tool" >/dev/null || skip "$tool is not installed (Debian package ansible-core)"
-done
+. "$src/tests/examples/ansible_lib.sh"
+ansible_tools
 for h in wso2am-2.6.0 wso2is-5.10.0 wso2ei-6.6.0; do
     [ -d "$corpus/$h" ] || skip "no corpus tree $h at $corpus"
 done
 
-make_scratch
-export ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 \
-    ANSIBLE_HOME=$scratch/.ansible ANSIBLE_LOCAL_TEMP=$scratch/.ansible/tmp \
-    ANSIBLE_REMOTE_TEMP=$scratch/.ansible/remote ANSIBLE_PYTHON_INTERPRETER=auto_silent \
-    ANSIBLE_DEPRECATION_WARNINGS=0 ANSIBLE_COLLECTIONS_PATH=$scratch/collections ANSIBLE_PIPELINING=1
-
 # The collection as users get it: built, then installed.
-ansible-galaxy collection build "$src/ansible" --output-path "$scratch/dist" >"$scratch/build.log" 2>&1 ||
-    fail "ansible-galaxy collection build failed: $(cat "$scratch/build.log")"
-ansible-galaxy collection install -p "$scratch/collections" "$scratch"/dist/portshift-wso2-*.tar.gz \
-    >"$scratch/install.log" 2>&1 || fail "ansible-galaxy collection install failed: $(cat "$scratch/install.log")"
-ansible-doc --json portshift.wso2.portshift portshift.wso2.portshift_batch >"$scratch/doc.json" 2>"$scratch/doc.err" ||
+ansible_collection
+ansible-doc --json portshift.wso2.portshift portshift.wso2.portshift_batch portshift.wso2.portshift_facts >"$scratch/doc.json" 2>"$scratch/doc.err" ||
     fail "ansible-doc cannot read the modules' documentation: $(cat "$scratch/doc.err")"
 python3 - "$scratch/doc.json" <<'PY' || fail "the modules' documentation is not complete"
 import json, sys
 docs = json.load(open(sys.argv[1]))
-for name in ("portshift.wso2.portshift", "portshift.wso2.portshift_batch"):
+for name in ("portshift.wso2.portshift", "portshift.wso2.portshift_batch", "portshift.wso2.portshift_facts"):
     doc = docs[name]["doc"]
     for key in ("author", "version_added", "attributes", "short_description", "options"):
         assert doc.get(key), "%s: no %s" % (name, key)
     assert doc["attributes"]["check_mode"]["support"] == "full", name
     assert docs[name]["return"], "%s: no RETURN" % name
 PY
-
-# copy FROM DIR: a writable copy of home FROM in DIR, under its own name (the
-# name can tell the product version); prints the copy's path.
-copy() {
-    mkdir -p "$2"
-    cp -r "$1" "$2/"
-    chmod -R u+w "$2/$(basename "$1")"
-    echo "$2/$(basename "$1")"
-}
-
-# play NAME ARGS...: runs ansible-playbook with the json callback into NAME.json.
-play() {
-    local name=$1
-    shift
-    status=0
-    ANSIBLE_STDOUT_CALLBACK=json ansible-playbook "$@" >"$scratch/$name.json" 2>"$scratch/$name.err" || status=$?
-}
-
-# result NAME TASK KEY: the value of KEY in TASK's result on the one host of
-# play NAME (strings as they are, other values as JSON; "" when absent).
-result() {
-    python3 - "$scratch/$1.json" "$2" "$3" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-tasks = [t for p in doc["plays"] for t in p["tasks"] if t["task"]["name"] == sys.argv[2]]
-if len(tasks) != 1:
-    sys.exit("%d tasks named %r" % (len(tasks), sys.argv[2]))
-hosts = tasks[0]["hosts"]
-if len(hosts) != 1:
-    sys.exit("task %r ran on %d hosts" % (sys.argv[2], len(hosts)))
-value = next(iter(hosts.values()))
-for key in sys.argv[3].split("."):
-    value = value.get(key, "") if isinstance(value, dict) else ""
-print(value if isinstance(value, str) else json.dumps(value))
-PY
-}
-
-same_tree() { diff -r "$1" "$2" >/dev/null; }
 
 # --- 1. the module portshift, -c local -i localhost, -----------------------
 am=$corpus/wso2am-2.6.0 is=$corpus/wso2is-5.10.0
@@ -204,4 +159,32 @@ play site "${site[@]}"
 (cd / && "$binary" apply -q "${reference_homes[@]}" 2>/dev/null)
 same_tree "$scratch/reference-host" "$scratch/host" || fail "site.yml did not write what portshift apply writes"
 same_tree "$scratch/pristine-host" "$scratch/host" && fail "site.yml left the homes as they were"
-echo "ansible: the collection built and installed; check mode, diff, apply, structured results, idempotence without warnings, one-line failures, batch, the example playbook"
+# --- 4. portshift_facts on two homes, with the inventory's names -----------
+mkdir "$scratch/facts"
+facts_homes=("$(copy "$am" "$scratch/facts")" "$(copy "$is" "$scratch/facts")")
+copy "$am" "$scratch/facts-pristine" >/dev/null
+copy "$is" "$scratch/facts-pristine" >/dev/null
+printf '{"facts_homes": ["%s", "%s"], "host_names": ["km1.example", "km"], "binary": "%s", "missing": "%s"}' \
+    "${facts_homes[@]}" "$binary" "$scratch/no-such-home" >"$scratch/facts-vars.json"
+play facts -c local -i localhost, "$src/tests/examples/portshift_task.yml" -e "@$scratch/facts-vars.json"
+[ "$status" -eq 0 ] || fail "the facts playbook exited $status: $(cat "$scratch/facts.err")"
+(cd / && "$binary" facts --host-name km1.example --host-name km "${facts_homes[@]}") >"$scratch/facts-expected.json" ||
+    fail "portshift facts failed on the homes"
+for task in facts "facts check mode"; do
+    [ "$(result facts "$task" changed)" = false ] || fail "$task reports changed"
+    result facts "$task" facts | python3 -c '
+import json, sys
+got, want = json.load(sys.stdin), json.load(open(sys.argv[1]))
+assert got == want, "not the document portshift facts prints"
+assert [n["name"] for n in got["host"]["names"] if n["from"] == "alias"] == ["km1.example", "km"], "aliases"' \
+        "$scratch/facts-expected.json" || fail "$task does not return portshift facts' document"
+done
+[ "$(result facts "facts missing home" failed)" = true ] || fail "a missing home does not fail portshift_facts"
+[ "$(result facts "facts missing home" msg)" = "$(cd / && "$binary" facts "$scratch/no-such-home" 2>&1 | head -n 1)" ] ||
+    fail "portshift_facts on a missing home fails with '$(result facts "facts missing home" msg)'"
+[ "$(result facts "facts missing home" rc)" = 2 ] || fail "a missing home does not carry portshift's exit status 2"
+[ "$(result facts "facts home offset" msg)" = "${facts_homes[0]}=1: facts are of the homes as they are; name the home without =N" ] ||
+    fail "portshift_facts on HOME=1 fails with '$(result facts "facts home offset" msg)'"
+same_tree "$scratch/facts-pristine" "$scratch/facts" || fail "portshift_facts wrote to the homes"
+
+echo "ansible: the collection built and installed; check mode, diff, apply, structured results, idempotence without warnings, one-line failures, batch, the example playbook, facts"

@@ -12,6 +12,7 @@ import json
 import os
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.six import string_types
 
 # portshift diff's and batch --diff's exit status with changes pending.
 EXIT_PENDING = 1
@@ -23,14 +24,18 @@ OFFSET_MAX = 65535
 COMMON_ARGS = dict(
     homes=dict(type="list", elements="str", required=True),
     binary=dict(type="path", default="portshift"),
-    force=dict(type="bool", default=False),
 )
 
+# The option of the modules that can write: a running server is refused
+# unless forced.
+WRITE_ARGS = dict(force=dict(type="bool", default=False))
 
-def new_module(**options):
-    """The AnsibleModule of a portshift module: the common options and its
-    own; every one supports check mode."""
-    return AnsibleModule(argument_spec=dict(COMMON_ARGS, **options), supports_check_mode=True)
+
+def new_module(writes=True, **options):
+    """The AnsibleModule of a portshift module: the common options (with
+    `force` when it can write) and its own; every one supports check mode."""
+    spec = dict(COMMON_ARGS, **(WRITE_ARGS if writes else {}))
+    return AnsibleModule(argument_spec=dict(spec, **options), supports_check_mode=True)
 
 
 def split_home(word):
@@ -48,9 +53,9 @@ def check_offset(module, what, value):
         module.fail_json(msg="%s %d is out of range: offsets are 0 to %d" % (what, value, OFFSET_MAX))
 
 
-def check_homes(module, offsets_allowed):
+def check_homes(module, offsets_refused=None):
     """Fails the task (one line) on no home, a relative one, an offset out of
-    range, or (offsets_allowed false) a home given with =N."""
+    range, or (offsets_refused, the reason, given) a home given with =N."""
     homes = module.params["homes"]
     if not homes:
         module.fail_json(msg="homes is empty: name at least one product home")
@@ -58,9 +63,8 @@ def check_homes(module, offsets_allowed):
         path, offset = split_home(word)
         if not os.path.isabs(path):
             module.fail_json(msg="homes must be absolute paths: %s" % word)
-        if offset is not None and not offsets_allowed:
-            msg = "%s: this module chooses the offsets; name the home without =N" % word
-            module.fail_json(msg=msg)
+        if offset is not None and offsets_refused:
+            module.fail_json(msg="%s: %s; name the home without =N" % (word, offsets_refused))
         check_offset(module, "the offset of %s:" % path, offset)
 
 
@@ -90,14 +94,39 @@ def run(module, args, ok=(0,)):
     return rc, out, [line for line in err.splitlines() if line.strip()]
 
 
-def run_json(module, args, ok=(0,)):
-    """Runs portshift with --json and returns (rc, document, stderr lines)."""
-    rc, out, err = run(module, args[:1] + ["--json"] + args[1:], ok)
+def run_document(module, args, ok=(0,)):
+    """Runs `portshift ARGS...`, a command that prints a JSON document, and
+    returns (rc, document, stderr lines)."""
+    rc, out, err = run(module, args, ok)
     try:
         return rc, json.loads(out), err
     except ValueError as e:
-        msg = "portshift %s --json printed no JSON document: %s" % (args[0], e)
+        msg = "portshift %s printed no JSON document: %s" % (" ".join(args[:2]), e)
         module.fail_json(msg=msg, changed=False)
+
+
+def run_json(module, args, ok=(0,)):
+    """Runs portshift with --json and returns (rc, document, stderr lines)."""
+    return run_document(module, args[:1] + ["--json"] + args[1:], ok)
+
+
+def with_facts_args(module, documents):
+    """The `--with FILE` arguments of the other hosts' facts: each a path on
+    the managed host, or a facts document (a dict, as portshift_facts returns
+    it), written to a file in the module's temporary folder, which Ansible
+    removes when the module exits."""
+    args = []
+    for i, doc in enumerate(documents):
+        if isinstance(doc, dict):
+            path = os.path.join(module.tmpdir, "with-%d.json" % i)
+            with open(path, "w") as f:
+                json.dump(doc, f)
+        elif isinstance(doc, string_types) and os.path.isabs(doc):
+            path = doc
+        else:
+            module.fail_json(msg="with_facts[%d]: neither a facts document nor an absolute path" % i)
+        args += ["--with", path]
+    return args
 
 
 def changed_files(edits):

@@ -45,6 +45,21 @@ options:
         the value it should have, as C(portshift apply --repair).
     type: bool
     default: false
+  with_facts:
+    description:
+      - The facts of other hosts (C(portshift --with)), each either a facts
+        document as M(portshift.wso2.portshift_facts) returns it in C(facts)
+        (written to a temporary file for the call) or the absolute path of a
+        C(portshift facts) document on the managed host.
+      - A reference of the homes to a name one of those hosts claims follows
+        that host's listeners, and with I(repair=true) a stale one (a port
+        nobody there listens on since an offset changed) is set to the port
+        its owner listens on now. A name this host has too is ambiguous and
+        left alone.
+    type: list
+    elements: raw
+    default: []
+    version_added: "0.3.0"
   backup:
     description:
       - Keep each original as C(FILE.bak) (an existing C(.bak) is never
@@ -66,6 +81,7 @@ notes:
     home's notices are in C(messages).
 seealso:
   - module: portshift.wso2.portshift_batch
+  - module: portshift.wso2.portshift_facts
 """
 
 EXAMPLES = r"""
@@ -82,6 +98,12 @@ EXAMPLES = r"""
   portshift.wso2.portshift:
     homes: [/opt/wso2/wso2ei-6.6.0]
     repair: true
+
+- name: Point a gateway at the port its key manager host listens on now
+  portshift.wso2.portshift:
+    homes: [/opt/wso2/wso2am-4.2.0]
+    repair: true
+    with_facts: ["{{ hostvars['km1.example'].portshift.facts }}"]
 """
 
 RETURN = r"""
@@ -132,14 +154,16 @@ def main():
         offset=dict(type="int"),
         repair=dict(type="bool", default=False),
         backup=dict(type="bool", default=False),
+        with_facts=dict(type="list", elements="raw", default=[]),
     )
     p = module.params
-    ps.check_homes(module, offsets_allowed=True)
+    ps.check_homes(module)
     ps.check_offset(module, "offset", p["offset"])
 
     target = (["--offset", str(p["offset"])] if p["offset"] is not None else []) + (
         ["--repair"] if p["repair"] else []
     )
+    target += ps.with_facts_args(module, p["with_facts"])
     _, plan, _ = ps.run_json(module, ["plan"] + target + p["homes"])
     edits = plan.get("edits", [])
     files = ps.changed_files(edits)

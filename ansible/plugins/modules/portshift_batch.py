@@ -121,7 +121,7 @@ def main():
         apply=dict(type="bool", default=False),
     )
     p = module.params
-    ps.check_homes(module, offsets_allowed=False)
+    ps.check_homes(module, offsets_refused="this module chooses the offsets")
     ps.check_offset(module, "first", p["first"])
 
     args = ["--first", str(p["first"])] + (["--avoid", ",".join(p["avoid"])] if p["avoid"] else [])
