@@ -137,6 +137,18 @@ static void quoted(char *out, size_t size, const char *s, size_t n)
     ps_strbuf_free(&b);
 }
 
+/* 1 when s[0, n) holds a C0 control character or DEL. No name, path or
+ * word of a facts document has one; refused, they can neither cut the
+ * comparison of names short (NUL) nor split or rewrite a line of the text
+ * reports that print them (newline, carriage return, escape sequences). */
+static int control_char(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return 1;
+    return 0;
+}
+
 /* "WHAT.FIELD", or "FIELD" at the top of the document (`what` ""). */
 static const char *dot(const char *what)
 {
@@ -175,9 +187,9 @@ static int check_object(const reader *r, const ps_json_node *obj, const char *wh
             (m->integer < f->min || m->integer > f->max))
             return ps_json_error(r->doc, m, r->err, r->source, "%s%s%s %lld is not in %lld..%lld",
                                  what, dot(what), f->name, m->integer, f->min, f->max);
-        if (m->type == PS_JSON_STRING && memchr(m->str, '\0', m->len))
-            return ps_json_error(r->doc, m, r->err, r->source, "%s%s%s holds a NUL character", what,
-                                 dot(what), f->name);
+        if (m->type == PS_JSON_STRING && control_char(m->str, m->len))
+            return ps_json_error(r->doc, m, r->err, r->source, "%s%s%s holds a control character",
+                                 what, dot(what), f->name);
         if (m->type == PS_JSON_STRING && f->choices) {
             size_t i = 0;
             while (f->choices[i] && strcmp(f->choices[i], m->str) != 0)

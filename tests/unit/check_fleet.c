@@ -438,7 +438,17 @@ static const struct bad_case {
      "\"home\":null,\"runtime\":null," NOPLACE "}]},\"homes\":[],\"references\":[]}", 1, 64,
      "\"dns\" is not one of hostname, fqdn, config, alias"},
     {"{\"format\":1,\"host\":{\"hostname\":\"a\\u0000b\",\"names\":[]},\"homes\":[],"
-     "\"references\":[]}", 1, 32, "NUL"},
+     "\"references\":[]}", 1, 32, "hostname holds a control character"},
+    /* a newline or an escape sequence in a name would split or rewrite a line of the text report */
+    {"{\"format\":1,\"host\":{\"hostname\":\"h\",\"names\":[{\"name\":\"a\\nb\",\"from\":\"alias\","
+     "\"home\":null,\"runtime\":null," NOPLACE "}]},\"homes\":[],\"references\":[]}", 1, 53,
+     "name holds a control character"},
+    {"{\"format\":1," GOOD_HOST ",\"homes\":[],\"references\":[{\"home\":null,\"runtime\":null,"
+     NOPLACE ",\"host\":\"x\\u001b[2J\",\"port\":1,\"role\":null,\"what\":null,\"local\":false}]}",
+     1, 155, "host holds a control character"},
+    {"{\"format\":1," GOOD_HOST ",\"homes\":[],\"references\":[{\"home\":null,\"runtime\":null,"
+     NOPLACE ",\"host\":\"x\\u007f\",\"port\":1,\"role\":null,\"what\":null,\"local\":false}]}",
+     1, 155, "host holds a control character"},
     {"{\"format\":1," GOOD_HOST ",\"homes\":[{\"home\":\"h\",\"runtime\":\"\",\"product\":\"is\","
      "\"version\":null,\"mode\":\"toml\",\"offset\":-1,\"listeners\":[]}],\"references\":[]}",
      1, 135, "offset -1 is not in 0.."},
