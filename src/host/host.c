@@ -239,7 +239,9 @@ typedef struct home_job {
 
 static void home_job_free(home_job *j)
 {
-    for (size_t r = 0; j->home && r < j->home->nruntimes; r++) {
+    /* Both arrays or neither hold anything: load_home fills them only once
+     * it has both. */
+    for (size_t r = 0; j->home && j->cfgs && j->sites && r < j->home->nruntimes; r++) {
         ps_sites_free(&j->sites[r]);
         ps_config_free(&j->cfgs[r]);
     }

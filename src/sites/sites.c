@@ -267,7 +267,7 @@ static size_t scope_element(const ps_toml *t, const char *scope, size_t at)
  * matches unless-value. A gateway environment is judged as a whole so: one
  * whose service URL uses the ${...} placeholders as shipped is the server's
  * own, and its literal ws/wss endpoints with it. It depends on how the element
- * is written, never on the port a reference holds now.
+ * is written, never on the port a reference holds now. -1 when out of memory.
  */
 static int role_excepted(const ps_rule *r, const ps_cfile *file, size_t k)
 {
@@ -283,6 +283,8 @@ static int role_excepted(const ps_rule *r, const ps_cfile *file, size_t k)
             scope_element(t, r->scope, e->line_start) != element)
             continue;
         char *text = entry_text(file, e);
+        if (!text)
+            return -1;
         int hit = fnmatch(r->unless_value, text, 0) == 0;
         free(text);
         if (hit)
@@ -298,8 +300,9 @@ static int take_keyed(finder *f, const ps_rule *r, const ps_cfile *file, size_t 
     if (!matches(r->key, f->globs[r - f->cat->rules] & GLOB_KEY, key, 0))
         return 0;
     if (r->kind == PS_RULE_ROLE) {
-        if (role_excepted(r, file, k))
-            return 0;
+        int excepted = role_excepted(r, file, k);
+        if (excepted)
+            return excepted < 0 ? ps_error_oom(f->err) : 0;
         struct tag *t = PS_TRY_PUSH(f->tags, f->ntags, f->tcap);
         if (!t)
             return ps_error_oom(f->err);
