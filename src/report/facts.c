@@ -12,14 +12,7 @@
 #include <strings.h>
 
 #include "base/json.h"
-
-/* Loopback hosts and ${...} placeholders mean the machine a file is read on:
- * never a name another host could use for this one. */
-static int loopback(const char *host)
-{
-    return *host == '$' || strcasecmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
-           strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0 || strcmp(host, "0.0.0.0") == 0;
-}
+#include "fleet/fleet.h"
 
 /* 1 when `host` is one of this host's names: the machine's, an alias, or a
  * name a home's config gives it. */
@@ -87,14 +80,14 @@ static void json_host(ps_strbuf *b, const ps_unit *units, size_t n, const ps_fac
     }
     ps_strbuf_puts(b, ",\"names\":[");
     int first = 1;
-    if (names->hostname && !loopback(names->hostname))
+    if (names->hostname && !ps_fleet_loopback(names->hostname))
         json_name(b, &first, names->hostname, "hostname", NULL, NULL);
-    if (names->fqdn && !loopback(names->fqdn))
+    if (names->fqdn && !ps_fleet_loopback(names->fqdn))
         json_name(b, &first, names->fqdn, "fqdn", NULL, NULL);
     for (size_t u = 0; u < n; u++)
         for (size_t k = 0; k < units[u].sites->nnames; k++) {
             const ps_hostref *r = &units[u].sites->names[k];
-            if (!loopback(r->host))
+            if (!ps_fleet_loopback(r->host))
                 json_name(b, &first, r->host, "config", &units[u], r);
         }
     for (size_t i = 0; i < names->naliases; i++)
@@ -160,16 +153,16 @@ static ref_row *unit_refs(const ps_unit *units, size_t nunits, size_t u,
         return NULL;
     for (size_t i = 0; i < ss->nhostrefs; i++) {
         const ps_hostref *r = &ss->hostrefs[i];
-        rows[(*n)++] =
-            (ref_row){r->rel,
-                      r->path,
-                      r->line,
-                      r->col,
-                      r->host,
-                      r->placeholder ? -1 : r->port,
-                      r->role,
-                      NULL,
-                      r->local || loopback(r->host) || own_name(units, nunits, names, r->host)};
+        rows[(*n)++] = (ref_row){r->rel,
+                                 r->path,
+                                 r->line,
+                                 r->col,
+                                 r->host,
+                                 r->placeholder ? -1 : r->port,
+                                 r->role,
+                                 NULL,
+                                 r->local || ps_fleet_loopback(r->host) ||
+                                     own_name(units, nunits, names, r->host)};
     }
     /* A port the catalog names as a reference (redirectPort, ThriftClientPort)
      * has no host: it means its own runtime. A scanned one is a hostref. */

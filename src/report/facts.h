@@ -11,10 +11,8 @@
 #include <stddef.h>
 
 #include "base/strbuf.h"
+#include "fleet/fleet.h" /* PS_FACTS_FORMAT: what its reader knows */
 #include "model/model.h"
-
-/* What the facts document's own format is: a reader refuses another. */
-#define PS_FACTS_FORMAT 1
 
 /* The names of the machine itself, found by the caller (the system's). */
 typedef struct ps_facts_names {

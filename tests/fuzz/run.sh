@@ -6,6 +6,7 @@
 #             detect, load, sites, plan, render and diff
 #   parsers   tests/fuzz/fuzz_parsers.c: the XML, TOML, .properties and
 #             reference scanners
+#   json      tests/fuzz/fuzz_json.c: the JSON reader and the facts reader
 #   recovery  tests/fuzz/fuzz_recovery.c: mutated crash records over real
 #             interrupted applies, through recover, apply and diff; as nobody
 #             when run as root (unpriv.sh), in a folder of its own, since its
@@ -13,7 +14,7 @@
 # each starting from its seeds (seeds.sh) and its regressions
 # (tests/fuzz/regressions/<target>/), which CTest replays too (replay.sh).
 #
-#   tests/fuzz/run.sh [SECONDS] [pipeline|parsers|recovery]...   (default: all)
+#   tests/fuzz/run.sh [SECONDS] [pipeline|parsers|json|recovery]...   (default: all)
 #
 # Everything goes to $PORTSHIFT_FUZZ_DIR (default ${TMPDIR:-/tmp}/portshift-fuzz),
 # outside the source tree: the build, a corpus per target kept from run to run,
@@ -24,7 +25,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pipeline parsers recovery)
+[ ${#targets[@]} -gt 0 ] || targets=(pipeline parsers json recovery)
 work=${PORTSHIFT_FUZZ_DIR:-${TMPDIR:-/tmp}/portshift-fuzz}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)

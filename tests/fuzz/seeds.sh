@@ -6,6 +6,8 @@
 #             ways: no target, a target for the home, a target for its second
 #             runtime (EI profiles)
 #   parsers   every example and fixture file under 64 KiB, named for its path
+#   json      the schemas and the fixture facts documents (valid JSON, and a
+#             document fleet/ reads whole), named for their paths
 #   recovery  genuine crash records: the target itself makes them
 #             (PORTSHIFT_FUZZ_SEEDS, see fuzz_recovery.c) from applies killed
 #             at each rename, so PROGRAM is its replay or libFuzzer build;
@@ -22,6 +24,11 @@ mkdir -p "$out"
 case "$target" in
 parsers)
   (cd "$top" && find examples tests/fixtures -type f -size -64k | sort) | while IFS= read -r f; do
+    cp "$top/$f" "$out/${f//\//_}"
+  done
+  ;;
+json)
+  (cd "$top" && find schemas tests/fixtures/facts -type f -name '*.json' | sort) | while IFS= read -r f; do
     cp "$top/$f" "$out/${f//\//_}"
   done
   ;;
@@ -50,7 +57,7 @@ recovery)
   rm -rf "$box"
   ;;
 *)
-  echo "seeds.sh: no seeds for fuzz target '$target' (pipeline, parsers, recovery)" >&2
+  echo "seeds.sh: no seeds for fuzz target '$target' (pipeline, parsers, json, recovery)" >&2
   exit 2
   ;;
 esac
