@@ -585,8 +585,7 @@ void ps_host_free(ps_host *h)
 {
     if (!h)
         return;
-    if (h->with.fleet)
-        ps_fleet_free(&h->fleet);
+    ps_fleet_free(&h->fleet); /* a facts file that failed may leave room to free */
     ps_start_files_free(h->starts, h->nstarts);
     ps_free_strings(h->start_paths, h->nstart_paths);
     for (size_t u = 0; u < h->nunits; u++) {
