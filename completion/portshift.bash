@@ -9,11 +9,11 @@ _portshift_options()
 {
     local common="--help --jobs"
     case $1 in
-    plan) echo "--offset --repair --json --format --start-file $common" ;;
+    plan) echo "--offset --repair --json --format --start-file --with $common" ;;
     ports) echo "--offset --json --format --start-file $common" ;;
-    diff) echo "--offset --repair --color --quiet --start-file $common" ;;
-    apply) echo "--offset --repair --backup --force --quiet --start-file $common" ;;
-    check) echo "--listening --json --format --start-file $common" ;;
+    diff) echo "--offset --repair --color --quiet --start-file --with $common" ;;
+    apply) echo "--offset --repair --backup --force --quiet --start-file --with $common" ;;
+    check) echo "--listening --json --format --start-file --with $common" ;;
     batch) echo "--first --avoid --listening --diff --apply --force --color --json --format --start-file $common" ;;
     recover) echo "--discard --force --start-file --help --quiet" ;;
     status) echo "--json --format --start-file $common" ;;
@@ -48,8 +48,9 @@ _portshift()
     --format) COMPREPLY=($(compgen -W "text json markdown" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     --offset | -o | --first | --avoid | --jobs | -j) return ;; # a number or a list of ports
-    --start-file)
-        # a file outside the homes: a systemd unit, an environment file
+    --start-file | --with)
+        # a file outside the homes: a systemd unit, an environment file;
+        # another host's facts (portshift facts)
         compopt -o filenames 2>/dev/null
         local IFS=$'\n'
         COMPREPLY=($(compgen -f -- "$cur"))

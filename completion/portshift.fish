@@ -74,6 +74,8 @@ complete -c portshift -n '__portshift_command_is plan ports diff apply check bat
 
 complete -c portshift -n '__portshift_command_is facts' -l host-name -x \
     -d 'another name this host is reached by'
+complete -c portshift -n '__portshift_command_is plan diff apply check' -l with -r -F \
+    -d "another host's facts (portshift facts)"
 
 # A home is a folder (HOME=N takes an offset after the '=').
 complete -c portshift -n '__portshift_command_is plan ports diff apply check batch recover status facts' \

@@ -741,6 +741,32 @@ const ps_fleet_finding *ps_fleet_check_get(const ps_fleet_check *check, size_t i
 int ps_fleet_check_report(ps_buf *out, const ps_fleet_check *check, ps_format format,
                           ps_error *err);
 
+/*
+ * ---- Added in 0.6.0: other hosts join a call (--with) ----
+ *
+ * ps_host_open_opts with the hosts that facts[0..nfacts) describe (facts
+ * documents of other machines, as ps_facts writes them) joining the call
+ * read-only: nothing of theirs is locked, planned or written. A reference
+ * of the homes to a name one of those hosts claims follows its listeners,
+ * as a reference to a co-hosted home does: ps_host_check reports one at a
+ * port nobody there listens on while the listener it means listens on
+ * another (PS_FINDING_STALE, `should` that port: ps_check_repair_command
+ * names the facts files again), and notes one to a name no host has, one to
+ * a port nothing there means, and one to a name several hosts have (this
+ * one among them when it is also this machine's hostname or FQDN, or a name
+ * a home configures): hosts on one machine share its hostname, so such a
+ * reference is never repaired. A plan with PS_PLAN_REPAIR sets each stale
+ * one to `should`, as it sets a stale self reference. Loopback names and
+ * ${...} hosts stay this host's; clashes, owners and batch never see the
+ * other hosts. nfacts 0 is ps_host_open_opts. `facts` may be NULL only when
+ * nfacts is 0; each facts[i] is required. Errors: those of
+ * ps_host_open_opts, and PS_EPARSE at file:line:col for a file that is not
+ * a facts document ("format": 1), PS_ERROR for one that cannot be read.
+ */
+int ps_host_open_with(ps_host **out, const ps_home_spec *homes, size_t n,
+                      const ps_host_options *opts, const char *const *facts, size_t nfacts,
+                      ps_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,36 +4,14 @@
  */
 #include <portshift/portshift.h>
 
-#include <netdb.h>
 #include <stdio.h>
-#include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "api/buf.h"
 #include "api/options.h"
 #include "base/error.h"
 #include "host/host.h"
+#include "host/machine.h"
 #include "report/facts.h"
-
-/* The resolver's canonical name of `hostname`, into fqdn[0, size), when it
- * gives one other than the hostname; "" otherwise. A failed lookup (no
- * resolver, no network) leaves the name out: it never fails the call. */
-static void canonical_name(const char *hostname, char *fqdn, size_t size)
-{
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_flags = AI_CANONNAME;
-    *fqdn = '\0';
-    if (getaddrinfo(hostname, NULL, &hints, &res) != 0)
-        return;
-    const char *canon = res ? res->ai_canonname : NULL;
-    if (canon && strcasecmp(canon, hostname) != 0 && strlen(canon) < size)
-        memcpy(fqdn, canon, strlen(canon) + 1);
-    freeaddrinfo(res);
-}
 
 /* "ps_facts: WHAT is NULL" (or another fault of an argument): PS_EINVALID. */
 static int bad_arg(ps_error *err, const char *what, const char *fault)
@@ -89,12 +67,8 @@ int ps_facts(ps_buf *out, const ps_home_spec *homes, size_t n, const ps_facts_op
     int rc = facts_args(out, homes, n, o, err);
     if (rc < 0)
         return rc;
-    char hostname[256] = "", fqdn[1025] = "";
-    if (gethostname(hostname, sizeof hostname) != 0)
-        hostname[0] = '\0';
-    hostname[sizeof hostname - 1] = '\0';
-    if (*hostname)
-        canonical_name(hostname, fqdn, sizeof fqdn);
+    char hostname[PS_HOSTNAME_SIZE], fqdn[PS_FQDN_SIZE];
+    ps_machine_names(hostname, fqdn);
     ps_host_options ho = {
         .jobs = o->jobs, .start_files = o->start_files, .nstart_files = o->nstart_files};
     ps_host *h = NULL;

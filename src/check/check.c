@@ -517,6 +517,116 @@ static int references(builder *b)
     return rc;
 }
 
+/* The party of remote site k of unit u: the site, named as a reference to
+ * its host. NULL when out of memory. */
+static int remote_party(builder *b, draft *d, size_t u, size_t k)
+{
+    const ps_site *ref = &b->c->units[u].sites->items[k];
+    ps_party p = site_party(b->c, u, k);
+    p.what = own(b->c, ps_asprintf("reference to %s", ref->host));
+    return p.what ? party(d, p) : -1;
+}
+
+/* The listener a stale remote reference means, on its host: named by the
+ * host's label before its home. -1 when out of memory. */
+static int remote_owner(builder *b, draft *d, const ps_remote *r)
+{
+    const char *label = ps_remote_label(b->c->with, r);
+    const ps_fleet_place *at = &r->listener->at;
+    ps_party p = {.home = own(b->c, ps_asprintf("%s:%s", label, r->rt->home ? r->rt->home : "")),
+                  .runtime = r->rt->runtime ? r->rt->runtime : "",
+                  .what = r->listener->what,
+                  .port = r->should,
+                  .pid = -1};
+    if (!p.home)
+        return -1;
+    if (at->file) {
+        p.file = at->file;
+        p.path = own(b->c, ps_asprintf("%s:%s", label, at->path ? at->path : at->file));
+        p.line = at->line;
+        p.col = at->col;
+        if (!p.path)
+            return -1;
+    }
+    return party(d, p);
+}
+
+/* A reference to another host that names a port nobody there listens on,
+ * while the listener it means listens on r->should now. -1 when out of memory. */
+static int remote_stale(builder *b, size_t u, size_t k, const ps_remote *r)
+{
+    ps_check *c = b->c;
+    const ps_site *ref = &c->units[u].sites->items[k];
+    const char *label = ps_remote_label(c->with, r);
+    int generated = ref->file->generated;
+    char *message = generated ? ps_generated_fix(ref, r->should)
+                              : ps_asprintf("%ld should be %ld: %s listens there for %s",
+                                            ref->value, r->should, label, r->listener->what);
+    draft *f = add(b, PS_FINDING_STALE, generated, u, k, ref->value, message);
+    if (!f)
+        return -1;
+    f->f.should = r->should;
+    if (remote_party(b, f, u, k) < 0 || remote_owner(b, f, r) < 0)
+        return -1;
+    if (!generated)
+        c->nstale++;
+    return 0;
+}
+
+/* What the other hosts' facts say of site k of unit u (a remote site, or a
+ * local reference by a name one of them claims too): a stale reference is
+ * a finding, the rest that are not theirs to own are notes. -1 when out of
+ * memory. */
+static int remote_site(builder *b, size_t u, size_t k)
+{
+    ps_check *c = b->c;
+    const ps_site *ref = &c->units[u].sites->items[k];
+    ps_remote r;
+    ps_remote_of(&r, c->with, c->units, c->nunits, ref);
+    char *message = NULL;
+    ps_finding_kind kind = PS_FINDING_UNOWNED;
+    switch (r.kind) {
+    case PS_REMOTE_LOCAL:
+    case PS_REMOTE_OWNED:
+        return 0;
+    case PS_REMOTE_STALE:
+        return remote_stale(b, u, k, &r);
+    case PS_REMOTE_AMBIGUOUS:
+        kind = PS_FINDING_AMBIGUOUS;
+        message =
+            ps_asprintf("port %ld: %zu hosts%s have the name %s, so it cannot tell "
+                        "which it means, left alone",
+                        ref->value, r.nclaims,
+                        ref->kind == PS_SITE_REMOTE ? "" : " (this one among them)", ref->host);
+        break;
+    case PS_REMOTE_UNKNOWN:
+        message = ps_asprintf("port %ld: no host of --with is named %s, left alone", ref->value,
+                              ref->host);
+        break;
+    case PS_REMOTE_NOBODY:
+        message = ps_asprintf("port %ld: nothing on %s listens on it or means it, left alone",
+                              ref->value, ps_remote_label(c->with, &r));
+        break;
+    }
+    draft *f = add(b, kind, 1, u, k, ref->value, message);
+    return f ? remote_party(b, f, u, k) : -1;
+}
+
+/* The units' references to other hosts, when the call has some (--with).
+ * -1 when out of memory. */
+static int remotes(builder *b)
+{
+    ps_check *c = b->c;
+    for (size_t u = 0; u < c->nunits && c->with; u++) {
+        const ps_sites *ss = c->units[u].sites;
+        for (size_t k = 0; k < ss->count; k++)
+            if ((ss->items[k].kind == PS_SITE_REMOTE || ss->items[k].kind == PS_SITE_REFERENCE) &&
+                remote_site(b, u, k) < 0)
+                return -1;
+    }
+    return 0;
+}
+
 /* Two start-time offsets of the rank that decides, saying different
  * things. -1 when out of memory. */
 static int start_rivals(builder *b)
@@ -628,11 +738,18 @@ void ps_check_free(ps_check *c)
 
 int ps_check_make(ps_check **out, const ps_unit *units, size_t n, const char *proc, ps_error *err)
 {
+    return ps_check_make_with(out, units, n, proc, NULL, err);
+}
+
+int ps_check_make_with(ps_check **out, const ps_unit *units, size_t n, const char *proc,
+                       const ps_with *with, ps_error *err)
+{
     ps_check *c = ps_calloc(1, sizeof *c);
     if (!c)
         return ps_error_oom(err);
     c->units = units;
     c->nunits = n;
+    c->with = with;
     builder b = {.c = c};
     for (size_t u = 0; u < n; u++) {
         /* A port past 65535 now: no server runs so, and nothing here can judge it. */
@@ -659,7 +776,7 @@ int ps_check_make(ps_check **out, const ps_unit *units, size_t n, const char *pr
     }
     if (proc && listening(&b, proc, err) < 0)
         goto fail;
-    if (references(&b) < 0 || start_rivals(&b) < 0 ||
+    if (references(&b) < 0 || remotes(&b) < 0 || start_rivals(&b) < 0 ||
         running_offsets(&b, proc ? proc : "/proc") < 0) {
         ps_error_oom(err);
         goto fail;

@@ -10,6 +10,11 @@
  * - notes: unowned references, stale ones inside files rendered from
  *   deployment.toml (naming the key that would fix them), and ports bound
  *   perhaps by the home's own server when its sockets cannot be read.
+ *
+ * With other hosts in the call (--with, model/remote.h), a reference to one
+ * of them at a port nobody there listens on, whose owner listens elsewhere
+ * now, is stale too (a finding `apply --repair` fixes); one to a name no
+ * host has, several hosts have, or at a port nothing there means, a note.
  */
 #ifndef PS_CHECK_CHECK_H
 #define PS_CHECK_CHECK_H
@@ -19,6 +24,7 @@
 #include <portshift/portshift.h>
 
 #include "model/model.h"
+#include "model/remote.h"
 
 struct ps_check {
     ps_finding *items; /* findings, then notes */
@@ -32,6 +38,7 @@ struct ps_check {
     ps_diags warnings;
     char **owned; /* strings the findings point at */
     size_t nowned, owned_cap;
+    const ps_with *with; /* the other hosts of the call (--with), or NULL; borrowed */
 };
 
 /*
@@ -43,6 +50,10 @@ struct ps_check {
  * nothing is left allocated).
  */
 int ps_check_make(ps_check **out, const ps_unit *units, size_t n, const char *proc, ps_error *err);
+/* ps_check_make with the other hosts of the call (`with`, borrowed for the
+ * life of the check; NULL: none): the units' remote sites are judged too. */
+int ps_check_make_with(ps_check **out, const ps_unit *units, size_t n, const char *proc,
+                       const ps_with *with, ps_error *err);
 
 /*
  * The sockets of the running servers of one home (wso2carbon.pid naming a

@@ -147,6 +147,7 @@ enum {
     OPT_DISCARD,
     OPT_START_FILE,
     OPT_HOST_NAME,
+    OPT_WITH,
 };
 
 #define ON(c) (1u << (c))
@@ -175,6 +176,7 @@ static const struct {
     {'j', ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_PORTS) | ON(CMD_CHECK) |
               ON(CMD_BATCH) | ON(CMD_STATUS) | ON(CMD_FACTS)},
     {OPT_HOST_NAME, ON(CMD_FACTS)},
+    {OPT_WITH, ON(CMD_PLAN) | ON(CMD_DIFF) | ON(CMD_APPLY) | ON(CMD_CHECK)},
 };
 
 static const struct option long_options[] = {
@@ -192,6 +194,7 @@ static const struct option long_options[] = {
     {"discard", no_argument, NULL, OPT_DISCARD},
     {"start-file", required_argument, NULL, OPT_START_FILE},
     {"host-name", required_argument, NULL, OPT_HOST_NAME},
+    {"with", required_argument, NULL, OPT_WITH},
     {"quiet", no_argument, NULL, 'q'},
     {"jobs", required_argument, NULL, 'j'},
     {"color", optional_argument, NULL, OPT_COLOR},
@@ -357,6 +360,9 @@ static int take_option(cli_run *r, int id, const char *arg, ps_error *err)
             return ps_cli_error(err, "--host-name needs a name");
         r->host_names[r->nhost_names++] = arg; /* sized for every word of argv */
         return 0;
+    case OPT_WITH:
+        r->with_files[r->nwith_files++] = arg; /* sized for every word of argv */
+        return 0;
     }
     return 0;
 }
@@ -392,7 +398,8 @@ int ps_cli_parse_args(cli_run *r, int argc, char **argv, int *help, ps_error *er
     r->args = calloc((size_t)argc, sizeof *r->args);
     r->start_files = calloc((size_t)argc, sizeof *r->start_files);
     r->host_names = calloc((size_t)argc, sizeof *r->host_names);
-    if (!r->args || !r->start_files || !r->host_names)
+    r->with_files = calloc((size_t)argc, sizeof *r->with_files);
+    if (!r->args || !r->start_files || !r->host_names || !r->with_files)
         return out_of_memory(err);
     /* check judges the homes as they are; batch chooses their offsets. */
     const char *no_offset =

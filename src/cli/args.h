@@ -47,6 +47,8 @@ typedef struct cli_run {
     size_t nstart_files;
     const char **host_names; /* facts --host-name, each borrowed from argv */
     size_t nhost_names;
+    const char **with_files; /* --with: other hosts' facts, each borrowed from argv */
+    size_t nwith_files;
     home_arg *args;
     size_t nargs;
     ps_host *host; /* the homes, held from before they are read until the output is out */

@@ -226,7 +226,7 @@ static int open_host(cli_run *r, ps_error *err)
                          .jobs = r->jobs,
                          .start_files = r->start_files,
                          .nstart_files = r->nstart_files};
-    int rc = ps_host_open_opts(&r->host, specs, r->nargs, &o, err);
+    int rc = ps_host_open_with(&r->host, specs, r->nargs, &o, r->with_files, r->nwith_files, err);
     free(specs);
     if (rc == 0) {
         /* What finishing a crashed apply did comes first. */
@@ -329,6 +329,7 @@ static void run_free(cli_run *r)
     free(r->avoid);
     free(r->start_files);
     free(r->host_names);
+    free(r->with_files);
 }
 
 /* Flushes `f`: 0, or the errno of the failed write (`kept` when an earlier

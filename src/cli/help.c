@@ -30,18 +30,20 @@ typedef struct help {
 static const help helps[] = {
     {"plan",
      "portshift plan [-o N] [--repair] [--json|--format F] [--start-file FILE]...\n"
-     "               [--jobs N] HOME[=N]...",
+     "               [--with FACTS.json]... [--jobs N] HOME[=N]...",
      "Lists every port site of the homes and what would happen to it at the target.",
      "  -o, --offset N    target offset of the homes named without =N\n"
      "      --repair      also set each stale self reference (see check)\n"
      "      --json        the same as --format json\n"
      "      --format F    text (default), json (schemas/plan.schema.json) or markdown\n"
      "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
-     "                    environment file): its -DportOffset beats bin/'s\n",
+     "                    environment file): its -DportOffset beats bin/'s\n"
+     "      --with F      another host's facts (portshift facts): references to its names\n"
+     "                    follow its listeners; --repair sets the stale ones\n",
      "portshift plan --format markdown -o 2 wso2am-2.6.0 >> \"$GITHUB_STEP_SUMMARY\""},
     {"diff",
      "portshift diff [-o N] [--repair] [--color=WHEN] [-q] [--start-file FILE]...\n"
-     "               [--jobs N] HOME[=N]...",
+     "               [--with FACTS.json]... [--jobs N] HOME[=N]...",
      "Prints the change as a unified diff (paths relative to the current folder, for\n"
      "patch -p1 and git apply); nothing is written. Exit 1 when changes are pending.",
      "  -o, --offset N    target offset of the homes named without =N\n"
@@ -49,11 +51,13 @@ static const help helps[] = {
      "      --color=WHEN  auto (default: on a terminal, unless NO_COLOR is set), always, never\n"
      "  -q, --quiet       no summary line on stderr\n"
      "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
-     "                    environment file): its -DportOffset beats bin/'s\n",
+     "                    environment file): its -DportOffset beats bin/'s\n"
+     "      --with F      another host's facts (portshift facts): references to its names\n"
+     "                    follow its listeners; --repair sets the stale ones\n",
      "portshift diff -o 3 wso2am-2.6.0 wso2is-5.10.0=4"},
     {"apply",
      "portshift apply [-o N] [--repair] [--backup] [--force] [-q] [--start-file FILE]...\n"
-     "                [--jobs N] HOME[=N]...",
+     "                [--with FACTS.json]... [--jobs N] HOME[=N]...",
      "Writes the change in place, every file or none (a crash is finished by the next\n"
      "apply). Refuses a running server unless --force.",
      "  -o, --offset N    target offset of the homes named without =N\n"
@@ -63,7 +67,9 @@ static const help helps[] = {
      "  -q, --quiet       print nothing on success\n"
      "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
      "                    environment file): written too, recorded by identity,\n"
-     "                    with no .bak even with --backup\n",
+     "                    with no .bak even with --backup\n"
+     "      --with F      another host's facts (portshift facts): references to its names\n"
+     "                    follow its listeners; --repair sets the stale ones\n",
      "portshift apply --backup -o 1 /opt/wso2am-2.6.0"},
     {"ports",
      "portshift ports [-o N] [--json|--format F] [--start-file FILE]...\n"
@@ -79,7 +85,7 @@ static const help helps[] = {
      "portshift ports --json wso2ei-6.6.0"},
     {"check",
      "portshift check [--listening] [--json|--format F] [--start-file FILE]...\n"
-     "                [--jobs N] HOME...",
+     "                [--with FACTS.json]... [--jobs N] HOME...",
      "Judges the homes as they are: clashing listeners, ports already listening on this\n"
      "host, stale self references and ambiguous ones, start scripts whose -DportOffset\n"
      "values disagree, a running server started at another offset than its files say.\n"
@@ -89,7 +95,9 @@ static const help helps[] = {
      "      --json        the same as --format json\n"
      "      --format F    text (default), json (schemas/check.schema.json) or markdown\n"
      "      --start-file F  a file outside the homes that starts one (a systemd unit, an\n"
-     "                    environment file): its -DportOffset beats bin/'s\n",
+     "                    environment file): its -DportOffset beats bin/'s\n"
+     "      --with F      another host's facts (portshift facts): a reference to its names\n"
+     "                    at a port nobody there listens on is stale\n",
      "portshift check --listening wso2am-2.6.0 wso2is-5.3.0"},
     {"batch",
      "portshift batch [--first N] [--avoid PORT[-PORT],...] [--listening]\n"

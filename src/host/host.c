@@ -239,7 +239,9 @@ typedef struct home_job {
 
 static void home_job_free(home_job *j)
 {
-    for (size_t r = 0; j->home && r < j->home->nruntimes; r++) {
+    /* Both arrays or neither hold anything: load_home fills them only once
+     * it has both. */
+    for (size_t r = 0; j->home && j->cfgs && j->sites && r < j->home->nruntimes; r++) {
         ps_sites_free(&j->sites[r]);
         ps_config_free(&j->cfgs[r]);
     }
@@ -416,9 +418,30 @@ static int load_all(ps_host *h, unsigned flags, unsigned jobs, ps_error *err)
     return check_runtimes(h, err);
 }
 
-/* ps_host_load with the start files the call names (--start-file). */
+/*
+ * --with: the hosts of facts[0..n) join the call read-only. Their names are
+ * compared with this machine's (hosts on one machine share its hostname),
+ * and the homes' scan keeps every reference to another host as a site.
+ */
+static int join_fleet(ps_host *h, const char *const *facts, size_t n, ps_error *err)
+{
+    h->fleet = (ps_fleet)PS_FLEET_INIT;
+    for (size_t i = 0; i < n; i++)
+        if (ps_fleet_add_file(&h->fleet, facts[i], h->cat, err) < 0)
+            return -1;
+    ps_machine_names(h->hostname, h->fqdn);
+    h->machine[0] = *h->hostname ? h->hostname : NULL;
+    h->machine[1] = *h->fqdn ? h->fqdn : NULL;
+    h->with = (ps_with){.fleet = &h->fleet, .names = h->machine, .nnames = 2};
+    h->sites_flags |= PS_SITES_ALL_HOSTS | PS_SITES_REMOTE;
+    return 0;
+}
+
+/* ps_host_load with the start files the call names (--start-file) and the
+ * facts files of the other hosts that join it (--with). */
 static int load_host(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes, size_t n,
-                     const ps_host_options *o, unsigned sites_flags, ps_error *err)
+                     const ps_host_options *o, unsigned sites_flags, const char *const *facts,
+                     size_t nfacts, ps_error *err)
 {
     unsigned flags = o->flags, jobs = o->jobs;
     *out = NULL;
@@ -438,6 +461,8 @@ static int load_host(ps_host **out, const ps_catalog *cat, const ps_home_spec *h
     if (!cat && ps_catalog_builtin(&h->own_cat, err) < 0)
         goto fail;
     h->cat = cat ? cat : h->own_cat;
+    if (nfacts && join_fleet(h, facts, nfacts, err) < 0)
+        goto fail;
     if (n == 0) {
         ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "no HOME given");
         goto fail;
@@ -479,7 +504,7 @@ int ps_host_load(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes
                  unsigned flags, unsigned jobs, ps_error *err)
 {
     ps_host_options o = {.flags = flags, .jobs = jobs};
-    return load_host(out, cat, homes, n, &o, 0, err);
+    return load_host(out, cat, homes, n, &o, 0, NULL, 0, err);
 }
 
 int ps_host_load_facts(ps_host **out, const ps_home_spec *homes, size_t n,
@@ -487,7 +512,7 @@ int ps_host_load_facts(ps_host **out, const ps_home_spec *homes, size_t n,
 {
     ps_host_options o = *opts;
     o.flags = 0; /* only reads: shared locks, no record finished */
-    return load_host(out, NULL, homes, n, &o, PS_SITES_ALL_HOSTS, err);
+    return load_host(out, NULL, homes, n, &o, PS_SITES_ALL_HOSTS, NULL, 0, err);
 }
 
 /* The NULL contract of the public openers (ps_host_load is internal). */
@@ -526,9 +551,23 @@ int ps_host_open_jobs(ps_host **out, const ps_home_spec *homes, size_t n, unsign
 int ps_host_open_opts(ps_host **out, const ps_home_spec *homes, size_t n,
                       const ps_host_options *opts, ps_error *err)
 {
+    return ps_host_open_with(out, homes, n, opts, NULL, 0, err);
+}
+
+int ps_host_open_with(ps_host **out, const ps_home_spec *homes, size_t n,
+                      const ps_host_options *opts, const char *const *facts, size_t nfacts,
+                      ps_error *err)
+{
     ps_error_begin();
     if (open_args(out, homes, n, __func__, err) < 0)
         return PS_EINVALID;
+    if (!facts && nfacts > 0)
+        return ps_error_code(
+            ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "%s: facts is NULL", __func__));
+    for (size_t i = 0; i < nfacts; i++)
+        if (!facts[i])
+            return ps_error_code(
+                ps_error_setc(err, PS_EINVALID, NULL, 0, 0, "%s: facts[%zu] is NULL", __func__, i));
     ps_host_options none = {0};
     if (!opts)
         opts = &none;
@@ -539,13 +578,14 @@ int ps_host_open_opts(ps_host **out, const ps_home_spec *homes, size_t n,
         if (!opts->start_files[i])
             return ps_error_code(ps_error_setc(err, PS_EINVALID, NULL, 0, 0,
                                                "%s: opts->start_files[%zu] is NULL", __func__, i));
-    return ps_error_code(load_host(out, NULL, homes, n, opts, 0, err));
+    return ps_error_code(load_host(out, NULL, homes, n, opts, 0, facts, nfacts, err));
 }
 
 void ps_host_free(ps_host *h)
 {
     if (!h)
         return;
+    ps_fleet_free(&h->fleet); /* a facts file that failed may leave room to free */
     ps_start_files_free(h->starts, h->nstarts);
     ps_free_strings(h->start_paths, h->nstart_paths);
     for (size_t u = 0; u < h->nunits; u++) {
@@ -716,7 +756,7 @@ int ps_host_plan(ps_plan **out, ps_host *h, unsigned flags, ps_error *err)
         return PS_NULL_ARG(err, "host");
     /* The call's options go to the planner, not into the host: a host is
      * planned as often as asked, with any flags, and stays as it was loaded. */
-    const ps_plan_options opts = {.flags = flags};
+    const ps_plan_options opts = {.flags = flags, .with = h->with.fleet ? &h->with : NULL};
     ps_error_begin();
     return ps_error_code(ps_plan_make(out, h->units, h->nunits, &opts, err));
 }
@@ -761,8 +801,9 @@ int ps_host_check(ps_check **out, ps_host *h, unsigned flags, ps_error *err)
     if (!h)
         return PS_NULL_ARG(err, "host");
     ps_error_begin();
-    return ps_error_code(ps_check_make(out, h->units, h->nunits,
-                                       (flags & PS_CHECK_LISTENING) ? "/proc" : NULL, err));
+    return ps_error_code(ps_check_make_with(out, h->units, h->nunits,
+                                            (flags & PS_CHECK_LISTENING) ? "/proc" : NULL,
+                                            h->with.fleet ? &h->with : NULL, err));
 }
 
 int ps_host_batch(ps_batch **out, ps_host *h, const ps_batch_options *opts, ps_error *err)

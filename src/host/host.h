@@ -21,6 +21,8 @@
 #include "base/error.h"
 #include "base/strbuf.h"
 #include "catalog/catalog.h"
+#include "host/machine.h"
+#include "model/remote.h"
 #include "write/lock.h"
 #include "plan/plan.h"
 #include "render/render.h"
@@ -54,6 +56,12 @@ struct ps_host {
     struct ps_start_file *starts; /* read and matched to their homes (host/startfile.h) */
     size_t nstarts;
     unsigned sites_flags; /* PS_SITES_*: what the homes' scan also finds */
+    /* --with: the other hosts that join the call read-only, from their facts,
+     * and this machine's names; with.fleet is NULL without them. */
+    ps_fleet fleet;
+    ps_with with;
+    const char *machine[2];
+    char hostname[PS_HOSTNAME_SIZE], fqdn[PS_FQDN_SIZE];
 };
 
 /* ps_host_open_jobs with catalog `cat` (borrowed; NULL: the built-in one). */

@@ -7,23 +7,40 @@
 #include "base/strbuf.h"
 #include "model/owners.h"
 
-/* A stale self reference (model/owners.h): set to where the listener it
- * means goes when the call asks for repair, else left alone. */
-static void resolve_stale(ps_plan *p, size_t u, size_t i, int meant)
+/* A stale reference: set to `next` (where the listener it means goes) when
+ * the call asks for repair, else left alone. */
+static void stale_to(const ps_plan *p, const ps_site *ref, ps_decision *d, long next)
 {
-    const ps_site *ref = &p->units[u].sites->items[i];
-    ps_decision *d = &p->decisions[u][i];
     d->stale = 1;
-    d->owner_unit = (int)u;
-    d->owner_site = meant;
     d->action = PS_ACT_STALE;
     if (!(p->flags & PS_PLAN_REPAIR))
         return;
-    d->next = p->decisions[u][meant].next;
+    d->next = next;
     if (d->next == ref->value) /* repaired by the move itself: the target brings it back */
         d->action = PS_ACT_KEEP;
     else
         d->action = ref->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
+}
+
+/* A stale self reference (model/owners.h): it means listener `meant` of its
+ * own runtime. */
+static void resolve_stale(ps_plan *p, size_t u, size_t i, int meant)
+{
+    ps_decision *d = &p->decisions[u][i];
+    d->owner_unit = (int)u;
+    d->owner_site = meant;
+    stale_to(p, &p->units[u].sites->items[i], d, p->decisions[u][meant].next);
+}
+
+/* The decision of reference site i of unit u, before it is resolved: left
+ * as written, for `action`'s reason, following no listener. */
+static ps_decision *reference_decision(ps_plan *p, size_t u, size_t i, ps_action action)
+{
+    ps_decision *d = &p->decisions[u][i];
+    d->now = d->next = p->units[u].sites->items[i].value;
+    d->owner_unit = d->owner_site = -1;
+    d->action = action;
+    return d;
 }
 
 /* 1 when the candidates of the tier that owns a reference go to different
@@ -45,10 +62,7 @@ static int owners_move_apart(const ps_plan *p, const ps_owners *o, size_t u, con
 static void resolve_reference(ps_plan *p, ps_owners *o, size_t u, size_t i)
 {
     const ps_site *ref = &p->units[u].sites->items[i];
-    ps_decision *d = &p->decisions[u][i];
-    d->now = d->next = ref->value;
-    d->owner_unit = d->owner_site = -1;
-    d->action = PS_ACT_UNOWNED;
+    ps_decision *d = reference_decision(p, u, i, PS_ACT_UNOWNED);
     ps_ref_owner owner;
     ps_owners_find(&owner, o, u, i);
     if (owner.kind == PS_OWNER_STALE)
@@ -66,6 +80,24 @@ static void resolve_reference(ps_plan *p, ps_owners *o, size_t u, size_t i)
         d->action = PS_ACT_KEEP;
     else
         d->action = ref->file->generated ? PS_ACT_GENERATED : PS_ACT_SET;
+}
+
+/* A remote site (--with): what the other hosts' facts say it means. A
+ * stale one is repaired, when the call asks, to the port its owner listens
+ * on now (their offsets are theirs: no target of this call moves them);
+ * the rest stay as written. -1 when out of memory. */
+static int resolve_remote(ps_plan *p, size_t *cap, size_t u, size_t i)
+{
+    const ps_site *ref = &p->units[u].sites->items[i];
+    ps_decision *d = reference_decision(p, u, i, PS_ACT_REMOTE);
+    ps_remote *r = PS_TRY_PUSH(p->remotes, p->nremotes, *cap);
+    if (!r)
+        return -1;
+    ps_remote_of(r, p->with, p->units, p->nunits, ref);
+    d->remote = (int)p->nremotes;
+    if (r->kind == PS_REMOTE_STALE)
+        stale_to(p, ref, d, r->should);
+    return 0;
 }
 
 /* 0, or -1 (no edit added) when out of memory. */
@@ -179,6 +211,7 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_op
         return ps_error_oom(err);
     p->units = units;
     p->flags = opts->flags;
+    p->with = opts->with;
     p->offset = ps_calloc(n + 1, sizeof *p->offset);
     p->target = ps_calloc(n + 1, sizeof *p->target);
     p->decisions = ps_calloc(n + 1, sizeof *p->decisions);
@@ -229,7 +262,7 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_op
         if (plan_unit_listeners(p, u, opts->fixed_port ? opts->fixed_port[u] : NULL, err) < 0)
             goto fail;
     }
-    size_t cap = 0;
+    size_t cap = 0, rcap = 0;
     ps_owners owners;
     if (ps_owners_init(&owners, units, n) < 0)
         goto oom;
@@ -239,7 +272,9 @@ int ps_plan_make(ps_plan **out, const ps_unit *units, size_t n, const ps_plan_op
         for (size_t i = 0; i < ss->count && rc == 0; i++) {
             if (ss->items[i].kind == PS_SITE_REFERENCE)
                 resolve_reference(p, &owners, u, i);
-            if (p->decisions[u][i].action == PS_ACT_SET)
+            if (ss->items[i].kind == PS_SITE_REMOTE)
+                rc = p->with ? resolve_remote(p, &rcap, u, i) : 0;
+            if (rc == 0 && p->decisions[u][i].action == PS_ACT_SET)
                 rc = add_edit(p, &cap, u, i, p->decisions[u][i].next);
             /* a --start-file is the operator's own: no product update replaces it */
             if (rc == 0 && p->decisions[u][i].action == PS_ACT_SET &&
@@ -274,6 +309,7 @@ void ps_plan_free(ps_plan *p)
     for (size_t i = 0; i < p->nedits; i++)
         free(p->edits[i].text);
     ps_diags_free(&p->warnings);
+    free(p->remotes);
     free(p->decisions);
     free(p->offset);
     free(p->target);
@@ -306,6 +342,11 @@ char *ps_plan_why(const ps_plan *p, const ps_edit *e)
         return ps_asprintf("%s: a fixed port, moved so that no two homes open it (batch)", s->what);
     if (s->kind == PS_SITE_LISTENER)
         return ps_asprintf("%s: written as base + offset (%s)", s->what, s->source);
+    if (d->remote) {
+        const ps_remote *r = &p->remotes[d->remote - 1];
+        return ps_asprintf("stale: means %s on %s, which listens on %ld (--repair)",
+                           r->listener->what, ps_remote_label(p->with, r), r->should);
+    }
     const ps_unit *owner = &p->units[d->owner_unit];
     const ps_site *l = &owner->sites->items[d->owner_site];
     if (d->stale)

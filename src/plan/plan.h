@@ -6,7 +6,8 @@
  * that port now (model/owners.h) decides its new value, unless the owners
  * of that tier move apart (then it is ambiguous). A stale self reference is
  * left alone, and set to what its own listener needs when the call asks for
- * repair.
+ * repair. A reference to another host (--with) is judged by that host's
+ * facts (model/remote.h): stale, it is repaired the same way; else it stays.
  */
 #ifndef PS_PLAN_PLAN_H
 #define PS_PLAN_PLAN_H
@@ -19,6 +20,7 @@
 #include "detect/detect.h"
 #include "load/config.h"
 #include "model/model.h"
+#include "model/remote.h"
 #include "sites/sites.h"
 
 typedef enum ps_action {
@@ -27,7 +29,8 @@ typedef enum ps_action {
     PS_ACT_UNOWNED,   /* a reference no runtime in the call listens on: left alone */
     PS_ACT_AMBIGUOUS, /* a reference several other homes listen on: left alone */
     PS_ACT_GENERATED, /* would move, but its file is rendered from deployment.toml */
-    PS_ACT_STALE      /* a stale self reference (plan.c), left alone without repair */
+    PS_ACT_STALE,     /* a stale self reference (plan.c), left alone without repair */
+    PS_ACT_REMOTE     /* a remote site the other hosts' facts leave as it is (ps_plan.remotes) */
 } ps_action;
 
 typedef struct ps_decision {
@@ -39,6 +42,10 @@ typedef struct ps_decision {
     /* A stale self reference: it means listener owner_site of its own runtime,
      * which listens elsewhere now. Repaired (SET) when its unit asks for it. */
     int stale;
+    /* A remote site (--with): 1 + the index of whom it means in
+     * ps_plan.remotes; 0 for any other site. A stale one (ps_remote STALE)
+     * has `stale` set too, and is repaired as a stale self reference is. */
+    int remote;
 } ps_decision;
 
 typedef struct ps_edit {
@@ -61,6 +68,9 @@ typedef struct ps_plan {
     ps_edit *edits;          /* by home as named, then file, then position */
     size_t nedits;
     ps_diags warnings;
+    const ps_with *with; /* the other hosts of the call (--with), or NULL; borrowed */
+    ps_remote *remotes;  /* whom each remote site means (ps_decision.remote) */
+    size_t nremotes;
 } ps_plan;
 
 /* What one call of the planner asks for beyond the units' targets: the
@@ -71,6 +81,10 @@ typedef struct ps_plan_options {
     /* batch's rewrites: per unit, per site, the port a fixed listener is
      * given instead of its own, or -1; NULL when none. Borrowed. */
     const long *const *fixed_port;
+    /* The other hosts of the call (--with): its remote sites (PS_SITE_REMOTE)
+     * follow what their facts say; NULL: none (remote sites stay as
+     * written). Borrowed for the plan's life. */
+    const ps_with *with;
 } ps_plan_options;
 
 /* Builds the plan of units[0..n) (borrowed for the plan's life) with `opts`

@@ -147,7 +147,7 @@ static int add_edits(ps_rows *out, const ps_plan *p)
          * followed references, not of a listener or a stale reference. */
         r->why_has_values = s->kind == PS_SITE_OFFSET || s->kind == PS_SITE_START ||
                             (s->kind == PS_SITE_REFERENCE && !p->decisions[e->unit][e->site].stale);
-        out->nrepairs += s->kind == PS_SITE_REFERENCE && p->decisions[e->unit][e->site].stale;
+        out->nrepairs += p->decisions[e->unit][e->site].stale;
     }
     return 0;
 }
@@ -159,18 +159,49 @@ static void generated(ps_strbuf *out, const char *what, long next)
                      what, next);
 }
 
-/* A stale self reference left as it is: the listener it means, and why. */
-static void stale_kept(ps_strbuf *out, const ps_plan *p, const ps_decision *d)
+/* A stale reference left as it is: the listener it means (`what`, on host
+ * `on` for another host's, NULL for a listener of the call), and why. */
+static void stale_kept(ps_strbuf *out, const ps_decision *d, const char *what, const char *on,
+                       long now)
 {
-    const ps_site *l = &p->units[d->owner_unit].sites->items[d->owner_site];
-    long now = p->decisions[d->owner_unit][d->owner_site].now;
-    ps_strbuf_printf(out, "stale: means %s, which listens on %ld; ", l->what, now);
+    ps_strbuf_printf(out, "stale: means %s%s%s, which listens on %ld; ", what, on ? " on " : "",
+                     on ? on : "", now);
     if (d->action == PS_ACT_GENERATED)
         generated(out, "should be", d->next);
     else if (d->action == PS_ACT_KEEP)
         ps_strbuf_puts(out, "right at the target, unchanged");
     else
         ps_strbuf_puts(out, "left alone (--repair sets it)");
+}
+
+/* Why the plan leaves remote site `s` as it is: what the other hosts'
+ * facts say of it (--with), or nothing without them. */
+static void remote_kept(ps_strbuf *out, const ps_plan *p, const ps_site *s, const ps_decision *d)
+{
+    const ps_remote *r = d->remote ? &p->remotes[d->remote - 1] : NULL;
+    switch (r ? r->kind : PS_REMOTE_LOCAL) {
+    case PS_REMOTE_STALE:
+        stale_kept(out, d, r->listener->what, ps_remote_label(p->with, r), r->should);
+        break;
+    case PS_REMOTE_OWNED:
+        ps_strbuf_printf(out, "follows %s on %s, unchanged",
+                         r->listener ? r->listener->what : "its server",
+                         ps_remote_label(p->with, r));
+        break;
+    case PS_REMOTE_AMBIGUOUS:
+        ps_strbuf_printf(out, "%zu hosts have the name %s, left alone", r->nclaims, s->host);
+        break;
+    case PS_REMOTE_UNKNOWN:
+        ps_strbuf_printf(out, "no host of --with is named %s, left alone", s->host);
+        break;
+    case PS_REMOTE_NOBODY:
+        ps_strbuf_printf(out, "nothing on %s listens on it, left alone",
+                         ps_remote_label(p->with, r));
+        break;
+    case PS_REMOTE_LOCAL:
+        ps_strbuf_puts(out, "this host's, left alone");
+        break;
+    }
 }
 
 /* Why the plan leaves site i of unit u as it is. */
@@ -201,7 +232,8 @@ static void site_kept(ps_strbuf *out, const ps_plan *p, size_t u, size_t i)
         break;
     case PS_SITE_REFERENCE:
         if (d->stale)
-            stale_kept(out, p, d);
+            stale_kept(out, d, p->units[d->owner_unit].sites->items[d->owner_site].what, NULL,
+                       p->decisions[d->owner_unit][d->owner_site].now);
         else if (d->action == PS_ACT_KEEP && d->owner_unit >= 0)
             ps_strbuf_printf(out, "follows %s, unchanged",
                              p->units[d->owner_unit].sites->items[d->owner_site].what);
@@ -211,6 +243,9 @@ static void site_kept(ps_strbuf *out, const ps_plan *p, size_t u, size_t i)
             ps_strbuf_puts(out, "several runtimes listen on it, left alone");
         else
             ps_strbuf_puts(out, "no runtime in this call listens on it, left alone");
+        break;
+    case PS_SITE_REMOTE:
+        remote_kept(out, p, s, d);
         break;
     }
 }
@@ -231,17 +266,19 @@ static int add_sites(ps_rows *out, const ps_plan *p)
         out->installs[u].nsites = ss->count;
         for (size_t i = 0; i < ss->count; i++) {
             const ps_site *s = &ss->items[i];
-            out->sites[out->nsites++] = (ps_site_row){.path = s->file ? s->file->path : NULL,
-                                                      .line = s->line,
-                                                      .col = s->col,
-                                                      .kind = s->kind,
-                                                      .value = s->value,
-                                                      .what = s->what,
-                                                      .shift = ps_shift_name(s->shift),
-                                                      .active = s->active,
-                                                      .role = s->role,
-                                                      .key = s->insert ? s->key : NULL,
-                                                      .env = ps_start_is_env(s->rank)};
+            out->sites[out->nsites++] =
+                (ps_site_row){.path = s->file ? s->file->path : NULL,
+                              .line = s->line,
+                              .col = s->col,
+                              .kind = s->kind,
+                              .value = s->value,
+                              .what = s->what,
+                              .shift = ps_shift_name(s->shift),
+                              .active = s->active,
+                              .role = s->role,
+                              .key = s->insert ? s->key : NULL,
+                              .host = s->kind == PS_SITE_REMOTE ? s->host : NULL,
+                              .env = ps_start_is_env(s->rank)};
         }
     }
     for (size_t k = 0; k < out->nedits; k++) {

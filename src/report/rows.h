@@ -88,6 +88,7 @@ typedef struct ps_site_row {
     int active;              /* a listener's */
     const char *role;        /* a reference's role, NULL when it has none */
     const char *key;         /* a reference's key portshift adds, NULL when it is there */
+    const char *host;        /* a remote reference's host as written (--with), else NULL */
     int env;                 /* a start-time offset set in the environment */
     const ps_edit_row *edit; /* its edit, NULL when the plan leaves it */
     char *kept;              /* without an edit: why it stays ("listens on 9446, unchanged") */

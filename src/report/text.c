@@ -73,6 +73,9 @@ static void site_text(ps_strbuf *out, const ps_site_row *s)
         /* A key portshift would add: the reason says so, the key is the site's. */
         ps_strbuf_printf(out, "reference %ld%s%s%s%s: ", s->value, s->role ? ", role " : "",
                          s->role ? s->role : "", s->key ? ", key " : "", s->key ? s->key : "");
+    else if (s->kind == PS_SITE_REMOTE)
+        ps_strbuf_printf(out, "reference %ld to %s%s%s: ", s->value, s->host,
+                         s->role ? ", role " : "", s->role ? s->role : "");
     if (s->edit)
         edit_reason(out, s->edit);
     else

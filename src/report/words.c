@@ -103,7 +103,8 @@ static int start_file_seen(const ps_check *c, size_t u, const char *path)
 }
 
 /* `command`, the start files the call named (they decide the offsets the
- * command computes with: without them it would judge other ports), and every
+ * command computes with: without them it would judge other ports), the
+ * facts files of the other hosts (--with), and every
  * home of the check, once each, in the order named. */
 static void homes_command(ps_strbuf *out, const ps_check *c, const char *command)
 {
@@ -116,6 +117,11 @@ static void homes_command(ps_strbuf *out, const ps_check *c, const char *command
             ps_strbuf_puts(out, " --start-file ");
             shell_word(out, f->path);
         }
+    /* The other hosts decide what a remote reference should be: named again. */
+    for (size_t i = 0; c->with && i < c->with->fleet->nhosts; i++) {
+        ps_strbuf_puts(out, " --with ");
+        shell_word(out, c->with->fleet->hosts[i].source);
+    }
     for (size_t u = 0; u < c->nunits; u++) {
         size_t v = 0;
         while (v < u && c->units[v].home != c->units[u].home)

@@ -34,6 +34,7 @@ typedef struct finder {
     /* PS_SITES_ALL_HOSTS: every host:port the scan reads goes to out->hostrefs
      * too; ref_* are the texts of the last file that held one (shared). */
     int all_hosts;
+    int remote; /* PS_SITES_REMOTE (with all_hosts): remote references are sites too */
     size_t hcap, ncap;
     const ps_cfile *ref_file;
     const char *ref_path, *ref_rel;

@@ -20,7 +20,12 @@ typedef enum ps_site_kind {
     PS_SITE_LISTENER,
     PS_SITE_REFERENCE,
     PS_SITE_PLACEHOLDER,
-    PS_SITE_START /* -DportOffset=N in a start script: the offset the runtime starts at */
+    PS_SITE_START, /* -DportOffset=N in a start script: the offset the runtime starts at */
+    /* A literal host:port naming a host the local scan does not know (found
+     * only with PS_SITES_REMOTE, when other hosts join the call: --with).
+     * No local owner, clash or batch reads it; check and the planner ask
+     * the other hosts' facts whom it means. */
+    PS_SITE_REMOTE
 } ps_site_kind;
 
 /* How a start-time offset is given; the higher rank wins: a file the
@@ -78,6 +83,8 @@ typedef struct ps_site {
     int https_main;   /* listeners: the runtime's main HTTPS port (the catalog's https="main") */
     const char *what; /* from the catalog; NULL for a scanned reference */
     const char *role; /* references: the role of the server pointed at, or NULL */
+    const char *host; /* with PS_SITES_REMOTE: a scanned or remote reference's host as
+                       * written ("km1.example", "localhost"); NULL otherwise */
     int self_only;    /* references: only its own runtime may own it */
     const char *toml_key; /* references: the deployment.toml key that renders it, or NULL */
     const char *source;   /* the catalog rule's citation; NULL for a scanned reference */

@@ -267,7 +267,7 @@ static size_t scope_element(const ps_toml *t, const char *scope, size_t at)
  * matches unless-value. A gateway environment is judged as a whole so: one
  * whose service URL uses the ${...} placeholders as shipped is the server's
  * own, and its literal ws/wss endpoints with it. It depends on how the element
- * is written, never on the port a reference holds now.
+ * is written, never on the port a reference holds now. -1 when out of memory.
  */
 static int role_excepted(const ps_rule *r, const ps_cfile *file, size_t k)
 {
@@ -283,6 +283,8 @@ static int role_excepted(const ps_rule *r, const ps_cfile *file, size_t k)
             scope_element(t, r->scope, e->line_start) != element)
             continue;
         char *text = entry_text(file, e);
+        if (!text)
+            return -1;
         int hit = fnmatch(r->unless_value, text, 0) == 0;
         free(text);
         if (hit)
@@ -298,8 +300,9 @@ static int take_keyed(finder *f, const ps_rule *r, const ps_cfile *file, size_t 
     if (!matches(r->key, f->globs[r - f->cat->rules] & GLOB_KEY, key, 0))
         return 0;
     if (r->kind == PS_RULE_ROLE) {
-        if (role_excepted(r, file, k))
-            return 0;
+        int excepted = role_excepted(r, file, k);
+        if (excepted)
+            return excepted < 0 ? ps_error_oom(f->err) : 0;
         struct tag *t = PS_TRY_PUSH(f->tags, f->ntags, f->tcap);
         if (!t)
             return ps_error_oom(f->err);
@@ -495,6 +498,29 @@ static const char *role_of(const finder *f, const roles *r, int elem, int attr, 
     return t == NO_TAG ? NULL : f->tags[t].role;
 }
 
+/* PS_SITES_REMOTE: the host of hit h as written, kept with the sites'
+ * texts; NULL (f->err set) when out of memory. */
+static const char *site_host(finder *f, const ps_cfile *file, const ps_refhit *h)
+{
+    const char *host =
+        ps_arena_strndup(&f->out->texts, file->data + h->host_start, h->host_end - h->host_start);
+    if (!host)
+        ps_error_oom(f->err);
+    return host;
+}
+
+/* PS_SITES_REMOTE: hit h, a literal port at a host the local scan does not
+ * know, as a site of its own kind. -1 when out of memory. */
+static int add_remote(finder *f, const ps_cfile *file, const ps_refhit *h, const char *role)
+{
+    ps_site *s = ps__add_site(f, PS_SITE_REMOTE, file, (ps_span){h->start, h->end}, h->port);
+    if (!s)
+        return -1;
+    s->role = role;
+    s->host = site_host(f, file, h);
+    return s->host ? 0 : -1;
+}
+
 /* PS_SITES_ALL_HOSTS: the references of the range to hosts the local scan
  * does not know (its own hits[0, n) are in already). */
 static int scan_any_host(finder *f, const ps_cfile *file, ps_span range, const ps_refhit *hits,
@@ -512,6 +538,9 @@ static int scan_any_host(finder *f, const ps_cfile *file, ps_span range, const p
             continue;
         rc =
             add_hostref(f, &f->out->hostrefs, &f->out->nhostrefs, &f->hcap, file, &any[i], 0, role);
+        /* A literal port at a named host: what another host's facts may own. */
+        if (rc == 0 && f->remote && !any[i].placeholder && file->data[any[i].host_start] != '$')
+            rc = add_remote(f, file, &any[i], role);
     }
     free(any);
     return rc;
@@ -537,6 +566,8 @@ static int scan_range(finder *f, const ps_cfile *file, const roles *r, ps_span r
             rc = -1;
         else
             s->role = role;
+        if (s && f->remote && !(s->host = site_host(f, file, &hits[i])))
+            rc = -1;
         if (rc == 0 && f->all_hosts)
             rc = add_hostref(f, &f->out->hostrefs, &f->out->nhostrefs, &f->hcap, file, &hits[i], 1,
                              role);
@@ -849,7 +880,9 @@ int ps_sites_find_flags(ps_sites *out, const ps_catalog *cat, const ps_runtime *
                 .cfg = cfg,
                 .cat = cat,
                 .err = err,
-                .all_hosts = (flags & PS_SITES_ALL_HOSTS) != 0};
+                .all_hosts = (flags & PS_SITES_ALL_HOSTS) != 0,
+                .remote = (flags & (PS_SITES_ALL_HOSTS | PS_SITES_REMOTE)) ==
+                          (PS_SITES_ALL_HOSTS | PS_SITES_REMOTE)};
     int rc = build_globs(&f);
     if (rc == 0)
         rc = read_rule_files(&f, cat, rt);

@@ -35,7 +35,12 @@ enum {
      * out->hostrefs (the facts of a host). The sites are the same with it:
      * XML files that may hold such a reference are read past their bytes,
      * nothing else changes. */
-    PS_SITES_ALL_HOSTS = 1
+    PS_SITES_ALL_HOSTS = 1,
+    /* With PS_SITES_ALL_HOSTS, for a call other hosts join (--with): each
+     * reference to a host the local scan does not know, with a literal port,
+     * is also a site (PS_SITE_REMOTE), and every scanned reference keeps its
+     * host (ps_site.host). The local sites are the same with it. */
+    PS_SITES_REMOTE = 2
 };
 /* ps_sites_find with `flags` (PS_SITES_*). */
 int ps_sites_find_flags(ps_sites *out, const ps_catalog *cat, const ps_runtime *rt, ps_config *cfg,

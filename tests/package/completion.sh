@@ -27,7 +27,7 @@ cd "$scratch"
 expect_completion "apply batch check diff facts fleet help plan ports recover status" ""
 expect_completion "plan ports" p
 expect_completion "--help --version" --
-expect_completion "--color --help --jobs --offset --quiet --repair --start-file" diff --
+expect_completion "--color --help --jobs --offset --quiet --repair --start-file --with" diff --
 expect_completion "--backup" apply --b
 expect_completion "--format" plan --f
 expect_completion "--jobs" diff --j

@@ -176,25 +176,54 @@ static void call_host_open_jobs(const row *r)
         ps_host_free(h);
 }
 
+/* The home of the opening calls, its path NULL when the row says so. */
+static ps_home_spec open_spec(const row *r)
+{
+    ps_home_spec spec = w.spec;
+    if (nul(r, "homes[0].path"))
+        spec.path = NULL;
+    return spec;
+}
+
+/* What an opening call gave: its code and message as the row expects, the
+ * host set only on success (and freed). */
+static void expect_opened(const row *r, int rc, ps_host *h, ps_error *e)
+{
+    expect(r, rc, PICK(r, "err", e));
+    if (!nul(r, "out"))
+        ck_assert(r->ok ? h != NULL : h == NULL);
+    if (r->ok)
+        ps_host_free(h);
+}
+
 /* opts NULL is all zero; a start file NULL among them is refused. */
 static void call_host_open_opts(const row *r)
 {
     ps_host *h = (ps_host *)&w;
     ps_error e = NO_ERROR;
-    ps_home_spec spec = w.spec;
-    if (nul(r, "homes[0].path"))
-        spec.path = NULL;
+    ps_home_spec spec = open_spec(r);
     const char *files[] = {NULL};
     ps_host_options o = {.start_files = nul(r, "opts->start_files") ? NULL : files,
                          .nstart_files = 1};
     int pass_opts = nul(r, "opts->start_files") || nul(r, "opts->start_files[0]");
     int rc = ps_host_open_opts(PICK(r, "out", &h), PICK(r, "homes", &spec), 1,
                                pass_opts ? &o : NULL, PICK(r, "err", &e));
-    expect(r, rc, PICK(r, "err", &e));
-    if (!nul(r, "out"))
-        ck_assert(r->ok ? h != NULL : h == NULL);
-    if (r->ok)
-        ps_host_free(h);
+    expect_opened(r, rc, h, &e);
+}
+
+/* Other hosts' facts (--with): none unless the row makes the list or its
+ * first file NULL, which is refused. */
+static void call_host_open_with(const row *r)
+{
+    ps_host *h = (ps_host *)&w;
+    ps_error e = NO_ERROR;
+    ps_home_spec spec = open_spec(r);
+    const char *files[] = {NULL};
+    int with = nul(r, "facts") || nul(r, "facts[0]");
+    ps_host_options o = {0};
+    int rc = ps_host_open_with(PICK(r, "out", &h), PICK(r, "homes", &spec), 1, PICK(r, "opts", &o),
+                               PICK(r, "facts", files), with ? 1 : 0, PICK(r, "err", &e));
+    expect_opened(r, rc, h, &e);
 }
 
 static void call_host_free(const row *r)
@@ -792,6 +821,14 @@ static const row rows[] = {
     {"ps_host_open_opts", "opts->start_files[0]", call_host_open_opts, 0},
     {"ps_host_open_opts", "err", call_host_open_opts, 1},
     {"ps_host_open_opts", "*", call_host_open_opts, 0},
+    {"ps_host_open_with", "out", call_host_open_with, 0},
+    {"ps_host_open_with", "homes", call_host_open_with, 0},
+    {"ps_host_open_with", "homes[0].path", call_host_open_with, 0},
+    {"ps_host_open_with", "opts", call_host_open_with, 1},
+    {"ps_host_open_with", "facts", call_host_open_with, 0},
+    {"ps_host_open_with", "facts[0]", call_host_open_with, 0},
+    {"ps_host_open_with", "err", call_host_open_with, 1},
+    {"ps_host_open_with", "*", call_host_open_with, 0},
     {"ps_host_free", "host", call_host_free, 0},
     {"ps_host_recovered", "host", call_host_recovered, 0},
     {"ps_host_runtime_count", "host", call_host_runtime_count, 0},

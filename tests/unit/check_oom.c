@@ -8,7 +8,8 @@
  * are failed the same way: a failure inside libxml2 may surface as any error.
  * What the corpus homes rarely hold (every kind of finding, rewrites, a
  * host's listening sockets) is judged on units built in memory and a folder
- * laid out like /proc.
+ * laid out like /proc; a reference to another host (--with), on a copy of
+ * a gateway and the facts of its key manager.
  */
 #include <check.h>
 #include <signal.h>
@@ -995,6 +996,111 @@ START_TEST(facts_document_fails_cleanly)
 }
 END_TEST
 
+/* ---- other hosts in the call: --with ---- */
+
+/* A copy of API-M 4.2 whose key manager is km1.example:9443, and the facts
+ * of a copy of IS 7.1 at offset 1 known as km1.example (km1.json): a stale
+ * reference to another host. */
+typedef struct with_case {
+    char *dir;
+    char gw[4096], facts[4096];
+} with_case;
+
+static void with_case_make(with_case *c)
+{
+    c->dir = corpus_scratch("wso2am-4.2.0", "gw");
+    corpus_copy("wso2is-7.1.0", c->dir, "km");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/gw/repository/conf/deployment.toml", c->dir);
+    file_replace(path, NULL, "[apim.key_manager]\n",
+                 "[apim.key_manager]\nservice_url = \"https://km1.example:9443/services/\"\n");
+    snprintf(path, sizeof path, "%s/km/repository/conf/deployment.toml", c->dir);
+    file_replace(path, NULL, "[server]\n", "[server]\noffset = 1\n");
+    snprintf(path, sizeof path, "%s/km", c->dir);
+    snprintf(c->gw, sizeof c->gw, "%s/gw", c->dir);
+    snprintf(c->facts, sizeof c->facts, "%s/km1.json", c->dir);
+    const char *alias = "km1.example";
+    ps_facts_options o = PS_FACTS_OPTIONS_INIT;
+    o.host_names = &alias;
+    o.nhost_names = 1;
+    ps_home_spec spec = {.path = path};
+    ps_buf doc = PS_BUF_INIT;
+    ps_error err = {0};
+    ck_assert_msg(ps_facts(&doc, &spec, 1, &o, &err) == 0, "%s", err.message);
+    FILE *f = fopen(c->facts, "w");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(doc.ptr, 1, doc.size, f), doc.size);
+    ck_assert_int_eq(fclose(f), 0);
+    ps_buf_dispose(&doc);
+}
+
+/* ps_host_open_with of the gateway and km1.json; the result is how many
+ * runtimes it has. */
+static int open_with(const void *ctx, long *result, ps_error *err)
+{
+    const with_case *c = ctx;
+    ps_home_spec spec = {.path = c->gw};
+    const char *facts = c->facts;
+    ps_host *host;
+    if (public_rc(ps_host_open_with(&host, &spec, 1, NULL, &facts, 1, err)) < 0)
+        return -1;
+    *result = (long)ps_host_runtime_count(host);
+    ps_host_free(host);
+    return 0;
+}
+
+/* ps_host_plan with the repairs (what `apply --repair --with` writes); the
+ * result digests the changes and their reasons. */
+static int plan_repair(const void *ctx, long *result, ps_error *err)
+{
+    ps_plan *plan;
+    if (public_rc(ps_host_plan(&plan, (ps_host *)ctx, PS_PLAN_REPAIR, err)) < 0)
+        return -1;
+    unsigned long sum = ps_plan_change_count(plan);
+    int rc = 0;
+    for (size_t i = 0; i < ps_plan_change_count(plan) && rc == 0; i++) {
+        ps_change ch;
+        rc = public_rc(ps_plan_change(&ch, plan, i, err));
+        sum = text_sum(sum * 31 + (unsigned long)ch.new_value, ch.why);
+        free(ch.why);
+    }
+    if (rc == 0)
+        *result = (long)(sum >> 1);
+    ps_plan_free(plan);
+    return rc;
+}
+
+START_TEST(with_fails_cleanly)
+{
+    if (!corpus_has("wso2am-4.2.0") || !corpus_has("wso2is-7.1.0")) {
+        case_skipped("with_fails_cleanly", "corpus tree not found");
+        return;
+    }
+    with_case c;
+    with_case_make(&c);
+    fail_each_allocation("gateway --with km1.json: open", open_with, &c, FAIL_OURS);
+    ps_home_spec spec = {.path = c.gw};
+    const char *facts = c.facts;
+    ps_host *host;
+    ps_error err = {0};
+    ck_assert_msg(ps_host_open_with(&host, &spec, 1, NULL, &facts, 1, &err) == 0, "%s",
+                  err.message);
+    /* The case holds what it is said to: the stale reference, and its repair. */
+    ps_check *check;
+    ck_assert_int_eq(ps_host_check(&check, host, 0, &err), 0);
+    ck_assert_uint_eq(ps_check_findings(check), 1);
+    ck_assert_int_eq(ps_check_get(check, 0)->kind, PS_FINDING_STALE);
+    ck_assert_int_eq(ps_check_get(check, 0)->should, 9444);
+    fail_each_allocation("gateway --with km1.json: check", check_host, host, FAIL_OURS);
+    fail_each_allocation("gateway --with km1.json: check's commands", check_commands, check,
+                         FAIL_OURS);
+    fail_each_allocation("gateway --with km1.json: plan --repair", plan_repair, host, FAIL_OURS);
+    ps_check_free(check);
+    ps_host_free(host);
+    scratch_done(c.dir);
+}
+END_TEST
+
 /* ---- the write path: ps_plan_apply on a copy of a corpus home ---- */
 
 /* A copy of corpus tree `tree`, opened to write and planned to offset 7. */
@@ -1315,5 +1421,9 @@ int main(void)
     tcase_add_loop_test(facts, facts_sites_fail_cleanly, 0, N(load_trees));
     tcase_add_loop_test(facts, facts_document_fails_cleanly, 0, N(load_trees));
     suite_add_tcase(s, facts);
+    TCase *with = tcase_create("with");
+    tcase_set_timeout(with, 600);
+    tcase_add_test(with, with_fails_cleanly);
+    suite_add_tcase(s, with);
     return run_suite_status(s);
 }
