@@ -19,6 +19,7 @@
 #include "write/journal.h"
 #include "write/meta.h"
 #include "write/owner.h"
+#include "write/syncs.h"
 #include "parse/file.h"
 
 /* A home of the apply: its folder, its owner, its record. */
@@ -94,18 +95,24 @@ static int same_bytes(int fd, const char *expect, size_t len, int *same)
 }
 
 /*
- * Syncs and closes a staged file: its bytes durable before anything is
- * renamed. Errors name `errpath`.
+ * Closes a staged file whose fsync said `sync_err` (0, or its errno): its
+ * bytes durable before anything is renamed. Errors name `errpath`.
  */
-static int sync_staged(int fd, const char *errpath, ps_error *err)
+static int close_staged(int fd, int sync_err, const char *errpath, ps_error *err)
 {
     int rc = 0;
-    if (fsync(fd) < 0)
-        rc = ps_error_set(err, errpath, 0, 0, "cannot sync: %s", strerror(errno));
+    if (sync_err)
+        rc = ps_error_set(err, errpath, 0, 0, "cannot sync: %s", strerror(sync_err));
     /* NFS and friends may report a failed write only here. */
     if (close(fd) < 0 && rc == 0)
         rc = ps_error_set(err, errpath, 0, 0, "cannot write: %s", strerror(errno));
     return rc;
+}
+
+/* Syncs and closes a staged file. */
+static int sync_staged(int fd, const char *errpath, ps_error *err)
+{
+    return close_staged(fd, fsync(fd) < 0 ? errno : 0, errpath, err);
 }
 
 /*
@@ -458,20 +465,25 @@ static int stage_files(const ps_write *w, slot *s, unsigned flags, ps_error *err
     return rc;
 }
 
-/* Makes entry s's staged files durable (in the order they were staged). */
-static int sync_entry(const ps_write *w, slot *s, ps_error *err)
+/*
+ * Closes entry s's staged files, synced by `jobs` from *next on (in the
+ * order they were staged), and judges what their fsyncs said.
+ */
+static int close_entry(const ps_write *w, slot *s, const ps_fsync_job *jobs, size_t *next,
+                       ps_error *err)
 {
     if (s->tmpfd >= 0) {
         int fd = s->tmpfd;
         s->tmpfd = -1;
-        if (sync_staged(fd, w->path, err) < 0)
+        if (close_staged(fd, jobs[(*next)++].err, w->path, err) < 0)
             return -1;
     }
     if (s->bak_tmpfd >= 0) {
         int fd = s->bak_tmpfd;
         s->bak_tmpfd = -1;
         char *shown = ps_backup_name(w->path);
-        int rc = shown ? sync_staged(fd, shown, err) : (close(fd), ps_error_oom(err));
+        int rc = shown ? close_staged(fd, jobs[(*next)++].err, shown, err)
+                       : (close(fd), ps_error_oom(err));
         free(shown);
         return rc;
     }
@@ -560,6 +572,62 @@ static size_t commit_last(size_t k, size_t commit, size_t nhomes)
     return k + 1 == nhomes ? commit : k < commit ? k : k + 1;
 }
 
+/* Says why home h's record may still be there after every file is in place: -1 when out of
+ * memory. */
+static int warn_erase(ps_diags *warnings, int rc, const ps_error *e, const home *h)
+{
+    if (!warnings)
+        return 0;
+    if (rc == -1)
+        return ps_diag_add(warnings, e->path, 0, 0,
+                           "%s; every file is updated: 'portshift recover %s' removes the "
+                           "record",
+                           e->message, h->shown);
+    return ps_diag_add(warnings, e->path, 0, 0,
+                       "%s; every file is updated, but the record's removal may not survive a "
+                       "crash",
+                       e->message);
+}
+
+/*
+ * fsyncs the folders of the homes other than the commit home (in the order
+ * commit_last gives them), together. With `recorded`, only those whose
+ * record was removed (recorded == 1, then set to 0), and a failure is a
+ * warning for each (-1 when one cannot be kept); without, all of them, and
+ * the first to fail is the error.
+ */
+static int sync_homes(home *homes, size_t nhomes, size_t commit, ps_diags *warnings, int recorded,
+                      ps_error *err)
+{
+    size_t others = nhomes ? nhomes - 1 : 0;
+    int oom = 0;
+    for (size_t k0 = 0; k0 < others; k0 += SYNC_BATCH) {
+        ps_fsync_job jobs[SYNC_BATCH];
+        size_t at[SYNC_BATCH], n = 0;
+        for (size_t k = k0; k < others && k < k0 + SYNC_BATCH; k++) {
+            size_t i = commit_last(k, commit, nhomes);
+            if (recorded && homes[i].recorded != 1)
+                continue;
+            if (recorded)
+                homes[i].recorded = 0;
+            at[n] = i;
+            jobs[n++] = (ps_fsync_job){homes[i].fd, 0};
+        }
+        ps_fsync_each(jobs, n);
+        for (size_t k = 0; k < n; k++) {
+            if (!jobs[k].err)
+                continue;
+            ps_error e = {{0}, 0, 0, {0}};
+            ps_error_set(recorded ? &e : err, homes[at[k]].shown, 0, 0, "cannot sync: %s",
+                         strerror(jobs[k].err));
+            if (!recorded)
+                return -1;
+            oom |= warn_erase(warnings, -2, &e, &homes[at[k]]) < 0;
+        }
+    }
+    return oom ? -1 : 0;
+}
+
 /* Every home's record of the apply: the same id, the first home commits. */
 static int plan_records(home *homes, size_t nhomes, size_t commit, const slot *s, ps_error *err)
 {
@@ -603,10 +671,16 @@ static int write_records(home *homes, size_t nhomes, size_t commit, ps_error *er
             rc = ps_journal_stage(homes[i].fd, homes[i].shown, &homes[i].rec, &st[k - k0], err);
             staged += rc == 0;
         }
+        ps_fsync_job jobs[SYNC_BATCH];
+        for (size_t k = 0; k < staged && rc == 0; k++)
+            jobs[k] = (ps_fsync_job){st[k].fd, 0};
+        if (rc == 0)
+            ps_fsync_each(jobs, staged);
         for (size_t k = k0; k < k0 + staged; k++) {
             size_t i = commit_last(k, commit, nhomes);
             if (rc == 0)
-                rc = ps_journal_place(homes[i].fd, homes[i].shown, &st[k - k0], err);
+                rc = ps_journal_place_synced(homes[i].fd, homes[i].shown, &st[k - k0],
+                                             jobs[k - k0].err, err);
             else
                 ps_journal_unstage(homes[i].fd, &st[k - k0]);
             homes[i].recorded |= rc == 0;
@@ -614,11 +688,8 @@ static int write_records(home *homes, size_t nhomes, size_t commit, ps_error *er
     }
     /* A record whose folder could not be synced might not survive a
      * crash: not good enough to rename anything after. */
-    for (size_t k = 0; k < others && rc == 0; k++) {
-        size_t i = commit_last(k, commit, nhomes);
-        if (fsync(homes[i].fd) < 0)
-            rc = ps_error_set(err, homes[i].shown, 0, 0, "cannot sync: %s", strerror(errno));
-    }
+    if (rc == 0)
+        rc = sync_homes(homes, nhomes, commit, NULL, 0, err);
     if (rc == 0 && nhomes) {
         tried_commit = 1;
         rc = ps_journal_write(homes[commit].fd, homes[commit].shown, &homes[commit].rec, err);
@@ -632,23 +703,6 @@ static int write_records(home *homes, size_t nhomes, size_t commit, ps_error *er
     for (size_t o = 0; o < nhomes; o++)
         homes[o].recorded = 0;
     return -1;
-}
-
-/* Says why home h's record may still be there after every file is in place: -1 when out of
- * memory. */
-static int warn_erase(ps_diags *warnings, int rc, const ps_error *e, const home *h)
-{
-    if (!warnings)
-        return 0;
-    if (rc == -1)
-        return ps_diag_add(warnings, e->path, 0, 0,
-                           "%s; every file is updated: 'portshift recover %s' removes the "
-                           "record",
-                           e->message, h->shown);
-    return ps_diag_add(warnings, e->path, 0, 0,
-                       "%s; every file is updated, but the record's removal may not survive a "
-                       "crash",
-                       e->message);
 }
 
 /*
@@ -679,17 +733,7 @@ static int erase_records(home *homes, size_t nhomes, size_t commit, ps_diags *wa
         if (rc == -1 && i != commit)
             homes[i].recorded = -1; /* still there: no sync below */
     }
-    for (size_t k = 1; k < nhomes; k++) {
-        size_t i = k <= commit ? k - 1 : k;
-        if (homes[i].recorded != 1)
-            continue;
-        homes[i].recorded = 0;
-        if (fsync(homes[i].fd) < 0) {
-            ps_error e = {{0}, 0, 0, {0}};
-            ps_error_set(&e, homes[i].shown, 0, 0, "cannot sync: %s", strerror(errno));
-            oom |= warn_erase(warnings, -2, &e, &homes[i]) < 0;
-        }
-    }
+    oom |= sync_homes(homes, nhomes, commit, warnings, 1, NULL) < 0;
     for (size_t i = 0; i < nhomes; i++)
         if (homes[i].recorded == -1)
             homes[i].recorded = 1;
@@ -724,12 +768,20 @@ static int order_cmp(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* fsyncs one folder, named as the caller knows it: the folder of the path
- * as named, or for a link the folder its target lies in. */
-static int sync_folder(const ps_write *w, const slot *s, const folder *f, ps_error *err)
+/* The descriptor of folder f: the backup's folder, or the target's. */
+static int folder_fd(const slot *s, const folder *f)
+{
+    return f->bak ? s->bakfd : s->dirfd;
+}
+
+/* Says that one folder's fsync failed with `sync_err`, naming it as the
+ * caller knows it: the folder of the path as named, or for a link the
+ * folder its target lies in. */
+static int folder_failed(const ps_write *w, const slot *s, const folder *f, int sync_err,
+                         ps_error *err)
 {
     char *named = ps_path_dir(w->path), *target = NULL;
-    int rc = 0;
+    int rc;
     if (named && !f->bak && s->link) {
         char *dir = ps_path_dir(s->target);
         target = dir ? ps_path_shown(dir) : NULL;
@@ -737,25 +789,29 @@ static int sync_folder(const ps_write *w, const slot *s, const folder *f, ps_err
     }
     if (!named || (!f->bak && s->link && !target))
         rc = ps_error_oom(err);
-    else if (fsync(f->bak ? s->bakfd : s->dirfd) < 0)
-        rc = ps_error_set(err, target ? target : named, 0, 0, "cannot sync: %s", strerror(errno));
+    else
+        rc =
+            ps_error_set(err, target ? target : named, 0, 0, "cannot sync: %s", strerror(sync_err));
     free(named);
     free(target);
     return rc;
 }
 
 /*
- * fsyncs each folder the apply renamed into, once, in the order the
- * entries name them: the folders sorted by identity to find each one's
- * first naming, so the count of entries does not square.
+ * fsyncs each folder the apply renamed into, once, all together; the first
+ * to fail in the order the entries name them is the one said. The folders
+ * are sorted by identity to find each one's first naming, so the count of
+ * entries does not square.
  */
 static int sync_folders(const ps_write *w, const slot *s, size_t n, ps_error *err)
 {
-    folder *f = ps_calloc(2 * n + 1, sizeof *f);
-    size_t nf = 0;
+    /* The folders, then a job for each: one allocation. */
+    folder *f = ps_calloc(2 * n + 1, sizeof *f + sizeof(ps_fsync_job));
+    size_t nf = 0, njobs = 0;
     int rc = 0;
     if (!f)
         return ps_error_oom(err);
+    ps_fsync_job *jobs = (ps_fsync_job *)(f + 2 * n + 1);
     for (size_t i = 0; i < n && rc == 0; i++) {
         for (int bak = 0; bak < 2 && rc == 0; bak++) {
             struct stat st;
@@ -777,10 +833,14 @@ static int sync_folders(const ps_write *w, const slot *s, size_t n, ps_error *er
         for (size_t k = 0; k < nf; k++)
             f[k].first = k == 0 || f[k].dev != f[k - 1].dev || f[k].ino != f[k - 1].ino;
         ps_sort(f, nf, sizeof *f, order_cmp);
+        for (size_t k = 0; k < nf; k++)
+            if (f[k].first)
+                jobs[njobs++] = (ps_fsync_job){folder_fd(&s[f[k].entry], &f[k]), 0};
+        ps_fsync_each(jobs, njobs);
     }
-    for (size_t k = 0; k < nf && rc == 0; k++)
-        if (f[k].first)
-            rc = sync_folder(&w[f[k].entry], &s[f[k].entry], &f[k], err);
+    for (size_t k = 0, j = 0; k < nf && rc == 0; k++)
+        if (f[k].first && jobs[j++].err)
+            rc = folder_failed(&w[f[k].entry], &s[f[k].entry], &f[k], jobs[j - 1].err, err);
     free(f);
     return rc;
 }
@@ -927,12 +987,28 @@ static int find_dup(const ps_write *w, const slot *s, size_t i, ps_keyset *files
     return 0;
 }
 
-/* Makes the staged files of entries [*from, to) durable; *from moves to `to`. */
+/*
+ * Makes the staged files of entries [*from, to) durable: their fsyncs
+ * issued together, then each file closed and judged in the order staged (the
+ * first failure is the one said, as one fsync after another would find it);
+ * *from moves to `to`.
+ */
 static int sync_entries(const ps_write *w, slot *s, size_t *from, size_t to, ps_error *err)
 {
-    for (; *from < to; (*from)++)
-        if (sync_entry(&w[*from], &s[*from], err) < 0)
-            return -1;
+    while (*from < to) {
+        ps_fsync_job jobs[2 * SYNC_BATCH];
+        size_t n = 0, end = *from, next = 0;
+        for (; end < to && n + 2 <= 2 * SYNC_BATCH; end++) {
+            if (s[end].tmpfd >= 0)
+                jobs[n++] = (ps_fsync_job){s[end].tmpfd, 0};
+            if (s[end].bak_tmpfd >= 0)
+                jobs[n++] = (ps_fsync_job){s[end].bak_tmpfd, 0};
+        }
+        ps_fsync_each(jobs, n);
+        for (; *from < end; (*from)++)
+            if (close_entry(&w[*from], &s[*from], jobs, &next, err) < 0)
+                return -1;
+    }
     return 0;
 }
 

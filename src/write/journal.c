@@ -579,17 +579,26 @@ void ps_journal_unstage(int homefd, ps_journal_staged *st)
 
 int ps_journal_place(int homefd, const char *shown, ps_journal_staged *st, ps_error *err)
 {
-    int rc = 0, fd = st->fd;
+    return ps_journal_place_synced(homefd, shown, st, fsync(st->fd) < 0 ? errno : 0, err);
+}
+
+int ps_journal_place_synced(int homefd, const char *shown, ps_journal_staged *st, int sync_err,
+                            ps_error *err)
+{
+    int rc = 0, fd = st->fd, e = sync_err;
     st->fd = -1;
     /* close even after a failed fsync: NFS and friends may report a failed write only there. */
-    if (fsync(fd) < 0)
+    if (sync_err)
         rc = -1;
-    if (close(fd) < 0)
+    if (close(fd) < 0) {
         rc = -1;
-    if (rc == 0 && renameat(homefd, st->tmp, homefd, PS_JOURNAL_NAME) < 0)
+        e = errno;
+    }
+    if (rc == 0 && renameat(homefd, st->tmp, homefd, PS_JOURNAL_NAME) < 0) {
         rc = -1;
+        e = errno;
+    }
     if (rc < 0) {
-        int e = errno;
         char *path = record_path(shown, err);
         if (path)
             ps_error_set(err, path, 0, 0, "cannot write: %s", strerror(e));

@@ -193,6 +193,10 @@ int ps_journal_stage(int homefd, const char *shown, const ps_journal *j, ps_jour
 /* Syncs the staged record and renames it into place (the folder is not
  * synced: the caller does): 0, or -1 with the staged file removed. */
 int ps_journal_place(int homefd, const char *shown, ps_journal_staged *st, ps_error *err);
+/* ps_journal_place for a record whose fsync was issued already (with
+ * others': write/syncs.h) and said `sync_err` (0, or its errno). */
+int ps_journal_place_synced(int homefd, const char *shown, ps_journal_staged *st, int sync_err,
+                            ps_error *err);
 /* Removes a staged record that will not be placed (nothing when there is none). */
 void ps_journal_unstage(int homefd, ps_journal_staged *st);
 

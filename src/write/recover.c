@@ -13,6 +13,7 @@
 
 #include "base/error.h"
 #include "base/path.h"
+#include "base/strbuf.h"
 #include "detect/running.h"
 #include "write/beneath.h"
 #include "write/durable.h"
@@ -725,40 +726,70 @@ static int sweep(int dirfd, const char *shown, const char *only, ps_error *err)
     return rc;
 }
 
+/* The length of rel's folder part ("a/b/c.xml": 3), 0 for a file of the home folder. */
+static size_t folder_len(const char *rel)
+{
+    const char *slash = strrchr(rel, '/');
+    return slash ? (size_t)(slash - rel) : 0;
+}
+
+/* rels[i] in ps_recover_staged, told apart by folder, then by place. */
+typedef struct named {
+    const char *rel;
+    size_t order;
+    int first; /* the first of its folder: the one that sweeps it */
+} named;
+
+static int folder_cmp(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    size_t lx = folder_len(x->rel), ly = folder_len(y->rel);
+    int c = memcmp(x->rel, y->rel, lx < ly ? lx : ly);
+    if (c == 0 && lx != ly)
+        c = lx < ly ? -1 : 1;
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static int order_cmp(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
 int ps_recover_staged(int homefd, const char *shown, const char *const *rels, size_t n,
                       ps_error *err)
 {
-    struct stat *seen = ps_calloc(n + 1, sizeof *seen);
-    if (!seen)
+    /* A home's config files share a few folders: each is reached and swept
+     * once, from its first file in the order given (sorted by folder to find
+     * those, so that many files do not square). */
+    named *by = ps_calloc(n + 1, sizeof *by);
+    if (!by)
         return ps_error_oom(err);
-    size_t nseen = 0;
+    for (size_t i = 0; i < n; i++)
+        by[i] = (named){rels[i], i, 0};
+    ps_sort(by, n, sizeof *by, folder_cmp);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = folder_len(by[i].rel);
+        by[i].first = len > 0 && (i == 0 || folder_len(by[i - 1].rel) != len ||
+                                  memcmp(by[i - 1].rel, by[i].rel, len) != 0);
+    }
+    ps_sort(by, n, sizeof *by, order_cmp);
     int rc = sweep(homefd, shown, NULL, err);
-    if (rc == 0 && fstat(homefd, &seen[nseen]) == 0)
-        nseen++;
     for (size_t i = 0; i < n && rc == 0; i++) {
         int dirfd;
         const char *leaf;
-        if (!strchr(rels[i], '/'))
-            continue; /* the home folder itself: swept */
-        if (ps_beneath_dir(homefd, rels[i], &dirfd, &leaf, rels[i], NULL) < 0)
+        if (!by[i].first)
+            continue; /* the home folder itself (swept), or a folder swept already */
+        if (ps_beneath_dir(homefd, by[i].rel, &dirfd, &leaf, by[i].rel, NULL) < 0)
             continue; /* through a symlinked folder: not this home's to sweep */
-        struct stat st;
-        size_t k = 0;
-        if (fstat(dirfd, &st) == 0) {
-            while (k < nseen && !(seen[k].st_dev == st.st_dev && seen[k].st_ino == st.st_ino))
-                k++;
-            if (k == nseen) {
-                seen[nseen++] = st;
-                char *dir = ps_path_join(shown, rels[i]);
-                char *folder = dir ? ps_path_dir(dir) : NULL;
-                rc = folder ? sweep(dirfd, folder, NULL, err) : ps_error_oom(err);
-                free(folder);
-                free(dir);
-            }
-        }
+        char *dir = ps_path_join(shown, by[i].rel);
+        char *folder = dir ? ps_path_dir(dir) : NULL;
+        rc = folder ? sweep(dirfd, folder, NULL, err) : ps_error_oom(err);
+        free(folder);
+        free(dir);
         close(dirfd);
     }
-    free(seen);
+    free(by);
     return rc;
 }
 

@@ -88,17 +88,20 @@ static int fsync_calls, fsync_fail_at;
 static int fsync_dir_armed;
 static struct stat fsync_dir;
 
+/* apply issues a batch of fsyncs from several threads at once
+ * (src/write/syncs.h): the count and the armed folder are atomic. */
 int fsync(int fd)
 {
-    fsync_calls++;
-    if (fsync_fail_at && fsync_calls == fsync_fail_at) {
+    int nth = __atomic_add_fetch(&fsync_calls, 1, __ATOMIC_SEQ_CST);
+    int at = __atomic_load_n(&fsync_fail_at, __ATOMIC_SEQ_CST);
+    if (at && nth == at) {
         errno = EIO;
         return -1;
     }
     struct stat st;
-    if (fsync_dir_armed && fstat(fd, &st) == 0 && st.st_dev == fsync_dir.st_dev &&
-        st.st_ino == fsync_dir.st_ino) {
-        fsync_dir_armed = 0;
+    if (__atomic_load_n(&fsync_dir_armed, __ATOMIC_SEQ_CST) && fstat(fd, &st) == 0 &&
+        st.st_dev == fsync_dir.st_dev && st.st_ino == fsync_dir.st_ino &&
+        __atomic_exchange_n(&fsync_dir_armed, 0, __ATOMIC_SEQ_CST)) {
         errno = EIO;
         return -1;
     }
@@ -107,21 +110,21 @@ int fsync(int fd)
 
 void fail_fsync(int nth)
 {
-    fsync_calls = 0;
-    fsync_fail_at = nth;
-    fsync_dir_armed = 0;
+    __atomic_store_n(&fsync_calls, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&fsync_fail_at, nth, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&fsync_dir_armed, 0, __ATOMIC_SEQ_CST);
 }
 
 void fail_fsync_of(const char *dir)
 {
     fail_fsync(0);
     ck_assert_msg(stat(dir, &fsync_dir) == 0, "stat %s: %s", dir, strerror(errno));
-    fsync_dir_armed = 1;
+    __atomic_store_n(&fsync_dir_armed, 1, __ATOMIC_SEQ_CST);
 }
 
 int fsyncs(void)
 {
-    return fsync_calls;
+    return __atomic_load_n(&fsync_calls, __ATOMIC_SEQ_CST);
 }
 
 /* unlinkat(2) of a crash record, made to fail (EBUSY) while armed. */
