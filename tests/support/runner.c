@@ -10,6 +10,12 @@ int run_suite(Suite *s)
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
+    /* CK_RUN_CASE naming no case (tests/CMakeLists.txt runs unit.oom one
+     * case at a time) would run nothing and pass: count that as a failure. */
+    if (srunner_ntests_run(sr) == 0) {
+        fputs("no test ran: CK_RUN_SUITE or CK_RUN_CASE names none\n", stderr);
+        failed = 1;
+    }
     srunner_free(sr);
     return failed;
 }

@@ -1405,7 +1405,7 @@ int main(void)
     tcase_set_timeout(recovery, 600);
     tcase_add_loop_test(recovery, recovery_fails_cleanly, 0, N(kill_at));
     suite_add_tcase(s, recovery);
-    TCase *judge = tcase_create("check and batch");
+    TCase *judge = tcase_create("judge"); /* check and batch */
     tcase_set_timeout(judge, 600);
     tcase_add_loop_test(judge, checking_fails_cleanly, 0, N(host_trees));
     tcase_add_loop_test(judge, batching_fails_cleanly, 0, N(host_trees));
