@@ -43,3 +43,31 @@ size_t ps_fsync_each(ps_fsync_job *jobs, size_t n)
         failed += jobs[i].err != 0;
     return failed;
 }
+
+static void *close_some(void *arg)
+{
+    ps_closes *c = arg;
+    for (size_t i; (i = atomic_fetch_add(&c->next, 1)) < c->n;)
+        if (c->fds[i] >= 0)
+            close(c->fds[i]);
+    return NULL;
+}
+
+void ps_close_start(ps_closes *c, int *fds, size_t n)
+{
+    c->fds = fds;
+    c->n = n;
+    c->started = 0;
+    atomic_init(&c->next, 0);
+    while (c->started < PS_CLOSERS && c->started < n &&
+           pthread_create(&c->threads[c->started], NULL, close_some, c) == 0)
+        c->started++;
+}
+
+void ps_close_wait(ps_closes *c)
+{
+    close_some(c);
+    for (size_t t = 0; t < c->started; t++)
+        pthread_join(c->threads[t], NULL);
+    c->started = 0;
+}

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/syscall.h>
@@ -516,6 +517,47 @@ START_TEST(test_record_removed_after_undo)
 }
 END_TEST
 
+/*
+ * An apply keeps what it writes open until every file is in place: one
+ * folder descriptor per file (shared with its backup's folder), and the
+ * original while the descriptor limit leaves room; and until they are
+ * synced, the staged files (up to 64 at once). 60 files of one home and
+ * their backups under a soft limit of 160: two descriptors a file, besides
+ * the staged ones, would run out.
+ */
+#define MANY 60
+START_TEST(test_many_files_under_a_low_descriptor_limit)
+{
+    static char rels[MANY][32];
+    ps_write w[MANY];
+    mkdir_at("conf");
+    for (int i = 0; i < MANY; i++) {
+        snprintf(rels[i], sizeof rels[i], "conf/f%02d.xml", i);
+        put(at(rels[i]), "old", 3);
+        w[i] = (ps_write){strdup(at(rels[i])), "new", 3, "old", 3, root, rels[i], 0};
+    }
+    struct rlimit was, low;
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &was), 0);
+    low = was;
+    low.rlim_cur = 160;
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+    ps_error err = {0};
+    int rc = ps_apply_files(w, MANY, PS_APPLY_BACKUP, &err);
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &was), 0);
+    ck_assert_msg(rc == 0, "%s: %s", err.path, err.message);
+    for (int i = 0; i < MANY; i++) {
+        ck_assert_msg(holds(w[i].path, "new", 3), "%s", w[i].path);
+        char bak[PATH_MAX];
+        snprintf(bak, sizeof bak, "%s.bak", w[i].path);
+        ck_assert_msg(holds(bak, "old", 3), "%s", bak);
+        free((char *)w[i].path);
+    }
+    ck_assert_int_eq(temps_in(at("conf")), 0);
+    ck_assert_int_eq(entries_in(at("conf")), 2 * MANY);
+    ck_assert_int_eq(access(at(".portshift-journal"), F_OK), -1);
+}
+END_TEST
+
 static void write_pid(const char *text)
 {
     put(at("wso2carbon.pid"), text, strlen(text));
@@ -635,6 +677,7 @@ static Suite *apply_suite(void)
     tcase_add_test(tc, test_same_target_twice);
     tcase_add_test(tc, test_record_removed);
     tcase_add_test(tc, test_record_removed_after_undo);
+    tcase_add_test(tc, test_many_files_under_a_low_descriptor_limit);
     suite_add_tcase(s, tc);
 
     TCase *home = tcase_create("home");

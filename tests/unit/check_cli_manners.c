@@ -5,12 +5,16 @@
  */
 #include <check.h>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../support/corpus.h"
 #include "../support/fakeproc.h"
 #include "../support/fixture.h"
 #include "../support/runner.h"
@@ -239,6 +243,57 @@ START_TEST(plan_markdown_names_each_edit)
 }
 END_TEST
 
+/*
+ * A login shell's soft descriptor limit (1024, or here 40) is no limit of
+ * the program's: it raises it to the hard one, so an apply of many files
+ * (16 homes of 4 files: a folder descriptor each, and the staged files)
+ * does not fail with "Too many open files".
+ */
+#define HOMES 16
+START_TEST(apply_outgrows_a_low_soft_descriptor_limit)
+{
+    struct rlimit rl;
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < 1024) {
+        case_skipped(__func__, "the hard descriptor limit is below 1024");
+        return;
+    }
+    fx f;
+    fx_open(&f);
+    char src[4096], names[HOMES][8];
+    const char *argv[HOMES + 5] = {"portshift", "apply", "-o", "2"};
+    snprintf(src, sizeof src, "%s/examples/apim-2.6-home", PS_SOURCE_DIR);
+    for (int i = 0; i < HOMES; i++) {
+        snprintf(names[i], sizeof names[i], "am%02d", i);
+        ck_assert_int_eq(tree_copy(src, in(&f, "%s", names[i])), 0);
+        argv[4 + i] = names[i];
+    }
+    pid_t pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        int out;
+        rl.rlim_cur = 40;
+        if (chdir(f.scratch) != 0 ||
+            (out = open("out.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0 || dup2(out, 1) < 0 ||
+            dup2(out, 2) < 0 || setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            _exit(126);
+        execv(PS_BINARY, (char *const *)argv);
+        _exit(127);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    char *said = file_text(in(&f, "out.txt"));
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d: %s", status, said);
+    ck_assert_msg(strstr(said, "applied: 16 homes, 64 files"), "%s", said);
+    free(said);
+    cli_result r = cli(&f, "diff -o 2 am00 am01 am02 am03 am04 am05 am06 am07 am08 am09 am10 am11 "
+                           "am12 am13 am14 am15");
+    ck_assert_msg(r.status == 0, "diff after apply: %d\n%s%s", r.status, r.out, r.err);
+    cli_result_free(&r);
+    fx_close(&f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli_manners");
@@ -250,6 +305,7 @@ int main(void)
     tcase_add_test(tc, short_offset_and_summary);
     tcase_add_test(tc, color_on_request_only);
     tcase_add_test(tc, plan_markdown_names_each_edit);
+    tcase_add_test(tc, apply_outgrows_a_low_soft_descriptor_limit);
     suite_add_tcase(s, tc);
     return fx_run_suite("cli-manners", s);
 }
