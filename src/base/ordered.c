@@ -59,7 +59,8 @@ static int map_inline(size_t n, ps_work_fn work, ps_take_fn take, void *ctx, ps_
         void *result = work(ctx, i, err);
         if (!result)
             return -1;
-        take(ctx, i, result);
+        if (take)
+            take(ctx, i, result);
     }
     return 0;
 }
@@ -113,12 +114,13 @@ int ps_ordered_map(size_t n, unsigned jobs, size_t window, ps_work_fn work, ps_t
         pthread_mutex_unlock(&m.mu);
         if (rc < 0)
             break;
-        take(ctx, i, got.result);
+        if (take)
+            take(ctx, i, got.result);
     }
     for (unsigned t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
     for (size_t k = 0; k < window; k++) /* worked on past a failure: never taken */
-        if (m.slots[k].done && m.slots[k].result)
+        if (drop && m.slots[k].done && m.slots[k].result)
             drop(ctx, m.slots[k].result);
     free(tids);
     free(m.slots);

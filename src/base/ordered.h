@@ -14,9 +14,10 @@
 /* Works on item i, on any thread: its result, or NULL with `err` set. */
 typedef void *(*ps_work_fn)(void *ctx, size_t i, ps_error *err);
 /* Takes the result of item i, on the calling thread, in item order; frees
- * what it does not keep. */
+ * what it does not keep. NULL: there is nothing to take (a result is then
+ * only a token of success, and nothing to drop either). */
 typedef void (*ps_take_fn)(void *ctx, size_t i, void *result);
-/* Frees the result of an item that was worked on but will not be taken. */
+/* Frees the result of an item that was worked on but will not be taken (NULL: nothing to free). */
 typedef void (*ps_drop_fn)(void *ctx, void *result);
 
 /*

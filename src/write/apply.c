@@ -13,6 +13,7 @@
 
 #include "base/error.h"
 #include "base/keyset.h"
+#include "base/ordered.h"
 #include "base/path.h"
 #include "base/strbuf.h"
 #include "write/beneath.h"
@@ -64,7 +65,6 @@ typedef struct slot {
     int outside;    /* a start file outside its home (ps_write.outside) */
     dev_t file_dev; /* the target's device, */
     ino_t file_ino, staged_ino; /* its inode, the staged file's (outside) */
-    int tmpfd, bak_tmpfd;       /* staged, not yet synced: open until sync_staged */
     int origfd;                 /* the original, kept open across the renames (see room_to_hold) */
     long next;                  /* the next entry of the same home, -1 for none */
 } slot;
@@ -119,15 +119,12 @@ static int sync_staged(int fd, const char *errpath, ps_error *err)
 
 /*
  * Writes data[0..len) to a new staged file for `base` in folder `dirfd`,
- * with the original's metadata (or an error saying what it cannot keep).
- * *tmp receives its name in that folder (the caller unlinks and frees it).
- * With `open_fd`, the file's write-back is started and *open_fd keeps it
- * open for sync_staged, so that many files reach the disk together; without,
- * it is synced and closed here. Errors name `errpath`, the name the caller
- * knows.
+ * with the original's metadata (or an error saying what it cannot keep),
+ * synced and closed. *tmp receives its name in that folder (the caller
+ * unlinks and frees it). Errors name `errpath`, the name the caller knows.
  */
 static int stage(int dirfd, const char *base, const char *data, size_t len, const ps_meta *meta,
-                 char **tmp, int *open_fd, const char *errpath, ps_error *err)
+                 char **tmp, const char *errpath, ps_error *err)
 {
     int rc = -1;
     char *name = NULL;
@@ -146,15 +143,8 @@ static int stage(int dirfd, const char *base, const char *data, size_t len, cons
     /* After the bytes: a write clears set-id bits and security.capability. */
     if (ps_meta_apply(fd, meta, errpath, err) < 0)
         goto done;
-    rc = 0;
-    if (open_fd) {
-        ps_start_writeback(fd);
-        *open_fd = fd;
-        fd = -1;
-    } else {
-        rc = sync_staged(fd, errpath, err);
-        fd = -1;
-    }
+    rc = sync_staged(fd, errpath, err);
+    fd = -1;
 done:
     if (fd >= 0)
         close(fd);
@@ -439,14 +429,12 @@ done:
     return rc;
 }
 
-/*
- * Stages the new bytes (unless an earlier entry has: `skip`) and the backup,
- * their write-back started; sync_entry makes them durable.
- */
+/* Stages the new bytes (unless an earlier entry has: `skip`) and the backup, each synced: a path
+ * sharing its target with an earlier entry still gets a backup of its own. */
 static int stage_files(const ps_write *w, slot *s, unsigned flags, ps_error *err)
 {
     if (!s->skip &&
-        stage(s->dirfd, s->name, w->data, w->len, &s->origin, &s->tmp, &s->tmpfd, w->path, err) < 0)
+        stage(s->dirfd, s->name, w->data, w->len, &s->origin, &s->tmp, w->path, err) < 0)
         return -1;
     struct stat st;
     if (s->outside && s->tmp) {
@@ -465,43 +453,17 @@ static int stage_files(const ps_write *w, slot *s, unsigned flags, ps_error *err
     char *shown = ps_backup_name(w->path);
     if (!shown)
         return ps_error_oom(err);
-    int rc = stage(s->bakfd, s->bak, w->expect, w->expect_len, &s->origin, &s->bak_tmp,
-                   &s->bak_tmpfd, shown, err);
+    int rc = stage(s->bakfd, s->bak, w->expect, w->expect_len, &s->origin, &s->bak_tmp, shown, err);
     free(shown);
     return rc;
-}
-
-/*
- * Closes entry s's staged files, synced by `jobs` from *next on (in the
- * order they were staged), and judges what their fsyncs said.
- */
-static int close_entry(const ps_write *w, slot *s, const ps_fsync_job *jobs, size_t *next,
-                       ps_error *err)
-{
-    if (s->tmpfd >= 0) {
-        int fd = s->tmpfd;
-        s->tmpfd = -1;
-        if (close_staged(fd, jobs[(*next)++].err, w->path, err) < 0)
-            return -1;
-    }
-    if (s->bak_tmpfd >= 0) {
-        int fd = s->bak_tmpfd;
-        s->bak_tmpfd = -1;
-        char *shown = ps_backup_name(w->path);
-        int rc = shown ? close_staged(fd, jobs[(*next)++].err, shown, err)
-                       : (close(fd), ps_error_oom(err));
-        free(shown);
-        return rc;
-    }
-    return 0;
 }
 
 /* ---- the records ---- */
 
 /*
- * How many staged files (or records) stay open between their write and
- * their fsync: enough for the disk to take them together, few enough to
- * leave descriptors for the largest apply.
+ * How many records stay open between their write and their fsync: enough
+ * for the disk to take them together, few enough to leave descriptors for
+ * the largest apply.
  */
 #define SYNC_BATCH 64
 
@@ -906,7 +868,7 @@ static int undo(const ps_write *w, slot *s, size_t n, home *homes, size_t nhomes
     for (size_t j = 0; j < n && !failed; j++)
         if (s[j].renamed)
             failed = stage(s[j].dirfd, s[j].name, w[j].expect, w[j].expect_len, &s[j].origin,
-                           &s[j].orig_tmp, NULL, w[j].path, &uerr) < 0;
+                           &s[j].orig_tmp, w[j].path, &uerr) < 0;
     for (size_t k = 0; k < nhomes && !failed; k++) {
         size_t i = commit_last(k, commit, nhomes);
         ps_journal next = {0};
@@ -977,8 +939,8 @@ static int undo(const ps_write *w, slot *s, size_t n, home *homes, size_t nhomes
  *
  * Only as many as the descriptor limit leaves room for: the descriptor
  * numbers the kernel hands out tell how many are open, and each entry still
- * to stage needs up to two folders, besides the staged files and records
- * open at once (SYNC_BATCH of each) and a margin.
+ * to stage needs up to two folders, besides the records open at once
+ * (SYNC_BATCH), the staged files the stagers hold (two each) and a margin.
  */
 static size_t fd_limit(void)
 {
@@ -1046,28 +1008,27 @@ static int find_dup(const ps_write *w, const slot *s, size_t i, ps_keyset *files
 }
 
 /*
- * Makes the staged files of entries [*from, to) durable: their fsyncs
- * issued together, then each file closed and judged in the order staged (the
- * first failure is the one said, as one fsync after another would find it);
- * *from moves to `to`.
+ * Staging on several threads: an entry's files are written, their owner,
+ * mode and attributes set, and synced, while other entries' are. Creating
+ * and writing files is most of an apply's own work, and an fsync waits for
+ * the disk, so several at once keep both cores and the disk's queue busy.
+ * As the first entry in order to fail stops the rest (ps_ordered_map), the
+ * error said is the one a single thread would have met first.
  */
-static int sync_entries(const ps_write *w, slot *s, size_t *from, size_t to, ps_error *err)
+#define STAGERS 8
+
+typedef struct staging {
+    const ps_write *w;
+    slot *s;
+    unsigned flags;
+} staging;
+
+/* Its result is only a token of success: what it staged stays in the slot,
+ * whose cleanup is the apply's, so there is nothing to take or drop. */
+static void *stage_work(void *ctx, size_t i, ps_error *err)
 {
-    while (*from < to) {
-        ps_fsync_job jobs[2 * SYNC_BATCH];
-        size_t n = 0, end = *from, next = 0;
-        for (; end < to && n + 2 <= 2 * SYNC_BATCH; end++) {
-            if (s[end].tmpfd >= 0)
-                jobs[n++] = (ps_fsync_job){s[end].tmpfd, 0};
-            if (s[end].bak_tmpfd >= 0)
-                jobs[n++] = (ps_fsync_job){s[end].bak_tmpfd, 0};
-        }
-        ps_fsync_each(jobs, n);
-        for (; *from < end; (*from)++)
-            if (close_entry(&w[*from], &s[*from], jobs, &next, err) < 0)
-                return -1;
-    }
-    return 0;
+    staging *g = ctx;
+    return stage_files(&g->w[i], &g->s[i], g->flags, err) < 0 ? NULL : &g->s[i];
 }
 
 int ps_apply_write(const ps_write *w, size_t n, unsigned flags, ps_diags *warnings, ps_error *err)
@@ -1076,7 +1037,7 @@ int ps_apply_write(const ps_write *w, size_t n, unsigned flags, ps_diags *warnin
     ps_closes closes;
     slot *s;
     home *homes;
-    size_t nhomes = 0, commit = 0, synced = 0, open_files = 0, limit = fd_limit();
+    size_t nhomes = 0, commit = 0, limit = fd_limit();
     long hint = -1;
     ps_keyset ids = PS_KEYSET_INIT, files = PS_KEYSET_INIT;
     if (n == 0)
@@ -1089,7 +1050,7 @@ int ps_apply_write(const ps_write *w, size_t n, unsigned flags, ps_diags *warnin
         return ps_error_oom(err);
     }
     for (size_t i = 0; i < n; i++) {
-        s[i].dirfd = s[i].bakfd = s[i].tmpfd = s[i].bak_tmpfd = s[i].origfd = -1;
+        s[i].dirfd = s[i].bakfd = s[i].origfd = -1;
         s[i].h = s[i].next = -1;
     }
 
@@ -1113,18 +1074,9 @@ int ps_apply_write(const ps_write *w, size_t n, unsigned flags, ps_diags *warnin
         if (find_dup(w, s, i, &files, &s[i].dup, err) < 0)
             goto done;
         s[i].skip = s[i].dup >= 0;
-        /* A path sharing its target with an earlier one still gets its own backup. */
-        if (stage_files(&w[i], &s[i], flags, err) < 0)
-            goto done;
-        /* Synced SYNC_BATCH at a time: the disk writes them together. */
-        open_files += (s[i].tmpfd >= 0) + (s[i].bak_tmpfd >= 0);
-        if (open_files >= SYNC_BATCH) {
-            if (sync_entries(w, s, &synced, i + 1, err) < 0)
-                goto done;
-            open_files = 0;
-        }
     }
-    if (sync_entries(w, s, &synced, n, err) < 0)
+    staging g = {w, s, flags};
+    if (ps_ordered_map(n, STAGERS, 2 * STAGERS, stage_work, NULL, NULL, &g, err) < 0)
         goto done;
     /* The commit home is the first home with a file of its own to write. */
     for (size_t i = 0; i < n; i++) {
@@ -1188,10 +1140,6 @@ done:
     for (size_t i = 0; i < n; i++) {
         if (s[i].origfd >= 0)
             close(s[i].origfd);
-        if (s[i].tmpfd >= 0)
-            close(s[i].tmpfd);
-        if (s[i].bak_tmpfd >= 0)
-            close(s[i].bak_tmpfd);
         if (s[i].tmp && !keep)
             unlinkat(s[i].dirfd, s[i].tmp, 0);
         if (s[i].bak_tmp && !keep)

@@ -7,18 +7,22 @@
 
 #include "base/strbuf.h" /* the prototypes replaced */
 
+/* Armed and read between calls, on the test's thread; counted from any
+ * thread an apply stages its files on, so the count is atomic. */
 static long calls, fail_at;
 static int counted, failed, failed_xml;
 
 /* 1 when this allocation (of kind `kind`) is the one to fail. */
 static int fails(int kind)
 {
-    if (!(counted & kind))
+    if (!(__atomic_load_n(&counted, __ATOMIC_RELAXED) & kind))
         return 0;
-    if (++calls != fail_at || !fail_at)
+    long nth = __atomic_add_fetch(&calls, 1, __ATOMIC_SEQ_CST);
+    long at = __atomic_load_n(&fail_at, __ATOMIC_SEQ_CST);
+    if (nth != at || !at)
         return 0;
-    failed = 1;
-    failed_xml = kind == FAIL_LIBXML2;
+    __atomic_store_n(&failed, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&failed_xml, kind == FAIL_LIBXML2, __ATOMIC_SEQ_CST);
     return 1;
 }
 
@@ -59,35 +63,34 @@ void failalloc_setup(void)
 
 void failalloc_arm(long nth, int which)
 {
-    calls = 0;
-    fail_at = nth;
-    counted = which;
-    failed = failed_xml = 0;
+    __atomic_store_n(&calls, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&fail_at, nth, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&counted, which, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&failed, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&failed_xml, 0, __ATOMIC_SEQ_CST);
 }
 
 int failalloc_suspend(void)
 {
-    int which = counted;
-    counted = 0;
-    return which;
+    return __atomic_exchange_n(&counted, 0, __ATOMIC_SEQ_CST);
 }
 
 void failalloc_resume(int which)
 {
-    counted = which;
+    __atomic_store_n(&counted, which, __ATOMIC_SEQ_CST);
 }
 
 long failalloc_calls(void)
 {
-    return calls;
+    return __atomic_load_n(&calls, __ATOMIC_SEQ_CST);
 }
 
 int failalloc_failed(void)
 {
-    return failed;
+    return __atomic_load_n(&failed, __ATOMIC_SEQ_CST);
 }
 
 int failalloc_failed_libxml2(void)
 {
-    return failed_xml;
+    return __atomic_load_n(&failed_xml, __ATOMIC_SEQ_CST);
 }
