@@ -51,4 +51,8 @@ int ps_process_sockets(unsigned long **inodes, size_t *n, const char *proc, long
 /* 1 when `inode` is in sorted inodes[0..n). */
 int ps_inode_in(const unsigned long *inodes, size_t n, unsigned long inode);
 
+/* Internal to bound.c and holders.c: parses the decimal digits text[a..b)
+ * into *v; 0 when they are not all digits or too many for it. */
+int ps_sockets__decimal(const char *text, size_t a, size_t b, unsigned long *v);
+
 #endif
