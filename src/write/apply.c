@@ -1008,40 +1008,27 @@ static int find_dup(const ps_write *w, const slot *s, size_t i, ps_keyset *files
 }
 
 /*
- * Checking and staging on several threads: an entry's target is found,
- * opened and compared, then its files written, their owner, mode and
- * attributes set, and synced, while other entries' are. That is most of an
- * apply's own work, and an fsync waits for the disk, so several at once keep
- * both cores and the disk's queue busy. As the first entry in order to fail
- * stops the rest (ps_ordered_map), the error said is the one a single
- * thread would have met first. Sixteen: on a two-core virtio disk, staging
- * 350 files took 130 ms on 2 threads, 76 on 8 and 60 on 16, and no less on
- * 32.
+ * Staging on several threads: an entry's files are written, their owner,
+ * mode and attributes set, and synced, while other entries' are. Creating
+ * and writing files is most of an apply's own work, and an fsync waits for
+ * the disk, so several at once keep both cores and the disk's queue busy.
+ * As the first entry in order to fail stops the rest (ps_ordered_map), the
+ * error said is the one a single thread would have met first.
  */
-#define STAGERS 16
+#define STAGERS 8
 
-typedef struct entries {
+typedef struct staging {
     const ps_write *w;
     slot *s;
-    size_t n;
-    home *homes; /* read only, once every entry has its home */
     unsigned flags;
-    size_t fd_limit;
-} entries;
+} staging;
 
-/* A result is only a token of success: what the work leaves stays in the
- * slot, whose cleanup is the apply's, so there is nothing to take or drop. */
-static void *check_work(void *ctx, size_t i, ps_error *err)
-{
-    entries *e = ctx;
-    size_t room = room_to_hold(e->fd_limit, e->n - i);
-    return stage_one(&e->w[i], &e->s[i], e->homes, room, err) < 0 ? NULL : &e->s[i];
-}
-
+/* Its result is only a token of success: what it staged stays in the slot,
+ * whose cleanup is the apply's, so there is nothing to take or drop. */
 static void *stage_work(void *ctx, size_t i, ps_error *err)
 {
-    entries *e = ctx;
-    return stage_files(&e->w[i], &e->s[i], e->flags, err) < 0 ? NULL : &e->s[i];
+    staging *g = ctx;
+    return stage_files(&g->w[i], &g->s[i], g->flags, err) < 0 ? NULL : &g->s[i];
 }
 
 int ps_apply_write(const ps_write *w, size_t n, unsigned flags, ps_diags *warnings, ps_error *err)
@@ -1050,7 +1037,7 @@ int ps_apply_write(const ps_write *w, size_t n, unsigned flags, ps_diags *warnin
     ps_closes closes;
     slot *s;
     home *homes;
-    size_t nhomes = 0, commit = 0;
+    size_t nhomes = 0, commit = 0, limit = fd_limit();
     long hint = -1;
     ps_keyset ids = PS_KEYSET_INIT, files = PS_KEYSET_INIT;
     if (n == 0)
@@ -1082,16 +1069,14 @@ int ps_apply_write(const ps_write *w, size_t n, unsigned flags, ps_diags *warnin
                 h->first = (long)i;
             h->last = (long)i;
         }
-    }
-    entries all = {w, s, n, homes, flags, fd_limit()};
-    if (ps_ordered_map(n, STAGERS, 2 * STAGERS, check_work, NULL, NULL, &all, err) < 0)
-        goto done;
-    for (size_t i = 0; i < n; i++) {
+        if (stage_one(&w[i], &s[i], homes, room_to_hold(limit, n - i), err) < 0)
+            goto done;
         if (find_dup(w, s, i, &files, &s[i].dup, err) < 0)
             goto done;
         s[i].skip = s[i].dup >= 0;
     }
-    if (ps_ordered_map(n, STAGERS, 2 * STAGERS, stage_work, NULL, NULL, &all, err) < 0)
+    staging g = {w, s, flags};
+    if (ps_ordered_map(n, STAGERS, 2 * STAGERS, stage_work, NULL, NULL, &g, err) < 0)
         goto done;
     /* The commit home is the first home with a file of its own to write. */
     for (size_t i = 0; i < n; i++) {
