@@ -1013,9 +1013,12 @@ static int find_dup(const ps_write *w, const slot *s, size_t i, ps_keyset *files
  * and writing files is most of an apply's own work, and an fsync waits for
  * the disk, so several at once keep both cores and the disk's queue busy.
  * As the first entry in order to fail stops the rest (ps_ordered_map), the
- * error said is the one a single thread would have met first.
+ * error said is the one a single thread would have met first. Sixteen: on
+ * a two-core virtio disk, staging 350 files took 130 ms on 2 threads, 76 on
+ * 8 and 60 on 16, and no less on 32. (The checks before, which read, gain
+ * nothing on more threads: 14 ms on one, 14 on two, 21 on sixteen.)
  */
-#define STAGERS 8
+#define STAGERS 16
 
 typedef struct staging {
     const ps_write *w;
