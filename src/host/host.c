@@ -175,8 +175,9 @@ static void set_targets(ps_host *h, ps_unit *unit, size_t home)
 
 /*
  * Staged files of an apply killed while staging (no record names them) go
- * before an apply reads a home: they sit beside the home's config files,
- * which only the load lists in full.
+ * before an apply reads a home: they sit beside the home's config files.
+ * The folders the load listed and found no hidden name in hold none: only
+ * the others are listed again (with the home folder, which holds records).
  */
 static int remove_staged(const ps_host *h, const char *home, const ps_config *cfgs, size_t n,
                          ps_error *err)
@@ -188,6 +189,8 @@ static int remove_staged(const ps_host *h, const char *home, const ps_config *cf
     size_t nrels = 0, cap = 0;
     for (size_t u = 0; u < n; u++)
         for (size_t i = 0; i < cfgs[u].nfiles; i++) {
+            if (cfgs[u].files[i].listed)
+                continue;
             const char **slot = PS_TRY_PUSH(rels, nrels, cap);
             if (!slot) {
                 free(rels);

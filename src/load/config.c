@@ -90,7 +90,8 @@ typedef struct walker {
     DIR **ring[WALK_FDS]; /* the open folders of the deepest frames, by depth % WALK_FDS */
     size_t depth;         /* frames open */
     ps_error *err;
-    int oom; /* a helper with no error to return ran out of memory */
+    int oom;    /* a helper with no error to return ran out of memory */
+    int hidden; /* a folder it listed held a name beginning with '.' (see ps_cfile.listed) */
 } walker;
 
 static int walk_oom(walker *w)
@@ -287,8 +288,10 @@ static int read_entries(walker *w, DIR *d, entry **names, size_t *n)
 {
     size_t cap = 0;
     for (struct dirent *de; (de = readdir(d));) {
-        if (de->d_name[0] == '.')
+        if (de->d_name[0] == '.') {
+            w->hidden |= strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
             continue;
+        }
         if (++w->budget->entries > PS_MAX_HOME_ENTRIES)
             return ps_error_set(w->err, w->budget->home, 0, 0,
                                 "too many files: more than %d files and folders in the config "
@@ -587,6 +590,7 @@ static int read_runtime(walker *w, ps_config *cfg)
             return ps_error_oom(w->err);
         memset(f, 0, sizeof *f);
         f->root = p->root;
+        f->listed = !w->hidden;
         f->is_toml = ps_path_has_suffix(p->sub, ".toml");
         if (!(f->rel = ps_path_join(p->root_dir, p->sub)) ||
             !(f->path = ps_path_join(w->home, f->rel)) || !(f->root_rel = ps_strdup(p->sub)) ||

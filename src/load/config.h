@@ -50,6 +50,11 @@ typedef struct ps_cfile {
      * `path` as named, `rel` its absolute real path. Never under the home's
      * folders, so never among what an apply of the home sweeps. */
     int outside;
+    /* Found by listing its folder, and no folder the walk listed held a
+     * hidden name: its folder holds nothing an apply killed while staging
+     * left (".NAME.portshift-XXXXXX"), and an apply need not list it again
+     * to look (host.c, remove_staged). */
+    int listed;
     /* Rendered from deployment.toml at startup: read for its listeners, never
      * edited (the config mapper would revert the edit). */
     int generated;

@@ -574,6 +574,32 @@ START_TEST(every_failed_fsync_undoes_or_lands)
 }
 END_TEST
 
+/*
+ * An apply killed while staging leaves staged files and no record: the next
+ * apply removes them, wherever they sit beside the home's config files
+ * (repository/conf, a folder below it), and nothing else that is hidden.
+ */
+START_TEST(staged_files_of_a_killed_staging_go)
+{
+    fx f;
+    fx_open(&f);
+    char src[4096];
+    snprintf(src, sizeof src, "%s/examples/apim-2.6-home", PS_SOURCE_DIR);
+    ck_assert_int_eq(tree_copy(src, in(&f, "am")), 0);
+    const char *left[] = {"am/repository/conf/.carbon.xml.portshift-Ab12Cd",
+                          "am/repository/conf/tomcat/.catalina-server.xml.bak.portshift-Zz99Yy"};
+    for (size_t i = 0; i < N(left); i++)
+        put(in(&f, "%s", left[i]), "half written");
+    put(in(&f, "am/repository/conf/axis2/.keep"), "not ours");
+    succeeds(&f, "apply -o 2 am");
+    for (size_t i = 0; i < N(left); i++)
+        ck_assert_msg(access(in(&f, "%s", left[i]), F_OK) == -1 && errno == ENOENT,
+                      "%s is still there", left[i]);
+    ck_assert_int_eq(access(in(&f, "am/repository/conf/axis2/.keep"), F_OK), 0);
+    fx_close(&f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("recovery");
@@ -584,6 +610,7 @@ int main(void)
     tcase_add_test(crash, killed_recovery_is_finished);
     tcase_add_test(crash, killed_undo_is_finished);
     tcase_add_loop_test(crash, failed_undo_is_finished, 0, 2);
+    tcase_add_test(crash, staged_files_of_a_killed_staging_go);
     suite_add_tcase(s, crash);
 
     TCase *readers = tcase_create("readers");
