@@ -207,6 +207,13 @@ void fx_add(const fx *f, const char *fixture, const char *name)
     ck_assert_msg(tree_copy(src, in(f, "%s", name)) == 0, "cannot copy %s", src);
 }
 
+void fx_example(const fx *f, const char *name)
+{
+    char src[4096];
+    snprintf(src, sizeof src, "%s/examples/apim-2.6-home", PS_SOURCE_DIR);
+    ck_assert_msg(tree_copy(src, in(f, "%s", name)) == 0, "cannot copy %s", src);
+}
+
 void put(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "wb");

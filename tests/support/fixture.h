@@ -53,6 +53,8 @@ void fx_open(fx *f);
 void fx_close(fx *f);
 const char *in(const fx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fx_add(const fx *f, const char *fixture, const char *name);
+/* A copy of the bundled example home (examples/apim-2.6-home, 4 files to edit) as scratch/name. */
+void fx_example(const fx *f, const char *name);
 void put(const char *path, const char *text);
 /* Replaces the one occurrence of `from` in the file at `path` with `to`. */
 void fx_replace(const char *path, const char *from, const char *to);

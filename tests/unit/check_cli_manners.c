@@ -22,9 +22,7 @@
 static void with_example(fx *f)
 {
     fx_open(f);
-    char src[4096];
-    snprintf(src, sizeof src, "%s/examples/apim-2.6-home", PS_SOURCE_DIR);
-    ck_assert_int_eq(tree_copy(src, in(f, "am")), 0);
+    fx_example(f, "am");
 }
 
 START_TEST(version_and_help_print_and_succeed)
@@ -260,12 +258,11 @@ START_TEST(apply_outgrows_a_low_soft_descriptor_limit)
     }
     fx f;
     fx_open(&f);
-    char src[4096], names[HOMES][8];
+    char names[HOMES][8];
     const char *argv[HOMES + 5] = {"portshift", "apply", "-o", "2"};
-    snprintf(src, sizeof src, "%s/examples/apim-2.6-home", PS_SOURCE_DIR);
     for (int i = 0; i < HOMES; i++) {
         snprintf(names[i], sizeof names[i], "am%02d", i);
-        ck_assert_int_eq(tree_copy(src, in(&f, "%s", names[i])), 0);
+        fx_example(&f, names[i]);
         argv[4 + i] = names[i];
     }
     pid_t pid = fork();

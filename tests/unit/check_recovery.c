@@ -583,9 +583,7 @@ START_TEST(staged_files_of_a_killed_staging_go)
 {
     fx f;
     fx_open(&f);
-    char src[4096];
-    snprintf(src, sizeof src, "%s/examples/apim-2.6-home", PS_SOURCE_DIR);
-    ck_assert_int_eq(tree_copy(src, in(&f, "am")), 0);
+    fx_example(&f, "am");
     const char *left[] = {"am/repository/conf/.carbon.xml.portshift-Ab12Cd",
                           "am/repository/conf/tomcat/.catalina-server.xml.bak.portshift-Zz99Yy"};
     for (size_t i = 0; i < N(left); i++)
