@@ -591,6 +591,9 @@ typedef struct ps_apply ps_apply;
  * PS_ERROR (a file changed since it was loaded, cannot be rendered or
  * written). What went wrong after the files landed (a backup or a folder
  * sync that failed) is a warning of the host (ps_host_warning).
+ * It holds one descriptor for each file it writes until every file is in
+ * place (and the original too, while RLIMIT_NOFILE leaves room): a caller
+ * applying many homes raises its soft limit, as the portshift program does.
  */
 int ps_plan_apply(ps_apply **out, ps_host *host, const ps_plan *plan, const ps_apply_options *opts,
                   ps_error *err);
