@@ -363,7 +363,7 @@ static int check_output(const cli_run *r, int status, FILE *out, FILE *err)
     return status;
 }
 
-/* portshift 0.6.0 (catalog 2026.12.1): the rules are versioned apart from the code. */
+/* portshift 0.6.1 (catalog 2026.12.1): the rules are versioned apart from the code. */
 static int print_version(cli_run *r, ps_error *err)
 {
     ps_buf catalog = PS_BUF_INIT, b = PS_BUF_INIT;
