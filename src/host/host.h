@@ -77,6 +77,14 @@ int ps_host_load(ps_host **out, const ps_catalog *cat, const ps_home_spec *homes
 int ps_host_load_facts(ps_host **out, const ps_home_spec *homes, size_t n,
                        const ps_host_options *opts, ps_error *err);
 
+/* HOME/wso2/<profile> names a runtime of an EI home: split it into the two.
+ * NULL (and no runtime) when out of memory. For host.c and homes.c. */
+char *ps_host__split_runtime(const char *path, char **runtime);
+
+/* Loads the homes the call names into `h` (homes.c), `jobs` at once, after
+ * their locks are held; -1 (no home the host's) with the error set. */
+int ps_host__load_homes(ps_host *h, unsigned flags, unsigned jobs, ps_error *err);
+
 /*
  * Writes what `files` (rendered from a plan of this host, opened with
  * PS_HOST_WRITE) hold: removes what an apply killed while staging left, then
